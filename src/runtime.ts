@@ -1,0 +1,91 @@
+/**
+ * Every difference between Deno, Bun and Node lives here; the rest of wbx imports from this module.
+ *
+ * @module
+ */
+import process from 'node:process'
+import { Writable } from 'node:stream'
+
+/** The JavaScript runtime wbx is running on. */
+export type RuntimeName = 'deno' | 'bun' | 'node'
+
+// deno-lint-ignore no-explicit-any
+const g = globalThis as any
+
+/** Name of the current runtime. */
+export const runtimeName: RuntimeName = g.Deno ? 'deno' : g.Bun ? 'bun' : 'node'
+
+/** Reads an environment variable, returning undefined when unset or not permitted. */
+export function env(name: string): string | undefined {
+  try {
+    return process.env[name]
+  } catch {
+    return undefined
+  }
+}
+
+/** Command-line arguments after the script name. */
+export function args(): string[] {
+  return process.argv.slice(2)
+}
+
+/** Ends the process with the given exit code. */
+export function exit(code: number): never {
+  process.exit(code)
+}
+
+/** Whether standard error is an interactive terminal. */
+export function isStderrTTY(): boolean {
+  return Boolean(process.stderr.isTTY)
+}
+
+/** Whether standard output is an interactive terminal. */
+export function isStdoutTTY(): boolean {
+  return Boolean(process.stdout.isTTY)
+}
+
+/** Standard output as a web WritableStream of bytes; closing it does not close the process's stdout. */
+export function stdoutWritable(): WritableStream<Uint8Array> {
+  if (g.Deno) {
+    const w: WritableStream<Uint8Array> = g.Deno.stdout.writable
+    const writer = w.getWriter()
+    return new WritableStream<Uint8Array>({
+      write: (chunk) => writer.write(chunk),
+      close: () => writer.releaseLock(),
+      abort: () => writer.releaseLock(),
+    })
+  }
+  return nodeWritableToWeb(process.stdout)
+}
+
+/** Standard error as a web WritableStream of bytes. */
+export function stderrWritable(): WritableStream<Uint8Array> {
+  return nodeWritableToWeb(process.stderr)
+}
+
+/** Writes text to standard error without waiting. */
+export function writeStderr(text: string): void {
+  process.stderr.write(text)
+}
+
+function nodeWritableToWeb(stream: NodeJS.WriteStream): WritableStream<Uint8Array> {
+  return new WritableStream<Uint8Array>({
+    write(chunk) {
+      return new Promise<void>((resolve, reject) => {
+        stream.write(chunk, (err) => (err ? reject(err) : resolve()))
+      })
+    },
+  })
+}
+
+/** Wraps a node Writable so code outside this module never touches node streams. */
+export function toWebWritable(stream: Writable): WritableStream<Uint8Array> {
+  return Writable.toWeb(stream) as WritableStream<Uint8Array>
+}
+
+/** Stops the process from exiting with an unhandled-rejection crash for an EPIPE on stdout. */
+export function ignoreBrokenPipe(): void {
+  process.stdout.on?.('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0)
+  })
+}

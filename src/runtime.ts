@@ -89,3 +89,13 @@ export function ignoreBrokenPipe(): void {
     if (err.code === 'EPIPE') process.exit(0)
   })
 }
+
+/** Calls `handler` on Ctrl-C (SIGINT); a second Ctrl-C exits at once with code 130. */
+export function onInterrupt(handler: () => void): void {
+  let interrupted = false
+  process.on('SIGINT', () => {
+    if (interrupted) process.exit(130)
+    interrupted = true
+    handler()
+  })
+}

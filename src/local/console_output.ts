@@ -1,0 +1,282 @@
+/**
+ * Console output from `output_raw`, `output` and `output_logger` records, as the text lines of
+ * W&B's `output.log` (format reference §4.8), produced by a small terminal emulator:
+ *
+ * - `\r` returns to the line start and later characters overwrite, `\n` ends the line,
+ *   `\b` steps back one character;
+ * - CSI sequences: cursor up/down (`ESC[nA`/`ESC[nB`), left/right (`ESC[nD`/`ESC[nC`), column
+ *   (`ESC[nG`), erase in line (`ESC[K`, `ESC[1K`, `ESC[2K`); colour/style (`ESC[…m`) is kept
+ *   or stripped (option `ansi`); every other escape sequence is dropped;
+ * - stdout and stderr are emulated separately; lines come out in the order they were started,
+ *   stderr lines prefixed `ERROR ` (option `errorPrefix`);
+ * - `output_logger` lines (`run.write_logs`) are appended as plain lines with stream `logger`.
+ *
+ * Memory is bounded: only the last `window` lines of each stream stay editable (cursor-up
+ * cannot reach further back), lines are emitted as soon as they leave that window, and a line
+ * is cut at `maxLineLength` characters.
+ *
+ * @module
+ */
+import type { OutputRecord, WandbRecord } from './record_types.ts'
+import { timestampSeconds } from './system_rows.ts'
+
+/** Which stream a console line came from. */
+export type ConsoleStream = 'stdout' | 'stderr' | 'logger'
+
+/** One finished console line. */
+export interface ConsoleLine {
+  stream: ConsoleStream
+  /** The line text after emulation, without the line break (with `ERROR ` for stderr by default). */
+  text: string
+  /** Unix seconds of the record that started the line, when it had a timestamp. */
+  timestamp?: number
+}
+
+/** Options for console emulation. */
+export interface ConsoleOptions {
+  /** Keep colour/style escape sequences in the text, or strip them. @default 'keep' */
+  ansi?: 'keep' | 'strip'
+  /** Prefix stderr lines with `ERROR `, as W&B's `output.log` does. @default true */
+  errorPrefix?: boolean
+  /** Lines per stream that stay editable by cursor movement before they are emitted. @default 32 */
+  window?: number
+  /** Characters kept per line; later characters on the same line are dropped. @default 65536 */
+  maxLineLength?: number
+  /** Only emit lines of these streams. @default all streams */
+  streams?: ConsoleStream[]
+}
+
+interface Line {
+  stream: ConsoleStream
+  cells: string[]
+  tail: string
+  timestamp: number | undefined
+  done: boolean
+}
+
+interface TermState {
+  window: Line[]
+  row: number
+  col: number
+  sgr: string
+  esc: string
+}
+
+/** A two-stream terminal emulator that turns console chunks into finished lines. */
+export class ConsoleEmulator {
+  #pending: Line[] = []
+  #head = 0
+  #terms: Record<'stdout' | 'stderr', TermState> = { stdout: newTerm(), stderr: newTerm() }
+  #keepAnsi: boolean
+  #prefix: boolean
+  #window: number
+  #maxLen: number
+
+  /** Creates an emulator. */
+  constructor(options: ConsoleOptions = {}) {
+    this.#keepAnsi = (options.ansi ?? 'keep') === 'keep'
+    this.#prefix = options.errorPrefix ?? true
+    this.#window = Math.max(1, options.window ?? 32)
+    this.#maxLen = Math.max(1, options.maxLineLength ?? 65536)
+    if (options.ansi !== undefined && options.ansi !== 'keep' && options.ansi !== 'strip') {
+      throw new TypeError(
+        `Cannot emulate console: ansi must be 'keep' or 'strip', got ${
+          JSON.stringify(options.ansi)
+        }`,
+      )
+    }
+  }
+
+  /** Feeds a chunk of raw terminal text from stdout or stderr; returns the lines it finished. */
+  write(stream: 'stdout' | 'stderr', text: string, timestamp?: number): ConsoleLine[] {
+    const t = this.#terms[stream]
+    for (const ch of text) {
+      if (t.esc) this.#escape(t, ch)
+      else if (ch === '\x1b') t.esc = ch
+      else if (ch === '\n') this.#newline(t, stream, timestamp)
+      else if (ch === '\r') t.col = 0
+      else if (ch === '\b') t.col = Math.max(0, t.col - 1)
+      else if (ch < ' ' && ch !== '\t') continue
+      else this.#put(t, stream, ch, timestamp)
+    }
+    return this.#drain(false)
+  }
+
+  /** Appends already-finished lines (e.g. `output_logger`), split at `\n`; returns finished lines. */
+  writeLines(stream: ConsoleStream, text: string, timestamp?: number): ConsoleLine[] {
+    const parts = text.split('\n')
+    if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop()
+    for (const part of parts) {
+      const cells = [...part.slice(0, this.#maxLen)]
+      this.#pending.push({ stream, cells, tail: '', timestamp, done: true })
+    }
+    return this.#drain(false)
+  }
+
+  /** Finishes every open line and returns all lines not yet emitted. */
+  end(): ConsoleLine[] {
+    for (const t of [this.#terms.stdout, this.#terms.stderr]) {
+      const last = t.window[t.window.length - 1]
+      if (last && t.sgr) last.tail += t.sgr
+      for (const line of t.window) line.done = true
+      t.window = []
+      t.row = 0
+      t.col = 0
+      t.sgr = ''
+      t.esc = ''
+    }
+    return this.#drain(true)
+  }
+
+  #line(t: TermState, stream: ConsoleStream, timestamp: number | undefined): Line {
+    if (t.row < t.window.length) return t.window[t.row]
+    const line: Line = { stream, cells: [], tail: '', timestamp, done: false }
+    t.window.push(line)
+    t.row = t.window.length - 1
+    this.#pending.push(line)
+    return line
+  }
+
+  #put(t: TermState, stream: ConsoleStream, ch: string, timestamp: number | undefined): void {
+    const line = this.#line(t, stream, timestamp)
+    if (t.col >= this.#maxLen) return
+    const cells = line.cells
+    while (cells.length < t.col) cells.push(' ')
+    cells[t.col++] = t.sgr ? t.sgr + ch : ch
+    t.sgr = ''
+  }
+
+  #newline(t: TermState, stream: ConsoleStream, timestamp: number | undefined): void {
+    const line = this.#line(t, stream, timestamp)
+    if (t.sgr) {
+      line.tail += t.sgr
+      t.sgr = ''
+    }
+    t.row++
+    t.col = 0
+    while (t.window.length > this.#window) {
+      t.window.shift()!.done = true
+      t.row--
+    }
+  }
+
+  #escape(t: TermState, ch: string): void {
+    t.esc += ch
+    const seq = t.esc
+    if (seq.length === 2) {
+      if (ch !== '[' && ch !== ']') t.esc = ''
+      return
+    }
+    if (seq[1] === ']') {
+      if (ch === '\x07' || seq.endsWith('\x1b\\') || seq.length > 4096) t.esc = ''
+      return
+    }
+    const code = ch.charCodeAt(0)
+    if (code >= 0x40 && code <= 0x7e) {
+      t.esc = ''
+      this.#csi(t, seq.slice(2, -1), ch)
+    } else if (seq.length > 64) t.esc = ''
+  }
+
+  #csi(t: TermState, params: string, final: string): void {
+    if (final === 'm') {
+      if (this.#keepAnsi) t.sgr += `\x1b[${params}m`
+      return
+    }
+    if (params.startsWith('?')) return
+    const n = Math.max(1, parseInt(params, 10) || 1)
+    if (final === 'A') t.row = Math.max(0, t.row - n)
+    else if (final === 'B') t.row = Math.min(t.row + n, Math.max(t.window.length - 1, t.row))
+    else if (final === 'C') t.col = Math.min(t.col + n, this.#maxLen)
+    else if (final === 'D') t.col = Math.max(0, t.col - n)
+    else if (final === 'G') t.col = Math.min(n - 1, this.#maxLen)
+    else if (final === 'K') {
+      const line = t.window[t.row]
+      if (!line) return
+      const mode = parseInt(params, 10) || 0
+      if (mode === 0) line.cells.length = Math.min(line.cells.length, t.col)
+      else if (mode === 1) line.cells.fill(' ', 0, Math.min(line.cells.length, t.col + 1))
+      else if (mode === 2) line.cells = []
+    }
+  }
+
+  #drain(all: boolean): ConsoleLine[] {
+    const out: ConsoleLine[] = []
+    const limit = 4 * this.#window + 64
+    const pending = this.#pending
+    while (this.#head < pending.length) {
+      const line = pending[this.#head]
+      if (!line.done) {
+        if (!all && pending.length - this.#head <= limit) break
+        this.#freeze(line)
+      }
+      out.push(this.#emit(line))
+      this.#head++
+    }
+    if (this.#head > 1024 || this.#head === pending.length) {
+      pending.splice(0, this.#head)
+      this.#head = 0
+    }
+    return out
+  }
+
+  #freeze(line: Line): void {
+    line.done = true
+    if (line.stream === 'logger') return
+    const t = this.#terms[line.stream]
+    const i = t.window.indexOf(line)
+    if (i < 0) return
+    t.window.splice(i, 1)
+    if (t.row > i) t.row--
+  }
+
+  #emit(line: Line): ConsoleLine {
+    let text = line.cells.join('') + line.tail
+    if (line.stream === 'stderr' && this.#prefix) text = 'ERROR ' + text
+    const out: ConsoleLine = { stream: line.stream, text }
+    if (line.timestamp !== undefined) out.timestamp = line.timestamp
+    return out
+  }
+}
+
+function newTerm(): TermState {
+  return { window: [], row: 0, col: 0, sgr: '', esc: '' }
+}
+
+/** Unix seconds of an output record's timestamp, if it has one. */
+function outputTime(output: OutputRecord): number | undefined {
+  return output.timestamp ? timestampSeconds(output.timestamp) : undefined
+}
+
+/**
+ * A transform from record batches to console-line batches: `output_raw` and `output` records
+ * go through the emulator, `output_logger` lines are appended; other records are ignored.
+ */
+export function consoleLineStream(
+  options: ConsoleOptions = {},
+): TransformStream<WandbRecord[], ConsoleLine[]> {
+  const emulator = new ConsoleEmulator(options)
+  const wanted = options.streams ? new Set<ConsoleStream>(options.streams) : undefined
+  return new TransformStream<WandbRecord[], ConsoleLine[]>({
+    transform(batch, controller) {
+      const out: ConsoleLine[] = []
+      for (const record of batch) {
+        let lines: ConsoleLine[] | undefined
+        if (record.type === 'output_raw' || record.type === 'output') {
+          const o = record.output
+          if (wanted && !wanted.has(o.stream)) continue
+          lines = emulator.write(o.stream, o.line, outputTime(o))
+        } else if (record.type === 'output_logger') {
+          if (wanted && !wanted.has('logger')) continue
+          lines = emulator.writeLines('logger', record.line)
+        }
+        if (lines) { for (const line of lines) out.push(line) }
+      }
+      if (out.length > 0) controller.enqueue(out)
+    },
+    flush(controller) {
+      const out = emulator.end()
+      if (out.length > 0) controller.enqueue(out)
+    },
+  })
+}

@@ -1,0 +1,161 @@
+/**
+ * Turns one `HistoryRecord` into a history row: a nested object built from the record's
+ * items, with its step resolved by W&B's rules.
+ *
+ * Step rules, in order:
+ * 1. a `_step` item, if present: its parsed value is kept in the row as logged; when it is a
+ *    safe integer it is the row's step (`stepSource: 'item'`), otherwise the row has no usable
+ *    step (`stepSource: 'invalid'`; step filters treat it as absent) unless rule 2 supplies one;
+ * 2. else the record's `step` field (`stepSource: 'field'`; 0 when the sub-message is present
+ *    but empty), written into the row as `_step`;
+ * 3. else (shared-mode runs, the proposed version-1 format) a synthetic 0-based row index is
+ *    written as `_step` (`stepSource: 'synthetic'`) so rows stay ordered and addressable.
+ *
+ * @module
+ */
+import type { HistoryRecord } from './record_types.ts'
+import type { Row } from '../row.ts'
+import { parseJson } from '../json/parse_json.ts'
+
+/** Where a row's step came from; see the module documentation. */
+export type StepSource = 'item' | 'field' | 'synthetic' | 'invalid'
+
+/** A built history row with its resolved step. */
+export interface HistoryRow {
+  /** The row: nested objects along item paths, `_step` always present. */
+  row: Row
+  /** The integer step used for ordering and step filters, or undefined when the row has none. */
+  step: number | undefined
+  /** Where the step came from. */
+  stepSource: StepSource
+}
+
+const NUMBER_TEXT = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/
+
+/**
+ * Parses an item's `value_json`, with fast paths for plain numbers, booleans, null, the
+ * NaN/Infinity tokens and escape-free strings; anything else goes through `parseJson`.
+ * Text that is not JSON at all comes back unchanged as a string, so one bad value never
+ * stops a whole scan.
+ */
+export function parseValueJson(text: string): unknown {
+  const c = text.charCodeAt(0)
+  if ((c >= 48 && c <= 57) || c === 45) {
+    if (NUMBER_TEXT.test(text)) return Number(text)
+    if (text === '-Infinity') return -Infinity
+  } else if (c === 34) {
+    if (text.length >= 2 && text.charCodeAt(text.length - 1) === 34 && text.indexOf('\\') < 0) {
+      const inner = text.slice(1, -1)
+      if (inner.indexOf('"') < 0) return inner
+    }
+  } else if (text === 'true') return true
+  else if (text === 'false') return false
+  else if (text === 'null') return null
+  else if (text === 'NaN') return NaN
+  else if (text === 'Infinity') return Infinity
+  try {
+    return parseJson(text)
+  } catch {
+    return text
+  }
+}
+
+/** Whether a value is a plain (non-array, non-null) object. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** Sets an own property, defining `__proto__` as data instead of changing the prototype. */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    })
+  } else target[key] = value
+}
+
+/** Sets `value` at `path` inside `target`, replacing non-objects along the way with new objects. */
+export function setPath(
+  target: Record<string, unknown>,
+  path: readonly string[],
+  value: unknown,
+): void {
+  let node = target
+  const last = path.length - 1
+  for (let i = 0; i < last; i++) {
+    const key = path[i]
+    const child = Object.hasOwn(node, key) ? node[key] : undefined
+    if (isPlainObject(child)) node = child
+    else {
+      const fresh: Record<string, unknown> = {}
+      setOwn(node, key, fresh)
+      node = fresh
+    }
+  }
+  setOwn(node, path[last], value)
+}
+
+/** Deletes the value at `path` inside `target`; missing intermediate objects are ignored. */
+export function deletePath(target: Record<string, unknown>, path: readonly string[]): void {
+  let node = target
+  const last = path.length - 1
+  for (let i = 0; i < last; i++) {
+    const child = Object.hasOwn(node, path[i]) ? node[path[i]] : undefined
+    if (!isPlainObject(child)) return
+    node = child
+  }
+  delete node[path[last]]
+}
+
+/** Whether a step value is usable for ordering and filtering (a safe integer). */
+export function isValidStep(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value)
+}
+
+/**
+ * Builds the row for one history record; `index` is the record's 0-based position among the
+ * history records read so far, used as the synthetic step when the record carries none.
+ */
+export function buildHistoryRow(record: HistoryRecord, index: number): HistoryRow {
+  const row: Row = {}
+  let hasStepItem = false
+  for (const item of record.items) {
+    const path = item.path
+    const value = parseValueJson(item.valueJson)
+    if (path.length === 1) {
+      setOwn(row, path[0], value)
+      if (path[0] === '_step') hasStepItem = true
+    } else setPath(row, path, value)
+  }
+  if (hasStepItem) {
+    const logged = row._step
+    if (isValidStep(logged)) return { row, step: logged, stepSource: 'item' }
+    return { row, step: record.step, stepSource: 'invalid' }
+  }
+  if (record.step !== undefined) {
+    row._step = record.step
+    return { row, step: record.step, stepSource: 'field' }
+  }
+  row._step = index
+  return { row, step: index, stepSource: 'synthetic' }
+}
+
+/** Counts of how each row's step was resolved, for reporting synthesized or invalid steps. */
+export interface StepTally {
+  /** Rows whose `_step` item was a safe integer. */
+  item: number
+  /** Rows stepped by the record's `step` field. */
+  field: number
+  /** Rows given a synthetic 0-based index because the record had no step at all. */
+  synthetic: number
+  /** Rows whose `_step` item was not an integer (kept raw in the row, treated as absent by filters). */
+  invalid: number
+}
+
+/** Creates an all-zero step tally. */
+export function emptyStepTally(): StepTally {
+  return { item: 0, field: 0, synthetic: 0, invalid: 0 }
+}

@@ -1,0 +1,284 @@
+/**
+ * One `fetch` that retries, times out per attempt, follows redirects itself and sends the
+ * Authorization header only to URLs inside the configured API origin.
+ *
+ * @module
+ */
+import {
+  backoffDelay,
+  isRetryableStatus,
+  parseRetryAfter,
+  type RetryPolicy,
+  sleep,
+} from './retry_policy.ts'
+
+/** The credential header and the base URL it is limited to. */
+export interface Credentials {
+  /** Full `Authorization` header value, e.g. `Basic …`. */
+  authorization: string
+  /** The API base URL; the header goes only to the same scheme, host, port and path prefix. */
+  scope: string
+}
+
+/** Options of {@link retryingFetch}. */
+export interface RetryingFetchOptions {
+  /** The fetch implementation to call. */
+  fetch: typeof fetch
+  /** Attempts, waits and timeouts. */
+  policy: RetryPolicy
+  /** Cancels waiting, the attempt in flight and (for streamed bodies) the body. */
+  signal?: AbortSignal
+  /** Authorization to add, only for URLs inside `credentials.scope`. */
+  credentials?: Credentials
+  /** Read the whole body inside the attempt so a truncated body is retried. @default false */
+  buffer?: boolean
+  /** Checks a buffered 2xx body; throwing makes the attempt fail and be retried. */
+  validate?: (body: Uint8Array, response: Response) => void
+  /** Random source for the backoff jitter (tests). @default Math.random */
+  random?: () => number
+}
+
+/** The request could not be completed; `retryable` failures are those that used up the budget. */
+export class TransferFailure extends Error {
+  /** Last HTTP status seen, 0 when no response arrived. */
+  readonly status: number
+  /** Attempts made. */
+  readonly attempts: number
+  /** Whether the request failed because retries ran out (true) or a hop failed for good (false). */
+  readonly exhausted: boolean
+
+  /** Creates the failure. */
+  constructor(
+    message: string,
+    status: number,
+    attempts: number,
+    exhausted: boolean,
+    cause?: unknown,
+  ) {
+    super(message, cause === undefined ? undefined : { cause })
+    this.name = 'TransferFailure'
+    this.status = status
+    this.attempts = attempts
+    this.exhausted = exhausted
+  }
+}
+
+/** Whether `url` lies inside `scope` (same protocol, host and port; path under the scope's path). */
+export function inCredentialScope(url: URL, scope: URL): boolean {
+  if (url.protocol !== scope.protocol || url.host !== scope.host) return false
+  const base = scope.pathname.replace(/\/+$/, '')
+  return base === '' || url.pathname === base || url.pathname.startsWith(base + '/')
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308])
+const MAX_REDIRECTS = 10
+const NULL_BODY = new Set([101, 103, 204, 205, 304])
+
+/** What one attempt produced: a usable response, or a retryable failure description. */
+type Attempt =
+  | { ok: true; response: Response }
+  | { ok: false; status: number; detail: string; retryAfterMs?: number; cause?: unknown }
+
+/**
+ * Fetches `url` with retries on connection errors, timeouts, truncated bodies and 408/429/5xx
+ * (except 501), honouring `Retry-After`. Non-retryable statuses are returned, not thrown.
+ * Throws {@link TransferFailure} when the budget runs out, or the signal's reason when aborted.
+ */
+export async function retryingFetch(
+  url: string,
+  init: RequestInit,
+  options: RetryingFetchOptions,
+): Promise<Response> {
+  const { policy, signal } = options
+  const started = Date.now()
+  let attempt = 0
+  while (true) {
+    const result = await attemptOnce(url, init, options)
+    if (result.ok) return result.response
+    attempt++
+    const attemptsText = `${attempt} attempt${attempt === 1 ? '' : 's'}`
+    if (attempt > policy.retries) {
+      throw new TransferFailure(
+        `gave up after ${attemptsText}: ${result.detail}`,
+        result.status,
+        attempt,
+        true,
+        result.cause,
+      )
+    }
+    const delay = result.retryAfterMs ?? backoffDelay(attempt - 1, policy, options.random)
+    if (Date.now() - started + delay > policy.maxElapsedMs) {
+      throw new TransferFailure(
+        `gave up after ${attemptsText} (retry budget of ${policy.maxElapsedMs} ms spent): ${result.detail}`,
+        result.status,
+        attempt,
+        true,
+        result.cause,
+      )
+    }
+    await sleep(delay, signal)
+  }
+}
+
+/** Runs one attempt: fetch with redirects, per-attempt timeout and (optionally) a buffered body. */
+async function attemptOnce(
+  url: string,
+  init: RequestInit,
+  options: RetryingFetchOptions,
+): Promise<Attempt> {
+  const { signal, policy } = options
+  if (signal?.aborted) throw signal.reason
+  const controller = new AbortController()
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    controller.abort(
+      new DOMException(`attempt timed out after ${policy.timeoutMs} ms`, 'TimeoutError'),
+    )
+  }, policy.timeoutMs)
+  const onAbort = (): void => controller.abort(signal!.reason)
+  signal?.addEventListener('abort', onAbort, { once: true })
+  const finish = (): void => {
+    clearTimeout(timer)
+    signal?.removeEventListener('abort', onAbort)
+  }
+  const failed = (err: unknown, what: string): Attempt => {
+    finish()
+    if (signal?.aborted) throw signal.reason
+    if (timedOut) {
+      return {
+        ok: false,
+        status: 0,
+        detail: `no complete response within ${policy.timeoutMs} ms`,
+        cause: err,
+      }
+    }
+    return { ok: false, status: 0, detail: `${what}: ${errorText(err)}`, cause: err }
+  }
+
+  let response: Response
+  try {
+    response = await fetchFollowingRedirects(url, init, options, controller.signal)
+  } catch (err) {
+    if (err instanceof TransferFailure) {
+      finish()
+      throw err
+    }
+    return failed(err, 'connection failed')
+  }
+  if (isRetryableStatus(response.status)) {
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'))
+    await response.body?.cancel().catch(() => {})
+    finish()
+    return { ok: false, status: response.status, detail: `HTTP ${response.status}`, retryAfterMs }
+  }
+  if (!options.buffer) {
+    // The caller streams the body; the user signal stays linked so it can still cancel the read.
+    clearTimeout(timer)
+    return { ok: true, response }
+  }
+  let bytes: Uint8Array<ArrayBuffer>
+  try {
+    bytes = new Uint8Array(await response.arrayBuffer())
+  } catch (err) {
+    return failed(err, `HTTP ${response.status} body cut off`)
+  }
+  finish()
+  const declared = response.headers.get('content-length')
+  if (
+    declared !== null && !response.headers.has('content-encoding') &&
+    Number(declared) !== bytes.length
+  ) {
+    return {
+      ok: false,
+      status: response.status,
+      detail: `HTTP ${response.status} body cut off at ${bytes.length} of ${declared} bytes`,
+    }
+  }
+  if (response.ok && options.validate) {
+    try {
+      options.validate(bytes, response)
+    } catch (err) {
+      return {
+        ok: false,
+        status: response.status,
+        detail: `HTTP ${response.status} unusable body: ${errorText(err)}`,
+        cause: err,
+      }
+    }
+  }
+  const body = NULL_BODY.has(response.status) ? null : bytes
+  return {
+    ok: true,
+    response: new Response(body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    }),
+  }
+}
+
+/** Fetches, following up to 10 redirects by hand so credentials are re-checked on every hop. */
+async function fetchFollowingRedirects(
+  url: string,
+  init: RequestInit,
+  options: RetryingFetchOptions,
+  signal: AbortSignal,
+): Promise<Response> {
+  let current = new URL(url)
+  let method = (init.method ?? 'GET').toUpperCase()
+  let body = init.body
+  const scope = options.credentials ? new URL(options.credentials.scope) : undefined
+  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+    const headers = new Headers(init.headers)
+    headers.delete('authorization')
+    if (options.credentials && scope && inCredentialScope(current, scope)) {
+      headers.set('authorization', options.credentials.authorization)
+    }
+    if (body === undefined || body === null) headers.delete('content-type')
+    const response = await options.fetch(current.href, {
+      ...init,
+      method,
+      body,
+      headers,
+      redirect: 'manual',
+      signal,
+    })
+    const location = response.headers.get('location')
+    if (!REDIRECTS.has(response.status) || location === null) return response
+    await response.body?.cancel().catch(() => {})
+    current = new URL(location, current)
+    if (
+      response.status === 303 ||
+      ((response.status === 301 || response.status === 302) && method === 'POST')
+    ) {
+      method = 'GET'
+      body = undefined
+    }
+  }
+  throw new TransferFailure(
+    `more than ${MAX_REDIRECTS} redirects starting at ${safeUrl(url)}`,
+    0,
+    1,
+    false,
+  )
+}
+
+/** A URL without its query string and credentials, fit for an error message (signed URLs carry tokens there). */
+export function safeUrl(url: string | URL): string {
+  try {
+    const u = new URL(url)
+    return `${u.protocol}//${u.host}${u.pathname}`
+  } catch {
+    return '<invalid URL>'
+  }
+}
+
+/** The message of an error value, with its cause's message when the runtime wraps it (undici). */
+function errorText(err: unknown): string {
+  if (err instanceof Error) {
+    const cause = err.cause instanceof Error ? ` (${err.cause.message})` : ''
+    return `${err.message}${cause}`
+  }
+  return String(err)
+}

@@ -4,7 +4,6 @@
  * @module
  */
 import { ClientError, GraphQLClient } from 'graphql-request'
-import type { z } from 'zod'
 import { parseJson } from '../json/parse_json.ts'
 import type { GraphqlOperation } from './queries.ts'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry_policy.ts'
@@ -19,8 +18,14 @@ export interface GraphqlRequestOptions<T> {
   operationName?: string
   /** `entity/project/run_id` named in errors. */
   runPath?: string
-  /** Zod schema the response `data` must satisfy; its output is returned. */
-  schema?: z.ZodType<T>
+  /** Schema (a zod schema, or anything with `parse`) the response `data` must satisfy; its output is returned. */
+  schema?: ResponseSchema<T>
+}
+
+/** What the transport needs of a response schema: zod's `parse`, throwing on a mismatch. */
+export interface ResponseSchema<T> {
+  /** Returns the checked value or throws (zod throws a ZodError with `issues`). */
+  parse(data: unknown): T
 }
 
 /** Options of {@link GraphqlTransport.fetchUrl}. */
@@ -136,24 +141,30 @@ export class HttpGraphqlTransport implements GraphqlTransport {
       throw this.#toError(err, operation, options.runPath)
     }
     if (!options.schema) return data as T
-    const checked = options.schema.safeParse(data)
-    if (checked.success) return checked.data
-    const issue = checked.error.issues[0]
-    const where = issue ? `data.${issue.path.join('.')}: ${issue.message}` : 'data'
-    throw new WandbApiError(
-      this.#clean(
-        `${operation}${
-          forRun(options.runPath)
-        }: unexpected response shape at ${where}; is ${this.baseUrl} a W&B server?`,
-      ),
-      {
-        code: 'bad-response',
-        status: 200,
-        operation,
-        runPath: options.runPath,
-        cause: checked.error,
-      },
-    )
+    let checked: T
+    try {
+      checked = options.schema.parse(data)
+    } catch (err) {
+      throw this.#shapeError(err, operation, options.runPath)
+    }
+    return checked
+  }
+
+  /** The error for a response whose `data` failed its schema. */
+  #shapeError(err: unknown, operation: string, runPath: string | undefined): WandbApiError {
+    const issues = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues
+    const issue = issues?.[0]
+    const where = issue
+      ? `data.${issue.path.map(String).join('.')}: ${issue.message}`
+      : `data: ${err instanceof Error ? excerpt(err.message, 200) : 'rejected'}`
+    const text = `${operation}${forRun(runPath)}: unexpected response shape at ${where}`
+    return new WandbApiError(this.#clean(`${text}; is ${this.baseUrl} a W&B server?`), {
+      code: 'bad-response',
+      status: 200,
+      operation,
+      runPath,
+      cause: err,
+    })
   }
 
   /** Fetches a non-GraphQL URL; see {@link GraphqlTransport.fetchUrl}. */

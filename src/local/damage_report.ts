@@ -52,7 +52,9 @@ export function isDamaged(report: DamageReport): boolean {
 export function formatDamageReport(report: DamageReport): string {
   const lines: string[] = []
   for (const r of report.lostRanges) {
-    lines.push(`${report.file}: skipped bytes ${r.start}-${r.end} (${r.end - r.start} bytes): ${r.reason}`)
+    lines.push(
+      `${report.file}: skipped bytes ${r.start}-${r.end} (${r.end - r.start} bytes): ${r.reason}`,
+    )
   }
   for (const g of report.numGaps) {
     lines.push(

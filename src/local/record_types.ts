@@ -10,7 +10,10 @@
 export interface Item {
   /** Key path: `nested_key` when non-empty, else `[key]`. */
   path: string[]
-  /** The value as extended JSON text (may hold bare NaN/Infinity). */
+  /**
+   * The value as extended JSON text (may hold bare NaN/Infinity). For a history item that
+   * carries only the typed `value` oneof (SDK ≥ 0.31), this is that value rendered as JSON text.
+   */
   valueJson: string
 }
 
@@ -58,6 +61,10 @@ export interface RunRecord {
   forked: boolean
   branchPoint?: { run: string; value: number; metric: string }
   telemetry?: TelemetryRecord
+  /** `resume` (field 24, SDK ≥ 0.31): the run was started in resume mode; false when absent. */
+  resume?: boolean
+  /** `shared_mode` (field 25, proposed format): several writers log to this run; false when absent. */
+  sharedMode?: boolean
 }
 
 /** `RunExitRecord`. */
@@ -121,6 +128,8 @@ export interface ArtifactRecord {
   sequenceClientId: string
   baseId: string
   ttlDurationSeconds: number
+  /** `digest_algorithm` (field 20, SDK ≥ 0.31), when set. */
+  digestAlgorithm?: string
   manifest?: {
     version: number
     storagePolicy: string

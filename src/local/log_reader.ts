@@ -1,0 +1,239 @@
+/**
+ * Reads a `.wandb` file through a LogFramer in bounded, block-aligned slabs: checks the
+ * `:W&B` header, detects the block layout, and pulls the next slab only when the framer asks.
+ *
+ * @module
+ */
+import { open } from 'node:fs/promises'
+import type { FileHandle } from 'node:fs/promises'
+import { type DamageReport, emptyDamageReport } from './damage_report.ts'
+import { WandbLogFormatError } from './errors.ts'
+import {
+  BLOCK_SIZE,
+  FILE_HEADER_SIZE,
+  FRAME_END,
+  FRAME_NEED_DATA,
+  FRAME_RECORD,
+  LogFramer,
+} from './log_framer.ts'
+
+/** The header bytes before the version byte: `:W&B` and magic 0xBEE1 little-endian. */
+const HEADER_PREFIX = [0x3a, 0x57, 0x26, 0x42, 0xe1, 0xbe]
+/** Header version bytes this reader understands. */
+const KNOWN_VERSIONS = [0, 1]
+/** How far into the file the block layout is checked. */
+const DETECT_BYTES = 3 * BLOCK_SIZE + FILE_HEADER_SIZE
+
+/** Options of a LogReader. */
+export interface LogReaderOptions {
+  /**
+   * Bytes read from the file at a time (rounded down to whole 32 KiB blocks, at least 128 KiB);
+   * with the largest record this bounds the reader's memory.
+   * @default 1048576
+   */
+  readSize?: number
+  /**
+   * Throw a WandbLogDamageError at the first damage instead of skipping it.
+   * @default false
+   */
+  strict?: boolean
+  /**
+   * Report to fill in; a new one is made when absent.
+   * @default emptyDamageReport(path)
+   */
+  report?: DamageReport
+}
+
+/**
+ * Checks the 7-byte file header in `bytes[0, length)` and returns its version byte, or -1 when
+ * the file is shorter than a header but starts like one; throws WandbLogFormatError otherwise.
+ */
+export function checkFileHeader(bytes: Uint8Array, length: number, file: string): number {
+  const n = Math.min(length, FILE_HEADER_SIZE)
+  for (let i = 0; i < Math.min(n, HEADER_PREFIX.length); i++) {
+    if (bytes[i] !== HEADER_PREFIX[i]) {
+      throw new WandbLogFormatError(
+        file,
+        `Cannot read ${file}: bad .wandb header ${
+          hex(bytes, n)
+        } at byte 0 (expected 3a 57 26 42 e1 be 00); is this a W&B transaction log?`,
+      )
+    }
+  }
+  if (n < FILE_HEADER_SIZE) return -1
+  const version = bytes[6]
+  if (!KNOWN_VERSIONS.includes(version)) {
+    throw new WandbLogFormatError(
+      file,
+      `Cannot read ${file}: unsupported .wandb format version ${version} (header ${
+        hex(bytes, n)
+      }); this reader knows versions 0 and 1, so upgrade wbx`,
+    )
+  }
+  return version
+}
+
+function hex(bytes: Uint8Array, n: number): string {
+  return Array.from(bytes.subarray(0, n), (b) => b.toString(16).padStart(2, '0')).join(' ')
+}
+
+/**
+ * Picks the block layout from the file's first bytes: 0 (blocks at 32768·k, every standard
+ * file) unless that layout shows damage in the first three blocks and the pre-0.17.6
+ * wandb-core layout (blocks at 7 + 32768·k) does not, or loses fewer bytes.
+ */
+export function detectBlockBase(bytes: Uint8Array, length: number, eof: boolean): number {
+  const standard = damagedBytes(bytes, length, eof, 0)
+  if (standard === 0) return 0
+  const shifted = damagedBytes(bytes, length, eof, FILE_HEADER_SIZE)
+  return shifted < standard ? FILE_HEADER_SIZE : 0
+}
+
+/** Frames the first blocks with one layout and counts the bytes that layout loses (a truncated tail aside). */
+function damagedBytes(bytes: Uint8Array, length: number, eof: boolean, base: number): number {
+  const report = emptyDamageReport('')
+  const framer = new LogFramer(report, { blockBase: base })
+  const n = Math.min(length, DETECT_BYTES)
+  framer.setWindow(bytes, 0, n, eof && n === length)
+  while (framer.next() === FRAME_RECORD);
+  let lost = 0
+  for (const r of report.lostRanges) if (r.reason !== 'truncated tail') lost += r.end - r.start
+  return lost
+}
+
+/** Frames a `.wandb` file or byte array; `next()` is synchronous, `fill()` reads the next slab. */
+export class LogReader {
+  /** The framer; its `out`, `outStart`, `outEnd`, `recordOffset` describe the last record. */
+  readonly framer: LogFramer
+  /** The header's format version byte (0 or 1), or -1 for a file shorter than its header. */
+  readonly version: number
+  /** File offset of block 0 that was detected: 0, or 7 for wandb-core before 0.17.6. */
+  readonly blockBase: number
+  #handle: FileHandle | undefined
+  #slab: Uint8Array
+  #readSize: number
+
+  private constructor(
+    framer: LogFramer,
+    version: number,
+    handle: FileHandle | undefined,
+    slab: Uint8Array,
+    readSize: number,
+  ) {
+    this.framer = framer
+    this.version = version
+    this.blockBase = framer.blockBase
+    this.#handle = handle
+    this.#slab = slab
+    this.#readSize = readSize
+  }
+
+  /** Opens a `.wandb` file, checks its header and reads its first slab. */
+  static async open(path: string, options: LogReaderOptions = {}): Promise<LogReader> {
+    const wanted = Math.floor((options.readSize ?? 1 << 20) / BLOCK_SIZE) * BLOCK_SIZE
+    const readSize = Math.max(4 * BLOCK_SIZE, wanted)
+    const report = options.report ?? emptyDamageReport(path)
+    const handle = await open(path, 'r')
+    try {
+      const slab = new Uint8Array(readSize)
+      const n = await readFully(handle, slab, readSize, 0)
+      const reader = LogReader.#start(
+        slab,
+        n,
+        n < readSize,
+        path,
+        report,
+        options,
+        handle,
+        readSize,
+      )
+      if (!reader.#handle) await handle.close()
+      return reader
+    } catch (err) {
+      await handle.close()
+      throw err
+    }
+  }
+
+  /** Frames a whole `.wandb` file already in memory (no copy is made). */
+  static fromBytes(
+    bytes: Uint8Array,
+    options: LogReaderOptions & { file?: string } = {},
+  ): LogReader {
+    const file = options.file ?? options.report?.file ?? '<bytes>'
+    const report = options.report ?? emptyDamageReport(file)
+    return LogReader.#start(bytes, bytes.length, true, file, report, options, undefined, 0)
+  }
+
+  static #start(
+    bytes: Uint8Array,
+    n: number,
+    eof: boolean,
+    file: string,
+    report: DamageReport,
+    options: LogReaderOptions,
+    handle: FileHandle | undefined,
+    readSize: number,
+  ): LogReader {
+    const version = n === 0 ? -1 : checkFileHeader(bytes, n, file)
+    const base = version < 0 ? 0 : detectBlockBase(bytes, n, eof)
+    const framer = new LogFramer(report, { blockBase: base, strict: options.strict })
+    if (version < 0) {
+      // Empty, or shorter than its header: nothing written yet, or cut while writing the header.
+      if (n > 0) {
+        report.truncatedTail = true
+        framer.lose(0, n, 'truncated tail')
+      }
+      return new LogReader(framer, version, undefined, bytes, readSize)
+    }
+    // Unless the file ends in it, the first window must end on a block boundary of the layout.
+    const first = eof ? n : base + Math.floor((n - base) / BLOCK_SIZE) * BLOCK_SIZE
+    framer.setWindow(bytes, 0, first, eof)
+    return new LogReader(framer, version, eof ? undefined : handle, bytes, readSize)
+  }
+
+  /** Advances the framer: FRAME_RECORD, FRAME_NEED_DATA (call `fill`) or FRAME_END. */
+  next(): number {
+    if (this.version < 0) return FRAME_END
+    return this.framer.next()
+  }
+
+  /** Reads the next slab from the framer's position, ending on a block boundary. */
+  async fill(): Promise<void> {
+    const handle = this.#handle
+    if (!handle) throw new Error('Cannot read more of a closed or in-memory .wandb log')
+    const start = this.framer.position
+    const base = this.blockBase
+    const end = base + Math.floor((start - base) / BLOCK_SIZE) * BLOCK_SIZE + this.#readSize
+    const want = end - start
+    const n = await readFully(handle, this.#slab, want, start)
+    const eof = n < want
+    this.framer.setWindow(this.#slab, start, n, eof)
+    if (eof) await this.close()
+  }
+
+  /** Closes the file; safe to call more than once. */
+  async close(): Promise<void> {
+    const handle = this.#handle
+    this.#handle = undefined
+    if (handle) await handle.close()
+  }
+}
+
+/** Reads up to `length` bytes at `position` into `buf[0, ...)`, looping over short reads; returns the count. */
+async function readFully(
+  handle: FileHandle,
+  buf: Uint8Array,
+  length: number,
+  position: number,
+): Promise<number> {
+  let done = 0
+  while (done < length) {
+    const { bytesRead } = await handle.read(buf, done, length - done, position + done)
+    if (bytesRead === 0) break
+    done += bytesRead
+  }
+  return done
+}
+
+export { FRAME_END, FRAME_NEED_DATA, FRAME_RECORD }

@@ -34,18 +34,19 @@ export interface ConfigReplayOptions {
 /** Accumulates config updates and removals. */
 export class ConfigReplay {
   #tree: Row = {}
-  #merge: boolean
+  /** Whether dict values merge into existing dicts (see ConfigReplayOptions.mergeDicts). */
+  mergeDicts: boolean
 
   /** Creates an empty replay. */
   constructor(options: ConfigReplayOptions = {}) {
-    this.#merge = options.mergeDicts ?? false
+    this.mergeDicts = options.mergeDicts ?? false
   }
 
   /** Applies one config update/remove record (or the initial `RunRecord.config`). */
   apply(record: UpdateRecord): void {
     for (const item of record.update) {
       const value = parseValueJson(item.valueJson)
-      if (this.#merge && isPlainObject(value)) mergeAt(this.#tree, item.path, value)
+      if (this.mergeDicts && isPlainObject(value)) mergeAt(this.#tree, item.path, value)
       else setPath(this.#tree, item.path, value)
     }
     for (const item of record.remove) deletePath(this.#tree, item.path)

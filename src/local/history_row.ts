@@ -130,17 +130,36 @@ export function buildHistoryRow(record: HistoryRecord, index: number): HistoryRo
       if (path[0] === '_step') hasStepItem = true
     } else setPath(row, path, value)
   }
+  const { step, stepSource } = resolveStep(hasStepItem, row._step, record.step, index)
+  if (stepSource === 'field' || stepSource === 'synthetic') row._step = step
+  return { row, step, stepSource }
+}
+
+/** Resolves a record's step without building its row: only the `_step` item is parsed. */
+export function recordStep(
+  record: HistoryRecord,
+  index: number,
+): { step: number | undefined; stepSource: StepSource } {
+  for (const item of record.items) {
+    if (item.path.length === 1 && item.path[0] === '_step') {
+      return resolveStep(true, parseValueJson(item.valueJson), record.step, index)
+    }
+  }
+  return resolveStep(false, undefined, record.step, index)
+}
+
+function resolveStep(
+  hasStepItem: boolean,
+  logged: unknown,
+  field: number | undefined,
+  index: number,
+): { step: number | undefined; stepSource: StepSource } {
   if (hasStepItem) {
-    const logged = row._step
-    if (isValidStep(logged)) return { row, step: logged, stepSource: 'item' }
-    return { row, step: record.step, stepSource: 'invalid' }
+    if (isValidStep(logged)) return { step: logged, stepSource: 'item' }
+    return { step: field, stepSource: 'invalid' }
   }
-  if (record.step !== undefined) {
-    row._step = record.step
-    return { row, step: record.step, stepSource: 'field' }
-  }
-  row._step = index
-  return { row, step: index, stepSource: 'synthetic' }
+  if (field !== undefined) return { step: field, stepSource: 'field' }
+  return { step: index, stepSource: 'synthetic' }
 }
 
 /** Counts of how each row's step was resolved, for reporting synthesized or invalid steps. */

@@ -9,7 +9,8 @@
  *
  * @module
  */
-import { readdir, realpath, stat } from 'node:fs/promises'
+import type { Stats } from 'node:fs'
+import { readdir, readFile, realpath, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 
 /** One run folder with its transaction log. */
@@ -63,9 +64,7 @@ async function runFolderNames(dir: string): Promise<string[]> {
   return out
 }
 
-async function statOrUndefined(
-  path: string,
-): Promise<Awaited<ReturnType<typeof stat>> | undefined> {
+async function statOrUndefined(path: string): Promise<Stats | undefined> {
   try {
     return await stat(path)
   } catch {
@@ -99,8 +98,20 @@ function runFolderFor(folder: string, wandbFile: string): RunFolder {
 }
 
 /**
+ * Follows a `latest-run` link that was checked out as a text file holding the folder name
+ * (git without symlink support does that); returns undefined for any other file.
+ */
+async function pointerTarget(file: string, size: number): Promise<string | undefined> {
+  if (size === 0 || size > 1024) return undefined
+  const name = (await readFile(file, 'utf8')).trim()
+  if (!isRunFolderName(basename(name))) return undefined
+  const target = resolve(dirname(file), name)
+  return (await statOrUndefined(target))?.isDirectory() ? target : undefined
+}
+
+/**
  * Resolves a path to one run folder: a `.wandb` file, a run folder, or a symlink to one
- * (`latest-run`). Throws an Error naming the path and what was expected otherwise; a `wandb/`
+ * (`latest-run`, also when checked out as a text file holding the folder name). Throws an Error naming the path and what was expected otherwise; a `wandb/`
  * folder is rejected with a hint to list its runs instead.
  */
 export async function resolveRunFolder(source: string): Promise<RunFolder> {
@@ -112,6 +123,8 @@ export async function resolveRunFolder(source: string): Promise<RunFolder> {
     )
   }
   if (info.isFile()) {
+    const target = abs.endsWith('.wandb') ? undefined : await pointerTarget(abs, info.size)
+    if (target) return resolveRunFolder(target)
     if (!abs.endsWith('.wandb')) {
       throw new Error(
         `Cannot open ${source}: expected a .wandb transaction log (run-<id>.wandb) or a run folder`,

@@ -1,0 +1,228 @@
+/**
+ * Streams of a local run's history rows and system rows, with key and step filters, and the
+ * evenly spaced sampling behind `LocalRun.history()`.
+ *
+ * @module
+ */
+import type { Row } from '../row.ts'
+import type { Timestamp } from './record_types.ts'
+import { buildHistoryRow, isPlainObject } from './history_row.ts'
+import { checkBatchSize, segmentStream } from './segment_stream.ts'
+import { systemRow } from './system_rows.ts'
+
+/** Options of `LocalRun.scanHistory()`. */
+export interface ScanHistoryOptions {
+  /**
+   * Only rows holding these keys, each projected to `_step` plus the keys it holds. A key is a
+   * top-level row key; when no top-level key has that exact name, a dotted key (`a.b`)
+   * reaches into nested objects.
+   * @default all rows, all keys
+   */
+  keys?: string[]
+  /**
+   * With `keys`: `'any'` keeps rows holding at least one key, `'all'` only rows holding every
+   * key (what the SDK's `scan_history(keys=…)` returns).
+   * @default 'any'
+   */
+  keysMode?: 'any' | 'all'
+  /** First step to return (inclusive); when set, rows without an integer step are skipped. */
+  minStep?: number
+  /** Step to stop before (exclusive, as the SDK); when set, rows without an integer step are skipped. */
+  maxStep?: number
+  /**
+   * Rows per stream chunk.
+   * @default 1000
+   */
+  batchSize?: number
+  /** The SDK's name for `batchSize`; used when `batchSize` is not given. */
+  pageSize?: number
+  /** Aborts the scan: the stream errors with the signal's reason and the file is closed. */
+  signal?: AbortSignal
+}
+
+const MISSING: unique symbol = Symbol('missing')
+
+/** Looks a key up in a row: the exact top-level key first, else a dotted path into nested objects. */
+export function lookupKey(row: Row, key: string): unknown {
+  if (Object.hasOwn(row, key)) return row[key]
+  if (!key.includes('.')) return MISSING
+  let node: unknown = row
+  for (const part of key.split('.')) {
+    if (!isPlainObject(node) || !Object.hasOwn(node, part)) return MISSING
+    node = node[part]
+  }
+  return node
+}
+
+/** Projects a row to `_step` plus the wanted keys, or returns undefined when it does not qualify. */
+export function selectKeys(
+  row: Row,
+  keys: readonly string[],
+  mode: 'any' | 'all',
+): Row | undefined {
+  const out: Row = { _step: row._step }
+  let found = 0
+  for (const key of keys) {
+    const value = lookupKey(row, key)
+    if (value === MISSING) {
+      if (mode === 'all') return undefined
+    } else {
+      Object.defineProperty(out, key, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      })
+      found++
+    }
+  }
+  return found > 0 ? out : undefined
+}
+
+/** Validates scan options, throwing TypeError/RangeError for misuse, and returns the batch size. */
+export function checkScanOptions(options: ScanHistoryOptions, what: string): number {
+  const { keys, keysMode, minStep, maxStep } = options
+  if (keys !== undefined && (!Array.isArray(keys) || keys.some((k) => typeof k !== 'string'))) {
+    throw new TypeError(
+      `Cannot ${what}: keys must be an array of strings, got ${JSON.stringify(keys)}`,
+    )
+  }
+  if (keysMode !== undefined && keysMode !== 'any' && keysMode !== 'all') {
+    throw new TypeError(
+      `Cannot ${what}: keysMode must be 'any' or 'all', got ${JSON.stringify(keysMode)}`,
+    )
+  }
+  for (const [name, v] of [['minStep', minStep], ['maxStep', maxStep]] as const) {
+    if (v !== undefined && (typeof v !== 'number' || Number.isNaN(v))) {
+      throw new TypeError(`Cannot ${what}: ${name} must be a number, got ${JSON.stringify(v)}`)
+    }
+  }
+  return checkBatchSize(options.batchSize ?? options.pageSize, 1000, what)
+}
+
+/** A row filter built from scan options; returns the row to emit or undefined. */
+function rowFilter(
+  options: ScanHistoryOptions,
+): (row: Row, step: number | undefined) => Row | undefined {
+  const { keys, minStep, maxStep } = options
+  const mode = options.keysMode ?? 'any'
+  const stepFilter = minStep !== undefined || maxStep !== undefined
+  return (row, step) => {
+    if (stepFilter) {
+      if (step === undefined) return undefined
+      if (minStep !== undefined && step < minStep) return undefined
+      if (maxStep !== undefined && step >= maxStep) return undefined
+    }
+    return keys && keys.length > 0 ? selectKeys(row, keys, mode) : row
+  }
+}
+
+/** Streams the history rows of the given files in order (decoding only history records). */
+export function historyRowStream(
+  files: readonly string[],
+  options: ScanHistoryOptions = {},
+): ReadableStream<Row[]> {
+  const batchSize = checkScanOptions(options, 'scan history')
+  const filter = rowFilter(options)
+  let index = 0
+  return segmentStream<Row>(files, new Set(['history']), () => ({
+    take(records, out) {
+      for (const rec of records) {
+        if (rec.type !== 'history') continue
+        const built = buildHistoryRow(rec.history, index++)
+        const row = filter(built.row, built.step)
+        if (row) out.push(row)
+      }
+    },
+  }), { batchSize, signal: options.signal })
+}
+
+/** One file's start time and the seconds run before it, for `_runtime`. */
+export interface SegmentClock {
+  startTime?: Timestamp
+  priorRuntime: number
+}
+
+/**
+ * Streams system rows (one per stats record) of the given files; `_runtime` counts from each
+ * file's start, plus the time already run before a resume. Step filters do not apply (system
+ * rows have no step).
+ */
+export function systemRowStream(
+  files: readonly string[],
+  clocks: readonly SegmentClock[],
+  options: ScanHistoryOptions = {},
+): ReadableStream<Row[]> {
+  if (options.minStep !== undefined || options.maxStep !== undefined) {
+    throw new TypeError(
+      'Cannot scan system metrics: minStep/maxStep do not apply to system rows; filter by _timestamp instead',
+    )
+  }
+  const batchSize = checkScanOptions(options, 'scan system metrics')
+  const filter = rowFilter(options)
+  return segmentStream<Row>(files, new Set(['stats']), (i) => {
+    const clock = clocks[i]
+    const start = clock?.startTime
+      ? { seconds: clock.startTime.seconds - clock.priorRuntime, nanos: clock.startTime.nanos }
+      : undefined
+    return {
+      take(records, out) {
+        for (const rec of records) {
+          if (rec.type !== 'stats') continue
+          const row = filter(systemRow(rec.stats, start), undefined)
+          if (row) out.push(row)
+        }
+      },
+    }
+  }, { batchSize, signal: options.signal })
+}
+
+/** The indices of an evenly spaced sample of `samples` out of `total` rows (first and last included). */
+export function sampleIndices(total: number, samples: number): number[] {
+  if (total <= samples) return Array.from({ length: total }, (_, i) => i)
+  if (samples === 1) return [0]
+  const out: number[] = []
+  for (let i = 0; i < samples; i++) out.push(Math.round((i * (total - 1)) / (samples - 1)))
+  return out
+}
+
+/**
+ * Collects an evenly spaced sample of a row stream. `total` is the stream's row count when
+ * known; otherwise one extra stream is drained first to count the rows.
+ */
+export async function sampleRows(
+  makeStream: () => ReadableStream<Row[]>,
+  samples: number,
+  total?: number,
+): Promise<Row[]> {
+  if (!Number.isInteger(samples) || samples < 1) {
+    throw new RangeError(
+      `Cannot sample history: samples must be a positive integer, got ${samples}`,
+    )
+  }
+  if (total === undefined) {
+    total = 0
+    for await (const batch of makeStream()) total += batch.length
+  }
+  const wanted = sampleIndices(total, samples)
+  const out: Row[] = []
+  if (wanted.length === 0) return out
+  let index = 0
+  let w = 0
+  const reader = makeStream().getReader()
+  try {
+    while (w < wanted.length) {
+      const { done, value } = await reader.read()
+      if (done) break
+      for (const row of value) {
+        if (index++ === wanted[w]) {
+          out.push(row)
+          if (++w === wanted.length) break
+        }
+      }
+    }
+  } finally {
+    await reader.cancel().catch(() => {})
+  }
+  return out
+}

@@ -1,0 +1,353 @@
+/**
+ * `LocalRun`: one W&B run read from its local `.wandb` file(s), with the attribute names of the
+ * public API's `Run` where the log holds the data.
+ *
+ * Opening reads the log once, decoding only metadata record types plus history and stats
+ * records (history values are not JSON-parsed in that pass); memory is bounded by the number
+ * of distinct keys, not by run length. Rows, system metrics, console lines and artifacts are
+ * read again on demand, each pass decoding only its own record type.
+ *
+ * A resumed run has one folder per process: `LocalRun.open(runFolder)` reads that folder only;
+ * `LocalRun.open(wandbDir, { id })` (or `LocalRuns.get(id)`) reads every folder of the id in
+ * start-time order, replaying config and summary across them and concatenating history.
+ *
+ * @module
+ */
+import type { Row } from '../row.ts'
+import { type DamageReport, isDamaged } from './damage_report.ts'
+import type { FilePolicy, Timestamp } from './record_types.ts'
+import { openSegments, readMetadataFile, type RunSegment } from './run_segments.ts'
+import { collectMetadata, type CollectOptions, MetadataCollector } from './run_metadata.ts'
+import {
+  DEFAULT_RUNNING_WITHIN_SECONDS,
+  deriveState,
+  isoSeconds,
+  type RunState,
+} from './run_state.ts'
+import type { HistoryKeys } from './history_keys.ts'
+import type { StepTally } from './history_row.ts'
+import { systemRow, timestampSeconds } from './system_rows.ts'
+import {
+  historyRowStream,
+  sampleRows,
+  type ScanHistoryOptions,
+  type SegmentClock,
+  systemRowStream,
+} from './history_scan.ts'
+import { type ConsoleLine, type ConsoleOptions, consoleRecordsConsumer } from './console_output.ts'
+import { segmentStream } from './segment_stream.ts'
+import { listRunFiles, type LocalFile } from './run_files.ts'
+import {
+  type LocalArtifact,
+  readLoggedArtifacts,
+  readUsedArtifacts,
+  type UsedArtifact,
+} from './run_artifacts.ts'
+
+/** Options of `LocalRun.open`. */
+export interface LocalRunOptions {
+  /** With a `wandb/` folder as source: the run id to open, reading all its folders (resumed segments). */
+  id?: string
+  /**
+   * A run without an exit record counts as `running` when its file was written within this many
+   * seconds, else `crashed`.
+   * @default 300
+   */
+  runningWithinSeconds?: number
+  /**
+   * Include history-derived values (each key's last logged value) in `summary`, as W&B does;
+   * false gives only what summary records say.
+   * @default true
+   */
+  summaryFromHistory?: boolean
+  /**
+   * Throw at the first damaged byte range instead of skipping it and reporting it in `damage`.
+   * @default false
+   */
+  strict?: boolean
+  /** Aborts opening. */
+  signal?: AbortSignal
+}
+
+/** Options of `LocalRun.history()`. */
+export interface HistoryOptions extends Pick<ScanHistoryOptions, 'keys' | 'keysMode' | 'signal'> {
+  /**
+   * Rows to return, evenly spaced over the run (first and last included).
+   * @default 500
+   */
+  samples?: number
+  /** `'default'` for history rows, `'system'` for system-metric rows. @default 'default' */
+  stream?: 'default' | 'system'
+}
+
+/** Options of `LocalRun.consoleLines()`. */
+export interface ConsoleLinesOptions extends Omit<ConsoleOptions, 'streams'> {
+  /** Only lines of this stream. @default all streams */
+  stream?: 'stdout' | 'stderr' | 'logger'
+  /** Lines per stream chunk. @default 1000 */
+  batchSize?: number
+  /** Aborts reading. */
+  signal?: AbortSignal
+}
+
+export type { RunSegment }
+
+/** A run read from local `.wandb` file(s). */
+export class LocalRun {
+  /** The run id. */
+  readonly id: string
+  /** The display name, or the id when none was set (the server would generate a random name). */
+  readonly name: string
+  /** The display name as logged, or null when none was set. */
+  readonly displayName: string | null
+  /** The entity, or '' when the log does not name one (offline runs often don't). */
+  readonly entity: string
+  /** The project, or '' when the log does not name one. */
+  readonly project: string
+  /** `[entity, project, id]`, unencoded ('' for unknown parts). */
+  readonly path: string[]
+  readonly tags: string[]
+  readonly notes: string | null
+  readonly group: string | null
+  readonly jobType: string | null
+  readonly host: string | null
+  readonly sweepId: string | null
+  /** The git commit recorded at start, or null. */
+  readonly commit: string | null
+  /** The git remote and commit recorded at start, or null. */
+  readonly git: { remoteUrl: string; commit: string } | null
+  /** Derived state; see `runningWithinSeconds`. */
+  readonly state: RunState
+  /** Exit code of the last file's exit record, or null when the run has not exited. */
+  readonly exitCode: number | null
+  /** Run start, ISO 8601 UTC with whole seconds, or null when no run record has a start time. */
+  readonly createdAt: string | null
+  /** Latest activity seen in the log (history `_timestamp`, stats, exit), ISO string, or null. */
+  readonly heartbeatAt: string | null
+  /** Seconds run: the exit record's runtime, else latest activity minus start. */
+  readonly runtime: number
+  /** User config (no `_wandb`), values as logged. */
+  readonly config: Row
+  /** Config including `_wandb` (first). */
+  readonly rawconfig: Row
+  /** Summary: history-derived last values overlaid by summary records. */
+  readonly summary: Row
+  /** The API's name for `summary` (the same object). */
+  readonly summaryMetrics: Row
+  /** The last system-metrics row (empty when the run has none), as the API's `systemMetrics`. */
+  readonly systemMetrics: Row
+  /** Environment: the `environment` record, else `files/wandb-metadata.json`, else null. */
+  readonly metadata: Record<string, unknown> | null
+  /** History keys and value types in the API's `historyKeys` shape. */
+  readonly historyKeys: HistoryKeys
+  /** The highest integer step, or -1 without history. */
+  readonly lastHistoryStep: number
+  /** Number of history rows. */
+  readonly historyLineCount: number
+  /** Number of system-metric rows. */
+  readonly systemLineCount: number
+  /** How row steps were resolved: logged, from the step field, synthesized (no step), invalid `_step`. */
+  readonly historySteps: StepTally
+  /** One damage report per file read. */
+  readonly damage: DamageReport[]
+  /** Whether any file lost records to damage. */
+  readonly damaged: boolean
+  /** The writer: wandb-core's header producer (`<version>+<commit>`), else the SDK version, else null. */
+  readonly producer: string | null
+  /** SDK version from telemetry, or null. */
+  readonly cliVersion: string | null
+  /** Python version from telemetry, or null. */
+  readonly pythonVersion: string | null
+  /** Whether a run record says the run was resumed. */
+  readonly resumed: boolean
+  /** The step a resumed run started at, or null. */
+  readonly startingStep: number | null
+  /** The files read, in order. */
+  readonly segments: RunSegment[]
+  /** The run folder (the last one for a multi-folder run). */
+  readonly folder: string
+  readonly #files: Map<string, FilePolicy>
+  readonly #clocks: SegmentClock[]
+
+  private constructor(
+    c: MetadataCollector,
+    segments: RunSegment[],
+    metadata: Record<string, unknown> | null,
+    options: LocalRunOptions,
+  ) {
+    const f = c.fields
+    const last = c.segments[c.segments.length - 1]
+    const first = c.segments.find((s) => s.startTime)
+    const start = first?.startTime ? timestampSeconds(first.startTime) : undefined
+    this.id = f?.id || segments[0].id
+    this.displayName = f?.displayName || null
+    this.name = this.displayName ?? this.id
+    this.entity = f?.entity ?? ''
+    this.project = f?.project ?? ''
+    this.path = [this.entity, this.project, this.id]
+    this.tags = f?.tags ?? []
+    this.notes = f?.notes || null
+    this.group = f?.group || null
+    this.jobType = f?.jobType || null
+    this.host = f?.host || null
+    this.sweepId = f?.sweepId || null
+    this.git = f?.git ?? null
+    this.commit = f?.git?.commit || null
+    this.exitCode = last?.exit ? last.exit.exitCode : null
+    const modifiedMs = Date.parse(segments[segments.length - 1].modifiedAt)
+    this.state = deriveState(
+      { exitCode: last?.exit?.exitCode, preempting: last?.preempting ?? false, modifiedMs },
+      options.runningWithinSeconds ?? DEFAULT_RUNNING_WITHIN_SECONDS,
+      Date.now(),
+    )
+    this.createdAt = start !== undefined ? isoSeconds(start) : null
+    this.heartbeatAt = c.lastActivity !== undefined ? isoSeconds(c.lastActivity) : this.createdAt
+    const lastStart = last?.startTime ? timestampSeconds(last.startTime) - last.priorRuntime : start
+    this.runtime = last?.exit
+      ? last.exit.runtime
+      : c.lastActivity !== undefined && lastStart !== undefined
+      ? Math.max(0, c.lastActivity - lastStart)
+      : 0
+    this.config = c.config.config()
+    this.rawconfig = c.config.rawconfig()
+    this.summary = c.summary.result({ fromHistory: options.summaryFromHistory ?? true })
+    this.summaryMetrics = this.summary
+    this.#clocks = c.segments.map((s) => ({ startTime: s.startTime, priorRuntime: s.priorRuntime }))
+    this.systemMetrics = c.lastStats
+      ? systemRow(c.lastStats.stats, clockStart(this.#clocks[c.lastStats.segment]))
+      : {}
+    this.metadata = metadata
+    this.historyKeys = c.keys.result()
+    this.lastHistoryStep = this.historyKeys.lastStep
+    this.historyLineCount = c.historyRows
+    this.systemLineCount = c.systemRows
+    this.historySteps = c.steps
+    this.damage = segments.map((s) => s.damage)
+    this.damaged = this.damage.some(isDamaged)
+    this.producer = c.producer || c.cliVersion || null
+    this.cliVersion = c.cliVersion || null
+    this.pythonVersion = c.pythonVersion || null
+    this.resumed = f?.resumed ?? false
+    this.startingStep = f?.startingStep ?? null
+    this.segments = segments
+    this.folder = segments[segments.length - 1].folder
+    this.#files = c.files
+  }
+
+  /**
+   * Opens a run from a run folder, a `.wandb` file, or a `wandb/` folder (with `options.id`,
+   * or holding a single run id). Throws an Error naming the path when it is none of these.
+   */
+  static async open(source: string, options: LocalRunOptions = {}): Promise<LocalRun> {
+    if (typeof source !== 'string' || source === '') {
+      throw new TypeError(
+        `Cannot open a local run: source must be a non-empty path string, got ${String(source)}`,
+      )
+    }
+    const segments = await openSegments(source, { id: options.id, signal: options.signal })
+    const collectOptions: CollectOptions = { signal: options.signal, strict: options.strict }
+    const c = await collectMetadata(
+      segments.map((s) => s.wandbFile),
+      segments.map((s) => s.damage),
+      new MetadataCollector(),
+      collectOptions,
+    )
+    c.segments.forEach((s, i) => {
+      if (s.startTime) {
+        segments[i].startedAt = new Date(timestampSeconds(s.startTime) * 1000).toISOString()
+      }
+    })
+    const metadata = c.environment ?? await readMetadataFile(segments)
+    return new LocalRun(c, segments, metadata, options)
+  }
+
+  /** The `.wandb` files read, in order. */
+  get wandbFiles(): string[] {
+    return this.segments.map((s) => s.wandbFile)
+  }
+
+  /** Streams every history row (no sampling), in log order, as batches. */
+  scanHistory(options: ScanHistoryOptions = {}): ReadableStream<Row[]> {
+    return historyRowStream(this.wandbFiles, options)
+  }
+
+  /**
+   * Returns an evenly spaced sample of history rows (or system rows with `stream: 'system'`), as
+   * the SDK's `history(pandas=False)`; with `keys`, rows are projected to `_step` plus the keys
+   * and the matching rows are counted in an extra pass first.
+   */
+  history(options: HistoryOptions = {}): Promise<Row[]> {
+    const { samples = 500, stream = 'default', keys, keysMode, signal } = options
+    if (stream !== 'default' && stream !== 'system') {
+      throw new TypeError(
+        `Cannot read history: stream must be 'default' or 'system', got ${JSON.stringify(stream)}`,
+      )
+    }
+    const scan: ScanHistoryOptions = { keys, keysMode, signal }
+    const filtered = keys !== undefined && keys.length > 0
+    if (stream === 'system') {
+      return sampleRows(
+        () => this.scanSystemMetrics(scan),
+        samples,
+        filtered ? undefined : this.systemLineCount,
+      )
+    }
+    return sampleRows(
+      () => this.scanHistory(scan),
+      samples,
+      filtered ? undefined : this.historyLineCount,
+    )
+  }
+
+  /** Streams the system-metric rows (API system stream shape), in log order, as batches. */
+  scanSystemMetrics(
+    options: Omit<ScanHistoryOptions, 'minStep' | 'maxStep'> = {},
+  ): ReadableStream<Row[]> {
+    return systemRowStream(this.wandbFiles, this.#clocks, options)
+  }
+
+  /** Streams console lines after terminal emulation (one emulator per file), as batches. */
+  consoleLines(options: ConsoleLinesOptions = {}): ReadableStream<ConsoleLine[]> {
+    const { stream, batchSize, signal, ...emulation } = options
+    if (stream !== undefined && stream !== 'stdout' && stream !== 'stderr' && stream !== 'logger') {
+      throw new TypeError(
+        `Cannot read console lines: stream must be 'stdout', 'stderr' or 'logger', got ${
+          JSON.stringify(stream)
+        }`,
+      )
+    }
+    const types = new Set(['output', 'output_raw', 'output_logger'] as const)
+    const consoleOptions: ConsoleOptions = { ...emulation, streams: stream ? [stream] : undefined }
+    return segmentStream(this.wandbFiles, types, () => consoleRecordsConsumer(consoleOptions), {
+      batchSize,
+      signal,
+    })
+  }
+
+  /** Lists the run's files (under `files/` of every folder read, plus FilesRecord entries missing on disk). */
+  async files(): Promise<LocalFile[]> {
+    if (this.segments.length === 1) return listRunFiles(this.segments[0].filesDir, this.#files)
+    const byName = new Map<string, LocalFile>()
+    for (const s of this.segments) {
+      for (const file of await listRunFiles(s.filesDir, this.#files)) {
+        if (file.path !== null || !byName.has(file.name)) byName.set(file.name, file)
+      }
+    }
+    return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  }
+
+  /** Reads the artifacts the run logged, with their manifests. */
+  loggedArtifacts(options: { signal?: AbortSignal } = {}): Promise<LocalArtifact[]> {
+    return readLoggedArtifacts(this.wandbFiles, options.signal)
+  }
+
+  /** Reads the artifacts the run used as inputs. */
+  usedArtifacts(options: { signal?: AbortSignal } = {}): Promise<UsedArtifact[]> {
+    return readUsedArtifacts(this.wandbFiles, options.signal)
+  }
+}
+
+function clockStart(clock: SegmentClock | undefined): Timestamp | undefined {
+  if (!clock?.startTime) return undefined
+  return { seconds: clock.startTime.seconds - clock.priorRuntime, nanos: clock.startTime.nanos }
+}

@@ -1,0 +1,136 @@
+/**
+ * The artifacts a local run logged (`ArtifactRecord`, with manifests) and used
+ * (`UseArtifactRecord`), read in a pass that decodes only those records.
+ *
+ * @module
+ */
+import type { ArtifactRecord, ManifestEntry, UseArtifactRecord } from './record_types.ts'
+import { parseValueJson } from './history_row.ts'
+import { segmentStream } from './segment_stream.ts'
+
+/** An artifact the run logged, shaped after the API's `Artifact` where the log has the data. */
+export interface LocalArtifact {
+  /** Artifact name without version (the collection name). */
+  name: string
+  type: string
+  /**
+   * The version (`v3`) when an alias names it; null otherwise (the server assigns versions at
+   * upload, so an offline run usually has none).
+   */
+  version: string | null
+  aliases: string[]
+  tags: string[]
+  /** The manifest digest. */
+  digest: string
+  description: string
+  /** The parsed metadata JSON, or null when empty. */
+  metadata: unknown
+  /** Sum of the manifest entries' sizes in bytes, or null when the manifest is not in the log. */
+  size: number | null
+  /** Number of manifest entries, or null when the manifest is not in the log. */
+  fileCount: number | null
+  entity: string
+  project: string
+  runId: string
+  clientId: string
+  sequenceClientId: string
+  /** The manifest, or null when the record carried none. */
+  manifest: {
+    version: number
+    storagePolicy: string
+    storagePolicyConfig: Record<string, string>
+    entries: ManifestEntry[]
+    /**
+     * For huge manifests the writer stores entries in this gzipped JSONL file on the writing
+     * machine instead of the log; entries are then empty here.
+     */
+    manifestFilePath: string
+  } | null
+}
+
+/** An artifact the run used as an input. */
+export interface UsedArtifact {
+  /** The server id of the artifact, when the SDK knew it. */
+  id: string
+  /** The name as recorded (may include `entity/project/` and a `:version` or `:alias`). */
+  name: string
+  type: string
+  /** The part after the last `:` of the name, if any (`v3`, `latest`). */
+  version: string | null
+}
+
+/** Converts an ArtifactRecord to a LocalArtifact. */
+export function toLocalArtifact(a: ArtifactRecord): LocalArtifact {
+  const m = a.manifest
+  const external = m !== undefined && m.contents.length === 0 && m.manifestFilePath !== ''
+  const size = m && !external ? m.contents.reduce((sum, e) => sum + e.size, 0) : null
+  return {
+    name: a.name,
+    type: a.type,
+    version: a.aliases.find((x) => /^v\d+$/.test(x)) ?? null,
+    aliases: a.aliases,
+    tags: a.tags,
+    digest: a.digest,
+    description: a.description,
+    metadata: a.metadata ? parseValueJson(a.metadata) : null,
+    size,
+    fileCount: m && !external ? m.contents.length : null,
+    entity: a.entity,
+    project: a.project,
+    runId: a.runId,
+    clientId: a.clientId,
+    sequenceClientId: a.sequenceClientId,
+    manifest: m
+      ? {
+        version: m.version,
+        storagePolicy: m.storagePolicy,
+        storagePolicyConfig: m.storagePolicyConfig,
+        entries: m.contents,
+        manifestFilePath: m.manifestFilePath,
+      }
+      : null,
+  }
+}
+
+/** Converts a UseArtifactRecord to a UsedArtifact. */
+export function toUsedArtifact(u: UseArtifactRecord): UsedArtifact {
+  const colon = u.name.lastIndexOf(':')
+  return {
+    id: u.id,
+    name: u.name,
+    type: u.type,
+    version: colon >= 0 ? u.name.slice(colon + 1) : null,
+  }
+}
+
+/** Reads the logged artifacts of the given files, in log order. */
+export async function readLoggedArtifacts(
+  files: readonly string[],
+  signal?: AbortSignal,
+): Promise<LocalArtifact[]> {
+  const out: LocalArtifact[] = []
+  const stream = segmentStream<LocalArtifact>(files, new Set(['artifact']), () => ({
+    take(records, batch) {
+      for (const r of records) if (r.type === 'artifact') batch.push(toLocalArtifact(r.artifact))
+    },
+  }), { signal })
+  for await (const batch of stream) out.push(...batch)
+  return out
+}
+
+/** Reads the used artifacts of the given files, in log order. */
+export async function readUsedArtifacts(
+  files: readonly string[],
+  signal?: AbortSignal,
+): Promise<UsedArtifact[]> {
+  const out: UsedArtifact[] = []
+  const stream = segmentStream<UsedArtifact>(files, new Set(['use_artifact']), () => ({
+    take(records, batch) {
+      for (const r of records) {
+        if (r.type === 'use_artifact') batch.push(toUsedArtifact(r.useArtifact))
+      }
+    },
+  }), { signal })
+  for await (const batch of stream) out.push(...batch)
+  return out
+}

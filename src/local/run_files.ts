@@ -1,0 +1,180 @@
+/**
+ * The files of a local run: everything under its `files/` folder, merged with the paths its
+ * `FilesRecord`s asked to save (which may be missing on disk, or be glob patterns).
+ *
+ * @module
+ */
+import { createReadStream } from 'node:fs'
+import { lstat, readdir, stat } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { join } from 'node:path'
+import type { FilePolicy } from './record_types.ts'
+
+/** One run file, shaped after the API's `File` (`name`, `sizeBytes`, `mimetype`, `md5`). */
+export interface LocalFile {
+  /** Path relative to `files/`, with `/` separators (the API's file name). */
+  name: string
+  /** Absolute path on disk, or null when the file is listed by a FilesRecord but absent. */
+  path: string | null
+  /** Size in bytes, or null when absent. */
+  sizeBytes: number | null
+  /** Last modification time as an ISO string, or null when absent. */
+  updatedAt: string | null
+  /** A MIME type guessed from the extension. */
+  mimetype: string
+  /** The upload policy a FilesRecord gave the file (`now`, `end`, `live`), if any. */
+  policy: FilePolicy | null
+  /** Computes the base64 MD5 of the file's bytes (as the API's `md5`); rejects when absent. */
+  md5(): Promise<string>
+}
+
+const MIME: Record<string, string> = {
+  json: 'application/json',
+  yaml: 'application/x-yaml',
+  yml: 'application/x-yaml',
+  txt: 'text/plain',
+  log: 'text/plain',
+  md: 'text/markdown',
+  csv: 'text/csv',
+  html: 'text/html',
+  py: 'text/x-python',
+  patch: 'text/x-diff',
+  diff: 'text/x-diff',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  svg: 'image/svg+xml',
+  webp: 'image/webp',
+  mp4: 'video/mp4',
+  webm: 'video/webm',
+  wav: 'audio/wav',
+  mp3: 'audio/mpeg',
+  parquet: 'application/vnd.apache.parquet',
+  gz: 'application/gzip',
+  zip: 'application/zip',
+  h5: 'application/x-hdf5',
+}
+
+/** Guesses a MIME type from a file name's extension (`application/octet-stream` when unknown). */
+export function guessMimetype(name: string): string {
+  const dot = name.lastIndexOf('.')
+  const ext = dot >= 0 ? name.slice(dot + 1).toLowerCase() : ''
+  return MIME[ext] ?? 'application/octet-stream'
+}
+
+/** Computes the base64 MD5 digest of a file, streaming it. */
+export function fileMd5(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('md5')
+    createReadStream(path)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('base64')))
+  })
+}
+
+/** Converts a FilesRecord glob (`*`, `**`, `?`) to a regular expression over `/` paths. */
+export function globToRegExp(glob: string): RegExp {
+  let re = ''
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]
+    if (c === '*') {
+      if (glob[i + 1] === '*') {
+        re += '.*'
+        i++
+      } else re += '[^/]*'
+    } else if (c === '?') re += '[^/]'
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&')
+  }
+  return new RegExp(`^${re}$`)
+}
+
+async function walk(
+  root: string,
+  rel: string,
+  out: { name: string; path: string }[],
+): Promise<void> {
+  let entries: string[]
+  try {
+    entries = await readdir(join(root, rel))
+  } catch {
+    return
+  }
+  for (const entry of entries.sort()) {
+    const name = rel ? `${rel}/${entry}` : entry
+    const path = join(root, name)
+    const info = await lstat(path).catch(() => undefined)
+    if (!info) continue
+    if (info.isDirectory()) await walk(root, name, out)
+    else out.push({ name, path })
+  }
+}
+
+function missingFile(name: string, policy: FilePolicy): LocalFile {
+  return {
+    name,
+    path: null,
+    sizeBytes: null,
+    updatedAt: null,
+    mimetype: guessMimetype(name),
+    policy,
+    md5: () =>
+      Promise.reject(new Error(`Cannot hash ${name}: the run lists it but it is not on disk`)),
+  }
+}
+
+/**
+ * Lists a run's files: every file under `filesDir` (symlinked files followed, symlinked folders
+ * not), with the FilesRecord policy of the path or matching glob, plus FilesRecord paths that
+ * match nothing on disk. Sorted by name.
+ */
+export async function listRunFiles(
+  filesDir: string,
+  saved: ReadonlyMap<string, FilePolicy> = new Map(),
+): Promise<LocalFile[]> {
+  const found: { name: string; path: string }[] = []
+  await walk(filesDir, '', found)
+  const globs = [...saved].filter(([p]) => /[*?]/.test(p)).map(([p, policy]) => ({
+    p,
+    policy,
+    re: globToRegExp(p),
+  }))
+  const usedGlobs = new Set<string>()
+  const out: LocalFile[] = []
+  for (const { name, path } of found) {
+    const info = await stat(path).catch(() => undefined)
+    let policy = saved.get(name) ?? null
+    if (policy === null) {
+      const g = globs.find((g) => g.re.test(name))
+      if (g) {
+        policy = g.policy
+        usedGlobs.add(g.p)
+      }
+    }
+    out.push({
+      name,
+      path,
+      sizeBytes: info ? info.size : null,
+      updatedAt: info ? info.mtime.toISOString() : null,
+      mimetype: guessMimetype(name),
+      policy,
+      md5: () => fileMd5(path),
+    })
+  }
+  const onDisk = new Set(found.map((f) => f.name))
+  for (const [name, policy] of saved) {
+    if (onDisk.has(name) || usedGlobs.has(name)) continue
+    out.push(missingFile(name, policy))
+  }
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+}
+
+/** Sums the sizes of every file under a folder (symlinks counted by their own size); 0 when absent. */
+export async function folderSizeBytes(dir: string): Promise<number> {
+  const found: { name: string; path: string }[] = []
+  await walk(dir, '', found)
+  let total = 0
+  for (const { path } of found) total += (await lstat(path).catch(() => undefined))?.size ?? 0
+  return total
+}

@@ -1,0 +1,95 @@
+/**
+ * The stream shape every exporter returns, and the adapter that turns a format encoder into one
+ * with real backpressure and temp-file cleanup.
+ *
+ * @module
+ */
+import type { Row } from '../row.ts'
+
+/**
+ * Rows in, bytes out: structurally a `TransformStream<Row | Row[], Uint8Array>`, so
+ * `rows.pipeThrough(toCsv()).pipeTo(file)` works. The writable side takes batches (`Row[]`) or
+ * single rows.
+ */
+export interface ExportStream {
+  /** Where rows or row batches are written. */
+  readonly writable: WritableStream<Row | Row[]>
+  /** The encoded bytes. */
+  readonly readable: ReadableStream<Uint8Array>
+}
+
+/** Where an encoder sends bytes; `push` resolves when the consumer wants more. */
+export interface ByteOutput {
+  /** Hands bytes to the consumer; the array must not be changed afterwards. */
+  push(bytes: Uint8Array): Promise<void>
+}
+
+/** A format encoder driven by {@linkcode encoderStream}. */
+export interface RowEncoder {
+  /** Encodes one batch. */
+  write(rows: Row[], out: ByteOutput): void | Promise<void>
+  /** Emits everything still held, at the end of the input. */
+  close(out: ByteOutput): void | Promise<void>
+  /** Frees temporary files; called once after close, error, abort or cancel. */
+  dispose(): Promise<void>
+}
+
+/** Normalises a chunk to a batch. */
+export function toBatch(chunk: Row | Row[]): Row[] {
+  return Array.isArray(chunk) ? chunk : [chunk]
+}
+
+/**
+ * Wraps an encoder as an ExportStream. Bytes go through an identity TransformStream, so the
+ * encoder waits (in `push`) while the consumer is behind; cancelling the readable side errors
+ * the writable side and disposes the encoder at once, and so does aborting the writable side.
+ */
+export function encoderStream(encoder: RowEncoder): ExportStream {
+  const pipe = new TransformStream<Uint8Array, Uint8Array>()
+  const writer = pipe.writable.getWriter()
+  let disposed: Promise<void> | undefined
+  const dispose = (): Promise<void> => (disposed ??= encoder.dispose().catch(() => {}))
+  const out: ByteOutput = {
+    async push(bytes) {
+      await writer.ready
+      writer.write(bytes).catch(() => {})
+    },
+  }
+  let sink: WritableStreamDefaultController | undefined
+  writer.closed.catch((reason) => {
+    // The consumer cancelled, or we aborted: stop the producer and remove temp files now.
+    sink?.error(reason)
+    dispose()
+  })
+  const fail = async (reason: unknown): Promise<void> => {
+    await dispose()
+    await writer.abort(reason).catch(() => {})
+  }
+  const writable = new WritableStream<Row | Row[]>({
+    start(controller) {
+      sink = controller
+    },
+    async write(chunk) {
+      try {
+        await encoder.write(toBatch(chunk), out)
+      } catch (err) {
+        await fail(err)
+        throw err
+      }
+    },
+    async close() {
+      try {
+        await encoder.close(out)
+        await dispose()
+        await writer.close()
+      } catch (err) {
+        await fail(err)
+        throw err
+      }
+    },
+    async abort(reason) {
+      await fail(reason)
+    },
+  })
+  return { writable, readable: pipe.readable }
+}

@@ -1,0 +1,77 @@
+/**
+ * Compression codecs for the Parquet exporter: snappy through hysnappy's WebAssembly compressor
+ * when it loads (else hyparquet-writer's built-in JavaScript one), zstd where `node:zlib` has
+ * `zstdCompressSync` (Deno, Bun, Node ≥ 22.15), gzip through `node:zlib`, or none. The matching
+ * decompressors let the exporter re-read its own spool files.
+ *
+ * @module
+ */
+import * as zlib from 'node:zlib'
+import { snappyCompress } from 'hysnappy'
+import type { CompressionCodec } from 'hyparquet'
+
+/** A codec name accepted by the Parquet exporter. */
+export type ParquetCodec = 'snappy' | 'zstd' | 'gzip' | 'uncompressed'
+
+type Compress = (input: Uint8Array) => Uint8Array
+type Decompress = (input: Uint8Array, outputLength: number) => Uint8Array
+
+/** What hyparquet-writer needs for one codec. */
+export interface CodecSetup {
+  /** The Parquet codec name. */
+  codec: CompressionCodec
+  /** Compressors to hand to ParquetWriter (empty for the built-in ones). */
+  compressors: Partial<Record<CompressionCodec, Compress>>
+}
+
+// deno-lint-ignore no-explicit-any
+const z = zlib as any
+const zstdCompress: Compress | undefined = typeof z.zstdCompressSync === 'function'
+  ? (input) => z.zstdCompressSync(input)
+  : undefined
+const zstdDecompress: Decompress | undefined = typeof z.zstdDecompressSync === 'function'
+  ? (input) => z.zstdDecompressSync(input)
+  : undefined
+
+/** hysnappy's compressor when its WebAssembly module works here, else undefined. */
+const fastSnappy: Compress | undefined = (() => {
+  try {
+    return snappyCompress(new Uint8Array([1, 2, 3, 1, 2, 3, 1, 2, 3])).length > 0
+      ? snappyCompress
+      : undefined
+  } catch {
+    return undefined
+  }
+})()
+
+/** Whether this runtime can write zstd. */
+export const hasZstd: boolean = zstdCompress !== undefined
+
+/** The compressor setup for a codec; throws a RangeError for an unknown or unavailable codec. */
+export function codecSetup(codec: unknown): CodecSetup {
+  switch (codec) {
+    case 'snappy':
+      return { codec: 'SNAPPY', compressors: fastSnappy ? { SNAPPY: fastSnappy } : {} }
+    case 'gzip':
+      return { codec: 'GZIP', compressors: { GZIP: (input) => zlib.gzipSync(input) } }
+    case 'uncompressed':
+      return { codec: 'UNCOMPRESSED', compressors: {} }
+    case 'zstd':
+      if (zstdCompress) return { codec: 'ZSTD', compressors: { ZSTD: zstdCompress } }
+      throw new RangeError(
+        'Cannot write Parquet with codec "zstd": this runtime\'s node:zlib has no zstdCompressSync (Node < 22.15); use "snappy" or "gzip"',
+      )
+    default:
+      throw new RangeError(
+        `Cannot write Parquet with codec ${
+          JSON.stringify(codec)
+        }: use "snappy", "zstd", "gzip" or "uncompressed"`,
+      )
+  }
+}
+
+/** Decompressors for reading back gzip and zstd spool files (hyparquet reads snappy itself). */
+export const spoolDecompressors: Partial<Record<CompressionCodec, Decompress>> = {
+  GZIP: (input) => zlib.gunzipSync(input),
+  ...(zstdDecompress ? { ZSTD: zstdDecompress } : {}),
+}

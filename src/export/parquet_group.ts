@@ -1,0 +1,247 @@
+/**
+ * The open Parquet row group, held column by column: numbers in a Float64Array, booleans and
+ * null flags in a Uint8Array, strings and JSON text in arrays. Row objects are not kept, so a
+ * numeric cell costs 9 bytes. A group holds at most `rowGroupSize` rows and at most
+ * `rowGroupCells` cells (rows × columns), so wide rows make shorter groups instead of more memory.
+ * Each column's kind widens as values arrive (see `column_kind.ts`); values already held are
+ * converted when a column widens to JSON.
+ *
+ * @module
+ */
+import type { Row } from '../row.ts'
+import { type ColumnKind, type ColumnType, isIntNumber, kindOf, widenKind } from './column_kind.ts'
+import { jsonText } from './json_text.ts'
+import { type JsonColumns, physicalKind } from './parquet_schema.ts'
+
+/** One column's data as hyparquet-writer takes it. */
+export interface GroupColumn {
+  /** Column name. */
+  name: string
+  /** Values: typed arrays when dense, plain arrays with nulls otherwise. */
+  data: ArrayLike<unknown>
+  /** Per-column statistics switch (off for JSON, whose min/max would be whole documents). */
+  statistics?: boolean
+}
+
+/** Limits and typing rules of a RowGroupBuilder. */
+export interface RowGroupLimits {
+  /** Most rows per group. */
+  rowGroupSize: number
+  /** Most cells (rows × columns) per group. */
+  rowGroupCells: number
+  /** Declared column types: the starting kind of those columns. */
+  declared: Readonly<Record<string, ColumnType>>
+  /** Throw instead of widening past a declared type (for a schema already written). */
+  strict: boolean
+}
+
+/** The values of one column in the open group. */
+interface ColumnBuffer {
+  name: string
+  kind: ColumnKind
+  declared: ColumnType | undefined
+  /** int/double values. */
+  nums?: Float64Array
+  /** 0 = null, 1 = set (for bool: 1 = false, 2 = true). */
+  flags?: Uint8Array
+  /** string values or JSON text. */
+  texts?: (string | null)[]
+}
+
+/** Accumulates rows into columns until a row group is full. */
+export class RowGroupBuilder {
+  /** Rows held. */
+  length = 0
+  #columns: ColumnBuffer[] = []
+  #limits: RowGroupLimits
+  #limit: number
+
+  /** Creates an empty builder. */
+  constructor(limits: RowGroupLimits) {
+    this.#limits = limits
+    this.#limit = this.#computeLimit()
+  }
+
+  /** Column names in order. */
+  get names(): string[] {
+    return this.#columns.map((c) => c.name)
+  }
+
+  /** Current kinds in column order. */
+  get kinds(): ColumnKind[] {
+    return this.#columns.map((c) => c.kind)
+  }
+
+  /** Physical kinds in column order (what the schema needs). */
+  get physicalKinds(): ColumnType[] {
+    return this.#columns.map((c) => physicalKind(c.kind))
+  }
+
+  /** Rows that still fit in this group (0 means: flush before appending). */
+  get room(): number {
+    return Math.max(0, this.#limit - this.length)
+  }
+
+  /** Matches the column list to `names` (which only grows, or gains `_step` in front). */
+  sync(names: readonly string[]): void {
+    if (names.length === this.#columns.length) return
+    const byName = new Map(this.#columns.map((c) => [c.name, c]))
+    const declared = this.#limits.declared
+    this.#columns = names.map((name) => {
+      const known = byName.get(name)
+      if (known) return known
+      const type = Object.hasOwn(declared, name) ? declared[name] : undefined
+      const column: ColumnBuffer = { name, kind: type ?? 'null', declared: type }
+      this.#allocate(column)
+      return column
+    })
+    // Only shrink the limit mid-group: buffers already allocated hold the old, larger one.
+    this.#limit = Math.min(this.#limit, this.#computeLimit())
+  }
+
+  /** Appends rows[start..end); the caller keeps end - start within `room`. */
+  append(rows: readonly Row[], start: number, end: number): void {
+    const base = this.length
+    for (const column of this.#columns) {
+      const name = column.name
+      const guard = name === '__proto__'
+      let pos = base
+      for (let i = start; i < end; i++, pos++) {
+        const row = rows[i]
+        const value = guard && !Object.hasOwn(row, name) ? undefined : row[name]
+        if (value === undefined || value === null) continue
+        if (typeof value === 'number') {
+          const kind = column.kind
+          if (kind === 'double' || (kind === 'int' && isIntNumber(value))) {
+            column.nums![pos] = value
+            column.flags![pos] = 1
+            continue
+          }
+        }
+        this.#set(column, pos, value)
+      }
+    }
+    this.length += end - start
+  }
+
+  /** The held data as hyparquet-writer columns (JSON as UTF-8 bytes unless `jsonColumns` is 'string'). */
+  columnData(jsonColumns: JsonColumns): GroupColumn[] {
+    const n = this.length
+    return this.#columns.map((column): GroupColumn => {
+      const { name, nums, flags, texts } = column
+      switch (column.kind) {
+        case 'null':
+          return { name, data: new Array(n).fill(null) }
+        case 'double': {
+          if (flags!.subarray(0, n).indexOf(0) < 0) return { name, data: nums!.subarray(0, n) }
+          const data = new Array<number | null>(n)
+          for (let i = 0; i < n; i++) data[i] = flags![i] === 0 ? null : nums![i]
+          return { name, data }
+        }
+        case 'int': {
+          const dense = flags!.subarray(0, n).indexOf(0) < 0
+          const data = dense ? new BigInt64Array(n) : new Array<bigint | null>(n)
+          for (let i = 0; i < n; i++) data[i] = flags![i] === 0 ? null! : BigInt(nums![i])
+          return { name, data }
+        }
+        case 'bool': {
+          const data = new Array<boolean | null>(n)
+          for (let i = 0; i < n; i++) data[i] = flags![i] === 0 ? null : flags![i] === 2
+          return { name, data }
+        }
+        case 'string':
+          return { name, data: texts!.length === n ? texts! : texts!.slice(0, n) }
+        case 'json': {
+          if (jsonColumns === 'string') return { name, data: texts!.slice(0, n), statistics: false }
+          const encoder = new TextEncoder()
+          const data = new Array<Uint8Array | null>(n)
+          for (let i = 0; i < n; i++) {
+            const text = texts![i]
+            data[i] = text === null ? null : encoder.encode(text)
+          }
+          return { name, data, statistics: false }
+        }
+      }
+    })
+  }
+
+  /** Empties the group: kinds stay, storage is replaced (the writer may still hold the old arrays). */
+  reset(): void {
+    this.length = 0
+    this.#limit = this.#computeLimit()
+    for (const column of this.#columns) {
+      column.nums = column.flags = column.texts = undefined
+      this.#allocate(column)
+    }
+  }
+
+  #computeLimit(): number {
+    const { rowGroupSize, rowGroupCells } = this.#limits
+    return Math.max(
+      1,
+      Math.min(rowGroupSize, Math.floor(rowGroupCells / Math.max(1, this.#columns.length))),
+    )
+  }
+
+  /** Stores a value the fast path did not take, widening the column's kind first if needed. */
+  #set(column: ColumnBuffer, pos: number, value: unknown): void {
+    const kind = widenKind(column.kind, kindOf(value))
+    if (kind !== column.kind) this.#widen(column, kind, pos, value)
+    switch (column.kind) {
+      case 'int':
+      case 'double':
+        column.nums![pos] = Number(value)
+        column.flags![pos] = 1
+        return
+      case 'bool':
+        column.flags![pos] = value ? 2 : 1
+        return
+      case 'string':
+        column.texts![pos] = value as string
+        return
+      case 'json':
+        column.texts![pos] = jsonText(value, 'string')
+    }
+  }
+
+  /** Changes a column's kind, converting the `filled` values already held in this group. */
+  #widen(column: ColumnBuffer, kind: ColumnKind, filled: number, value: unknown): void {
+    if (this.#limits.strict) {
+      throw new TypeError(
+        `Cannot write ${
+          jsonText(value)
+        } to Parquet column "${column.name}" declared as ${column.declared}: ` +
+          `declare it as ${kind}, or leave its type out so the exporter infers and widens it`,
+      )
+    }
+    const from = column.kind
+    column.kind = kind
+    if (from === 'null') return this.#allocate(column)
+    if (kind === 'double') return // int and double share storage
+    // Every other change ends in JSON text.
+    const { nums, flags, texts: old } = column
+    const texts = new Array<string | null>(Math.max(this.#limit, filled)).fill(null)
+    for (let i = 0; i < filled; i++) {
+      if (old) texts[i] = old[i] === null ? null : JSON.stringify(old[i])
+      else if (flags![i] === 0) continue
+      else if (from === 'bool') texts[i] = flags![i] === 2 ? 'true' : 'false'
+      else texts[i] = jsonText(nums![i])
+    }
+    column.texts = texts
+    column.nums = column.flags = undefined
+  }
+
+  /** Creates empty storage for the column's kind, sized for the current limit. */
+  #allocate(column: ColumnBuffer): void {
+    const size = Math.max(this.#limit, this.length)
+    const kind = column.kind
+    if (kind === 'int' || kind === 'double') {
+      column.nums ??= new Float64Array(size)
+      column.flags ??= new Uint8Array(size)
+    } else if (kind === 'bool') {
+      column.flags ??= new Uint8Array(size)
+    } else if (kind === 'string' || kind === 'json') {
+      column.texts ??= new Array<string | null>(size).fill(null)
+    }
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * hyparquet-writer `Writer`s that hand each finished row group to an async consumer (a file or
+ * the export stream) and wait for it, so a slow consumer holds the encoder back.
+ *
+ * @module
+ */
+import type { FileHandle } from 'node:fs/promises'
+import { ByteWriter } from 'hyparquet-writer'
+import type { ByteOutput } from './export_stream.ts'
+import { readAt, writeAll } from './temp_file.ts'
+
+/** A ByteWriter whose flush() (called by ParquetWriter after each row group) drains to a consumer. */
+export class SinkWriter extends ByteWriter {
+  #consume: (bytes: Uint8Array) => Promise<void>
+  #copy: boolean
+
+  /** With `copy`, the consumer gets its own bytes; without, a view it must finish with before resolving. */
+  constructor(consume: (bytes: Uint8Array) => Promise<void>, copy: boolean) {
+    super(1 << 16)
+    this.#consume = consume
+    this.#copy = copy
+  }
+
+  /** Sends the buffered bytes to the consumer and empties the buffer. */
+  flush(): Promise<void> {
+    if (this.index === 0) return Promise.resolve()
+    const bytes = this.#copy
+      ? new Uint8Array(this.buffer.slice(0, this.index))
+      : new Uint8Array(this.buffer, 0, this.index)
+    this.index = 0
+    return this.#consume(bytes)
+  }
+
+  /** Sends the rest (the footer) to the consumer. */
+  override finish(): Promise<void> {
+    return this.flush()
+  }
+}
+
+/** A writer that streams to an ExportStream's output. */
+export function outputWriter(out: ByteOutput): SinkWriter {
+  return new SinkWriter((bytes) => out.push(bytes), true)
+}
+
+/** A writer that appends to an open file. */
+export function fileWriter(handle: FileHandle): SinkWriter {
+  return new SinkWriter((bytes) => writeAll(handle, bytes), false)
+}
+
+/** A hyparquet AsyncBuffer reading `byteLength` bytes of an open file by position. */
+export function handleBuffer(
+  handle: FileHandle,
+  byteLength: number,
+): { byteLength: number; slice(start: number, end?: number): Promise<ArrayBuffer> } {
+  return {
+    byteLength,
+    async slice(start, end = byteLength) {
+      const bytes = await readAt(handle, start, end - start)
+      return bytes.byteLength === bytes.buffer.byteLength
+        ? bytes.buffer as ArrayBuffer
+        : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer
+    },
+  }
+}

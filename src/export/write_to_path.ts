@@ -1,0 +1,153 @@
+/**
+ * Writing export bytes to a file atomically, and the one-call exports built on it.
+ *
+ * The bytes go to a temporary file beside the target (`.wbx-out-<random>.tmp` in the same
+ * folder, so the final rename stays on one file system), which is flushed to disk and renamed
+ * over the target only when the stream ends cleanly. A source error, an exporter error, an abort
+ * or a cancel removes the temporary file and leaves nothing (and no old file changed) under the
+ * final name.
+ *
+ * @module
+ */
+import { open, rename } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
+import type { Row } from '../row.ts'
+import {
+  countRows,
+  createExporter,
+  type ExporterOptions,
+  type ExportFormat,
+  formatFromPath,
+} from './exporter.ts'
+import { removeQuietly, tempName, writeAll } from './temp_file.ts'
+
+/** Options of {@linkcode writeToPath}. */
+export interface WriteToPathOptions {
+  /** Aborting stops the write, removes the temporary file and rejects with the signal's reason. */
+  signal?: AbortSignal
+}
+
+/** Options of {@linkcode exportToPath}. */
+export interface ExportToPathOptions extends ExporterOptions {
+  /** Output format. @default from the path's extension */
+  format?: ExportFormat
+  /** Aborting stops the export and leaves no file. */
+  signal?: AbortSignal
+}
+
+/** Options of {@linkcode exportToWritable}. */
+export interface ExportToWritableOptions extends ExporterOptions {
+  /** Output format. */
+  format: ExportFormat
+  /** Aborting stops the export. */
+  signal?: AbortSignal
+  /** Leave the writable open at the end (e.g. a shared stdout). @default false */
+  preventClose?: boolean
+}
+
+/** What an export wrote. */
+export interface ExportResult {
+  /** Input rows exported. */
+  rows: number
+  /** Bytes written. */
+  bytes: number
+}
+
+/** Writes a byte stream to `path` atomically; resolves with the byte count once the file is in place. */
+export async function writeToPath(
+  bytes: ReadableStream<Uint8Array>,
+  path: string,
+  options: WriteToPathOptions = {},
+): Promise<number> {
+  const { signal } = options
+  signal?.throwIfAborted()
+  const temp = join(dirname(resolve(path)), tempName('out'))
+  const reader = bytes.getReader()
+  const onAbort = () => {
+    reader.cancel(signal!.reason).catch(() => {})
+  }
+  let handle
+  try {
+    handle = await open(temp, 'wx').catch((err) => {
+      throw new Error(
+        `Cannot write ${path}: ${err.message}; check that the folder exists and is writable`,
+        {
+          cause: err,
+        },
+      )
+    })
+  } catch (err) {
+    await reader.cancel(err).catch(() => {})
+    throw err
+  }
+  signal?.addEventListener('abort', onAbort, { once: true })
+  let total = 0
+  let closed = false
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      // A cancel from the abort listener ends the read as "done": never take that for success.
+      signal?.throwIfAborted()
+      if (done) break
+      await writeAll(handle, value)
+      total += value.length
+    }
+    await handle.sync()
+    closed = true
+    await handle.close()
+    await rename(temp, path).catch((err) => {
+      throw new Error(`Cannot move the finished file to ${path}: ${err.message}`, { cause: err })
+    })
+    return total
+  } catch (err) {
+    await reader.cancel(err).catch(() => {})
+    if (!closed) await handle.close().catch(() => {})
+    await removeQuietly(temp)
+    throw err
+  } finally {
+    signal?.removeEventListener('abort', onAbort)
+    reader.releaseLock()
+  }
+}
+
+/** Exports rows to a file in the format its extension names (or `format`), atomically. */
+export async function exportToPath(
+  rows: ReadableStream<Row | Row[]>,
+  path: string,
+  options: ExportToPathOptions = {},
+): Promise<ExportResult> {
+  const { format = formatFromPath(path), signal, ...rest } = options
+  if (!format) {
+    await rows.cancel().catch(() => {})
+    throw new TypeError(
+      `Cannot tell the export format of "${path}": use .ndjson, .jsonl, .csv or .parquet, or pass format`,
+    )
+  }
+  const counter = { rows: 0 }
+  const exporter = createExporter(format, { tempDir: dirname(resolve(path)), ...rest })
+  const encoded = rows.pipeThrough(countRows(counter), { signal }).pipeThrough(exporter, { signal })
+  const bytes = await writeToPath(encoded, path, { signal })
+  return { rows: counter.rows, bytes }
+}
+
+/** Exports rows into a writable byte stream (e.g. stdout). */
+export async function exportToWritable(
+  rows: ReadableStream<Row | Row[]>,
+  writable: WritableStream<Uint8Array>,
+  options: ExportToWritableOptions,
+): Promise<ExportResult> {
+  const { format, signal, preventClose = false, ...rest } = options
+  const counter = { rows: 0 }
+  let bytes = 0
+  const counted = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      bytes += chunk.length
+      controller.enqueue(chunk)
+    },
+  })
+  await rows.pipeThrough(countRows(counter), { signal })
+    .pipeThrough(createExporter(format, rest), { signal })
+    .pipeThrough(counted, { signal })
+    .pipeTo(writable, { signal, preventClose })
+  return { rows: counter.rows, bytes }
+}

@@ -61,8 +61,10 @@ export interface HttpGraphqlTransportOptions {
   baseUrl: string
   /** API key; sent as HTTP Basic `api:<key>` only to URLs under `baseUrl`. */
   apiKey?: string
-  /** Headers sent with every request (User-Agent, W&B headers). */
+  /** Headers sent with every GraphQL request (User-Agent, W&B headers). */
   headers?: Record<string, string>
+  /** Headers sent with file and signed-URL requests. @default the `headers` */
+  fileHeaders?: Record<string, string>
   /** Fetch implementation. @default globalThis.fetch */
   fetch?: typeof fetch
   /** Retry settings; unset fields take {@link DEFAULT_RETRY_POLICY}. */
@@ -88,6 +90,7 @@ export class HttpGraphqlTransport implements GraphqlTransport {
   #client: GraphQLClient
   #fetch: typeof fetch
   #headers: Record<string, string>
+  #fileHeaders: Record<string, string>
   #credentials: Credentials | undefined
   #secrets: string[]
   #random: (() => number) | undefined
@@ -106,6 +109,7 @@ export class HttpGraphqlTransport implements GraphqlTransport {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.policy }
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis)
     this.#headers = { ...options.headers }
+    this.#fileHeaders = { ...(options.fileHeaders ?? options.headers) }
     this.#random = options.random
     this.#secrets = []
     if (options.apiKey) {
@@ -169,7 +173,7 @@ export class HttpGraphqlTransport implements GraphqlTransport {
 
   /** Fetches a non-GraphQL URL; see {@link GraphqlTransport.fetchUrl}. */
   async fetchUrl(url: string, options: FetchUrlOptions = {}): Promise<Response> {
-    const headers = { ...this.#headers, ...options.headers }
+    const headers = { ...this.#fileHeaders, ...options.headers }
     try {
       return await retryingFetch(url, { method: options.method ?? 'GET', headers }, {
         fetch: this.#fetch,

@@ -1,0 +1,193 @@
+/**
+ * Streaming a URL into a file inside a folder, verifying size and md5, skipping identical files.
+ *
+ * @module
+ */
+import { createHash, randomBytes } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { assertNoSymlinks, resolveInside } from './safe_path.ts'
+import type { GraphqlTransport } from './transport.ts'
+import { excerpt, WandbApiError } from './wandb_api_error.ts'
+import { safeUrl } from './retrying_fetch.ts'
+
+/** What the downloaded bytes must match; unset fields are not checked. */
+export interface ContentCheck {
+  /** Base64 md5 of the content, as W&B reports it. */
+  md5Base64?: string
+  /** Size in bytes. */
+  size?: number
+}
+
+/** Options of {@link downloadToFile}. */
+export interface DownloadToFileOptions {
+  /** Overwrite an existing file that differs. @default false */
+  replace?: boolean
+  /** Cancels the transfer. */
+  signal?: AbortSignal
+  /** Attempts when the body is cut off mid-transfer. @default 3 */
+  attempts?: number
+}
+
+/** Where a file went and whether it was already there. */
+export interface DownloadResult {
+  /** Absolute path of the file. */
+  path: string
+  /** True when an identical file existed and nothing was transferred. */
+  skipped: boolean
+  /** Size of the file in bytes. */
+  bytes: number
+}
+
+/** Base64 md5 of a local file, read as a stream. */
+export function md5OfFile(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('md5')
+    createReadStream(path)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('base64')))
+  })
+}
+
+/** Throws a WandbApiError for a non-2xx download response, quoting at most a short body excerpt. */
+export async function failDownload(response: Response, url: string, label: string): Promise<never> {
+  let text = ''
+  try {
+    text = (await response.text()).slice(0, 2000)
+  } catch {
+    // the body is only used for the message
+  }
+  const serverMessage = text.trim() === '' ? undefined : excerpt(text, 200)
+  const hint = response.status === 403
+    ? '; the signed URL may have expired, list the files again'
+    : response.status === 401
+    ? '; check WANDB_API_KEY'
+    : ''
+  throw new WandbApiError(
+    `Cannot download ${label} from ${safeUrl(url)}: HTTP ${response.status}${
+      serverMessage ? `: ${serverMessage}` : ''
+    }${hint}`,
+    { code: 'http', status: response.status, operation: 'download', serverMessage },
+  )
+}
+
+/** Error for content that does not match its md5 or size. */
+function mismatch(
+  label: string,
+  what: string,
+  expected: string | number,
+  got: string | number,
+): WandbApiError {
+  return new WandbApiError(
+    `Cannot accept ${label}: ${what} is ${got} but the server listed ${expected}; the transfer was corrupted or the file changed, try again`,
+    { code: 'download', status: 200, operation: 'download' },
+  )
+}
+
+/**
+ * A pass-through stream that counts and hashes the bytes and errors at the end when they do not
+ * match `check` (md5 first, then size).
+ */
+export function verifyingStream(
+  check: ContentCheck,
+  label: string,
+): TransformStream<Uint8Array, Uint8Array> {
+  const hash = check.md5Base64 ? createHash('md5') : undefined
+  let count = 0
+  return new TransformStream({
+    transform(chunk, controller) {
+      hash?.update(chunk)
+      count += chunk.byteLength
+      controller.enqueue(chunk)
+    },
+    flush() {
+      if (check.size !== undefined && count !== check.size) {
+        throw mismatch(label, 'the size', check.size, count)
+      }
+      if (hash) {
+        const got = hash.digest('base64')
+        if (got !== check.md5Base64) throw mismatch(label, 'the md5', check.md5Base64!, got)
+      }
+    },
+  })
+}
+
+/**
+ * Downloads `url` to `dir/name` through a temporary file: rejects names that escape `dir`, skips
+ * when an identical file (same md5) is there, refuses to overwrite a different file unless
+ * `replace`, retries a body cut off mid-transfer, and verifies md5 and size before the rename.
+ */
+export async function downloadToFile(
+  transport: GraphqlTransport,
+  url: string,
+  dir: string,
+  name: string,
+  check: ContentCheck,
+  options: DownloadToFileOptions = {},
+): Promise<DownloadResult> {
+  const target = resolveInside(dir, name)
+  await assertNoSymlinks(dir, target)
+  const existing = await stat(target).catch(() => undefined)
+  if (existing) {
+    if (!existing.isFile()) {
+      throw new Error(`Cannot download ${name} to ${target}: a folder or special file is there`)
+    }
+    if (check.md5Base64 && (check.size === undefined || check.size === existing.size)) {
+      if ((await md5OfFile(target)) === check.md5Base64) {
+        return { path: target, skipped: true, bytes: existing.size }
+      }
+    }
+    if (!options.replace) {
+      throw new Error(
+        `Cannot download ${name} to ${target}: a different file is already there; pass replace: true (--replace) to overwrite it`,
+      )
+    }
+  }
+  await mkdir(dirname(target), { recursive: true })
+  await assertNoSymlinks(dir, target)
+  const attempts = Math.max(1, options.attempts ?? 3)
+  for (let attempt = 1;; attempt++) {
+    if (options.signal?.aborted) throw options.signal.reason
+    const response = await transport.fetchUrl(url, { signal: options.signal })
+    if (!response.ok) await failDownload(response, url, name)
+    const temp = `${target}.${randomBytes(6).toString('hex')}.part`
+    try {
+      const bytes = await writeVerified(response.body!, temp, check, name)
+      await rename(temp, target)
+      return { path: target, skipped: false, bytes }
+    } catch (err) {
+      await rm(temp, { force: true })
+      const cutOff = !(err instanceof WandbApiError) && !options.signal?.aborted
+      const short = err instanceof WandbApiError && err.code === 'download' &&
+        /the size is/.test(err.message)
+      if ((cutOff || short) && attempt < attempts) continue
+      if (options.signal?.aborted) throw options.signal.reason
+      throw err
+    }
+  }
+}
+
+/** Streams `body` into a new file at `path`, verifying it; returns the byte count. */
+async function writeVerified(
+  body: ReadableStream<Uint8Array>,
+  path: string,
+  check: ContentCheck,
+  label: string,
+): Promise<number> {
+  const handle = await open(path, 'wx')
+  let count = 0
+  try {
+    const reader = body.pipeThrough(verifyingStream(check, label)).getReader()
+    while (true) {
+      const { done, value } = await reader.read()
+      if (done) break
+      count += value.byteLength
+      await handle.write(value)
+    }
+  } finally {
+    await handle.close()
+  }
+  return count
+}

@@ -1,0 +1,71 @@
+/**
+ * Listing a project's runs as a stream of `Run` batches (the SDK's `Api.runs` / `Runs`).
+ *
+ * @module
+ */
+import { Run, type RunClient } from '../run.ts'
+import { pagedStream } from './paged_stream.ts'
+import { RUNS_FULL_QUERY, RUNS_LAZY_QUERY } from './queries.ts'
+import { runsPageSchema } from './schemas.ts'
+import { WandbApiError } from './wandb_api_error.ts'
+
+/** Options of `api.runs(path, ...)`. */
+export interface RunsOptions {
+  /** MongoDB-style filters, e.g. `{state: 'finished', 'config.lr': {$gt: 0.01}}`. @default {} */
+  filters?: Record<string, unknown>
+  /** Sort order: a field with `+` (ascending) or `-` (descending), e.g. `-created_at`. @default '+created_at' */
+  order?: string
+  /** Runs per request. @default 50 */
+  perPage?: number
+  /** List with the lightweight fragment (no config, summary, system metrics, history keys). @default true */
+  lazy?: boolean
+  /** Fetch page N+1 while the consumer handles page N. @default true */
+  prefetch?: boolean
+  /** Cancels the listing. */
+  signal?: AbortSignal
+}
+
+/**
+ * Streams the runs of `entity/project` page by page (cursor = last edge's cursor, as the SDK's
+ * `Runs` pages), with at most one page in flight ahead of the consumer. A missing project fails
+ * with a not-found WandbApiError.
+ */
+export function listRuns(
+  client: RunClient,
+  entity: string,
+  project: string,
+  options: RunsOptions = {},
+): ReadableStream<Run[]> {
+  const perPage = options.perPage ?? 50
+  if (!Number.isInteger(perPage) || perPage < 1) {
+    throw new RangeError(`Cannot list runs with perPage=${perPage}: expected a positive integer`)
+  }
+  const filters = options.filters ?? {}
+  if (filters === null || typeof filters !== 'object' || Array.isArray(filters)) {
+    throw new TypeError('Cannot list runs: filters must be an object such as {"state": "finished"}')
+  }
+  const lazy = options.lazy ?? true
+  const order = options.order || '+created_at'
+  const filtersJson = JSON.stringify(filters)
+  const operation = lazy ? RUNS_LAZY_QUERY : RUNS_FULL_QUERY
+  return pagedStream(async (cursor, signal) => {
+    const data = await client.transport.request(operation, {
+      project,
+      entity,
+      cursor: cursor ?? null,
+      perPage,
+      order,
+      filters: filtersJson,
+    }, { signal, runPath: `${entity}/${project}`, schema: runsPageSchema })
+    if (!data.project) {
+      throw new WandbApiError(
+        `Could not find project ${entity}/${project} on ${client.transport.baseUrl}; check the entity and project names`,
+        { code: 'not-found', status: 404, operation: operation.name },
+      )
+    }
+    const edges = data.project.runs?.edges ?? []
+    const items = edges.map((e) => new Run(client, entity, project, e.node.name, e.node, { lazy }))
+    const last = edges.length > 0 ? edges[edges.length - 1].cursor ?? undefined : undefined
+    return { items, next: data.project.runs?.pageInfo?.hasNextPage && last ? last : undefined }
+  }, { signal: options.signal, prefetch: options.prefetch })
+}

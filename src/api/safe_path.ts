@@ -1,0 +1,67 @@
+/**
+ * Keeping downloads inside their target folder: rejects names with `..`, absolute paths, drive
+ * letters, NUL bytes, and paths that pass through a symbolic link.
+ *
+ * @module
+ */
+import { lstat } from 'node:fs/promises'
+import { isAbsolute, join, relative, resolve, sep } from 'node:path'
+
+/** Error text shared by the checks. */
+function escapeError(name: string, dir: string, why: string): Error {
+  return new Error(
+    `Cannot download '${name}' into ${dir}: ${why}; the server-provided name would escape the target folder`,
+  )
+}
+
+/**
+ * Resolves `name` (a server-provided relative file name using `/`) inside `dir`, rejecting names
+ * that are empty, absolute, contain `.`/`..` segments, backslashes used as `..`, or NUL bytes.
+ */
+export function resolveInside(dir: string, name: string): string {
+  if (name === '' || name.includes('\0')) {
+    throw escapeError(name, dir, 'the name is empty or has a NUL byte')
+  }
+  if (
+    isAbsolute(name) || name.startsWith('/') || name.startsWith('\\') || /^[A-Za-z]:/.test(name)
+  ) {
+    throw escapeError(name, dir, 'the name is an absolute path')
+  }
+  const segments = name.split(/[\\/]/)
+  if (segments.some((s) => s === '..' || s === '.')) {
+    throw escapeError(name, dir, 'the name has a "." or ".." segment')
+  }
+  const root = resolve(dir)
+  const target = resolve(root, ...segments.filter((s) => s !== ''))
+  const rel = relative(root, target)
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+    throw escapeError(name, dir, 'the name resolves outside the folder')
+  }
+  return target
+}
+
+/**
+ * Rejects a target whose parent folders (below `dir`) or the file itself are symbolic links, so a
+ * planted link cannot redirect a write outside `dir`. Missing components are fine.
+ */
+export async function assertNoSymlinks(dir: string, target: string): Promise<void> {
+  const root = resolve(dir)
+  const parts = relative(root, target).split(sep)
+  let current = root
+  for (const part of parts) {
+    current = join(current, part)
+    let isLink = false
+    try {
+      isLink = (await lstat(current)).isSymbolicLink()
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return
+      throw err
+    }
+    if (isLink) {
+      throw new Error(
+        `Cannot download into ${target}: ${current} is a symbolic link; ` +
+          'remove it or choose another folder (links could redirect the write outside the target folder)',
+      )
+    }
+  }
+}

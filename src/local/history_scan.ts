@@ -13,7 +13,8 @@ import { systemRow } from './system_rows.ts'
 /** Options of `LocalRun.scanHistory()`. */
 export interface ScanHistoryOptions {
   /**
-   * Only rows holding these keys, each projected to `_step` plus the keys it holds. A key is a
+   * Only rows holding these keys, each projected to `_step` (system rows: `_timestamp` and
+   * `_runtime`) plus the keys it holds. A key is a
    * top-level row key; when no top-level key has that exact name, a dotted key (`a.b`)
    * reaches into nested objects.
    * @default all rows, all keys
@@ -41,6 +42,10 @@ export interface ScanHistoryOptions {
 }
 
 const MISSING: unique symbol = Symbol('missing')
+/** Keys a keys-projected history row keeps. */
+const HISTORY_ANCHORS = ['_step']
+/** Keys a keys-projected system row keeps. */
+const SYSTEM_ANCHORS = ['_timestamp', '_runtime']
 
 /** Looks a key up in a row: the exact top-level key first, else a dotted path into nested objects. */
 export function lookupKey(row: Row, key: string): unknown {
@@ -54,13 +59,18 @@ export function lookupKey(row: Row, key: string): unknown {
   return node
 }
 
-/** Projects a row to `_step` plus the wanted keys, or returns undefined when it does not qualify. */
+/**
+ * Projects a row to its `anchors` (`_step` for history rows) plus the wanted keys, or returns
+ * undefined when it does not qualify.
+ */
 export function selectKeys(
   row: Row,
   keys: readonly string[],
   mode: 'any' | 'all',
+  anchors: readonly string[] = ['_step'],
 ): Row | undefined {
-  const out: Row = { _step: row._step }
+  const out: Row = {}
+  for (const a of anchors) if (Object.hasOwn(row, a)) out[a] = row[a]
   let found = 0
   for (const key of keys) {
     const value = lookupKey(row, key)
@@ -103,6 +113,7 @@ export function checkScanOptions(options: ScanHistoryOptions, what: string): num
 /** A row filter built from scan options; returns the row to emit or undefined. */
 function rowFilter(
   options: ScanHistoryOptions,
+  anchors: readonly string[],
 ): (row: Row, step: number | undefined) => Row | undefined {
   const { keys, minStep, maxStep } = options
   const mode = options.keysMode ?? 'any'
@@ -113,7 +124,7 @@ function rowFilter(
       if (minStep !== undefined && step < minStep) return undefined
       if (maxStep !== undefined && step >= maxStep) return undefined
     }
-    return keys && keys.length > 0 ? selectKeys(row, keys, mode) : row
+    return keys && keys.length > 0 ? selectKeys(row, keys, mode, anchors) : row
   }
 }
 
@@ -123,7 +134,7 @@ export function historyRowStream(
   options: ScanHistoryOptions = {},
 ): ReadableStream<Row[]> {
   const batchSize = checkScanOptions(options, 'scan history')
-  const filter = rowFilter(options)
+  const filter = rowFilter(options, HISTORY_ANCHORS)
   let index = 0
   return segmentStream<Row>(files, new Set(['history']), () => ({
     take(records, out) {
@@ -159,7 +170,7 @@ export function systemRowStream(
     )
   }
   const batchSize = checkScanOptions(options, 'scan system metrics')
-  const filter = rowFilter(options)
+  const filter = rowFilter(options, SYSTEM_ANCHORS)
   return segmentStream<Row>(files, new Set(['stats']), (i) => {
     const clock = clocks[i]
     const start = clock?.startTime

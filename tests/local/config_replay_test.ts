@@ -2,6 +2,28 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { ConfigReplay } from '../../src/local/config_replay.ts'
 import type { UpdateRecord } from '../../src/local/record_types.ts'
+import { readRecords } from '../../src/local/read_records.ts'
+import { sharedFixture, skipWithoutSharedFixtures } from '../_fixtures.ts'
+
+const skip = skipWithoutSharedFixtures
+
+/** Replays a fixture's first run record config and every config record. */
+async function replay(relative: string): Promise<ConfigReplay> {
+  const c = new ConfigReplay()
+  let started = false
+  for await (
+    const batch of readRecords(sharedFixture(relative), { types: new Set(['run', 'config']) })
+  ) {
+    for (const rec of batch) {
+      if (rec.type === 'run' && !started && rec.run.config) c.apply(rec.run.config)
+      if (rec.type === 'run') started = true
+      if (rec.type === 'config') c.apply(rec.config)
+    }
+  }
+  return c
+}
+
+const LEET = 'wandb-leet-fixtures/wandb/'
 
 function upd(update: [string[], string][], remove: string[][] = []): UpdateRecord {
   return {
@@ -57,5 +79,54 @@ describe('ConfigReplay', () => {
     const c = new ConfigReplay()
     c.apply(upd([[['描述'], '"值"'], [['模型/名字'], '"变形金刚🤖"']]))
     assert.deepEqual(c.config(), { 描述: '值', '模型/名字': '变形金刚🤖' })
+  })
+})
+
+describe('configs of real logs', () => {
+  it(
+    '2021 legacy run: only _wandb, so config is empty and rawconfig holds code_path',
+    { skip },
+    async () => {
+      const c = await replay('wandb-offline-run-2021/run-g9dvvkua.wandb')
+      assert.deepEqual(c.config(), {})
+      assert.deepEqual(c.rawconfig(), {
+        _wandb: { code_path: 'code/standalone_tests/code-toad.py' },
+      })
+    },
+  )
+
+  it('tiny0001: the five logged values', { skip }, async () => {
+    const c = await replay(
+      `${LEET}single-tiny/wandb/run-20260102_030405-tiny0001/run-tiny0001.wandb`,
+    )
+    assert.deepEqual(c.config(), {
+      batch_size: 32,
+      epochs: 5,
+      lr: 0.001,
+      optimizer: 'adam',
+      seed: 1234,
+    })
+  })
+
+  it('uni00001: CJK keys and emoji values', { skip }, async () => {
+    const c = await replay(
+      `${LEET}edge-unicode/wandb/run-20260102_030405-uni00001/run-uni00001.wandb`,
+    )
+    assert.deepEqual(c.config(), { 描述: '值', '模型/名字': '变形金刚🤖' })
+  })
+
+  it('wm1plain: lr and run_index', { skip }, async () => {
+    const c = await replay(
+      `${LEET}workspace-multi/wandb/run-20260102_030005-wm1plain/run-wm1plain.wandb`,
+    )
+    assert.equal(c.config().lr, 0.001)
+    assert.equal(c.config().run_index, 1)
+  })
+
+  it('compat logs: no config at all', { skip }, async () => {
+    const c = await replay(
+      'wandb-compat-logs-synthesized/offline-run-old_auto_steps/run-old_auto_steps.wandb',
+    )
+    assert.deepEqual(c.rawconfig(), {})
   })
 })

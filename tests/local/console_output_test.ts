@@ -6,6 +6,24 @@ import {
   consoleLineStream,
 } from '../../src/local/console_output.ts'
 import type { WandbRecord } from '../../src/local/record_types.ts'
+import { readRecords } from '../../src/local/read_records.ts'
+import { sharedFixture, skipWithoutSharedFixtures } from '../_fixtures.ts'
+
+const skip = skipWithoutSharedFixtures
+
+/** Reads a fixture's console records through the emulator. */
+async function fixtureLines(relative: string, options = {}): Promise<ConsoleLine[]> {
+  const types = new Set(['output', 'output_raw', 'output_logger'] as const)
+  const lines: ConsoleLine[] = []
+  const stream = readRecords(sharedFixture(relative), { types }).pipeThrough(
+    consoleLineStream(options),
+  )
+  for await (const batch of stream) lines.push(...batch)
+  return lines
+}
+
+const TINY =
+  'wandb-leet-fixtures/wandb/single-tiny/wandb/run-20260102_030405-tiny0001/run-tiny0001.wandb'
 
 function streamOf<T>(chunks: T[]): ReadableStream<T> {
   return new ReadableStream<T>({
@@ -160,5 +178,64 @@ describe('consoleLineStream', () => {
       lines.push(...batch)
     }
     assert.deepEqual(texts(lines), ['ERROR err'])
+  })
+})
+
+describe('console output of real logs', () => {
+  const tinyText = [
+    'Starting training run tiny0001',
+    '\x1b[32mINFO\x1b[0m config loaded: lr=0.001 batch_size=32',
+    'training: 100%|##########| 50/50',
+    'ERROR warning: fixture warning emitted at step 25',
+    'epoch 1 complete, loss=1.65',
+    'epoch 2 complete, loss=1.3',
+    'epoch 3 complete, loss=0.95',
+    'epoch 4 complete, loss=0.6',
+    'epoch 5 complete, loss=0.25',
+    'Run finished successfully.',
+  ]
+
+  it(
+    'tiny0001: ten \\r progress rewrites collapse to one line; stderr gets ERROR',
+    { skip },
+    async () => {
+      const lines = await fixtureLines(TINY)
+      assert.deepEqual(texts(lines), tinyText)
+      assert.deepEqual(lines.map((l) => l.stream), [
+        'stdout',
+        'stdout',
+        'stdout',
+        'stderr',
+        'stdout',
+        'stdout',
+        'stdout',
+        'stdout',
+        'stdout',
+        'stdout',
+      ])
+      assert.equal(lines[0].timestamp, 1767323045)
+      assert.equal(lines[2].timestamp, 1767323051)
+    },
+  )
+
+  it('tiny0001: colour codes stripped on request', { skip }, async () => {
+    const lines = await fixtureLines(TINY, { ansi: 'strip' })
+    assert.equal(lines[1].text, 'INFO config loaded: lr=0.001 batch_size=32')
+  })
+
+  it('tiny0001: only stderr', { skip }, async () => {
+    const lines = await fixtureLines(TINY, { streams: ['stderr'] })
+    assert.deepEqual(texts(lines), ['ERROR warning: fixture warning emitted at step 25'])
+  })
+
+  it('uni00001: emoji and ZWJ sequences survive', { skip }, async () => {
+    const lines = await fixtureLines(
+      'wandb-leet-fixtures/wandb/edge-unicode/wandb/run-20260102_030405-uni00001/run-uni00001.wandb',
+    )
+    assert.deepEqual(texts(lines), ['训练开始 🚀 ログ出力 👨\u200d👩\u200d👧\u200d👦'])
+  })
+
+  it('2021 legacy run: no console records, like its empty output.log', { skip }, async () => {
+    assert.deepEqual(await fixtureLines('wandb-offline-run-2021/run-g9dvvkua.wandb'), [])
   })
 })

@@ -8,6 +8,30 @@ import {
 } from '../../src/local/history_row.ts'
 import { HistoryKeyTally, sniffJsonType } from '../../src/local/history_keys.ts'
 import type { HistoryRecord } from '../../src/local/record_types.ts'
+import { readRecords } from '../../src/local/read_records.ts'
+import { type HistoryRow } from '../../src/local/history_row.ts'
+import { sharedFixture, skipWithoutSharedFixtures } from '../_fixtures.ts'
+
+const skip = skipWithoutSharedFixtures
+
+/** Reads every history record of a fixture file and builds its rows. */
+async function fixtureRows(relative: string): Promise<HistoryRow[]> {
+  const rows: HistoryRow[] = []
+  for await (const batch of readRecords(sharedFixture(relative), { types: new Set(['history']) })) {
+    for (const rec of batch) {
+      if (rec.type === 'history') rows.push(buildHistoryRow(rec.history, rows.length))
+    }
+  }
+  return rows
+}
+
+function compat(name: string): string {
+  return `wandb-compat-logs-synthesized/offline-run-${name}/run-${name}.wandb`
+}
+
+function leet(name: string, id: string): string {
+  return `wandb-leet-fixtures/wandb/${name}/wandb/run-20260102_030405-${id}/run-${id}.wandb`
+}
 
 function rec(items: [string[], string][], step?: number): HistoryRecord {
   return { items: items.map(([path, valueJson]) => ({ path, valueJson })), step }
@@ -184,5 +208,125 @@ describe('HistoryKeyTally', () => {
 
   it('reports lastStep -1 when no row has a step', () => {
     assert.equal(new HistoryKeyTally().result().lastStep, -1)
+  })
+})
+
+describe('history rows of the compat logs (§5.2)', () => {
+  const cases: [string, unknown[], string][] = [
+    ['old_auto_steps', [0, 1, 2], 'item'],
+    ['old_auto_steps_flat_keys', [0, 1, 2], 'item'],
+    ['old_explicit_steps', [0, 5, 10], 'item'],
+    ['old_resumed_run', [5, 6, 7], 'item'],
+    ['old_shared_mode', [0, 1], 'synthetic'],
+    ['new_auto_steps', [0, 1, 2], 'synthetic'],
+    ['new_explicit_steps', [0, 5, 10], 'field'],
+    ['new_shared_mode', [0, 1], 'synthetic'],
+    ['new_resume_mode', [0, 1, 2], 'synthetic'],
+  ]
+  for (const [name, steps, source] of cases) {
+    it(`${name}: _step ${steps.join(',')} from ${source}, x = row index`, { skip }, async () => {
+      const rows = await fixtureRows(compat(name))
+      assert.deepEqual(rows.map((r) => r.row._step), steps)
+      assert.deepEqual(rows.map((r) => r.step), steps)
+      assert.deepEqual(rows.map((r) => r.row.x), steps.map((_, i) => i))
+      assert.ok(rows.every((r) => r.stepSource === source))
+      assert.ok(rows.every((r) => Object.keys(r.row).length === 2))
+    })
+  }
+
+  it('old_no_history: no rows', { skip }, async () => {
+    assert.deepEqual(await fixtureRows(compat('old_no_history')), [])
+  })
+
+  it('old_bad_step_types: raw values kept, no usable step', { skip }, async () => {
+    const rows = await fixtureRows(compat('old_bad_step_types'))
+    assert.deepEqual(rows.map((r) => r.row._step), ['5', 5.5, null, true, { a: 1 }, [1]])
+    assert.ok(rows.every((r) => r.step === undefined && r.stepSource === 'invalid'))
+  })
+
+  it('2021 legacy run: no history rows', { skip }, async () => {
+    assert.deepEqual(await fixtureRows('wandb-offline-run-2021/run-g9dvvkua.wandb'), [])
+  })
+})
+
+describe('history rows of the LEET runs (§5.2)', () => {
+  it(
+    'tiny0001: 50 rows, steps 0-49, five keys, present-but-empty first step',
+    { skip },
+    async () => {
+      const rows = await fixtureRows(leet('single-tiny', 'tiny0001'))
+      assert.equal(rows.length, 50)
+      assert.deepEqual(rows.map((r) => r.step), Array.from({ length: 50 }, (_, i) => i))
+      assert.deepEqual(Object.keys(rows[0].row).sort(), [
+        '_step',
+        '_timestamp',
+        'eval/step_fn',
+        'train/loss',
+        'train/sine',
+      ])
+      assert.deepEqual(rows[0].row, {
+        _step: 0,
+        _timestamp: 1767323047,
+        'eval/step_fn': 0,
+        'train/loss': 2,
+        'train/sine': 0.51786,
+      })
+      assert.equal(rows[49].row._timestamp, 1767323096)
+    },
+  )
+
+  it(
+    'media001: nested image-file and images/separated objects rebuilt from leaves',
+    { skip },
+    async () => {
+      const rows = await fixtureRows(leet('media', 'media001'))
+      assert.equal(rows.length, 5)
+      assert.deepEqual(rows.map((r) => r.step), [0, 1, 2, 3, 4])
+      const first = rows[0].row
+      assert.deepEqual(first.samples, {
+        _type: 'image-file',
+        caption: 'sample at step 0',
+        format: 'png',
+        height: 24,
+        path: 'media/images/samples_0_65998250.png',
+        sha256: '6599825073692705e9b961c51481b68d61d5bc192d36c0a591f3046465ccb380',
+        size: 2396,
+        width: 32,
+      })
+      assert.deepEqual(first.gallery, {
+        _type: 'images/separated',
+        captions: ['gallery 1/2 at step 0', 'gallery 2/2 at step 0'],
+        count: 2,
+        filenames: [
+          'media/images/gallery_0_0_48a943f8.png',
+          'media/images/gallery_0_1_5fedb902.png',
+        ],
+        format: 'png',
+        height: 24,
+        width: 32,
+      })
+      assert.deepEqual(Object.keys(first).sort(), ['_step', 'gallery', 'samples', 'train/loss'])
+    },
+  )
+
+  it('nanedge1: NaN, Infinity and -Infinity at steps 1-3', { skip }, async () => {
+    const rows = await fixtureRows(leet('edge-nan-inf', 'nanedge1'))
+    assert.equal(rows.length, 20)
+    const v = rows.map((r) => r.row['edge/nan_inf'])
+    assert.ok(Number.isNaN(v[1]))
+    assert.equal(v[2], Infinity)
+    assert.equal(v[3], -Infinity)
+    assert.ok(Number.isFinite(v[0]) && Number.isFinite(v[4]))
+  })
+
+  it('uni00001: 10 rows with CJK and emoji keys', { skip }, async () => {
+    const rows = await fixtureRows(leet('edge-unicode', 'uni00001'))
+    assert.equal(rows.length, 10)
+    assert.deepEqual(rows[0].row, { _step: 0, 'emoji/🚀speed': 100, '损失/loss': 1 })
+    assert.deepEqual(rows[1].row, { _step: 1, 'emoji/🚀speed': 105, '损失/loss': 0.92 })
+  })
+
+  it('empty001: no rows', { skip }, async () => {
+    assert.deepEqual(await fixtureRows(leet('edge-empty', 'empty001')), [])
   })
 })

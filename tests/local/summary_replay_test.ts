@@ -2,6 +2,29 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { SummaryReplay } from '../../src/local/summary_replay.ts'
 import type { HistoryRecord, Item, UpdateRecord } from '../../src/local/record_types.ts'
+import { readFile } from 'node:fs/promises'
+import { readRecords } from '../../src/local/read_records.ts'
+import { sharedFixture, skipWithoutSharedFixtures } from '../_fixtures.ts'
+
+const skip = skipWithoutSharedFixtures
+
+/** Replays a fixture's history and summary records (and the run record's summary). */
+async function replay(relative: string): Promise<SummaryReplay> {
+  const s = new SummaryReplay()
+  const types = new Set(['history', 'summary', 'run'] as const)
+  for await (const batch of readRecords(sharedFixture(relative), { types })) {
+    for (const rec of batch) {
+      if (rec.type === 'history') s.addHistory(rec.history)
+      else if (rec.type === 'summary') s.applySummary(rec.summary)
+      else if (rec.type === 'run' && rec.run.summary) s.applySummary(rec.run.summary)
+    }
+  }
+  return s
+}
+
+function compat(name: string): string {
+  return `wandb-compat-logs-synthesized/offline-run-${name}/run-${name}.wandb`
+}
 
 function items(pairs: [string[], string][]): Item[] {
   return pairs.map(([path, valueJson]) => ({ path, valueJson }))
@@ -77,5 +100,77 @@ describe('SummaryReplay', () => {
       s.applySummary(upd([[['_step'], String(i)], [['_runtime'], String(i)]]))
     }
     assert.deepEqual(s.result(), { _step: 9999, loss: 1 / 10000, _runtime: 9999 })
+  })
+})
+
+describe('summaries of real logs', () => {
+  // §5.2's "Summary after replay" column lists what summary records alone give (S_rec);
+  // the §4.4 algorithm adds each history key's last value (S_hist) underneath.
+  const compatCases: [string, Record<string, unknown>, Record<string, unknown>][] = [
+    ['old_auto_steps', { _step: 2 }, { x: 2, _step: 2 }],
+    ['old_auto_steps_flat_keys', { _step: 2 }, { x: 2, _step: 2 }],
+    ['old_explicit_steps', { _step: 10 }, { x: 2, _step: 10 }],
+    ['old_resumed_run', { _step: 7 }, { x: 2, _step: 7 }],
+    ['old_shared_mode', {}, { x: 1 }],
+    ['old_no_history', { score: 1 }, { score: 1 }],
+    ['old_bad_step_types', {}, { _step: [1] }],
+    ['new_auto_steps', { x: 2 }, { x: 2 }],
+    ['new_explicit_steps', { _step: 10 }, { x: 2, _step: 10 }],
+    ['new_shared_mode', {}, { x: 1 }],
+    ['new_resume_mode', {}, { x: 2 }],
+  ]
+  for (const [name, records, full] of compatCases) {
+    it(`${name}: records ${JSON.stringify(records)}, with history ${JSON.stringify(full)}`, {
+      skip,
+    }, async () => {
+      const s = await replay(compat(name))
+      assert.deepEqual(s.result({ fromHistory: false }), records)
+      assert.deepEqual(s.result(), full)
+    })
+  }
+
+  it('2021 legacy run: empty summary, as files/wandb-summary.json', { skip }, async () => {
+    const s = await replay('wandb-offline-run-2021/run-g9dvvkua.wandb')
+    const written = JSON.parse(
+      await readFile(sharedFixture('wandb-offline-run-2021/files/wandb-summary.json'), 'utf8'),
+    )
+    assert.deepEqual(written, {})
+    assert.deepEqual(s.result(), written)
+  })
+
+  it('tiny0001: summary record values over the last history row', { skip }, async () => {
+    const s = await replay(
+      'wandb-leet-fixtures/wandb/single-tiny/wandb/run-20260102_030405-tiny0001/run-tiny0001.wandb',
+    )
+    assert.deepEqual(s.result({ fromHistory: false }), {
+      best_step: 49,
+      'eval/step_fn': 1,
+      note: 'fixture summary',
+      'train/loss': 0.285,
+      'train/sine': 0.353408,
+    })
+    assert.deepEqual(s.result(), {
+      _step: 49,
+      _timestamp: 1767323096,
+      'eval/step_fn': 1,
+      'train/loss': 0.285,
+      'train/sine': 0.353408,
+      best_step: 49,
+      note: 'fixture summary',
+    })
+  })
+
+  it("media001: the last row's media objects become the summary", { skip }, async () => {
+    const s = await replay(
+      'wandb-leet-fixtures/wandb/media/wandb/run-20260102_030405-media001/run-media001.wandb',
+    )
+    const out = s.result()
+    assert.equal(
+      (out.samples as Record<string, unknown>).path,
+      'media/images/samples_4_5fedb902.png',
+    )
+    assert.equal((out.gallery as Record<string, unknown>).count, 2)
+    assert.equal(out._step, 4)
+    assert.equal(out['train/loss'], 0.42)
   })
 })

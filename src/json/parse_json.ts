@@ -121,7 +121,12 @@ class ExtendedJsonParser {
       if (this.#text[this.#pos++] !== ':') this.#fail('expected :')
       const value = this.#value()
       if (key === '__proto__') {
-        Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
+        Object.defineProperty(out, key, {
+          value,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        })
       } else out[key] = value
       this.#ws()
       const c = this.#text[this.#pos++]

@@ -4,8 +4,7 @@
  * @module
  */
 
-/** How NaN and ±Infinity are written: as the strings "NaN"/"Infinity"/"-Infinity", as null, or as bare tokens (not valid JSON). */
-export type NanPolicy = 'string' | 'null' | 'literal'
+import type { NanPolicy } from '../export/json_text.ts'
 
 /** Options for {@linkcode stringifyJson}. */
 export interface StringifyJsonOptions {

@@ -1,0 +1,35 @@
+/**
+ * The CLI's view of the outside world, so tests can run commands without a process.
+ *
+ * @module
+ */
+import { isStderrTTY, isStdoutTTY, stdoutWritable, writeStderr } from '../runtime.ts'
+
+/** Where the CLI reads and writes. */
+export interface CliIo {
+  /** Opens standard output as a byte stream (called at most once per command). */
+  stdout(): WritableStream<Uint8Array>
+  /** Writes diagnostics or progress text to standard error. */
+  stderr(text: string): void
+  /** Whether standard output is a terminal (tables instead of NDJSON for listings). */
+  stdoutIsTTY: boolean
+  /** Whether standard error is a terminal (progress lines only then). */
+  stderrIsTTY: boolean
+}
+
+/** The real process's standard streams. */
+export function processIo(): CliIo {
+  return {
+    stdout: stdoutWritable,
+    stderr: writeStderr,
+    stdoutIsTTY: isStdoutTTY(),
+    stderrIsTTY: isStderrTTY(),
+  }
+}
+
+/** Writes a whole text to a CliIo's stdout and closes the stream. */
+export async function writeText(io: CliIo, text: string): Promise<void> {
+  const writer = io.stdout().getWriter()
+  await writer.write(new TextEncoder().encode(text))
+  await writer.close()
+}

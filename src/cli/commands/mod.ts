@@ -1,0 +1,24 @@
+/** Every `wbx` command, in the order `wbx --help` lists them. */
+import type { Command } from '../command.ts'
+import { artifactsCommand } from './artifacts.ts'
+import { configCommand } from './config.ts'
+import { filesCommand } from './files.ts'
+import { historyCommand } from './history.ts'
+import { infoCommand } from './info.ts'
+import { logsCommand } from './logs.ts'
+import { runsCommand } from './runs.ts'
+import { summaryCommand } from './summary.ts'
+import { systemCommand } from './system.ts'
+
+/** The command table. */
+export const commands: readonly Command[] = [
+  historyCommand,
+  systemCommand,
+  summaryCommand,
+  configCommand,
+  infoCommand,
+  logsCommand,
+  filesCommand,
+  artifactsCommand,
+  runsCommand,
+]

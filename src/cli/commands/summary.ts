@@ -1,0 +1,20 @@
+/** `wbx summary <source>`: the run summary as the server would hold it. */
+import type { Command } from '../command.ts'
+import { outputOptions, sourceOptions } from '../command.ts'
+import { openRun, reportDamage } from '../open_run.ts'
+import { writeDocument } from './document_output.ts'
+
+/** The `summary` command. */
+export const summaryCommand: Command = {
+  name: 'summary',
+  summary: 'Print the run summary (last values and explicit summary writes) as JSON',
+  usage: '<source> [options]',
+  details: 'Prints indented JSON; with --format or --output, exports it as a one-row table.',
+  options: { ...outputOptions, ...sourceOptions },
+  async run(ctx) {
+    const run = await openRun('summary', ctx.positionals, ctx.values)
+    await writeDocument(run.summary, ctx, 'summary')
+    reportDamage(run, ctx.io)
+    return 0
+  },
+}

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import {
   buildHistoryRow,
+  type HistoryRow,
   isValidStep,
   parseValueJson,
   setPath,
@@ -9,7 +10,6 @@ import {
 import { HistoryKeyTally, sniffJsonType } from '../../src/local/history_keys.ts'
 import type { HistoryRecord } from '../../src/local/record_types.ts'
 import { readRecords } from '../../src/local/read_records.ts'
-import { type HistoryRow } from '../../src/local/history_row.ts'
 import { sharedFixture, skipWithoutSharedFixtures } from '../_fixtures.ts'
 
 const skip = skipWithoutSharedFixtures

@@ -4,7 +4,8 @@
  * @module
  */
 
-import type { NanPolicy } from '../export/json_text.ts'
+/** How NaN and ±Infinity are written: as the strings "NaN"/"Infinity"/"-Infinity", as null, or as bare tokens (not valid JSON). */
+export type NanPolicy = 'string' | 'null' | 'literal'
 
 /** Options for {@linkcode stringifyJson}. */
 export interface StringifyJsonOptions {

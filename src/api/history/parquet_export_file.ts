@@ -1,0 +1,185 @@
+/**
+ * One Parquet history export read over HTTP range requests: its row groups with their step
+ * ranges, and the rows of one row group at a time with only the columns asked for.
+ *
+ * @module
+ */
+import {
+  type AsyncBuffer,
+  asyncBufferFromUrl,
+  type Compressors,
+  type FileMetaData,
+  parquetMetadataAsync,
+  parquetReadObjects,
+  parquetSchema,
+} from 'hyparquet'
+import { parseJson } from '../../json/parse_json.ts'
+import type { Row } from '../../row.ts'
+import { exportDecompressors } from './export_codecs.ts'
+import { rowFromParquet, sortByStep } from './history_row.ts'
+import { rangeReadingFetch, redactSignedUrl, type SignedFetchOptions } from './signed_fetch.ts'
+
+/** One row group of an export, with the smallest and largest `_step` it holds. */
+export interface ExportGroup {
+  /** Position of the row group in the file. */
+  index: number
+  /** First row of the group in the file. */
+  rowStart: number
+  /** Row after the group's last row. */
+  rowEnd: number
+  /** Smallest `_step` in the group. */
+  minStep: number
+  /** Largest `_step` in the group. */
+  maxStep: number
+}
+
+/** Options for {@linkcode ParquetExportFile.open}. */
+export interface OpenExportOptions extends SignedFetchOptions {
+  /** Keys whose columns to read besides `_step` (see `covers`); all columns when undefined. */
+  keys?: string[]
+}
+
+const utf8 = new TextDecoder()
+let decompressors: Compressors | undefined
+
+/** Reads JSON-typed Parquet values with bare NaN/Infinity allowed, as W&B writes them. */
+function jsonFromBytes(bytes: Uint8Array | undefined): unknown {
+  return bytes && parseJson(utf8.decode(bytes))
+}
+
+/** A Parquet history export opened for reading; construct it with {@linkcode ParquetExportFile.open}. */
+export class ParquetExportFile {
+  /** A name for messages: position and URL without its signature. */
+  readonly label: string
+  /** The columns read (always `_step` first), or undefined for all of them. */
+  readonly columns: string[] | undefined
+  /** The row groups holding at least one step, sorted by their smallest step. */
+  readonly groups: ExportGroup[]
+  /** Whether the file holds any requested column besides `_step`. */
+  readonly hasRequestedColumns: boolean
+  #file: AsyncBuffer
+  #metadata: FileMetaData
+
+  private constructor(
+    label: string,
+    file: AsyncBuffer,
+    metadata: FileMetaData,
+    columns: string[] | undefined,
+    hasRequestedColumns: boolean,
+    groups: ExportGroup[],
+  ) {
+    this.label = label
+    this.#file = file
+    this.#metadata = metadata
+    this.columns = columns
+    this.hasRequestedColumns = hasRequestedColumns
+    this.groups = groups
+  }
+
+  /** Opens an export: reads its length and footer, chooses columns and finds each row group's steps. */
+  static async open(
+    url: string,
+    position: string,
+    options: OpenExportOptions,
+  ): Promise<ParquetExportFile> {
+    const label = `history export ${position} (${redactSignedUrl(url)})`
+    try {
+      // The fetch drops credential headers; `requestInit` carries none.
+      const file = await asyncBufferFromUrl({ url, fetch: rangeReadingFetch(options) })
+      const metadata = await parquetMetadataAsync(file)
+      const names = parquetSchema(metadata).children.map((c) => c.element.name)
+      if (!names.includes('_step')) {
+        throw new Error(`it has no _step column (columns: ${names.slice(0, 10).join(', ')})`)
+      }
+      let columns: string[] | undefined
+      let hasRequested = true
+      if (options.keys) {
+        const keys = options.keys
+        columns = ['_step', ...names.filter((n) => n !== '_step' && keys.some((k) => covers(k, n)))]
+        hasRequested = columns.length > 1 || keys.includes('_step')
+      } else {
+        columns = [
+          '_step',
+          ...names.filter((n) => n !== '_step' && !n.startsWith('__index_level_')),
+        ]
+      }
+      const partial = new ParquetExportFile(label, file, metadata, columns, hasRequested, [])
+      const groups = await partial.#planGroups()
+      return new ParquetExportFile(label, file, metadata, columns, hasRequested, groups)
+    } catch (err) {
+      throw exportError(`open ${label}`, err)
+    }
+  }
+
+  /** Reads one row group's rows (sparse, step-sorted, only the chosen columns). */
+  async readGroup(group: ExportGroup): Promise<Row[]> {
+    try {
+      return await this.#readRows(group.rowStart, group.rowEnd, this.columns)
+    } catch (err) {
+      throw exportError(`read row group ${group.index} of ${this.label}`, err)
+    }
+  }
+
+  async #readRows(rowStart: number, rowEnd: number, columns?: string[]): Promise<Row[]> {
+    decompressors ??= exportDecompressors()
+    const objects = await parquetReadObjects({
+      file: this.#file,
+      metadata: this.#metadata,
+      columns,
+      rowStart,
+      rowEnd,
+      compressors: decompressors,
+      parsers: { jsonFromBytes },
+    })
+    const rows: Row[] = []
+    for (const object of objects) {
+      const row = rowFromParquet(object)
+      if (row) rows.push(row)
+    }
+    return sortByStep(rows)
+  }
+
+  /** Lists row groups with their step range, from statistics or, without them, by reading `_step`. */
+  async #planGroups(): Promise<ExportGroup[]> {
+    const groups: ExportGroup[] = []
+    let rowStart = 0
+    for (const [index, rowGroup] of this.#metadata.row_groups.entries()) {
+      const rowEnd = rowStart + Number(rowGroup.num_rows)
+      if (rowEnd > rowStart) {
+        const chunk = rowGroup.columns.find((c) =>
+          c.meta_data?.path_in_schema.join('.') === '_step'
+        )
+        const stats = chunk?.meta_data?.statistics
+        let minStep = Number(stats?.min_value ?? stats?.min ?? NaN)
+        let maxStep = Number(stats?.max_value ?? stats?.max ?? NaN)
+        if (!Number.isFinite(minStep) || !Number.isFinite(maxStep)) {
+          const steps = await this.#readRows(rowStart, rowEnd, ['_step'])
+          minStep = steps.length ? steps[0]._step as number : NaN
+          maxStep = steps.length ? steps[steps.length - 1]._step as number : NaN
+        }
+        if (Number.isFinite(minStep) && Number.isFinite(maxStep)) {
+          groups.push({ index, rowStart, rowEnd, minStep: Math.trunc(minStep), maxStep })
+        }
+      }
+      rowStart = rowEnd
+    }
+    return groups.sort((a, b) => a.minStep - b.minStep)
+  }
+}
+
+/**
+ * Whether column `name` holds (part of) key `key`: the same name, a column nested under the key
+ * (`a.b` for `a`), or a whole-object column the key reaches into (`a` for `a.b`).
+ */
+function covers(key: string, name: string): boolean {
+  return name === key || name.startsWith(key + '.') || key.startsWith(name + '.')
+}
+
+/** Wraps a failure with the action that failed and what to do, keeping the cause. */
+function exportError(action: string, err: unknown): Error {
+  const reason = err instanceof Error ? err.message : String(err)
+  return new Error(
+    `Cannot ${action}: ${reason}; run the scan again, or use source 'graphql' to skip the exports`,
+    { cause: err },
+  )
+}

@@ -1,0 +1,183 @@
+/**
+ * HTTP for signed export URLs: no credentials ever, retries with backoff, whole-body checks.
+ *
+ * Signed URLs point at another origin (object storage), so nothing here adds an
+ * `Authorization` header, and any such header a caller passes is removed.
+ *
+ * @module
+ */
+import { isRetryableStatus, parseRetryAfter, sleep } from '../retry_policy.ts'
+
+/** The subset of `fetch` the history readers use. */
+export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
+
+/** Options for requests to signed export URLs. */
+export interface SignedFetchOptions {
+  /** The fetch used for signed URLs; it must not add credentials. @default globalThis.fetch */
+  fetch?: FetchLike
+  /** Attempts after the first one for connection errors, 408, 429, 5xx (not 501) and short bodies. @default 4 */
+  retries?: number
+  /** First backoff wait in milliseconds; each retry doubles it, plus up to 25% jitter. @default 500 */
+  retryDelayMs?: number
+  /** Longest single wait, `Retry-After` included. @default 30000 */
+  maxRetryDelayMs?: number
+  /** Time limit for one attempt, body included. @default 30000 */
+  timeoutMs?: number
+  /** Cancels every request. */
+  signal?: AbortSignal
+}
+
+/** Headers never sent to a signed URL. */
+const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization']
+
+/** Shows a signed URL without its query string, which holds the signature. */
+export function redactSignedUrl(url: string): string {
+  try {
+    const u = new URL(url)
+    return `${u.origin}${u.pathname}`
+  } catch {
+    return '<invalid URL>'
+  }
+}
+
+/** A signal that aborts when `outer` aborts or `ms` pass; `done()` releases its timer and listener. */
+function attemptSignal(outer: AbortSignal | undefined, ms: number) {
+  const controller = new AbortController()
+  const onAbort = () => controller.abort(outer?.reason)
+  if (outer?.aborted) controller.abort(outer.reason)
+  else outer?.addEventListener('abort', onAbort, { once: true })
+  const timer = setTimeout(
+    () => controller.abort(new Error(`no complete response within ${ms} ms`)),
+    ms,
+  )
+  return {
+    signal: controller.signal,
+    done() {
+      clearTimeout(timer)
+      outer?.removeEventListener('abort', onAbort)
+    },
+  }
+}
+
+/** An HTTP failure worth another attempt, carrying the server's `Retry-After`. */
+class RetryableHttpError extends Error {
+  retryAfterMs: number | undefined
+  constructor(message: string, retryAfter?: number) {
+    super(message)
+    this.retryAfterMs = retryAfter
+  }
+}
+
+/**
+ * Fetches a signed URL and hands the response to `consume` inside the same attempt, so failures
+ * while reading the body (dropped connections, short bodies) are retried like failed requests.
+ * `consume` returns the result, or throws {@linkcode shortBody} to ask for another attempt.
+ */
+export async function fetchSigned<T>(
+  url: string,
+  init: RequestInit,
+  options: SignedFetchOptions,
+  consume: (response: Response, signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const doFetch = options.fetch ?? globalThis.fetch
+  const retries = options.retries ?? 4
+  const baseDelay = options.retryDelayMs ?? 500
+  const maxDelay = options.maxRetryDelayMs ?? 30_000
+  const headers = new Headers(init.headers)
+  for (const name of CREDENTIAL_HEADERS) headers.delete(name)
+  const method = init.method ?? 'GET'
+  const where = `${method} ${redactSignedUrl(url)}`
+  for (let attempt = 0;; attempt++) {
+    const attemptCtl = attemptSignal(options.signal, options.timeoutMs ?? 30_000)
+    let failure: unknown
+    let waitMs: number | undefined
+    try {
+      const response = await doFetch(url, {
+        ...init,
+        headers,
+        credentials: 'omit',
+        signal: attemptCtl.signal,
+      })
+      if (isRetryableStatus(response.status)) {
+        await response.body?.cancel().catch(() => {})
+        throw new RetryableHttpError(
+          `HTTP ${response.status}`,
+          parseRetryAfter(response.headers.get('retry-after')),
+        )
+      }
+      return await consume(response, attemptCtl.signal)
+    } catch (err) {
+      if (options.signal?.aborted) throw options.signal.reason
+      if (err instanceof SignedUrlError) throw err
+      failure = err
+      if (err instanceof RetryableHttpError) waitMs = err.retryAfterMs
+    } finally {
+      attemptCtl.done()
+    }
+    const reason = failure instanceof Error ? failure.message : String(failure)
+    if (attempt >= retries) {
+      throw new Error(
+        `Cannot ${where}: ${reason} (after ${
+          attempt + 1
+        } attempts); check the network, or run the scan again`,
+        { cause: failure },
+      )
+    }
+    const backoff = baseDelay * 2 ** attempt * (1 + 0.25 * Math.random())
+    await sleep(Math.min(maxDelay, waitMs ?? backoff), options.signal)
+  }
+}
+
+/** A non-retryable answer from a signed URL (e.g. 403 for an expired signature, 404). */
+export class SignedUrlError extends Error {
+  /** The HTTP status. */
+  status: number
+  constructor(message: string, status: number) {
+    super(message)
+    this.name = 'SignedUrlError'
+    this.status = status
+  }
+}
+
+/** The error `consume` throws for a body shorter or longer than announced; it is retried. */
+export function shortBody(got: number, expected: number): Error {
+  return new Error(`the body had ${got} bytes where ${expected} were announced`)
+}
+
+/** The byte count a response should carry: from `Content-Range` for 206, else `Content-Length`. */
+export function expectedLength(response: Response): number | undefined {
+  const range = response.headers.get('content-range')
+  const m = range ? /bytes (\d+)-(\d+)\//.exec(range) : null
+  if (response.status === 206 && m) return Number(m[2]) - Number(m[1]) + 1
+  const length = response.headers.get('content-length')
+  return length !== null && /^\d+$/.test(length) ? Number(length) : undefined
+}
+
+/**
+ * A fetch for hyparquet's `asyncBufferFromUrl`: each GET body is read whole and its length
+ * checked inside the retry loop, then handed back as a fresh Response. HEAD answers that are not
+ * retryable pass through unchanged, so hyparquet's ranged-GET fallback for a 403 HEAD still works.
+ */
+export function rangeReadingFetch(options: SignedFetchOptions): FetchLike {
+  return (input, init = {}) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
+    const isHead = (init.method ?? 'GET').toUpperCase() === 'HEAD'
+    return fetchSigned(url, init, options, async (response) => {
+      if (isHead) return response
+      if (!response.ok) {
+        await response.body?.cancel().catch(() => {})
+        throw new SignedUrlError(
+          `Cannot read history export ${redactSignedUrl(url)}: HTTP ${response.status}; ` +
+            'a signed URL may have expired, run the scan again',
+          response.status,
+        )
+      }
+      const body = new Uint8Array(await response.arrayBuffer())
+      const expected = expectedLength(response)
+      if (expected !== undefined && body.byteLength !== expected) {
+        throw shortBody(body.byteLength, expected)
+      }
+      return new Response(body, { status: response.status, headers: response.headers })
+    })
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The two kinds of step source a scan merges: one per Parquet export file (a row group per read)
+ * and the GraphQL `history(minStep, maxStep, samples)` pages of a step range.
+ *
+ * @module
+ */
+import { parseJson } from '../../json/parse_json.ts'
+import type { Row } from '../../row.ts'
+import { requestHistory, runNotFound } from './history_request.ts'
+import { rowFromLive, sortByStep } from './history_row.ts'
+import type { HistoryRunRef, HistoryTransport } from './history_types.ts'
+import type { ExportGroup, ParquetExportFile } from './parquet_export_file.ts'
+import { HISTORY_PAGE_QUERY } from '../queries.ts'
+import { decodeHistoryPage } from './history_responses.ts'
+import type { StepSource } from './step_merge.ts'
+
+/** Reads one export file's row groups that overlap `[minStep, stop)`, one group per read. */
+export class ExportFileSource implements StepSource {
+  #file: ParquetExportFile
+  #groups: ExportGroup[]
+  #minStep: number
+  #stop: number
+  #next = 0
+
+  /** Reads `file` restricted to steps in `[minStep, stop)`. */
+  constructor(file: ParquetExportFile, minStep: number, stop: number) {
+    this.#file = file
+    this.#minStep = minStep
+    this.#stop = stop
+    this.#groups = file.hasRequestedColumns
+      ? file.groups.filter((g) => g.maxStep >= minStep && g.minStep < stop)
+      : []
+  }
+
+  /** The smallest step of the next unread group (groups are sorted by it), or Infinity. */
+  get nextStep(): number {
+    const group = this.#groups[this.#next]
+    return group ? Math.max(group.minStep, this.#minStep) : Infinity
+  }
+
+  /** Reads the next row group and keeps the rows inside the step range. */
+  async read(): Promise<Row[]> {
+    const group = this.#groups[this.#next]
+    if (!group) return []
+    const rows = await this.#file.readGroup(group)
+    this.#next++
+    const step = (row: Row) => row._step as number
+    return rows.filter((row) => step(row) >= this.#minStep && step(row) < this.#stop)
+  }
+}
+
+/** Options for {@linkcode LiveHistorySource}. */
+export interface LiveSourceOptions {
+  /** First step to read (inclusive). */
+  from: number
+  /** Step to stop before (exclusive). */
+  stop: number
+  /** Steps per request. */
+  pageSize: number
+  /** Cancels the requests. */
+  signal?: AbortSignal
+}
+
+/**
+ * Pages through `history(minStep, maxStep, samples)` by step ranges, as the SDK's legacy
+ * `HistoryScan` and wandb-core's live-data reader do. Each page asks for `[from, from + pageSize)`
+ * with `samples = maxStep - minStep`; rows outside the range (a server treating `maxStep` as
+ * inclusive) are dropped here and read again with the next page.
+ */
+export class LiveHistorySource implements StepSource {
+  #transport: HistoryTransport
+  #run: HistoryRunRef
+  #from: number
+  #stop: number
+  #pageSize: number
+  #signal: AbortSignal | undefined
+  /** Rows the server sent without a numeric `_step` (skipped). */
+  rowsWithoutStep = 0
+  /** Requests sent so far. */
+  pages = 0
+
+  /** Reads `run`'s history rows in `[options.from, options.stop)`. */
+  constructor(transport: HistoryTransport, run: HistoryRunRef, options: LiveSourceOptions) {
+    this.#transport = transport
+    this.#run = run
+    this.#from = options.from
+    this.#stop = options.stop
+    this.#pageSize = options.pageSize
+    this.#signal = options.signal
+  }
+
+  /** The first step of the next page, or Infinity when the range is read. */
+  get nextStep(): number {
+    return this.#from < this.#stop ? this.#from : Infinity
+  }
+
+  /** Fetches the next page of steps; an empty page does not end the scan (SDK ≥ 0.28.0). */
+  async read(): Promise<Row[]> {
+    if (this.#from >= this.#stop) return []
+    const minStep = this.#from
+    const maxStep = Math.min(minStep + this.#pageSize, this.#stop)
+    const variables = {
+      entity: this.#run.entity,
+      project: this.#run.project,
+      run: this.#run.id,
+      minStep,
+      maxStep,
+      pageSize: maxStep - minStep,
+    }
+    const data = await requestHistory(
+      this.#transport,
+      this.#run,
+      HISTORY_PAGE_QUERY,
+      variables,
+      this.#signal,
+    )
+    this.pages++
+    const texts = decodeHistoryPage(data)
+    if (!texts) throw runNotFound(this.#run, 'read the history')
+    const rows: Row[] = []
+    for (const text of texts) {
+      const parsed = parseJson(text)
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        throw new TypeError(
+          `Cannot read a history row of steps ${minStep}-${maxStep - 1}: ` +
+            `${text.slice(0, 80)} is not a JSON object; is the server a W&B API?`,
+        )
+      }
+      const row = rowFromLive(parsed as Row)
+      if (!row) this.rowsWithoutStep++
+      else if ((row._step as number) >= minStep && (row._step as number) < maxStep) rows.push(row)
+    }
+    this.#from = maxStep
+    return sortByStep(rows)
+  }
+}

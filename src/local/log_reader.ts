@@ -80,25 +80,29 @@ function hex(bytes: Uint8Array, n: number): string {
 /**
  * Picks the block layout from the file's first bytes: 0 (blocks at 32768·k, every standard
  * file) unless that layout shows damage in the first three blocks and the pre-0.17.6
- * wandb-core layout (blocks at 7 + 32768·k) does not, or loses fewer bytes.
+ * wandb-core layout (blocks at 7 + 32768·k) frames more intact record bytes there.
  */
 export function detectBlockBase(bytes: Uint8Array, length: number, eof: boolean): number {
-  const standard = damagedBytes(bytes, length, eof, 0)
-  if (standard === 0) return 0
-  const shifted = damagedBytes(bytes, length, eof, FILE_HEADER_SIZE)
-  return shifted < standard ? FILE_HEADER_SIZE : 0
+  const standard = scoreLayout(bytes, length, eof, 0)
+  if (!standard.damaged) return 0
+  const shifted = scoreLayout(bytes, length, eof, FILE_HEADER_SIZE)
+  return shifted.intact > standard.intact ? FILE_HEADER_SIZE : 0
 }
 
-/** Frames the first blocks with one layout and counts the bytes that layout loses (a truncated tail aside). */
-function damagedBytes(bytes: Uint8Array, length: number, eof: boolean, base: number): number {
+/** Frames the first blocks with one layout: bytes of intact records, and whether anything was lost. */
+function scoreLayout(
+  bytes: Uint8Array,
+  length: number,
+  eof: boolean,
+  base: number,
+): { intact: number; damaged: boolean } {
   const report = emptyDamageReport('')
   const framer = new LogFramer(report, { blockBase: base })
   const n = Math.min(length, DETECT_BYTES)
   framer.setWindow(bytes, 0, n, eof && n === length)
-  while (framer.next() === FRAME_RECORD);
-  let lost = 0
-  for (const r of report.lostRanges) if (r.reason !== 'truncated tail') lost += r.end - r.start
-  return lost
+  let intact = 0
+  while (framer.next() === FRAME_RECORD) intact += framer.recordEnd - framer.recordOffset
+  return { intact, damaged: report.lostRanges.length > 0 }
 }
 
 /** Frames a `.wandb` file or byte array; `next()` is synchronous, `fill()` reads the next slab. */
@@ -218,6 +222,28 @@ export class LogReader {
     this.#handle = undefined
     if (handle) await handle.close()
   }
+}
+
+/** One framed record: the file offset of its first chunk and a copy of its payload. */
+export interface FramedPayload {
+  /** File offset of the record's first chunk. */
+  offset: number
+  /** The record's payload (a serialized `wandb_internal.Record`). */
+  payload: Uint8Array
+}
+
+/** Frames a whole `.wandb` image into copied payloads without decoding them (for tools and tests). */
+export function framePayloads(
+  bytes: Uint8Array,
+  options: LogReaderOptions & { file?: string } = {},
+): FramedPayload[] {
+  const reader = LogReader.fromBytes(bytes, options)
+  const f = reader.framer
+  const out: FramedPayload[] = []
+  while (reader.next() === FRAME_RECORD) {
+    out.push({ offset: f.recordOffset, payload: f.out.slice(f.outStart, f.outEnd) })
+  }
+  return out
 }
 
 /** Reads up to `length` bytes at `position` into `buf[0, ...)`, looping over short reads; returns the count. */

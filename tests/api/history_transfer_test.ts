@@ -1,0 +1,165 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import type { Row } from '../../src/row.ts'
+import { scanHistory } from '../../src/api/history/mod.ts'
+import { collect, type Harness, sampleRows, startHarness } from './history_harness_test.ts'
+
+const RUN = { entity: 'ent', project: 'proj', id: 'run1' }
+const FAST = { retryDelayMs: 1, maxRetryDelayMs: 20 }
+
+/** Dense rows 0..count-1 with one metric. */
+function denseRows(count: number): Row[] {
+  return Array.from({ length: count }, (_, step) => ({ _step: step, loss: step / 10 }))
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const historyPages = (h: Harness) => h.graphql.filter((g) => g.operation === 'HistoryPage').length
+const rangeGets = (h: Harness) => h.files.filter((f) => f.method === 'GET').length
+
+for (const [prefetch, ahead] of [[0, 0], [1, 1], [3, 3]]) {
+  test(`prefetch ${prefetch}: while the reader holds page N, at most ${ahead} more page(s) are fetched`, async () => {
+    const h = await startHarness({ ...RUN, rows: denseRows(50), exports: false })
+    try {
+      const reader = scanHistory(h.transport, RUN, { pageSize: 5, prefetch }).getReader()
+      const first = await reader.read()
+      const second = await reader.read()
+      assert.deepEqual(first.value?.map((r) => r._step), [0, 1, 2, 3, 4])
+      assert.deepEqual(second.value?.map((r) => r._step), [5, 6, 7, 8, 9])
+      await pause(60)
+      assert.equal(historyPages(h), 2 + ahead)
+      await pause(60)
+      assert.equal(historyPages(h), 2 + ahead, 'nothing runs further ahead while the reader waits')
+      await reader.cancel()
+    } finally {
+      await h.close()
+    }
+  })
+}
+
+test('export row groups are read one per pull, only as far as the prefetch bound', async () => {
+  const h = await startHarness({ ...RUN, rows: denseRows(64), rowGroupRows: 8 })
+  try {
+    const reader = scanHistory(h.transport, RUN, { prefetch: 1 }).getReader()
+    const first = await reader.read()
+    assert.deepEqual(first.value?.map((r) => r._step), [0, 1, 2, 3, 4, 5, 6, 7])
+    await pause(60)
+    const held = rangeGets(h)
+    await pause(60)
+    assert.equal(rangeGets(h), held, 'no range reads while the reader waits')
+    const rest: Row[] = []
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      assert.equal(value.length, 8, 'one row group per batch')
+      rest.push(...value)
+    }
+    assert.equal(rest.length, 56)
+    assert.ok(rangeGets(h) >= held + 6, `${rangeGets(h)} range reads in all, ${held} before`)
+  } finally {
+    await h.close()
+  }
+})
+
+test('faults during Parquet range reads are retried; rows are neither duplicated nor dropped', async () => {
+  const rows = sampleRows()
+  const h = await startHarness({ ...RUN, rows, exported: 50, files: 2, rowGroupRows: 6 })
+  try {
+    h.fileFaults.push(
+      { kind: 'status', status: 503 },
+      { kind: 'drop' },
+      { kind: 'truncate' },
+      { kind: 'status', status: 429, retryAfter: '0' },
+      { kind: 'status', status: 500 },
+      { kind: 'truncate' },
+    )
+    const got = await collect(scanHistory(h.transport, RUN, { exportFetch: FAST }))
+    assert.equal(h.fileFaults.length, 0, 'every fault was served')
+    assert.deepEqual(got, rows)
+  } finally {
+    await h.close()
+  }
+})
+
+test('a range read that keeps failing ends the stream with a clear error, signature hidden', async () => {
+  const h = await startHarness({ ...RUN, rows: sampleRows(), rowGroupRows: 6 })
+  try {
+    for (let i = 0; i < 50; i++) h.fileFaults.push({ kind: 'status', status: 502 })
+    const err = await collect(
+      scanHistory(h.transport, RUN, { exportFetch: { ...FAST, retries: 2 } }),
+    ).then(() => undefined, (e: Error) => e)
+    assert.ok(err instanceof Error)
+    assert.match(
+      err.message,
+      /^Cannot open history export 1 of 1 \(http:\/\/127\.0\.0\.1:\d+\/exports\/0\.parquet\)/,
+    )
+    assert.match(err.message, /HTTP 502 \(after 3 attempts\)/)
+    assert.doesNotMatch(err.message, /Signature|sig\b/)
+  } finally {
+    await h.close()
+  }
+})
+
+test('a refused signed URL (403) fails at once, saying the URL may have expired', async () => {
+  const h = await startHarness({ ...RUN, rows: sampleRows(), rowGroupRows: 6 })
+  try {
+    h.fileFaults.push({ kind: 'status', status: 403 })
+    await assert.rejects(
+      collect(scanHistory(h.transport, RUN, { exportFetch: FAST })),
+      /HTTP 403; a signed URL may have expired/,
+    )
+    assert.equal(rangeGets(h), 1, 'a 403 is not retried')
+  } finally {
+    await h.close()
+  }
+})
+
+test('the API key goes to the API origin only, never to the Parquet origin', async () => {
+  const rows = sampleRows()
+  const h = await startHarness({ ...RUN, rows, exported: 40, files: 2 })
+  try {
+    assert.deepEqual(await collect(scanHistory(h.transport, RUN)), rows)
+    const wantedOps = ['RunHistoryKeys', 'RunParquetHistory', 'HistoryPage']
+    assert.deepEqual([...new Set(h.graphql.map((g) => g.operation))], wantedOps)
+    assert.ok(h.graphql.every((g) => g.authorization?.startsWith('Basic ')))
+    assert.ok(h.files.length >= 4, `${h.files.length} file requests`)
+    for (const f of h.files) {
+      assert.equal(f.authorization, undefined, `${f.method} ${f.path} carried Authorization`)
+      assert.equal(f.cookie, undefined)
+    }
+  } finally {
+    await h.close()
+  }
+})
+
+test('aborting the signal ends the stream with its reason and stops further requests', async () => {
+  const h = await startHarness({ ...RUN, rows: denseRows(100), exports: false })
+  try {
+    const controller = new AbortController()
+    const reader = scanHistory(h.transport, RUN, { pageSize: 10, signal: controller.signal })
+      .getReader()
+    assert.equal((await reader.read()).value?.length, 10)
+    controller.abort(new Error('stop here'))
+    await assert.rejects(async () => {
+      for (;;) if ((await reader.read()).done) break
+    }, /stop here/)
+    const sent = h.graphql.length
+    await pause(50)
+    assert.equal(h.graphql.length, sent)
+    assert.ok(historyPages(h) <= 3)
+  } finally {
+    await h.close()
+  }
+})
+
+test('cancelling the stream stops reading', async () => {
+  const h = await startHarness({ ...RUN, rows: denseRows(100), exports: false })
+  try {
+    const reader = scanHistory(h.transport, RUN, { pageSize: 10 }).getReader()
+    await reader.read()
+    await reader.cancel('enough')
+    await pause(50)
+    assert.ok(historyPages(h) <= 2, `${historyPages(h)} pages after cancel`)
+  } finally {
+    await h.close()
+  }
+})

@@ -1,0 +1,97 @@
+/**
+ * The second origin, standing in for cloud storage: serves run files, artifact files and
+ * Parquet exports at signed URLs only, with HEAD and single HTTP Range requests.
+ *
+ * @module
+ */
+import { md5Hex } from './ids.ts'
+import { type Reply, storageError } from './http_reply.ts'
+import type { UrlSigner } from './signed_urls.ts'
+import type { ServerStore } from './store.ts'
+
+/** What the files origin needs to answer. */
+export interface FilesOriginContext {
+  store: ServerStore
+  signer: UrlSigner
+  /** Whether signed URLs also accept HEAD (false mimics GET-only signatures: HEAD gets 403). */
+  allowHead: boolean
+}
+
+/** Answers one files-origin request. */
+export function handleFilesRequest(
+  method: string,
+  url: URL,
+  rangeHeader: string | undefined,
+  ctx: FilesOriginContext,
+): Reply {
+  if (method !== 'GET' && method !== 'HEAD') {
+    const reply = storageError(405, 'MethodNotAllowed', `The method ${method} is not allowed.`)
+    reply.headers.allow = 'GET, HEAD'
+    return reply
+  }
+  const check = ctx.signer.verify(url.pathname, url.searchParams)
+  if (check === 'missing') {
+    return storageError(403, 'AccessDenied', 'Access denied: the request has no valid signature.')
+  }
+  if (check === 'bad-signature' || (method === 'HEAD' && !ctx.allowHead)) {
+    return storageError(
+      403,
+      'SignatureDoesNotMatch',
+      'The request signature we calculated does not match the signature you provided.',
+    )
+  }
+  if (check === 'expired') {
+    return storageError(
+      400,
+      'ExpiredToken',
+      'The provided token has expired. Request signature expired.',
+    )
+  }
+  const file = ctx.store.objects.get(url.pathname)
+  if (!file) return storageError(404, 'NoSuchKey', 'The specified key does not exist.')
+  const size = file.bytes.byteLength
+  const headers: Record<string, string> = {
+    'content-type': file.mimetype,
+    'accept-ranges': 'bytes',
+    etag: `"${md5Hex(file.bytes)}"`,
+    'x-goog-hash': `md5=${file.md5}`,
+    'last-modified': new Date(Date.parse(file.updatedAt + 'Z')).toUTCString(),
+  }
+  const range = parseRange(rangeHeader, size)
+  if (range === 'unsatisfiable') {
+    const reply = storageError(416, 'InvalidRange', 'The requested range cannot be satisfied.')
+    reply.headers['content-range'] = `bytes */${size}`
+    return reply
+  }
+  if (range) {
+    const [start, end] = range
+    return {
+      status: 206,
+      headers: { ...headers, 'content-range': `bytes ${start}-${end}/${size}` },
+      body: file.bytes.subarray(start, end + 1),
+    }
+  }
+  return { status: 200, headers, body: file.bytes }
+}
+
+/**
+ * Parses a `Range` header against a size: [start, end] inclusive, undefined to serve the whole
+ * body (no header, a non-bytes unit, several ranges, or an invalid value), or `unsatisfiable`.
+ */
+export function parseRange(
+  header: string | undefined,
+  size: number,
+): [number, number] | 'unsatisfiable' | undefined {
+  if (!header) return undefined
+  const m = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header)
+  if (!m || (m[1] === '' && m[2] === '')) return undefined
+  if (m[1] === '') {
+    const suffix = Number(m[2])
+    if (suffix === 0 || size === 0) return 'unsatisfiable'
+    return [Math.max(0, size - suffix), size - 1]
+  }
+  const start = Number(m[1])
+  if (m[2] !== '' && Number(m[2]) < start) return undefined
+  if (start >= size) return 'unsatisfiable'
+  return [start, m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1)]
+}

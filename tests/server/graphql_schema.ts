@@ -1,0 +1,102 @@
+/**
+ * The executable schema: `schema.graphql` plus the resolver objects, and one function that runs
+ * a request body the way the W&B endpoint answers it (HTTP status and JSON body).
+ *
+ * @module
+ */
+import { readFileSync } from 'node:fs'
+import {
+  buildSchema,
+  execute,
+  type GraphQLError,
+  type GraphQLSchema,
+  parse,
+  validate,
+} from 'graphql'
+import { BadRequestError } from './ids.ts'
+import type { ResolverContext } from './resolver_context.ts'
+import { queryRoot } from './resolve_project.ts'
+
+/** The SDL text of the test server's schema. */
+export const schemaSource: string = readFileSync(
+  new URL('./schema.graphql', import.meta.url),
+  'utf8',
+)
+
+let cached: GraphQLSchema | undefined
+
+/** The schema built from `schema.graphql` (built once). */
+export function serverSchema(): GraphQLSchema {
+  cached ??= buildSchema(schemaSource)
+  return cached
+}
+
+/** A GraphQL request body. */
+export interface GraphqlBody {
+  query?: unknown
+  variables?: unknown
+  operationName?: unknown
+}
+
+/** The HTTP answer to a GraphQL request. */
+export interface GraphqlAnswer {
+  status: number
+  body: Record<string, unknown>
+}
+
+/** Runs one request body: 400 for unparsable/invalid documents and refused arguments, else 200. */
+export async function runGraphql(body: GraphqlBody, ctx: ResolverContext): Promise<GraphqlAnswer> {
+  if (typeof body.query !== 'string' || body.query.trim() === '') {
+    return fail(400, 'query must be a non-empty string')
+  }
+  if (
+    body.variables !== undefined && body.variables !== null && typeof body.variables !== 'object'
+  ) {
+    return fail(400, 'variables must be an object')
+  }
+  let document
+  try {
+    document = parse(body.query)
+  } catch (err) {
+    return { status: 400, body: { errors: [formatError(err as GraphQLError)] } }
+  }
+  const schema = serverSchema()
+  const invalid = validate(schema, document)
+  if (invalid.length > 0) return { status: 400, body: { errors: invalid.map(formatError) } }
+  const operationName = typeof body.operationName === 'string' && body.operationName !== ''
+    ? body.operationName
+    : undefined
+  const result = await execute({
+    schema,
+    document,
+    rootValue: queryRoot,
+    contextValue: ctx,
+    variableValues: (body.variables ?? undefined) as Record<string, unknown> | undefined,
+    operationName,
+  })
+  if (!result.errors) return { status: 200, body: { data: result.data ?? null } }
+  const refused = result.errors.some((e) => e.originalError instanceof BadRequestError)
+  return {
+    status: refused ? 400 : 200,
+    body: { errors: result.errors.map(formatError), data: result.data ?? null },
+  }
+}
+
+/** The operation name a request names: `operationName` when set, else the document's first one. */
+export function operationNameOf(body: GraphqlBody): string | undefined {
+  if (typeof body.operationName === 'string' && body.operationName !== '') return body.operationName
+  if (typeof body.query !== 'string') return undefined
+  const text = body.query.replace(/#[^\n]*/g, '')
+  return /\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/.exec(text)?.[1]
+}
+
+function formatError(err: GraphQLError): Record<string, unknown> {
+  const out: Record<string, unknown> = { message: err.message }
+  if (err.locations) out.locations = err.locations
+  if (err.path) out.path = err.path
+  return out
+}
+
+function fail(status: number, message: string): GraphqlAnswer {
+  return { status, body: { errors: [{ message }] } }
+}

@@ -1,0 +1,138 @@
+/**
+ * Command-line entry for the W&B-compatible test server:
+ *
+ *     deno task test-server --port 8080 --seed path/to/wandb/run-folder --seed another
+ *
+ * Prints the API base URL on the first line of stdout (point `WANDB_BASE_URL`, wbx or curl at
+ * it), then details on stderr, and serves until interrupted.
+ *
+ * @module
+ */
+import process from 'node:process'
+import { parseArgs } from 'node:util'
+import { realpathSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { generateRun } from './generate_run.ts'
+import { startTestServer, TEST_API_KEY } from './test_server.ts'
+
+const USAGE = `Usage: deno task test-server [options]
+
+Options:
+  --port N              API port (default: a free port)
+  --files-port N        files-origin port (default: a free port)
+  --host HOST           interface to listen on (default: 127.0.0.1)
+  --seed DIR            add a run from a local run folder or .wandb file (repeatable)
+  --generate SPEC       add a generated run: STEPS or ENTITY/PROJECT/ID:STEPS (repeatable)
+  --entity NAME         entity for seeded runs that have none (default: test-entity)
+  --project NAME        project for seeded runs that have none (default: uncategorized)
+  --api-key KEY         accepted API key (repeatable; default: ${TEST_API_KEY})
+  --live-tail N         steps of each run left unexported (served as liveData; default 0)
+  --parquet-file-rows N rows per Parquet export file (default 100000)
+  --random-seed N       seed for fault probabilities and URL signing (default 1)
+  --help                show this help
+`
+
+/** Parses the arguments, starts the server and serves until SIGINT/SIGTERM; returns an exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let values
+  try {
+    values = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string' },
+        'files-port': { type: 'string' },
+        host: { type: 'string' },
+        seed: { type: 'string', multiple: true },
+        generate: { type: 'string', multiple: true },
+        entity: { type: 'string' },
+        project: { type: 'string' },
+        'api-key': { type: 'string', multiple: true },
+        'live-tail': { type: 'string' },
+        'parquet-file-rows': { type: 'string' },
+        'random-seed': { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    }).values
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n\n${USAGE}`)
+    return 2
+  }
+  if (values.help) {
+    process.stdout.write(USAGE)
+    return 0
+  }
+  const server = await startTestServer({
+    host: values.host,
+    port: int(values.port, '--port'),
+    filesPort: int(values['files-port'], '--files-port'),
+    apiKeys: values['api-key'],
+    seed: int(values['random-seed'], '--random-seed'),
+    exportDefaults: {
+      liveTail: int(values['live-tail'], '--live-tail'),
+      parquetFileRows: int(values['parquet-file-rows'], '--parquet-file-rows'),
+    },
+  })
+  try {
+    for (const dir of values.seed ?? []) {
+      const run = await server.addLocalRun(dir, { entity: values.entity, project: values.project })
+      process.stderr.write(
+        `seeded ${run.project.entity}/${run.project.name}/${run.name} from ${dir}\n`,
+      )
+    }
+    for (const spec of values.generate ?? []) {
+      const m = /^(?:([^/]+)\/([^/]+)\/([^:/]+):)?(\d+)$/.exec(spec)
+      if (!m) {
+        throw new RangeError(
+          `Cannot read --generate ${JSON.stringify(spec)}: use STEPS or ENTITY/PROJECT/ID:STEPS`,
+        )
+      }
+      const run = server.addRun(
+        generateRun({ entity: m[1], project: m[2], id: m[3], steps: Number(m[4]) }),
+      )
+      process.stderr.write(
+        `generated ${run.project.entity}/${run.project.name}/${run.name} (${m[4]} steps)\n`,
+      )
+    }
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`)
+    await server.stop()
+    return 1
+  }
+  process.stdout.write(`${server.baseUrl}\n`)
+  process.stderr.write(`files origin ${server.filesOrigin}\napi key ${server.apiKey}\n`)
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve())
+    process.once('SIGTERM', () => resolve())
+  })
+  await server.stop()
+  return 0
+}
+
+function int(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined
+  if (!/^\d+$/.test(value)) {
+    throw new RangeError(
+      `Cannot read ${flag} ${JSON.stringify(value)}: expected a non-negative integer`,
+    )
+  }
+  return Number(value)
+}
+
+/** Whether this module is the program being run (not imported by a test). */
+function isEntryPoint(): boolean {
+  const script = process.argv[1]
+  if (!script) return false
+  try {
+    return realpathSync(resolve(script)) === realpathSync(fileURLToPath(import.meta.url))
+  } catch {
+    return false
+  }
+}
+
+if (isEntryPoint()) {
+  main(process.argv.slice(2)).then((code) => process.exit(code), (err) => {
+    process.stderr.write(`${(err as Error).message}\n`)
+    process.exit(1)
+  })
+}

@@ -1,0 +1,206 @@
+/**
+ * The `Run` type: attributes, config and summary as JSON text, history reads (`history`,
+ * `events`, `sampledHistory`, `historyKeys`, `parquetHistory`), files, artifacts and console lines.
+ *
+ * @module
+ */
+import { stringifyJson } from '../../src/json/stringify_json.ts'
+import { type Connection, type PageArgs, paginate } from './connection.ts'
+import {
+  type HistoryArgs,
+  historyKeysOf,
+  historyLines,
+  parseSpec,
+  sampledHistoryPage,
+} from './history_queries.ts'
+import { BadRequestError, nodeId } from './ids.ts'
+import type { RunRecord, StoredLogLine } from './records.ts'
+import type { ResolverContext } from './resolver_context.ts'
+import { artifactConnection, type ArtifactNode } from './resolve_artifacts.ts'
+import { type FileListArgs, type FileNode, listFiles } from './resolve_files.ts'
+import { ProjectNode } from './resolve_project.ts'
+import { ensureRunExport, liveDataOf } from './run_export.ts'
+
+/** Resolves a run. */
+export class RunNode {
+  #r: RunRecord
+  #ctx: ResolverContext
+
+  /** Wraps a run record for one request. */
+  constructor(run: RunRecord, ctx: ResolverContext) {
+    this.#r = run
+    this.#ctx = ctx
+  }
+
+  /** The node ID (storage ID). */
+  get id(): string {
+    return this.#r.storageId
+  }
+  /** The run ID. */
+  get name(): string {
+    return this.#r.name
+  }
+  /** Display name. */
+  get displayName(): string {
+    return this.#r.displayName
+  }
+  /** The project's numeric internal ID. */
+  get projectId(): number {
+    return this.#r.project.internalId
+  }
+  /** The project. */
+  get project(): ProjectNode {
+    return new ProjectNode(this.#r.project, this.#ctx)
+  }
+  /** Tags. */
+  get tags(): string[] {
+    return this.#r.tags
+  }
+  /** Sweep name. */
+  get sweepName(): string | null {
+    return this.#r.sweepName
+  }
+  /** State (lower-case). */
+  get state(): string {
+    return this.#r.state
+  }
+  /** Config as stored (`{key: {value, desc}}`), JSON text with bare NaN kept. */
+  get config(): string {
+    return stringifyJson(this.#r.rawConfig, { nan: 'literal' })
+  }
+  /** Group. */
+  get group(): string | null {
+    return this.#r.group
+  }
+  /** Job type. */
+  get jobType(): string | null {
+    return this.#r.jobType
+  }
+  /** Commit. */
+  get commit(): string | null {
+    return this.#r.commit
+  }
+  /** Host. */
+  get host(): string | null {
+    return this.#r.host
+  }
+  /** Always false. */
+  get readOnly(): boolean {
+    return false
+  }
+  /** Creation time. */
+  get createdAt(): string {
+    return this.#r.createdAt
+  }
+  /** Last heartbeat. */
+  get heartbeatAt(): string {
+    return this.#r.heartbeatAt
+  }
+  /** Same as heartbeatAt. */
+  get updatedAt(): string {
+    return this.#r.heartbeatAt
+  }
+  /** Description. */
+  get description(): string | null {
+    return this.#r.description
+  }
+  /** Notes. */
+  get notes(): string | null {
+    return this.#r.notes
+  }
+  /** The latest system metrics (`system.*` keys of the last events row) as JSON text. */
+  get systemMetrics(): string {
+    const events = this.#r.events
+    const last = events.rowCount > 0 ? events.rowAt(events.rowCount - 1) : {}
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(last)) if (!k.startsWith('_')) out[k] = v
+    return stringifyJson(out, { nan: 'literal' })
+  }
+  /** Summary as JSON text with bare NaN kept. */
+  get summaryMetrics(): string {
+    return stringifyJson(this.#r.summary, { nan: 'literal' })
+  }
+  /** Number of history rows. */
+  get historyLineCount(): number {
+    return this.#r.history.rowCount
+  }
+  /** Number of system-metric rows. */
+  get eventsLineCount(): number {
+    return this.#r.events.rowCount
+  }
+  /** The user who created the run. */
+  get user(): { name: string | null; username: string } {
+    return this.#r.user
+  }
+  /** `{keys: {...}, lastStep}`, computed once per run. */
+  get historyKeys(): Record<string, unknown> {
+    this.#r.historyKeysCache ??= historyKeysOf(this.#r.history)
+    return this.#r.historyKeysCache
+  }
+  /** History rows as JSON text. */
+  history(args: HistoryArgs): string[] {
+    return historyLines(this.#r.history, args)
+  }
+  /** System-metric rows as JSON text. */
+  events(args: { samples?: number | null }): string[] {
+    return historyLines(this.#r.events, { samples: args.samples })
+  }
+  /** One page of rows per spec. */
+  sampledHistory(args: { specs: string[] }): unknown[][] {
+    return args.specs.map((text) => sampledHistoryPage(this.#r.history, parseSpec(text)))
+  }
+  /** Signed Parquet URLs plus the live tail. */
+  parquetHistory(args: { liveKeys: string[] }): { parquetUrls: string[]; liveData: unknown[] } {
+    if (args.liveKeys.length === 0) {
+      throw new BadRequestError('parquetHistory needs at least one live key')
+    }
+    const state = ensureRunExport(this.#ctx.store, this.#r)
+    const urls = state.paths.map((p) => this.#ctx.signer.sign(p))
+    if (this.#ctx.shuffleParquetUrls) {
+      for (let i = urls.length - 1; i > 0; i--) {
+        const j = Math.floor(this.#ctx.random() * (i + 1))
+        ;[urls[i], urls[j]] = [urls[j], urls[i]]
+      }
+    }
+    const live = this.#r.exportSettings.parquetExport
+      ? liveDataOf(this.#r, state, args.liveKeys)
+      : []
+    return { parquetUrls: urls, liveData: live }
+  }
+  /** Number of files. */
+  get fileCount(): number {
+    return this.#r.files.size
+  }
+  /** A page of files. */
+  files(args: FileListArgs): Connection<FileNode> {
+    return listFiles(this.#r.files.values(), args, this.#ctx)
+  }
+  /** Artifacts the run logged. */
+  outputArtifacts(args: PageArgs): Connection<ArtifactNode> {
+    return artifactConnection(this.#r.loggedArtifacts, args, this.#ctx)
+  }
+  /** Artifacts the run used. */
+  inputArtifacts(args: PageArgs): Connection<ArtifactNode> {
+    return artifactConnection(this.#r.usedArtifacts, args, this.#ctx)
+  }
+  /** Number of console lines. */
+  get logLineCount(): number {
+    return this.#r.logLines.length
+  }
+  /** Console lines: the last `last` lines, or forward pages with `first`/`after`. */
+  logLines(args: PageArgs & { last?: number | null }): Connection<Record<string, unknown>> {
+    const lines = this.#r.logLines
+    const toNode = (l: StoredLogLine) => ({
+      id: nodeId('LogLine', this.#r.storageId, l.number),
+      ...l,
+    })
+    if (args.last !== null && args.last !== undefined) {
+      if (args.last <= 0) throw new BadRequestError(`invalid last ${args.last}: must be positive`)
+      const tail = lines.slice(-args.last)
+      const page = paginate(tail, { first: tail.length }, (l) => l.number, (a, b) => a - b)
+      return { ...page, edges: page.edges.map((e) => ({ node: toNode(e.node), cursor: e.cursor })) }
+    }
+    const page = paginate(lines, args, (l) => l.number, (a, b) => a - b)
+    return { ...page, edges: page.edges.map((e) => ({ node: toNode(e.node), cursor: e.cursor })) }
+  }
+}

@@ -325,15 +325,8 @@ export class LocalRun {
   }
 
   /** Lists the run's files (under `files/` of every folder read, plus FilesRecord entries missing on disk). */
-  async files(): Promise<LocalFile[]> {
-    if (this.segments.length === 1) return listRunFiles(this.segments[0].filesDir, this.#files)
-    const byName = new Map<string, LocalFile>()
-    for (const s of this.segments) {
-      for (const file of await listRunFiles(s.filesDir, this.#files)) {
-        if (file.path !== null || !byName.has(file.name)) byName.set(file.name, file)
-      }
-    }
-    return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  files(): Promise<LocalFile[]> {
+    return listRunFiles(this.segments.map((s) => s.filesDir), this.#files)
   }
 
   /** Reads the artifacts the run logged, with their manifests. */

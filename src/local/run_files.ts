@@ -125,16 +125,21 @@ function missingFile(name: string, policy: FilePolicy): LocalFile {
 }
 
 /**
- * Lists a run's files: every file under `filesDir` (symlinked files followed, symlinked folders
- * not), with the FilesRecord policy of the path or matching glob, plus FilesRecord paths that
- * match nothing on disk. Sorted by name.
+ * Lists a run's files: every file under the `files/` folders (a resumed run has several; a
+ * later folder's file wins over an earlier one of the same name), symlinked files followed and
+ * symlinked folders not, each with the FilesRecord policy of its path or matching glob, plus
+ * FilesRecord paths that match nothing on disk. Sorted by name.
  */
 export async function listRunFiles(
-  filesDir: string,
+  filesDirs: readonly string[],
   saved: ReadonlyMap<string, FilePolicy> = new Map(),
 ): Promise<LocalFile[]> {
-  const found: { name: string; path: string }[] = []
-  await walk(filesDir, '', found)
+  const byName = new Map<string, string>()
+  for (const dir of filesDirs) {
+    const found: { name: string; path: string }[] = []
+    await walk(dir, '', found)
+    for (const { name, path } of found) byName.set(name, path)
+  }
   const globs = [...saved].filter(([p]) => /[*?]/.test(p)).map(([p, policy]) => ({
     p,
     policy,
@@ -142,7 +147,7 @@ export async function listRunFiles(
   }))
   const usedGlobs = new Set<string>()
   const out: LocalFile[] = []
-  for (const { name, path } of found) {
+  for (const [name, path] of byName) {
     const info = await stat(path).catch(() => undefined)
     let policy = saved.get(name) ?? null
     if (policy === null) {
@@ -162,9 +167,8 @@ export async function listRunFiles(
       md5: () => fileMd5(path),
     })
   }
-  const onDisk = new Set(found.map((f) => f.name))
   for (const [name, policy] of saved) {
-    if (onDisk.has(name) || usedGlobs.has(name)) continue
+    if (byName.has(name) || usedGlobs.has(name)) continue
     out.push(missingFile(name, policy))
   }
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))

@@ -12,7 +12,19 @@ import { convertToDict, pyRepr, quoteSegment, splitConfig } from './api/run_attr
 import { runHistoryKeysSchema, runResponseSchema } from './api/schemas.ts'
 import type { GraphqlTransport } from './api/transport.ts'
 import { WandbApiError } from './api/wandb_api_error.ts'
+import {
+  downloadHistoryExports,
+  type DownloadHistoryExportsOptions,
+  type DownloadHistoryResult,
+  type SampledHistory,
+  sampledHistory,
+  type SampledHistoryOptions,
+  scanHistory,
+  type ScanHistoryOptions,
+  type SignedFetchOptions,
+} from './api/history/mod.ts'
 import { parseJson } from './json/parse_json.ts'
+import type { Row } from './row.ts'
 import { writeStderr } from './runtime.ts'
 
 /** What a `Run` needs from the `Api` that made it. */
@@ -21,6 +33,8 @@ export interface RunClient {
   readonly transport: GraphqlTransport
   /** The app (UI) URL without trailing slash, for `Run.url`. */
   readonly appUrl: string
+  /** How history readers fetch signed export URLs (never with credentials), e.g. a custom fetch. */
+  readonly exportFetch?: Omit<SignedFetchOptions, 'signal'>
 }
 
 /** The user who created a run. */
@@ -49,6 +63,7 @@ export interface RunHtmlOptions {
 const HEAVY = ['config', 'summaryMetrics', 'systemMetrics'] as const
 
 let warnedUsername = false
+let warnedBetaScan = false
 
 /** A W&B run; heavy fields (`config`, `summary`, ...) need a full load on runs listed lazily. */
 export class Run {
@@ -383,6 +398,41 @@ export class Run {
   /** Streams the artifacts this run used. */
   usedArtifacts(options: ArtifactsOptions = {}): ReadableStream<Artifact[]> {
     return listRunArtifacts(this.transport, this, 'used', options)
+  }
+
+  /**
+   * Streams every logged history row in step order, unsampled: Parquet exports plus the live tail
+   * when the server has exports, else GraphQL pages (see `src/api/history`).
+   */
+  scanHistory(options: ScanHistoryOptions = {}): ReadableStream<Row[]> {
+    return scanHistory(this.transport, this, { exportFetch: this.client.exportFetch, ...options })
+  }
+
+  /** Deprecated SDK alias of {@link Run.scanHistory}; warns once. */
+  betaScanHistory(options: ScanHistoryOptions = {}): ReadableStream<Row[]> {
+    if (!warnedBetaScan) {
+      warnedBetaScan = true
+      writeStderr(
+        'wbx: betaScanHistory is deprecated and will be removed in a future release. Use scanHistory instead.\n',
+      )
+    }
+    return this.scanHistory(options)
+  }
+
+  /** Server-sampled history rows (the SDK's `history()`), labelled `sampled: true`. */
+  history(options: SampledHistoryOptions = {}): Promise<SampledHistory> {
+    return sampledHistory(this.transport, this, options)
+  }
+
+  /** Downloads the run's Parquet history exports into `dir` with the SDK's file names. */
+  downloadHistoryExports(
+    dir: string,
+    options: DownloadHistoryExportsOptions = {},
+  ): Promise<DownloadHistoryResult> {
+    return downloadHistoryExports(this.transport, this, dir, {
+      exportFetch: this.client.exportFetch,
+      ...options,
+    })
   }
 
   /** The SDK's `to_html`: an iframe of the run page (`?jupyter=true`), optionally hidden behind a button. */

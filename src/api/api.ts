@@ -5,6 +5,7 @@
  */
 import { Run, type RunClient } from '../run.ts'
 import { type ApiOptions, resolveApiOptions } from './api_options.ts'
+import type { SignedFetchOptions } from './history/mod.ts'
 import { GET_DEFAULT_ENTITY_QUERY, GET_VIEWER_QUERY, VIEWER_QUERY } from './queries.ts'
 import { parseProjectPath, parseRunPath, type RunPath } from './run_path.ts'
 import { listRuns, type RunsOptions } from './runs.ts'
@@ -42,6 +43,8 @@ export class Api implements RunClient {
   readonly appUrl: string
   /** The GraphQL transport every request goes through. */
   readonly transport: GraphqlTransport
+  /** How history readers fetch signed export URLs: the `fetch` option and per-attempt timeout. */
+  readonly exportFetch: Omit<SignedFetchOptions, 'signal'>
   #entity: string | undefined
   #project: string | undefined
   #defaultEntity: string | undefined
@@ -57,6 +60,7 @@ export class Api implements RunClient {
     this.appUrl = resolved.appUrl
     this.#entity = resolved.entity
     this.#project = resolved.project
+    this.exportFetch = { fetch: resolved.fetch, timeoutMs: resolved.policy.timeoutMs }
     this.transport = new HttpGraphqlTransport({
       baseUrl: resolved.baseUrl,
       apiKey: resolved.apiKey,

@@ -1,0 +1,60 @@
+/** Shared set-up for the API client tests: a seeded test server and a fast-retrying Api. */
+import { Api } from '../../src/api/api.ts'
+import type { ApiOptions } from '../../src/api/api_options.ts'
+import { generateRun, type GenerateRunOptions } from '../server/generate_run.ts'
+import { startTestServer, type TestServer, type TestServerOptions } from '../server/test_server.ts'
+
+/** The entity, project and run id the default seed uses. */
+export const ENTITY = 'test-entity'
+export const PROJECT = 'test-project'
+export const RUN_ID = 'run1'
+
+/** Starts a server with one generated run (`test-entity/test-project/run1`, 20 steps) plus `extra` runs. */
+export async function startServer(
+  run: GenerateRunOptions = {},
+  extra: GenerateRunOptions[] = [],
+  options: TestServerOptions = {},
+): Promise<TestServer> {
+  const server = await startTestServer(options)
+  server.addRun(generateRun({ id: RUN_ID, steps: 20, ...run }))
+  for (const r of extra) server.addRun(generateRun(r))
+  return server
+}
+
+/** An Api for `server` with millisecond retry waits (so fault tests run fast). */
+export function apiFor(server: TestServer, options: ApiOptions = {}): Api {
+  return new Api({
+    baseUrl: server.baseUrl,
+    apiKey: server.apiKey,
+    retryWaitMinMs: 5,
+    retryWaitMaxMs: 20,
+    timeoutMs: 2_000,
+    ...options,
+  })
+}
+
+/** Reads a stream of batches into one flat array. */
+export async function drain<T>(stream: ReadableStream<T[]>): Promise<T[]> {
+  const out: T[] = []
+  const reader = stream.getReader()
+  while (true) {
+    const { done, value } = await reader.read()
+    if (done) return out
+    out.push(...value)
+  }
+}
+
+/** Runs `fn` with a started server and always stops it. */
+export async function withServer<T>(
+  fn: (server: TestServer) => Promise<T>,
+  run: GenerateRunOptions = {},
+  extra: GenerateRunOptions[] = [],
+  options: TestServerOptions = {},
+): Promise<T> {
+  const server = await startServer(run, extra, options)
+  try {
+    return await fn(server)
+  } finally {
+    await server.stop()
+  }
+}

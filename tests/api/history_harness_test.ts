@@ -59,6 +59,7 @@ export interface FileRequest {
 /** One request the GraphQL origin saw. */
 export interface GraphqlRequest {
   operation: string
+  query: string
   variables: Record<string, unknown>
   authorization: string | undefined
 }
@@ -263,6 +264,7 @@ export async function startHarness(run: HarnessRun): Promise<Harness> {
     const operation = /\b(?:query|mutation)\s+(\w+)/.exec(payload.query)?.[1] ?? ''
     graphql.push({
       operation,
+      query: payload.query,
       variables: payload.variables ?? {},
       authorization: req.headers.authorization,
     })

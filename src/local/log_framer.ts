@@ -123,7 +123,15 @@ export class LogFramer {
       const left = BLOCK_SIZE - (pos - this.blockBase) % BLOCK_SIZE
       const blockEnd = pos + left
       if (left < CHUNK_HEADER_SIZE) {
-        this.#pos = blockEnd // block trailer: the writer zero-fills it
+        // Block trailer: the writer zero-fills it; anything else there is damage.
+        const end = Math.min(blockEnd, winEnd)
+        for (let j = pos - this.#bufStart, e = end - this.#bufStart; j < e; j++) {
+          if (buf[j] !== 0) {
+            this.lose(pos, end, 'nonzero block trailer')
+            break
+          }
+        }
+        this.#pos = blockEnd
         continue
       }
       if (pos + CHUNK_HEADER_SIZE > winEnd) {

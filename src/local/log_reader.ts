@@ -241,7 +241,10 @@ export function framePayloads(
   const f = reader.framer
   const out: FramedPayload[] = []
   while (reader.next() === FRAME_RECORD) {
-    out.push({ offset: f.recordOffset, payload: f.out.slice(f.outStart, f.outEnd) })
+    out.push({
+      offset: f.recordOffset,
+      payload: new Uint8Array(f.out.subarray(f.outStart, f.outEnd)),
+    })
   }
   return out
 }

@@ -108,6 +108,23 @@ test('1 to 6 bytes left at a block end are zero padding and are skipped', () => 
   }
 })
 
+test('a nonzero block trailer is reported but loses no record', () => {
+  const w = new LogWriter()
+  const a = filler(BLOCK - 7 - 7 - 3, 1)
+  const b = filler(300, 2)
+  w.append(a)
+  w.append(b)
+  const bytes = w.bytes()
+  bytes[BLOCK - 2] = 0x55
+  const { payloads, report } = frame(bytes)
+  assert.deepEqual(digest(payloads), digest([a, b]))
+  assert.deepEqual(report.lostRanges, [{
+    start: BLOCK - 3,
+    end: BLOCK,
+    reason: 'nonzero block trailer',
+  }])
+})
+
 test('a record of several MB streams through small slabs from a file', async () => {
   const big = filler(5_000_000, 99)
   const originals = [filler(10, 1), big, filler(33000, 2), filler(1, 3)]

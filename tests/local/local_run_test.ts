@@ -1,21 +1,13 @@
 import { after, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { LocalRun } from '../../src/local/local_run.ts'
 import { WandbLogDamageError } from '../../src/local/errors.ts'
 import type { Row } from '../../src/row.ts'
 import { sharedFixture, skipWithoutSharedFixtures } from '../_fixtures.ts'
-import { writeLog } from './_log_writer.ts'
-import {
-  historyRecord,
-  type ProtoWriter,
-  record,
-  type TestItem,
-  writeItem,
-} from './_proto_writer.ts'
+import { resumedRun } from './_resumed_run.ts'
 
 const skip = skipWithoutSharedFixtures
 const LEET = sharedFixture('wandb-leet-fixtures/wandb/')
@@ -36,104 +28,10 @@ const temps: string[] = []
 after(async () => {
   for (const dir of temps) await rm(dir, { recursive: true, force: true })
 })
-
-// Record builders for hand-made logs (field numbers from wandb_internal.proto).
-const ts = (w: ProtoWriter, field: number, seconds: number, nanos = 0) =>
-  w.message(field, (t) => t.varint(1, seconds).varint(2, nanos))
-const updates = (field: number, items: TestItem[], removes: TestItem[] = []) =>
-  record((w) =>
-    w.message(field, (u) => {
-      for (const i of items) u.message(1, (m) => writeItem(m, i))
-      for (const i of removes) u.message(2, (m) => writeItem(m, i))
-    })
-  )
-const stats = (seconds: number, cpu: number) =>
-  record((w) =>
-    w.message(7, (s) => {
-      ts(s, 2, seconds)
-      s.message(3, (i) => i.string(1, 'cpu').string(16, String(cpu)))
-    })
-  )
-const output = (line: string, stderr = false) =>
-  record((w) => w.message(13, (o) => (stderr ? o : o.varint(1, 1)).string(3, line)))
-
-/** Writes a two-folder resumed run whose folder names sort opposite to its start times. */
-async function resumedRun(): Promise<{ wandbDir: string; first: string; second: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'wbx-local-run-'))
-  temps.push(dir)
-  const wandbDir = join(dir, 'wandb')
-  const first = join(wandbDir, 'run-20260101_100000-res01')
-  const second = join(wandbDir, 'run-20260101_090000-res01')
-  await mkdir(join(first, 'files'), { recursive: true })
-  await mkdir(join(second, 'files', 'ckpt'), { recursive: true })
-  const seg1 = [
-    record((w) => w.message(21, (h) => h.message(1, (v) => v.string(1, '0.31.0+abc')))),
-    record((w) =>
-      w.message(17, (r) => {
-        r.string(1, 'res01').string(2, 'e1').string(3, 'p1').string(8, 'first').string(10, 't1')
-        r.message(4, (c) => {
-          c.message(1, (i) => writeItem(i, ['lr', '0.1']))
-          c.message(1, (i) => writeItem(i, ['opt', '{"a": 1}']))
-        })
-        ts(r, 17, 1000, 500_000_000)
-      })
-    ),
-    historyRecord(0, [['_step', '0'], ['loss', '3']], 0),
-    updates(3, [[['loss_best', 'min'], '3']]),
-    historyRecord(0, [['_step', '1'], ['loss', '2']], 1),
-    stats(1010, 50),
-    output('epoch 1\n'),
-    output('partial'),
-    historyRecord(0, [['_step', '2'], ['loss', '1']], 2),
-    record((w) =>
-      w.message(6, (f) => f.message(1, (i) => i.string(1, 'config.yaml').varint(2, 1)))
-    ),
-    record((w) =>
-      w.message(8, (a) => {
-        a.string(1, 'res01').string(2, 'p1').string(3, 'e1').string(4, 'dataset').string(5, 'data')
-        a.string(6, 'digest1').string(8, '{"rows": 2}').string(11, 'latest').string(11, 'v0')
-        a.message(12, (m) => {
-          m.varint(1, 1).string(2, 'wandb-storage-policy-v1')
-          m.message(4, (e) => e.string(1, 'a.csv').string(2, 'md5a').varint(4, 10))
-          m.message(4, (e) => e.string(1, 'b.csv').string(2, 'md5b').varint(4, 32))
-        })
-      })
-    ),
-    record((w) => w.message(18, (e) => e.varint(2, 30))),
-  ]
-  const seg2 = [
-    record((w) =>
-      w.message(17, (r) => {
-        r.string(1, 'res01').string(8, 'second').varint(14, 3).bool(18, true).varint(20, 30)
-        ts(r, 17, 2000)
-      })
-    ),
-    updates(5, [['opt', '{"b": 2}'], ['lr', '0.2']]),
-    record((w) =>
-      w.message(
-        25,
-        (u) => u.string(1, 'QXJ0aWZhY3Q6MQ==').string(2, 'dataset').string(3, 'e1/p1/data:v3'),
-      )
-    ),
-    record((w) =>
-      w.message(6, (f) => {
-        f.message(1, (i) => i.string(1, 'model.pt').varint(2, 1))
-        f.message(1, (i) => i.string(1, 'ckpt/*.ckpt').varint(2, 2))
-        f.message(1, (i) => i.string(1, 'missing.txt'))
-      })
-    ),
-    output('\rresumed\n'),
-    historyRecord(0, [['_step', '3'], ['loss', '0.5']], 3),
-    stats(2005, 60),
-    historyRecord(0, [['_step', '4'], ['loss', '0.25']], 4),
-    record((w) => w.message(23, () => {})),
-  ]
-  await writeFile(join(first, 'run-res01.wandb'), writeLog(seg1))
-  await writeFile(join(second, 'run-res01.wandb'), writeLog(seg2))
-  await writeFile(join(first, 'files', 'config.yaml'), 'lr: 0.1\n')
-  await writeFile(join(second, 'files', 'model.pt'), 'weights')
-  await writeFile(join(second, 'files', 'ckpt', 'e1.ckpt'), 'ck')
-  return { wandbDir, first, second }
+async function tempRun(): Promise<{ wandbDir: string; first: string; second: string }> {
+  const made = await resumedRun()
+  temps.push(made.root)
+  return made
 }
 
 describe('LocalRun on the 2021 legacy run', () => {
@@ -442,7 +340,7 @@ describe('LocalRun on edge cases', () => {
 
 describe('LocalRun on a resumed run (two folders, hand-written logs)', () => {
   it('opened by id: folders in start-time order, config/summary replayed across, history concatenated', async () => {
-    const { wandbDir, first, second } = await resumedRun()
+    const { wandbDir, first, second } = await tempRun()
     const run = await LocalRun.open(wandbDir, { id: 'res01', runningWithinSeconds: 0 })
     assert.deepEqual(run.segments.map((s) => s.folder), [first, second])
     assert.deepEqual(run.segments.map((s) => s.startedAt), [
@@ -477,7 +375,7 @@ describe('LocalRun on a resumed run (two folders, hand-written logs)', () => {
   })
 
   it('lists files of both folders with policies (glob included) and missing FilesRecord paths', async () => {
-    const { wandbDir } = await resumedRun()
+    const { wandbDir } = await tempRun()
     const run = await LocalRun.open(wandbDir, { id: 'res01' })
     const files = await run.files()
     assert.deepEqual(files.map((f) => [f.name, f.sizeBytes, f.policy]), [
@@ -490,7 +388,7 @@ describe('LocalRun on a resumed run (two folders, hand-written logs)', () => {
   })
 
   it('reads logged and used artifacts', async () => {
-    const { wandbDir } = await resumedRun()
+    const { wandbDir } = await tempRun()
     const run = await LocalRun.open(wandbDir, { id: 'res01' })
     const [logged] = await run.loggedArtifacts()
     assert.equal(logged.name, 'data')
@@ -504,7 +402,7 @@ describe('LocalRun on a resumed run (two folders, hand-written logs)', () => {
   })
 
   it('opened by folder: reads that folder only', async () => {
-    const { second } = await resumedRun()
+    const { second } = await tempRun()
     const run = await LocalRun.open(second)
     assert.equal(run.segments.length, 1)
     assert.deepEqual((await rows(run.scanHistory())).map((r) => r._step), [3, 4])

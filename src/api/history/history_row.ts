@@ -102,7 +102,8 @@ export function rowFromParquet(source: Record<string, unknown>): Row | undefined
     if (raw === null || raw === undefined) continue
     const value = typeof raw === 'string' ? decodeText(raw) : jsonValue(raw)
     const path = columnPath(name)
-    if (path.length === 1 || !setPath(row, path, value)) setKey(row, name, value)
+    if (path.length === 1) setKey(row, path[0], value)
+    else if (!setPath(row, path, value)) setKey(row, name, value)
   }
   return withIntegerStep(row)
 }

@@ -16,7 +16,7 @@ import {
 import { parseJson } from '../../json/parse_json.ts'
 import type { Row } from '../../row.ts'
 import { exportDecompressors } from './export_codecs.ts'
-import { rowFromParquet, sortByStep } from './history_row.ts'
+import { columnPath, rowFromParquet, sortByStep } from './history_row.ts'
 import { rangeReadingFetch, redactSignedUrl, type SignedFetchOptions } from './signed_fetch.ts'
 
 /** One row group of an export, with the smallest and largest `_step` it holds. */
@@ -172,7 +172,8 @@ export class ParquetExportFile {
  * (`a.b` for `a`), or a whole-object column the key reaches into (`a` for `a.b`).
  */
 function covers(key: string, name: string): boolean {
-  return name === key || name.startsWith(key + '.') || key.startsWith(name + '.')
+  const plain = columnPath(name).join('.')
+  return plain === key || plain.startsWith(key + '.') || key.startsWith(plain + '.')
 }
 
 /** Wraps a failure with the action that failed and what to do, keeping the cause. */

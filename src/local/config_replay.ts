@@ -1,7 +1,8 @@
 /**
- * Rebuilds a run's config from its transaction log (format reference §4.5): the first
- * `RunRecord.config` updates, then every `ConfigRecord` in file order (`update` sets the value
- * at the item's path, `remove` deletes it).
+ * Rebuilds a run's config from its transaction log (format reference §4.5): `RunRecord.config`
+ * updates (later run records, written when the run is renamed or retagged, carry the full
+ * config again) and every `ConfigRecord`, in file order (`update` sets the value at the item's
+ * path, `remove` deletes it).
  *
  * The public API's `run.config` unwraps the server's stored `{value, desc}` entries and drops
  * the internal keys `_wandb` and `wandb_version`; `run.rawconfig` is the same unwrapped data

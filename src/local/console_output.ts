@@ -8,7 +8,9 @@
  *   (`ESC[nG`), erase in line (`ESC[K`, `ESC[1K`, `ESC[2K`); colour/style (`ESC[…m`) is kept
  *   or stripped (option `ansi`); every other escape sequence is dropped;
  * - stdout and stderr are emulated separately; lines come out in the order they were started,
- *   stderr lines prefixed `ERROR ` (option `errorPrefix`);
+ *   as in the `files/output.log` wandb-core 0.31 writes (which does not mark stderr lines;
+ *   option `errorPrefix` adds the `ERROR ` prefix of the legacy Python writer's log);
+ * - unfinished last lines are emitted at the end, as `output.log` ends them with a line break;
  * - `output_logger` lines (`run.write_logs`) are appended as plain lines with stream `logger`.
  *
  * Memory is bounded: only the last `window` lines of each stream stay editable (cursor-up
@@ -26,7 +28,7 @@ export type ConsoleStream = 'stdout' | 'stderr' | 'logger'
 /** One finished console line. */
 export interface ConsoleLine {
   stream: ConsoleStream
-  /** The line text after emulation, without the line break (with `ERROR ` for stderr by default). */
+  /** The line text after emulation, without the line break. */
   text: string
   /** Unix seconds of the record that started the line, when it had a timestamp. */
   timestamp?: number
@@ -36,7 +38,7 @@ export interface ConsoleLine {
 export interface ConsoleOptions {
   /** Keep colour/style escape sequences in the text, or strip them. @default 'keep' */
   ansi?: 'keep' | 'strip'
-  /** Prefix stderr lines with `ERROR `, as W&B's `output.log` does. @default true */
+  /** Prefix stderr lines with `ERROR `, as the legacy Python writer's uploaded log did. @default false */
   errorPrefix?: boolean
   /** Lines per stream that stay editable by cursor movement before they are emitted. @default 32 */
   window?: number
@@ -75,7 +77,7 @@ export class ConsoleEmulator {
   /** Creates an emulator. */
   constructor(options: ConsoleOptions = {}) {
     this.#keepAnsi = (options.ansi ?? 'keep') === 'keep'
-    this.#prefix = options.errorPrefix ?? true
+    this.#prefix = options.errorPrefix ?? false
     this.#window = Math.max(1, options.window ?? 32)
     this.#maxLen = Math.max(1, options.maxLineLength ?? 65536)
     if (options.ansi !== undefined && options.ansi !== 'keep' && options.ansi !== 'strip') {

@@ -158,7 +158,7 @@ export class LocalRun {
   readonly cliVersion: string | null
   /** Python version from telemetry, or null. */
   readonly pythonVersion: string | null
-  /** Whether a run record says the run was resumed. */
+  /** Whether a run record says the run was resumed (`resumed`, or the `resume` mode flag of SDK ≥ 0.31). */
   readonly resumed: boolean
   /** The step a resumed run started at, or null. */
   readonly startingStep: number | null

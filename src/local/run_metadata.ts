@@ -96,7 +96,6 @@ export class MetadataCollector {
   lastStats: { stats: StatsRecord; segment: number } | undefined
   /** Latest time any record showed activity (history `_timestamp`, stats), Unix seconds. */
   lastActivity: number | undefined
-  #configStarted = false
 
   /** Creates a collector; config dicts merge (wandb-core) once a core header is seen. */
   constructor() {
@@ -177,8 +176,7 @@ export class MetadataCollector {
       seg.priorRuntime = run.runtime ?? 0
     }
     if (run.telemetry) this.#telemetry(run.telemetry)
-    if (run.config && !this.#configStarted) this.config.apply(run.config)
-    this.#configStarted = true
+    if (run.config) this.config.apply(run.config)
     if (run.summary) this.summary.applySummary(run.summary)
     const f = (this.fields ??= {
       id: '',
@@ -204,7 +202,7 @@ export class MetadataCollector {
     if (run.sweepId) f.sweepId = run.sweepId
     if (run.host) f.host = run.host
     if (run.git && (run.git.commit || run.git.remoteUrl)) f.git = run.git
-    if (run.resumed) f.resumed = true
+    if (run.resumed || run.resume) f.resumed = true
     if (run.startingStep !== undefined && f.startingStep === undefined) {
       f.startingStep = run.startingStep
     }

@@ -7,16 +7,14 @@ import { sharedFixture, skipWithoutSharedFixtures } from '../_fixtures.ts'
 
 const skip = skipWithoutSharedFixtures
 
-/** Replays a fixture's first run record config and every config record. */
+/** Replays a fixture's run record configs and config records. */
 async function replay(relative: string): Promise<ConfigReplay> {
   const c = new ConfigReplay()
-  let started = false
   for await (
     const batch of readRecords(sharedFixture(relative), { types: new Set(['run', 'config']) })
   ) {
     for (const rec of batch) {
-      if (rec.type === 'run' && !started && rec.run.config) c.apply(rec.run.config)
-      if (rec.type === 'run') started = true
+      if (rec.type === 'run' && rec.run.config) c.apply(rec.run.config)
       if (rec.type === 'config') c.apply(rec.config)
     }
   }

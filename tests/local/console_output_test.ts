@@ -87,13 +87,13 @@ describe('ConsoleEmulator', () => {
     assert.deepEqual(run([['stdout', '\x1b[?25la\x1b]0;title\x07b\x1b7c\x01\n']]), ['abc'])
   })
 
-  it('prefixes stderr lines with ERROR and keeps the order lines were started', () => {
+  it('keeps the order lines were started; ERROR prefix for stderr on request', () => {
     assert.deepEqual(run([['stdout', 'one\n'], ['stderr', 'warn\n'], ['stdout', 'two\n']]), [
       'one',
-      'ERROR warn',
+      'warn',
       'two',
     ])
-    assert.deepEqual(run([['stderr', 'warn\n']], { errorPrefix: false }), ['warn'])
+    assert.deepEqual(run([['stderr', 'warn\n']], { errorPrefix: true }), ['ERROR warn'])
   })
 
   it('emulates stdout and stderr separately', () => {
@@ -101,7 +101,7 @@ describe('ConsoleEmulator', () => {
       run([['stdout', 'abc'], ['stderr', 'x\r'], ['stdout', '\rZ\n'], ['stderr', 'y\n']]),
       [
         'Zbc',
-        'ERROR y',
+        'y',
       ],
     )
   })
@@ -161,7 +161,7 @@ describe('consoleLineStream', () => {
     for await (const batch of stream) lines.push(...batch)
     assert.deepEqual(lines, [
       { stream: 'stdout', text: 'b', timestamp: 10.5 },
-      { stream: 'stderr', text: 'ERROR oops', timestamp: 11 },
+      { stream: 'stderr', text: 'oops', timestamp: 11 },
       { stream: 'logger', text: 'logged' },
     ])
   })
@@ -177,7 +177,7 @@ describe('consoleLineStream', () => {
     ) {
       lines.push(...batch)
     }
-    assert.deepEqual(texts(lines), ['ERROR err'])
+    assert.deepEqual(texts(lines), ['err'])
   })
 })
 
@@ -186,7 +186,7 @@ describe('console output of real logs', () => {
     'Starting training run tiny0001',
     '\x1b[32mINFO\x1b[0m config loaded: lr=0.001 batch_size=32',
     'training: 100%|##########| 50/50',
-    'ERROR warning: fixture warning emitted at step 25',
+    'warning: fixture warning emitted at step 25',
     'epoch 1 complete, loss=1.65',
     'epoch 2 complete, loss=1.3',
     'epoch 3 complete, loss=0.95',
@@ -196,7 +196,7 @@ describe('console output of real logs', () => {
   ]
 
   it(
-    'tiny0001: ten \\r progress rewrites collapse to one line; stderr gets ERROR',
+    'tiny0001: ten \\r progress rewrites collapse to one line; stderr in order',
     { skip },
     async () => {
       const lines = await fixtureLines(TINY)
@@ -224,7 +224,7 @@ describe('console output of real logs', () => {
   })
 
   it('tiny0001: only stderr', { skip }, async () => {
-    const lines = await fixtureLines(TINY, { streams: ['stderr'] })
+    const lines = await fixtureLines(TINY, { streams: ['stderr'], errorPrefix: true })
     assert.deepEqual(texts(lines), ['ERROR warning: fixture warning emitted at step 25'])
   })
 

@@ -191,7 +191,7 @@ describe('LocalRun on the LEET tiny run', () => {
     const { items } = await collect(run.consoleLines({ batchSize: 4 }))
     assert.equal(items.length, 10)
     assert.equal(items[2].text, 'training: 100%|##########| 50/50')
-    const err = await collect(run.consoleLines({ stream: 'stderr', errorPrefix: false }))
+    const err = await collect(run.consoleLines({ stream: 'stderr' }))
     assert.deepEqual(err.items.map((l) => l.text), ['warning: fixture warning emitted at step 25'])
   })
 

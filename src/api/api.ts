@@ -8,7 +8,7 @@ import { type ApiOptions, resolveApiOptions } from './api_options.ts'
 import type { SignedFetchOptions } from './history/mod.ts'
 import { GET_DEFAULT_ENTITY_QUERY, GET_VIEWER_QUERY, VIEWER_QUERY } from './queries.ts'
 import { parseProjectPath, parseRunPath, type RunPath } from './run_path.ts'
-import { listRuns, type RunsOptions } from './runs.ts'
+import { checkRunsOptions, listRuns, type RunsOptions } from './runs.ts'
 import { defaultEntitySchema, viewerSchema } from './schemas.ts'
 import { type GraphqlTransport, HttpGraphqlTransport } from './transport.ts'
 import { WandbApiError } from './wandb_api_error.ts'
@@ -168,6 +168,7 @@ export class Api implements RunClient {
    * project URL; empty means WANDB_PROJECT or `uncategorized`) as batches of `Run`s.
    */
   runs(path: string | undefined, options: RunsOptions = {}): ReadableStream<Run[]> {
+    checkRunsOptions(options)
     const parsed = path
       ? parseProjectPath(path)
       : { entity: undefined, project: this.#project ?? 'uncategorized' }

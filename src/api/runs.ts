@@ -25,6 +25,18 @@ export interface RunsOptions {
   signal?: AbortSignal
 }
 
+/** Rejects bad `perPage` (RangeError) and non-object `filters` (TypeError) at the call. */
+export function checkRunsOptions(options: RunsOptions): void {
+  const perPage = options.perPage ?? 50
+  if (!Number.isInteger(perPage) || perPage < 1) {
+    throw new RangeError(`Cannot list runs with perPage=${perPage}: expected a positive integer`)
+  }
+  const filters = options.filters ?? {}
+  if (filters === null || typeof filters !== 'object' || Array.isArray(filters)) {
+    throw new TypeError('Cannot list runs: filters must be an object such as {"state": "finished"}')
+  }
+}
+
 /**
  * Streams the runs of `entity/project` page by page (cursor = last edge's cursor, as the SDK's
  * `Runs` pages), with at most one page in flight ahead of the consumer. A missing project fails
@@ -36,14 +48,9 @@ export function listRuns(
   project: string,
   options: RunsOptions = {},
 ): ReadableStream<Run[]> {
+  checkRunsOptions(options)
   const perPage = options.perPage ?? 50
-  if (!Number.isInteger(perPage) || perPage < 1) {
-    throw new RangeError(`Cannot list runs with perPage=${perPage}: expected a positive integer`)
-  }
   const filters = options.filters ?? {}
-  if (filters === null || typeof filters !== 'object' || Array.isArray(filters)) {
-    throw new TypeError('Cannot list runs: filters must be an object such as {"state": "finished"}')
-  }
   const lazy = options.lazy ?? true
   const order = options.order || '+created_at'
   const filtersJson = JSON.stringify(filters)

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs'
 import {
   buildSchema,
   execute,
+  getOperationAST,
   type GraphQLError,
   type GraphQLSchema,
   parse,
@@ -44,7 +45,10 @@ export interface GraphqlAnswer {
   body: Record<string, unknown>
 }
 
-/** Runs one request body: 400 for unparsable/invalid documents and refused arguments, else 200. */
+/**
+ * Runs one request body: 400 for unparsable or invalid documents, bad variables and refused
+ * arguments; 200 otherwise (resolver errors ride along with partial data).
+ */
 export async function runGraphql(body: GraphqlBody, ctx: ResolverContext): Promise<GraphqlAnswer> {
   if (typeof body.query !== 'string' || body.query.trim() === '') {
     return fail(400, 'query must be a non-empty string')
@@ -66,6 +70,10 @@ export async function runGraphql(body: GraphqlBody, ctx: ResolverContext): Promi
   const operationName = typeof body.operationName === 'string' && body.operationName !== ''
     ? body.operationName
     : undefined
+  const operation = getOperationAST(document, operationName)
+  if (operation && operation.operation !== 'query') {
+    return fail(400, `Schema is not configured to execute ${operation.operation} operation.`)
+  }
   const result = await execute({
     schema,
     document,
@@ -75,6 +83,10 @@ export async function runGraphql(body: GraphqlBody, ctx: ResolverContext): Promi
     operationName,
   })
   if (!result.errors) return { status: 200, body: { data: result.data ?? null } }
+  if (result.data === undefined) {
+    // A request error (bad variables, unknown operation, unsupported operation type): nothing ran.
+    return { status: 400, body: { errors: result.errors.map(formatError) } }
+  }
   const refused = result.errors.some((e) => e.originalError instanceof BadRequestError)
   return {
     status: refused ? 400 : 200,

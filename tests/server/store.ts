@@ -120,10 +120,13 @@ export class ServerStore {
     const seq = ++this.#runSeq
     const history = toTable(seed.history)
     const events = toTable(seed.events)
-    const createdAt = seed.createdAt ?? wandbTime(this.#baseTime() + seq * 60_000)
+    const createdAt = seed.createdAt === undefined
+      ? wandbTime(this.#baseTime() + seq * 60_000)
+      : normalizeTime(seed.createdAt, 'createdAt', seed)
     const runtime = lastRuntime(history)
-    const heartbeatAt = seed.heartbeatAt ??
-      wandbTime(Date.parse(createdAt + 'Z') + Math.round(runtime * 1000))
+    const heartbeatAt = seed.heartbeatAt === undefined
+      ? wandbTime(Date.parse(createdAt + 'Z') + Math.round(runtime * 1000))
+      : normalizeTime(seed.heartbeatAt, 'heartbeatAt', seed)
     const run: RunRecord = {
       seq,
       storageId: nodeId('Run', 'v1', seed.id, seed.project, seed.entity),
@@ -220,6 +223,19 @@ export function wrapConfig(config: Record<string, unknown>): Record<string, unkn
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(config)) out[k] = { value: v, desc: null }
   return out
+}
+
+/** Parses a time with or without a zone (no zone means UTC) into W&B's format. */
+function normalizeTime(text: string, field: string, seed: RunSeed): string {
+  const ms = Date.parse(/[zZ]$|[+-]\d\d:?\d\d$/.test(text) ? text : text + 'Z')
+  if (Number.isNaN(ms)) {
+    throw new TypeError(
+      `Cannot add run ${seed.entity}/${seed.project}/${seed.id}: ${field} ${
+        JSON.stringify(text)
+      } is not an ISO 8601 time`,
+    )
+  }
+  return wandbTime(ms)
 }
 
 function toTable(rows: readonly Row[] | HistoryTable | undefined): HistoryTable {

@@ -167,6 +167,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   api.on('request', handle('api'))
   files.on('request', handle('files'))
 
+  let stopped: Promise<void> | undefined
   return {
     baseUrl,
     filesOrigin,
@@ -178,9 +179,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     addLocalRun: async (source, localOptions) =>
       store.addRun(await seedFromLocalRun(source, localOptions)),
     fault: (rule) => faults.add(rule),
-    stop: async () => {
+    stop: () => {
       timers.cancelAll()
-      await Promise.all([close(api), close(files)])
+      stopped ??= Promise.all([close(api), close(files)]).then(() => undefined)
+      return stopped
     },
   }
 }

@@ -16,6 +16,11 @@ export interface ExportStream {
   readonly writable: WritableStream<Row | Row[]>
   /** The encoded bytes. */
   readonly readable: ReadableStream<Uint8Array>
+  /**
+   * Resolves once the exporter has ended (finished, errored, aborted or cancelled) and removed its
+   * temporary files; absent for exporters that never make any.
+   */
+  readonly settled?: Promise<void>
 }
 
 /** Where an encoder sends bytes; `push` resolves when the consumer wants more. */
@@ -47,12 +52,20 @@ export function toBatch(chunk: Row | Row[]): Row[] {
 export function encoderStream(encoder: RowEncoder): ExportStream {
   const pipe = new TransformStream<Uint8Array, Uint8Array>()
   const writer = pipe.writable.getWriter()
+  // The encoder call in flight; dispose waits for it so it cannot create a file after cleanup.
+  let busy: Promise<unknown> = Promise.resolve()
   let disposed: Promise<void> | undefined
-  const dispose = (): Promise<void> => (disposed ??= encoder.dispose().catch(() => {}))
+  let markSettled = noop
+  const settled = new Promise<void>((resolve) => (markSettled = resolve))
+  const dispose = (): Promise<
+    void
+  > => (disposed ??= busy.then(noop, noop).then(() => encoder.dispose()).catch(noop).then(
+    markSettled,
+  ))
   const out: ByteOutput = {
     async push(bytes) {
       await writer.ready
-      writer.write(bytes).catch(() => {})
+      writer.write(bytes).catch(noop)
     },
   }
   let sink: WritableStreamDefaultController | undefined
@@ -63,33 +76,35 @@ export function encoderStream(encoder: RowEncoder): ExportStream {
   })
   const fail = async (reason: unknown): Promise<void> => {
     await dispose()
-    await writer.abort(reason).catch(() => {})
+    await writer.abort(reason).catch(noop)
+  }
+  const run = async (step: () => void | Promise<void>): Promise<void> => {
+    const call = Promise.resolve().then(step)
+    busy = call
+    try {
+      await call
+    } catch (err) {
+      await fail(err)
+      throw err
+    }
   }
   const writable = new WritableStream<Row | Row[]>({
     start(controller) {
       sink = controller
     },
-    async write(chunk) {
-      try {
-        await encoder.write(toBatch(chunk), out)
-      } catch (err) {
-        await fail(err)
-        throw err
-      }
+    write(chunk) {
+      return run(() => encoder.write(toBatch(chunk), out))
     },
     async close() {
-      try {
-        await encoder.close(out)
-        await dispose()
-        await writer.close()
-      } catch (err) {
-        await fail(err)
-        throw err
-      }
+      await run(() => encoder.close(out))
+      await dispose()
+      await writer.close()
     },
     async abort(reason) {
       await fail(reason)
     },
   })
-  return { writable, readable: pipe.readable }
+  return { writable, readable: pipe.readable, settled }
 }
+
+function noop(): void {}

@@ -65,7 +65,11 @@ export function createExporter(format: ExportFormat, options: ExporterOptions = 
       columns: ['_step', 'key', 'value', 'value_json'],
       types: { ...LONG_LAYOUT_TYPES, ...rest.types },
     })
-    return { writable: long.writable, readable: long.readable.pipeThrough<Uint8Array>(inner) }
+    return {
+      writable: long.writable,
+      readable: long.readable.pipeThrough<Uint8Array>(inner),
+      settled: inner.settled,
+    }
   }
   switch (format) {
     case 'ndjson':

@@ -5,14 +5,16 @@
  * @module
  */
 
+import type { NanPolicy } from '../json/stringify_json.ts'
+
 /**
- * How NaN, Infinity and -Infinity are spelled in JSON text:
+ * How NaN, Infinity and -Infinity are spelled in JSON text (the policy of `src/json/stringify_json.ts`):
  * - `string`: the JSON strings `"NaN"`, `"Infinity"`, `"-Infinity"` (valid JSON, lossless for numbers,
  *   but a genuine string `"NaN"` reads back the same);
  * - `null`: `null` (valid JSON, lossy, keeps numeric columns numeric for readers);
  * - `literal`: the bare tokens `NaN`, `Infinity`, `-Infinity` (not valid JSON; Python's `json` module reads them).
  */
-export type NanPolicy = 'string' | 'null' | 'literal'
+export type { NanPolicy }
 
 /** Checks a NanPolicy value, throwing a RangeError that lists the valid ones. */
 export function checkNanPolicy(nan: unknown): NanPolicy {

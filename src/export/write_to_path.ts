@@ -126,8 +126,14 @@ export async function exportToPath(
   const counter = { rows: 0 }
   const exporter = createExporter(format, { tempDir: dirname(resolve(path)), ...rest })
   const encoded = rows.pipeThrough(countRows(counter), { signal }).pipeThrough(exporter, { signal })
-  const bytes = await writeToPath(encoded, path, { signal })
-  return { rows: counter.rows, bytes }
+  try {
+    const bytes = await writeToPath(encoded, path, { signal })
+    return { rows: counter.rows, bytes }
+  } catch (err) {
+    // Return only once the exporter's own temporary files are gone too.
+    await exporter.settled
+    throw err
+  }
 }
 
 /** Exports rows into a writable byte stream (e.g. stdout). */
@@ -145,9 +151,15 @@ export async function exportToWritable(
       controller.enqueue(chunk)
     },
   })
-  await rows.pipeThrough(countRows(counter), { signal })
-    .pipeThrough(createExporter(format, rest), { signal })
-    .pipeThrough(counted, { signal })
-    .pipeTo(writable, { signal, preventClose })
+  const exporter = createExporter(format, rest)
+  try {
+    await rows.pipeThrough(countRows(counter), { signal })
+      .pipeThrough(exporter, { signal })
+      .pipeThrough(counted, { signal })
+      .pipeTo(writable, { signal, preventClose })
+  } catch (err) {
+    await exporter.settled
+    throw err
+  }
   return { rows: counter.rows, bytes }
 }

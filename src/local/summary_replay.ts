@@ -1,6 +1,7 @@
 /**
  * Rebuilds a run's summary from its transaction log (format reference §4.4):
- * `S_hist` (each top-level history key set to its value in the last row that logged it)
+ * `S_hist` (each top-level history key set to its value in the last row that logged it; a
+ * null value does not count, as wandb-core does not copy `None` into the summary)
  * overlaid by `S_rec` (every `SummaryRecord` update/remove applied by path, in file order).
  * Keys set or removed by summary records win over history-derived values.
  *
@@ -39,10 +40,11 @@ export class SummaryReplay {
   #ops = new Map<string, SummaryOp>()
   #parents = new Set<string>()
 
-  /** Takes one history row into `S_hist`. */
+  /** Takes one history row into `S_hist`; null values are skipped (they never update a summary). */
   addHistory(record: HistoryRecord): void {
     let seen: Set<string> | undefined
     for (const item of record.items) {
+      if (item.valueJson === 'null') continue
       const top = item.path[0]
       if (seen?.has(top)) {
         const prev = this.#hist.get(top)!

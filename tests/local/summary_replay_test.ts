@@ -85,6 +85,13 @@ describe('SummaryReplay', () => {
     assert.deepEqual(s.result(), { x: 2, _step: 2 })
   })
 
+  it('ignores null history values, keeping the previous value', () => {
+    const s = new SummaryReplay()
+    s.addHistory(hist([[['a'], '1'], [['b'], 'null']]))
+    s.addHistory(hist([[['a'], 'null']]))
+    assert.deepEqual(s.result(), { a: 1 })
+  })
+
   it('keeps NaN and Infinity values', () => {
     const s = new SummaryReplay()
     s.addHistory(hist([[['v'], 'NaN'], [['w'], '-Infinity']]))

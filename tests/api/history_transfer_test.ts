@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { Row } from '../../src/row.ts'
-import { scanHistory } from '../../src/api/history/mod.ts'
+import { type HistoryScanReport, scanHistory } from '../../src/api/history/mod.ts'
 import { collect, type Harness, sampleRows, startHarness } from './history_harness_test.ts'
 
 const RUN = { entity: 'ent', project: 'proj', id: 'run1' }
@@ -80,13 +80,14 @@ test('faults during Parquet range reads are retried; rows are neither duplicated
   }
 })
 
-test('a range read that keeps failing ends the stream with a clear error, signature hidden', async () => {
-  const h = await startHarness({ ...RUN, rows: sampleRows(), rowGroupRows: 6 })
+test('exports that cannot be opened: parquet fails clearly (signature hidden), auto reads GraphQL', async () => {
+  const rows = sampleRows()
+  const h = await startHarness({ ...RUN, rows, rowGroupRows: 6 })
   try {
-    for (let i = 0; i < 50; i++) h.fileFaults.push({ kind: 'status', status: 502 })
-    const err = await collect(
-      scanHistory(h.transport, RUN, { exportFetch: { ...FAST, retries: 2 } }),
-    ).then(() => undefined, (e: Error) => e)
+    for (let i = 0; i < 3; i++) h.fileFaults.push({ kind: 'status', status: 502 })
+    const exportFetch = { ...FAST, retries: 2 }
+    const err = await collect(scanHistory(h.transport, RUN, { source: 'parquet', exportFetch }))
+      .then(() => undefined, (e: Error) => e)
     assert.ok(err instanceof Error)
     assert.match(
       err.message,
@@ -94,6 +95,54 @@ test('a range read that keeps failing ends the stream with a clear error, signat
     )
     assert.match(err.message, /HTTP 502 \(after 3 attempts\)/)
     assert.doesNotMatch(err.message, /Signature|sig\b/)
+
+    for (let i = 0; i < 3; i++) h.fileFaults.push({ kind: 'status', status: 502 })
+    let report: HistoryScanReport | undefined
+    const got = await collect(
+      scanHistory(h.transport, RUN, { exportFetch, onComplete: (r) => (report = r) }),
+    )
+    assert.deepEqual(got, rows)
+    assert.equal(report?.source, 'graphql')
+    assert.match(report?.exportFailure ?? '', /HTTP 502 \(after 3 attempts\)/)
+  } finally {
+    await h.close()
+  }
+})
+
+test('a range read failing mid-scan: parquet ends with an error, auto continues by GraphQL without gaps', async () => {
+  const rows = denseRows(64)
+  const h = await startHarness({ ...RUN, rows, rowGroupRows: 8 })
+  try {
+    const exportFetch = { ...FAST, retries: 1 }
+    const forced = scanHistory(h.transport, RUN, { source: 'parquet', exportFetch }).getReader()
+    assert.equal((await forced.read()).value?.length, 8)
+    await pause(30)
+    for (let i = 0; i < 50; i++) h.fileFaults.push({ kind: 'status', status: 500 })
+    await assert.rejects(async () => {
+      for (;;) if ((await forced.read()).done) break
+    }, /^Error: Cannot read row group \d of history export 1 of 1 .*HTTP 500 \(after 2 attempts\)/)
+
+    h.fileFaults.length = 0
+    let report: HistoryScanReport | undefined
+    const auto = scanHistory(h.transport, RUN, {
+      exportFetch,
+      pageSize: 10,
+      onComplete: (r) => (report = r),
+    }).getReader()
+    const got: Row[] = [...(await auto.read()).value ?? []]
+    await pause(30)
+    for (let i = 0; i < 50; i++) h.fileFaults.push({ kind: 'status', status: 500 })
+    for (;;) {
+      const { done, value } = await auto.read()
+      if (done) break
+      got.push(...value)
+    }
+    assert.deepEqual(got, rows)
+    assert.equal(report?.source, 'parquet')
+    // GraphQL picks up right after the last row the export gave (group 2 may or may not be read).
+    assert.ok(report?.liveFromStep === 8 || report?.liveFromStep === 16, `${report?.liveFromStep}`)
+    assert.equal(report?.liveRows, 64 - (report?.liveFromStep ?? 0))
+    assert.match(report?.exportFailure ?? '', /HTTP 500 \(after 2 attempts\)/)
   } finally {
     await h.close()
   }
@@ -104,7 +153,7 @@ test('a refused signed URL (403) fails at once, saying the URL may have expired'
   try {
     h.fileFaults.push({ kind: 'status', status: 403 })
     await assert.rejects(
-      collect(scanHistory(h.transport, RUN, { exportFetch: FAST })),
+      collect(scanHistory(h.transport, RUN, { source: 'parquet', exportFetch: FAST })),
       /HTTP 403; a signed URL may have expired/,
     )
     assert.equal(rangeGets(h), 1, 'a 403 is not retried')

@@ -103,6 +103,7 @@ export class ParquetExportFile {
           ...names.filter((n) => n !== '_step' && !n.startsWith('__index_level_')),
         ]
       }
+      checkCodecs(metadata, columns)
       const partial = new ParquetExportFile(label, file, metadata, columns, hasRequested, [])
       const groups = await partial.#planGroups()
       return new ParquetExportFile(label, file, metadata, columns, hasRequested, groups)
@@ -164,6 +165,23 @@ export class ParquetExportFile {
       rowStart = rowEnd
     }
     return groups.sort((a, b) => a.minStep - b.minStep)
+  }
+}
+
+/** Fails when a column to read uses a codec neither hyparquet nor this runtime's zlib decompresses. */
+function checkCodecs(metadata: FileMetaData, columns: string[]): void {
+  decompressors ??= exportDecompressors()
+  const readable = new Set<string>(['UNCOMPRESSED', 'SNAPPY', ...Object.keys(decompressors)])
+  for (const group of metadata.row_groups) {
+    for (const chunk of group.columns) {
+      const meta = chunk.meta_data
+      if (meta && columns.includes(meta.path_in_schema[0]) && !readable.has(meta.codec)) {
+        throw new Error(
+          `column ${meta.path_in_schema.join('.')} is compressed with ${meta.codec}, which this ` +
+            `runtime cannot decompress (readable: ${[...readable].join(', ')})`,
+        )
+      }
+    }
   }
 }
 

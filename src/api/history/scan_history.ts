@@ -11,45 +11,15 @@
  * @module
  */
 import type { Row } from '../../row.ts'
-import { type HistoryRunRef, type HistoryTransport, runPathOf } from './history_types.ts'
+import type { HistoryRunRef, HistoryTransport } from './history_types.ts'
 import { KeySelection, type KeysMode } from './key_selection.ts'
-import { findLastHistoryStep } from './last_history_step.ts'
-import { runNotFound } from './history_request.ts'
-import { openExportSources } from './open_exports.ts'
+import { type HistoryScanReport, ScanPlan } from './scan_plan.ts'
 import type { SignedFetchOptions } from './signed_fetch.ts'
-import { StepMerger } from './step_merge.ts'
-import { LiveHistorySource } from './step_sources.ts'
+
+export type { HistoryScanReport } from './scan_plan.ts'
 
 /** Where rows come from: Parquet exports plus live tail, GraphQL pages only, or exports when the server has them. */
 export type HistorySource = 'auto' | 'parquet' | 'graphql'
-
-/** What a finished scan read; passed to `onComplete`. */
-export interface HistoryScanReport {
-  /** `entity/project/run_id`. */
-  run: string
-  /** The strategy used: `'parquet'` (exports plus live tail) or `'graphql'` (pages only). */
-  source: 'parquet' | 'graphql'
-  /** Export files read. */
-  parquetFiles: number
-  /** Rows read from export files inside the step range, before key selection. */
-  parquetRows: number
-  /** Rows read from GraphQL `history` pages, before key selection. */
-  liveRows: number
-  /** GraphQL `history` pages requested. */
-  livePages: number
-  /** Rows emitted. */
-  rows: number
-  /** Rows that shared a step with another row and were merged into it (e.g. the seam step). */
-  mergedDuplicates: number
-  /** Rows the server sent without a numeric `_step`, skipped. */
-  rowsWithoutStep: number
-  /** The run's `lastHistoryStep` when the scan began (-1: no history). */
-  lastHistoryStep: number
-  /** First step read from GraphQL after the exports, or null when none was needed. */
-  liveFromStep: number | null
-  /** Requested keys that had no value in any row of the step range. */
-  missingKeys: string[]
-}
 
 /** Options for {@linkcode scanHistory}. */
 export interface ScanHistoryOptions {
@@ -122,21 +92,31 @@ export function scanHistory(
   else outer?.addEventListener('abort', onOuterAbort, { once: true })
   const signal = controller.signal
   const selection = new KeySelection(options.keys, options.keysMode ?? 'any')
-  let scan: Promise<ScanState> | undefined
+  let plan: Promise<ScanPlan> | undefined
   let emitted = 0
+  const planOptions = {
+    keys: options.keys,
+    pageSize: options.pageSize ?? 1000,
+    minStep: options.minStep ?? 0,
+    maxStep: options.maxStep,
+    source: options.source ?? 'auto',
+    exportFetch: options.exportFetch,
+  }
 
   return new ReadableStream<Row[]>({
     async pull(stream) {
       try {
         signal.throwIfAborted()
-        scan ??= openScan(transport, run, options, signal)
-        const state = await scan
+        plan ??= ScanPlan.open(transport, run, planOptions, signal)
+        const scan = await plan
         for (;;) {
-          const batch = await state.merger.next()
+          const batch = await scan.next()
           signal.throwIfAborted()
           if (batch === null) {
             outer?.removeEventListener('abort', onOuterAbort)
-            finish(state, selection, emitted, options)
+            const missingKeys = selection.missingKeys()
+            if (missingKeys.length > 0) options.onMissingKeys?.(missingKeys)
+            options.onComplete?.(scan.report(emitted, missingKeys))
             stream.close()
             return
           }
@@ -157,83 +137,4 @@ export function scanHistory(
       controller.abort(reason)
     },
   }, { highWaterMark: options.prefetch ?? 1 })
-}
-
-/** Everything a running scan holds. */
-interface ScanState {
-  path: string
-  merger: StepMerger
-  source: 'parquet' | 'graphql'
-  parquetFiles: number
-  live: LiveHistorySource
-  lastHistoryStep: number
-  liveFromStep: number | null
-}
-
-/** Resolves the step range, picks the strategy and builds the merged sources. */
-async function openScan(
-  transport: HistoryTransport,
-  run: HistoryRunRef,
-  options: ScanHistoryOptions,
-  signal: AbortSignal,
-): Promise<ScanState> {
-  const minStep = options.minStep ?? 0
-  const pageSize = options.pageSize ?? 1000
-  const last = await findLastHistoryStep(transport, run, signal)
-  if (last === undefined) throw runNotFound(run, 'scan the history')
-  const stop = options.maxStep === undefined || options.maxStep > last ? last + 1 : options.maxStep
-  const wanted = options.source ?? 'auto'
-  const exports = wanted === 'graphql' || stop <= minStep ? undefined : await openExportSources(
-    transport,
-    run,
-    { minStep, stop, keys: options.keys, signal, fetch: options.exportFetch },
-  )
-  if (wanted === 'parquet' && exports && exports.urls === 0) {
-    throw new Error(
-      `Cannot scan the history of ${
-        runPathOf(run)
-      } from Parquet exports: the server has no exports for this run yet; use source 'auto' or 'graphql'`,
-    )
-  }
-  const useExports = exports !== undefined && exports.urls > 0
-  const liveFrom = useExports ? Math.max(minStep, exports.liveFromStep) : minStep
-  const live = new LiveHistorySource(transport, run, { from: liveFrom, stop, pageSize, signal })
-  const sources = useExports ? [...exports.sources, live] : [live]
-  return {
-    path: runPathOf(run),
-    merger: new StepMerger(sources),
-    source: useExports ? 'parquet' : 'graphql',
-    parquetFiles: useExports ? exports.urls : 0,
-    live,
-    lastHistoryStep: last,
-    liveFromStep: liveFrom < stop ? liveFrom : null,
-  }
-}
-
-/** Builds the report and calls the callbacks. */
-function finish(
-  state: ScanState,
-  selection: KeySelection,
-  rows: number,
-  options: ScanHistoryOptions,
-): void {
-  const counts = state.merger.counts
-  const liveRows = counts.rowsBySource[counts.rowsBySource.length - 1]
-  const parquetRows = counts.rowsBySource.reduce((a, b) => a + b, 0) - liveRows
-  const missingKeys = selection.missingKeys()
-  if (missingKeys.length > 0) options.onMissingKeys?.(missingKeys)
-  options.onComplete?.({
-    run: state.path,
-    source: state.source,
-    parquetFiles: state.parquetFiles,
-    parquetRows,
-    liveRows,
-    livePages: state.live.pages,
-    rows,
-    mergedDuplicates: counts.mergedDuplicates,
-    rowsWithoutStep: state.live.rowsWithoutStep,
-    lastHistoryStep: state.lastHistoryStep,
-    liveFromStep: state.liveFromStep,
-    missingKeys,
-  })
 }

@@ -43,6 +43,11 @@ export class StepMerger {
     this.counts = { rowsBySource: sources.map(() => 0), mergedDuplicates: 0 }
   }
 
+  /** The largest step emitted so far (`-Infinity` before the first row). */
+  get lastStep(): number {
+    return this.#lastStep
+  }
+
   /** Returns the next batch of final rows, reading sources only as far as needed; null when all are drained. */
   async next(): Promise<Row[] | null> {
     for (;;) {

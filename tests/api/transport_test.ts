@@ -128,24 +128,47 @@ test('a wrong API key fails fast with 401, a hint, and never the key', async () 
   })
 })
 
-test('GraphQL errors in a 200 response fail at once, with the server messages', async () => {
+test('GraphQL errors in a 200 response fail at once, with the server message', async () => {
+  const bodies: string[] = []
+  const fakeFetch = (_url: string | URL | Request, init?: RequestInit) => {
+    bodies.push(String(init?.body))
+    const body = {
+      data: null,
+      errors: [{ message: 'invalid state transition', path: ['project'] }],
+    }
+    return Promise.resolve(Response.json(body))
+  }
+  const api = new Api({
+    baseUrl: 'https://api.example.test',
+    apiKey: 'k'.repeat(40),
+    fetch: fakeFetch as typeof fetch,
+  })
+  const err = await apiError(
+    api.transport.request(RUN_STATE_QUERY, { entity: ENTITY, project: PROJECT, name: RUN_ID }, {
+      runPath: PATH,
+    }),
+  )
+  assert.equal(err.code, 'graphql')
+  assert.equal(err.status, 200)
+  assert.equal(err.operation, 'RunState')
+  assert.equal(err.runPath, PATH)
+  assert.equal(err.serverMessage, 'invalid state transition')
+  assert.equal(err.message, `RunState for ${PATH} failed: GraphQL error: invalid state transition`)
+  assert.equal(bodies.length, 1)
+  assert.equal(JSON.parse(bodies[0]).operationName, 'RunState')
+})
+
+test('a document the server rejects (HTTP 400) fails at once with its validation message', async () => {
   await withServer(async (server) => {
     const api = apiFor(server)
-    // A variable the schema cannot coerce is an execution error: HTTP 200 with `errors`.
     const err = await apiError(
-      api.transport.request(RUN_STATE_QUERY, { entity: ENTITY, project: PROJECT, name: 123 }, {
-        runPath: PATH,
-      }),
+      api.transport.request('query Broken { viewer { nope } }', {}, { runPath: PATH }),
     )
-    assert.equal(err.code, 'graphql')
-    assert.equal(err.status, 200)
-    assert.equal(err.operation, 'RunState')
-    assert.match(err.serverMessage ?? '', /\$name/)
-    assert.match(
-      err.message,
-      /^RunState for test-entity\/test-project\/run1 failed: GraphQL error: /,
-    )
-    assert.equal(calls(server, 'RunState'), 1)
+    assert.equal(err.code, 'http')
+    assert.equal(err.status, 400)
+    assert.equal(err.operation, 'Broken')
+    assert.match(err.serverMessage ?? '', /nope/)
+    assert.equal(calls(server, 'Broken'), 1)
   })
 })
 

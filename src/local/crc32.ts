@@ -9,6 +9,7 @@
 /** Eight 256-entry tables; table k maps a byte to its CRC contribution k bytes later. */
 const TABLES: Uint32Array = buildTables()
 
+/** Builds the slicing-by-8 lookup tables for the reflected IEEE polynomial. */
 function buildTables(): Uint32Array {
   const t = new Uint32Array(8 * 256)
   for (let n = 0; n < 256; n++) {

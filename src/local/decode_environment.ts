@@ -7,7 +7,7 @@
  */
 import type { ProtoReader } from './protobuf_reader.ts'
 import type { EnvironmentRecord } from './record_types.ts'
-import { setOwn } from './decode_messages.ts'
+import { setOwn } from './decode_items.ts'
 
 /** How one field is read and rendered. */
 type Kind = 'string' | 'uint32' | 'uint64' | 'timestamp' | Spec
@@ -109,6 +109,7 @@ export function decodeEnvironment(r: ProtoReader): EnvironmentRecord {
   return readMessage(r, ENVIRONMENT)
 }
 
+/** Reads a message body into a protojson-style object using its field table. */
 function readMessage(r: ProtoReader, spec: Spec): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   while (r.pos < r.end) {
@@ -134,10 +135,12 @@ function readMessage(r: ProtoReader, spec: Spec): Record<string, unknown> {
   return out
 }
 
+/** The wire type a field of this kind must arrive with. */
 function wireTypeOf(field: Field): number {
   return field.kind === 'uint32' || field.kind === 'uint64' ? 0 : 2
 }
 
+/** Reads one field value of the given kind. */
 function readValue(r: ProtoReader, kind: Kind): unknown {
   switch (kind) {
     case 'string':

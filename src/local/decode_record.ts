@@ -1,34 +1,25 @@
 /**
  * Decodes one `.wandb` record payload (a serialized `wandb_internal.Record`) into a
- * WandbRecord. The frequent messages (history, summary, config, stats, console output) are
- * decoded here; run, artifact, metric and environment records in decode_messages.ts.
+ * WandbRecord: finds the `record_type` oneof member and hands it to its decoder.
  *
  * @module
  */
-import {
-  decodeArtifact,
-  decodeMetric,
-  decodeRun,
-  decodeUseArtifact,
-  enter,
-  readTelemetry,
-  readTimestamp,
-  readUpdateRecord,
-} from './decode_messages.ts'
+import { decodeArtifact, decodeUseArtifact } from './decode_artifact.ts'
 import { decodeEnvironment } from './decode_environment.ts'
+import { enter, readHistory, readUpdateRecord } from './decode_items.ts'
+import {
+  decodeMetric,
+  readAlert,
+  readExit,
+  readFiles,
+  readHeader,
+  readOutput,
+  readOutputLogger,
+  readStats,
+} from './decode_messages.ts'
+import { decodeRun, readTelemetry } from './decode_run.ts'
 import { ProtoReader, WIRE_LEN } from './protobuf_reader.ts'
-import type {
-  ExitRecord,
-  FilePolicy,
-  FilesRecord,
-  HistoryRecord,
-  Item,
-  OutputRecord,
-  RecordBody,
-  StatsRecord,
-  Timestamp,
-  WandbRecord,
-} from './record_types.ts'
+import type { RecordBody, WandbRecord } from './record_types.ts'
 
 /** A record type name, the `type` of a RecordBody. */
 export type RecordType = RecordBody['type']
@@ -100,6 +91,7 @@ export function scanRecordHead(r: ProtoReader, head: RecordHead): void {
 }
 
 const peekReader = new ProtoReader()
+
 const peekHead: RecordHead = { num: 0, field: 0 }
 
 /** Returns the `record_type` oneof field number of a record payload (2 history, 7 stats, …; 0 if none) without decoding it. */
@@ -204,208 +196,8 @@ function isPrintable(text: string): boolean {
   return true
 }
 
+/** Skips every field of the current message and returns `value`. */
 function skipAll<T>(r: ProtoReader, value: T): T {
   while (r.pos < r.end) r.skip(r.tag() & 7)
   return value
-}
-
-/** Reads a HistoryRecord: items, and the `step` sub-message whose presence matters (empty = step 0). */
-function readHistory(r: ProtoReader): HistoryRecord {
-  const items: Item[] = []
-  let step = -1
-  let hasStep = false
-  while (r.pos < r.end) {
-    const tag = r.tag()
-    if (tag === 0x0a) {
-      const outer = enter(r)
-      items.push(readHistoryItem(r))
-      r.end = outer
-    } else if (tag === 0x12) {
-      const outer = enter(r)
-      hasStep = true
-      step = 0
-      while (r.pos < r.end) {
-        const t = r.tag()
-        if (t === 8) step = r.int64()
-        else r.skip(t & 7)
-      }
-      r.end = outer
-    } else {
-      r.skip(tag & 7)
-    }
-  }
-  return hasStep ? { items, step } : { items }
-}
-
-/**
- * Reads a HistoryItem. `value_json` wins; without it the typed `value` oneof (SDK ≥ 0.31,
- * fields 3-8) is rendered as the same extended-JSON text so consumers see one shape.
- */
-function readHistoryItem(r: ProtoReader): Item {
-  let key = ''
-  let nested: string[] | undefined
-  let valueJson = ''
-  let typed = ''
-  while (r.pos < r.end) {
-    const tag = r.tag()
-    switch (tag) {
-      case 0x0a:
-        key = r.string()
-        break
-      case 0x12:
-        if (nested) nested.push(r.string())
-        else nested = [r.string()]
-        break
-      case 0x82: // field 16, value_json
-        valueJson = r.string()
-        break
-      case 0x18: // 3: none
-        r.uint32()
-        typed = 'null'
-        break
-      case 0x20: // 4: boolean
-        typed = r.bool() ? 'true' : 'false'
-        break
-      case 0x28: // 5: integer (sint64)
-        typed = r.sint64String()
-        break
-      case 0x31: // 6: number (double)
-        typed = jsonNumber(r.double())
-        break
-      case 0x3a: // 7: text
-        typed = JSON.stringify(r.string())
-        break
-      case 0x42: // 8: json
-        typed = r.string()
-        break
-      default:
-        r.skip(tag & 7)
-    }
-  }
-  return { path: nested ?? [key], valueJson: valueJson || typed }
-}
-
-/** Formats a double as W&B extended JSON (bare NaN and ±Infinity). */
-function jsonNumber(v: number): string {
-  if (Number.isFinite(v)) return String(v)
-  return v !== v ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity'
-}
-
-function readOutput(r: ProtoReader): OutputRecord {
-  let stream: 'stdout' | 'stderr' = 'stderr'
-  let timestamp: Timestamp | undefined
-  let line = ''
-  while (r.pos < r.end) {
-    const tag = r.tag()
-    if (tag === 0x08) stream = r.uint32() === 1 ? 'stdout' : 'stderr'
-    else if (tag === 0x12) timestamp = readTimestamp(r)
-    else if (tag === 0x1a) line = r.string()
-    else r.skip(tag & 7)
-  }
-  return timestamp ? { stream, timestamp, line } : { stream, line }
-}
-
-function readOutputLogger(r: ProtoReader): string {
-  let line = ''
-  while (r.pos < r.end) {
-    const tag = r.tag()
-    if (tag === 0x0a) line = r.string()
-    else r.skip(tag & 7)
-  }
-  return line
-}
-
-function readStats(r: ProtoReader): StatsRecord {
-  let timestamp: Timestamp | undefined
-  const items: { key: string; valueJson: string }[] = []
-  while (r.pos < r.end) {
-    const tag = r.tag()
-    if (tag === 0x12) timestamp = readTimestamp(r)
-    else if (tag === 0x1a) {
-      const outer = enter(r)
-      let key = ''
-      let valueJson = ''
-      while (r.pos < r.end) {
-        const t = r.tag()
-        if (t === 0x0a) key = r.string()
-        else if (t === 0x82) valueJson = r.string()
-        else r.skip(t & 7)
-      }
-      r.end = outer
-      items.push({ key, valueJson })
-    } else r.skip(tag & 7)
-  }
-  return timestamp ? { timestamp, items } : { items }
-}
-
-const POLICIES: FilePolicy[] = ['now', 'end', 'live']
-const FILE_TYPES = ['other', 'wandb', 'media', 'artifact'] as const
-
-function readFiles(r: ProtoReader): FilesRecord {
-  const files: FilesRecord['files'] = []
-  while (r.pos < r.end) {
-    const tag = r.tag()
-    if (tag !== 0x0a) {
-      r.skip(tag & 7)
-      continue
-    }
-    const outer = enter(r)
-    let path = ''
-    let policy: FilePolicy = 'now'
-    let type: FilesRecord['files'][number]['type'] = 'other'
-    while (r.pos < r.end) {
-      const t = r.tag()
-      if (t === 0x0a) path = r.string()
-      else if (t === 0x10) policy = POLICIES[r.uint32()] ?? 'now'
-      else if (t === 0x18) type = FILE_TYPES[r.uint32()] ?? 'other'
-      else r.skip(t & 7)
-    }
-    r.end = outer
-    files.push({ path, policy, type })
-  }
-  return { files }
-}
-
-function readExit(r: ProtoReader): ExitRecord {
-  const exit: ExitRecord = { exitCode: 0, runtime: 0, notComplete: false }
-  while (r.pos < r.end) {
-    const tag = r.tag()
-    if (tag === 0x08) exit.exitCode = r.int32()
-    else if (tag === 0x10) exit.runtime = r.int32()
-    else if (tag === 0x18) exit.notComplete = r.bool()
-    else r.skip(tag & 7)
-  }
-  return exit
-}
-
-function readHeader(r: ProtoReader): { producer: string; minConsumer: string } {
-  const header = { producer: '', minConsumer: '' }
-  while (r.pos < r.end) {
-    const tag = r.tag()
-    if (tag !== 0x0a) {
-      r.skip(tag & 7)
-      continue
-    }
-    const outer = enter(r)
-    while (r.pos < r.end) {
-      const t = r.tag()
-      if (t === 0x0a) header.producer = r.string()
-      else if (t === 0x12) header.minConsumer = r.string()
-      else r.skip(t & 7)
-    }
-    r.end = outer
-  }
-  return header
-}
-
-function readAlert(r: ProtoReader): { title: string; text: string; level: string } {
-  const alert = { title: '', text: '', level: '' }
-  while (r.pos < r.end) {
-    const tag = r.tag()
-    if (tag === 0x0a) alert.title = r.string()
-    else if (tag === 0x12) alert.text = r.string()
-    else if (tag === 0x1a) alert.level = r.string()
-    else r.skip(tag & 7)
-  }
-  return alert
 }

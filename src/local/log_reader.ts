@@ -73,6 +73,7 @@ export function checkFileHeader(bytes: Uint8Array, length: number, file: string)
   return version
 }
 
+/** Formats the first `n` bytes as space-separated hex for error messages. */
 function hex(bytes: Uint8Array, n: number): string {
   return Array.from(bytes.subarray(0, n), (b) => b.toString(16).padStart(2, '0')).join(' ')
 }

@@ -20,18 +20,19 @@ const TWO_32 = 4294967296
 const utf8 = new TextDecoder('utf-8')
 const scratch = new DataView(new ArrayBuffer(8))
 
+const codes: number[] = []
+
 /** Decodes UTF-8 bytes `buf[start, end)`; short ASCII runs skip the TextDecoder call. */
 export function decodeUtf8(buf: Uint8Array, start: number, end: number): string {
-  if (end - start <= 16) {
-    let s = ''
-    for (let i = start; i < end; i++) {
-      const b = buf[i]
-      if (b > 0x7f) return utf8.decode(buf.subarray(start, end))
-      s += String.fromCharCode(b)
-    }
-    return s
+  const n = end - start
+  if (n > 64) return utf8.decode(buf.subarray(start, end))
+  codes.length = n
+  for (let i = 0; i < n; i++) {
+    const b = buf[start + i]
+    if (b > 0x7f) return utf8.decode(buf.subarray(start, end))
+    codes[i] = b
   }
-  return utf8.decode(buf.subarray(start, end))
+  return String.fromCharCode.apply(null, codes)
 }
 
 /** Reads protobuf fields from `buf[pos, end)`; every read throws ProtobufDecodeError past `end`. */
@@ -140,6 +141,7 @@ export class ProtoReader {
     this.fail('varint longer than 10 bytes')
   }
 
+  /** Stores a finished 64-bit varint and the position after it. */
   #done64(p: number, lo: number, hi: number): void {
     this.pos = p
     this.lo = lo >>> 0

@@ -77,6 +77,7 @@ export function readRecordsFromBytes(
   return recordStream(() => Promise.resolve(LogReader.fromBytes(bytes, options)), options)
 }
 
+/** Builds the pull-based stream shared by readRecords and readRecordsFromBytes. */
 function recordStream(
   openReader: () => Promise<LogReader>,
   options: ReadRecordsOptions,
@@ -156,6 +157,7 @@ class RecordCollector {
   readonly #head: RecordHead = { num: 0, field: 0 }
   #lastNum = 0
 
+  /** Creates a collector reading the framer's current record. */
   constructor(framer: LogFramer, types: ReadonlySet<RecordType> | undefined) {
     this.#framer = framer
     this.#report = framer.report

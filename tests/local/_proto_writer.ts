@@ -112,3 +112,30 @@ export function runRecord(num: number, runId: string, project = 'p'): Uint8Array
     w.message(17, (r) => r.string(1, runId).string(3, project))
   })
 }
+
+/** Metric keys of a synthetic training run, as wandb-core writes them (one `nested_key` leaf each). */
+const SYNTHETIC_KEYS = [
+  'train/loss',
+  'train/acc',
+  'val/loss',
+  'val/acc',
+  'lr',
+  'epoch',
+  'grad_norm',
+  '_runtime',
+  '_timestamp',
+]
+
+/** A wandb-core style history row: `_step` plus nine float metrics, numbered `step + 1`. */
+export function syntheticHistoryRecord(step: number, random: () => number): Uint8Array {
+  return record((w) => {
+    w.varint(1, step + 1)
+    w.message(2, (h) => {
+      h.message(1, (i) => i.string(2, '_step').string(16, String(step)))
+      for (const k of SYNTHETIC_KEYS) {
+        h.message(1, (i) => i.string(2, k).string(16, String(random())))
+      }
+      h.message(2, (s) => step && s.varint(1, step))
+    })
+  })
+}

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import { decodeRecord, peekRecordType } from '../../src/local/decode_record.ts'
 import { ProtobufDecodeError } from '../../src/local/errors.ts'
 import { framePayloads } from '../../src/local/log_reader.ts'
+import { KeyCache } from '../../src/local/key_cache.ts'
 import { ProtoReader } from '../../src/local/protobuf_reader.ts'
 import type { WandbRecord } from '../../src/local/record_types.ts'
 import { historyRecord, ProtoWriter, record } from './_proto_writer.ts'
@@ -468,4 +469,32 @@ test('ProtoReader reads 64-bit varints exactly as text and approximately as numb
     values.push(zr.sint64String())
   }
   assert.deepEqual(values, ['-9223372036854775808', '9223372036854775807', '-1'])
+})
+
+test('KeyCache interns keys as shared strings and frozen paths, and stays bounded', () => {
+  const enc = (t: string) => new TextEncoder().encode(t)
+  const cache = new KeyCache(2)
+  const a1 = enc('train/loss')
+  const a2 = enc('xxtrain/loss').subarray(2)
+  assert.equal(cache.text(a1, 0, a1.length), 'train/loss')
+  const p1 = cache.path(a1, 0, a1.length)
+  assert.equal(cache.path(a2, 0, a2.length), p1, 'the same path array is shared')
+  assert.ok(Object.isFrozen(p1))
+  assert.throws(() => p1.push('x'), TypeError)
+  assert.deepEqual(cache.path(enc('模型'), 0, 6), ['模型'])
+  const beyond = cache.path(enc('third'), 0, 5)
+  assert.deepEqual(beyond, ['third'])
+  assert.notEqual(cache.path(enc('third'), 0, 5), beyond, 'a full cache decodes without storing')
+  assert.ok(!Object.isFrozen(beyond))
+  const long = enc('k'.repeat(100))
+  assert.equal(cache.text(long, 0, 100), 'k'.repeat(100))
+})
+
+test('decoded history items share interned paths across records', () => {
+  const a = decodeRecord(historyRecord(1, [[['loss'], '1'], ['acc', '2']]))
+  const b = decodeRecord(historyRecord(2, [[['loss'], '3'], ['acc', '4'], [['a', 'b'], '5']]))
+  assert.ok(a.type === 'history' && b.type === 'history')
+  assert.equal(a.history.items[0].path, b.history.items[0].path)
+  assert.equal(a.history.items[1].path, b.history.items[1].path)
+  assert.deepEqual(b.history.items[2].path, ['a', 'b'])
 })

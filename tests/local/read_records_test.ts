@@ -14,8 +14,8 @@ import {
   type ReadRecordsOptions,
 } from '../../src/local/read_records.ts'
 import type { WandbRecord } from '../../src/local/record_types.ts'
-import { LogWriter } from './_log_writer.ts'
-import { historyRecord, record, runRecord } from './_proto_writer.ts'
+import { LogWriter, seededRandom } from './_log_writer.ts'
+import { historyRecord, record, runRecord, syntheticHistoryRecord } from './_proto_writer.ts'
 import { sharedFixture, skipWithoutSharedFixtures } from '../_fixtures.ts'
 
 const skip = skipWithoutSharedFixtures
@@ -339,6 +339,37 @@ test('cancel() and an aborted signal close the file', { skip: noProcFd }, async 
 
 test('peekRecordType is exported with the stream API', () => {
   assert.equal(peekRecordType(historyRecord(1, [['a', '1']])), 2)
+})
+
+test('throughput: a ~20 MB synthetic history log decodes fully, fast', async () => {
+  const rnd = seededRandom(5)
+  const distinct = Array.from({ length: 1000 }, (_, i) => syntheticHistoryRecord(i, rnd))
+  const w = new LogWriter()
+  let n = 0
+  while (w.length < 20_000_000) w.append(distinct[n++ % distinct.length])
+  const bytes = w.bytes()
+  await withTempFile(bytes, async (path) => {
+    await collect(readRecords(path, { types: new Set(['history']) })) // warm up the JIT
+    const started = performance.now()
+    let rows = 0
+    let items = 0
+    for await (const batch of readRecords(path)) {
+      for (const r of batch) {
+        if (r.type === 'history') {
+          rows++
+          items += r.history.items.length
+        }
+      }
+    }
+    const seconds = (performance.now() - started) / 1000
+    assert.equal(rows, n)
+    assert.equal(items, n * 10)
+    const mbps = bytes.length / 1e6 / seconds
+    console.log(
+      `readRecords: ${mbps.toFixed(0)} MB/s, ${(rows / seconds / 1e6).toFixed(2)} M rows/s`,
+    )
+    assert.ok(mbps > 5, `decoding ran at ${mbps.toFixed(1)} MB/s`)
+  })
 })
 
 /** A Python that can import wandb: $WBX_PYTHON, the local venv, then python3/python on PATH. */

@@ -62,6 +62,7 @@ test('a fully exported run is read from Parquet alone, with no GraphQL history p
     let report: HistoryScanReport | undefined
     const got = await collect(scanHistory(h.transport, RUN, { onComplete: (r) => (report = r) }))
     assert.deepEqual(got, rows)
+    assert.deepEqual(await collect(scanHistory(h.transport, RUN, { keys: [] })), rows)
     assert.equal(report?.source, 'parquet')
     assert.equal(report?.livePages, 0)
     assert.equal(report?.liveFromStep, null)

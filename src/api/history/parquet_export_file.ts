@@ -121,6 +121,7 @@ export class ParquetExportFile {
     }
   }
 
+  /** Reads rows `[rowStart, rowEnd)` of `columns` as sparse, step-sorted rows. */
   async #readRows(rowStart: number, rowEnd: number, columns?: string[]): Promise<Row[]> {
     decompressors ??= exportDecompressors()
     const objects = await parquetReadObjects({

@@ -4,9 +4,9 @@
  * Two strategies stand behind it. With Parquet exports, the server's signed export files are
  * read with HTTP range requests (one row group per read, only the requested columns) and merged
  * with the rows not yet exported, which come from GraphQL `history` pages. Without exports, the
- * whole step range is paged through GraphQL. Both yield the same rows: sparse objects (only the
- * keys that have a value at that step, nulls dropped), `_step` an integer, nested values as
- * objects, NaN and ±Infinity as numbers.
+ * whole step range is paged through GraphQL. Both yield the same rows, the rows as logged: only
+ * the keys that have a value at that step (nulls dropped), `_step` an integer, nested values as
+ * objects (the exports' flattened `a.b` columns are nested again), NaN and ±Infinity as numbers.
  *
  * @module
  */
@@ -23,7 +23,10 @@ export type HistorySource = 'auto' | 'parquet' | 'graphql'
 
 /** Options for {@linkcode scanHistory}. */
 export interface ScanHistoryOptions {
-  /** Keys to keep (`_step` is always kept); every key when undefined. Keys match top-level names. @default undefined */
+  /**
+   * Keys to keep (`_step` is always kept); every key when undefined. A key names a top-level
+   * value or, with dots, a path into nested values (`eval.score`). @default undefined
+   */
   keys?: string[]
   /** With `keys`: keep rows with any of them, or only rows with all of them (the SDK's behaviour). @default 'any' */
   keysMode?: KeysMode
@@ -91,11 +94,13 @@ export function scanHistory(
   if (outer?.aborted) controller.abort(outer.reason)
   else outer?.addEventListener('abort', onOuterAbort, { once: true })
   const signal = controller.signal
-  const selection = new KeySelection(options.keys, options.keysMode ?? 'any')
+  // No keys, or an empty list (as in the SDK), means every key.
+  const keys = options.keys?.length ? options.keys : undefined
+  const selection = new KeySelection(keys, options.keysMode ?? 'any')
   let plan: Promise<ScanPlan> | undefined
   let emitted = 0
   const planOptions = {
-    keys: options.keys,
+    keys,
     pageSize: options.pageSize ?? 1000,
     minStep: options.minStep ?? 0,
     maxStep: options.maxStep,
@@ -104,6 +109,7 @@ export function scanHistory(
   }
 
   return new ReadableStream<Row[]>({
+    /** Opens the scan on first use, then enqueues the next non-empty batch or closes. */
     async pull(stream) {
       try {
         signal.throwIfAborted()
@@ -132,6 +138,7 @@ export function scanHistory(
         throw err
       }
     },
+    /** Aborts whatever request is in flight. */
     cancel(reason) {
       outer?.removeEventListener('abort', onOuterAbort)
       controller.abort(reason)

@@ -106,6 +106,7 @@ export class ScanPlan {
     return plan
   }
 
+  /** Finds the stop step, then opens the exports (or not) and the first merged part. */
   async #open(): Promise<void> {
     const { minStep, maxStep, source } = this.#options
     const last = await findLastHistoryStep(this.#transport, this.#run, this.#signal)

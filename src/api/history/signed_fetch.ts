@@ -52,6 +52,7 @@ function attemptSignal(outer: AbortSignal | undefined, ms: number) {
   )
   return {
     signal: controller.signal,
+    /** Releases the timer and the listener on `outer`. */
     done() {
       clearTimeout(timer)
       outer?.removeEventListener('abort', onAbort)
@@ -62,6 +63,7 @@ function attemptSignal(outer: AbortSignal | undefined, ms: number) {
 /** An HTTP failure worth another attempt, carrying the server's `Retry-After`. */
 class RetryableHttpError extends Error {
   retryAfterMs: number | undefined
+  /** Records the failure and the wait the server asked for. */
   constructor(message: string, retryAfter?: number) {
     super(message)
     this.retryAfterMs = retryAfter
@@ -132,6 +134,7 @@ export async function fetchSigned<T>(
 export class SignedUrlError extends Error {
   /** The HTTP status. */
   status: number
+  /** Creates the error for an HTTP `status`. */
   constructor(message: string, status: number) {
     super(message)
     this.name = 'SignedUrlError'

@@ -40,8 +40,8 @@ export interface ReadRecordsOptions {
    */
   batchSize?: number
   /**
-   * Throw a WandbLogDamageError at the first lost byte range (a truncated tail included)
-   * instead of skipping it.
+   * Throw a WandbLogDamageError at the first lost byte range (a truncated tail and an
+   * undecodable record included) instead of skipping it. Gaps in `Record.num` alone do not throw.
    * @default false
    */
   strict?: boolean
@@ -86,6 +86,17 @@ function recordStream(
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new RangeError(
       `Cannot read records: batchSize must be a positive integer, got ${batchSize}`,
+    )
+  }
+  const readSize = options.readSize
+  if (readSize !== undefined && !(Number.isFinite(readSize) && readSize > 0)) {
+    throw new RangeError(
+      `Cannot read records: readSize must be a positive byte count, got ${readSize}`,
+    )
+  }
+  if (options.types !== undefined && typeof options.types?.has !== 'function') {
+    throw new TypeError(
+      "Cannot read records: types must be a Set of record type names, e.g. new Set(['history'])",
     )
   }
   const signal = options.signal

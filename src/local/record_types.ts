@@ -8,7 +8,10 @@
 
 /** A history/summary/config item: its key path (`nested_key`, else `[key]`) and the raw `value_json` text. */
 export interface Item {
-  /** Key path: `nested_key` when non-empty, else `[key]`. */
+  /**
+   * Key path: `nested_key` when non-empty, else `[key]`. One-segment paths are interned:
+   * items with the same key share one frozen array, so treat paths as read-only.
+   */
   path: string[]
   /**
    * The value as extended JSON text (may hold bare NaN/Infinity). For a history item that

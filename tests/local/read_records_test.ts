@@ -302,6 +302,11 @@ test('open and header errors surface on the first read; bad arguments throw at o
   })
   assert.throws(() => readRecords(''), TypeError)
   assert.throws(() => readRecords('x.wandb', { batchSize: 0 }), RangeError)
+  assert.throws(() => readRecords('x.wandb', { readSize: -1 }), RangeError)
+  assert.throws(
+    () => readRecords('x.wandb', { types: ['history'] as unknown as Set<'history'> }),
+    /types must be a Set/,
+  )
   assert.throws(() => readRecordsFromBytes('x' as unknown as Uint8Array), TypeError)
 })
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { apiFor, drain, ENTITY, PROJECT, RUN_ID, withServer } from './_setup.ts'
 import { WandbApiError } from '../../src/api/wandb_api_error.ts'
@@ -238,19 +238,17 @@ test('wbx reads the same attributes as the official SDK from the same server', {
 }, async () => {
   await withServer(async (server) => {
     const script = fileURLToPath(new URL('./_sdk_run.py', import.meta.url))
+    // The SDK talks to this process's server, so it must run asynchronously.
     const sdkRun = await new Promise<Record<string, unknown>>((resolve, reject) => {
-      // The SDK talks to this process's server, so it must run asynchronously.
-      import('node:child_process').then(({ spawn }) => {
-        const child = spawn(wandbPython!, [script, server.baseUrl, server.apiKey, PATH])
-        let out = ''
-        let errText = ''
-        child.stdout.on('data', (d) => (out += d))
-        child.stderr.on('data', (d) => (errText += d))
-        child.on(
-          'close',
-          (code) => code === 0 ? resolve(JSON.parse(out)) : reject(new Error(errText)),
-        )
-      })
+      const child = spawn(wandbPython!, [script, server.baseUrl, server.apiKey, PATH])
+      let out = ''
+      let errText = ''
+      child.stdout.on('data', (d) => (out += d))
+      child.stderr.on('data', (d) => (errText += d))
+      child.on(
+        'close',
+        (code) => code === 0 ? resolve(JSON.parse(out)) : reject(new Error(errText)),
+      )
     })
     const run = await apiFor(server).run(PATH)
     const float = (v: unknown): unknown =>

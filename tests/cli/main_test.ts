@@ -210,9 +210,16 @@ test('wbx logs prints console text after carriage-return emulation', { skip }, a
   )
   assert.ok(!r.stdout.includes('\r'))
   assert.ok(!r.stdout.includes('\x1b['), 'ANSI codes stripped by default')
-  assert.ok(lines.some((l) => l.startsWith('ERROR ')), 'stderr lines carry the ERROR prefix')
+  assert.ok(
+    lines.includes('warning: fixture warning emitted at step 25'),
+    'stderr text as output.log has it',
+  )
+  const prefixed = await runCli(['logs', tiny, '--error-prefix'])
+  assert.ok(
+    prefixed.stdout.split('\n').includes('ERROR warning: fixture warning emitted at step 25'),
+  )
   const stdoutOnly = await runCli(['logs', tiny, '--stream', 'stdout'])
-  assert.ok(!stdoutOnly.stdout.includes('ERROR '))
+  assert.ok(!stdoutOnly.stdout.includes('warning: fixture warning'))
 })
 
 test('wbx files and artifacts list the 2021 offline run', { skip }, async () => {
@@ -287,3 +294,20 @@ test(
     assert.ok(existsSync(bad))
   },
 )
+
+test('the bundled sample run exports as the README promises', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wbx-demo-'))
+  const out = join(dir, 'demo-history.csv')
+  const r = await runCli(['history', 'samples/wandb/latest-run', '-o', out])
+  assert.equal(r.code, 0, r.stderr)
+  const lines = readFileSync(out, 'utf8').trim().split('\n')
+  assert.equal(lines.length, 301)
+  const header = lines[0].split(',')
+  assert.equal(header[0], '_step')
+  for (const column of ['train.loss', 'train.acc', 'lr', 'val/loss', '_timestamp', '_runtime']) {
+    assert.ok(header.includes(column), `column ${column}`)
+  }
+  const loss = header.indexOf('train.loss')
+  assert.equal(lines[151].split(',')[loss], 'NaN', 'the NaN spike at step 150 survives')
+  assert.equal(lines[300].split(',')[0], '299')
+})

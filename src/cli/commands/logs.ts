@@ -12,7 +12,8 @@ export const logsCommand: Command = {
   name: 'logs',
   summary: "Print the run's console output (stdout and stderr, progress-bar rewrites applied)",
   usage: '<source> [--stream stdout|stderr] [--ansi] [-o FILE]',
-  details: 'Lines from stderr carry the "ERROR " prefix W&B\'s output.log uses.',
+  details:
+    "The text matches the output.log wandb-core writes; --error-prefix marks stderr lines the\nway the legacy Python SDK's output.log did.",
   options: {
     stream: {
       type: 'string',
@@ -20,6 +21,7 @@ export const logsCommand: Command = {
       description: 'Only one stream (default: both)',
     },
     ansi: { type: 'boolean', description: 'Keep ANSI colour codes (default: stripped)' },
+    'error-prefix': { type: 'boolean', description: 'Start stderr lines with "ERROR "' },
     output: {
       type: 'string',
       short: 'o',
@@ -36,6 +38,7 @@ export const logsCommand: Command = {
     const lines = run.consoleLines({
       stream: choiceOption(ctx.values, 'stream', ['stdout', 'stderr'] as const),
       ansi: ctx.values.ansi === true ? 'keep' : 'strip',
+      errorPrefix: ctx.values['error-prefix'] === true,
       signal: ctx.signal,
     })
     const encoder = new TextEncoder()

@@ -130,6 +130,7 @@ export class ConsoleEmulator {
     return this.#drain(true)
   }
 
+  /** The line under the cursor, started (and queued for output) when the cursor is below the last one. */
   #line(t: TermState, stream: ConsoleStream, timestamp: number | undefined): Line {
     if (t.row < t.window.length) return t.window[t.row]
     const line: Line = { stream, cells: [], tail: '', timestamp, done: false }
@@ -139,6 +140,7 @@ export class ConsoleEmulator {
     return line
   }
 
+  /** Writes one character at the cursor, padding with spaces and attaching pending colour codes. */
   #put(t: TermState, stream: ConsoleStream, ch: string, timestamp: number | undefined): void {
     const line = this.#line(t, stream, timestamp)
     if (t.col >= this.#maxLen) return
@@ -148,6 +150,7 @@ export class ConsoleEmulator {
     t.sgr = ''
   }
 
+  /** Ends the cursor line and moves down, retiring lines that leave the editable window. */
   #newline(t: TermState, stream: ConsoleStream, timestamp: number | undefined): void {
     const line = this.#line(t, stream, timestamp)
     if (t.sgr) {
@@ -162,6 +165,7 @@ export class ConsoleEmulator {
     }
   }
 
+  /** Adds a character to a pending escape sequence and runs it once complete. */
   #escape(t: TermState, ch: string): void {
     t.esc += ch
     const seq = t.esc
@@ -180,6 +184,7 @@ export class ConsoleEmulator {
     } else if (seq.length > 64) t.esc = ''
   }
 
+  /** Runs one CSI sequence: cursor moves, erase in line, colour codes; others are dropped. */
   #csi(t: TermState, params: string, final: string): void {
     if (final === 'm') {
       if (this.#keepAnsi) t.sgr += `\x1b[${params}m`
@@ -202,6 +207,7 @@ export class ConsoleEmulator {
     }
   }
 
+  /** Emits finished lines in start order, freezing the oldest open line when too many wait behind it. */
   #drain(all: boolean): ConsoleLine[] {
     const out: ConsoleLine[] = []
     const limit = 4 * this.#window + 64
@@ -222,6 +228,7 @@ export class ConsoleEmulator {
     return out
   }
 
+  /** Marks a line finished and removes it from its stream's editable window. */
   #freeze(line: Line): void {
     line.done = true
     if (line.stream === 'logger') return
@@ -232,6 +239,7 @@ export class ConsoleEmulator {
     if (t.row > i) t.row--
   }
 
+  /** Renders a finished line. */
   #emit(line: Line): ConsoleLine {
     let text = line.cells.join('') + line.tail
     if (line.stream === 'stderr' && this.#prefix) text = 'ERROR ' + text
@@ -241,6 +249,7 @@ export class ConsoleEmulator {
   }
 }
 
+/** A fresh per-stream terminal state. */
 function newTerm(): TermState {
   return { window: [], row: 0, col: 0, sgr: '', esc: '' }
 }
@@ -255,11 +264,13 @@ class ConsoleRecordFeeder {
   readonly #emulator: ConsoleEmulator
   readonly #wanted: Set<ConsoleStream> | undefined
 
+  /** Creates a feeder with its own emulator. */
   constructor(options: ConsoleOptions) {
     this.#emulator = new ConsoleEmulator(options)
     this.#wanted = options.streams ? new Set(options.streams) : undefined
   }
 
+  /** Feeds a batch of records, pushing finished lines to `out`. */
   take(records: WandbRecord[], out: ConsoleLine[]): void {
     const wanted = this.#wanted
     for (const record of records) {
@@ -276,6 +287,7 @@ class ConsoleRecordFeeder {
     }
   }
 
+  /** Finishes all open lines, pushing them to `out`. */
   end(out: ConsoleLine[]): void {
     for (const line of this.#emulator.end()) out.push(line)
   }

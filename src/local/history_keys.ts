@@ -83,6 +83,7 @@ export class HistoryKeyTally {
     }
   }
 
+  /** Whether an item lies under a media object of the same row; counts the object once at its `_type` leaf. */
   #underMedia(item: Item, parents: Set<string>): boolean {
     const path = item.path
     if (path.length < 2) return false
@@ -100,6 +101,7 @@ export class HistoryKeyTally {
     return false
   }
 
+  /** Counts one item by its sniffed type, splitting whole-object values. */
   #countItem(item: Item): void {
     const key = item.path.length === 1 ? item.path[0] : item.path.join('.')
     const type = sniffJsonType(item.valueJson)
@@ -107,6 +109,7 @@ export class HistoryKeyTally {
     this.#countValue(key, parseValueJson(item.valueJson))
   }
 
+  /** Counts a parsed value: media objects by `_type`, other objects leaf by leaf. */
   #countValue(key: string, value: unknown): void {
     if (isPlainObject(value)) {
       const entries = Object.keys(value)
@@ -135,6 +138,7 @@ export class HistoryKeyTally {
   }
 }
 
+/** The `historyKeys` type name of a parsed value. */
 function typeOfValue(value: unknown): string {
   if (value === null) return 'nil'
   if (Array.isArray(value)) return 'list'

@@ -148,6 +148,7 @@ export function recordStep(
   return resolveStep(false, undefined, record.step, index)
 }
 
+/** Applies the step rules to a parsed `_step` item (if any), the step field and the row index. */
 function resolveStep(
   hasStepItem: boolean,
   logged: unknown,

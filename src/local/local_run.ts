@@ -340,6 +340,7 @@ export class LocalRun {
   }
 }
 
+/** The start a file's `_runtime` counts from: its start time minus time run before a resume. */
 function clockStart(clock: SegmentClock | undefined): Timestamp | undefined {
   if (!clock?.startTime) return undefined
   return { seconds: clock.startTime.seconds - clock.priorRuntime, nanos: clock.startTime.nanos }

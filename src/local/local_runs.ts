@@ -63,6 +63,7 @@ export class LocalRuns {
   /** Run-like folders that have no usable `.wandb` file, with the reason. */
   readonly skipped: SkippedFolder[]
 
+  /** Use `LocalRuns.open`. */
   private constructor(wandbDir: string, folders: RunFolder[], skipped: SkippedFolder[]) {
     this.wandbDir = wandbDir
     this.folders = folders

@@ -90,6 +90,7 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${re}$`)
 }
 
+/** Collects the files under `root/rel` recursively, not following symlinked folders. */
 async function walk(
   root: string,
   rel: string,
@@ -111,6 +112,7 @@ async function walk(
   }
 }
 
+/** A LocalFile for a FilesRecord path that is not on disk. */
 function missingFile(name: string, policy: FilePolicy): LocalFile {
   return {
     name,

@@ -64,6 +64,7 @@ async function runFolderNames(dir: string): Promise<string[]> {
   return out
 }
 
+/** `stat` that returns undefined instead of throwing. */
 async function statOrUndefined(path: string): Promise<Stats | undefined> {
   try {
     return await stat(path)
@@ -86,6 +87,7 @@ async function wandbFileIn(folder: string): Promise<{ file?: string; problem?: s
   return { problem: 'it holds no run-<id>.wandb file' }
 }
 
+/** Builds the RunFolder of a folder and its `.wandb` file. */
 function runFolderFor(folder: string, wandbFile: string): RunFolder {
   const id = WANDB_FILE.exec(basename(wandbFile))?.[1] ?? basename(wandbFile, '.wandb')
   return {

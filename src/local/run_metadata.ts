@@ -157,11 +157,13 @@ export class MetadataCollector {
     }
   }
 
+  /** Keeps the latest non-empty SDK and Python versions. */
   #telemetry(t: { cliVersion: string; pythonVersion: string }): void {
     if (t.cliVersion) this.cliVersion = t.cliVersion
     if (t.pythonVersion) this.pythonVersion = t.pythonVersion
   }
 
+  /** Moves the latest-activity time forward. */
   #activity(seconds: number): void {
     if (
       Number.isFinite(seconds) && (this.lastActivity === undefined || seconds > this.lastActivity)
@@ -170,6 +172,7 @@ export class MetadataCollector {
     }
   }
 
+  /** Merges a run record: start time, telemetry, config, summary and non-empty fields. */
   #run(run: RunRecord, seg: SegmentFacts): void {
     if (run.startTime && !seg.startTime) {
       seg.startTime = run.startTime
@@ -208,6 +211,7 @@ export class MetadataCollector {
     }
   }
 
+  /** Takes a history row into the step tally, key tally, summary and activity time. */
   #history(history: HistoryRecord): void {
     const { step, stepSource } = recordStep(history, this.historyRows)
     this.historyRows++

@@ -63,6 +63,7 @@ export class SummaryReplay {
     for (const item of update.remove) this.#op(item.path, undefined)
   }
 
+  /** Records an operation on a path, superseding earlier operations on it and below it. */
   #op(path: string[], valueJson: string | undefined): void {
     const key = path.join(SEP)
     if (this.#parents.has(key)) {

@@ -36,6 +36,7 @@ export function systemRow(stats: StatsRecord, startTime?: Timestamp): Row {
   return row
 }
 
+/** Copies the leaves of a legacy dict value into the row under dotted keys. */
 function flattenInto(row: Row, prefix: string, value: Record<string, unknown>): void {
   for (const key of Object.keys(value)) {
     const child = value[key]

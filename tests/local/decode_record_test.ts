@@ -498,3 +498,65 @@ test('decoded history items share interned paths across records', () => {
   assert.equal(a.history.items[1].path, b.history.items[1].path)
   assert.deepEqual(b.history.items[2].path, ['a', 'b'])
 })
+
+test('LEET system-stats and workspace runs: 60 samples of 15 keys, notes, tags, added metrics', {
+  skip,
+}, () => {
+  const sys = decodeFixture(
+    `${LEET}system-stats/wandb/run-20260102_030405-sysstats1/run-sysstats1.wandb`,
+  )
+  const stats = only(sys, 'stats')
+  assert.equal(stats.length, 60)
+  assert.deepEqual(
+    stats.map((s) => s.stats.timestamp?.seconds),
+    Array.from({ length: 60 }, (_, i) => 1767323045 + 2 * i),
+  )
+  assert.ok(stats.every((s) => s.stats.items.length === 15))
+  assert.deepEqual(stats[0].stats.items.map((i) => i.key).sort(), [
+    'cpu',
+    'cpu.0.cpu_percent',
+    'cpu.1.cpu_percent',
+    'cpu/l:trainer',
+    'disk./.usagePercent',
+    'disk.in',
+    'disk.out',
+    'gpu.0.gpu',
+    'gpu.0.gpu/l:trainer',
+    'gpu.0.memoryAllocated',
+    'gpu.0.powerWatts',
+    'gpu.0.temp',
+    'memory_percent',
+    'network.recv',
+    'network.sent',
+  ])
+  assert.equal(stats[0].stats.items.find((i) => i.key === 'network.recv')?.valueJson, '1e+06')
+  assert.deepEqual(only(sys, 'exit')[0].exit.runtime, 120)
+  const media = decodeFixture(`${LEET}media/wandb/run-20260102_030405-media001/run-media001.wandb`)
+  const gallery = only(media, 'history')[0].history.items.filter((i) => i.path[0] === 'gallery')
+  const leaf = Object.fromEntries(gallery.map((i) => [i.path[1], i.valueJson]))
+  assert.equal(leaf._type, '"images/separated"')
+  assert.equal(leaf.count, '2')
+  assert.equal(JSON.parse(leaf.filenames).length, 2)
+  const ws = (id: string, stamp: string) =>
+    decodeFixture(`${LEET}workspace-multi/wandb/run-20260102_${stamp}-${id}/run-${id}.wandb`)
+  const notes = ws('wm2notes', '030105')
+  assert.equal(
+    only(notes, 'run')[0].run.notes,
+    'Fixture run with notes: baseline comparison for leet.',
+  )
+  assert.ok(
+    only(notes, 'history').some((h) => h.history.items.some((i) => i.path[0] === 'eval/bleu')),
+  )
+  assert.deepEqual(only(ws('wm5best', '030405'), 'run')[0].run.tags, ['baseline', 'best'])
+  const crash = ws('wm4crash', '030305')
+  assert.ok(
+    only(crash, 'history').some((h) => h.history.items.some((i) => i.path[0] === 'sys/throughput')),
+  )
+  assert.equal(only(ws('wm3live', '030205'), 'exit').length, 0)
+  const uni = decodeFixture(
+    `${LEET}edge-unicode/wandb/run-20260102_030405-uni00001/run-uni00001.wandb`,
+  )
+  const run = only(uni, 'run')[0].run
+  assert.equal(run.displayName, '日本語ラン 🚀 家族👨‍👩‍👧‍👦')
+  assert.deepEqual(run.tags, ['标签', '🏷️tag', 'ラベル', 'café'])
+})

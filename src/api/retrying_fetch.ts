@@ -173,9 +173,19 @@ async function attemptOnce(
     return { ok: false, status: response.status, detail: `HTTP ${response.status}`, retryAfterMs }
   }
   if (!options.buffer) {
-    // The caller streams the body; the user signal stays linked so it can still cancel the read.
+    // The caller streams the body; the user signal stays linked so it can still cancel the read,
+    // and a body that stalls for a whole timeout period errors instead of hanging.
     clearTimeout(timer)
-    return { ok: true, response }
+    if (!response.body) return { ok: true, response }
+    const body = idleTimeout(response.body, policy.timeoutMs, () => {
+      controller.abort(new DOMException(`no data for ${policy.timeoutMs} ms`, 'TimeoutError'))
+    })
+    const init = {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    }
+    return { ok: true, response: new Response(body, init) }
   }
   let bytes: Uint8Array<ArrayBuffer>
   try {
@@ -262,6 +272,42 @@ async function fetchFollowingRedirects(
     1,
     false,
   )
+}
+
+/**
+ * Passes `body` through, erroring with a TimeoutError (and calling `onIdle`) when no chunk arrives
+ * for `ms` milliseconds while the consumer is waiting for one.
+ */
+export function idleTimeout(
+  body: ReadableStream<Uint8Array>,
+  ms: number,
+  onIdle: () => void,
+): ReadableStream<Uint8Array> {
+  const reader = body.getReader()
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const idle = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          onIdle()
+          reject(new DOMException(`the body stalled: no data for ${ms} ms`, 'TimeoutError'))
+        }, ms)
+      })
+      try {
+        const { done, value } = await Promise.race([reader.read(), idle])
+        if (done) controller.close()
+        else controller.enqueue(value)
+      } catch (err) {
+        reader.cancel(err).catch(() => {})
+        throw err
+      } finally {
+        clearTimeout(timer)
+      }
+    },
+    cancel(reason) {
+      return reader.cancel(reason)
+    },
+  }, { highWaterMark: 0 })
 }
 
 /** A URL without its query string and credentials, fit for an error message (signed URLs carry tokens there). */

@@ -206,6 +206,19 @@ test('a truncated file body is fetched again; a refused signed URL fails at once
   }, { files: EXTRA })
 })
 
+test('a file body that stalls mid-transfer times out and is fetched again', async () => {
+  await withServer(async (server) => {
+    const run = await apiFor(server, { timeoutMs: 300 }).run(PATH)
+    const dir = await tempDir()
+    server.fault({ kind: 'slow', origin: 'files', stallBody: true, delayMs: 10_000 })
+    const started = Date.now()
+    const got = await (await run.file('media/images/chart.png')).download(dir)
+    assert.deepEqual(new Uint8Array(await readFile(got.path)), PNG)
+    assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`)
+    assert.equal(fileHits(server).length, 2)
+  }, { files: EXTRA })
+})
+
 test('names that would escape the folder are rejected before any request', async () => {
   await withServer(async (server) => {
     const api = apiFor(server)

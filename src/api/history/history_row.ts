@@ -90,6 +90,9 @@ function setPath(row: Row, path: string[], value: unknown): boolean {
   return true
 }
 
+/** Key paths of the column names seen lately (every row repeats them). */
+const pathCache = new Map<string, string[]>()
+
 /**
  * Builds a row as logged from a Parquet export row: nulls dropped, flattened column names
  * nested again, JSON text of objects and lists decoded, bigint/Date/bytes made JSON-like, and
@@ -100,8 +103,16 @@ export function rowFromParquet(source: Record<string, unknown>): Row | undefined
   for (const name in source) {
     const raw = source[name]
     if (raw === null || raw === undefined) continue
-    const value = typeof raw === 'string' ? decodeText(raw) : jsonValue(raw)
-    const path = columnPath(name)
+    const value = typeof raw === 'number'
+      ? raw
+      : typeof raw === 'string'
+      ? decodeText(raw)
+      : jsonValue(raw)
+    let path = pathCache.get(name)
+    if (!path) {
+      if (pathCache.size >= 10_000) pathCache.clear()
+      pathCache.set(name, path = columnPath(name))
+    }
     if (path.length === 1) setKey(row, path[0], value)
     else if (!setPath(row, path, value)) setKey(row, name, value)
   }

@@ -60,7 +60,7 @@ export class LocalRuns {
   readonly wandbDir: string
   /** Every usable run folder, by the timestamp in its name. */
   readonly folders: RunFolder[]
-  /** Run-like folders that have no usable `.wandb` file, with the reason. */
+  /** Run-like folders without a usable `.wandb` file, with the reason (`list()` adds unreadable ones). */
   readonly skipped: SkippedFolder[]
 
   /** Use `LocalRuns.open`. */
@@ -88,45 +88,22 @@ export class LocalRuns {
 
   /**
    * Reads each folder's identity and state (decoding only run, exit and preempting records)
-   * and returns one entry per folder, sorted by start time.
+   * and returns one entry per folder, sorted by start time. A folder whose `.wandb` file
+   * cannot be read (not a W&B log, unreadable) gets no entry and is added to `skipped`.
    */
   async list(options: ListLocalRunsOptions = {}): Promise<LocalRunEntry[]> {
     const within = options.runningWithinSeconds ?? DEFAULT_RUNNING_WITHIN_SECONDS
     const keyed: { entry: LocalRunEntry; start: number; i: number }[] = []
     for (const [i, folder] of this.folders.entries()) {
-      const info = await stat(folder.wandbFile)
-      const report = emptyDamageReport(folder.wandbFile)
-      const c = await collectMetadata([folder.wandbFile], [report], new MetadataCollector(), {
-        types: LISTING_TYPES,
-        signal: options.signal,
-      })
-      const seg = c.segments[0]
-      const f = c.fields
-      const start = seg.startTime ? timestampSeconds(seg.startTime) : undefined
-      const displayName = f?.displayName || null
-      const id = f?.id || folder.id
-      const entry: LocalRunEntry = {
-        id,
-        name: displayName ?? id,
-        displayName,
-        entity: f?.entity ?? '',
-        project: f?.project ?? '',
-        state: deriveState(
-          { exitCode: seg.exit?.exitCode, preempting: seg.preempting, modifiedMs: info.mtimeMs },
-          within,
-          Date.now(),
-        ),
-        exitCode: seg.exit ? seg.exit.exitCode : null,
-        createdAt: start !== undefined ? isoSeconds(start) : null,
-        tags: f?.tags ?? [],
-        resumed: f?.resumed ?? false,
-        folder: folder.folder,
-        wandbFile: folder.wandbFile,
-        sizeBytes: info.size,
-        filesSizeBytes: await folderSizeBytes(folder.filesDir),
-        damaged: isDamaged(report),
+      try {
+        const { entry, start } = await readEntry(folder, within, options.signal)
+        keyed.push({ entry, start: start ?? Infinity, i })
+      } catch (err) {
+        if (options.signal?.aborted) throw err
+        if (!this.skipped.some((s) => s.folder === folder.folder)) {
+          this.skipped.push({ folder: folder.folder, reason: (err as Error).message })
+        }
       }
-      keyed.push({ entry, start: start ?? Infinity, i })
     }
     keyed.sort((a, b) => a.start - b.start || a.i - b.i)
     return keyed.map((k) => k.entry)
@@ -141,4 +118,45 @@ export class LocalRuns {
     }
     return LocalRun.open(this.wandbDir, { ...options, id })
   }
+}
+
+/** Reads one folder's listing entry and its start time (Unix seconds). */
+async function readEntry(
+  folder: RunFolder,
+  within: number,
+  signal: AbortSignal | undefined,
+): Promise<{ entry: LocalRunEntry; start: number | undefined }> {
+  const info = await stat(folder.wandbFile)
+  const report = emptyDamageReport(folder.wandbFile)
+  const c = await collectMetadata([folder.wandbFile], [report], new MetadataCollector(), {
+    types: LISTING_TYPES,
+    signal,
+  })
+  const seg = c.segments[0]
+  const f = c.fields
+  const start = seg.startTime ? timestampSeconds(seg.startTime) : undefined
+  const displayName = f?.displayName || null
+  const id = f?.id || folder.id
+  const entry: LocalRunEntry = {
+    id,
+    name: displayName ?? id,
+    displayName,
+    entity: f?.entity ?? '',
+    project: f?.project ?? '',
+    state: deriveState(
+      { exitCode: seg.exit?.exitCode, preempting: seg.preempting, modifiedMs: info.mtimeMs },
+      within,
+      Date.now(),
+    ),
+    exitCode: seg.exit ? seg.exit.exitCode : null,
+    createdAt: start !== undefined ? isoSeconds(start) : null,
+    tags: f?.tags ?? [],
+    resumed: f?.resumed ?? false,
+    folder: folder.folder,
+    wandbFile: folder.wandbFile,
+    sizeBytes: info.size,
+    filesSizeBytes: await folderSizeBytes(folder.filesDir),
+    damaged: isDamaged(report),
+  }
+  return { entry, start }
 }

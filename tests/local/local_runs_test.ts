@@ -1,8 +1,11 @@
 import { after, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { rm } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { LocalRuns } from '../../src/local/local_runs.ts'
+import { LocalRun } from '../../src/local/local_run.ts'
+import { WandbLogFormatError } from '../../src/local/errors.ts'
 import { sharedFixture, skipWithoutSharedFixtures } from '../_fixtures.ts'
 import { resumedRun } from './_resumed_run.ts'
 
@@ -97,4 +100,36 @@ describe('LocalRuns on a resumed run', () => {
     assert.deepEqual(run.segments.map((s) => s.folder), [made.first, made.second])
     assert.equal(run.historyLineCount, 5)
   })
+})
+
+describe('LocalRuns with an unreadable log', () => {
+  it(
+    'lists the readable runs and moves the other folder to skipped with the reason',
+    { skip },
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'wbx-local-runs-'))
+      temps.push(dir)
+      const good = join(dir, 'wandb', 'offline-run-20260101_000000-good')
+      const bad = join(dir, 'wandb', 'offline-run-20260101_000001-bad')
+      await mkdir(good, { recursive: true })
+      await mkdir(bad, { recursive: true })
+      await copyFile(
+        sharedFixture(
+          'wandb-compat-logs-synthesized/offline-run-old_auto_steps/run-old_auto_steps.wandb',
+        ),
+        join(good, 'run-good.wandb'),
+      )
+      await writeFile(join(bad, 'run-bad.wandb'), 'hello\n')
+      const runs = await LocalRuns.open(dir)
+      assert.equal(runs.folders.length, 2)
+      const list = await runs.list()
+      assert.deepEqual(list.map((e) => [e.id, e.state]), [['old_auto_steps', 'finished']])
+      assert.equal(runs.skipped.length, 1)
+      assert.equal(runs.skipped[0].folder, bad)
+      assert.match(runs.skipped[0].reason, /bad \.wandb header 68 65 6c 6c 6f 0a at byte 0/)
+      await runs.list()
+      assert.equal(runs.skipped.length, 1)
+      await assert.rejects(LocalRun.open(bad), WandbLogFormatError)
+    },
+  )
 })

@@ -10,7 +10,7 @@
 import type { Row } from '../../src/row.ts'
 import type { HistoryTable } from './history_table.ts'
 import type { RunFileSeed, RunSeed } from './run_seed.ts'
-import { stringifyJson } from '../../src/json/stringify_json.ts'
+import { jsonText } from './json_text.ts'
 
 /** Options for {@linkcode generateRun}. */
 export interface GenerateRunOptions extends Partial<Omit<RunSeed, 'history' | 'events'>> {
@@ -68,7 +68,7 @@ export function generateRun(options: GenerateRunOptions = {}): RunSeed {
       content: metadataJson(id, startTime, options.host ?? 'gen-host'),
     },
     { name: 'config.yaml', content: configYaml(config) },
-    { name: 'wandb-summary.json', content: stringifyJson(summary, { nan: 'literal' }) },
+    { name: 'wandb-summary.json', content: jsonText(summary) },
     { name: 'output.log', content: lines.map((l) => l + '\n').join('') },
     { name: 'requirements.txt', content: 'wandb==0.31.0\nnumpy==2.1.0\n' },
     ...(options.files ?? []),

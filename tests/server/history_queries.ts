@@ -6,7 +6,7 @@
  */
 import type { Row } from '../../src/row.ts'
 import { parseJson } from '../../src/json/parse_json.ts'
-import { stringifyJson } from '../../src/json/stringify_json.ts'
+import { jsonText } from './json_text.ts'
 import {
   flattenRow,
   type HistoryTable,
@@ -35,9 +35,7 @@ export function historyLines(table: HistoryTable, args: HistoryArgs): string[] {
   const max = toStep(args.maxStep, 'maxStep') ?? Infinity
   const samples = args.samples ?? DEFAULT_SAMPLES
   const [start, end] = indexRange(table, min, max)
-  return sampleIndices(start, end, samples).map((i) =>
-    stringifyJson(table.rowAt(i), { nan: 'literal' })
-  )
+  return sampleIndices(start, end, samples).map((i) => jsonText(table.rowAt(i)))
 }
 
 /** A parsed `sampledHistory` spec. */

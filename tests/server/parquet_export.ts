@@ -8,7 +8,7 @@
  */
 import { parquetWriteBuffer } from 'hyparquet-writer'
 import type { ColumnSource } from 'hyparquet-writer'
-import { stringifyJson } from '../../src/json/stringify_json.ts'
+import { jsonText } from './json_text.ts'
 import { flattenRow, type HistoryTable } from './history_table.ts'
 import type { ExportSettings } from './run_seed.ts'
 
@@ -105,5 +105,5 @@ function writePart(
 
 function cell(type: ExportColumnType, value: unknown): unknown {
   if (type !== 'STRING') return value
-  return typeof value === 'string' ? value : stringifyJson(value, { nan: 'literal' })
+  return typeof value === 'string' ? value : jsonText(value)
 }

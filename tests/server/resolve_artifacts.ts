@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { stringifyJson } from '../../src/json/stringify_json.ts'
+import { jsonText } from './json_text.ts'
 import { aliasesOf, versionByAlias } from './artifact_records.ts'
 import { type Connection, type PageArgs, paginate } from './connection.ts'
 import { nodeId } from './ids.ts'
@@ -46,7 +46,7 @@ export class ArtifactNode {
   }
   /** Metadata as JSON text. */
   get metadata(): string {
-    return stringifyJson(this.#a.metadata, { nan: 'literal' })
+    return jsonText(this.#a.metadata)
   }
   /** -2: TTL disabled. */
   get ttlDurationSeconds(): number {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { stringifyJson } from '../../src/json/stringify_json.ts'
+import { jsonText } from './json_text.ts'
 import { type Connection, type PageArgs, paginate } from './connection.ts'
 import {
   type HistoryArgs,
@@ -66,7 +66,7 @@ export class RunNode {
   }
   /** Config as stored (`{key: {value, desc}}`), JSON text with bare NaN kept. */
   get config(): string {
-    return stringifyJson(this.#r.rawConfig, { nan: 'literal' })
+    return jsonText(this.#r.rawConfig)
   }
   /** Group. */
   get group(): string | null {
@@ -114,11 +114,11 @@ export class RunNode {
     const last = events.rowCount > 0 ? events.rowAt(events.rowCount - 1) : {}
     const out: Record<string, unknown> = {}
     for (const [k, v] of Object.entries(last)) if (!k.startsWith('_')) out[k] = v
-    return stringifyJson(out, { nan: 'literal' })
+    return jsonText(out)
   }
   /** Summary as JSON text with bare NaN kept. */
   get summaryMetrics(): string {
-    return stringifyJson(this.#r.summary, { nan: 'literal' })
+    return jsonText(this.#r.summary)
   }
   /** Number of history rows. */
   get historyLineCount(): number {

@@ -155,7 +155,11 @@ export class ServerStore {
       logLines: [],
       loggedArtifacts: [],
       usedArtifacts: [],
-      exportSettings: { ...EXPORT_DEFAULTS, ...this.#options.exportDefaults, ...pickExport(seed) },
+      exportSettings: {
+        ...EXPORT_DEFAULTS,
+        ...pickExport(this.#options.exportDefaults ?? {}),
+        ...pickExport(seed),
+      },
     }
     const old = project.runs.get(seed.id)
     if (old) {

@@ -1,0 +1,90 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import process from 'node:process'
+import { fileURLToPath } from 'node:url'
+import { runtimeName } from '../../src/runtime.ts'
+import { ownFixturesDir } from '../_fixtures.ts'
+import { readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { TEST_API_KEY } from './test_server.ts'
+import { basicAuth } from './_client.ts'
+
+const mainPath = fileURLToPath(new URL('./main.ts', import.meta.url))
+const root = fileURLToPath(new URL('../../', import.meta.url))
+
+function runtimeArgs(args: string[]): string[] {
+  return runtimeName === 'deno' ? ['run', '-A', mainPath, ...args] : [mainPath, ...args]
+}
+
+const skipOnNode = runtimeName === 'node'
+  ? 'the CLI test spawns the TypeScript entry with Deno or Bun'
+  : false
+
+test('the CLI seeds runs, prints the base URL first, serves GraphQL, and stops on SIGTERM', {
+  skip: skipOnNode,
+  timeout: 60_000,
+}, async () => {
+  const runsDir = join(ownFixturesDir, 'runs', 'wandb')
+  const folder = join(
+    runsDir,
+    readdirSync(runsDir).filter((n) => n.endsWith('-wbxscalars')).sort().pop()!,
+  )
+  const child = spawn(
+    process.execPath,
+    runtimeArgs(['--generate', 'e/p/gen1:25', '--seed', folder, '--live-tail', '3']),
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  let stderr = ''
+  child.stderr.on('data', (d) => (stderr += d))
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  try {
+    const baseUrl = await new Promise<string>((resolve, reject) => {
+      let out = ''
+      child.stdout.on('data', (d) => {
+        out += d
+        const nl = out.indexOf('\n')
+        if (nl >= 0) resolve(out.slice(0, nl))
+      })
+      exited.then(() => reject(new Error(`CLI exited early: ${stderr}`)))
+    })
+    assert.match(baseUrl, /^http:\/\/127\.0\.0\.1:\d+$/)
+    const query = `{ a: project(name: "p", entityName: "e") { run(name: "gen1") { historyLineCount
+      parquetHistory(liveKeys: ["_step"]) { liveData } } }
+      b: project(name: "wbx-fixtures", entityName: "test-entity") { run(name: "wbxscalars") { state } } }`
+    const res = await fetch(`${baseUrl}/graphql`, {
+      method: 'POST',
+      headers: { authorization: basicAuth(TEST_API_KEY), 'content-type': 'application/json' },
+      body: JSON.stringify({ query }),
+    })
+    const body = await res.json()
+    assert.equal(body.data.a.run.historyLineCount, 25)
+    assert.deepEqual(body.data.a.run.parquetHistory.liveData, [{ _step: 22 }, { _step: 23 }, {
+      _step: 24,
+    }])
+    assert.equal(body.data.b.run.state, 'finished')
+    assert.match(stderr, /seeded test-entity\/wbx-fixtures\/wbxscalars from /)
+    assert.match(stderr, /api key wbxtest/)
+  } finally {
+    child.kill('SIGTERM')
+  }
+  assert.equal(await exited, 0)
+})
+
+test('the CLI rejects a bad option with usage and exit code 2', {
+  skip: skipOnNode,
+  timeout: 60_000,
+}, async () => {
+  const child = spawn(process.execPath, runtimeArgs(['--bogus']), {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stderr = ''
+  child.stderr.on('data', (d) => (stderr += d))
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)))
+  assert.equal(code, 2)
+  assert.match(stderr, /Usage: deno task test-server/)
+})

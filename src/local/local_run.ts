@@ -17,6 +17,7 @@ import type { Row } from '../row.ts'
 import { type DamageReport, isDamaged } from './damage_report.ts'
 import type { FilePolicy, Timestamp } from './record_types.ts'
 import { openSegments, readMetadataFile, type RunSegment } from './run_segments.ts'
+import type { ConsoleLinesOptions, HistoryOptions, LocalRunOptions } from './local_run_options.ts'
 import { collectMetadata, type CollectOptions, MetadataCollector } from './run_metadata.ts'
 import {
   DEFAULT_RUNNING_WITHIN_SECONDS,
@@ -34,7 +35,8 @@ import {
   type SegmentClock,
   systemRowStream,
 } from './history_scan.ts'
-import { type ConsoleLine, type ConsoleOptions, consoleRecordsConsumer } from './console_output.ts'
+import type { ConsoleLine, ConsoleOptions } from './console_output.ts'
+import { consoleRecordsConsumer } from './console_stream.ts'
 import { segmentStream } from './segment_stream.ts'
 import { listRunFiles, type LocalFile } from './run_files.ts'
 import {
@@ -44,53 +46,7 @@ import {
   type UsedArtifact,
 } from './run_artifacts.ts'
 
-/** Options of `LocalRun.open`. */
-export interface LocalRunOptions {
-  /** With a `wandb/` folder as source: the run id to open, reading all its folders (resumed segments). */
-  id?: string
-  /**
-   * A run without an exit record counts as `running` when its file was written within this many
-   * seconds, else `crashed`.
-   * @default 300
-   */
-  runningWithinSeconds?: number
-  /**
-   * Include history-derived values (each key's last logged value) in `summary`, as W&B does;
-   * false gives only what summary records say.
-   * @default true
-   */
-  summaryFromHistory?: boolean
-  /**
-   * Throw at the first damaged byte range instead of skipping it and reporting it in `damage`.
-   * @default false
-   */
-  strict?: boolean
-  /** Aborts opening. */
-  signal?: AbortSignal
-}
-
-/** Options of `LocalRun.history()`. */
-export interface HistoryOptions extends Pick<ScanHistoryOptions, 'keys' | 'keysMode' | 'signal'> {
-  /**
-   * Rows to return, evenly spaced over the run (first and last included).
-   * @default 500
-   */
-  samples?: number
-  /** `'default'` for history rows, `'system'` for system-metric rows. @default 'default' */
-  stream?: 'default' | 'system'
-}
-
-/** Options of `LocalRun.consoleLines()`. */
-export interface ConsoleLinesOptions extends Omit<ConsoleOptions, 'streams'> {
-  /** Only lines of this stream. @default all streams */
-  stream?: 'stdout' | 'stderr' | 'logger'
-  /** Lines per stream chunk. @default 1000 */
-  batchSize?: number
-  /** Aborts reading. */
-  signal?: AbortSignal
-}
-
-export type { RunSegment }
+export type { ConsoleLinesOptions, HistoryOptions, LocalRunOptions, RunSegment }
 
 /** A run read from local `.wandb` file(s). */
 export class LocalRun {

@@ -1,10 +1,7 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import {
-  ConsoleEmulator,
-  type ConsoleLine,
-  consoleLineStream,
-} from '../../src/local/console_output.ts'
+import { ConsoleEmulator, type ConsoleLine } from '../../src/local/console_output.ts'
+import { consoleLineStream } from '../../src/local/console_stream.ts'
 import type { WandbRecord } from '../../src/local/record_types.ts'
 import { readRecords } from '../../src/local/read_records.ts'
 import { sharedFixture, skipWithoutSharedFixtures } from '../_fixtures.ts'

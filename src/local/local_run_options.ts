@@ -1,0 +1,53 @@
+/**
+ * Options of `LocalRun.open`, `LocalRun.history()` and `LocalRun.consoleLines()`.
+ *
+ * @module
+ */
+import type { ConsoleOptions } from './console_output.ts'
+import type { ScanHistoryOptions } from './history_scan.ts'
+
+/** Options of `LocalRun.open`. */
+export interface LocalRunOptions {
+  /** With a `wandb/` folder as source: the run id to open, reading all its folders (resumed segments). */
+  id?: string
+  /**
+   * A run without an exit record counts as `running` when its file was written within this many
+   * seconds, else `crashed`.
+   * @default 300
+   */
+  runningWithinSeconds?: number
+  /**
+   * Include history-derived values (each key's last logged value) in `summary`, as W&B does;
+   * false gives only what summary records say.
+   * @default true
+   */
+  summaryFromHistory?: boolean
+  /**
+   * Throw at the first damaged byte range instead of skipping it and reporting it in `damage`.
+   * @default false
+   */
+  strict?: boolean
+  /** Aborts opening. */
+  signal?: AbortSignal
+}
+
+/** Options of `LocalRun.history()`. */
+export interface HistoryOptions extends Pick<ScanHistoryOptions, 'keys' | 'keysMode' | 'signal'> {
+  /**
+   * Rows to return, evenly spaced over the run (first and last included).
+   * @default 500
+   */
+  samples?: number
+  /** `'default'` for history rows, `'system'` for system-metric rows. @default 'default' */
+  stream?: 'default' | 'system'
+}
+
+/** Options of `LocalRun.consoleLines()`. */
+export interface ConsoleLinesOptions extends Omit<ConsoleOptions, 'streams'> {
+  /** Only lines of this stream. @default all streams */
+  stream?: 'stdout' | 'stderr' | 'logger'
+  /** Lines per stream chunk. @default 1000 */
+  batchSize?: number
+  /** Aborts reading. */
+  signal?: AbortSignal
+}

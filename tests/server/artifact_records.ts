@@ -119,6 +119,7 @@ export function manifestDigest(entries: [string, string][]): string {
   return hash.digest('hex')
 }
 
+/** The collection a seed names, created in the project when missing. */
 function ensureCollection(
   project: ProjectRecord,
   seed: ArtifactSeed,

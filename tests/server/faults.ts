@@ -1,13 +1,17 @@
 /**
  * Fault injection on demand: per origin, GraphQL operation, path or method; by count or by
  * probability (seeded, so runs repeat exactly); as an error status (429 with `Retry-After`,
- * 500/502/503, ...), a dropped connection, a truncated body or a slow response.
+ * 500/502/503, ...), a dropped connection, a truncated body, a slow response, or a GraphQL error
+ * inside a 200 answer.
  *
  * @module
  */
 
-/** What a fault does. */
-export type FaultKind = 'status' | 'drop' | 'truncate' | 'slow'
+/**
+ * What a fault does: an error status, a dropped connection, a body cut short, a stall, or (API
+ * origin only) a 200 answer whose body carries GraphQL `errors` and null `data`.
+ */
+export type FaultKind = 'status' | 'drop' | 'truncate' | 'slow' | 'graphql-error'
 
 /** Which of the two origins a request reached. */
 export type Origin = 'api' | 'files'
@@ -40,6 +44,8 @@ export interface FaultRule {
   retryAfter?: number | string
   /** Body for `status` faults; @default a W&B-style JSON error (API) or an XML error (files) */
   body?: string
+  /** Message for `graphql-error` faults; @default 'injected GraphQL error' */
+  message?: string
   /** Bytes of the body sent before the connection is cut, for `truncate`; @default half */
   truncateAt?: number
   /** Delay in ms for `slow`; @default 1000 */
@@ -106,6 +112,11 @@ export class FaultInjector {
         `Cannot add fault rule: status ${rule.status} is not an error status (400-599)`,
       )
     }
+    if (rule.kind === 'graphql-error' && rule.origin === 'files') {
+      throw new RangeError(
+        'Cannot add fault rule: graphql-error faults apply to the API origin only',
+      )
+    }
     const active: ActiveRule = { id: this.#nextId++, rule, seen: 0, fired: 0 }
     this.#rules.push(active)
     return {
@@ -145,8 +156,10 @@ export class FaultInjector {
   }
 }
 
+/** Whether a rule's filters all accept a request. */
 function matches(rule: FaultRule, t: FaultTarget): boolean {
   if (rule.origin && rule.origin !== t.origin) return false
+  if (rule.kind === 'graphql-error' && t.origin !== 'api') return false
   if (rule.method && rule.method.toUpperCase() !== t.method) return false
   if (rule.operation && rule.operation !== t.operation) return false
   if (rule.path !== undefined) {

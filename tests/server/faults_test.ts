@@ -148,6 +148,18 @@ test('files-origin faults match by origin and path; skip lets the first requests
   })
 })
 
+test('a GraphQL error inside a 200 answer, for one operation', async () => {
+  await withServer(async (s) => {
+    s.fault({ kind: 'graphql-error', operation: 'Viewer', message: 'permission denied' })
+    const r = await post(s)
+    assert.equal(r.status, 200)
+    assert.deepEqual(await r.json(), { errors: [{ message: 'permission denied' }], data: null })
+    const next = await post(s)
+    assert.equal((await next.json()).data.viewer.entity, 'test-entity')
+    assert.throws(() => s.fault({ kind: 'graphql-error', origin: 'files' }), /API origin only/)
+  })
+})
+
 test('probabilities are deterministic for a seed', () => {
   const pattern = (seed: number) => {
     const f = new FaultInjector(seed)

@@ -105,6 +105,7 @@ export function hash01(a: number, b: number, c: number): number {
   return (h >>> 0) / 4294967296
 }
 
+/** History rows computed on demand from the seed and the step. */
 class GeneratedHistory implements HistoryTable {
   readonly rowCount: number
   #names: string[]
@@ -114,6 +115,7 @@ class GeneratedHistory implements HistoryTable {
   #nonFinite: number
   #nested: boolean
 
+  /** Describes a generated history; nothing is computed until a row is read. */
   constructor(steps: number, names: string[], seed: number, start: number, o: GenerateRunOptions) {
     this.rowCount = steps
     this.#names = names
@@ -124,10 +126,12 @@ class GeneratedHistory implements HistoryTable {
     this.#nested = o.nested ?? false
   }
 
+  /** Steps are the row indices. */
   stepAt(index: number): number {
     return index
   }
 
+  /** Computes the row logged at a step. */
   rowAt(step: number): Row {
     const row: Row = {
       _step: step,
@@ -145,6 +149,7 @@ class GeneratedHistory implements HistoryTable {
     return row
   }
 
+  /** The value of metric `k` at a step. */
   #value(k: number, step: number): number {
     const noise = hash01(this.#seed, k, step)
     if (k === 0 && this.#nonFinite > 0 && step % this.#nonFinite === this.#nonFinite - 1) {
@@ -157,21 +162,25 @@ class GeneratedHistory implements HistoryTable {
   }
 }
 
+/** System-metric rows computed on demand from the seed and the row index. */
 class GeneratedSystem implements HistoryTable {
   readonly rowCount: number
   #seed: number
   #start: number
 
+  /** Describes generated system rows, one every ten seconds. */
   constructor(rows: number, seed: number, start: number) {
     this.rowCount = rows
     this.#seed = seed
     this.#start = start
   }
 
+  /** Steps are the row indices. */
   stepAt(index: number): number {
     return index
   }
 
+  /** Computes one system-metrics row. */
   rowAt(index: number): Row {
     const t = index * 10 + 2
     return {
@@ -185,6 +194,7 @@ class GeneratedSystem implements HistoryTable {
   }
 }
 
+/** The last value of each key (scanning back at most 1000 rows), plus `_wandb.runtime`. */
 function summaryOf(history: HistoryTable): Record<string, unknown> {
   const summary: Record<string, unknown> = {}
   const want = new Set<string>()
@@ -202,6 +212,7 @@ function summaryOf(history: HistoryTable): Record<string, unknown> {
   return summary
 }
 
+/** A `wandb-metadata.json` like the SDK writes. */
 function metadataJson(id: string, startTime: number, host: string): string {
   return JSON.stringify(
     {
@@ -220,6 +231,7 @@ function metadataJson(id: string, startTime: number, host: string): string {
   )
 }
 
+/** A `config.yaml` in the SDK's `{desc, value}` layout. */
 function configYaml(config: Record<string, unknown>): string {
   let text = 'wandb_version: 1\n\n'
   for (const [k, v] of Object.entries(config)) {

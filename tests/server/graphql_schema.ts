@@ -102,6 +102,7 @@ export function operationNameOf(body: GraphqlBody): string | undefined {
   return /\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/.exec(text)?.[1]
 }
 
+/** The JSON shape of one GraphQL error. */
 function formatError(err: GraphQLError): Record<string, unknown> {
   const out: Record<string, unknown> = { message: err.message }
   if (err.locations) out.locations = err.locations
@@ -109,6 +110,7 @@ function formatError(err: GraphQLError): Record<string, unknown> {
   return out
 }
 
+/** A 400/other answer with a single error message. */
 function fail(status: number, message: string): GraphqlAnswer {
   return { status, body: { errors: [{ message }] } }
 }

@@ -138,6 +138,7 @@ export function jsonSafe(value: unknown): unknown {
   return value
 }
 
+/** Reads a step argument (a number, or Int64 text); BadRequestError otherwise. */
 function toStep(value: number | string | null | undefined, name: string): number | undefined {
   if (value === null || value === undefined) return undefined
   const n = typeof value === 'string' ? Number(value) : value

@@ -129,6 +129,7 @@ export async function deliver(
   return reply.status
 }
 
+/** Writes a chunk and resolves once it is flushed. */
 function write(res: ServerResponse, chunk: Uint8Array): Promise<void> {
   return new Promise<void>((resolve) => {
     if (chunk.byteLength === 0) resolve()

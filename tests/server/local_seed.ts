@@ -102,6 +102,7 @@ export async function seedFromLocalRun(
   }
 }
 
+/** Reads a batched row stream into one array. */
 async function collect(stream: ReadableStream<Row[]>): Promise<Row[]> {
   const rows: Row[] = []
   for await (const batch of stream) for (const row of batch) rows.push(row)

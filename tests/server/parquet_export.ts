@@ -71,6 +71,7 @@ export function buildParquetExport(
   return { files, exportedRows, columns }
 }
 
+/** Writes rows [start, end) as one Parquet file. */
 function writePart(
   table: HistoryTable,
   columns: ExportColumn[],
@@ -103,6 +104,7 @@ function writePart(
   return new Uint8Array(buffer)
 }
 
+/** Converts a value for its column: STRING columns hold text, or JSON for non-strings. */
 function cell(type: ExportColumnType, value: unknown): unknown {
   if (type !== 'STRING') return value
   return typeof value === 'string' ? value : jsonText(value)

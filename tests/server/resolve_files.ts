@@ -115,6 +115,7 @@ export function likeToRegExp(pattern: string): RegExp {
   return new RegExp(`^${source}$`, 's')
 }
 
+/** Escapes one character for use in a RegExp. */
 function escapeRe(c: string): string {
   return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
 }

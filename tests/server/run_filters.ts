@@ -26,6 +26,7 @@ export function compileFilters(filters: string | null | undefined): RunPredicate
   return compileDocument(parsed)
 }
 
+/** Compiles one filter object (logical operators and field conditions). */
 function compileDocument(doc: unknown): RunPredicate {
   if (!isRecord(doc)) {
     throw new BadRequestError(`invalid filter ${JSON.stringify(doc)}: expected an object`)
@@ -45,6 +46,7 @@ function compileDocument(doc: unknown): RunPredicate {
   return (r) => parts.every((p) => p(r))
 }
 
+/** Compiles the condition on one field: a bare value means `$eq`. */
 function compileField(field: RunField, condition: unknown): RunPredicate {
   const ops = isRecord(condition) && Object.keys(condition).some((k) => k.startsWith('$'))
     ? Object.entries(condition)
@@ -56,6 +58,7 @@ function compileField(field: RunField, condition: unknown): RunPredicate {
   }
 }
 
+/** Compiles one operator of a field condition into a value test. */
 function compileOp(
   field: RunField,
   op: string,
@@ -113,6 +116,7 @@ function anyOf(value: unknown, test: (x: unknown) => boolean): boolean {
   return Array.isArray(value) ? value.some(test) || test(value) : test(value)
 }
 
+/** Makes a value comparable: times become epoch ms, missing becomes null. */
 function normalize(field: RunField, value: unknown): unknown {
   if (field.isDate && typeof value === 'string') {
     const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : value + 'Z')
@@ -121,6 +125,7 @@ function normalize(field: RunField, value: unknown): unknown {
   return value === undefined ? null : value
 }
 
+/** Equality for filter values (deep for arrays and objects). */
 function equal(a: unknown, b: unknown): boolean {
   if (a === b) return true
   if (Array.isArray(a) || Array.isArray(b) || isRecord(a) || isRecord(b)) {

@@ -54,6 +54,7 @@ export class UrlSigner {
     return 'ok'
   }
 
+  /** The signature of a path and expiry. */
   #mac(path: string, expires: number): string {
     return createHmac('sha256', this.#secret).update(`${path}\n${expires}`).digest('base64url')
   }

@@ -217,6 +217,7 @@ export class ServerStore {
     return file
   }
 
+  /** The base creation time for runs without one. */
   #baseTime(): number {
     return this.#options.baseTimeMs ?? Date.UTC(2024, 0, 1)
   }
@@ -242,11 +243,13 @@ function normalizeTime(text: string, field: string, seed: RunSeed): string {
   return wandbTime(ms)
 }
 
+/** Wraps seeded rows in a table (an existing table is used as is). */
 function toTable(rows: readonly Row[] | HistoryTable | undefined): HistoryTable {
   if (!rows) return new ArrayHistoryTable([])
   return Array.isArray(rows) ? new ArrayHistoryTable(rows) : rows as HistoryTable
 }
 
+/** The export settings a seed sets, leaving out unset ones. */
 function pickExport(seed: ExportSettings): ExportSettings {
   const out: ExportSettings = {}
   if (seed.parquetExport !== undefined) out.parquetExport = seed.parquetExport
@@ -256,6 +259,7 @@ function pickExport(seed: ExportSettings): ExportSettings {
   return out
 }
 
+/** The `_runtime` of the last history row, or 0. */
 function lastRuntime(history: HistoryTable): number {
   if (history.rowCount === 0) return 0
   const r = history.rowAt(history.rowCount - 1)._runtime
@@ -273,10 +277,12 @@ function deriveSummary(history: HistoryTable, runtime: number): Record<string, u
   return summary
 }
 
+/** A console line time: one second per line after the run start. */
 function lineTime(createdAt: string, index: number): string {
   return new Date(Date.parse(createdAt + 'Z') + index * 1000).toISOString()
 }
 
+/** Console lines from a stored `output.log` (`ERROR ` lines count as stderr). */
 function linesOfOutputLog(run: RunRecord): StoredLogLine[] {
   const file = run.files.get('output.log')
   if (!file) return []

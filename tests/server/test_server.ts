@@ -99,6 +99,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     })
   }
 
+  /** Logs, fault-checks, answers and delivers one request. */
   async function serve(origin: Origin, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase()
     const url = new URL(req.url ?? '/', 'http://localhost')
@@ -131,7 +132,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     if (raw?.tooLarge) reply = jsonReply(413, { errors: [{ message: 'request body too large' }] })
     else if (fault?.kind === 'status') reply = faultReply(fault, origin)
     else if (fault?.kind === 'drop') reply = jsonReply(200, {})
-    else if (origin === 'api') {
+    else if (fault?.kind === 'graphql-error') {
+      reply = jsonReply(200, {
+        errors: [{ message: fault.message ?? 'injected GraphQL error' }],
+        data: null,
+      })
+    } else if (origin === 'api') {
       const authorized = isAuthorized(req.headers.authorization, apiKeys)
       reply = await handleApiRequest(method, url, authorized, body, ctx)
     } else {
@@ -189,6 +195,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 
 const MAX_BODY = 64 * 1024 * 1024
 
+/** Reads a request body (gunzipping it when sent gzip), capped at 64 MiB. */
 async function readBody(
   req: IncomingMessage,
 ): Promise<{ text: string; tooLarge: boolean } | undefined> {
@@ -216,6 +223,7 @@ async function readBody(
   return { text: new TextDecoder().decode(bytes), tooLarge: false }
 }
 
+/** Parses a GraphQL request body, or `invalid` when it is not a JSON object. */
 function parseBody(text: string): GraphqlBody | 'invalid' {
   try {
     const value = JSON.parse(text)
@@ -225,6 +233,7 @@ function parseBody(text: string): GraphqlBody | 'invalid' {
   }
 }
 
+/** Listens and resolves with the port actually bound. */
 function listen(server: Server, host: string, port: number): Promise<number> {
   return new Promise<number>((resolve, reject) => {
     server.once('error', reject)
@@ -236,6 +245,7 @@ function listen(server: Server, host: string, port: number): Promise<number> {
   })
 }
 
+/** Closes a server and its open connections. */
 function close(server: Server): Promise<void> {
   return new Promise<void>((resolve) => {
     server.close(() => resolve())

@@ -1,27 +1,40 @@
 /**
- * Turns a command's `<source>` argument into a run to read.
+ * Turns a command's `<source>` argument into a run to read: a local run folder or `.wandb`
+ * file when the path exists, else a W&B run path or URL read through the API.
  *
  * @module
  */
 import { existsSync } from 'node:fs'
+import { Api } from '../api/api.ts'
 import { LocalRun } from '../local/local_run.ts'
-import { formatDamageReport, isDamaged } from '../local/damage_report.ts'
 import type { CliIo } from './cli_io.ts'
 import type { OptionValues } from './command.ts'
+import { localSource } from './local_source.ts'
+import { remoteSource } from './remote_source.ts'
+import type { RunSource } from './run_source.ts'
 import { UsageError } from './usage_error.ts'
 
-/** Matches `entity/project/run_id`, `entity/project/runs/run_id` and W&B run URLs. */
-const REMOTE_PATH = /^(https?:\/\/[^/]+\/)?[^/\s]+\/[^/\s]+\/(runs\/)?[^/\s]+\/?$/
+/** Matches `entity/project/run_id`, `entity/project/runs/run_id` and run URLs. */
+const REMOTE_PATH = /^(https?:\/\/[^/]+\/.+|[^/\s]+\/[^/\s]+\/(runs\/)?[^/\s]+\/?)$/
 
-/** Opens the run named by the first positional argument. */
+/** Whether an argument that is not a local path reads as a W&B run path or URL. */
+export function looksRemote(source: string): boolean {
+  return REMOTE_PATH.test(source)
+}
+
+/** Opens the run named by the command's one positional argument. */
 export async function openRun(
   command: string,
   positionals: string[],
   values: OptionValues,
-): Promise<LocalRun> {
+  signal: AbortSignal,
+): Promise<RunSource> {
   const source = positionals[0]
   if (source === undefined) {
-    throw new UsageError('Missing <source>: pass a local run folder or .wandb file', command)
+    throw new UsageError(
+      'Missing <source>: pass a local run folder, a .wandb file, entity/project/run_id or a run URL',
+      command,
+    )
   }
   if (positionals.length > 1) {
     throw new UsageError(
@@ -29,23 +42,16 @@ export async function openRun(
       command,
     )
   }
-  if (!existsSync(source)) {
-    if (REMOTE_PATH.test(source)) {
-      throw new Error(
-        `Cannot read remote run "${source}": this version of wbx reads local runs only; pass a run folder or .wandb file`,
-      )
-    }
-    throw new Error(`Cannot open run "${source}": no such file or folder`)
+  if (existsSync(source)) {
+    return localSource(await LocalRun.open(source, { strict: values.strict === true, signal }))
   }
-  return await LocalRun.open(source, { strict: values.strict === true })
+  if (!looksRemote(source)) throw new Error(`Cannot open run "${source}": no such file or folder`)
+  if (values.strict) throw new UsageError('--strict applies to local .wandb files', command)
+  const api = new Api()
+  return remoteSource(await api.run(source, { signal }))
 }
 
-/** Prints a local run's damage report to stderr, if it has one. */
-export function reportDamage(run: LocalRun, io: CliIo): void {
-  for (const report of run.damage) {
-    if (!isDamaged(report)) continue
-    io.stderr(
-      `wbx: warning: damaged log, every intact record was read\n${formatDamageReport(report)}\n`,
-    )
-  }
+/** Prints a source's warnings (damage reports, sampling notes) to stderr. */
+export function printWarnings(source: RunSource, io: CliIo): void {
+  for (const warning of source.warnings()) io.stderr(`wbx: ${warning}\n`)
 }

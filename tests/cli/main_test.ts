@@ -1,3 +1,4 @@
+import process from 'node:process'
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
@@ -68,9 +69,25 @@ test('wbx exits 1 with a clear message for a source it cannot read', async () =>
     nothing.stderr,
     /Cannot open run "\/nonexistent\/run-folder": no such file or folder/,
   )
-  const remote = await runCli(['history', 'my-team/my-project/abc123'])
-  assert.equal(remote.code, 1)
-  assert.match(remote.stderr, /remote run "my-team\/my-project\/abc123"/)
+  const saved = { key: process.env.WANDB_API_KEY, home: process.env.HOME, netrc: process.env.NETRC }
+  delete process.env.WANDB_API_KEY
+  delete process.env.NETRC
+  process.env.HOME = mkdtempSync(join(tmpdir(), 'wbx-home-'))
+  try {
+    const remote = await runCli(['history', 'my-team/my-project/abc123'])
+    assert.equal(remote.code, 1)
+    assert.match(remote.stderr, /No W&B API key configured for api\.wandb\.ai/)
+  } finally {
+    for (
+      const [name, value] of [['WANDB_API_KEY', saved.key], ['HOME', saved.home], [
+        'NETRC',
+        saved.netrc,
+      ]]
+    ) {
+      if (value === undefined) delete process.env[name as string]
+      else process.env[name as string] = value
+    }
+  }
 })
 
 test('wbx history streams every row as NDJSON by default', { skip }, async () => {

@@ -1,13 +1,13 @@
 /** `wbx config <source>`: the run config. */
 import type { Command } from '../command.ts'
 import { outputOptions, sourceOptions } from '../command.ts'
-import { openRun, reportDamage } from '../open_run.ts'
+import { openRun, printWarnings } from '../open_run.ts'
 import { writeDocument } from './document_output.ts'
 
 /** The `config` command. */
 export const configCommand: Command = {
   name: 'config',
-  summary: 'Print the run config as JSON (--raw: the stored {value, desc} form with _wandb)',
+  summary: 'Print the run config as JSON (--raw: the stored form with _wandb)',
   usage: '<source> [--raw] [options]',
   details: 'Prints indented JSON; with --format or --output, exports it as a one-row table.',
   options: {
@@ -16,9 +16,9 @@ export const configCommand: Command = {
     ...sourceOptions,
   },
   async run(ctx) {
-    const run = await openRun('config', ctx.positionals, ctx.values)
-    await writeDocument(ctx.values.raw ? run.rawconfig : run.config, ctx, 'config')
-    reportDamage(run, ctx.io)
+    const run = await openRun('config', ctx.positionals, ctx.values, ctx.signal)
+    await writeDocument(await run.config(ctx.values.raw === true, ctx.signal), ctx, 'config')
+    printWarnings(run, ctx.io)
     return 0
   },
 }

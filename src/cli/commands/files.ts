@@ -1,39 +1,38 @@
-/** `wbx files <source>`: the run's files with sizes and hashes. */
+/** `wbx files <source>`: the run's files with sizes and hashes, or download them. */
 import type { Command } from '../command.ts'
 import { outputOptions, sourceOptions } from '../command.ts'
-import { openRun, reportDamage } from '../open_run.ts'
+import { openRun, printWarnings } from '../open_run.ts'
 import { rowStream, writeRows } from '../write_rows.ts'
-import type { Row } from '../../row.ts'
 
 /** The `files` command. */
 export const filesCommand: Command = {
   name: 'files',
-  summary: "List the run's files (name, size, type, whether present on disk; --md5 adds hashes)",
-  usage: '<source> [options]',
+  summary: "List the run's files (name, size, type, md5); --download DIR fetches remote ones",
+  usage: '<source> [--md5] [--download DIR [--replace]] [options]',
+  details:
+    "Downloads check each file's md5, skip identical files already there, and never write\noutside DIR.",
   options: {
-    md5: { type: 'boolean', description: "Compute each file's base64 MD5 (the API's md5 field)" },
+    md5: {
+      type: 'boolean',
+      description: "Local runs: compute each file's base64 MD5 (the API's md5)",
+    },
+    download: {
+      type: 'string',
+      valueName: 'DIR',
+      description: 'Remote runs: download every file into DIR',
+    },
+    replace: { type: 'boolean', description: 'With --download: overwrite files that differ' },
     ...outputOptions,
     ...sourceOptions,
   },
   async run(ctx) {
-    const run = await openRun('files', ctx.positionals, ctx.values)
-    const files = await run.files()
-    const withMd5 = ctx.values.md5 === true
-    const rows: Row[] = []
-    for (const f of files) {
-      rows.push({
-        name: f.name,
-        sizeBytes: f.sizeBytes,
-        mimetype: f.mimetype,
-        updatedAt: f.updatedAt,
-        policy: f.policy,
-        present: f.path !== null,
-        path: f.path,
-        ...(withMd5 ? { md5: f.path !== null ? await f.md5() : null } : {}),
-      })
-    }
+    const run = await openRun('files', ctx.positionals, ctx.values, ctx.signal)
+    const dir = ctx.values.download
+    const rows = typeof dir === 'string'
+      ? await run.downloadFiles(dir, { replace: ctx.values.replace === true, signal: ctx.signal })
+      : await run.files({ md5: ctx.values.md5 === true, signal: ctx.signal })
     await writeRows(rowStream(rows), ctx, { label: 'files' })
-    reportDamage(run, ctx.io)
+    printWarnings(run, ctx.io)
     return 0
   },
 }

@@ -1,15 +1,9 @@
 /** `wbx history <source>`: every logged history row, unsampled, as NDJSON, CSV or Parquet. */
 import type { Command } from '../command.ts'
 import { outputOptions, sourceOptions } from '../command.ts'
-import { openRun, reportDamage } from '../open_run.ts'
+import { openRun, printWarnings } from '../open_run.ts'
 import { choiceOption, intOption, listOption } from '../parse_values.ts'
 import { writeRows } from '../write_rows.ts'
-
-/** Whether a requested key names a logged key or a dotted path into one. */
-function hasHistoryKey(logged: Record<string, unknown>, key: string): boolean {
-  if (Object.hasOwn(logged, key)) return true
-  return Object.keys(logged).some((k) => k.startsWith(key + '.'))
-}
 
 /** The `history` command. */
 export const historyCommand: Command = {
@@ -20,6 +14,8 @@ export const historyCommand: Command = {
     'Rows keep _step first, then keys in the order they were first logged.',
     'With --keys, a row is kept when it has any of the keys (--keys-mode all: every key, as the',
     'W&B SDK does); keys that never appear are reported on stderr.',
+    "Remote runs are read from the server's Parquet history exports plus the live tail when",
+    'they exist (--source auto), else page by page through GraphQL.',
   ].join('\n'),
   options: {
     keys: {
@@ -37,25 +33,38 @@ export const historyCommand: Command = {
     'max-step': {
       type: 'string',
       valueName: 'N',
-      description: 'Last step to export (exclusive, like the SDK)',
+      description: 'Step to stop before (exclusive, like the SDK)',
+    },
+    source: {
+      type: 'string',
+      valueName: 'auto|parquet|graphql',
+      description: 'Remote runs: how to read history (default: auto)',
     },
     ...outputOptions,
     ...sourceOptions,
   },
   async run(ctx) {
-    const run = await openRun('history', ctx.positionals, ctx.values)
     const keys = listOption(ctx.values, 'keys')
-    const rows = run.scanHistory({
+    const selection = {
       keys,
       keysMode: choiceOption(ctx.values, 'keys-mode', ['any', 'all'] as const),
       minStep: intOption(ctx.values, 'min-step'),
       maxStep: intOption(ctx.values, 'max-step'),
+      source: choiceOption(ctx.values, 'source', ['auto', 'parquet', 'graphql'] as const),
       signal: ctx.signal,
-    })
-    await writeRows(rows, ctx, { label: 'history' })
-    const missing = (keys ?? []).filter((k) => !hasHistoryKey(run.historyKeys.keys, k))
-    if (missing.length) ctx.io.stderr(`wbx: keys never logged in this run: ${missing.join(', ')}\n`)
-    reportDamage(run, ctx.io)
+    }
+    const run = await openRun('history', ctx.positionals, ctx.values, ctx.signal)
+    await writeRows(run.history(selection), ctx, { label: 'history' })
+    if (keys) {
+      const logged = await run.historyKeyNames(ctx.signal)
+      const missing = keys.filter((k) =>
+        !logged.some((name) => name === k || name.startsWith(k + '.'))
+      )
+      if (missing.length) {
+        ctx.io.stderr(`wbx: keys never logged in this run: ${missing.join(', ')}\n`)
+      }
+    }
+    printWarnings(run, ctx.io)
     return 0
   },
 }

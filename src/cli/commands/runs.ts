@@ -1,38 +1,119 @@
-/** `wbx runs <wandb dir>`: the runs in a local wandb/ folder. */
-import type { Command } from '../command.ts'
-import { outputOptions } from '../command.ts'
+/** `wbx runs <wandb dir | entity/project>`: the runs of a local wandb/ folder or of a W&B project. */
 import { existsSync } from 'node:fs'
+import type { Command, CommandContext } from '../command.ts'
+import { outputOptions } from '../command.ts'
+import { Api } from '../../api/api.ts'
+import type { Run } from '../../run.ts'
 import { LocalRuns } from '../../local/local_runs.ts'
+import type { Row } from '../../row.ts'
 import { writeText } from '../cli_io.ts'
+import { intOption } from '../parse_values.ts'
 import { textTable } from '../text_table.ts'
 import { UsageError } from '../usage_error.ts'
 import { rowStream, writeRows } from '../write_rows.ts'
-import type { Row } from '../../row.ts'
 
-const TABLE_COLUMNS = ['id', 'name', 'state', 'createdAt', 'project', 'tags', 'sizeBytes', 'folder']
+const LOCAL_COLUMNS = ['id', 'name', 'state', 'createdAt', 'project', 'tags', 'sizeBytes', 'folder']
+const REMOTE_COLUMNS = ['id', 'name', 'state', 'createdAt', 'tags', 'group', 'jobType']
 
 /** The `runs` command. */
 export const runsCommand: Command = {
   name: 'runs',
   summary:
-    'List the runs of a local wandb/ folder (a table on a terminal, else NDJSON/CSV/Parquet)',
-  usage: '<wandb dir> [options]',
-  options: { ...outputOptions },
+    'List the runs of a local wandb/ folder or a W&B project (table on a terminal, else rows)',
+  usage: '<wandb dir | entity/project> [--filters JSON] [--order -created_at] [options]',
+  details: [
+    'Remote projects take Mongo-style --filters, e.g. \'{"state": "finished", "config.lr": {"$gt": 0.01}}\',',
+    'and --order with + or - and a field, e.g. -created_at or +summary_metrics.loss.',
+  ].join('\n'),
+  options: {
+    filters: { type: 'string', valueName: 'JSON', description: 'Remote: Mongo-style run filters' },
+    order: {
+      type: 'string',
+      valueName: '±field',
+      description: 'Remote: sort order (default: +created_at)',
+    },
+    full: {
+      type: 'boolean',
+      description: 'Remote: include config and summary (one bigger request per page)',
+    },
+    'per-page': {
+      type: 'string',
+      valueName: 'N',
+      description: 'Remote: runs per request (default: 50)',
+    },
+    ...outputOptions,
+  },
   async run(ctx) {
-    const dir = ctx.positionals[0]
-    if (dir === undefined) {
-      throw new UsageError('Missing <wandb dir>: pass a wandb/ folder or its parent', 'runs')
+    const where = ctx.positionals[0]
+    if (where === undefined) {
+      throw new UsageError(
+        'Missing <wandb dir | entity/project>: pass a wandb/ folder or a project path',
+        'runs',
+      )
     }
-    if (!existsSync(dir)) throw new Error(`Cannot list runs in "${dir}": no such folder`)
-    const runs = await LocalRuns.open(dir)
-    const rows = await runs.list({ signal: ctx.signal })
+    const local = existsSync(where)
+    const rows = local ? await localRows(where, ctx) : await remoteRows(where, ctx)
     const asTable = ctx.io.stdoutIsTTY && ctx.values.format === undefined &&
       ctx.values.output === undefined
     if (asTable) {
-      await writeText(ctx.io, textTable(rows as unknown as Row[], TABLE_COLUMNS))
+      await writeText(ctx.io, textTable(rows, local ? LOCAL_COLUMNS : REMOTE_COLUMNS))
       return 0
     }
-    await writeRows(rowStream(rows as unknown as Row[]), ctx, { label: 'runs' })
+    await writeRows(rowStream(rows), ctx, { label: 'runs' })
     return 0
   },
+}
+
+async function localRows(dir: string, ctx: CommandContext): Promise<Row[]> {
+  for (const name of ['filters', 'order', 'full', 'per-page']) {
+    if (ctx.values[name] !== undefined) {
+      throw new UsageError(`--${name} applies to W&B projects, not local folders`, 'runs')
+    }
+  }
+  const runs = await LocalRuns.open(dir)
+  return (await runs.list({ signal: ctx.signal })) as unknown as Row[]
+}
+
+async function remoteRows(path: string, ctx: CommandContext): Promise<Row[]> {
+  let filters: Record<string, unknown> | undefined
+  if (typeof ctx.values.filters === 'string') {
+    try {
+      filters = JSON.parse(ctx.values.filters)
+    } catch (err) {
+      throw new UsageError(`--filters must be JSON: ${(err as Error).message}`, 'runs')
+    }
+  }
+  const full = ctx.values.full === true
+  const stream = new Api().runs(path, {
+    filters,
+    order: typeof ctx.values.order === 'string' ? ctx.values.order : undefined,
+    perPage: intOption(ctx.values, 'per-page'),
+    lazy: !full,
+    signal: ctx.signal,
+  })
+  const rows: Row[] = []
+  for await (const page of stream) for (const run of page) rows.push(remoteRow(run, full))
+  return rows
+}
+
+function remoteRow(run: Run, full: boolean): Row {
+  const row: Row = {
+    id: run.id,
+    name: run.name,
+    displayName: run.displayName,
+    state: run.state,
+    createdAt: run.createdAt,
+    heartbeatAt: run.heartbeatAt,
+    tags: run.tags,
+    group: run.group,
+    jobType: run.jobType,
+    notes: run.notes,
+    historyLineCount: run.historyLineCount,
+    url: run.url,
+  }
+  if (full) {
+    row.config = run.config
+    row.summary = run.summary
+  }
+  return row
 }

@@ -1,7 +1,7 @@
 /** `wbx summary <source>`: the run summary as the server would hold it. */
 import type { Command } from '../command.ts'
 import { outputOptions, sourceOptions } from '../command.ts'
-import { openRun, reportDamage } from '../open_run.ts'
+import { openRun, printWarnings } from '../open_run.ts'
 import { writeDocument } from './document_output.ts'
 
 /** The `summary` command. */
@@ -12,9 +12,9 @@ export const summaryCommand: Command = {
   details: 'Prints indented JSON; with --format or --output, exports it as a one-row table.',
   options: { ...outputOptions, ...sourceOptions },
   async run(ctx) {
-    const run = await openRun('summary', ctx.positionals, ctx.values)
-    await writeDocument(run.summary, ctx, 'summary')
-    reportDamage(run, ctx.io)
+    const run = await openRun('summary', ctx.positionals, ctx.values, ctx.signal)
+    await writeDocument(await run.summary(ctx.signal), ctx, 'summary')
+    printWarnings(run, ctx.io)
     return 0
   },
 }

@@ -1,0 +1,52 @@
+/**
+ * What a run command reads, whether the run is a local folder or on a W&B server.
+ *
+ * @module
+ */
+import type { Row } from '../row.ts'
+
+/** History selection shared by both kinds of run. */
+export interface HistorySelection {
+  keys?: string[]
+  keysMode?: 'any' | 'all'
+  minStep?: number
+  maxStep?: number
+  /** Remote runs: `auto` (Parquet exports, else GraphQL), `parquet` or `graphql`. */
+  source?: 'auto' | 'parquet' | 'graphql'
+  signal: AbortSignal
+}
+
+/** Console-log selection. */
+export interface LogSelection {
+  stream?: 'stdout' | 'stderr'
+  ansi: boolean
+  errorPrefix: boolean
+  signal: AbortSignal
+}
+
+/** A run the CLI can read. */
+export interface RunSource {
+  /** Every history row, unsampled. */
+  history(selection: HistorySelection): ReadableStream<Row[]>
+  /** Logged keys, to report requested keys that never appear. */
+  historyKeyNames(signal: AbortSignal): Promise<string[]>
+  /** System-metric rows (full resolution locally, server-sampled remotely). */
+  systemMetrics(signal: AbortSignal): Promise<ReadableStream<Row[]>>
+  summary(signal: AbortSignal): Promise<Row>
+  config(raw: boolean, signal: AbortSignal): Promise<Row>
+  info(signal: AbortSignal): Promise<Row>
+  /** Console output as text bytes. */
+  logs(selection: LogSelection): Promise<ReadableStream<Uint8Array>>
+  /** One row per file. */
+  files(options: { md5: boolean; signal: AbortSignal }): Promise<Row[]>
+  /** Downloads every file into a folder; resolves to the paths written or skipped. */
+  downloadFiles(dir: string, options: { replace: boolean; signal: AbortSignal }): Promise<Row[]>
+  /** One row per artifact, or per manifest entry with `entries`. */
+  artifacts(options: {
+    direction?: 'logged' | 'used'
+    entries: boolean
+    signal: AbortSignal
+  }): Promise<Row[]>
+  /** Warnings to print after the command's data (damage reports, sampling notes). */
+  warnings(): string[]
+}

@@ -16,7 +16,9 @@ import { fileURLToPath } from 'node:url'
 import { generateRun } from './generate_run.ts'
 import { startTestServer, TEST_API_KEY } from './test_server.ts'
 
-const USAGE = `Usage: deno task test-server [options]
+const USAGE = `Usage: deno task test-server [options] [RUN_DIR...]
+
+Every RUN_DIR (like every --seed DIR) is a local run folder or .wandb file to serve.
 
 Options:
   --port N              API port (default: a free port)
@@ -36,9 +38,11 @@ Options:
 /** Parses the arguments, starts the server and serves until SIGINT/SIGTERM; returns an exit code. */
 export async function main(argv: string[]): Promise<number> {
   let values
+  let positionals: string[]
   try {
-    values = parseArgs({
+    ;({ values, positionals } = parseArgs({
       args: argv,
+      allowPositionals: true,
       options: {
         port: { type: 'string' },
         'files-port': { type: 'string' },
@@ -53,7 +57,7 @@ export async function main(argv: string[]): Promise<number> {
         'random-seed': { type: 'string' },
         help: { type: 'boolean' },
       },
-    }).values
+    }))
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n\n${USAGE}`)
     return 2
@@ -74,7 +78,7 @@ export async function main(argv: string[]): Promise<number> {
     },
   })
   try {
-    for (const dir of values.seed ?? []) {
+    for (const dir of [...(values.seed ?? []), ...positionals]) {
       const run = await server.addLocalRun(dir, { entity: values.entity, project: values.project })
       process.stderr.write(
         `seeded ${run.project.entity}/${run.project.name}/${run.name} from ${dir}\n`,

@@ -26,13 +26,20 @@ test('the CLI seeds runs, prints the base URL first, serves GraphQL, and stops o
   timeout: 60_000,
 }, async () => {
   const runsDir = join(ownFixturesDir, 'runs', 'wandb')
-  const folder = join(
-    runsDir,
-    readdirSync(runsDir).filter((n) => n.endsWith('-wbxscalars')).sort().pop()!,
-  )
+  const newest = (id: string) =>
+    join(runsDir, readdirSync(runsDir).filter((n) => n.endsWith(`-${id}`)).sort().pop()!)
+  const folder = newest('wbxscalars')
   const child = spawn(
     process.execPath,
-    runtimeArgs(['--generate', 'e/p/gen1:25', '--seed', folder, '--live-tail', '3']),
+    runtimeArgs([
+      '--generate',
+      'e/p/gen1:25',
+      '--live-tail',
+      '3',
+      '--seed',
+      folder,
+      newest('wbxnested'),
+    ]),
     {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -56,7 +63,8 @@ test('the CLI seeds runs, prints the base URL first, serves GraphQL, and stops o
     assert.match(baseUrl, /^http:\/\/127\.0\.0\.1:\d+$/)
     const query = `{ a: project(name: "p", entityName: "e") { run(name: "gen1") { historyLineCount
       parquetHistory(liveKeys: ["_step"]) { liveData } } }
-      b: project(name: "wbx-fixtures", entityName: "test-entity") { run(name: "wbxscalars") { state } } }`
+      b: project(name: "wbx-fixtures", entityName: "test-entity") { run(name: "wbxscalars") { state } }
+      c: project(name: "wbx-fixtures", entityName: "test-entity") { run(name: "wbxnested") { name } } }`
     const res = await fetch(`${baseUrl}/graphql`, {
       method: 'POST',
       headers: { authorization: basicAuth(TEST_API_KEY), 'content-type': 'application/json' },
@@ -68,6 +76,7 @@ test('the CLI seeds runs, prints the base URL first, serves GraphQL, and stops o
       _step: 24,
     }])
     assert.equal(body.data.b.run.state, 'finished')
+    assert.equal(body.data.c.run.name, 'wbxnested', 'a second directory after --seed is seeded too')
     assert.match(stderr, /seeded test-entity\/wbx-fixtures\/wbxscalars from /)
     assert.match(stderr, /api key wbxtest/)
   } finally {

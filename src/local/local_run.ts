@@ -92,7 +92,7 @@ export class LocalRun {
   readonly summaryMetrics: Row
   /** The last system-metrics row (empty when the run has none), as the API's `systemMetrics`. */
   readonly systemMetrics: Row
-  /** Environment: the `environment` record, else `files/wandb-metadata.json`, else null. */
+  /** Environment: the `environment` records merged, else `files/wandb-metadata.json`, else null. */
   readonly metadata: Record<string, unknown> | null
   /** History keys and value types in the API's `historyKeys` shape. */
   readonly historyKeys: HistoryKeys

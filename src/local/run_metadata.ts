@@ -139,7 +139,8 @@ export class MetadataCollector {
           if (rec.stats.timestamp) this.#activity(timestampSeconds(rec.stats.timestamp))
           break
         case 'environment':
-          this.environment ??= rec.environment
+          // wandb-core writes the environment in parts (program/host, then CPU/disk/memory).
+          this.environment = { ...this.environment, ...rec.environment }
           break
         case 'telemetry':
           this.#telemetry(rec.telemetry)

@@ -142,6 +142,11 @@ for (const { name, data } of scenarios()) {
         assert.equal(run.exitCode, part.killed ? null : part.exit_code)
         assert.equal(run.producer, sdk.header.producer)
         assert.equal(run.damage[0].truncatedTail, sdk.tail !== null)
+        // Both environment records merged: host/python from the first, CPU count from the second
+        // (empty when stats are disabled, as in `large`).
+        assert.equal(run.metadata?.host, 'vm')
+        assert.ok(String(run.metadata?.python).includes('3.11'))
+        if (name !== 'large') assert.equal(typeof run.metadata?.cpu_count, 'number')
       })
 
       it(`${where}: console lines rebuild files/output.log`, { skip }, async () => {

@@ -1,0 +1,102 @@
+/**
+ * One case of the local-decode benchmark, run in its own process by `local.bench.ts` so that
+ * its peak memory is its own. Times the work inside the process (runtime start-up and module
+ * loading excluded, as the Python side does) and prints one JSON line (a CaseResult).
+ *
+ * Usage: `<runtime> bench/local_case.ts <case> <file.wandb> [scratch folder]`, where case is
+ * one of `records`, `open`, `rows`, `ndjson`, `parquet` (see LOCAL_CASES).
+ *
+ * @module
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import process from 'node:process'
+import { runtimeName } from '../src/runtime.ts'
+import { readRecords } from '../src/local/read_records.ts'
+import { LocalRun } from '../src/local/local_run.ts'
+import { exportToPath } from '../src/export/write_to_path.ts'
+import { type CaseResult, LOCAL_CASES, peakRssMb } from './local_common.ts'
+
+/** CPU time used by this process so far, in milliseconds. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage()
+  return (user + system) / 1000
+}
+
+/** The version of the runtime running this script. */
+function runtimeVersion(): string {
+  const versions = process.versions as Record<string, string | undefined>
+  return versions[runtimeName] ?? process.version
+}
+
+/** Counts the history records of a file with the raw record reader. */
+async function countRecords(file: string): Promise<number> {
+  let n = 0
+  const stream = readRecords(file, { types: new Set(['history']) })
+  for await (const batch of stream as unknown as AsyncIterable<unknown[]>) n += batch.length
+  return n
+}
+
+/** Counts the rows of a row stream. */
+async function countRows(stream: ReadableStream<unknown[]>): Promise<number> {
+  let n = 0
+  for await (const batch of stream as unknown as AsyncIterable<unknown[]>) n += batch.length
+  return n
+}
+
+/** Runs one case on `file`, writing any output under `scratch`, and returns its measurements. */
+async function runCase(name: string, file: string, scratch: string): Promise<CaseResult> {
+  if (!(name in LOCAL_CASES)) {
+    throw new RangeError(
+      `Unknown local bench case "${name}": use one of ${Object.keys(LOCAL_CASES).join(', ')}`,
+    )
+  }
+  const bytes = statSync(file).size
+  let openMs: number | undefined
+  let run: LocalRun | undefined
+  if (name !== 'records' && name !== 'open') {
+    const t = performance.now()
+    run = await LocalRun.open(file)
+    openMs = performance.now() - t
+  }
+  const cpu0 = cpuMs()
+  const t0 = performance.now()
+  let rows = 0
+  let outBytes: number | undefined
+  if (name === 'records') rows = await countRecords(file)
+  else if (name === 'open') rows = (await LocalRun.open(file)).historyLineCount
+  else if (name === 'rows') rows = await countRows(run!.scanHistory())
+  else {
+    const out = join(scratch, name === 'ndjson' ? 'out.ndjson' : 'out.parquet')
+    const result = await exportToPath(run!.scanHistory(), out)
+    rows = result.rows
+    outBytes = result.bytes
+  }
+  const ms = performance.now() - t0
+  const cpu = cpuMs() - cpu0
+  return {
+    case: name,
+    runtime: runtimeName,
+    version: runtimeVersion(),
+    rows,
+    bytes,
+    ms,
+    cpuMs: cpu,
+    peakRssMb: peakRssMb(),
+    outBytes,
+    openMs,
+  }
+}
+
+const [name, file, scratchParent] = process.argv.slice(2)
+if (!name || !file) {
+  console.error('usage: <runtime> bench/local_case.ts <case> <file.wandb> [scratch folder]')
+  process.exit(2)
+}
+const scratch = mkdtempSync(join(scratchParent ?? tmpdir(), 'wbx-local-'))
+try {
+  console.log(JSON.stringify(await runCase(name, file, scratch)))
+} finally {
+  rmSync(scratch, { recursive: true, force: true })
+}

@@ -15,7 +15,7 @@
  */
 import type { Row } from '../row.ts'
 import { type DamageReport, isDamaged } from './damage_report.ts'
-import type { FilePolicy, Timestamp } from './record_types.ts'
+import type { FilePolicy } from './record_types.ts'
 import { openSegments, readMetadataFile, type RunSegment } from './run_segments.ts'
 import type { ConsoleLinesOptions, HistoryOptions, LocalRunOptions } from './local_run_options.ts'
 import { collectMetadata, type CollectOptions, MetadataCollector } from './run_metadata.ts'
@@ -90,7 +90,7 @@ export class LocalRun {
   readonly summary: Row
   /** The API's name for `summary` (the same object). */
   readonly summaryMetrics: Row
-  /** The last system-metrics row (empty when the run has none), as the API's `systemMetrics`. */
+  /** The `system.*` values of the last system-metrics row (empty without one), as the API's `systemMetrics`. */
   readonly systemMetrics: Row
   /** Environment: the `environment` records merged, else `files/wandb-metadata.json`, else null. */
   readonly metadata: Record<string, unknown> | null
@@ -169,9 +169,7 @@ export class LocalRun {
     this.summary = c.summary.result({ fromHistory: options.summaryFromHistory ?? true })
     this.summaryMetrics = this.summary
     this.#clocks = c.segments.map((s) => ({ startTime: s.startTime, priorRuntime: s.priorRuntime }))
-    this.systemMetrics = c.lastStats
-      ? systemRow(c.lastStats.stats, clockStart(this.#clocks[c.lastStats.segment]))
-      : {}
+    this.systemMetrics = c.lastStats ? systemMetricsOf(systemRow(c.lastStats.stats)) : {}
     this.metadata = metadata
     this.historyKeys = c.keys.result()
     this.lastHistoryStep = this.historyKeys.lastStep
@@ -296,8 +294,9 @@ export class LocalRun {
   }
 }
 
-/** The start a file's `_runtime` counts from: its start time minus time run before a resume. */
-function clockStart(clock: SegmentClock | undefined): Timestamp | undefined {
-  if (!clock?.startTime) return undefined
-  return { seconds: clock.startTime.seconds - clock.priorRuntime, nanos: clock.startTime.nanos }
+/** Keeps a system row's `system.*` keys, dropping `_wandb`, `_timestamp` and `_runtime`. */
+function systemMetricsOf(row: Row): Row {
+  const out: Row = {}
+  for (const key of Object.keys(row)) if (!key.startsWith('_')) out[key] = row[key]
+  return out
 }

@@ -88,7 +88,9 @@ describe('system rows of real runs', () => {
       'system.proc.cpu.threads': 16.5,
     }])
     assert.equal(run.systemLineCount, 1)
-    assert.deepEqual(run.systemMetrics, rows[0])
+    const { _wandb, _timestamp, _runtime, ...metrics } = rows[0]
+    assert.deepEqual(run.systemMetrics, metrics)
+    assert.equal(run.systemMetrics['system.cpu'], 24.3)
   })
 
   it('sysstats1: 60 rows every 2 s with 15 system keys, exact first row', { skip }, async () => {
@@ -121,7 +123,9 @@ describe('system rows of real runs', () => {
       assert.equal(Object.keys(row).length, 18)
     })
     assert.equal(rows[59]._timestamp, 1767323163)
-    assert.deepEqual(run.systemMetrics, rows[59])
+    const { _wandb, _timestamp, _runtime, ...last } = rows[59]
+    assert.deepEqual(run.systemMetrics, last)
+    assert.equal(Object.keys(run.systemMetrics).length, 15)
   })
 
   it(

@@ -157,6 +157,22 @@ test(
         !server.requests.some((r) => r.operation === 'HistoryPage'),
         'no live tail, so no live page',
       )
+      const graphql = server.requests.filter((r) => r.path === '/graphql')
+      assert.deepEqual(graphql.filter((r) => r.status !== 200).map((r) => r.operation), [])
+      const sent = new Set(graphql.map((r) => r.operation))
+      for (
+        const op of [
+          'Viewer',
+          'Run',
+          'RunHistoryKeys',
+          'RunParquetHistory',
+          'RunFullHistory',
+          'RunSampledHistory',
+          'RunFiles',
+          'RunOutputArtifacts',
+          'Runs',
+        ]
+      ) assert.ok(sent.has(op), `the SDK sent ${op} and got a 200 answer`)
       assertKeyStayedHome(server)
     } finally {
       await server.stop()
@@ -184,7 +200,15 @@ test('the official SDK scans a run with a live tail: Parquet rows plus the live 
         `live step ${live._step} came from the live page`,
       )
     }
+    const scannedLoss: Row[] = seen.scan_loss
+    for (const live of rows.slice(35)) {
+      assert.ok(
+        scannedLoss.some((r) => equalRow(r, { _step: live._step, loss: live.loss })),
+        `keyed scan has live step ${live._step}`,
+      )
+    }
     const ops = server.requests.map((r) => r.operation).filter(Boolean)
+    assert.ok(ops.includes('SampledHistoryPage'), 'the keyed scan asked for the live tail by keys')
     assert.ok(
       ops.indexOf('HistoryPage') > ops.indexOf('RunParquetHistory'),
       'the live page followed the export lookup',

@@ -30,7 +30,8 @@ export function addArtifact(
     if (existing) return existing
     if (mode === 'logged' && seed.version !== collection.versions.length) {
       throw new RangeError(
-        `Cannot log artifact ${seed.name}:v${seed.version}: the next version of that collection is v${collection.versions.length}; omit version or use it`,
+        `Cannot log artifact ${seed.name}:v${seed.version}: the collection's next version is ` +
+          `v${collection.versions.length}; leave version out or use that one`,
       )
     }
   }

@@ -50,7 +50,10 @@ export interface FaultRule {
   truncateAt?: number
   /** Delay in ms for `slow`; @default 1000 */
   delayMs?: number
-  /** For `slow`: send headers and half the body first, then stall; @default false (stall before headers) */
+  /**
+   * For `slow`: send the headers and half the body first, then stall.
+   * @default false (stall before the headers)
+   */
   stallBody?: boolean
   /** How many times the rule fires; @default 1, or unlimited when `probability` is set */
   count?: number

@@ -22,9 +22,9 @@ export interface GenerateRunOptions extends Partial<Omit<RunSeed, 'history' | 'e
   seed?: number
   /** When > 1, metrics after the first are logged only on steps divisible by this; @default 1 */
   sparseEvery?: number
-  /** When > 0, the first metric is NaN, Infinity or -Infinity (in turn) on every Nth step; @default 0 */
+  /** When > 0, the first metric is NaN, Infinity or -Infinity in turn every Nth step; @default 0 */
   nonFiniteEvery?: number
-  /** Also log a nested `eval: {score, count}` object (on the same steps as sparse metrics); @default false */
+  /** Also log a nested `eval: {score, count}` on the sparse metrics' steps; @default false */
   nested?: boolean
   /** Number of system-metric rows; @default ceil(steps / 10) */
   systemRows?: number

@@ -29,7 +29,7 @@ export interface HistoryArgs {
   maxStep?: number | string | null
 }
 
-/** Rows with minStep ≤ step < maxStep as JSON text (bare NaN/Infinity kept), sampled down to `samples`. */
+/** Rows with minStep ≤ step < maxStep as JSON text (bare NaN kept), thinned to `samples`. */
 export function historyLines(table: HistoryTable, args: HistoryArgs): string[] {
   const min = toStep(args.minStep, 'minStep') ?? -Infinity
   const max = toStep(args.maxStep, 'maxStep') ?? Infinity

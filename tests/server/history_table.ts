@@ -128,7 +128,7 @@ export function lookupKey(row: Row, key: string): unknown {
   return node
 }
 
-/** The W&B type name of a history value: number, string, bool, nil, list, map, or a media `_type`. */
+/** The W&B type name of a value: number, string, bool, nil, list, map, or a media `_type`. */
 export function valueTypeName(value: unknown): string {
   if (value === null || value === undefined) return 'nil'
   if (typeof value === 'number') return 'number'

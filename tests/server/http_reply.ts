@@ -44,8 +44,8 @@ export function textReply(
 
 /** A cloud-storage style XML error (what signed-URL hosts answer). */
 export function storageError(status: number, code: string, message: string): Reply {
-  const xml =
-    `<?xml version='1.0' encoding='UTF-8'?><Error><Code>${code}</Code><Message>${message}</Message></Error>`
+  const xml = `<?xml version='1.0' encoding='UTF-8'?><Error><Code>${code}</Code>` +
+    `<Message>${message}</Message></Error>`
   return textReply(status, xml, 'application/xml; charset=UTF-8')
 }
 
@@ -91,7 +91,7 @@ export class Timers {
   }
 }
 
-/** Writes a reply, applying a `truncate` or `slow` fault; returns the status sent (0 when dropped). */
+/** Writes a reply, applying a `truncate` or `slow` fault; returns the status sent (0: dropped). */
 export async function deliver(
   req: IncomingMessage,
   res: ServerResponse,

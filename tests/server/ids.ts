@@ -33,7 +33,7 @@ export function encodeCursor(position: unknown): string {
   return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url')
 }
 
-/** Decodes a page cursor made by {@linkcode encodeCursor}; throws BadRequestError for anything else. */
+/** Decodes a cursor made by {@linkcode encodeCursor}; throws BadRequestError for anything else. */
 export function decodeCursor(cursor: string): unknown {
   try {
     return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))

@@ -35,7 +35,7 @@ Options:
   --help                show this help
 `
 
-/** Parses the arguments, starts the server and serves until SIGINT/SIGTERM; returns an exit code. */
+/** Parses the arguments, starts the server, serves until SIGINT/SIGTERM; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   let values
   let positionals: string[]

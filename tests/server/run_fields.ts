@@ -70,7 +70,7 @@ export function runField(path: string): RunField {
   return { name: canonical, isDate: DATE_FIELDS.has(canonical), read: column }
 }
 
-/** Reads a config path: each wrapped `{value, desc}` entry is unwrapped unless the path says `value`. */
+/** Reads a config path; a `{value, desc}` wrapper is unwrapped unless the path says `value`. */
 function readConfig(config: Record<string, unknown>, path: string[]): unknown {
   let node: unknown = config
   for (let i = 0; i < path.length; i++) {

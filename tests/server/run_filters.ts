@@ -134,7 +134,7 @@ function equal(a: unknown, b: unknown): boolean {
   return false
 }
 
-/** Compares two values of the same kind (numbers or strings); undefined when they are not comparable. */
+/** Compares two values of one kind (numbers, strings, booleans); undefined when not comparable. */
 export function compareValues(a: unknown, b: unknown): number | undefined {
   if (typeof a === 'number' && typeof b === 'number') {
     if (Number.isNaN(a) || Number.isNaN(b)) return undefined

@@ -72,7 +72,7 @@ export interface ArtifactSeed {
 
 /** How a run's history is exported to Parquet for `parquetHistory`. */
 export interface ExportSettings {
-  /** Whether the backend exported this run at all; false gives no URLs and no live data. @default true */
+  /** Whether the backend exported the run at all (false: no URLs, no live data); @default true */
   parquetExport?: boolean
   /** How many of the last steps stay unexported and are served as `liveData`; @default 0 */
   liveTail?: number
@@ -116,9 +116,9 @@ export interface RunSeed extends ExportSettings {
   heartbeatAt?: string
   /** The user who created the run; @default the server's viewer */
   user?: { name?: string | null; username: string }
-  /** User config as plain values; stored wrapped as `{key: {value, desc: null}}` the way W&B keeps it. */
+  /** User config as plain values; stored as W&B keeps it, `{key: {value, desc: null}}`. */
   config?: Record<string, unknown>
-  /** Config exactly as stored (already wrapped, internal `_wandb` key included); overrides `config`. */
+  /** Config exactly as stored (wrapped, internal `_wandb` key included); overrides `config`. */
   rawConfig?: Record<string, unknown>
   /** Summary; @default the last value of each history key */
   summary?: Record<string, unknown>

@@ -17,6 +17,8 @@ import type { WandbRecord } from '../../src/local/record_types.ts'
 import { LogWriter, seededRandom } from './_log_writer.ts'
 import { historyRecord, record, runRecord, syntheticHistoryRecord } from './_proto_writer.ts'
 import { sharedFixture, skipWithoutSharedFixtures } from '../_fixtures.ts'
+import { skipWithoutWandbPython, wandbPython } from '../_python.ts'
+import { fileURLToPath } from 'node:url'
 
 const skip = skipWithoutSharedFixtures
 
@@ -377,9 +379,10 @@ test('throughput: a ~20 MB synthetic history log decodes fully, fast', async () 
   })
 })
 
-/** A Python that can import wandb: $WBX_PYTHON, the local venv, then python3/python on PATH. */
-function findPythonWithWandb(): { python: string; version: string } | undefined {
-  const candidates = [process.env.WBX_PYTHON, '/work/venv/bin/python', 'python3', 'python']
+/** The first of these Pythons that can import wandb, with its wandb version. */
+function findPythonWithWandb(
+  candidates: (string | undefined)[],
+): { python: string; version: string } | undefined {
   for (const python of candidates) {
     if (!python) continue
     const r = spawnSync(python, ['-c', 'import wandb; print(wandb.__version__)'], {
@@ -391,11 +394,21 @@ function findPythonWithWandb(): { python: string; version: string } | undefined 
   return undefined
 }
 
-const py = findPythonWithWandb()
-const noPython = py ? false : 'Python with wandb not found (set WBX_PYTHON, or pip install wandb)'
+const py = wandbPython ? findPythonWithWandb([wandbPython]) : undefined
+const noPython = skipWithoutWandbPython
+/** The legacy SDK (wandb < 0.21, which still has the Python DataStore writer): CI installs 0.20.1 in .venv-legacy. */
+const legacyPy = findPythonWithWandb([
+  process.env.WBX_LEGACY_PYTHON,
+  fileURLToPath(new URL('../../.venv-legacy/bin/python', import.meta.url)),
+])
 
-function runPython(script: string, args: string[], env: Record<string, string> = {}): string {
-  const r = spawnSync(py!.python, ['-c', script, ...args], {
+function runPython(
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+  python: string = py!.python,
+): string {
+  const r = spawnSync(python, ['-c', script, ...args], {
     encoding: 'utf8',
     timeout: 120_000,
     env: { ...process.env, ...env },
@@ -437,13 +450,12 @@ ds.close()
 print(json.dumps({"offsets": offsets, "edges": edges}))
 `
 
-const noDataStore = noPython ||
-  (spawnSync(py!.python, ['-c', 'import wandb.sdk.internal.datastore'], { encoding: 'utf8' })
+const noDataStore = !legacyPy
+  ? 'no Python with wandb < 0.21 (the legacy DataStore writer): set WBX_LEGACY_PYTHON or create .venv-legacy with `pip install wandb==0.20.1`; CI does'
+  : spawnSync(legacyPy.python, ['-c', 'import wandb.sdk.internal.datastore'], { encoding: 'utf8' })
       .status === 0
-    ? false
-    : `wandb ${
-      py!.version
-    } has no wandb.sdk.internal.datastore (the legacy writer, removed in 0.21); run with wandb<0.21 to cross-check it`)
+  ? false
+  : `wandb ${legacyPy.version} at ${legacyPy.python} has no wandb.sdk.internal.datastore (removed in 0.21)`
 
 test('records written by the legacy Python DataStore read back, block edges included', {
   skip: noDataStore,
@@ -451,7 +463,7 @@ test('records written by the legacy Python DataStore read back, block edges incl
   const dir = mkdtempSync(join(tmpdir(), 'wbx-pyds-'))
   try {
     const path = join(dir, 'run-pyds.wandb')
-    const out = JSON.parse(runPython(DATASTORE_SCRIPT, [path]))
+    const out = JSON.parse(runPython(DATASTORE_SCRIPT, [path], {}, legacyPy!.python))
     const offsets = out.offsets as number[]
     // After a record leaving 7 bytes, the next starts with a zero-length FIRST chunk there;
     // after one leaving 1-6 bytes, those are zero padding and the next starts a block

@@ -12,7 +12,10 @@ function findPython(): string | undefined {
   )
   for (const candidate of candidates) {
     if (candidate.includes('/') && !existsSync(candidate)) continue
-    const probe = spawnSync(candidate, ['-c', 'import wandb, sys; sys.stdout.write(wandb.__version__)'], {
+    const probe = spawnSync(candidate, [
+      '-c',
+      'import wandb, sys; sys.stdout.write(wandb.__version__)',
+    ], {
       encoding: 'utf8',
     })
     if (probe.status === 0) return candidate
@@ -24,4 +27,6 @@ function findPython(): string | undefined {
 export const wandbPython: string | undefined = findPython()
 
 /** A node:test `skip` value: false when Python+wandb is available, else a loud reason. */
-export const skipWithoutWandbPython: string | false = wandbPython ? false : 'Python with the wandb package not found (set WBX_PYTHON or create .venv with `pip install -r tests/fixtures/requirements.txt`); CI installs it'
+export const skipWithoutWandbPython: string | false = wandbPython
+  ? false
+  : 'Python with the wandb package not found (set WBX_PYTHON or create .venv with `pip install -r tests/fixtures/requirements.txt`); CI installs it'

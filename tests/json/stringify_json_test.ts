@@ -10,7 +10,10 @@ test('stringifyJson writes non-finite numbers as strings by default', () => {
 })
 
 test('stringifyJson writes null for non-finite numbers with nan: null', () => {
-  assert.equal(stringifyJson(value, { nan: 'null' }), '{"a":null,"b":[null,null,1.5],"c":{"d":"NaN"}}')
+  assert.equal(
+    stringifyJson(value, { nan: 'null' }),
+    '{"a":null,"b":[null,null,1.5],"c":{"d":"NaN"}}',
+  )
 })
 
 test('stringifyJson writes bare tokens with nan: literal, and parseJson reads them back', () => {

@@ -4,13 +4,13 @@
  * @module
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { createReadStream } from 'node:fs'
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { assertNoSymlinks, resolveInside } from './safe_path.ts'
 import type { GraphqlTransport } from './transport.ts'
 import { excerpt, WandbApiError } from './wandb_api_error.ts'
 import { safeUrl } from './retrying_fetch.ts'
+import { md5OfFile } from '../fs/md5_of_file.ts'
 
 /** What the downloaded bytes must match; unset fields are not checked. */
 export interface ContentCheck {
@@ -38,17 +38,6 @@ export interface DownloadResult {
   skipped: boolean
   /** Size of the file in bytes. */
   bytes: number
-}
-
-/** Base64 md5 of a local file, read as a stream. */
-export function md5OfFile(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('md5')
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('base64')))
-  })
 }
 
 /** Throws a WandbApiError for a non-2xx download response, quoting at most a short body excerpt. */

@@ -4,11 +4,10 @@
  *
  * @module
  */
-import { createReadStream } from 'node:fs'
 import { lstat, readdir, stat } from 'node:fs/promises'
-import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import type { FilePolicy } from './record_types.ts'
+import { md5OfFile } from '../fs/md5_of_file.ts'
 
 /** One run file, shaped after the API's `File` (`name`, `sizeBytes`, `mimetype`, `md5`). */
 export interface LocalFile {
@@ -61,17 +60,6 @@ export function guessMimetype(name: string): string {
   const dot = name.lastIndexOf('.')
   const ext = dot >= 0 ? name.slice(dot + 1).toLowerCase() : ''
   return MIME[ext] ?? 'application/octet-stream'
-}
-
-/** Computes the base64 MD5 digest of a file, streaming it. */
-export function fileMd5(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('md5')
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('base64')))
-  })
 }
 
 /** Converts a FilesRecord glob (`*`, `**`, `?`) to a regular expression over `/` paths. */
@@ -166,7 +154,7 @@ export async function listRunFiles(
       updatedAt: info ? info.mtime.toISOString() : null,
       mimetype: guessMimetype(name),
       policy,
-      md5: () => fileMd5(path),
+      md5: () => md5OfFile(path),
     })
   }
   for (const [name, policy] of saved) {

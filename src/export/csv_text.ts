@@ -53,7 +53,11 @@ export function csvHeader(names: readonly string[], eol: string): string {
   return line + eol
 }
 
-/** Records for rows[start..end) over the given columns, each ending with `eol`, as one string. */
+/**
+ * Records for rows[start..end) over the given columns, each ending with `eol`, as one string.
+ * A row whose keys follow the column order (gaps allowed, the usual case) is read with one
+ * `for…in`; any other row is read column by column.
+ */
 export function csvRecords(
   rows: readonly Row[],
   names: readonly string[],
@@ -63,19 +67,40 @@ export function csvRecords(
   infinity: CsvInfinity,
 ): string {
   const n = names.length
-  const protoAt = names.indexOf('__proto__')
   let out = ''
   for (let i = start; i < end; i++) {
     const row = rows[i]
     let line = ''
-    for (let j = 0; j < n; j++) {
-      const value = j === protoAt && !Object.hasOwn(row, '__proto__') ? undefined : row[names[j]]
-      if (j) line += ','
+    let j = 0
+    for (const key in row) {
+      let k = j
+      while (k < n && names[k] !== key) k++
+      if (k === n) {
+        j = -1
+        break
+      }
+      for (; j < k; j++) if (j) line += ','
+      const value = row[key]
+      if (j++) line += ','
       if (typeof value === 'number' && value - value === 0 && value !== 0) line += '' + value
       else if (value !== undefined && value !== null) line += csvField(value, infinity)
     }
+    if (j < 0) line = csvRecordByColumn(row, names, infinity)
+    else for (; j < n; j++) if (j) line += ','
     // A record with one empty field would be a blank line, which readers skip.
     out += (n === 1 && line === '' ? '""' : line) + eol
   }
   return out
+}
+
+/** One record read column by column (for rows whose keys are out of column order or not all columns). */
+function csvRecordByColumn(row: Row, names: readonly string[], infinity: CsvInfinity): string {
+  let line = ''
+  for (let j = 0; j < names.length; j++) {
+    const name = names[j]
+    const value = name === '__proto__' && !Object.hasOwn(row, name) ? undefined : row[name]
+    if (j) line += ','
+    if (value !== undefined && value !== null) line += csvField(value, infinity)
+  }
+  return line
 }

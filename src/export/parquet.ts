@@ -52,7 +52,7 @@ export interface ParquetOptions {
   codec?: ParquetCodec
   /** Most rows per row group (the first one is also the type-inference sample). @default 100000 */
   rowGroupSize?: number
-  /** Most cells (rows × columns) per row group, which bounds memory for wide rows. @default 4000000 */
+  /** Most cells (rows × columns) per row group, which bounds memory: 1M cells is about 40k rows of 25 columns. @default 1000000 */
   rowGroupCells?: number
   /** Parquet type of JSON columns: `json` (JSON logical type) or `string` (plain STRING, for polars). @default 'json' */
   jsonColumns?: JsonColumns
@@ -91,7 +91,7 @@ class ParquetEncoder implements RowEncoder {
   #done = false
 
   constructor(options: ParquetOptions) {
-    const { rowGroupSize = 100_000, rowGroupCells = 4_000_000, jsonColumns = 'json' } = options
+    const { rowGroupSize = 100_000, rowGroupCells = 1_000_000, jsonColumns = 'json' } = options
     positiveInteger('rowGroupSize', rowGroupSize)
     positiveInteger('rowGroupCells', rowGroupCells)
     if (jsonColumns !== 'json' && jsonColumns !== 'string') {

@@ -9,6 +9,8 @@ import { ByteWriter } from 'hyparquet-writer'
 import type { ByteOutput } from './export_stream.ts'
 import { readAt, writeAll } from './temp_file.ts'
 
+const PIECE = 1 << 20
+
 /** A ByteWriter whose flush() (called by ParquetWriter after each row group) drains to a consumer. */
 export class SinkWriter extends ByteWriter {
   #consume: (bytes: Uint8Array) => Promise<void>
@@ -22,13 +24,20 @@ export class SinkWriter extends ByteWriter {
   }
 
   /** Sends the buffered bytes to the consumer and empties the buffer. */
-  flush(): Promise<void> {
-    if (this.index === 0) return Promise.resolve()
-    const bytes = this.#copy
-      ? new Uint8Array(this.buffer.slice(0, this.index))
-      : new Uint8Array(this.buffer, 0, this.index)
+  async flush(): Promise<void> {
+    const length = this.index
+    if (length === 0) return
+    if (!this.#copy) {
+      await this.#consume(new Uint8Array(this.buffer, 0, length))
+    } else {
+      // Copies go out in pieces, so a slow consumer holds one piece, not a whole row group.
+      for (let offset = 0; offset < length; offset += PIECE) {
+        await this.#consume(
+          new Uint8Array(this.buffer.slice(offset, Math.min(length, offset + PIECE))),
+        )
+      }
+    }
     this.index = 0
-    return this.#consume(bytes)
   }
 
   /** Sends the rest (the footer) to the consumer. */

@@ -4,11 +4,45 @@
  * @module
  */
 import type { Artifact } from './api/artifact.ts'
+import {
+  type LogArtifactOptions,
+  recordArtifactLog,
+  recordArtifactUse,
+  type UseArtifactOptions,
+} from './api/artifact_links.ts'
 import { type ArtifactsOptions, listRunArtifacts } from './api/artifacts.ts'
 import type { RunFile } from './api/file.ts'
 import { type FilesOptions, findRunFile, listRunFiles } from './api/files.ts'
+import { assertJsonValue, cloneJson, isPlainObject } from './api/json_edit.ts'
 import { RUN_FULL_QUERY, RUN_HISTORY_KEYS_QUERY, RUN_LAZY_QUERY } from './api/queries.ts'
 import { convertToDict, pyRepr, quoteSegment, splitConfig } from './api/run_attrs.ts'
+import { createRun, type CreateRunOptions, type RunCreator } from './api/run_create.ts'
+import {
+  checkStateTransition,
+  readRunState,
+  sendDeleteRun,
+  sendRunState,
+  sendStopRun,
+  type SettableRunState,
+  waitForTerminalState,
+  type WaitUntilFinishedOptions,
+} from './api/run_state.ts'
+import {
+  applyWriteResult,
+  captureBase,
+  type RunChanges,
+  runChanges,
+  type RunWriteBase,
+  type RunWriteResult,
+  snapshotForWrite,
+  writeRunChanges,
+} from './api/run_update.ts'
+import { createSummaryView, type SummaryView } from './api/summary_view.ts'
+import {
+  type UploadFetchOptions,
+  type UploadFileOptions,
+  uploadRunFile,
+} from './api/upload_file.ts'
 import { runHistoryKeysSchema, runResponseSchema } from './api/schemas.ts'
 import type { GraphqlTransport } from './api/transport.ts'
 import { WandbApiError } from './api/wandb_api_error.ts'
@@ -35,6 +69,22 @@ export interface RunClient {
   readonly appUrl: string
   /** How history readers fetch signed export URLs (never with credentials), e.g. a custom fetch. */
   readonly exportFetch?: Omit<SignedFetchOptions, 'signal'>
+  /** How `uploadFile` PUTs to signed upload URLs: the fetch and retry settings. */
+  readonly uploadFetch?: UploadFetchOptions
+}
+
+/** Options of {@link Run.update}. */
+export interface RunUpdateOptions {
+  /** Cancels the requests (the write may still have reached the server). */
+  signal?: AbortSignal
+}
+
+/** Options of {@link Run.delete}. */
+export interface RunDeleteOptions {
+  /** Also delete the artifacts the run logged. @default false */
+  deleteArtifacts?: boolean
+  /** Cancels the request. */
+  signal?: AbortSignal
 }
 
 /** The user who created a run. */
@@ -82,6 +132,11 @@ export class Run {
   #user: RunUser | undefined
   #metadata: Record<string, unknown> | undefined
   #configSplit = false
+  /** The writable values as last read from the server; `update()` sends the difference. */
+  #base: RunWriteBase | undefined
+  /** Serializes `update()` calls on this object. */
+  #writes: Promise<unknown> = Promise.resolve()
+  #summaryView: { target: Record<string, unknown>; view: SummaryView } | undefined
 
   /**
    * Wraps a run node (`attrs`) or, without attrs, an unloaded run: call `await run.load(true)`
@@ -104,6 +159,7 @@ export class Run {
     if (attrs && Object.keys(attrs).length > 0) {
       this.#loadFromAttrs()
       this.#afterFetch(this.#lazy ? 'LightweightRunFragment' : 'RunFragment', false)
+      this.#base = captureBase(this.#attrs)
     }
   }
 
@@ -133,7 +189,8 @@ export class Run {
     force: boolean,
     signal?: AbortSignal,
   ): Promise<Record<string, unknown>> {
-    if (force || Object.keys(this.#attrs).length === 0) {
+    const fetch = force || Object.keys(this.#attrs).length === 0
+    if (fetch) {
       const data = await this.transport.request(full ? RUN_FULL_QUERY : RUN_LAZY_QUERY, {
         project: this.project,
         entity: this.entity,
@@ -157,6 +214,7 @@ export class Run {
       }
     }
     this.#afterFetch(full ? 'RunFragment' : 'LightweightRunFragment', force)
+    if (fetch) this.#base = captureBase(this.#attrs)
     return this.#attrs
   }
 
@@ -238,13 +296,19 @@ export class Run {
     }
     return id
   }
-  /** The display name (may be undefined). */
+  /** The display name (may be undefined); assign and `update()` to rename. */
   get name(): string | undefined {
     return this.#attrs.displayName as string | undefined ?? undefined
+  }
+  set name(value: string | undefined) {
+    this.#setText('displayName', 'name', value)
   }
   /** Alias of `name`. */
   get displayName(): string | undefined {
     return this.name
+  }
+  set displayName(value: string | undefined) {
+    this.#setText('displayName', 'displayName', value)
   }
   /** `running`, `finished`, `crashed`, `failed`, `killed`, `preempting`, `preempted`, `pending`, or `not found`. */
   get state(): string {
@@ -267,25 +331,56 @@ export class Run {
     const [e, p, id] = this.path
     return `${this.client.appUrl}/${e}/${p}/runs/${id}`
   }
-  /** Tags. */
+  /** Tags; assign a new list (or push/splice this one) and `update()` to save. */
   get tags(): string[] {
-    return (this.#attrs.tags as string[] | null | undefined) ?? []
+    if (!Array.isArray(this.#attrs.tags)) this.#attrs.tags = []
+    return this.#attrs.tags as string[]
   }
-  /** Notes, or undefined. */
+  set tags(value: string[]) {
+    if (!Array.isArray(value) || value.some((t) => typeof t !== 'string' || t === '')) {
+      throw new TypeError(
+        `Cannot set Run.tags of ${this.runPath}: pass an array of non-empty strings`,
+      )
+    }
+    this.#attrs.tags = [...value]
+  }
+  /** Notes, or undefined; assign and `update()` to save. */
   get notes(): string | undefined {
     return this.#attrs.notes as string | undefined ?? undefined
   }
-  /** Description, or undefined. */
+  set notes(value: string | undefined) {
+    this.#setText('notes', 'notes', value)
+  }
+  /** Description, or undefined; assign and `update()` to save. */
   get description(): string | undefined {
     return this.#attrs.description as string | undefined ?? undefined
   }
-  /** Group, or undefined. */
+  set description(value: string | undefined) {
+    this.#setText('description', 'description', value)
+  }
+  /** Group, or undefined; assign and `update()` to save. */
   get group(): string | undefined {
     return this.#attrs.group as string | undefined ?? undefined
   }
-  /** Job type, or undefined. */
+  set group(value: string | undefined) {
+    this.#setText('group', 'group', value)
+  }
+  /** Job type, or undefined; assign and `update()` to save. */
   get jobType(): string | undefined {
     return this.#attrs.jobType as string | undefined ?? undefined
+  }
+  set jobType(value: string | undefined) {
+    this.#setText('jobType', 'jobType', value)
+  }
+
+  /** Stores a text field locally (undefined clears it), or throws a TypeError for a non-string. */
+  #setText(attr: string, label: string, value: string | undefined): void {
+    if (value !== undefined && value !== null && typeof value !== 'string') {
+      throw new TypeError(
+        `Cannot set Run.${label} of ${this.runPath}: expected a string or undefined, got ${typeof value}`,
+      )
+    }
+    this.#attrs[attr] = value ?? null
   }
   /** Git commit, or undefined. */
   get commit(): string | undefined {
@@ -328,25 +423,179 @@ export class Run {
     const value = this.#heavy('historyKeys', 'historyKeys')
     return typeof value === 'string' ? parseJson(value) : value
   }
-  /** User config, unwrapped from `{value, desc}`, without `_wandb`/`wandb_version`. */
+  /**
+   * User config, unwrapped from `{value, desc}`, without `_wandb`/`wandb_version`. Edit it in
+   * place (or assign a new object) and `update()` to save the changed keys.
+   */
   get config(): Record<string, unknown> {
     return this.#heavy('config', 'config') as Record<string, unknown>
+  }
+  set config(value: Record<string, unknown>) {
+    this.#heavy('config', 'config')
+    if (!isPlainObject(value)) {
+      throw new TypeError(`Cannot set Run.config of ${this.runPath}: pass a plain object`)
+    }
+    assertJsonValue(value, 'config')
+    this.#attrs.config = cloneJson(value)
   }
   /** Config with the internal keys. */
   get rawconfig(): Record<string, unknown> {
     return this.#heavy('rawconfig', 'rawconfig') as Record<string, unknown>
   }
-  /** Summary metrics (the parsed `summaryMetrics`). */
-  get summaryMetrics(): Record<string, unknown> {
-    return this.#heavy('summaryMetrics', 'summaryMetrics') as Record<string, unknown>
+  /** Summary metrics: the same view as {@link Run.summary}. */
+  get summaryMetrics(): SummaryView {
+    return this.#summary('summaryMetrics')
   }
-  /** The summary: the same object as `summaryMetrics` (read-only in wbx). */
-  get summary(): Record<string, unknown> {
-    return this.#heavy('summaryMetrics', 'summary') as Record<string, unknown>
+  /**
+   * The summary as a mutable view: read and assign keys, `delete` them, or use
+   * `set/get/has/delete` with nested key paths, then `update()`; `summary.update({...})` sets
+   * keys and saves the summary at once (the SDK's `HTTPSummary`).
+   */
+  get summary(): SummaryView {
+    return this.#summary('summary')
+  }
+
+  /** The summary view over the current summary object (one view per object). */
+  #summary(label: string): SummaryView {
+    const target = this.#heavy('summaryMetrics', label) as Record<string, unknown>
+    if (this.#summaryView?.target !== target) {
+      const view = createSummaryView(target, () => this.#commit(true).then(() => undefined))
+      this.#summaryView = { target, view }
+    }
+    return this.#summaryView.view
   }
   /** Latest system metrics. */
   get systemMetrics(): Record<string, unknown> {
     return this.#heavy('systemMetrics', 'systemMetrics') as Record<string, unknown>
+  }
+
+  /** Creates a run (the SDK's `Run.create`); see {@link createRun}. Returns it fully loaded. */
+  static create(api: RunCreator, options: CreateRunOptions = {}): Promise<Run> {
+    return createRun(api, options)
+  }
+
+  /** The base changes are taken from, or a TypeError when the run was never read. */
+  #requireBase(action: string): RunWriteBase {
+    if (!this.#base) {
+      throw new TypeError(
+        `Cannot ${action} run ${this.runPath}: it is not loaded; await run.load() first`,
+      )
+    }
+    return this.#base
+  }
+
+  /** What {@link Run.update} would send now, relative to the values last read from the server. */
+  pendingChanges(): RunChanges {
+    return runChanges(this.#requireBase('list the changes of'), this.#attrs)
+  }
+
+  /**
+   * Saves what changed since the run was read (name, notes, description, group, job type, tags,
+   * config keys, summary keys) with one `UpsertBucket`; sends nothing when nothing changed. Tags,
+   * config and summary are merged into a fresh read (see `src/api/run_update.ts` for what a
+   * concurrent writer can overwrite). Calls on one object run one after another.
+   */
+  update(options: RunUpdateOptions = {}): Promise<RunWriteResult> {
+    return this.#commit(false, options.signal)
+  }
+
+  /** Alias of {@link Run.update}, as in the SDK. */
+  save(options: RunUpdateOptions = {}): Promise<RunWriteResult> {
+    return this.update(options)
+  }
+
+  /** Sets top-level summary keys and saves the summary only (what `run.summary.update()` does). */
+  async updateSummary(
+    values: Record<string, unknown>,
+    options: RunUpdateOptions = {},
+  ): Promise<void> {
+    const summary = this.#heavy('summaryMetrics', 'summary') as Record<string, unknown>
+    if (!isPlainObject(values)) {
+      throw new TypeError(`Cannot update the summary of ${this.runPath}: pass an object`)
+    }
+    for (const [key, value] of Object.entries(values)) {
+      assertJsonValue(value, `summary key ${key}`)
+      summary[key.trim()] = cloneJson(value)
+    }
+    await this.#commit(true, options.signal)
+  }
+
+  /** Queues a write after the ones in flight on this object. */
+  #commit(summaryOnly: boolean, signal?: AbortSignal): Promise<RunWriteResult> {
+    const next = this.#writes.catch(() => {}).then(() => this.#write(summaryOnly, signal))
+    this.#writes = next
+    return next
+  }
+
+  /** Sends the changes, then takes the server's merged values as the new base. */
+  async #write(summaryOnly: boolean, signal?: AbortSignal): Promise<RunWriteResult> {
+    const base = this.#requireBase('update')
+    const all = runChanges(base, this.#attrs)
+    const changes = summaryOnly
+      ? { fields: [], tags: { added: [], removed: [] }, config: [], summary: all.summary }
+      : all
+    const sent = snapshotForWrite(this.#attrs)
+    const result = await writeRunChanges(this.transport, this, changes, signal)
+    applyWriteResult(this.#attrs, base, changes, sent, result)
+    return result
+  }
+
+  /**
+   * Sets the run's state on the server: `pending` (re-queue) from running, failed, crashed or
+   * preempted; `failed` from pending or running. The current state is read first; another
+   * transition, or a sweep run, is a RangeError and nothing is sent.
+   */
+  async updateState(
+    state: SettableRunState,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<void> {
+    const current = await readRunState(this.transport, this, options.signal)
+    checkStateTransition(this, current, state)
+    await sendRunState(this.transport, this, state, options.signal)
+    this.#state = state
+    this.#attrs.state = state
+  }
+
+  /** Asks the run to stop (`StopRun`): its process sees the flag on its next heartbeat. */
+  stop(options: { signal?: AbortSignal } = {}): Promise<void> {
+    return sendStopRun(this.transport, this, options.signal)
+  }
+
+  /** Deletes the run, and with `deleteArtifacts` the artifacts it logged. */
+  delete(options: RunDeleteOptions = {}): Promise<void> {
+    return sendDeleteRun(this.transport, this, options.deleteArtifacts ?? false, options.signal)
+  }
+
+  /**
+   * Polls the state until the run is finished, failed, crashed, killed or preempted (with growing
+   * waits) and returns that state; rejects with a TimeoutError DOMException after `timeoutMs`
+   * and with the signal's reason on abort.
+   */
+  async waitUntilFinished(options: WaitUntilFinishedOptions = {}): Promise<string> {
+    const state = await waitForTerminalState(this.transport, this, options)
+    this.#state = state
+    this.#attrs.state = state
+    return state
+  }
+
+  /**
+   * Uploads a local file to the run as `relative(root, path)` (root defaults to the working
+   * directory), streamed from disk; returns the file as the server lists it.
+   */
+  uploadFile(path: string, options: UploadFileOptions = {}): Promise<RunFile> {
+    return uploadRunFile(this.transport, this.client.uploadFetch ?? {}, this, path, options)
+  }
+
+  /** Records that this run used `artifact` (an input); returns the artifact. */
+  async useArtifact(artifact: Artifact, options: UseArtifactOptions = {}): Promise<Artifact> {
+    await recordArtifactUse(this.transport, this, artifact, options)
+    return artifact
+  }
+
+  /** Records that this run logged `artifact` (of its own project), adding aliases and tags. */
+  async logArtifact(artifact: Artifact, options: LogArtifactOptions = {}): Promise<Artifact> {
+    await recordArtifactLog(this.transport, this, artifact, options)
+    return artifact
   }
 
   /** The last logged step, `-1` when unknown; a new query on every access, as in the SDK. */

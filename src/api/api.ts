@@ -9,7 +9,9 @@ import type { SignedFetchOptions } from './history/mod.ts'
 import { GET_DEFAULT_ENTITY_QUERY, GET_VIEWER_QUERY, VIEWER_QUERY } from './queries.ts'
 import { parseProjectPath, parseRunPath, type RunPath } from './run_path.ts'
 import { checkRunsOptions, listRuns, type RunsOptions } from './runs.ts'
+import { createRun, type CreateRunOptions } from './run_create.ts'
 import { defaultEntitySchema, viewerSchema } from './schemas.ts'
+import type { UploadFetchOptions } from './upload_file.ts'
 import { type GraphqlTransport, HttpGraphqlTransport } from './transport.ts'
 import { WandbApiError } from './wandb_api_error.ts'
 
@@ -45,6 +47,8 @@ export class Api implements RunClient {
   readonly transport: GraphqlTransport
   /** How history readers fetch signed export URLs: the `fetch` option and per-attempt timeout. */
   readonly exportFetch: Omit<SignedFetchOptions, 'signal'>
+  /** How `run.uploadFile` PUTs to signed upload URLs: the `fetch` option and retry settings. */
+  readonly uploadFetch: UploadFetchOptions
   #entity: string | undefined
   #project: string | undefined
   #defaultEntity: string | undefined
@@ -61,6 +65,7 @@ export class Api implements RunClient {
     this.#entity = resolved.entity
     this.#project = resolved.project
     this.exportFetch = { fetch: resolved.fetch, timeoutMs: resolved.policy.timeoutMs }
+    this.uploadFetch = { fetch: resolved.fetch, policy: resolved.policy }
     this.transport = new HttpGraphqlTransport({
       baseUrl: resolved.baseUrl,
       apiKey: resolved.apiKey,
@@ -161,6 +166,16 @@ export class Api implements RunClient {
     const run = new Run(this, entity, project, runId, undefined, { lazy })
     await run.load(true, options.signal)
     return run
+  }
+
+  /**
+   * Creates a run (the SDK's `Api.create_run`; `Run.create` does the same): `state: 'pending'`
+   * for a job that will start later. The entity defaults to the configured one, else the viewer's
+   * default entity; the project to the configured one, else `uncategorized`. An existing run id is
+   * an Error unless `allowExisting`. Returns the run fully loaded.
+   */
+  createRun(options: CreateRunOptions = {}): Promise<Run> {
+    return createRun(this, options)
   }
 
   /**

@@ -661,13 +661,50 @@ export const RUN_CONSOLE_LOG_PAGE_QUERY: GraphqlOperation = op(
 )
 
 // ---------------------------------------------------------------------------------------------
-// Write side (implemented by another issue; the documents live here so every one is in one place)
+// Write side
 // ---------------------------------------------------------------------------------------------
+
+/**
+ * Writes any subset of a run's fields: a declared variable left out of the request leaves its
+ * field unchanged (wandb-core's run upserter sends config-only and tags-only upserts this way).
+ * `run.update()` sends `{id}` plus only the fields that changed. Variables `{id, name, project,
+ * entity, groupName, description, displayName, notes, commit, config, host, debug, program, repo,
+ * jobType, state, sweep, tags, summaryMetrics}`, all optional. SDK: wandb-core
+ * core/api/graphql/mutation_run.graphql (`gql.UpsertBucket`, runupserter), text as embedded in the
+ * wandb-core 0.31.0 binary.
+ */
+export const UPSERT_BUCKET_MUTATION: GraphqlOperation = op(
+  'UpsertBucket',
+  `mutation UpsertBucket ($id: String, $name: String, $project: String, $entity: String, $groupName: String, $description: String, $displayName: String, $notes: String, $commit: String, $config: JSONString, $host: String, $debug: Boolean, $program: String, $repo: String, $jobType: String, $state: String, $sweep: String, $tags: [String!], $summaryMetrics: JSONString) {
+	upsertBucket(input: {id:$id,name:$name,groupName:$groupName,modelName:$project,entityName:$entity,description:$description,displayName:$displayName,notes:$notes,config:$config,commit:$commit,host:$host,debug:$debug,jobProgram:$program,jobRepo:$repo,jobType:$jobType,state:$state,sweep:$sweep,tags:$tags,summaryMetrics:$summaryMetrics}) {
+		bucket {
+			id
+			name
+			displayName
+			description
+			config
+			sweepName
+			project {
+				id
+				name
+				entity {
+					id
+					name
+				}
+			}
+			historyLineCount
+		}
+		inserted
+	}
+}
+`,
+)
 
 /**
  * Persists tags, notes, display name, config, group and job type. Variables `{id, description,
  * display_name, notes, tags, config (JSON string), groupName, jobType}` plus `{entity, project,
- * name}`. SDK: runs.py `Run.update`.
+ * name}`. SDK: runs.py `Run.update`. wbx sends {@link UPSERT_BUCKET_MUTATION} instead: this
+ * document declares `$config: JSONString!`, so it always rewrites the whole config.
  */
 export const UPSERT_BUCKET_UPDATE_MUTATION: GraphqlOperation = op(
   'UpsertBucket',
@@ -683,7 +720,11 @@ export const UPSERT_BUCKET_UPDATE_MUTATION: GraphqlOperation = op(
         `,
 )
 
-/** Replaces the whole summary. Variables `{id, summaryMetrics (JSON string)}`. SDK: apis/public/summary.py `HTTPSummary._write`. */
+/**
+ * Replaces the whole summary. Variables `{id, summaryMetrics (JSON string)}`. SDK:
+ * apis/public/summary.py `HTTPSummary._write`. wbx writes the summary through
+ * {@link UPSERT_BUCKET_MUTATION} together with the other changed fields.
+ */
 export const UPSERT_BUCKET_SUMMARY_MUTATION: GraphqlOperation = op(
   'UpsertBucket',
   `

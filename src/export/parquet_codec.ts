@@ -7,7 +7,7 @@
  * @module
  */
 import * as zlib from 'node:zlib'
-import { snappyCompress } from 'hysnappy'
+import { snappyCompressor } from 'hysnappy'
 import type { CompressionCodec } from 'hyparquet'
 
 /** A codec name accepted by the Parquet exporter. */
@@ -33,12 +33,15 @@ const zstdDecompress: Decompress | undefined = typeof z.zstdDecompressSync === '
   ? (input) => z.zstdDecompressSync(input)
   : undefined
 
-/** hysnappy's compressor when its WebAssembly module works here, else undefined. */
+/**
+ * hysnappy's compressor when its WebAssembly module works here, else undefined. One instance is
+ * kept: hysnappy's `snappyCompress` compiles and instantiates the module (with fresh memory) on
+ * every call.
+ */
 const fastSnappy: Compress | undefined = (() => {
   try {
-    return snappyCompress(new Uint8Array([1, 2, 3, 1, 2, 3, 1, 2, 3])).length > 0
-      ? snappyCompress
-      : undefined
+    const compress = snappyCompressor()
+    return compress(new Uint8Array([1, 2, 3, 1, 2, 3, 1, 2, 3])).length > 0 ? compress : undefined
   } catch {
     return undefined
   }

@@ -81,6 +81,7 @@ export async function writeToPath(
     throw err
   }
   signal?.addEventListener('abort', onAbort, { once: true })
+  if (signal?.aborted) onAbort()
   let total = 0
   let closed = false
   try {

@@ -17,6 +17,8 @@ import {
 import { BadRequestError } from './ids.ts'
 import type { ResolverContext } from './resolver_context.ts'
 import { queryRoot } from './resolve_project.ts'
+import { mutationRoot } from './mutations.ts'
+import { httpStatusOf } from './write_access.ts'
 
 /** The SDL text of the test server's schema. */
 export const schemaSource: string = readFileSync(
@@ -24,11 +26,17 @@ export const schemaSource: string = readFileSync(
   'utf8',
 )
 
+/** The SDL of the write side (`mutations.graphql`), which extends `schema.graphql`. */
+export const mutationSource: string = readFileSync(
+  new URL('./mutations.graphql', import.meta.url),
+  'utf8',
+)
+
 let cached: GraphQLSchema | undefined
 
-/** The schema built from `schema.graphql` (built once). */
+/** The schema built from `schema.graphql` plus `mutations.graphql` (built once). */
 export function serverSchema(): GraphQLSchema {
-  cached ??= buildSchema(schemaSource)
+  cached ??= buildSchema(`${schemaSource}\n${mutationSource}`)
   return cached
 }
 
@@ -47,7 +55,8 @@ export interface GraphqlAnswer {
 
 /**
  * Runs one request body: 400 for unparsable or invalid documents, bad variables and refused
- * arguments; 200 otherwise (resolver errors ride along with partial data).
+ * arguments; a refused write's status (403, 404; see `write_access.ts`); 200 otherwise (resolver
+ * errors ride along with partial data).
  */
 export async function runGraphql(body: GraphqlBody, ctx: ResolverContext): Promise<GraphqlAnswer> {
   if (typeof body.query !== 'string' || body.query.trim() === '') {
@@ -71,13 +80,13 @@ export async function runGraphql(body: GraphqlBody, ctx: ResolverContext): Promi
     ? body.operationName
     : undefined
   const operation = getOperationAST(document, operationName)
-  if (operation && operation.operation !== 'query') {
+  if (operation && operation.operation === 'subscription') {
     return fail(400, `Schema is not configured to execute ${operation.operation} operation.`)
   }
   const result = await execute({
     schema,
     document,
-    rootValue: queryRoot,
+    rootValue: { ...queryRoot, ...mutationRoot },
     contextValue: ctx,
     variableValues: (body.variables ?? undefined) as Record<string, unknown> | undefined,
     operationName,
@@ -89,7 +98,7 @@ export async function runGraphql(body: GraphqlBody, ctx: ResolverContext): Promi
   }
   const refused = result.errors.some((e) => e.originalError instanceof BadRequestError)
   return {
-    status: refused ? 400 : 200,
+    status: refused ? 400 : httpStatusOf(result.errors) ?? 200,
     body: { errors: result.errors.map(formatError), data: result.data ?? null },
   }
 }

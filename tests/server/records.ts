@@ -80,6 +80,10 @@ export interface RunRecord {
   historyKeysCache?: Record<string, unknown>
   /** The Parquet export last built, keyed by the settings and row count it was built for. */
   exportCache?: RunExportState
+  /** Whether the viewer may only read the run (mutations answer 403). */
+  readOnly?: boolean
+  /** Whether a client asked the run to stop (`stopRun`). */
+  stopRequested?: boolean
 }
 
 /** Where a run's Parquet export lives on the files origin. */

@@ -20,6 +20,7 @@ import { artifactConnection, type ArtifactNode } from './resolve_artifacts.ts'
 import { type FileListArgs, type FileNode, listFiles } from './resolve_files.ts'
 import { ProjectNode } from './resolve_project.ts'
 import { ensureRunExport, liveDataOf } from './run_export.ts'
+import { runIsReadOnly } from './write_access.ts'
 
 /** Resolves a run. */
 export class RunNode {
@@ -84,9 +85,13 @@ export class RunNode {
   get host(): string | null {
     return this.#r.host
   }
-  /** Always false. */
+  /** Whether the viewer may only read the run (its own flag, or a read-only entity). */
   get readOnly(): boolean {
-    return false
+    return runIsReadOnly(this.#ctx, this.#r)
+  }
+  /** Whether a client asked the run to stop. */
+  get stopped(): boolean {
+    return this.#r.stopRequested ?? false
   }
   /** Creation time. */
   get createdAt(): string {

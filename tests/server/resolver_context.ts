@@ -26,4 +26,6 @@ export interface ResolverContext {
   shuffleParquetUrls: boolean
   /** Seeded random numbers in [0, 1). */
   random: () => number
+  /** Entities the viewer may read but not write (mutations answer 403). */
+  readOnlyEntities?: readonly string[]
 }

@@ -110,6 +110,8 @@ export interface RunSeed extends ExportSettings {
   host?: string | null
   /** Sweep name. */
   sweepName?: string | null
+  /** Whether the viewer may only read the run (writes get 403 `permission denied`); @default false */
+  readOnly?: boolean
   /** Creation time, as W&B formats it; @default a fixed base time plus one minute per run added */
   createdAt?: string
   /** Last heartbeat; @default createdAt plus the history runtime */

@@ -142,6 +142,7 @@ export class ServerStore {
       commit: seed.commit ?? null,
       host: seed.host ?? null,
       sweepName: seed.sweepName ?? null,
+      readOnly: seed.readOnly ?? false,
       createdAt,
       heartbeatAt,
       user: seed.user

@@ -20,6 +20,7 @@ import type { ResolverContext, ServerFeature } from './resolver_context.ts'
 import type { ExportSettings, RunSeed } from './run_seed.ts'
 import { UrlSigner } from './signed_urls.ts'
 import { ServerStore, type ViewerInfo } from './store.ts'
+import { serveUpload } from './upload_origin.ts'
 
 /** The API key the server accepts unless told otherwise (40 characters, valid for the SDK). */
 export const TEST_API_KEY = 'wbxtest0123456789abcdef0123456789abcdef0'
@@ -50,6 +51,8 @@ export interface TestServerOptions {
   shuffleParquetUrls?: boolean
   /** What `serverInfo.features` reports; @default [] */
   features?: ServerFeature[]
+  /** Entities the viewer may read but not write: their mutations answer 403; @default [] */
+  readOnlyEntities?: string[]
   /** Clock for signed-URL expiry, epoch ms; @default Date.now */
   now?: () => number
 }
@@ -102,6 +105,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   /** Logs, fault-checks, answers and delivers one request. */
   async function serve(origin: Origin, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase()
+    if (origin === 'files' && method === 'PUT') {
+      return serveUpload(req, res, { ctx, faults, requests, timers })
+    }
     const url = new URL(req.url ?? '/', 'http://localhost')
     const raw = await readBody(req)
     const entry: RequestLogEntry = {
@@ -168,6 +174,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     features: options.features ?? [],
     shuffleParquetUrls: options.shuffleParquetUrls ?? false,
     random: seededRandom(seed + 1),
+    readOnlyEntities: options.readOnlyEntities ?? [],
   }
   for (const run of options.runs ?? []) store.addRun(run)
   api.on('request', handle('api'))

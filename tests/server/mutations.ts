@@ -1,0 +1,376 @@
+/**
+ * The mutation root: run upserts (create, edit fields, replace config/summary), state changes,
+ * stop requests, deletion, file deletion, upload URLs and commits, and artifact lineage. Every
+ * mutation changes the store for real, checks write access (`write_access.ts`) and refuses bad
+ * input with a GraphQL error.
+ *
+ * @module
+ */
+import { parseJson } from '../../src/json/parse_json.ts'
+import { BadRequestError } from './ids.ts'
+import type { ArtifactRecord, RunRecord } from './records.ts'
+import type { ResolverContext } from './resolver_context.ts'
+import { ArtifactNode } from './resolve_artifacts.ts'
+import { RunNode } from './resolve_run.ts'
+import type { RunState } from './run_seed.ts'
+import { commitUpload, pendingUploads, registerUpload } from './upload_origin.ts'
+import {
+  checkEntityWritable,
+  checkRunWritable,
+  runByPath,
+  runByStorageId,
+  WriteRefusedError,
+} from './write_access.ts'
+
+/** The run states a client may store through `upsertBucket`. */
+const STATES: ReadonlySet<string> = new Set([
+  'running',
+  'finished',
+  'crashed',
+  'failed',
+  'killed',
+  'preempting',
+  'preempted',
+  'pending',
+])
+
+/** `updateRunState`'s allowed transitions by target state (runs.py `Run.update_state`). */
+const TRANSITIONS: Record<string, readonly string[]> = {
+  pending: ['running', 'failed', 'crashed', 'preempted'],
+  failed: ['pending', 'running'],
+}
+
+/** How each run used an artifact (`usedAs`), by run and artifact ID. */
+const usedAsByRun = new WeakMap<RunRecord, Map<string, string | null>>()
+
+/** The `usedAs` names `useArtifact` recorded for a run, by artifact ID (for tests). */
+export function usedAsOf(run: RunRecord): ReadonlyMap<string, string | null> {
+  return usedAsByRun.get(run) ?? new Map()
+}
+
+/** `upsertBucket` input fields (all optional). */
+interface UpsertInput {
+  id?: string | null
+  name?: string | null
+  modelName?: string | null
+  entityName?: string | null
+  groupName?: string | null
+  description?: string | null
+  displayName?: string | null
+  notes?: string | null
+  config?: string | null
+  commit?: string | null
+  host?: string | null
+  jobType?: string | null
+  state?: string | null
+  sweep?: string | null
+  tags?: string[] | null
+  summaryMetrics?: string | null
+}
+
+/** Parses a JSONString input that must hold an object (bare NaN/Infinity accepted). */
+function jsonObject(text: string, field: string): Record<string, unknown> {
+  let value: unknown
+  try {
+    value = parseJson(text)
+  } catch (err) {
+    throw new BadRequestError(`invalid ${field}: ${(err as Error).message}`)
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new BadRequestError(`invalid ${field}: expected a JSON object`)
+  }
+  return value as Record<string, unknown>
+}
+
+/** Applies the non-null fields of an upsert to a run (validating them first). */
+function applyUpsert(run: RunRecord, input: UpsertInput): void {
+  const config = input.config != null ? jsonObject(input.config, 'config') : undefined
+  const summary = input.summaryMetrics != null
+    ? jsonObject(input.summaryMetrics, 'summaryMetrics')
+    : undefined
+  if (input.state != null && !STATES.has(input.state)) {
+    throw new BadRequestError(`invalid state ${JSON.stringify(input.state)}`)
+  }
+  if (input.tags != null && input.tags.some((t) => t.trim() === '')) {
+    throw new BadRequestError('invalid tags: a tag may not be empty')
+  }
+  if (input.displayName != null) run.displayName = input.displayName
+  if (input.description != null) run.description = input.description
+  if (input.notes != null) run.notes = input.notes
+  if (input.groupName != null) run.group = input.groupName
+  if (input.jobType != null) run.jobType = input.jobType
+  if (input.commit != null) run.commit = input.commit
+  if (input.host != null) run.host = input.host
+  if (input.sweep != null) run.sweepName = input.sweep
+  if (input.state != null) run.state = input.state as RunState
+  if (input.tags != null) run.tags = [...new Set(input.tags)]
+  if (config) run.rawConfig = config
+  if (summary) run.summary = summary
+}
+
+/** The run an `upsertBucket` without an ID names, created when missing. */
+function upsertByName(ctx: ResolverContext, input: UpsertInput): [RunRecord, boolean] {
+  if (!input.name) throw new BadRequestError('upsertBucket needs an id or a name')
+  const entity = input.entityName ?? ctx.store.viewer.entity
+  checkEntityWritable(ctx, entity, 'upsertBucket')
+  const project = input.modelName ?? 'uncategorized'
+  const existing = ctx.store.run(entity, project, input.name)
+  if (existing) return [existing, false]
+  const state = (input.state ?? 'running') as RunState
+  if (!STATES.has(state)) throw new BadRequestError(`invalid state ${JSON.stringify(state)}`)
+  return [ctx.store.addRun({ entity, project, id: input.name, state, summary: {} }), true]
+}
+
+/** Removes an artifact version from its collection, the store and every run's lists. */
+function deleteArtifact(ctx: ResolverContext, artifact: ArtifactRecord): void {
+  const versions = artifact.collection.versions
+  versions.splice(versions.indexOf(artifact), 1)
+  if (versions.length === 0) {
+    artifact.collection.project.collections.delete(artifact.collection.name)
+  }
+  ctx.store.artifacts.delete(artifact.id)
+  ctx.store.objects.delete(artifact.manifest.storagePath)
+  for (const project of ctx.store.projects.values()) {
+    for (const run of project.runs.values()) {
+      run.loggedArtifacts = run.loggedArtifacts.filter((a) => a !== artifact)
+      run.usedArtifacts = run.usedArtifacts.filter((a) => a !== artifact)
+    }
+  }
+}
+
+/** Checks that a run path names a writable, existing run. */
+function writableRun(
+  ctx: ResolverContext,
+  entity: string,
+  project: string,
+  name: string,
+  mutation: string,
+): RunRecord {
+  checkEntityWritable(ctx, entity, mutation)
+  const run = runByPath(ctx, entity, project, name)
+  checkRunWritable(ctx, run, mutation)
+  return run
+}
+
+/** Rejects file names that are empty, absolute or climb out of the run folder. */
+function checkFileName(name: string): void {
+  const segments = name.split('/')
+  if (name === '' || name.startsWith('/') || segments.some((s) => s === '..' || s === '.')) {
+    throw new BadRequestError(`invalid file name ${JSON.stringify(name)}`)
+  }
+}
+
+/** The mutation root's fields. */
+export const mutationRoot = {
+  /** Creates or updates a run; only the non-null input fields change. */
+  upsertBucket(
+    args: { input: UpsertInput },
+    ctx: ResolverContext,
+  ): { bucket: RunNode; inserted: boolean } {
+    const input = args.input
+    let run: RunRecord
+    let inserted = false
+    if (input.id) {
+      run = runByStorageId(ctx, input.id)
+      checkRunWritable(ctx, run, 'upsertBucket')
+    } else {
+      ;[run, inserted] = upsertByName(ctx, input)
+      if (!inserted) checkRunWritable(ctx, run, 'upsertBucket')
+    }
+    applyUpsert(run, input)
+    return { bucket: new RunNode(run, ctx), inserted }
+  },
+
+  /** Deletes a run (its files, and with `deleteArtifacts` the artifacts it logged). */
+  deleteRun(
+    args: { input: { id: string; deleteArtifacts?: boolean | null; clientMutationId?: string } },
+    ctx: ResolverContext,
+  ): { clientMutationId: string | null } {
+    const run = runByStorageId(ctx, args.input.id)
+    checkRunWritable(ctx, run, 'deleteRun')
+    run.project.runs.delete(run.name)
+    for (const f of run.files.values()) {
+      ctx.store.objects.delete(f.storagePath)
+      ctx.store.apiObjects.delete(f.apiPath)
+    }
+    for (const path of run.exportCache?.paths ?? []) ctx.store.objects.delete(path)
+    if (args.input.deleteArtifacts) {
+      for (const artifact of [...run.loggedArtifacts]) deleteArtifact(ctx, artifact)
+    }
+    return { clientMutationId: args.input.clientMutationId ?? null }
+  },
+
+  /** Changes a run's state along the transitions the SDK documents. */
+  updateRunState(
+    args: { input: { id: string; state: string } },
+    ctx: ResolverContext,
+  ): { success: boolean } {
+    const run = runByStorageId(ctx, args.input.id)
+    checkRunWritable(ctx, run, 'updateRunState')
+    const to = args.input.state
+    if (run.sweepName) {
+      throw new Error(`cannot update the state of run ${run.name}: it belongs to a sweep`)
+    }
+    if (!(TRANSITIONS[to] ?? []).includes(run.state)) {
+      throw new Error(`invalid state transition from ${run.state} to ${to}`)
+    }
+    run.state = to as RunState
+    return { success: true }
+  },
+
+  /** Sets the run's stop flag (a no-op unless it is running). */
+  stopRun(args: { input: { id: string } }, ctx: ResolverContext): { success: boolean } {
+    const run = runByStorageId(ctx, args.input.id)
+    checkRunWritable(ctx, run, 'stopRun')
+    if (run.state === 'running') run.stopRequested = true
+    return { success: true }
+  },
+
+  /** Deletes run files by node ID (within one project when `projectId` is given). */
+  deleteFiles(
+    args: { input: { files: string[]; projectId?: number | null } },
+    ctx: ResolverContext,
+  ): { success: boolean } {
+    const wanted = new Set(args.input.files)
+    for (const project of ctx.store.projects.values()) {
+      if (args.input.projectId != null && project.internalId !== args.input.projectId) continue
+      for (const run of project.runs.values()) {
+        for (const file of [...run.files.values()]) {
+          if (!wanted.has(file.id)) continue
+          checkRunWritable(ctx, run, 'deleteFiles')
+          run.files.delete(file.name)
+          ctx.store.objects.delete(file.storagePath)
+          ctx.store.apiObjects.delete(file.apiPath)
+        }
+      }
+    }
+    return { success: true }
+  },
+
+  /** Signed upload URLs for run files; `runID` is null when the run does not exist. */
+  createRunFiles(
+    args: { input: { entityName: string; projectName: string; runName: string; files: string[] } },
+    ctx: ResolverContext,
+  ): {
+    runID: string | null
+    uploadHeaders: string[]
+    files: { name: string; uploadUrl: string }[]
+  } {
+    const { entityName, projectName, runName, files } = args.input
+    const run = ctx.store.run(entityName, projectName, runName)
+    if (!run) return { runID: null, uploadHeaders: [], files: [] }
+    checkRunWritable(ctx, run, 'createRunFiles')
+    files.forEach(checkFileName)
+    const out = files.map((name) => ({ name, ...registerUpload(ctx, run, name) }))
+    return {
+      runID: run.storageId,
+      uploadHeaders: out[0]?.headers ?? [],
+      files: out.map(({ name, uploadUrl }) => ({ name, uploadUrl })),
+    }
+  },
+
+  /** Commits uploaded files to their run; a file with no completed upload is an error. */
+  markRunFilesUploaded(
+    args: { input: { entityName: string; projectName: string; runName: string; files: string[] } },
+    ctx: ResolverContext,
+  ): { success: boolean } {
+    const { entityName, projectName, runName, files } = args.input
+    const run = writableRun(ctx, entityName, projectName, runName, 'markRunFilesUploaded')
+    const pending = pendingUploads(ctx.store)
+    for (const name of files) {
+      const found = [...pending].find(([, u]) => u.run === run && u.name === name && u.bytes)
+      if (!found) throw new Error(`file ${name} of run ${runName} was not uploaded`)
+      commitUpload(ctx, found[0], found[1])
+    }
+    return { success: true }
+  },
+
+  /** Records that a run used an artifact version. */
+  useArtifact(
+    args: {
+      input: {
+        entityName: string
+        projectName: string
+        runName: string
+        artifactID: string
+        usedAs?: string | null
+        artifactEntityName?: string | null
+        artifactProjectName?: string | null
+      }
+    },
+    ctx: ResolverContext,
+  ): { artifact: ArtifactNode } {
+    const i = args.input
+    const run = writableRun(ctx, i.entityName, i.projectName, i.runName, 'useArtifact')
+    const artifact = ctx.store.artifacts.get(i.artifactID)
+    const project = artifact?.collection.project
+    if (
+      !artifact ||
+      (i.artifactEntityName != null && i.artifactEntityName !== project!.entity) ||
+      (i.artifactProjectName != null && i.artifactProjectName !== project!.name)
+    ) {
+      throw new WriteRefusedError(`artifact ${i.artifactID} not found`, 404)
+    }
+    if (!run.usedArtifacts.includes(artifact)) run.usedArtifacts.push(artifact)
+    const used = usedAsByRun.get(run) ?? new Map()
+    used.set(artifact.id, i.usedAs ?? null)
+    usedAsByRun.set(run, used)
+    return { artifact: new ArtifactNode(artifact, ctx) }
+  },
+
+  /**
+   * Creates an artifact version from a digest; with the digest of an existing version of the
+   * collection (what the public API sends) that version is reused: the run logs it and gets the
+   * aliases and tags. New content would need a manifest upload, which this server does not model.
+   */
+  createArtifact(
+    args: {
+      input: {
+        artifactTypeName: string
+        artifactCollectionNames?: string[] | null
+        entityName: string
+        projectName: string
+        runName?: string | null
+        digest: string
+        aliases?: { artifactCollectionName: string; alias: string }[] | null
+        tags?: { tagName: string }[] | null
+      }
+    },
+    ctx: ResolverContext,
+  ): { artifact: ArtifactNode } {
+    const i = args.input
+    checkEntityWritable(ctx, i.entityName, 'createArtifact')
+    const run = i.runName
+      ? writableRun(ctx, i.entityName, i.projectName, i.runName, 'createArtifact')
+      : undefined
+    const name = i.artifactCollectionNames?.[0]
+    const collection = name
+      ? ctx.store.project(i.entityName, i.projectName)?.collections.get(name)
+      : undefined
+    const artifact = collection?.versions.find((v) => v.digest === i.digest)
+    if (!collection || !artifact) {
+      throw new BadRequestError(
+        `createArtifact: no version of ${name} with digest ${i.digest}; this test server only reuses existing versions`,
+      )
+    }
+    if (collection.type !== i.artifactTypeName) {
+      throw new Error(
+        `artifact type mismatch: ${name} is a ${collection.type}, not a ${i.artifactTypeName}`,
+      )
+    }
+    for (const { artifactCollectionName, alias } of i.aliases ?? []) {
+      if (
+        artifactCollectionName !== collection.name || alias === 'latest' || /^v\d+$/.test(alias)
+      ) {
+        throw new BadRequestError(`invalid alias ${JSON.stringify(alias)} for ${collection.name}`)
+      }
+      for (const v of collection.versions) v.aliases = v.aliases.filter((a) => a !== alias)
+      artifact.aliases.push(alias)
+    }
+    for (const { tagName } of i.tags ?? []) {
+      if (!artifact.tags.includes(tagName)) artifact.tags.push(tagName)
+    }
+    if (run && !run.loggedArtifacts.includes(artifact)) run.loggedArtifacts.push(artifact)
+    return { artifact: new ArtifactNode(artifact, ctx) }
+  },
+}

@@ -120,7 +120,9 @@ export function isValidStep(value: unknown): value is number {
  * history records read so far, used as the synthetic step when the record carries none.
  */
 export function buildHistoryRow(record: HistoryRecord, index: number): HistoryRow {
-  const row: Row = {}
+  // `_step` is created first so it is the row's first key whatever order the writer used
+  // (wandb-core writes items in Go map order); every row ends up with a `_step` value.
+  const row: Row = { _step: undefined }
   let hasStepItem = false
   for (const item of record.items) {
     const path = item.path

@@ -36,6 +36,7 @@ import {
   type RunWriteResult,
   snapshotForWrite,
   writeRunChanges,
+  type WriteSnapshot,
 } from './api/run_update.ts'
 import { createSummaryView, type SummaryView } from './api/summary_view.ts'
 import {
@@ -476,12 +477,15 @@ export class Run {
 
   /** The base changes are taken from, or a TypeError when the run was never read. */
   #requireBase(action: string): RunWriteBase {
-    if (!this.#base) {
-      throw new TypeError(
-        `Cannot ${action} run ${this.runPath}: it is not loaded; await run.load() first`,
-      )
-    }
+    if (!this.#base) throw this.#missingBase(action)
     return this.#base
+  }
+
+  /** The TypeError for a write on a run that was never read. */
+  #missingBase(action: string): TypeError {
+    return new TypeError(
+      `Cannot ${action} run ${this.runPath}: it is not loaded; await run.load() first`,
+    )
   }
 
   /** What {@link Run.update} would send now, relative to the values last read from the server. */
@@ -520,24 +524,27 @@ export class Run {
     await this.#commit(true, options.signal)
   }
 
-  /** Queues a write after the ones in flight on this object. */
+  /** Queues a write of the values as they are now, after the writes in flight on this object. */
   #commit(summaryOnly: boolean, signal?: AbortSignal): Promise<RunWriteResult> {
-    const next = this.#writes.catch(() => {}).then(() => this.#write(summaryOnly, signal))
+    if (!this.#base) return Promise.reject(this.#missingBase('update'))
+    const base = this.#base
+    let sent: WriteSnapshot
+    try {
+      sent = snapshotForWrite(this.#attrs)
+    } catch (err) {
+      return Promise.reject(err)
+    }
+    const next = this.#writes.catch(() => {}).then(async () => {
+      const all = runChanges(base, sent)
+      const changes = summaryOnly
+        ? { fields: [], tags: { added: [], removed: [] }, config: [], summary: all.summary }
+        : all
+      const result = await writeRunChanges(this.transport, this, changes, signal)
+      if (this.#base === base) applyWriteResult(this.#attrs, base, changes, sent, result)
+      return result
+    })
     this.#writes = next
     return next
-  }
-
-  /** Sends the changes, then takes the server's merged values as the new base. */
-  async #write(summaryOnly: boolean, signal?: AbortSignal): Promise<RunWriteResult> {
-    const base = this.#requireBase('update')
-    const all = runChanges(base, this.#attrs)
-    const changes = summaryOnly
-      ? { fields: [], tags: { added: [], removed: [] }, config: [], summary: all.summary }
-      : all
-    const sent = snapshotForWrite(this.#attrs)
-    const result = await writeRunChanges(this.transport, this, changes, signal)
-    applyWriteResult(this.#attrs, base, changes, sent, result)
-    return result
   }
 
   /**

@@ -234,22 +234,28 @@ async function readFresh(
   return { ...node, tags: node.tags ?? [] }
 }
 
-/** The tags, user config and summary as a write is about to send them. */
-export interface WriteSnapshot {
-  tags: string[]
-  config: Record<string, unknown> | undefined
-  summary: Record<string, unknown> | undefined
-}
+/** The writable values as a write is about to send them, keyed like the run's attributes. */
+export type WriteSnapshot = Record<string, unknown> & { tags: string[] }
 
-/** Copies what a write is about to send, so edits made while it is in flight can be kept. */
+/**
+ * Copies the writable values when `update()` is called, so the write sends exactly those and
+ * edits made while it waits or is in flight stay pending. A config or summary holding something
+ * that is not JSON data is a TypeError naming the key.
+ */
 export function snapshotForWrite(attrs: Record<string, unknown>): WriteSnapshot {
-  return {
+  const snapshot: WriteSnapshot = {
     tags: Array.isArray(attrs.tags) ? [...attrs.tags as string[]] : [],
-    config: 'config' in attrs ? cloneJson(attrs.config as Record<string, unknown>) : undefined,
-    summary: 'summaryMetrics' in attrs
-      ? cloneJson(attrs.summaryMetrics as Record<string, unknown>)
-      : undefined,
   }
+  for (const { attr } of Object.values(TEXT_FIELDS)) snapshot[attr] = attrs[attr]
+  if ('config' in attrs) {
+    assertJsonValue(attrs.config, 'config')
+    snapshot.config = cloneJson(attrs.config)
+  }
+  if ('summaryMetrics' in attrs) {
+    assertJsonValue(attrs.summaryMetrics, 'summary')
+    snapshot.summaryMetrics = cloneJson(attrs.summaryMetrics)
+  }
+  return snapshot
 }
 
 /**
@@ -274,16 +280,16 @@ export function applyWriteResult(
   }
   if (result.rawConfig && sent.config) {
     const current = attrs.config as Record<string, unknown>
-    const late = diffJson(sent.config, current)
+    const late = diffJson(sent.config as Record<string, unknown>, current)
     const { config, rawconfig } = splitConfig(result.rawConfig)
     replaceContents(current, config)
     applyJsonEdits(current, late)
     attrs.rawconfig = rawconfig
     base.config = cloneJson(config)
   }
-  if (result.summary && sent.summary) {
+  if (result.summary && sent.summaryMetrics) {
     const current = attrs.summaryMetrics as Record<string, unknown>
-    const late = diffJson(sent.summary, current)
+    const late = diffJson(sent.summaryMetrics as Record<string, unknown>, current)
     replaceContents(current, result.summary)
     applyJsonEdits(current, late)
     base.summary = cloneJson(result.summary)

@@ -93,6 +93,27 @@ function setPath(row: Row, path: string[], value: unknown): boolean {
 /** Key paths of the column names seen lately (every row repeats them). */
 const pathCache = new Map<string, string[]>()
 
+/** The key path of an export column name, from a bounded cache. */
+function pathOf(name: string): string[] {
+  let path = pathCache.get(name)
+  if (!path) {
+    if (pathCache.size >= 10_000) pathCache.clear()
+    pathCache.set(name, path = columnPath(name))
+  }
+  return path
+}
+
+/** Converts one non-null export cell: numbers as they are, JSON text decoded, the rest JSON-like. */
+function cellValue(raw: unknown): unknown {
+  return typeof raw === 'number' ? raw : typeof raw === 'string' ? decodeText(raw) : jsonValue(raw)
+}
+
+/** Puts a cell under its column's key path, or under the column name when a value is in the way. */
+function putCell(row: Row, name: string, path: string[], value: unknown): void {
+  if (path.length === 1) setKey(row, path[0], value)
+  else if (!setPath(row, path, value)) setKey(row, name, value)
+}
+
 /**
  * Builds a row as logged from a Parquet export row: nulls dropped, flattened column names
  * nested again, JSON text of objects and lists decoded, bigint/Date/bytes made JSON-like, and
@@ -102,21 +123,45 @@ export function rowFromParquet(source: Record<string, unknown>): Row | undefined
   const row: Row = {}
   for (const name in source) {
     const raw = source[name]
-    if (raw === null || raw === undefined) continue
-    const value = typeof raw === 'number'
-      ? raw
-      : typeof raw === 'string'
-      ? decodeText(raw)
-      : jsonValue(raw)
-    let path = pathCache.get(name)
-    if (!path) {
-      if (pathCache.size >= 10_000) pathCache.clear()
-      pathCache.set(name, path = columnPath(name))
-    }
-    if (path.length === 1) setKey(row, path[0], value)
-    else if (!setPath(row, path, value)) setKey(row, name, value)
+    if (raw !== null && raw !== undefined) putCell(row, name, pathOf(name), cellValue(raw))
   }
   return withIntegerStep(row)
+}
+
+/**
+ * Builds rows as {@linkcode rowFromParquet} does, straight from decoded columns: `columns[c][r]`
+ * is the cell of column `names[c]` in row `r`, for `r < length`. Rows without a numeric
+ * `_step` are left out. Going column arrays to rows once, with each column's key path looked up
+ * once, avoids building an intermediate object per row.
+ */
+export function rowsFromColumns(
+  names: readonly string[],
+  columns: readonly ArrayLike<unknown>[],
+  length: number,
+): Row[] {
+  if (columns.length !== names.length) {
+    throw new RangeError(
+      `Cannot build history rows: ${names.length} column names but ${columns.length} columns`,
+    )
+  }
+  const paths = names.map(pathOf)
+  // A plain top-level key can be set with one store; others go through putCell.
+  const plain = paths.map((p) => p.length === 1 && p[0] !== '__proto__')
+  const keys = paths.map((p) => p[0])
+  const rows: Row[] = []
+  for (let r = 0; r < length; r++) {
+    const row: Row = {}
+    for (let c = 0; c < columns.length; c++) {
+      const raw = columns[c][r]
+      if (raw === null || raw === undefined) continue
+      const value = typeof raw === 'number' ? raw : cellValue(raw)
+      if (plain[c]) row[keys[c]] = value
+      else putCell(row, names[c], paths[c], value)
+    }
+    const checked = withIntegerStep(row)
+    if (checked) rows.push(checked)
+  }
+  return rows
 }
 
 /** Makes a parsed GraphQL row sparse (nulls dropped) with an integer `_step`, or `undefined` without one. */

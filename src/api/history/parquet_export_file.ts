@@ -10,13 +10,13 @@ import {
   type Compressors,
   type FileMetaData,
   parquetMetadataAsync,
-  parquetReadObjects,
+  parquetRead,
   parquetSchema,
 } from 'hyparquet'
 import { parseJson } from '../../json/parse_json.ts'
 import type { Row } from '../../row.ts'
 import { exportDecompressors } from './export_codecs.ts'
-import { columnPath, rowFromParquet, sortByStep } from './history_row.ts'
+import { columnPath, rowsFromColumns, sortByStep } from './history_row.ts'
 import { rangeReadingFetch, redactSignedUrl, type SignedFetchOptions } from './signed_fetch.ts'
 
 /** One row group of an export, with the smallest and largest `_step` it holds. */
@@ -59,6 +59,7 @@ export class ParquetExportFile {
   readonly hasRequestedColumns: boolean
   #file: AsyncBuffer
   #metadata: FileMetaData
+  #schemaNames: string[]
 
   private constructor(
     label: string,
@@ -71,6 +72,7 @@ export class ParquetExportFile {
     this.label = label
     this.#file = file
     this.#metadata = metadata
+    this.#schemaNames = parquetSchema(metadata).children.map((c) => c.element.name)
     this.columns = columns
     this.hasRequestedColumns = hasRequestedColumns
     this.groups = groups
@@ -124,7 +126,8 @@ export class ParquetExportFile {
   /** Reads rows `[rowStart, rowEnd)` of `columns` as sparse, step-sorted rows. */
   async #readRows(rowStart: number, rowEnd: number, columns?: string[]): Promise<Row[]> {
     decompressors ??= exportDecompressors()
-    const objects = await parquetReadObjects({
+    const chunks = new Map<string, ColumnChunk[]>()
+    await parquetRead({
       file: this.#file,
       metadata: this.#metadata,
       columns,
@@ -132,13 +135,16 @@ export class ParquetExportFile {
       rowEnd,
       compressors: decompressors,
       parsers: { jsonFromBytes },
+      onChunk({ columnName, columnData, rowStart: start }) {
+        let list = chunks.get(columnName)
+        if (!list) chunks.set(columnName, list = [])
+        list.push({ start, data: columnData })
+      },
     })
-    const rows: Row[] = []
-    for (const object of objects) {
-      const row = rowFromParquet(object)
-      if (row) rows.push(row)
-    }
-    return sortByStep(rows)
+    // Schema order, as the columns appear in the file (and as row objects would list them).
+    const names = this.#schemaNames.filter((name) => chunks.has(name))
+    const data = names.map((name) => gatherColumn(chunks.get(name)!, rowStart, rowEnd))
+    return sortByStep(rowsFromColumns(names, data, rowEnd - rowStart))
   }
 
   /** Lists row groups with their step range, from statistics or, without them, by reading `_step`. */
@@ -167,6 +173,36 @@ export class ParquetExportFile {
     }
     return groups.sort((a, b) => a.minStep - b.minStep)
   }
+}
+
+/** Decoded values of one column as hyparquet hands them over, starting at row `start` of the file. */
+export interface ColumnChunk {
+  /** Row of the file the first value belongs to. */
+  start: number
+  /** The values. */
+  data: ArrayLike<unknown>
+}
+
+/**
+ * The values of rows `[rowStart, rowEnd)` of one column from its decoded chunks: the chunk
+ * itself when one chunk is exactly that range, else a copy (rows no chunk covers stay undefined).
+ */
+export function gatherColumn(
+  chunks: ColumnChunk[],
+  rowStart: number,
+  rowEnd: number,
+): ArrayLike<unknown> {
+  const length = rowEnd - rowStart
+  if (chunks.length === 1 && chunks[0].start === rowStart && chunks[0].data.length === length) {
+    return chunks[0].data
+  }
+  const out: unknown[] = new Array(length)
+  for (const { start, data } of chunks) {
+    const from = Math.max(start, rowStart)
+    const to = Math.min(start + data.length, rowEnd)
+    for (let row = from; row < to; row++) out[row - rowStart] = data[row - start]
+  }
+  return out
 }
 
 /** Fails when a column to read uses a codec neither hyparquet nor this runtime's zlib decompresses. */

@@ -2,6 +2,7 @@
 import type { Command } from '../command.ts'
 import { artifactsCommand } from './artifacts.ts'
 import { configCommand } from './config.ts'
+import { exportCommand } from './export.ts'
 import { filesCommand } from './files.ts'
 import { historyCommand } from './history.ts'
 import { infoCommand } from './info.ts'
@@ -9,6 +10,7 @@ import { logsCommand } from './logs.ts'
 import { runsCommand } from './runs.ts'
 import { summaryCommand } from './summary.ts'
 import { systemCommand } from './system.ts'
+import { verifyCommand } from './verify.ts'
 
 /** The command table. */
 export const commands: readonly Command[] = [
@@ -21,4 +23,6 @@ export const commands: readonly Command[] = [
   filesCommand,
   artifactsCommand,
   runsCommand,
+  exportCommand,
+  verifyCommand,
 ]

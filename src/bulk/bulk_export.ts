@@ -1,0 +1,306 @@
+/**
+ * `exportProject`: a whole W&B project (or local `wandb/` folder) into a dataset folder, with a
+ * worker pool across runs, one governed request budget, a durable manifest, crash-safe resume
+ * and incremental sync. See `README.md` in this folder for the layout and the semantics.
+ *
+ * @module
+ */
+import { existsSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { Api } from '../api/api.ts'
+import type { ApiOptions } from '../api/api_options.ts'
+import type { ExportFormat } from '../export/mod.ts'
+import { hasZstd } from '../export/parquet_codec.ts'
+import type { Row } from '../row.ts'
+import { BulkProgress, type ProgressSnapshot } from './bulk_progress.ts'
+import type { BulkRun, BulkRunHandle, BulkSource } from './bulk_source.ts'
+import { exportRun } from './export_run.ts'
+import { ExportState } from './export_state.ts'
+import { Governor, type GovernorOptions } from './governor.ts'
+import { runsTableName } from './layout.ts'
+import { LocalBulkSource } from './local_bulk_source.ts'
+import type { FailureRecord, Include, ManifestQuery } from './manifest.ts'
+import { type ExportPlan, planRun, type RunPlan, summarizePlan } from './plan.ts'
+import { RemoteBulkSource } from './remote_bulk_source.ts'
+import { matchesQuery, type RunQuery } from './run_query.ts'
+import { runsTableRow, writeRunsTable } from './runs_table.ts'
+import { formatShard } from './shard.ts'
+import { runPool } from './work_pool.ts'
+
+/** Options of {@linkcode exportProject}. */
+export interface BulkExportOptions {
+  /** `entity/project` (or a project URL), a local `wandb/` folder, or a ready source. */
+  source: string | BulkSource
+  /** The export folder (created when missing). */
+  out: string
+  /** Client options for a remote source (its `fetch` is wrapped by the governor). @default from the environment */
+  api?: ApiOptions
+  /** Which runs. @default every run, in `+created_at` order */
+  query?: RunQuery
+  /** What to export besides the runs table. @default history and config/summary */
+  include?: Partial<Include>
+  /** Only these history keys. @default every key */
+  keys?: string[]
+  /** Table format. @default 'parquet' */
+  format?: ExportFormat
+  /**
+   * Parquet codec. @default 'zstd' where `node:zlib` has zstd (Deno, Bun, Node ≥ 22.15), else
+   * 'gzip': both give the same bytes for the same rows, which resume and verify rely on
+   */
+  codec?: string
+  /** Most rows per history part file. @default 1000000 */
+  partRows?: number
+  /** SQL LIKE pattern for run files (`%.json`). @default every file */
+  filePattern?: string
+  /** Runs exported at once. @default 8 */
+  concurrency?: number
+  /** Attempts per run before it is quarantined. @default 3 */
+  attempts?: number
+  /** Wait before a run's attempt n+1, in ms. @default 1000 · 2^(n-1), at most 30000 */
+  retryDelayMs?: (attempt: number) => number
+  /** The request governor, or its options. @default a governor with maxConcurrency 2 × concurrency */
+  governor?: Governor | GovernorOptions
+  /** Only plan: list the runs and estimate the work, writing nothing. @default false */
+  dryRun?: boolean
+  /** Least time between manifest rewrites, in ms. @default 5000 */
+  checkpointMs?: number
+  /** Runs per listing request (remote). @default 50 */
+  perPage?: number
+  /** Progress output: a writer for lines, and whether it is a terminal. @default silent */
+  progress?: { write: (text: string) => void; tty: boolean; intervalMs?: number }
+  /** Cancels the export; progress so far stays on disk. */
+  signal?: AbortSignal
+}
+
+/** What an export did. */
+export interface BulkExportResult {
+  /** The export folder (absolute). */
+  out: string
+  /** The plan (per-run actions and estimates). */
+  plan: ExportPlan
+  /** Whether this was a dry run. */
+  dryRun: boolean
+  /** Runs quarantined. */
+  failures: FailureRecord[]
+  /** Whether every selected run is complete. */
+  complete: boolean
+  /** Final progress counters. */
+  progress: ProgressSnapshot
+  /** The governor (remote sources), with its history. */
+  governor: Governor | undefined
+}
+
+/**
+ * The Parquet codec of bulk exports. Not snappy: the shared WebAssembly snappy compressor keeps
+ * its hash table between calls, so the same rows can compress to different bytes depending on
+ * what was compressed before, and a resumed export would not be byte-identical.
+ */
+const DEFAULT_CODEC: string = hasZstd ? 'zstd' : 'gzip'
+
+const DEFAULT_INCLUDE: Include = {
+  history: true,
+  system: false,
+  configSummary: true,
+  files: false,
+  artifacts: false,
+  logs: false,
+}
+
+/** What to export: the defaults when nothing is named, else exactly what is named. */
+export function resolveInclude(include: Partial<Include> | undefined): Include {
+  if (!include || !Object.values(include).some(Boolean)) return { ...DEFAULT_INCLUDE }
+  return {
+    history: include.history ?? false,
+    system: include.system ?? false,
+    configSummary: include.configSummary ?? false,
+    files: include.files ?? false,
+    artifacts: include.artifacts ?? false,
+    logs: include.logs ?? false,
+  }
+}
+
+/** Exports (or plans) a project into `options.out`; see the module docs. */
+export async function exportProject(options: BulkExportOptions): Promise<BulkExportResult> {
+  const out = resolve(options.out)
+  const signal = options.signal ?? new AbortController().signal
+  const concurrency = options.concurrency ?? 8
+  const include = resolveInclude(options.include)
+  const format = options.format ?? 'parquet'
+  const codec = options.codec ?? DEFAULT_CODEC
+  const partRows = options.partRows ?? 1_000_000
+  const query = options.query ?? {}
+  const { source, governor } = await openSource(options, concurrency)
+  const manifestQuery: ManifestQuery = {
+    filters: query.filters ?? {},
+    order: query.order || '+created_at',
+    since: query.since ?? null,
+    runs: query.runs ?? null,
+    shard: formatShard(query.shard) ?? null,
+    keys: options.keys ?? null,
+    format,
+    codec,
+    partRows,
+    include,
+    filePattern: options.filePattern ?? null,
+  }
+  const progress = new BulkProgress({ ...options.progress, governor })
+  if (options.dryRun) {
+    const plan = await planExport(source, out, query, include, options, signal, governor)
+    return {
+      out,
+      plan,
+      dryRun: true,
+      failures: [],
+      complete: false,
+      progress: progress.snapshot(),
+      governor,
+    }
+  }
+  await mkdir(out, { recursive: true })
+  const state = await ExportState.open({
+    dir: out,
+    shard: query.shard,
+    source: source.description,
+    query: manifestQuery,
+    checkpointMs: options.checkpointMs,
+  })
+  const planned: RunPlan[] = []
+  const runsRows = new Map<string, Row>()
+  const selected = new Set<string>()
+  let ended = false
+  try {
+    const handles = await source.list(query, signal)
+    progress.runsTotal = handles.length
+    if (source.remote) {
+      // Remote runs come loaded with the listing: the plan (and the ETA's row total) is free.
+      for (const h of handles) {
+        const run = await h.open(signal)
+        const p = planRun(run, state.entry(run.id), include, { keys: options.keys, remote: true })
+        planned.push(p)
+        progress.plannedRows += p.rows
+      }
+    }
+    await runPool<BulkRunHandle>(handles, async (handle, runSignal) => {
+      const run = await handle.open(runSignal)
+      if (!matchesQuery(query, run)) return // a local run's update time is known only now
+      selected.add(run.id)
+      runsRows.set(run.id, runsTableRow(run, include.configSummary))
+      const outcome = await exportRun(run, {
+        dir: out,
+        state,
+        include,
+        format,
+        codec,
+        partRows,
+        keys: options.keys,
+        filePattern: options.filePattern,
+        signal: runSignal,
+        onRows: (n) => progress.addRows(n),
+        onBytes: (n) => progress.addBytes(n),
+      })
+      if (!source.remote) planned.push({ ...planFor(run, outcome.action), rows: outcome.rows })
+      progress.runDone()
+    }, {
+      concurrency,
+      attempts: options.attempts,
+      retryDelayMs: options.retryDelayMs,
+      signal,
+      onRetry: () => progress.runRetries++,
+      onQuarantine: async (handle, attempts, error) => {
+        selected.add(handle.id)
+        progress.runFailed()
+        await state.fail({ runId: handle.id, attempts, error: errorText(error) })
+      },
+    })
+    const ids = [...selected]
+    const table = await writeRunsTable(
+      out,
+      runsTableName(query.shard, format),
+      ids.map((id) => runsRows.get(id) ?? { run_id: id }),
+      { format, codec, signal },
+    )
+    state.setSelection(ids, table)
+    ended = true
+    await state.finish(true)
+  } finally {
+    if (!ended) await state.close()
+    progress.finish()
+  }
+  return {
+    out,
+    plan: summarizePlan(planned, 0),
+    dryRun: false,
+    failures: [...state.manifest.failures],
+    complete: state.manifest.complete,
+    progress: progress.snapshot(),
+    governor,
+  }
+}
+
+/** A plan line for a local run, known only after it was opened. */
+function planFor(run: BulkRun, action: RunPlan['action']): RunPlan {
+  return { id: run.id, action, rows: 0, bytes: 0, requests: 0 }
+}
+
+/** Opens the source named by the options (a folder that exists is local, else a project path). */
+async function openSource(
+  options: BulkExportOptions,
+  concurrency: number,
+): Promise<{ source: BulkSource; governor: Governor | undefined }> {
+  if (typeof options.source !== 'string') {
+    const governor = options.governor instanceof Governor ? options.governor : undefined
+    return { source: options.source, governor }
+  }
+  if (existsSync(options.source)) {
+    return { source: await LocalBulkSource.open(options.source), governor: undefined }
+  }
+  const governor = options.governor instanceof Governor ? options.governor : new Governor({
+    maxConcurrency: Math.max(2, concurrency * 2),
+    fetch: options.api?.fetch,
+    ...options.governor,
+  })
+  const api = new Api({ ...options.api, fetch: governor.fetch })
+  return {
+    source: new RemoteBulkSource(api, options.source, { perPage: options.perPage }),
+    governor,
+  }
+}
+
+/** Lists and plans without writing anything. */
+async function planExport(
+  source: BulkSource,
+  out: string,
+  query: RunQuery,
+  include: Include,
+  options: BulkExportOptions,
+  signal: AbortSignal,
+  governor: Governor | undefined,
+): Promise<ExportPlan> {
+  const manifest = existsSync(out) ? await ExportState.peek(out, query.shard) : undefined
+  const handles = await source.list(query, signal)
+  const listingRequests = governor?.stats.requests ?? 0
+  const runs: (RunPlan | undefined)[] = new Array(handles.length)
+  await runPool(handles.map((h, i) => ({ h, i })), async ({ h, i }, runSignal) => {
+    const run = await h.open(runSignal)
+    if (!matchesQuery(query, run)) return
+    const entry = manifest?.runs[run.id]
+    let fileSizes: number[] | undefined
+    if (include.files) {
+      const before = new Map((entry?.files ?? []).map((f) => [f.name, f]))
+      fileSizes = (await run.files(options.filePattern, runSignal))
+        .filter((f) => {
+          const old = before.get(f.name)
+          return !(old && old.md5 === f.md5 && old.bytes === f.sizeBytes)
+        })
+        .map((f) => f.sizeBytes)
+    }
+    runs[i] = planRun(run, entry, include, { keys: options.keys, remote: source.remote, fileSizes })
+  }, { concurrency: options.concurrency ?? 8, attempts: options.attempts, signal })
+  return summarizePlan(runs.filter((r): r is RunPlan => r !== undefined), listingRequests)
+}
+
+/** An error's message for the manifest. */
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

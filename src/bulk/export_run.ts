@@ -1,0 +1,167 @@
+/**
+ * Exporting one run: decide the action from the manifest's watermarks, record the new watermarks
+ * (durably, before any file changes), write the history parts and the other included parts, and
+ * mark the run complete.
+ *
+ * @module
+ */
+import type { ExportFormat } from '../export/mod.ts'
+import type { BulkRun } from './bulk_source.ts'
+import type { ExportState } from './export_state.ts'
+import { exportHistoryParts } from './history_parts.ts'
+import { encodeRunId, filesDir, partitionDir } from './layout.ts'
+import type { Include, RunEntry } from './manifest.ts'
+import { decideAction, type RunAction } from './run_action.ts'
+import { exportArtifacts, exportFiles, exportLogs, exportSystem } from './run_extras.ts'
+import { removeUnrecorded } from './sweep.ts'
+
+/** What one run's export needs. */
+export interface RunExportContext {
+  /** The export folder. */
+  dir: string
+  /** Manifest and journal. */
+  state: ExportState
+  /** What to export. */
+  include: Include
+  /** Table format. */
+  format: ExportFormat
+  /** Parquet codec. */
+  codec?: string
+  /** Most rows per history part. */
+  partRows: number
+  /** Only these history keys. */
+  keys?: string[]
+  /** SQL LIKE pattern for run files. */
+  filePattern?: string
+  /** Cancels the export. */
+  signal: AbortSignal
+  /** Called with history rows written. */
+  onRows?: (rows: number) => void
+  /** Called with bytes written. */
+  onBytes?: (bytes: number) => void
+  /** Clock for `exportedAt`. @default Date.now */
+  now?: () => number
+}
+
+/** What happened to a run. */
+export interface RunOutcome {
+  /** The action taken. */
+  action: RunAction
+  /** History rows written. */
+  rows: number
+}
+
+/** Exports one opened run as its manifest entry and the source's watermarks call for. */
+export async function exportRun(run: BulkRun, ctx: RunExportContext): Promise<RunOutcome> {
+  const { state, include } = ctx
+  const previous = state.entry(run.id)
+  let action = decideAction(previous, run, include)
+  if (action === 'skip') {
+    await state.clearFailure(run.id)
+    return { action, rows: 0 }
+  }
+  let rows = await exportOnce(run, previous, action, ctx)
+  // A run that grew but whose row count no longer matches its line count was rewound and then
+  // grew past the old last step: the appended parts do not fit the old ones, so start over.
+  if (action === 'append' && !ctx.keys && previous?.history) {
+    const wasConsistent = previous.history.rows === previous.historyLineCount
+    const entry = state.entry(run.id)!
+    if (wasConsistent && entry.history!.rows !== run.historyLineCount) {
+      action = 'rewrite'
+      rows += await exportOnce(run, entry, action, ctx)
+    }
+  }
+  return { action, rows }
+}
+
+/** One pass: records the watermarks, writes what the action needs, marks the run complete. */
+async function exportOnce(
+  run: BulkRun,
+  previous: RunEntry | undefined,
+  action: RunAction,
+  ctx: RunExportContext,
+): Promise<number> {
+  const { state, include, dir } = ctx
+  const fresh = action === 'new' || action === 'rewrite'
+  const start: RunEntry = {
+    id: run.id,
+    name: run.name,
+    state: run.state,
+    createdAt: run.createdAt,
+    updatedAt: run.updatedAt,
+    historyLineCount: run.historyLineCount,
+    lastHistoryStep: run.lastHistoryStep,
+    complete: false,
+  }
+  if (include.history) {
+    start.history = !fresh && previous?.history
+      ? previous.history
+      : { lastStep: -1, rows: 0, parts: [] }
+  }
+  if (previous?.files) start.files = previous.files
+  if (!fresh && previous) {
+    // Parts not asked for this time keep their last export.
+    if (!include.system && previous.system !== undefined) start.system = previous.system
+    if (!include.logs && previous.logs !== undefined) start.logs = previous.logs
+    if (!include.artifacts && previous.artifacts !== undefined) start.artifacts = previous.artifacts
+  }
+  await state.putRun(start)
+  if (fresh && previous) {
+    // The old files are no longer recorded; remove them (the watermarks above are on disk first).
+    for (const table of ['history', 'system', 'artifacts'] as const) {
+      await removeUnrecorded(dir, partitionDir(table, run.id), new Set())
+    }
+    await removeUnrecorded(dir, logDir(run.id), new Set())
+  }
+  let rows = 0
+  if (include.history) {
+    const history = state.entry(run.id)!.history!
+    await removeUnrecorded(
+      dir,
+      partitionDir('history', run.id),
+      new Set(history.parts.map((p) => p.file)),
+    )
+    await exportHistoryParts(run, history.lastStep + 1, history.parts.length, {
+      dir,
+      format: ctx.format,
+      codec: ctx.codec,
+      partRows: ctx.partRows,
+      keys: ctx.keys,
+      signal: ctx.signal,
+      onPart: async (part) => {
+        await state.addPart(run.id, part)
+        ctx.onBytes?.(part.bytes)
+      },
+      onRows: (n) => {
+        rows += n
+        ctx.onRows?.(n)
+      },
+    })
+  }
+  const extras = {
+    dir,
+    format: ctx.format,
+    codec: ctx.codec,
+    signal: ctx.signal,
+    onBytes: ctx.onBytes,
+  }
+  const done: RunEntry = { ...state.entry(run.id)! }
+  if (include.system) done.system = await exportSystem(run, extras)
+  if (include.logs) done.logs = await exportLogs(run, extras)
+  if (include.artifacts) done.artifacts = await exportArtifacts(run, extras)
+  if (include.files) {
+    done.files = await exportFiles(run, start.files, ctx.filePattern, extras)
+    const keep = new Set(done.files.map((f) => f.file))
+    await removeUnrecorded(dir, filesDir(run.id), keep)
+  }
+  done.complete = true
+  done.exportedAt = new Date((ctx.now ?? Date.now)()).toISOString()
+  await state.putRun(done)
+  await state.clearFailure(run.id)
+  return rows
+}
+
+/** The folder of a run's console log, relative to the export folder. */
+function logDir(runId: string): string {
+  return `logs/${encodeRunId(runId)}`
+}

@@ -1,0 +1,303 @@
+/**
+ * The request governor: one budget shared by every request of a bulk export (GraphQL, file and
+ * export downloads), with adaptive concurrency. It wraps `fetch`, so it sees every HTTP attempt
+ * the API client makes, retries included:
+ *
+ * - **AIMD**: each healthy answer raises the limit of requests in flight by `1/limit` (about +1
+ *   per round of requests); a 429, 408, 5xx (but 501) or connection failure halves it, at most
+ *   once per `decreaseIntervalMs`, never below `minConcurrency`.
+ * - **Pauses**: `Retry-After` on a 429/503 (and `RateLimit-Remaining: 0` with `RateLimit-Reset`)
+ *   holds every new request until that time, not only the retried one.
+ * - **Rate cap**: `maxRequestsPerSecond` spaces request starts evenly.
+ *
+ * Every change of the limit is recorded in `history` (bounded), with the request rate then.
+ *
+ * @module
+ */
+import { parseRetryAfter } from '../api/retry_policy.ts'
+
+/** Options of {@linkcode Governor}. */
+export interface GovernorOptions {
+  /** Most requests in flight at once. @default 16 */
+  maxConcurrency?: number
+  /** Fewest requests in flight the limit can fall to. @default 1 */
+  minConcurrency?: number
+  /** Limit at the start. @default half of maxConcurrency, at least minConcurrency */
+  initialConcurrency?: number
+  /** Most request starts per second; undefined means no cap. @default undefined */
+  maxRequestsPerSecond?: number
+  /** Least time between two halvings, in ms, so one burst of failures halves once. @default 1000 */
+  decreaseIntervalMs?: number
+  /** Longest pause a `Retry-After` or `RateLimit-Reset` can impose, in ms. @default 120000 */
+  maxPauseMs?: number
+  /** Most samples kept in `history` (older ones are dropped). @default 10000 */
+  historyLimit?: number
+  /** The fetch to wrap. @default globalThis.fetch */
+  fetch?: typeof fetch
+  /** Clock in ms. @default Date.now */
+  now?: () => number
+}
+
+/** Why a history sample was taken. */
+export type GovernorEvent = 'start' | 'increase' | 'decrease' | 'pause' | 'sample'
+
+/** One point of the governor's history. */
+export interface GovernorSample {
+  /** Epoch ms. */
+  at: number
+  /** The concurrency limit (whole requests). */
+  limit: number
+  /** Requests in flight. */
+  inFlight: number
+  /** Requests started in the last second. */
+  rate: number
+  /** What happened. */
+  event: GovernorEvent
+  /** The status that caused a decrease or pause (0: connection failure). */
+  status?: number
+}
+
+/** Counters over the governor's life. */
+export interface GovernorStats {
+  /** Requests sent (every attempt). */
+  requests: number
+  /** Answers that were neither throttled nor failed. */
+  succeeded: number
+  /** 429 answers. */
+  throttled: number
+  /** 408 and 5xx (but 501) answers. */
+  serverErrors: number
+  /** Attempts that failed without an answer. */
+  networkErrors: number
+  /** Times the limit was halved. */
+  decreases: number
+  /** Pauses imposed by `Retry-After` or `RateLimit-Reset`. */
+  pauses: number
+}
+
+/** A waiting request. */
+interface Waiter {
+  resolve: () => void
+  reject: (reason: unknown) => void
+  signal?: AbortSignal
+  onAbort?: () => void
+}
+
+/** Adaptive concurrency and pacing for every request of a bulk export. */
+export class Governor {
+  /** `fetch` through the governor: pass it as the API client's `fetch` option. */
+  readonly fetch: typeof fetch
+  /** Limit changes, pauses and periodic samples, oldest first. */
+  readonly history: GovernorSample[] = []
+  /** Counters. */
+  readonly stats: GovernorStats = {
+    requests: 0,
+    succeeded: 0,
+    throttled: 0,
+    serverErrors: 0,
+    networkErrors: 0,
+    decreases: 0,
+    pauses: 0,
+  }
+  readonly #max: number
+  readonly #min: number
+  readonly #rps: number | undefined
+  readonly #decreaseMs: number
+  readonly #maxPauseMs: number
+  readonly #historyLimit: number
+  readonly #now: () => number
+  readonly #inner: typeof fetch
+  #limit: number
+  #inFlight = 0
+  #waiters: Waiter[] = []
+  #pausedUntil = 0
+  #nextStart = 0
+  #lastDecrease = -Infinity
+  #lastSample = -Infinity
+  #starts: number[] = []
+  #timer: ReturnType<typeof setTimeout> | undefined
+  #timerAt = Infinity
+
+  /** Creates a governor; throws a RangeError for inconsistent limits. */
+  constructor(options: GovernorOptions = {}) {
+    this.#max = options.maxConcurrency ?? 16
+    this.#min = options.minConcurrency ?? 1
+    if (!Number.isInteger(this.#min) || this.#min < 1 || !Number.isInteger(this.#max)) {
+      throw new RangeError(
+        `Cannot govern requests with concurrency ${this.#min}..${this.#max}: use whole numbers >= 1`,
+      )
+    }
+    if (this.#max < this.#min) {
+      throw new RangeError(
+        `Cannot govern requests with maxConcurrency ${this.#max} below minConcurrency ${this.#min}`,
+      )
+    }
+    const initial = options.initialConcurrency ?? Math.max(this.#min, Math.ceil(this.#max / 2))
+    this.#limit = Math.min(this.#max, Math.max(this.#min, initial))
+    this.#rps = options.maxRequestsPerSecond
+    if (this.#rps !== undefined && !(this.#rps > 0)) {
+      throw new RangeError(
+        `Cannot cap requests at ${this.#rps} per second: use a positive number or leave it unset`,
+      )
+    }
+    this.#decreaseMs = options.decreaseIntervalMs ?? 1000
+    this.#maxPauseMs = options.maxPauseMs ?? 120_000
+    this.#historyLimit = options.historyLimit ?? 10_000
+    this.#now = options.now ?? Date.now
+    this.#inner = options.fetch ?? globalThis.fetch.bind(globalThis)
+    this.fetch = (input, init) => this.#governedFetch(input, init)
+    this.#sample('start')
+  }
+
+  /** The current limit of requests in flight (whole requests). */
+  get limit(): number {
+    return Math.floor(this.#limit)
+  }
+
+  /** Requests in flight. */
+  get inFlight(): number {
+    return this.#inFlight
+  }
+
+  /** Requests started in the last second. */
+  rate(): number {
+    const cutoff = this.#now() - 1000
+    const starts = this.#starts
+    let drop = 0
+    while (drop < starts.length && starts[drop] <= cutoff) drop++
+    if (drop > 0) starts.splice(0, drop)
+    return starts.length
+  }
+
+  /** Epoch ms until which new requests are held, or 0. */
+  get pausedUntil(): number {
+    return this.#pausedUntil > this.#now() ? this.#pausedUntil : 0
+  }
+
+  /** Waits for a slot (and for any pause or rate spacing); the returned function frees it. */
+  acquire(signal?: AbortSignal): Promise<() => void> {
+    return new Promise<() => void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason)
+      let released = false
+      const release = () => {
+        if (released) return
+        released = true
+        this.#inFlight--
+        this.#pump()
+      }
+      const waiter: Waiter = { resolve: () => resolve(release), reject, signal }
+      if (signal) {
+        waiter.onAbort = () => {
+          this.#waiters = this.#waiters.filter((w) => w !== waiter)
+          reject(signal.reason)
+        }
+        signal.addEventListener('abort', waiter.onAbort, { once: true })
+      }
+      this.#waiters.push(waiter)
+      this.#pump()
+    })
+  }
+
+  /** Fetch through a slot, then learn from the answer. */
+  async #governedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    const signal = init?.signal ?? undefined
+    const release = await this.acquire(signal)
+    this.stats.requests++
+    try {
+      const response = await this.#inner(input, init)
+      this.#observe(response.status, response.headers)
+      return response
+    } catch (err) {
+      if (!signal?.aborted) this.#observe(0, undefined)
+      throw err
+    } finally {
+      release()
+    }
+  }
+
+  /** Adjusts the limit and pauses from one answer (status 0: no answer). */
+  #observe(status: number, headers: Headers | undefined): void {
+    const now = this.#now()
+    const retryAfter = parseRetryAfter(headers?.get('retry-after') ?? null, now)
+    if (status === 429 || status === 408 || status === 0 || (status >= 500 && status !== 501)) {
+      if (status === 429) this.stats.throttled++
+      else if (status === 0) this.stats.networkErrors++
+      else this.stats.serverErrors++
+      if (now - this.#lastDecrease >= this.#decreaseMs) {
+        this.#lastDecrease = now
+        this.#limit = Math.max(this.#min, this.#limit / 2)
+        this.stats.decreases++
+        this.#sample('decrease', status)
+      }
+      if (retryAfter !== undefined) this.#pause(now + retryAfter, status)
+    } else {
+      this.stats.succeeded++
+      const before = Math.floor(this.#limit)
+      this.#limit = Math.min(this.#max, this.#limit + 1 / this.#limit)
+      if (Math.floor(this.#limit) > before) this.#sample('increase')
+    }
+    const remaining = headers?.get('ratelimit-remaining')
+    const reset = headers?.get('ratelimit-reset')
+    if (remaining != null && Number(remaining) <= 0 && reset != null) {
+      const wait = parseRetryAfter(reset, now)
+      if (wait !== undefined) this.#pause(now + wait, status)
+    }
+    this.#pump()
+  }
+
+  /** Holds new requests until `until` (capped by `maxPauseMs`). */
+  #pause(until: number, status: number): void {
+    const capped = Math.min(until, this.#now() + this.#maxPauseMs)
+    if (capped <= this.#pausedUntil) return
+    this.#pausedUntil = capped
+    this.stats.pauses++
+    this.#sample('pause', status)
+  }
+
+  /** Starts as many waiters as the limit, pause and rate cap allow; sets a timer for the rest. */
+  #pump(): void {
+    while (this.#waiters.length > 0) {
+      const now = this.#now()
+      if (now < this.#pausedUntil) return this.#wakeAt(this.#pausedUntil)
+      if (this.#inFlight >= Math.floor(this.#limit)) return
+      if (this.#rps !== undefined && now < this.#nextStart) return this.#wakeAt(this.#nextStart)
+      const waiter = this.#waiters.shift()!
+      if (waiter.onAbort) waiter.signal!.removeEventListener('abort', waiter.onAbort)
+      this.#inFlight++
+      if (this.#rps !== undefined) {
+        this.#nextStart = Math.max(now, this.#nextStart) + 1000 / this.#rps
+      }
+      this.#starts.push(now)
+      if (now - this.#lastSample >= 100) this.#sample('sample')
+      waiter.resolve()
+    }
+  }
+
+  /** Arms the wake-up timer for `at` unless an earlier one is set. */
+  #wakeAt(at: number): void {
+    if (this.#timer !== undefined && this.#timerAt <= at) return
+    if (this.#timer !== undefined) clearTimeout(this.#timer)
+    this.#timerAt = at
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined
+      this.#timerAt = Infinity
+      this.#pump()
+    }, Math.max(0, at - this.#now()))
+  }
+
+  /** Appends a history sample, dropping the oldest beyond the limit. */
+  #sample(event: GovernorEvent, status?: number): void {
+    const now = this.#now()
+    this.#lastSample = now
+    const sample: GovernorSample = {
+      at: now,
+      limit: Math.floor(this.#limit),
+      inFlight: this.#inFlight,
+      rate: this.rate(),
+      event,
+    }
+    if (status !== undefined) sample.status = status
+    this.history.push(sample)
+    if (this.history.length > this.#historyLimit) this.history.splice(0, this.history.length >> 1)
+  }
+}

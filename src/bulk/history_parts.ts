@@ -1,0 +1,132 @@
+/**
+ * Writing a run's history as part files: rows are read once, in step order, from the step after
+ * the last exported one, and cut into parts of at most `partRows` rows. Each part is written
+ * atomically and reported (journaled) before the next begins, so an interrupted export loses at
+ * most the part in flight, and the next one continues after the last reported part. Part
+ * boundaries depend only on the rows, so a resumed export writes the same parts as an
+ * uninterrupted one.
+ *
+ * @module
+ */
+import { join } from 'node:path'
+import type { ExportFormat } from '../export/mod.ts'
+import type { Row } from '../row.ts'
+import type { BulkRun } from './bulk_source.ts'
+import { fitRows, historySchema, SchemaDriftError } from './history_schema.ts'
+import { partPath } from './layout.ts'
+import type { PartRecord } from './manifest.ts'
+import { TableWriter } from './table_writer.ts'
+
+/** Options of {@linkcode exportHistoryParts}. */
+export interface HistoryPartsOptions {
+  /** The export folder. */
+  dir: string
+  /** Output format. */
+  format: ExportFormat
+  /** Parquet codec. */
+  codec?: string
+  /** Most rows per part. */
+  partRows: number
+  /** Only these history keys. */
+  keys?: string[]
+  /** Cancels the export; the part in flight is not created. */
+  signal: AbortSignal
+  /** Called with each finished part, before the next one starts (journal it here). */
+  onPart: (part: PartRecord) => Promise<void>
+  /** Called with the rows of each batch written. */
+  onRows?: (rows: number) => void
+}
+
+/**
+ * Exports history rows with steps in `[fromStep, run.lastHistoryStep]` as parts numbered from
+ * `firstIndex`. Parquet and CSV parts use the columns of the run's `historyKeys`; a part whose
+ * rows do not fit them is read again and written with inferred columns.
+ */
+export async function exportHistoryParts(
+  run: BulkRun,
+  fromStep: number,
+  firstIndex: number,
+  options: HistoryPartsOptions,
+): Promise<void> {
+  const stop = run.lastHistoryStep + 1
+  if (fromStep >= stop) return
+  const { format, partRows, signal } = options
+  if (!Number.isSafeInteger(partRows) || partRows < 1) {
+    throw new RangeError(`Cannot split history into parts of ${partRows} rows: use an integer >= 1`)
+  }
+  const schema = format === 'ndjson' ? undefined : historySchema(run.historyKeys, options.keys)
+  const open = (from: number) =>
+    run.history({ minStep: from, maxStep: stop, keys: options.keys, signal }).getReader()
+  let reader = open(fromStep)
+  let pending: Row[] = []
+  let index = firstIndex
+  let partStart = fromStep
+  let inferred = false
+  let table: TableWriter | undefined
+
+  const startPart = (): TableWriter =>
+    TableWriter.open(join(options.dir, partPath('history', run.id, index, format)), {
+      format,
+      columns: inferred ? undefined : schema?.columns,
+      types: inferred ? undefined : schema?.types,
+      flatten: format === 'ndjson' ? false : inferred,
+      codec: options.codec,
+      signal,
+    })
+  const finishPart = async (): Promise<void> => {
+    const file = await table!.close()
+    table = undefined
+    if (file.maxStep === null) {
+      throw new Error(
+        `Cannot export the history of ${run.id}: part ${index} has rows without _step`,
+      )
+    }
+    await options.onPart({
+      file: partPath('history', run.id, index, format),
+      bytes: file.bytes,
+      sha256: file.sha256,
+      rows: file.rows,
+      minStep: file.minStep,
+      maxStep: file.maxStep,
+    })
+    partStart = file.maxStep + 1
+    index++
+    inferred = false
+  }
+
+  try {
+    for (;;) {
+      if (pending.length === 0) {
+        const next = await reader.read()
+        if (next.done) break
+        pending = next.value
+        continue
+      }
+      table ??= startPart()
+      const take = pending.length <= partRows - table.rows
+        ? pending
+        : pending.slice(0, partRows - table.rows)
+      pending = take === pending ? [] : pending.slice(take.length)
+      try {
+        await table.write(schema && !inferred ? fitRows(take, schema) : take)
+      } catch (err) {
+        if (!(err instanceof SchemaDriftError)) throw err
+        // historyKeys did not describe these rows: write this part again with inferred columns.
+        await table.abort(err)
+        table = undefined
+        await reader.cancel(err).catch(() => {})
+        reader = open(partStart)
+        pending = []
+        inferred = true
+        continue
+      }
+      options.onRows?.(take.length)
+      if (table.rows >= partRows) await finishPart()
+    }
+    if (table) await finishPart()
+  } catch (err) {
+    await table?.abort(err)
+    await reader.cancel(err).catch(() => {})
+    throw err
+  }
+}

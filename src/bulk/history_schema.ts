@@ -1,0 +1,97 @@
+/**
+ * The columns and types of a run's history files, fixed before any row is read: `_step` (INT64),
+ * then every key of the run's `historyKeys` in code-point order, typed from W&B's type counts
+ * (numbers → DOUBLE, strings → STRING, booleans → BOOLEAN, anything else or a mix → JSON text).
+ * Every part of a run, and every run logging the same keys, then has the same schema, so engines
+ * read the whole `history/` folder with no schema options; and the Parquet exporter streams row
+ * groups straight to disk instead of spooling.
+ *
+ * `historyKeys` can lag the rows (a live run) or name keys differently; rows are checked against
+ * the schema, and a part whose rows do not fit is written again with inferred columns.
+ *
+ * @module
+ */
+import { type ColumnType, kindOf, widenKind } from '../export/column_kind.ts'
+import { flattenRow } from '../export/flatten.ts'
+import type { Row } from '../row.ts'
+import type { HistoryKeyTypes } from './bulk_source.ts'
+
+/** Fixed columns and their declared types. */
+export interface HistorySchema {
+  /** Column names, `_step` first. */
+  columns: string[]
+  /** Declared type of every column. */
+  types: Record<string, ColumnType>
+}
+
+/** Rows that do not fit a declared schema (a key it lacks, or a value of another type). */
+export class SchemaDriftError extends Error {
+  /** Creates the error for a column and the value that did not fit. */
+  constructor(column: string, detail: string) {
+    super(`history column "${column}" ${detail}; the part is written with inferred columns`)
+    this.name = 'SchemaDriftError'
+  }
+}
+
+/** The declared type for W&B's type counts of one key. */
+export function typeFromCounts(counts: { type: string; count: number }[] | undefined): ColumnType {
+  const types = new Set((counts ?? []).map((c) => c.type).filter((t) => t !== 'nil'))
+  if (types.size === 0) return 'double'
+  if (types.size > 1) return 'json'
+  const [only] = types
+  if (only === 'number') return 'double'
+  if (only === 'string') return 'string'
+  if (only === 'bool' || only === 'boolean') return 'bool'
+  return 'json'
+}
+
+/** Compares strings by code point (locale-independent, so every machine orders alike). */
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+/**
+ * The schema of a run's history from its `historyKeys`; with `selected` keys, only those (a
+ * nested key such as `eval` brings its leaves `eval.*`).
+ */
+export function historySchema(keys: HistoryKeyTypes, selected?: string[]): HistorySchema {
+  const known = Object.keys(keys).filter((k) => k !== '_step').sort(byCodePoint)
+  let names: string[] = known
+  if (selected) {
+    names = []
+    for (const key of selected) {
+      if (key === '_step') continue
+      if (key in keys) names.push(key)
+      else {
+        const leaves = known.filter((k) => k.startsWith(key + '.'))
+        names.push(...(leaves.length ? leaves : [key]))
+      }
+    }
+    names = [...new Set(names)]
+  }
+  const types: Record<string, ColumnType> = { _step: 'int' }
+  for (const name of names) types[name] = typeFromCounts(keys[name]?.typeCounts)
+  return { columns: ['_step', ...names], types }
+}
+
+/**
+ * Flattens a batch and checks it against the schema; throws {@linkcode SchemaDriftError} for a
+ * key outside the columns or a value the declared type cannot hold.
+ */
+export function fitRows(rows: Row[], schema: HistorySchema): Row[] {
+  const out = new Array<Row>(rows.length)
+  for (let i = 0; i < rows.length; i++) {
+    const row = flattenRow(rows[i])
+    for (const key in row) {
+      const declared = schema.types[key]
+      if (declared === undefined) throw new SchemaDriftError(key, 'is not in historyKeys')
+      const value = row[key]
+      if (declared === 'json' || value === null || value === undefined) continue
+      if (widenKind(declared, kindOf(value)) !== declared) {
+        throw new SchemaDriftError(key, `holds a ${kindOf(value)} value, declared ${declared}`)
+      }
+    }
+    out[i] = row
+  }
+  return out
+}

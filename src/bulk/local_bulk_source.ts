@@ -1,0 +1,131 @@
+/**
+ * The bulk source of a local `wandb/` folder: every run id found there (a resumed run's folders
+ * read together), opened only when its turn comes, since opening reads the run's log once.
+ *
+ * @module
+ */
+import { createReadStream } from 'node:fs'
+import { Readable } from 'node:stream'
+import type { ConsoleLine } from '../local/console_output.ts'
+import type { LocalRun } from '../local/local_run.ts'
+import { LocalRuns } from '../local/local_runs.ts'
+import type { Row } from '../row.ts'
+import { artifactRow } from './artifact_rows.ts'
+import {
+  type BulkFile,
+  type BulkRun,
+  type BulkRunHandle,
+  type BulkSource,
+  likePattern,
+} from './bulk_source.ts'
+import type { ManifestSource } from './manifest.ts'
+import { matchesQuery, type RunQuery } from './run_query.ts'
+
+/** A local `wandb/` folder as a bulk source. */
+export class LocalBulkSource implements BulkSource {
+  readonly description: ManifestSource
+  readonly remote = false
+  #runs: LocalRuns
+
+  /** Use {@linkcode LocalBulkSource.open}. */
+  private constructor(runs: LocalRuns) {
+    this.#runs = runs
+    this.description = { kind: 'local', path: runs.wandbDir }
+  }
+
+  /** Opens a `wandb/` folder (or the folder holding one). */
+  static async open(dir: string): Promise<LocalBulkSource> {
+    return new LocalBulkSource(await LocalRuns.open(dir))
+  }
+
+  /** Lists the run ids in start order; `--filters` cannot apply to local runs. */
+  async list(query: RunQuery, signal: AbortSignal): Promise<BulkRunHandle[]> {
+    if (query.filters && Object.keys(query.filters).length > 0) {
+      throw new TypeError(
+        'Cannot apply --filters to a local wandb/ folder: filters are evaluated by a W&B server; use --runs or --since',
+      )
+    }
+    const entries = await this.#runs.list({ signal })
+    const handles: BulkRunHandle[] = []
+    const seen = new Set<string>()
+    for (const entry of entries) {
+      if (seen.has(entry.id)) continue // later folders of a resumed run
+      seen.add(entry.id)
+      const handle: BulkRunHandle = {
+        id: entry.id,
+        createdAt: entry.createdAt,
+        updatedAt: undefined,
+        open: async (signal) => localRun(await this.#runs.get(entry.id, { signal })),
+      }
+      if (matchesQuery(query, handle)) handles.push(handle)
+    }
+    return handles
+  }
+}
+
+/** Wraps an opened local run. */
+function localRun(run: LocalRun): BulkRun {
+  return {
+    id: run.id,
+    name: run.displayName,
+    state: run.state,
+    tags: run.tags,
+    group: run.group,
+    jobType: run.jobType,
+    createdAt: run.createdAt,
+    updatedAt: run.heartbeatAt,
+    historyLineCount: run.historyLineCount,
+    lastHistoryStep: run.lastHistoryStep,
+    historyKeys: run.historyKeys.keys,
+    config: run.config,
+    summary: run.summary,
+    systemSampled: false,
+    history: (o) =>
+      run.scanHistory({ minStep: o.minStep, maxStep: o.maxStep, keys: o.keys, signal: o.signal }),
+    systemMetrics: (signal) => Promise.resolve(run.scanSystemMetrics({ signal })),
+    consoleLog: (signal) => {
+      const encoder = new TextEncoder()
+      const lines = run.consoleLines({ ansi: 'strip', signal })
+      return Promise.resolve(lines.pipeThrough(
+        new TransformStream<ConsoleLine[], Uint8Array>({
+          transform(batch, controller) {
+            if (batch.length) {
+              controller.enqueue(encoder.encode(batch.map((l) => l.text + '\n').join('')))
+            }
+          },
+        }),
+      ))
+    },
+    files: async (pattern) => {
+      const match = pattern === undefined ? undefined : likePattern(pattern)
+      const out: BulkFile[] = []
+      for (const f of await run.files()) {
+        if (f.path === null || (match && !match.test(f.name))) continue
+        const path = f.path
+        out.push({
+          name: f.name,
+          sizeBytes: f.sizeBytes ?? 0,
+          md5: null,
+          open: (signal) =>
+            Promise.resolve(
+              Readable.toWeb(createReadStream(path, { signal })) as ReadableStream<Uint8Array>,
+            ),
+        })
+      }
+      return out
+    },
+    artifacts: async (signal) => {
+      const rows: Row[] = []
+      for (const a of await run.loggedArtifacts({ signal })) {
+        rows.push(artifactRow('logged', {
+          ...a,
+          metadata: a.metadata as Record<string, unknown> | null,
+          createdAt: null,
+          id: null,
+        }))
+      }
+      for (const a of await run.usedArtifacts({ signal })) rows.push(artifactRow('used', a))
+      return rows
+    },
+  }
+}

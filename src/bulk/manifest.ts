@@ -1,0 +1,303 @@
+/**
+ * The export manifest, `wbx-manifest.json`: what was exported from where with which query, each
+ * run's watermarks (last exported step, update time, history line count), completeness, the
+ * size and sha256 of every file written, and the runs that failed. Versioned by `format` and
+ * `version`; serialised deterministically (runs and failures sorted by id, fixed key order), so
+ * two exports of the same data differ only in the timestamp fields listed in
+ * {@linkcode MANIFEST_TIMESTAMP_FIELDS}.
+ *
+ * @module
+ */
+import { readFile } from 'node:fs/promises'
+import type { ExportFormat } from '../export/mod.ts'
+
+/** The `format` field of every wbx export manifest. */
+export const MANIFEST_FORMAT = 'wbx-export-manifest'
+
+/** The manifest version this wbx writes and reads. */
+export const MANIFEST_VERSION = 1
+
+/** Fields holding wall-clock times: the only fields that differ between exports of the same data. */
+export const MANIFEST_TIMESTAMP_FIELDS: readonly string[] = [
+  'startedAt',
+  'writtenAt',
+  'finishedAt',
+  'exportedAt',
+]
+
+/** What a bulk export reads besides the runs table. */
+export interface Include {
+  /** History rows, partitioned by run. */
+  history: boolean
+  /** System metrics (sampled by the W&B API; every sample from a local folder). */
+  system: boolean
+  /** Flattened config and summary columns in the runs table. */
+  configSummary: boolean
+  /** Run files. */
+  files: boolean
+  /** Logged and used artifacts, as a table. */
+  artifacts: boolean
+  /** Console output (`output.log`). */
+  logs: boolean
+}
+
+/** Where the runs came from. */
+export interface ManifestSource {
+  /** `remote` (a W&B server) or `local` (a `wandb/` folder). */
+  kind: 'remote' | 'local'
+  /** `entity/project`, or the absolute `wandb/` folder. */
+  path: string
+  /** The API base URL for remote sources. */
+  baseUrl?: string
+}
+
+/** The query and output settings of the last export into the folder. */
+export interface ManifestQuery {
+  /** Mongo-style run filters as given. */
+  filters: Record<string, unknown>
+  /** Listing order. */
+  order: string
+  /** `--since` bound, or null. */
+  since: { field: 'created' | 'updated'; time: string } | null
+  /** Explicit run ids, or null for every run. */
+  runs: string[] | null
+  /** `i/n`, or null. */
+  shard: string | null
+  /** History keys selected, or null for every key. */
+  keys: string[] | null
+  /** Output format of the tables. */
+  format: ExportFormat
+  /** Parquet codec. */
+  codec: string
+  /** Most rows per history part file. */
+  partRows: number
+  /** What was included. */
+  include: Include
+  /** File name pattern (SQL LIKE, as W&B uses) for `--files`, or null. */
+  filePattern: string | null
+}
+
+/** One written file: where, how big, its sha256. */
+export interface FileRecord {
+  /** Path relative to the export folder, with `/` separators. */
+  file: string
+  /** Size in bytes. */
+  bytes: number
+  /** Lower-case hex sha256. */
+  sha256: string
+}
+
+/** A history part: a file plus the rows and step range it holds. */
+export interface PartRecord extends FileRecord {
+  /** Rows in the part. */
+  rows: number
+  /** Smallest `_step` in the part, or null when no row had one. */
+  minStep: number | null
+  /** Largest `_step` in the part, or null when no row had one. */
+  maxStep: number | null
+}
+
+/** A table file (system metrics, artifacts) and its row count. */
+export interface TableRecord extends FileRecord {
+  /** Rows in the file. */
+  rows: number
+}
+
+/** A downloaded run file. */
+export interface RunFileRecord extends FileRecord {
+  /** The file's name inside the run. */
+  name: string
+  /** W&B's base64 md5 of the content, when known. */
+  md5: string | null
+}
+
+/** A run's exported history: the watermark and the parts. */
+export interface HistoryRecord {
+  /** Highest step exported (-1: none): the next export continues after it. */
+  lastStep: number
+  /** Rows exported over all parts. */
+  rows: number
+  /** Part files in order. */
+  parts: PartRecord[]
+}
+
+/** One run's state in the manifest. */
+export interface RunEntry {
+  /** Run id. */
+  id: string
+  /** Display name. */
+  name: string | null
+  /** Run state when exported. */
+  state: string
+  /** Creation time as the source gives it. */
+  createdAt: string | null
+  /** Last update (heartbeat) time as the source gives it: a watermark. */
+  updatedAt: string | null
+  /** The source's history line count when exported: a watermark. */
+  historyLineCount: number
+  /** The source's last history step when exported (-1: no history): a watermark. */
+  lastHistoryStep: number
+  /** Whether every included part of the run was exported for these watermarks. */
+  complete: boolean
+  /** History, when included. */
+  history?: HistoryRecord
+  /** System metrics, when included (`sampled`: the source serves only a sample). */
+  system?: (TableRecord & { sampled: boolean }) | null
+  /** Console output, when included; null when the run has none. */
+  logs?: FileRecord | null
+  /** Run files, when included. */
+  files?: RunFileRecord[]
+  /** Artifacts table, when included. */
+  artifacts?: TableRecord | null
+  /** When the run was last completed (a timestamp). */
+  exportedAt?: string
+}
+
+/** A run that kept failing and was set aside (quarantined) so the others could go on. */
+export interface FailureRecord {
+  /** Run id. */
+  runId: string
+  /** Attempts made in the last export. */
+  attempts: number
+  /** The last error's message. */
+  error: string
+}
+
+/** Totals over the manifest's runs. */
+export interface ManifestTotals {
+  /** Runs of the last selection. */
+  runs: number
+  /** Runs complete. */
+  completeRuns: number
+  /** Runs quarantined. */
+  failedRuns: number
+  /** History rows over all parts. */
+  historyRows: number
+  /** History part files. */
+  historyParts: number
+  /** Bytes of every file recorded. */
+  bytes: number
+}
+
+/** The whole manifest. */
+export interface Manifest {
+  /** Always {@linkcode MANIFEST_FORMAT}. */
+  format: string
+  /** {@linkcode MANIFEST_VERSION}. */
+  version: number
+  /** The writer. */
+  tool: { name: string; version: string }
+  /** Where the runs came from. */
+  source: ManifestSource
+  /** The last query. */
+  query: ManifestQuery
+  /** When the last export began (a timestamp). */
+  startedAt: string
+  /** When this manifest was written (a timestamp). */
+  writtenAt: string
+  /** When the last export ended, or null while it runs or after it was interrupted (a timestamp). */
+  finishedAt: string | null
+  /** Whether every run of the last selection is complete and none failed. */
+  complete: boolean
+  /** Totals. */
+  totals: ManifestTotals
+  /** The runs table. */
+  runsTable: FileRecord | null
+  /** Run ids of the last selection, sorted. */
+  selection: string[]
+  /** Every run ever exported into the folder, by id. */
+  runs: Record<string, RunEntry>
+  /** Quarantined runs of the last export. */
+  failures: FailureRecord[]
+}
+
+/** Every file a run entry records (parts, tables, logs, files). */
+export function filesOfEntry(entry: RunEntry): FileRecord[] {
+  const out: FileRecord[] = [...(entry.history?.parts ?? [])]
+  if (entry.system) out.push(entry.system)
+  if (entry.logs) out.push(entry.logs)
+  if (entry.artifacts) out.push(entry.artifacts)
+  out.push(...(entry.files ?? []))
+  return out
+}
+
+/** Recomputes the totals from the runs and failures. */
+export function computeTotals(manifest: Manifest): ManifestTotals {
+  const selected = manifest.selection.map((id) => manifest.runs[id]).filter(Boolean)
+  let rows = 0
+  let parts = 0
+  let bytes = manifest.runsTable?.bytes ?? 0
+  for (const entry of Object.values(manifest.runs)) {
+    rows += entry.history?.rows ?? 0
+    parts += entry.history?.parts.length ?? 0
+    for (const f of filesOfEntry(entry)) bytes += f.bytes
+  }
+  return {
+    runs: manifest.selection.length,
+    completeRuns: selected.filter((e) => e.complete).length,
+    failedRuns: manifest.failures.length,
+    historyRows: rows,
+    historyParts: parts,
+    bytes,
+  }
+}
+
+/** The manifest as deterministic JSON text (runs by id, failures by run id, two-space indent). */
+export function serializeManifest(manifest: Manifest): string {
+  const runs: Record<string, RunEntry> = {}
+  for (const id of Object.keys(manifest.runs).sort()) runs[id] = manifest.runs[id]
+  const failures = [...manifest.failures].sort((a, b) =>
+    a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0
+  )
+  const ordered: Manifest = {
+    format: manifest.format,
+    version: manifest.version,
+    tool: manifest.tool,
+    source: manifest.source,
+    query: manifest.query,
+    startedAt: manifest.startedAt,
+    writtenAt: manifest.writtenAt,
+    finishedAt: manifest.finishedAt,
+    complete: manifest.complete,
+    totals: manifest.totals,
+    runsTable: manifest.runsTable,
+    selection: [...manifest.selection].sort(),
+    runs,
+    failures,
+  }
+  return JSON.stringify(ordered, null, 2) + '\n'
+}
+
+/** Reads and checks a manifest; undefined when the file does not exist. */
+export async function readManifest(path: string): Promise<Manifest | undefined> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw err
+  }
+  let value: Manifest
+  try {
+    value = JSON.parse(text)
+  } catch (err) {
+    throw new Error(
+      `Cannot read ${path}: it is not valid JSON (${
+        (err as Error).message
+      }); restore it or export into a new folder`,
+    )
+  }
+  if (value?.format !== MANIFEST_FORMAT) {
+    throw new Error(
+      `Cannot read ${path}: it is not a wbx export manifest (format ${
+        JSON.stringify(value?.format)
+      }); export into a new folder`,
+    )
+  }
+  if (value.version !== MANIFEST_VERSION) {
+    throw new Error(
+      `Cannot read ${path}: manifest version ${value.version} is not ${MANIFEST_VERSION}; use the wbx version that wrote it or export into a new folder`,
+    )
+  }
+  return value
+}

@@ -1,0 +1,152 @@
+/**
+ * The bulk source of a W&B project: runs listed with the full fragment (config, summary and
+ * `historyKeys` come with the listing, so planning costs no request per run), read through the
+ * API client (whose `fetch` the governor wraps).
+ *
+ * @module
+ */
+import type { Api } from '../api/api.ts'
+import type { Artifact } from '../api/artifact.ts'
+import { WandbApiError } from '../api/wandb_api_error.ts'
+import type { Row } from '../row.ts'
+import type { Run } from '../run.ts'
+import { artifactRow } from './artifact_rows.ts'
+import type {
+  BulkFile,
+  BulkRun,
+  BulkRunHandle,
+  BulkSource,
+  HistoryKeyTypes,
+} from './bulk_source.ts'
+import type { ManifestSource } from './manifest.ts'
+import { matchesQuery, type RunQuery, serverFilters } from './run_query.ts'
+
+/** How many system rows to ask for; the W&B API serves system metrics only sampled. */
+export const REMOTE_SYSTEM_SAMPLES = 100_000
+
+/** Options of {@linkcode RemoteBulkSource}. */
+export interface RemoteBulkSourceOptions {
+  /** Runs per listing request. @default 50 */
+  perPage?: number
+}
+
+/** A W&B project as a bulk source. */
+export class RemoteBulkSource implements BulkSource {
+  readonly description: ManifestSource
+  readonly remote = true
+  #api: Api
+  #path: string
+  #perPage: number | undefined
+
+  /** Reads `entity/project` (or a project URL) through `api`. */
+  constructor(api: Api, path: string, options: RemoteBulkSourceOptions = {}) {
+    this.#api = api
+    this.#path = path
+    this.#perPage = options.perPage
+    this.description = { kind: 'remote', path, baseUrl: api.baseUrl }
+  }
+
+  /** Lists the project's runs (server-side filters, then the client-side check), each id once. */
+  async list(query: RunQuery, signal: AbortSignal): Promise<BulkRunHandle[]> {
+    const stream = this.#api.runs(this.#path, {
+      filters: serverFilters(query),
+      order: query.order,
+      perPage: this.#perPage,
+      lazy: false,
+      signal,
+    })
+    const seen = new Set<string>()
+    const handles: BulkRunHandle[] = []
+    for await (const page of stream) {
+      for (const run of page) {
+        if (seen.has(run.id)) continue // pages of a changing project can repeat a run
+        seen.add(run.id)
+        const handle = remoteHandle(run)
+        if (matchesQuery(query, handle)) handles.push(handle)
+      }
+    }
+    return handles
+  }
+}
+
+/** A listed remote run: already loaded, so opening is free. */
+function remoteHandle(run: Run): BulkRunHandle {
+  const bulk = remoteRun(run)
+  return {
+    id: run.id,
+    createdAt: run.createdAt ?? null,
+    updatedAt: run.heartbeatAt ?? null,
+    open: () => Promise.resolve(bulk),
+  }
+}
+
+/** Wraps a run loaded with the full fragment. */
+function remoteRun(run: Run): BulkRun {
+  const keys = run.historyKeys as { keys?: HistoryKeyTypes; lastStep?: unknown } | null
+  const last = keys?.lastStep
+  return {
+    id: run.id,
+    name: run.name ?? null,
+    state: run.state,
+    tags: run.tags,
+    group: run.group ?? null,
+    jobType: run.jobType ?? null,
+    createdAt: run.createdAt ?? null,
+    updatedAt: run.heartbeatAt ?? null,
+    historyLineCount: run.historyLineCount ?? 0,
+    lastHistoryStep: typeof last === 'number' && Number.isFinite(last) ? Math.trunc(last) : -1,
+    historyKeys: keys?.keys ?? {},
+    config: run.config,
+    summary: run.summary,
+    systemSampled: true,
+    history: (o) =>
+      run.scanHistory({ minStep: o.minStep, maxStep: o.maxStep, keys: o.keys, signal: o.signal }),
+    systemMetrics: async (signal) => {
+      const sample = await run.history({
+        stream: 'system',
+        samples: REMOTE_SYSTEM_SAMPLES,
+        signal,
+      })
+      const rows = sample.rows
+      return new ReadableStream<Row[]>({
+        start(controller) {
+          if (rows.length) controller.enqueue(rows)
+          controller.close()
+        },
+      })
+    },
+    consoleLog: async (signal) => {
+      try {
+        return await (await run.file('output.log', signal)).stream({ signal })
+      } catch (err) {
+        if (err instanceof WandbApiError && err.code === 'not-found') return null
+        throw err
+      }
+    },
+    files: async (pattern, signal) => {
+      const out: BulkFile[] = []
+      for await (const page of run.files({ pattern, signal })) {
+        for (const f of page) {
+          out.push({
+            name: f.name,
+            sizeBytes: f.sizeBytes,
+            md5: f.md5 ?? null,
+            open: (s) => f.stream({ signal: s }),
+          })
+        }
+      }
+      return out
+    },
+    artifacts: async (signal) => {
+      const rows: Row[] = []
+      const add = async (direction: string, stream: ReadableStream<Artifact[]>) => {
+        for await (const page of stream) {
+          for (const a of page) rows.push(artifactRow(direction, a.toJSON()))
+        }
+      }
+      await add('logged', run.loggedArtifacts({ signal }))
+      await add('used', run.usedArtifacts({ signal }))
+      return rows
+    },
+  }
+}

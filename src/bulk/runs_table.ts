@@ -1,0 +1,99 @@
+/**
+ * The runs table: one row per selected run, ordered by creation time then id, with the run's
+ * identity and watermarks, then (with config and summary included) its config and summary
+ * flattened into `config.*` and `summary.*` columns.
+ *
+ * @module
+ */
+import { join } from 'node:path'
+import type { ExportFormat } from '../export/mod.ts'
+import type { Row } from '../row.ts'
+import type { BulkRun } from './bulk_source.ts'
+import type { FileRecord } from './manifest.ts'
+import { timeMs } from './since.ts'
+import { writeTable } from './table_writer.ts'
+
+/** The leading columns of the runs table, before `config.*` and `summary.*`. */
+export const RUNS_TABLE_COLUMNS: readonly string[] = [
+  'run_id',
+  'name',
+  'state',
+  'tags',
+  'group',
+  'job_type',
+  'created_at',
+  'updated_at',
+  'history_line_count',
+  'last_history_step',
+]
+
+/** A run's row; `tags` as JSON text so the column keeps one type. */
+export function runsTableRow(run: BulkRun, configSummary: boolean): Row {
+  const row: Row = {
+    run_id: run.id,
+    name: run.name,
+    state: run.state,
+    tags: JSON.stringify(run.tags),
+    group: run.group,
+    job_type: run.jobType,
+    created_at: run.createdAt,
+    updated_at: run.updatedAt,
+    history_line_count: run.historyLineCount,
+    last_history_step: run.lastHistoryStep,
+  }
+  if (configSummary) {
+    row.config = run.config
+    row.summary = run.summary
+  }
+  return row
+}
+
+/** Sorts rows by `created_at` (missing last), then `run_id`, by code point. */
+export function sortRunsRows(rows: Row[]): Row[] {
+  const key = (r: Row) => {
+    const t = timeMs(r.created_at as string | null)
+    return Number.isFinite(t) ? t : Infinity
+  }
+  return [...rows].sort((a, b) => {
+    const d = key(a) - key(b)
+    if (d !== 0 && !Number.isNaN(d)) return d
+    const x = String(a.run_id)
+    const y = String(b.run_id)
+    return x < y ? -1 : x > y ? 1 : 0
+  })
+}
+
+/** Writes the runs table to `dir/name` and returns its file record. */
+export async function writeRunsTable(
+  dir: string,
+  name: string,
+  rows: Row[],
+  options: { format: ExportFormat; codec?: string; signal?: AbortSignal },
+): Promise<FileRecord> {
+  const sorted = sortRunsRows(rows)
+  const stream = new ReadableStream<Row[]>({
+    start(controller) {
+      if (sorted.length) controller.enqueue(sorted)
+      controller.close()
+    },
+  })
+  const written = await writeTable(join(dir, name), stream, {
+    format: options.format,
+    codec: options.codec,
+    types: {
+      run_id: 'string',
+      name: 'string',
+      state: 'string',
+      tags: 'string',
+      group: 'string',
+      job_type: 'string',
+      created_at: 'string',
+      updated_at: 'string',
+      history_line_count: 'int',
+      last_history_step: 'int',
+    },
+    flatten: true,
+    signal: options.signal,
+  })
+  return { file: name, bytes: written.bytes, sha256: written.sha256 }
+}

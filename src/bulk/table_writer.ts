@@ -1,0 +1,122 @@
+/**
+ * One table file of the export (a history part, a runs or artifacts table) written through an
+ * exporter straight into an atomic file, counting rows and the `_step` range on the way.
+ *
+ * @module
+ */
+import { tmpdir } from 'node:os'
+import type { ColumnType } from '../export/column_kind.ts'
+import { createExporter, type ExportFormat } from '../export/mod.ts'
+import type { Row } from '../row.ts'
+import { writeFileAtomic, type WrittenFile } from './atomic_file.ts'
+
+/** Options of {@linkcode TableWriter.open}. */
+export interface TableWriterOptions {
+  /** Output format. */
+  format: ExportFormat
+  /** Fixed columns, in order; discovered from the rows when undefined. */
+  columns?: string[]
+  /** Declared column types (with every column declared, Parquet streams without a spool file). */
+  types?: Record<string, ColumnType>
+  /** Whether the exporter flattens nested values (false when rows are flat already). @default true, false for NDJSON */
+  flatten?: boolean
+  /** Parquet codec. @default 'snappy' */
+  codec?: string
+  /** Folder for the exporter's spool files. @default the OS temp folder */
+  tempDir?: string
+  /** Cancels the write; the file is not created. */
+  signal?: AbortSignal
+}
+
+/** What a finished table file holds. */
+export interface TableFile extends WrittenFile {
+  /** Rows written. */
+  rows: number
+  /** Smallest `_step` seen, or null. */
+  minStep: number | null
+  /** Largest `_step` seen, or null. */
+  maxStep: number | null
+}
+
+/** A table file being written. */
+export class TableWriter {
+  /** Rows written so far. */
+  rows = 0
+  /** Smallest `_step` so far. */
+  minStep: number | null = null
+  /** Largest `_step` so far. */
+  maxStep: number | null = null
+  #writer: WritableStreamDefaultWriter<Row[]>
+  #done: Promise<WrittenFile>
+  #settled: Promise<void>
+
+  /** Use {@linkcode TableWriter.open}. */
+  private constructor(
+    writer: WritableStreamDefaultWriter<Row[]>,
+    done: Promise<WrittenFile>,
+    settled: Promise<void>,
+  ) {
+    this.#writer = writer
+    this.#done = done
+    this.#settled = settled
+  }
+
+  /** Starts writing `path` (atomically: nothing appears there until {@linkcode TableWriter.close}). */
+  static open(path: string, options: TableWriterOptions): TableWriter {
+    const exporter = createExporter(options.format, {
+      columns: options.columns,
+      types: options.types,
+      flatten: options.flatten,
+      codec: options.codec,
+      tempDir: options.tempDir ?? tmpdir(),
+    })
+    const done = writeFileAtomic(path, exporter.readable, options.signal)
+    done.catch(() => {}) // observed in close() or abort()
+    const writer = (exporter.writable as WritableStream<Row[]>).getWriter()
+    return new TableWriter(writer, done, exporter.settled ?? Promise.resolve())
+  }
+
+  /** Writes a batch (must not be empty). */
+  async write(batch: Row[]): Promise<void> {
+    for (const row of batch) {
+      const step = row._step
+      if (typeof step === 'number' && Number.isFinite(step)) {
+        if (this.minStep === null || step < this.minStep) this.minStep = step
+        if (this.maxStep === null || step > this.maxStep) this.maxStep = step
+      }
+    }
+    this.rows += batch.length
+    await this.#writer.write(batch)
+  }
+
+  /** Ends the table and resolves once the file is in place. */
+  async close(): Promise<TableFile> {
+    await this.#writer.close()
+    const written = await this.#done
+    await this.#settled
+    return { ...written, rows: this.rows, minStep: this.minStep, maxStep: this.maxStep }
+  }
+
+  /** Gives up: no file is created and temporary files are removed. */
+  async abort(reason: unknown): Promise<void> {
+    await this.#writer.abort(reason).catch(() => {})
+    await this.#done.catch(() => {})
+    await this.#settled
+  }
+}
+
+/** Writes a whole row stream to one table file. */
+export async function writeTable(
+  path: string,
+  rows: ReadableStream<Row[]>,
+  options: TableWriterOptions,
+): Promise<TableFile> {
+  const table = TableWriter.open(path, options)
+  try {
+    for await (const batch of rows) if (batch.length) await table.write(batch)
+    return await table.close()
+  } catch (err) {
+    await table.abort(err)
+    throw err
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * An async worker pool with bounded retries per item and a quarantine: an item that keeps
+ * failing is set aside (reported through `onQuarantine`) and the others go on. Errors that no
+ * retry can fix (a full disk, a rejected API key, an abort) stop the whole pool instead.
+ *
+ * @module
+ */
+import { sleep } from '../api/retry_policy.ts'
+import { WandbApiError } from '../api/wandb_api_error.ts'
+
+/** Options of {@linkcode runPool}. */
+export interface PoolOptions<T> {
+  /** Items processed at once. @default 8 */
+  concurrency?: number
+  /** Attempts per item before it is quarantined. @default 3 */
+  attempts?: number
+  /** Wait before attempt n+1 (n from 1), in ms. @default 1000 · 2^(n-1), at most 30000 */
+  retryDelayMs?: (attempt: number) => number
+  /** Stops taking items and aborts the workers' signal. */
+  signal?: AbortSignal
+  /** Called before an item is tried again. */
+  onRetry?: (item: T, attempt: number, error: unknown) => void
+  /** Called when an item has used its attempts (or failed for good); the pool goes on. */
+  onQuarantine?: (item: T, attempts: number, error: unknown) => void | Promise<void>
+}
+
+/** What a pool run did. */
+export interface PoolResult<T> {
+  /** Items that finished. */
+  done: number
+  /** Items quarantined, with their last error. */
+  quarantined: { item: T; attempts: number; error: unknown }[]
+  /** Retries made over all items. */
+  retries: number
+}
+
+/** Whether an error stops the whole export (no retry of any item can succeed). */
+export function isFatal(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  if (code === 'ENOSPC' || code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return true
+  if (error instanceof WandbApiError) return error.status === 401 || error.status === 403
+  return false
+}
+
+/** Whether retrying an item cannot help (the run is gone); it is quarantined at once. */
+export function isPermanent(error: unknown): boolean {
+  return error instanceof WandbApiError && error.code === 'not-found'
+}
+
+/**
+ * Runs `worker` over every item with at most `concurrency` in flight. A failing item is retried
+ * up to `attempts` times, then quarantined. A fatal error or an abort rejects once the workers
+ * in flight have stopped.
+ */
+export async function runPool<T>(
+  items: Iterable<T>,
+  worker: (item: T, signal: AbortSignal) => Promise<void>,
+  options: PoolOptions<T> = {},
+): Promise<PoolResult<T>> {
+  const concurrency = options.concurrency ?? 8
+  const attempts = options.attempts ?? 3
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new RangeError(`Cannot run a pool with concurrency ${concurrency}: use an integer >= 1`)
+  }
+  if (!Number.isInteger(attempts) || attempts < 1) {
+    throw new RangeError(
+      `Cannot run a pool with ${attempts} attempts per item: use an integer >= 1`,
+    )
+  }
+  const delay = options.retryDelayMs ?? ((n: number) => Math.min(30_000, 1000 * 2 ** (n - 1)))
+  const controller = new AbortController()
+  const outer = options.signal
+  const onAbort = () => controller.abort(outer!.reason)
+  if (outer?.aborted) controller.abort(outer.reason)
+  else outer?.addEventListener('abort', onAbort, { once: true })
+  const signal = controller.signal
+  const iterator = items[Symbol.iterator]()
+  const result: PoolResult<T> = { done: 0, quarantined: [], retries: 0 }
+  let fatal: { error: unknown } | undefined
+
+  const runItem = async (item: T): Promise<void> => {
+    for (let attempt = 1;; attempt++) {
+      try {
+        await worker(item, signal)
+        result.done++
+        return
+      } catch (error) {
+        if (signal.aborted) throw signal.reason
+        if (isFatal(error)) throw error
+        if (attempt >= attempts || isPermanent(error)) {
+          result.quarantined.push({ item, attempts: attempt, error })
+          await options.onQuarantine?.(item, attempt, error)
+          return
+        }
+        result.retries++
+        options.onRetry?.(item, attempt, error)
+        await sleep(delay(attempt), signal)
+      }
+    }
+  }
+
+  const lane = async (): Promise<void> => {
+    while (!fatal && !signal.aborted) {
+      const next = iterator.next()
+      if (next.done) return
+      try {
+        await runItem(next.value)
+      } catch (error) {
+        fatal ??= { error }
+        controller.abort(error)
+        return
+      }
+    }
+  }
+
+  try {
+    await Promise.all(Array.from({ length: concurrency }, lane))
+  } finally {
+    outer?.removeEventListener('abort', onAbort)
+  }
+  if (fatal) throw fatal.error
+  if (outer?.aborted) throw outer.reason
+  return result
+}

@@ -14,7 +14,7 @@ import type { ExportFormat } from '../export/mod.ts'
 import { hasZstd } from '../export/parquet_codec.ts'
 import type { Row } from '../row.ts'
 import { BulkProgress, type ProgressSnapshot } from './bulk_progress.ts'
-import type { BulkRun, BulkRunHandle, BulkSource } from './bulk_source.ts'
+import type { BulkRunHandle, BulkSource } from './bulk_source.ts'
 import { exportRun } from './export_run.ts'
 import { ExportState } from './export_state.ts'
 import { Governor, type GovernorOptions } from './governor.ts'
@@ -165,7 +165,7 @@ export async function exportProject(options: BulkExportOptions): Promise<BulkExp
     query: manifestQuery,
     checkpointMs: options.checkpointMs,
   })
-  const planned: RunPlan[] = []
+  const planned = new Map<string, RunPlan>()
   const runsRows = new Map<string, Row>()
   const selected = new Set<string>()
   let ended = false
@@ -177,7 +177,7 @@ export async function exportProject(options: BulkExportOptions): Promise<BulkExp
       for (const h of handles) {
         const run = await h.open(signal)
         const p = planRun(run, state.entry(run.id), include, { keys: options.keys, remote: true })
-        planned.push(p)
+        planned.set(run.id, p)
         progress.plannedRows += p.rows
       }
     }
@@ -199,7 +199,10 @@ export async function exportProject(options: BulkExportOptions): Promise<BulkExp
         onRows: (n) => progress.addRows(n),
         onBytes: (n) => progress.addBytes(n),
       })
-      if (!source.remote) planned.push({ ...planFor(run, outcome.action), rows: outcome.rows })
+      // What was done: a rewound run found during the export shows as a rewrite, rows as written.
+      const before = planned.get(run.id) ??
+        { id: run.id, action: outcome.action, rows: 0, bytes: 0, requests: 0 }
+      planned.set(run.id, { ...before, action: outcome.action, rows: outcome.rows })
       progress.runDone()
     }, {
       concurrency,
@@ -229,18 +232,13 @@ export async function exportProject(options: BulkExportOptions): Promise<BulkExp
   }
   return {
     out,
-    plan: summarizePlan(planned, 0),
+    plan: summarizePlan([...planned.values()], 0),
     dryRun: false,
     failures: [...state.manifest.failures],
     complete: state.manifest.complete,
     progress: progress.snapshot(),
     governor,
   }
-}
-
-/** A plan line for a local run, known only after it was opened. */
-function planFor(run: BulkRun, action: RunPlan['action']): RunPlan {
-  return { id: run.id, action, rows: 0, bytes: 0, requests: 0 }
 }
 
 /** Opens the source named by the options (a folder that exists is local, else a project path). */

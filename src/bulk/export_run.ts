@@ -8,7 +8,7 @@
 import type { ExportFormat } from '../export/mod.ts'
 import type { BulkRun } from './bulk_source.ts'
 import type { ExportState } from './export_state.ts'
-import { exportHistoryParts } from './history_parts.ts'
+import { exportHistoryParts, HistoryRewoundError } from './history_parts.ts'
 import { encodeRunId, filesDir, partitionDir } from './layout.ts'
 import type { Include, RunEntry } from './manifest.ts'
 import { decideAction, type RunAction } from './run_action.ts'
@@ -60,16 +60,14 @@ export async function exportRun(run: BulkRun, ctx: RunExportContext): Promise<Ru
     await state.clearFailure(run.id)
     return { action, rows: 0 }
   }
-  let rows = await exportOnce(run, previous, action, ctx)
-  // A run that grew but whose row count no longer matches its line count was rewound and then
-  // grew past the old last step: the appended parts do not fit the old ones, so start over.
-  if (action === 'append' && !ctx.keys && previous?.history) {
-    const wasConsistent = previous.history.rows === previous.historyLineCount
-    const entry = state.entry(run.id)!
-    if (wasConsistent && entry.history!.rows !== run.historyLineCount) {
-      action = 'rewrite'
-      rows += await exportOnce(run, entry, action, ctx)
-    }
+  let rows: number
+  try {
+    rows = await exportOnce(run, previous, action, ctx)
+  } catch (err) {
+    if (!(err instanceof HistoryRewoundError)) throw err
+    // The row at the last exported step changed: the run was rewound, so its parts are stale.
+    action = 'rewrite'
+    rows = await exportOnce(run, state.entry(run.id), action, ctx)
   }
   return { action, rows }
 }
@@ -121,6 +119,10 @@ async function exportOnce(
       partitionDir('history', run.id),
       new Set(history.parts.map((p) => p.file)),
     )
+    const last = history.parts.at(-1)
+    const watermark = last && last.maxStep !== null
+      ? { step: last.maxStep, hash: last.lastRowHash ?? null }
+      : undefined
     await exportHistoryParts(run, history.lastStep + 1, history.parts.length, {
       dir,
       format: ctx.format,
@@ -136,7 +138,7 @@ async function exportOnce(
         rows += n
         ctx.onRows?.(n)
       },
-    })
+    }, watermark)
   }
   const extras = {
     dir,

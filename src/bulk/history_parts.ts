@@ -14,6 +14,7 @@ import type { Row } from '../row.ts'
 import type { BulkRun } from './bulk_source.ts'
 import { fitRows, historySchema, SchemaDriftError } from './history_schema.ts'
 import { partPath } from './layout.ts'
+import { rowFingerprint } from './row_fingerprint.ts'
 import type { PartRecord } from './manifest.ts'
 import { TableWriter } from './table_writer.ts'
 
@@ -37,16 +38,38 @@ export interface HistoryPartsOptions {
   onRows?: (rows: number) => void
 }
 
+/** The last row a previous export wrote, which the source must still hold unchanged. */
+export interface HistoryWatermark {
+  /** Its step. */
+  step: number
+  /** Its fingerprint. */
+  hash: string | null
+}
+
+/** The source no longer holds the last row exported: the run was rewound. */
+export class HistoryRewoundError extends Error {
+  /** Creates the error for a run and the watermark step. */
+  constructor(runId: string, step: number) {
+    super(
+      `the history of ${runId} changed at or before step ${step}, the last one exported; rewriting it`,
+    )
+    this.name = 'HistoryRewoundError'
+  }
+}
+
 /**
  * Exports history rows with steps in `[fromStep, run.lastHistoryStep]` as parts numbered from
  * `firstIndex`. Parquet and CSV parts use the columns of the run's `historyKeys`; a part whose
- * rows do not fit them is read again and written with inferred columns.
+ * rows do not fit them is read again and written with inferred columns. With a `watermark`, the
+ * read starts at its step and its row must match its fingerprint, else
+ * {@linkcode HistoryRewoundError} is thrown before anything is written.
  */
 export async function exportHistoryParts(
   run: BulkRun,
   fromStep: number,
   firstIndex: number,
   options: HistoryPartsOptions,
+  watermark?: HistoryWatermark,
 ): Promise<void> {
   const stop = run.lastHistoryStep + 1
   if (fromStep >= stop) return
@@ -57,8 +80,10 @@ export async function exportHistoryParts(
   const schema = format === 'ndjson' ? undefined : historySchema(run.historyKeys, options.keys)
   const open = (from: number) =>
     run.history({ minStep: from, maxStep: stop, keys: options.keys, signal }).getReader()
-  let reader = open(fromStep)
+  let reader = open(watermark ? Math.min(watermark.step, fromStep) : fromStep)
   let pending: Row[] = []
+  let checking = watermark !== undefined
+  let lastRow: Row | undefined
   let index = firstIndex
   let partStart = fromStep
   let inferred = false
@@ -88,6 +113,7 @@ export async function exportHistoryParts(
       rows: file.rows,
       minStep: file.minStep,
       maxStep: file.maxStep,
+      lastRowHash: lastRow ? rowFingerprint(lastRow) : null,
     })
     partStart = file.maxStep + 1
     index++
@@ -100,6 +126,10 @@ export async function exportHistoryParts(
         const next = await reader.read()
         if (next.done) break
         pending = next.value
+        if (checking && pending.length > 0) {
+          checking = false
+          pending = checkWatermark(run.id, pending, watermark!, fromStep)
+        }
         continue
       }
       table ??= startPart()
@@ -120,13 +150,29 @@ export async function exportHistoryParts(
         inferred = true
         continue
       }
+      lastRow = take[take.length - 1]
       options.onRows?.(take.length)
       if (table.rows >= partRows) await finishPart()
     }
+    if (checking) throw new HistoryRewoundError(run.id, watermark!.step)
     if (table) await finishPart()
   } catch (err) {
     await table?.abort(err)
     await reader.cancel(err).catch(() => {})
     throw err
   }
+}
+
+/** Checks the first rows against the watermark and drops those before `fromStep`. */
+function checkWatermark(
+  runId: string,
+  rows: Row[],
+  watermark: HistoryWatermark,
+  fromStep: number,
+): Row[] {
+  const first = rows[0]
+  if (first._step !== watermark.step || rowFingerprint(first) !== watermark.hash) {
+    throw new HistoryRewoundError(runId, watermark.step)
+  }
+  return rows.filter((row) => typeof row._step === 'number' && row._step >= fromStep)
 }

@@ -95,6 +95,8 @@ export interface PartRecord extends FileRecord {
   minStep: number | null
   /** Largest `_step` in the part, or null when no row had one. */
   maxStep: number | null
+  /** Fingerprint of the part's last row (see `row_fingerprint.ts`), to detect a rewound run. */
+  lastRowHash: string | null
 }
 
 /** A table file (system metrics, artifacts) and its row count. */

@@ -1,0 +1,116 @@
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { exportProject } from '../../src/bulk/bulk_export.ts'
+import { Governor, type GovernorSample } from '../../src/bulk/governor.ts'
+import { verifyDataset } from '../../src/bulk/verify.ts'
+import { startTestServer, type TestServer } from '../server/test_server.ts'
+import { addRuns, fastApi, snapshot, tempDir, withoutTimestamps } from './_project.ts'
+
+let server: TestServer
+const folders: { dir: string; cleanup: () => void }[] = []
+
+before(async () => {
+  server = await startTestServer({ seed: 7 })
+  addRuns(server, 'bulk', 'faults', 200)
+})
+
+after(async () => {
+  for (const f of folders) f.cleanup()
+  await server.stop()
+})
+
+/** Resolves once the server has logged `count` more requests than `from`. */
+async function requestsReach(from: number, count: number): Promise<void> {
+  while (server.requests.length < from + count) await new Promise((r) => setTimeout(r, 5))
+}
+
+/** Mean of a list (0 for none). */
+function mean(values: number[]): number {
+  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0
+}
+
+test(
+  '429s (Retry-After) and 503s on 20% of requests: the same dataset, and the governor slows down while they last',
+  {
+    timeout: 120_000,
+  },
+  async () => {
+    const clean = tempDir('clean')
+    const faulty = tempDir('faulty')
+    folders.push(clean, faulty)
+    const reference = await exportProject({
+      source: 'bulk/faults',
+      out: clean.dir,
+      api: fastApi(server),
+    })
+    assert.equal(reference.complete, true)
+
+    const governor = new Governor({ maxConcurrency: 16, initialConcurrency: 16 })
+    const start = server.requests.length
+    const running = exportProject({
+      source: 'bulk/faults',
+      out: faulty.dir,
+      api: fastApi(server),
+      governor,
+    })
+    await requestsReach(start, 250)
+    const faultStart = Date.now()
+    const throttle = server.fault({
+      kind: 'status',
+      status: 429,
+      retryAfter: '0.15',
+      probability: 0.1,
+    })
+    const unavailable = server.fault({ kind: 'status', status: 503, probability: 0.1 })
+    await new Promise((r) => setTimeout(r, 1500))
+    throttle.remove()
+    unavailable.remove()
+    const faultEnd = Date.now()
+    const result = await running
+
+    // The same data, byte for byte.
+    assert.equal(result.complete, true)
+    assert.deepEqual(result.failures, [])
+    assert.ok(throttle.fired() > 5 && unavailable.fired() > 5, 'faults were served')
+    const a = await snapshot(clean.dir)
+    const b = await snapshot(faulty.dir)
+    assert.deepEqual([...b.keys()], [...a.keys()])
+    for (const [name, bytes] of a) {
+      if (name !== 'wbx-manifest.json') assert.deepEqual(b.get(name), bytes, name)
+    }
+    const text = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes)
+    assert.deepEqual(
+      withoutTimestamps(text(b.get('wbx-manifest.json'))),
+      withoutTimestamps(text(a.get('wbx-manifest.json'))),
+    )
+    assert.equal((await verifyDataset(faulty.dir)).ok, true)
+
+    // The governor backed off while the faults lasted, and honoured Retry-After with pauses.
+    assert.ok(governor.stats.throttled > 0 && governor.stats.serverErrors > 0)
+    assert.ok(governor.stats.pauses > 0, 'Retry-After paused the request budget')
+    const history = governor.history
+    const before: GovernorSample[] = history.filter((s) => s.at < faultStart)
+    const during = history.filter((s) => s.at >= faultStart + 300 && s.at <= faultEnd)
+    const limitBefore = before.at(-1)!.limit
+    assert.ok(during.length > 0)
+    assert.ok(
+      Math.max(...during.map((s) => s.limit)) < limitBefore,
+      `limit before faults ${limitBefore}, during ${during.map((s) => s.limit)}`,
+    )
+    assert.ok(history.some((s) => s.event === 'decrease' && s.status === 429))
+    assert.ok(history.some((s) => s.event === 'decrease' && s.status === 503))
+    // Requests per second, as the server saw them: lower while the faults lasted than before.
+    const startedAt = server.requests[start].receivedAt
+    const healthy = server.requests.slice(start).filter((r) => r.receivedAt < faultStart)
+    const faulted = server.requests.filter((r) =>
+      r.receivedAt >= faultStart && r.receivedAt <= faultEnd
+    )
+    const rateBefore = healthy.length / ((faultStart - startedAt) / 1000)
+    const rateDuring = faulted.length / ((faultEnd - faultStart) / 1000)
+    assert.ok(rateDuring < rateBefore, `rate before ${rateBefore}/s, during ${rateDuring}/s`)
+    assert.ok(
+      mean(during.map((s) => s.rate)) < mean(before.slice(-5).map((s) => s.rate)),
+      "the governor's own rate samples dropped too",
+    )
+  },
+)

@@ -1,0 +1,110 @@
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import process from 'node:process'
+import { fileURLToPath } from 'node:url'
+import { runtimeName } from '../../src/runtime.ts'
+import { ExportState } from '../../src/bulk/export_state.ts'
+import { verifyDataset } from '../../src/bulk/verify.ts'
+import { runCli } from '../cli/_run_cli.ts'
+import { startTestServer, type TestServer } from '../server/test_server.ts'
+import { addRuns, fastEnv, snapshot, tempDir, withoutTimestamps } from './_project.ts'
+
+const root = fileURLToPath(new URL('../../', import.meta.url))
+const cliPath = join(root, 'cli.ts')
+const skip = runtimeName === 'node' ? 'the test spawns the TypeScript CLI with Deno or Bun' : false
+const ARGS = ['bulk/resume', '--part-rows', '25', '--concurrency', '3']
+
+let server: TestServer
+const saved: Record<string, string | undefined> = {}
+const folders: { dir: string; cleanup: () => void }[] = []
+
+before(async () => {
+  server = await startTestServer()
+  addRuns(server, 'bulk', 'resume', 40)
+  for (const [name, value] of Object.entries(fastEnv(server))) {
+    saved[name] = process.env[name]
+    process.env[name] = value
+  }
+})
+
+after(async () => {
+  for (const [name, value] of Object.entries(saved)) {
+    if (value === undefined) delete process.env[name]
+    else process.env[name] = value
+  }
+  for (const f of folders) f.cleanup()
+  await server.stop()
+})
+
+/** History part files in an export folder. */
+function countParts(dir: string): number {
+  const history = join(dir, 'history')
+  if (!existsSync(history)) return 0
+  let n = 0
+  for (const run of readdirSync(history)) {
+    n += readdirSync(join(history, run)).filter((f) => f.endsWith('.parquet')).length
+  }
+  return n
+}
+
+test('kill -9 in the middle of an export, then the same command: a byte-identical dataset', {
+  skip,
+  timeout: 120_000,
+}, async () => {
+  const whole = tempDir('whole')
+  const killed = tempDir('killed')
+  folders.push(whole, killed)
+  const reference = await runCli(['export', ...ARGS, '--out', whole.dir])
+  assert.equal(reference.code, 0, reference.stderr)
+  const totalParts = countParts(whole.dir)
+  assert.ok(totalParts > 80, `expected many parts, got ${totalParts}`)
+
+  // The child exports at most 40 requests a second, so it is still running when it is killed.
+  const runtimeArgs = runtimeName === 'deno' ? ['run', '-A', cliPath] : [cliPath]
+  const child = spawn(
+    process.execPath,
+    [...runtimeArgs, 'export', ...ARGS, '--out', killed.dir, '--max-rps', '40'],
+    { cwd: root, env: { ...process.env, ...fastEnv(server) }, stdio: ['ignore', 'ignore', 'pipe'] },
+  )
+  let stderr = ''
+  child.stderr!.on('data', (d) => (stderr += d))
+  const exited = new Promise<string | null>((resolve) => child.on('exit', (_c, s) => resolve(s)))
+  while (countParts(killed.dir) < 20) {
+    if (child.exitCode !== null) assert.fail(`the export ended before it was killed: ${stderr}`)
+    await new Promise((r) => setTimeout(r, 10))
+  }
+  child.kill('SIGKILL')
+  assert.equal(await exited, 'SIGKILL')
+  const partsAtKill = countParts(killed.dir)
+  assert.ok(partsAtKill < totalParts, `killed after ${partsAtKill} of ${totalParts} parts`)
+
+  // What the killed export recorded as done must survive the rerun untouched.
+  const recorded = await ExportState.peek(killed.dir)
+  assert.ok(recorded, 'the killed export left a manifest')
+  assert.equal(recorded.finishedAt, null)
+  const done = Object.values(recorded.runs).flatMap((e) => e.history?.parts ?? [])
+  assert.ok(done.length > 0)
+  const mtimes = new Map(done.map((p) => [p.file, statSync(join(killed.dir, p.file)).mtimeMs]))
+
+  const rerun = await runCli(['export', ...ARGS, '--out', killed.dir])
+  assert.equal(rerun.code, 0, rerun.stderr)
+  for (const [file, mtime] of mtimes) {
+    assert.equal(statSync(join(killed.dir, file)).mtimeMs, mtime, `${file} was rewritten`)
+  }
+
+  const a = await snapshot(whole.dir)
+  const b = await snapshot(killed.dir)
+  assert.deepEqual([...b.keys()], [...a.keys()])
+  for (const [name, bytes] of a) {
+    if (name !== 'wbx-manifest.json') assert.deepEqual(b.get(name), bytes, name)
+  }
+  const text = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes)
+  assert.deepEqual(
+    withoutTimestamps(text(b.get('wbx-manifest.json'))),
+    withoutTimestamps(text(a.get('wbx-manifest.json'))),
+  )
+  assert.equal((await verifyDataset(killed.dir)).ok, true)
+})

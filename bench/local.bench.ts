@@ -172,17 +172,24 @@ for (let round = 1; round <= repeat; round++) {
 
 let stages = ''
 if (values.stages) {
+  const infos = new Map<string, StageInfo[]>()
+  const measured = new Map<string, StageResult[]>()
   for (const runtime of runtimes) {
-    const command = scriptCommand(runtime, 'local_stages.ts')
-    const info: StageInfo[] = JSON.parse(spawnJson(command, ['list']))
-    const measured: StageResult[] = []
-    for (const stage of info) {
-      measured.push(JSON.parse(spawnJson(command, [stage.name, run.path, OUT])))
-      console.error(
-        `stage ${stage.name} ${runtime}: ${measured[measured.length - 1].ms.toFixed(0)} ms`,
-      )
+    infos.set(runtime, JSON.parse(spawnJson(scriptCommand(runtime, 'local_stages.ts'), ['list'])))
+    measured.set(runtime, [])
+  }
+  for (let round = 1; round <= repeat; round++) {
+    for (const runtime of runtimes) {
+      const command = scriptCommand(runtime, 'local_stages.ts')
+      for (const stage of infos.get(runtime)!) {
+        const r: StageResult = JSON.parse(spawnJson(command, [stage.name, run.path, OUT]))
+        measured.get(runtime)!.push(r)
+        console.error(`round ${round} stage ${stage.name} ${runtime}: ${r.cpuMs.toFixed(0)} ms CPU`)
+      }
     }
-    stages += '\n' + renderStages(runtime, info, measured)
+  }
+  for (const runtime of runtimes) {
+    stages += '\n' + renderStages(runtime, infos.get(runtime)!, measured.get(runtime)!)
   }
 }
 

@@ -4,7 +4,9 @@
  * loading excluded, as the Python side does) and prints one JSON line (a CaseResult).
  *
  * Usage: `<runtime> bench/local_case.ts <case> <file.wandb> [scratch folder]`, where case is
- * one of `records`, `open`, `rows`, `ndjson`, `parquet` (see LOCAL_CASES).
+ * one of `records`, `open`, `rows`, `ndjson`, `parquet` (see LOCAL_CASES). With the environment
+ * variable `WBX_CPU_PROFILE=<out.cpuprofile>` (Deno, Node) the measured span is CPU-profiled;
+ * summarize the file with `local_profile.ts`.
  *
  * @module
  */
@@ -12,7 +14,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import process from 'node:process'
-import { runtimeName } from '../src/runtime.ts'
+import { writeFileSync } from 'node:fs'
+import { env, runtimeName } from '../src/runtime.ts'
 import { readRecords } from '../src/local/read_records.ts'
 import { LocalRun } from '../src/local/local_run.ts'
 import { exportToPath } from '../src/export/write_to_path.ts'
@@ -28,6 +31,34 @@ function cpuMs(): number {
 function runtimeVersion(): string {
   const versions = process.versions as Record<string, string | undefined>
   return versions[runtimeName] ?? process.version
+}
+
+/**
+ * Starts the V8 CPU profiler through `node:inspector` (Deno and Node) and returns a function
+ * that stops it and writes the `.cpuprofile` to `path`. Bun has no inspector session: profile
+ * it with `bun --cpu-prof` instead.
+ */
+async function startProfile(path: string): Promise<() => Promise<void>> {
+  if (runtimeName === 'bun') {
+    throw new TypeError(
+      'Cannot profile with WBX_CPU_PROFILE under Bun: run `bun --cpu-prof` instead',
+    )
+  }
+  const { Session } = await import('node:inspector')
+  const session = new Session()
+  session.connect()
+  const post = (method: string, params: object = {}): Promise<unknown> =>
+    new Promise((resolve, reject) =>
+      session.post(method, params, (err, result) => (err ? reject(err) : resolve(result)))
+    )
+  await post('Profiler.enable')
+  await post('Profiler.setSamplingInterval', { interval: 250 })
+  await post('Profiler.start')
+  return async () => {
+    const { profile } = await post('Profiler.stop') as { profile: unknown }
+    writeFileSync(path, JSON.stringify(profile))
+    session.disconnect()
+  }
 }
 
 /** Counts the history records of a file with the raw record reader. */
@@ -60,6 +91,8 @@ async function runCase(name: string, file: string, scratch: string): Promise<Cas
     run = await LocalRun.open(file)
     openMs = performance.now() - t
   }
+  const profilePath = env('WBX_CPU_PROFILE')
+  const stopProfile = profilePath ? await startProfile(profilePath) : undefined
   const cpu0 = cpuMs()
   const t0 = performance.now()
   let rows = 0
@@ -75,6 +108,7 @@ async function runCase(name: string, file: string, scratch: string): Promise<Cas
   }
   const ms = performance.now() - t0
   const cpu = cpuMs() - cpu0
+  await stopProfile?.()
   return {
     case: name,
     runtime: runtimeName,

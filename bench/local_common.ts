@@ -60,8 +60,10 @@ export interface StageResult {
   runtime: string
   /** Items the pass produced (bytes, records or rows). */
   items: number
-  /** Fastest pass, in milliseconds. */
+  /** Time of the pass, in milliseconds. */
   ms: number
+  /** CPU time of the pass (user + system, all threads), in milliseconds. */
+  cpuMs: number
 }
 
 /** What `list` prints for each stage. */

@@ -129,7 +129,7 @@ export function renderReport(input: ReportInput): string {
       } |`,
     )
   }
-  lines.push('', ...endToEnd(summaries, runtimes, pyRate), '')
+  lines.push('', ...endToEnd(summaries, runtimes, py), '')
   lines.push(
     'Cases:',
     '',
@@ -151,13 +151,14 @@ export function renderReport(input: ReportInput): string {
 }
 
 /** Lines comparing what a CLI user waits for (open + export) and the 5× goal. */
-function endToEnd(summaries: Summary[], runtimes: string[], pyRate?: number): string[] {
+function endToEnd(summaries: Summary[], runtimes: string[], py?: Summary): string[] {
   const out: string[] = []
-  if (pyRate) {
+  const rate = (s: { rows: number }, ms: number): number => s.rows / (ms / 1000)
+  if (py) {
+    const r = rate(py, py.ms)
     out.push(
-      `Python reader: ${int(pyRate)} rows/s. Goal: wbx rows at 5× that (${
-        int(5 * pyRate)
-      } rows/s).`,
+      `Python reader: ${int(r)} rows/s (${int(rate(py, py.cpuMs))} rows per CPU second). ` +
+        `Goal: wbx rows at 5× that.`,
     )
   }
   for (const runtime of runtimes) {
@@ -167,8 +168,13 @@ function endToEnd(summaries: Summary[], runtimes: string[], pyRate?: number): st
     for (const c of ['rows', 'ndjson', 'parquet']) {
       const s = get(c)
       if (!s || !open) continue
-      const rate = s.rows / ((s.ms + open.ms) / 1000)
-      parts.push(`open + ${c} ${int(rate)} rows/s${pyRate ? ` (${times(rate / pyRate)})` : ''}`)
+      const byTime = rate(s, s.ms + open.ms)
+      const ratios = py
+        ? ` (${times(byTime / rate(py, py.ms))}; by CPU ${
+          times(rate(s, s.cpuMs + open.cpuMs) / rate(py, py.cpuMs))
+        })`
+        : ''
+      parts.push(`open + ${c} ${int(byTime)} rows/s${ratios}`)
     }
     if (parts.length) {
       out.push(`- ${runtime}, including the \`LocalRun.open\` pass: ${parts.join('; ')}.`)
@@ -177,23 +183,26 @@ function endToEnd(summaries: Summary[], runtimes: string[], pyRate?: number): st
   return out
 }
 
-/** Renders one runtime's stage profile: each stage's time and its own cost over its base. */
+/** Renders one runtime's stage profile: medians of each stage's time and CPU, and its own CPU cost over its base. */
 export function renderStages(runtime: string, info: StageInfo[], results: StageResult[]): string {
-  const ms = new Map(results.map((r) => [r.name, r.ms]))
+  const cpu = new Map<string, number>()
   const lines = [
-    `Stage profile, ${runtime} (each stage in its own process, fastest of 3 passes; own = time − base time):`,
+    `Stage profile, ${runtime} (one pass per process, median of the repeats; own CPU = CPU − base's CPU):`,
     '',
-    '| stage | what | items | time ms | base | own ms |',
-    '|---|---|---:|---:|---|---:|',
+    '| stage | what | items | time ms | CPU ms | base | own CPU ms |',
+    '|---|---|---:|---:|---:|---|---:|',
   ]
   for (const stage of info) {
-    const r = results.find((x) => x.name === stage.name)
-    if (!r) continue
-    const base = stage.base === undefined ? undefined : ms.get(stage.base)
+    const runs = results.filter((x) => x.name === stage.name)
+    if (runs.length === 0) continue
+    const ms = median(runs.map((r) => r.ms))
+    const cpuMs = median(runs.map((r) => r.cpuMs))
+    cpu.set(stage.name, cpuMs)
+    const base = stage.base === undefined ? undefined : cpu.get(stage.base)
     lines.push(
-      `| ${stage.name} | ${stage.what} | ${int(r.items)} | ${r.ms.toFixed(0)} | ${
-        stage.base ?? '–'
-      } | ${base === undefined ? '–' : (r.ms - base).toFixed(0)} |`,
+      `| ${stage.name} | ${stage.what} | ${int(runs[0].items)} | ${ms.toFixed(0)} | ${
+        cpuMs.toFixed(0)
+      } | ${stage.base ?? '–'} | ${base === undefined ? '–' : (cpuMs - base).toFixed(0)} |`,
     )
   }
   return lines.join('\n') + '\n'

@@ -2,9 +2,9 @@
  * Stage profile of wbx's local history path: a ladder of passes over one `.wandb` file, each
  * adding one stage to a shorter one (read → CRC → framing → record head → protobuf decode →
  * value parsing → row objects → streams → NDJSON/Parquet), so the difference between a stage
- * and its base is that stage's own cost. One stage per process (so call sites stay as
- * monomorphic as in real use), run PASSES times, the fastest counting; prints a StageResult
- * JSON line, or with `list` the stages as JSON.
+ * and its base is that stage's own cost. One pass of one stage per process, as in real use (a
+ * process that makes several passes warms up, but can also slow down: see the notes in the
+ * report); prints a StageResult JSON line, or with `list` the stages as JSON.
  *
  * Usage: `<runtime> bench/local_stages.ts <stage|list> <file.wandb> [scratch folder]`
  * (`local.bench.ts --stages` runs every stage under every runtime).
@@ -43,8 +43,6 @@ interface Stage {
 }
 
 const SLAB = 1 << 20
-/** Passes per stage; the fastest counts (the first one also warms the JIT). */
-const PASSES = 3
 
 /** Reads the file in 1 MiB slabs, calling `each` on every slab. */
 async function slabs(file: string, each: (buf: Uint8Array, n: number) => void): Promise<number> {
@@ -221,14 +219,13 @@ try {
         `Unknown stage "${stageName}": use one of ${all.map((s) => s.name).join(', ')}`,
       )
     }
-    let best = Infinity
-    let items = 0
-    for (let pass = 0; pass < PASSES; pass++) {
-      const t = performance.now()
-      items = await stage.run(file)
-      best = Math.min(best, performance.now() - t)
-    }
-    const result: StageResult = { name: stage.name, runtime: runtimeName, items, ms: best }
+    const cpu = process.cpuUsage()
+    const t = performance.now()
+    const items = await stage.run(file)
+    const ms = performance.now() - t
+    const { user, system } = process.cpuUsage(cpu)
+    const cpuMs = (user + system) / 1000
+    const result: StageResult = { name: stage.name, runtime: runtimeName, items, ms, cpuMs }
     console.log(JSON.stringify(result))
   }
 } finally {

@@ -2,9 +2,10 @@
  * Stage profile of wbx's local history path: a ladder of passes over one `.wandb` file, each
  * adding one stage to a shorter one (read → CRC → framing → record head → protobuf decode →
  * value parsing → row objects → streams → NDJSON/Parquet), so the difference between a stage
- * and its base is that stage's own cost. One pass of one stage per process, as in real use (a
- * process that makes several passes warms up, but can also slow down: see the notes in the
- * report); prints a StageResult JSON line, or with `list` the stages as JSON.
+ * and its base is that stage's own cost. One pass of one stage per process, as in real use
+ * (repeated passes in one process warm the JIT up, and repeated exports wait longer and longer
+ * on the disk for the fsync of the previous output); prints a StageResult JSON line, or with
+ * `list` the stages as JSON.
  *
  * Usage: `<runtime> bench/local_stages.ts <stage|list> <file.wandb> [scratch folder]`
  * (`local.bench.ts --stages` runs every stage under every runtime).

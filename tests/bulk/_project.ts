@@ -121,20 +121,20 @@ function plainRow(row: Record<string, unknown>): Row {
   return out
 }
 
-/** Reads Parquet files (a path or glob) with DuckDB, nulls dropped and INT64 as numbers. */
-export async function readParquetRows(path: string, orderBy = ''): Promise<Row[]> {
-  const order = orderBy ? ` ORDER BY ${orderBy}` : ''
+/** Reads Parquet files (a path or glob) with DuckDB in file and row order, nulls dropped, INT64 as numbers. */
+export async function readParquetRows(path: string): Promise<Row[]> {
   const rows = await duckRows(
-    `SELECT * FROM read_parquet(${
+    `SELECT * EXCLUDE (filename, file_row_number) FROM read_parquet(${
       sqlPath(path)
-    }, union_by_name = true, hive_partitioning = false)${order}`,
+    }, union_by_name = true, hive_partitioning = false, filename = true, file_row_number = true)` +
+      ' ORDER BY filename, file_row_number',
   )
   return rows.map(plainRow)
 }
 
-/** A run's history as exported: every part file, in step order. */
+/** A run's history as exported: every part file in order, each in row order. */
 export function exportedHistory(dir: string, id: string): Promise<Row[]> {
-  return readParquetRows(join(dir, 'history', `run_id=${id}`, '*.parquet'), '_step')
+  return readParquetRows(join(dir, 'history', `run_id=${id}`, '*.parquet'))
 }
 
 /** A run's history rows as the server holds them, flattened like the export's columns. */

@@ -8,12 +8,14 @@ import { verifyDataset } from '../../src/bulk/verify.ts'
 import { startTestServer, type TestServer } from '../server/test_server.ts'
 import {
   addRuns,
+  duckRows,
   exportedHistory,
   fastApi,
   readParquetRows,
   runId,
   serverHistory,
   snapshot,
+  sqlPath,
   stepsOf,
   tempDir,
   withoutTimestamps,
@@ -90,6 +92,34 @@ test('the runs table has one row per run in creation order with config and summa
   assert.equal(r5['config.optimizer'], 'adam')
   const last = serverHistory(server, 'bulk', 'p200', runId(5)).at(-1)!
   assert.equal(r5['summary.loss'], last.loss)
+})
+
+test('DuckDB reads history/*/*.parquet with hive_partitioning and no other option', async () => {
+  const history = sqlPath(join(folder.dir, 'history/*/*.parquet'))
+  const counts = await duckRows(
+    `SELECT run_id, count(*) AS n, max(_step) AS last
+     FROM read_parquet(${history}, hive_partitioning = true) GROUP BY run_id ORDER BY run_id`,
+  )
+  assert.deepEqual(
+    counts,
+    Array.from({ length: RUNS }, (_, i) => ({
+      run_id: runId(i),
+      n: BigInt(stepsOf(i)),
+      last: BigInt(stepsOf(i) - 1),
+    })),
+  )
+  // Metrics every run logs, joined with the runs table on run_id.
+  const joined = await duckRows(
+    `SELECT r.state, count(*) AS n, count(h.loss) AS losses
+     FROM read_parquet(${history}, hive_partitioning = true) h
+     JOIN read_parquet(${sqlPath(join(folder.dir, 'runs.parquet'))}) r USING (run_id)
+     GROUP BY r.state`,
+  )
+  assert.deepEqual(joined, [{
+    state: 'finished',
+    n: BigInt(result.progress.rows),
+    losses: BigInt(result.progress.rows),
+  }])
 })
 
 test('verify finds nothing wrong with a fresh export', async () => {

@@ -39,6 +39,54 @@ export function isStderrTTY(): boolean {
   return Boolean(process.stderr.isTTY)
 }
 
+/** Whether standard input is an interactive terminal (confirmation prompts need one). */
+export function isStdinTTY(): boolean {
+  return Boolean(process.stdin.isTTY)
+}
+
+let stdinText = ''
+let stdinEnded = false
+
+/** Reads one line from standard input, without its line break; undefined when input ends first. */
+export function readStdinLine(): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const stdin = process.stdin
+    const take = (): boolean => {
+      const end = stdinText.indexOf('\n')
+      if (end < 0 && !stdinEnded) return false
+      const line = end < 0 ? stdinText : stdinText.slice(0, end)
+      stdinText = end < 0 ? '' : stdinText.slice(end + 1)
+      resolve(end < 0 && line === '' ? undefined : line.replace(/\r$/, ''))
+      return true
+    }
+    if (take()) return
+    const finish = (err?: unknown): void => {
+      stdin.off('data', onData)
+      stdin.off('end', onEnd)
+      stdin.off('error', onError)
+      stdin.pause()
+      if (err) reject(err)
+    }
+    const onData = (chunk: string | Uint8Array): void => {
+      stdinText += typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk)
+      if (stdinText.includes('\n')) {
+        finish()
+        take()
+      }
+    }
+    const onEnd = (): void => {
+      stdinEnded = true
+      finish()
+      take()
+    }
+    const onError = (err: unknown): void => finish(err)
+    stdin.on('data', onData)
+    stdin.on('end', onEnd)
+    stdin.on('error', onError)
+    stdin.resume()
+  })
+}
+
 /** Whether standard output is an interactive terminal. */
 export function isStdoutTTY(): boolean {
   return Boolean(process.stdout.isTTY)

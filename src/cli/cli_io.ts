@@ -3,7 +3,14 @@
  *
  * @module
  */
-import { isStderrTTY, isStdoutTTY, stdoutWritable, writeStderr } from '../runtime.ts'
+import {
+  isStderrTTY,
+  isStdinTTY,
+  isStdoutTTY,
+  readStdinLine,
+  stdoutWritable,
+  writeStderr,
+} from '../runtime.ts'
 
 /** Where the CLI reads and writes. */
 export interface CliIo {
@@ -15,6 +22,10 @@ export interface CliIo {
   stdoutIsTTY: boolean
   /** Whether standard error is a terminal (progress lines only then). */
   stderrIsTTY: boolean
+  /** Whether standard input is a terminal a confirmation can be asked on. @default false */
+  stdinIsTTY?: boolean
+  /** Reads one answer line from standard input (undefined at end of input). */
+  readLine?: () => Promise<string | undefined>
 }
 
 /** The real process's standard streams. */
@@ -24,6 +35,8 @@ export function processIo(): CliIo {
     stderr: writeStderr,
     stdoutIsTTY: isStdoutTTY(),
     stderrIsTTY: isStderrTTY(),
+    stdinIsTTY: isStdinTTY(),
+    readLine: readStdinLine,
   }
 }
 

@@ -7,9 +7,11 @@ import { filesCommand } from './files.ts'
 import { historyCommand } from './history.ts'
 import { infoCommand } from './info.ts'
 import { logsCommand } from './logs.ts'
+import { runCommand } from './run.ts'
 import { runsCommand } from './runs.ts'
 import { summaryCommand } from './summary.ts'
 import { systemCommand } from './system.ts'
+import { uploadCommand } from './upload.ts'
 import { verifyCommand } from './verify.ts'
 
 /** The command table. */
@@ -25,4 +27,6 @@ export const commands: readonly Command[] = [
   runsCommand,
   exportCommand,
   verifyCommand,
+  runCommand,
+  uploadCommand,
 ]

@@ -64,6 +64,7 @@ export class ColumnOrder {
     return this.names.length - before
   }
 
+  /** Adds a new column: `_step` goes first while the order is not frozen, others at the end. */
   #add(key: string): void {
     if (key === '_step' && !this.#frozen) {
       this.names.unshift(key)

@@ -58,6 +58,7 @@ class CsvEncoder implements RowEncoder {
   #headerSent = false
   #text = new TextEncoder()
 
+  /** Checks the options and picks streaming (fixed columns) or spooling. */
   constructor(options: CsvOptions) {
     const { lineEnding = 'lf', infinity = 'Infinity', memoryBytes = 8 << 20 } = options
     if (lineEnding !== 'lf' && lineEnding !== 'crlf') {
@@ -77,6 +78,7 @@ class CsvEncoder implements RowEncoder {
     if (!this.#order.fixed) this.#spool = new CsvSpool(memoryBytes, options.tempDir)
   }
 
+  /** Encodes a batch: to the output when the columns are fixed, else to the spool. */
   async write(batch: Row[], out: ByteOutput): Promise<void> {
     const rows = this.#flatten ? batch.map(flattenRow) : batch
     const order = this.#order
@@ -93,6 +95,7 @@ class CsvEncoder implements RowEncoder {
     await this.#spool.append(this.#text.encode(text), rows.length, order.names.length)
   }
 
+  /** Writes the header (if not yet sent) and replays spooled records. */
   async close(out: ByteOutput): Promise<void> {
     const spool = this.#spool
     if (spool && this.#order.names.length === 0) return
@@ -101,6 +104,7 @@ class CsvEncoder implements RowEncoder {
     if (spool) await spool.replay(out, this.#order.names.length, this.#eol)
   }
 
+  /** Removes the spool's temporary file. */
   async dispose(): Promise<void> {
     await this.#spool?.dispose()
   }

@@ -99,6 +99,7 @@ class RecordEnds {
     this.#next()
   }
 
+  /** Moves to the next epoch with records and builds its padding + eol suffix. */
   #next(): void {
     do this.#epoch++
     while (this.#epoch < this.#epochs.length && this.#epochs[this.#epoch].records === 0)

@@ -107,4 +107,5 @@ export function encoderStream(encoder: RowEncoder): ExportStream {
   return { writable, readable: pipe.readable, settled }
 }
 
+/** Does nothing (for ignored promise outcomes). */
 function noop(): void {}

@@ -90,6 +90,7 @@ class ParquetEncoder implements RowEncoder {
   #segments: Segment[] = []
   #done = false
 
+  /** Checks the options and picks direct streaming (every column declared) or spooling. */
   constructor(options: ParquetOptions) {
     const { rowGroupSize = 100_000, rowGroupCells = 1_000_000, jsonColumns = 'json' } = options
     positiveInteger('rowGroupSize', rowGroupSize)
@@ -122,6 +123,7 @@ class ParquetEncoder implements RowEncoder {
       : undefined
   }
 
+  /** Adds a batch to the open row group, flushing each time the group fills. */
   async write(batch: Row[], out: ByteOutput): Promise<void> {
     const rows = this.#flatten ? batch.map(flattenRow) : batch
     const builder = this.#builder
@@ -140,6 +142,7 @@ class ParquetEncoder implements RowEncoder {
     }
   }
 
+  /** Flushes the last group and finishes the file: footer, segment copy or segment rewrite. */
   async close(out: ByteOutput): Promise<void> {
     if (this.#builder.length > 0 || !this.#open) await this.#flushGroup(out, true)
     if (this.#done) return
@@ -153,6 +156,7 @@ class ParquetEncoder implements RowEncoder {
     await this.#finish(final)
   }
 
+  /** Removes every temporary segment file. */
   async dispose(): Promise<void> {
     const files = [this.#open?.file, ...this.#segments.map((s) => s.file)]
     this.#open = undefined

@@ -175,6 +175,7 @@ export class RowGroupBuilder {
     }
   }
 
+  /** Rows per group allowed by both limits for the current column count. */
   #computeLimit(): number {
     const { rowGroupSize, rowGroupCells } = this.#limits
     return Math.max(

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { dirname, resolve } from 'node:path'
 import type { Row } from '../row.ts'
 import {
   createExporter,
@@ -78,12 +79,20 @@ export async function writeRows(
     flatten: typeof values.flatten === 'boolean' ? values.flatten : undefined,
     nan: nan as 'string' | 'null' | 'literal' | undefined,
     codec: typeof values.codec === 'string' ? values.codec : undefined,
+    // Spill files go beside the output (the OS temp folder may be small or in memory).
+    tempDir: output ? dirname(resolve(output)) : undefined,
   })
   const bytes = rows.pipeThrough(progress.countRows()).pipeThrough(exporter).pipeThrough(
     progress.countBytes(),
   )
-  if (output) await writeToPath(bytes, output, { signal })
-  else await bytes.pipeTo(io.stdout(), { signal })
+  try {
+    if (output) await writeToPath(bytes, output, { signal })
+    else await bytes.pipeTo(io.stdout(), { signal })
+  } catch (err) {
+    // Return only once the exporter has removed its own temporary files.
+    await exporter.settled
+    throw err
+  }
   progress.finish()
 }
 

@@ -497,7 +497,9 @@ export class Run {
    * Saves what changed since the run was read (name, notes, description, group, job type, tags,
    * config keys, summary keys) with one `UpsertBucket`; sends nothing when nothing changed. Tags,
    * config and summary are merged into a fresh read (see `src/api/run_update.ts` for what a
-   * concurrent writer can overwrite). Calls on one object run one after another.
+   * concurrent writer can overwrite). Calls on one object run one after another, each sending
+   * the values as they were when it was called. Reloading (`load(true)`, `loadFull()`) discards
+   * unsaved edits, as in the SDK.
    */
   update(options: RunUpdateOptions = {}): Promise<RunWriteResult> {
     return this.#commit(false, options.signal)

@@ -6,7 +6,7 @@
  */
 import { parseJson } from '../json/parse_json.ts'
 import { stringifyJson } from '../json/stringify_json.ts'
-import { formatPath, isPlainObject, type JsonEdit } from '../api/json_edit.ts'
+import { defineKey, formatPath, isPlainObject, type JsonEdit } from '../api/json_edit.ts'
 import type { RunChanges } from '../api/run_update.ts'
 import { UsageError } from './usage_error.ts'
 
@@ -53,10 +53,15 @@ export function setAt(
 ): void {
   let node = root
   for (const key of path.slice(0, -1)) {
-    if (!isPlainObject(node[key])) node[key] = {}
-    node = node[key] as Record<string, unknown>
+    const next = Object.hasOwn(node, key) ? node[key] : undefined
+    if (isPlainObject(next)) node = next
+    else {
+      const made: Record<string, unknown> = {}
+      defineKey(node, key, made)
+      node = made
+    }
   }
-  node[path[path.length - 1]] = value
+  defineKey(node, path[path.length - 1], value)
 }
 
 /** Deletes the key at a path; false when it was not there. */

@@ -13,7 +13,7 @@ import {
 import { type ArtifactsOptions, listRunArtifacts } from './api/artifacts.ts'
 import type { RunFile } from './api/file.ts'
 import { type FilesOptions, findRunFile, listRunFiles } from './api/files.ts'
-import { assertJsonValue, cloneJson, isPlainObject } from './api/json_edit.ts'
+import { assertJsonValue, cloneJson, defineKey, isPlainObject } from './api/json_edit.ts'
 import { RUN_FULL_QUERY, RUN_HISTORY_KEYS_QUERY, RUN_LAZY_QUERY } from './api/queries.ts'
 import { convertToDict, pyRepr, quoteSegment, splitConfig } from './api/run_attrs.ts'
 import { createRun, type CreateRunOptions, type RunCreator } from './api/run_create.ts'
@@ -521,7 +521,7 @@ export class Run {
     }
     for (const [key, value] of Object.entries(values)) {
       assertJsonValue(value, `summary key ${key}`)
-      summary[key.trim()] = cloneJson(value)
+      defineKey(summary, key.trim(), cloneJson(value))
     }
     await this.#commit(true, options.signal)
   }

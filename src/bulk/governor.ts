@@ -4,8 +4,10 @@
  * the API client makes, retries included:
  *
  * - **AIMD**: each healthy answer raises the limit of requests in flight by `1/limit` (about +1
- *   per round of requests); a 429, 408, 5xx (but 501) or connection failure halves it, at most
- *   once per `decreaseIntervalMs`, never below `minConcurrency`.
+ *   per round of requests), but only once `decreaseIntervalMs` have passed since the last
+ *   failure; a 429, 408, 5xx (but 501) or connection failure halves it, at most once per
+ *   `decreaseIntervalMs`, never below `minConcurrency`. While failures keep coming the limit only
+ *   goes down.
  * - **Pauses**: `Retry-After` on a 429/503 (and `RateLimit-Remaining: 0` with `RateLimit-Reset`)
  *   holds every new request until that time, not only the retried one.
  * - **Rate cap**: `maxRequestsPerSecond` spaces request starts evenly.
@@ -26,7 +28,7 @@ export interface GovernorOptions {
   initialConcurrency?: number
   /** Most request starts per second; undefined means no cap. @default undefined */
   maxRequestsPerSecond?: number
-  /** Least time between two halvings, in ms, so one burst of failures halves once. @default 1000 */
+  /** Least time between two halvings, and from a failure to the next increase, in ms. @default 1000 */
   decreaseIntervalMs?: number
   /** Longest pause a `Retry-After` or `RateLimit-Reset` can impose, in ms. @default 120000 */
   maxPauseMs?: number
@@ -113,6 +115,7 @@ export class Governor {
   #pausedUntil = 0
   #nextStart = 0
   #lastDecrease = -Infinity
+  #lastFailure = -Infinity
   #lastSample = -Infinity
   #starts: number[] = []
   #timer: ReturnType<typeof setTimeout> | undefined
@@ -223,6 +226,7 @@ export class Governor {
       if (status === 429) this.stats.throttled++
       else if (status === 0) this.stats.networkErrors++
       else this.stats.serverErrors++
+      this.#lastFailure = now
       if (now - this.#lastDecrease >= this.#decreaseMs) {
         this.#lastDecrease = now
         this.#limit = Math.max(this.#min, this.#limit / 2)
@@ -232,9 +236,11 @@ export class Governor {
       if (retryAfter !== undefined) this.#pause(now + retryAfter, status)
     } else {
       this.stats.succeeded++
-      const before = Math.floor(this.#limit)
-      this.#limit = Math.min(this.#max, this.#limit + 1 / this.#limit)
-      if (Math.floor(this.#limit) > before) this.#sample('increase')
+      if (now - this.#lastFailure >= this.#decreaseMs) {
+        const before = Math.floor(this.#limit)
+        this.#limit = Math.min(this.#max, this.#limit + 1 / this.#limit)
+        if (Math.floor(this.#limit) > before) this.#sample('increase')
+      }
     }
     const remaining = headers?.get('ratelimit-remaining')
     const reset = headers?.get('ratelimit-reset')

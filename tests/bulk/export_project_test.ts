@@ -36,7 +36,7 @@ before(async () => {
     api: fastApi(server),
     concurrency: 8,
   })
-})
+}, { timeout: 60_000 })
 
 after(async () => {
   folder.cleanup()

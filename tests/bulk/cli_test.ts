@@ -1,0 +1,215 @@
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import process from 'node:process'
+import type { Manifest } from '../../src/bulk/manifest.ts'
+import { verifyDataset } from '../../src/bulk/verify.ts'
+import { ownFixturesDir } from '../_fixtures.ts'
+import { runCli } from '../cli/_run_cli.ts'
+import { startTestServer, type TestServer } from '../server/test_server.ts'
+import {
+  addRuns,
+  duckRows,
+  fastEnv,
+  runId,
+  seedRun,
+  sqlPath,
+  stepsOf,
+  tempDir,
+} from './_project.ts'
+
+const RUNS = 8
+let server: TestServer
+const saved: Record<string, string | undefined> = {}
+const folders: { dir: string; cleanup: () => void }[] = []
+
+before(async () => {
+  server = await startTestServer()
+  addRuns(server, 'bulk', 'cli', RUNS)
+  for (const [name, value] of Object.entries(fastEnv(server))) {
+    saved[name] = process.env[name]
+    process.env[name] = value
+  }
+})
+
+after(async () => {
+  for (const [name, value] of Object.entries(saved)) {
+    if (value === undefined) delete process.env[name]
+    else process.env[name] = value
+  }
+  for (const f of folders) f.cleanup()
+  await server.stop()
+})
+
+function folder(label: string): string {
+  const f = tempDir(label)
+  folders.push(f)
+  return f.dir
+}
+
+test('export rejects misuse with exit code 2 and a message naming the option', async () => {
+  const cases: [string[], RegExp][] = [
+    [['export', 'bulk/cli'], /Missing --out DIR/],
+    [
+      ['export', 'bulk/cli', '-o', 'x', '--pattern', '%.json'],
+      /--pattern selects run files; add --files/,
+    ],
+    [['export', 'bulk/cli', '-o', 'x', '--filters', '{bad'], /--filters must be JSON/],
+    [['export', 'bulk/cli', '-o', 'x', '--since', 'soon'], /Cannot use --since 'soon'/],
+    [['export', 'bulk/cli', '-o', 'x', '--shard', '3/3'], /index must be below the count/],
+    [['export', 'bulk/cli', '-o', 'x', '--format', 'xlsx'], /Unknown --format "xlsx"/],
+    [['export', 'bulk/cli', '-o', 'x', '--concurrency', '0'], /--concurrency must be at least 1/],
+    [['verify'], /Expected one <DIR>/],
+  ]
+  for (const [argv, message] of cases) {
+    const r = await runCli(argv)
+    assert.equal(r.code, 2, argv.join(' '))
+    assert.match(r.stderr, message, argv.join(' '))
+  }
+  const local = await runCli([
+    'export',
+    join(ownFixturesDir, 'runs', 'wandb'),
+    '-o',
+    folder('local-filters'),
+    '--filters',
+    '{"state": "finished"}',
+  ])
+  assert.equal(local.code, 1)
+  assert.match(local.stderr, /Cannot apply --filters to a local wandb\/ folder/)
+})
+
+test('--dry-run prints the plan and writes nothing', async () => {
+  const dir = join(folder('dry'), 'not-yet')
+  const text = await runCli(['export', 'bulk/cli', '-o', dir, '--dry-run'])
+  assert.equal(text.code, 0, text.stderr)
+  assert.match(text.stdout, /^id +action +rows +bytes +requests$/m)
+  assert.match(text.stdout, new RegExp(`^${runId(3)} +new +${stepsOf(3)} `, 'm'))
+  assert.match(text.stdout, new RegExp(`^${RUNS} runs: ${RUNS} to export, 0 unchanged`, 'm'))
+  assert.equal(existsSync(dir), false)
+  const json = await runCli([
+    'export',
+    'bulk/cli',
+    '-o',
+    dir,
+    '--dry-run',
+    '--json',
+    '--history',
+    '--files',
+  ])
+  const plan = JSON.parse(json.stdout)
+  let rows = 0
+  for (let i = 0; i < RUNS; i++) rows += stepsOf(i)
+  assert.equal(plan.totals.rows, rows)
+  assert.equal(plan.totals.toExport, RUNS)
+  assert.equal(plan.totals.listingRequests, 1)
+  // Each run: history (2 + pages) and files (a listing plus two requests per file of the five).
+  assert.equal(plan.runs[0].requests, 2 + 1 + 1 + 2 * 5)
+  assert.ok(plan.totals.bytes > rows * 8)
+  assert.equal(existsSync(dir), false)
+})
+
+test('--shard i/n: two machines export disjoint halves into one folder that reads as one', async () => {
+  const dir = folder('shards')
+  for (const shard of ['0/2', '1/2']) {
+    const r = await runCli(['export', 'bulk/cli', '-o', dir, '--shard', shard])
+    assert.equal(r.code, 0, r.stderr)
+  }
+  const names = readdirSync(dir).sort()
+  assert.deepEqual(names.filter((n) => !n.startsWith('history')), [
+    'runs-shard-0-of-2.parquet',
+    'runs-shard-1-of-2.parquet',
+    'wbx-manifest-shard-0-of-2.json',
+    'wbx-manifest-shard-1-of-2.json',
+  ])
+  const selections = ['0', '1'].map((i) =>
+    (JSON.parse(readFileSync(join(dir, `wbx-manifest-shard-${i}-of-2.json`), 'utf8')) as Manifest)
+      .selection
+  )
+  assert.ok(selections[0].length > 0 && selections[1].length > 0)
+  assert.deepEqual(
+    [...selections[0], ...selections[1]].sort(),
+    Array.from({ length: RUNS }, (_, i) => runId(i)),
+  )
+  const runs = await duckRows(
+    `SELECT count(*) AS n FROM read_parquet(${sqlPath(join(dir, 'runs*.parquet'))})`,
+  )
+  assert.deepEqual(runs, [{ n: BigInt(RUNS) }])
+  const history = await duckRows(
+    `SELECT count(DISTINCT run_id) AS runs FROM read_parquet(${
+      sqlPath(join(dir, 'history/*/*.parquet'))
+    }, hive_partitioning = true)`,
+  )
+  assert.deepEqual(history, [{ runs: BigInt(RUNS) }])
+  const report = await verifyDataset(dir)
+  assert.deepEqual(report.problems, [])
+  assert.equal(report.manifests.length, 2)
+  assert.equal(report.runs, RUNS)
+})
+
+test('--runs, --files, --logs, --system, --artifacts and CSV output', async () => {
+  const dir = folder('extras')
+  const r = await runCli([
+    'export',
+    'bulk/cli',
+    '-o',
+    dir,
+    '--runs',
+    'r001,r002',
+    '--history',
+    '--files',
+    '--pattern',
+    '%.json',
+    '--logs',
+    '--system',
+    '--artifacts',
+    '--format',
+    'csv',
+    '--json',
+  ])
+  assert.equal(r.code, 0, r.stderr)
+  assert.equal(JSON.parse(r.stdout).complete, true)
+  assert.deepEqual(readdirSync(join(dir, 'history')).sort(), ['run_id=r001', 'run_id=r002'])
+  const csv = readFileSync(join(dir, 'history/run_id=r001/part-00000.csv'), 'utf8').trim().split(
+    '\n',
+  )
+  assert.equal(csv[0], '_step,_runtime,_timestamp,acc,loss,lr')
+  assert.equal(csv.length, stepsOf(1) + 1)
+  assert.deepEqual(readdirSync(join(dir, 'files/r001')).sort(), [
+    'wandb-metadata.json',
+    'wandb-summary.json',
+  ])
+  assert.equal(
+    readFileSync(join(dir, 'logs/r001/output.log'), 'utf8'),
+    new TextDecoder().decode(
+      server.store.run('bulk', 'cli', 'r001')!.files.get('output.log')!.bytes,
+    ),
+  )
+  const m: Manifest = JSON.parse(readFileSync(join(dir, 'wbx-manifest.json'), 'utf8'))
+  assert.equal(m.runs.r001.system!.sampled, true)
+  assert.equal(m.runs.r001.system!.rows, server.store.run('bulk', 'cli', 'r001')!.events.rowCount)
+  assert.equal(m.runs.r001.artifacts!.rows, 0)
+  assert.ok(m.runs.r001.files!.every((f) => /^[0-9a-f]{64}$/.test(f.sha256) && f.md5))
+  assert.equal(readFileSync(join(dir, 'runs.csv'), 'utf8').trim().split('\n').length, 3)
+  assert.deepEqual((await verifyDataset(dir)).problems, [])
+})
+
+test('a run that fails every attempt is quarantined, the rest complete, and the exit code is 1', async () => {
+  server.addRun(seedRun('bulk', 'poison', 0))
+  server.addRun(seedRun('bulk', 'poison', 1, { files: [{ name: '../escape.txt', content: 'x' }] }))
+  server.addRun(seedRun('bulk', 'poison', 2))
+  const dir = folder('poison')
+  const r = await runCli(['export', 'bulk/poison', '-o', dir, '--files', '--attempts', '2'])
+  assert.equal(r.code, 1)
+  assert.match(r.stderr, /run r001 failed after 2 attempts: Cannot download '\.\.\/escape\.txt'/)
+  assert.match(r.stderr, /1 runs failed; run the same command again to retry them/)
+  const m: Manifest = JSON.parse(readFileSync(join(dir, 'wbx-manifest.json'), 'utf8'))
+  assert.equal(m.complete, false)
+  assert.deepEqual(m.failures.map((f) => [f.runId, f.attempts]), [['r001', 2]])
+  assert.equal(m.runs.r000.complete, true)
+  assert.equal(m.runs.r002.complete, true)
+  const report = await verifyDataset(dir)
+  assert.deepEqual(report.problems.map((p) => [p.kind, p.runId]), [['failed', 'r001']])
+  const v = await runCli(['verify', dir])
+  assert.equal(v.code, 1)
+})

@@ -1,0 +1,160 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { Governor } from '../../src/bulk/governor.ts'
+
+/** A fetch that answers each call with the next status (and headers) of a script. */
+function scripted(
+  answers: { status: number; headers?: Record<string, string>; delayMs?: number }[],
+): typeof fetch & { calls: number[] } {
+  const calls: number[] = []
+  let i = 0
+  const fn = async (_input: RequestInfo | URL, init?: RequestInit) => {
+    const answer = answers[Math.min(i++, answers.length - 1)]
+    calls.push(Date.now())
+    if (answer.delayMs) {
+      await new Promise((resolve, reject) => {
+        const t = setTimeout(resolve, answer.delayMs)
+        init?.signal?.addEventListener('abort', () => {
+          clearTimeout(t)
+          reject(init.signal!.reason)
+        })
+      })
+    }
+    return new Response(null, { status: answer.status, headers: answer.headers })
+  }
+  return Object.assign(fn as typeof fetch, { calls })
+}
+
+test('the limit grows by about one per round of healthy answers, up to the maximum', async () => {
+  const governor = new Governor({
+    maxConcurrency: 6,
+    initialConcurrency: 2,
+    fetch: scripted([{ status: 200 }]),
+  })
+  assert.equal(governor.limit, 2)
+  for (let i = 0; i < 2; i++) await governor.fetch('http://x/')
+  assert.equal(governor.limit, 2) // 2 + 1/2 + 1/2.5 = 2.9
+  await governor.fetch('http://x/')
+  assert.equal(governor.limit, 3) // + 1/2.9
+  for (let i = 0; i < 100; i++) await governor.fetch('http://x/')
+  assert.equal(governor.limit, 6)
+  assert.equal(governor.stats.succeeded, 103)
+  assert.deepEqual(
+    governor.history.filter((s) => s.event === 'increase').map((s) => s.limit),
+    [3, 4, 5, 6],
+  )
+})
+
+test('a 429 or 5xx halves the limit once per interval; 501 and 404 do not', async () => {
+  const governor = new Governor({
+    maxConcurrency: 16,
+    initialConcurrency: 16,
+    decreaseIntervalMs: 50,
+    fetch: scripted([
+      { status: 429 },
+      { status: 503 }, // within the interval: no second halving
+      { status: 404 },
+      { status: 501 },
+    ]),
+  })
+  for (let i = 0; i < 4; i++) await governor.fetch('http://x/')
+  assert.equal(governor.limit, 8)
+  assert.equal(governor.stats.throttled, 1)
+  assert.equal(governor.stats.serverErrors, 1)
+  assert.equal(governor.stats.decreases, 1)
+  await new Promise((r) => setTimeout(r, 60))
+  const again = new Governor({
+    maxConcurrency: 16,
+    initialConcurrency: 8,
+    minConcurrency: 2,
+    decreaseIntervalMs: 0,
+    fetch: scripted([{ status: 502 }]),
+  })
+  for (let i = 0; i < 5; i++) await again.fetch('http://x/')
+  assert.equal(again.limit, 2, 'never below minConcurrency')
+  assert.deepEqual(
+    again.history.filter((s) => s.event === 'decrease').map((s) => [s.limit, s.status]),
+    [[4, 502], [2, 502], [2, 502], [2, 502], [2, 502]],
+  )
+})
+
+test('the limit does not grow again until a whole interval passed without a failure', async () => {
+  const governor = new Governor({
+    maxConcurrency: 8,
+    initialConcurrency: 8,
+    decreaseIntervalMs: 100,
+    fetch: scripted([{ status: 503 }, ...Array(20).fill({ status: 200 })]),
+  })
+  await governor.fetch('http://x/')
+  assert.equal(governor.limit, 4)
+  for (let i = 0; i < 10; i++) await governor.fetch('http://x/')
+  assert.equal(governor.limit, 4, 'healthy answers right after a failure do not raise the limit')
+  await new Promise((r) => setTimeout(r, 110))
+  for (let i = 0; i < 10; i++) await governor.fetch('http://x/')
+  assert.ok(governor.limit > 4)
+})
+
+test('Retry-After holds every new request until it passes', async () => {
+  const fetch = scripted([{ status: 429, headers: { 'retry-after': '0.3' } }, { status: 200 }])
+  const governor = new Governor({ maxConcurrency: 4, fetch })
+  const t0 = Date.now()
+  await governor.fetch('http://x/')
+  assert.ok(governor.pausedUntil >= t0 + 250)
+  await Promise.all([governor.fetch('http://x/'), governor.fetch('http://x/')])
+  assert.ok(fetch.calls[1] - t0 >= 280, `second request after ${fetch.calls[1] - t0} ms`)
+  assert.ok(fetch.calls[2] - t0 >= 280)
+  assert.equal(governor.stats.pauses, 1)
+  assert.ok(governor.history.some((s) => s.event === 'pause' && s.status === 429))
+})
+
+test('RateLimit-Remaining: 0 with RateLimit-Reset pauses until the reset', async () => {
+  const fetch = scripted([
+    { status: 200, headers: { 'ratelimit-remaining': '0', 'ratelimit-reset': '0.2' } },
+    { status: 200 },
+  ])
+  const governor = new Governor({ fetch })
+  const t0 = Date.now()
+  await governor.fetch('http://x/')
+  await governor.fetch('http://x/')
+  assert.ok(fetch.calls[1] - t0 >= 180, `second request after ${fetch.calls[1] - t0} ms`)
+})
+
+test('no more requests are in flight than the limit', async () => {
+  const fetch = scripted([{ status: 200, delayMs: 20 }])
+  const governor = new Governor({ maxConcurrency: 3, initialConcurrency: 3, fetch })
+  let peak = 0
+  const watch = setInterval(() => (peak = Math.max(peak, governor.inFlight)), 1)
+  await Promise.all(Array.from({ length: 12 }, () => governor.fetch('http://x/')))
+  clearInterval(watch)
+  assert.ok(peak <= 3 && peak >= 2, `peak ${peak}`)
+  assert.equal(governor.inFlight, 0)
+})
+
+test('maxRequestsPerSecond spaces request starts evenly', async () => {
+  const fetch = scripted([{ status: 200 }])
+  const governor = new Governor({ maxConcurrency: 8, maxRequestsPerSecond: 50, fetch })
+  await Promise.all(Array.from({ length: 6 }, () => governor.fetch('http://x/')))
+  const span = fetch.calls[5] - fetch.calls[0]
+  assert.ok(span >= 90, `6 starts at 50/s take at least 100 ms, took ${span}`)
+})
+
+test('a waiting request is dropped when its signal aborts', async () => {
+  const fetch = scripted([{ status: 200, delayMs: 100 }])
+  const governor = new Governor({ maxConcurrency: 1, initialConcurrency: 1, fetch })
+  const first = governor.fetch('http://x/')
+  const controller = new AbortController()
+  const second = governor.fetch('http://x/', { signal: controller.signal })
+  controller.abort(new Error('stop'))
+  await assert.rejects(second, /stop/)
+  await first
+  assert.equal(fetch.calls.length, 1)
+})
+
+test('bad limits are RangeErrors that name the values', () => {
+  assert.throws(() => new Governor({ minConcurrency: 0 }), /concurrency 0\.\.16/)
+  assert.throws(
+    () => new Governor({ maxConcurrency: 2, minConcurrency: 3 }),
+    /maxConcurrency 2 below minConcurrency 3/,
+  )
+  assert.throws(() => new Governor({ maxRequestsPerSecond: 0 }), /0 per second/)
+})

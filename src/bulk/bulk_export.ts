@@ -15,6 +15,7 @@ import { hasZstd } from '../export/parquet_codec.ts'
 import type { Row } from '../row.ts'
 import { BulkProgress, type ProgressSnapshot } from './bulk_progress.ts'
 import type { BulkRunHandle, BulkSource } from './bulk_source.ts'
+import { planExport } from './dry_run.ts'
 import { exportRun } from './export_run.ts'
 import { ExportState } from './export_state.ts'
 import { Governor, type GovernorOptions } from './governor.ts'
@@ -146,7 +147,14 @@ export async function exportProject(options: BulkExportOptions): Promise<BulkExp
   }
   const progress = new BulkProgress({ ...options.progress, governor })
   if (options.dryRun) {
-    const plan = await planExport(source, out, query, include, options, signal, governor)
+    const plan = await planExport(source, out, query, include, {
+      keys: options.keys,
+      filePattern: options.filePattern,
+      concurrency,
+      attempts: options.attempts,
+      signal,
+      listingRequests: () => governor?.stats.requests ?? 0,
+    })
     return {
       out,
       plan,
@@ -263,39 +271,6 @@ async function openSource(
     source: new RemoteBulkSource(api, options.source, { perPage: options.perPage }),
     governor,
   }
-}
-
-/** Lists and plans without writing anything. */
-async function planExport(
-  source: BulkSource,
-  out: string,
-  query: RunQuery,
-  include: Include,
-  options: BulkExportOptions,
-  signal: AbortSignal,
-  governor: Governor | undefined,
-): Promise<ExportPlan> {
-  const manifest = existsSync(out) ? await ExportState.peek(out, query.shard) : undefined
-  const handles = await source.list(query, signal)
-  const listingRequests = governor?.stats.requests ?? 0
-  const runs: (RunPlan | undefined)[] = new Array(handles.length)
-  await runPool(handles.map((h, i) => ({ h, i })), async ({ h, i }, runSignal) => {
-    const run = await h.open(runSignal)
-    if (!matchesQuery(query, run)) return
-    const entry = manifest?.runs[run.id]
-    let fileSizes: number[] | undefined
-    if (include.files) {
-      const before = new Map((entry?.files ?? []).map((f) => [f.name, f]))
-      fileSizes = (await run.files(options.filePattern, runSignal))
-        .filter((f) => {
-          const old = before.get(f.name)
-          return !(old && old.md5 === f.md5 && old.bytes === f.sizeBytes)
-        })
-        .map((f) => f.sizeBytes)
-    }
-    runs[i] = planRun(run, entry, include, { keys: options.keys, remote: source.remote, fileSizes })
-  }, { concurrency: options.concurrency ?? 8, attempts: options.attempts, signal })
-  return summarizePlan(runs.filter((r): r is RunPlan => r !== undefined), listingRequests)
 }
 
 /** An error's message for the manifest. */

@@ -12,7 +12,6 @@ import { writeTextAtomic } from './atomic_file.ts'
 import { applyOp, Journal, type JournalOp, readJournal } from './journal.ts'
 import { journalName, manifestName } from './layout.ts'
 import {
-  computeTotals,
   type FailureRecord,
   type FileRecord,
   type Manifest,
@@ -21,10 +20,9 @@ import {
   type ManifestQuery,
   type ManifestSource,
   type PartRecord,
-  readManifest,
   type RunEntry,
-  serializeManifest,
 } from './manifest.ts'
+import { computeTotals, readManifest, serializeManifest } from './manifest_file.ts'
 import type { Shard } from './shard.ts'
 
 /** Options of {@linkcode ExportState.open}. */

@@ -48,9 +48,9 @@ export {
   type ManifestQuery,
   type ManifestSource,
   type PartRecord,
-  readManifest,
   type RunEntry,
 } from './manifest.ts'
+export { readManifest } from './manifest_file.ts'
 export type { ExportPlan, RunPlan } from './plan.ts'
 export { RemoteBulkSource, type RemoteBulkSourceOptions } from './remote_bulk_source.ts'
 export type { RunAction } from './run_action.ts'

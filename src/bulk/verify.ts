@@ -10,7 +10,8 @@ import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { hashFile } from './atomic_file.ts'
 import { isManifestName, partitionDir } from './layout.ts'
-import { type FileRecord, filesOfEntry, type Manifest, readManifest } from './manifest.ts'
+import type { FileRecord, Manifest } from './manifest.ts'
+import { filesOfEntry, readManifest } from './manifest_file.ts'
 
 /** What kind of shortfall a problem is. */
 export type VerifyProblemKind =

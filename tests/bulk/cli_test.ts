@@ -213,3 +213,26 @@ test('a run that fails every attempt is quarantined, the rest complete, and the 
   const v = await runCli(['verify', dir])
   assert.equal(v.code, 1)
 })
+
+test('progress goes to stderr: on a terminal, or with --progress; never with --quiet', async () => {
+  const dir = folder('progress')
+  const quiet = await runCli(['export', 'bulk/cli', '-o', dir, '--runs', 'r000'])
+  assert.doesNotMatch(quiet.stderr, /export: runs/)
+  assert.match(
+    quiet.stderr,
+    /^wbx: exported 1\/1 runs \(1 new\), [\d,]+ rows, .* requests, 0 retried$/m,
+  )
+  const forced = await runCli(['export', 'bulk/cli', '-o', dir, '--progress'])
+  assert.match(
+    forced.stderr,
+    /^export: runs 8\/8, [\d,]+ rows, [\d.]+ [KM]?B, \d+ req\/s, concurrency \d+, \d+ retries, [\d.]+ s$/m,
+  )
+  assert.match(forced.stderr, /\(1 skip, 7 new\)/)
+  const tty = await runCli(['export', 'bulk/cli', '-o', folder('tty')], { stderrIsTTY: true })
+  assert.ok(tty.stderr.startsWith('\rexport: runs '), 'the line is redrawn in place')
+  assert.match(tty.stderr, /export: runs 8\/8, .*\[K\n/)
+  const silent = await runCli(['export', 'bulk/cli', '-o', folder('quiet'), '-q'], {
+    stderrIsTTY: true,
+  })
+  assert.doesNotMatch(silent.stderr, /export: runs/)
+})

@@ -141,6 +141,31 @@ test('DuckDB reads the history folder with hive partitioning and no other option
   assert.deepEqual(counts, expected)
 })
 
+test('a dry run of a local folder plans every run from its log and costs no request', async () => {
+  const fresh = await exportProject({ source: WANDB, out: join(folder.dir, 'none'), dryRun: true })
+  assert.equal(fresh.plan.totals.runs, 14)
+  assert.equal(fresh.plan.totals.requests, 0)
+  const large = fresh.plan.runs.find((r) => r.id === 'wbxlarge')!
+  assert.deepEqual([large.action, large.rows], [
+    'new',
+    (await runs.get('wbxlarge')).historyLineCount,
+  ])
+  const again = await exportProject({
+    source: WANDB,
+    out: folder.dir,
+    include: {
+      history: true,
+      system: true,
+      configSummary: true,
+      files: true,
+      artifacts: true,
+      logs: true,
+    },
+    dryRun: true,
+  })
+  assert.equal(again.plan.totals.unchanged, 14)
+})
+
 test('a second export of an unchanged folder rewrites nothing, and verify passes', async () => {
   const before = await snapshot(folder.dir)
   const again = await exportProject({

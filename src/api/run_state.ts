@@ -168,6 +168,11 @@ function checkWaitOptions(options: WaitUntilFinishedOptions): void {
   }
 }
 
+/** The wait after poll number `poll` (0-based): `first`, growing 1.5× per poll, capped at `max`. */
+export function pollWaitMs(poll: number, first: number, max: number): number {
+  return Math.min(max, first * 1.5 ** poll)
+}
+
 /**
  * Polls `RunState` until the state is terminal ({@link TERMINAL_STATES}) and returns it; the
  * wait between polls starts at `pollIntervalMs` and grows 1.5× up to `maxPollIntervalMs`.
@@ -202,8 +207,7 @@ export async function waitForTerminalState(
       })
       options.onState?.(state)
       if (TERMINAL_STATES.has(state)) return state
-      const wait = Math.min(max, first * 1.5 ** poll)
-      await sleep(wait, signal)
+      await sleep(pollWaitMs(poll, first, max), signal)
     }
   } finally {
     clearTimeout(timer)

@@ -4,6 +4,7 @@ import { apiFor, drain, ENTITY, PROJECT, RUN_ID, withServer } from './_setup.ts'
 import { gql } from '../server/_client.ts'
 import { Run } from '../../src/run.ts'
 import { WandbApiError } from '../../src/api/wandb_api_error.ts'
+import { pollWaitMs } from '../../src/api/run_state.ts'
 import type { RunState } from '../server/run_seed.ts'
 
 const PATH = `${ENTITY}/${PROJECT}/${RUN_ID}`
@@ -215,26 +216,22 @@ test('waitUntilFinished returns on every terminal state, including killed and pr
         const run = await api.run(`${ENTITY}/${PROJECT}/t-${state}`)
         assert.equal(await run.waitUntilFinished({ pollIntervalMs: 5 }), state)
       }
-      // a running run that ends while polled; the waits grow between polls
+      // a running run that ends while polled
       const run = await api.run(`${ENTITY}/${PROJECT}/t-running`)
       const seen: string[] = []
-      const times: number[] = []
       setTimeout(() => (server.store.run(ENTITY, PROJECT, 't-running')!.state = 'killed'), 150)
       const state = await run.waitUntilFinished({
         pollIntervalMs: 20,
         maxPollIntervalMs: 60,
-        onState: (s) => {
-          seen.push(s)
-          times.push(Date.now())
-        },
+        onState: (s) => seen.push(s),
       })
       assert.equal(state, 'killed')
       assert.equal(run.state, 'killed')
       assert.equal(seen.at(-1), 'killed')
-      assert.ok(seen.length >= 3 && seen.slice(0, -1).every((s) => s === 'running'), seen.join())
-      const gaps = times.slice(1).map((t, i) => t - times[i])
-      assert.ok(gaps[1] >= gaps[0] - 5, `waits grow: ${gaps}`)
-      assert.ok(gaps.every((g) => g < 200), `waits are capped: ${gaps}`)
+      assert.ok(seen.length >= 2 && seen.slice(0, -1).every((s) => s === 'running'), seen.join())
+      // the waits between polls grow 1.5x and are capped
+      assert.deepEqual([0, 1, 2, 3, 4].map((i) => pollWaitMs(i, 20, 60)), [20, 30, 45, 60, 60])
+      assert.equal(pollWaitMs(0, 5000, 60000), 5000)
     },
     {},
     [...terminal, 'running'].map((state) => ({ id: `t-${state}`, state: state as RunState })),
@@ -252,7 +249,7 @@ test('waitUntilFinished ends on timeout, on abort, and when the run is deleted',
       assert.ok(err instanceof DOMException)
       assert.equal(err.name, 'TimeoutError')
       assert.match(err.message, /still 'pending' after 120 ms/)
-      assert.ok(Date.now() - started < 1000)
+      assert.ok(Date.now() - started < 5000)
       const controller = new AbortController()
       setTimeout(() => controller.abort(new Error('stop waiting')), 50)
       await assert.rejects(

@@ -10,6 +10,7 @@ import { Buffer } from 'node:buffer'
 import { type GraphqlBody, runGraphql } from './graphql_schema.ts'
 import { jsonReply, type Reply, textReply } from './http_reply.ts'
 import type { ResolverContext } from './resolver_context.ts'
+import { fileStreamTarget, handleFileStream } from './file_stream.ts'
 
 /** The message W&B answers a request without valid credentials with (HTTP 401). */
 export const UNAUTHORIZED_MESSAGE = 'user is not logged in'
@@ -46,6 +47,13 @@ export async function handleApiRequest(
     }
     const answer = await runGraphql(body, ctx)
     return jsonReply(answer.status, answer.body)
+  }
+  if (method === 'POST' && fileStreamTarget(path)) {
+    if (!authorized) return jsonReply(401, { errors: [{ message: UNAUTHORIZED_MESSAGE }] })
+    if (body === 'invalid' || body === undefined) {
+      return jsonReply(400, { errors: [{ message: 'file_stream body must be a JSON object' }] })
+    }
+    return handleFileStream(path, body, ctx)
   }
   const target = downloadTarget(path, ctx)
   if (target === undefined) return textReply(404, '404 page not found\n')

@@ -261,7 +261,12 @@ export const mutationRoot = {
     if (!run) return { runID: null, uploadHeaders: [], files: [] }
     checkRunWritable(ctx, run, 'createRunFiles')
     files.forEach(checkFileName)
-    const out = files.map((name) => ({ name, ...registerUpload(ctx, run, name) }))
+    let token: string | undefined
+    const out = files.map((name) => {
+      const upload = registerUpload(ctx, run, name, token)
+      token = upload.token
+      return { name, ...upload }
+    })
     return {
       runID: run.storageId,
       uploadHeaders: out[0]?.headers ?? [],

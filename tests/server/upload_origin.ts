@@ -57,19 +57,28 @@ export function pendingUploads(store: ServerStore): Map<string, PendingUpload> {
   return map
 }
 
-/** Registers an upload of `name` to `run`; returns the signed PUT URL and the upload headers. */
+/**
+ * Registers an upload of `name` to `run`; returns the signed PUT URL and the upload headers.
+ * Files registered together share one `token` (one `uploadHeaders` list answers the whole
+ * `createRunFiles` call); without one a fresh token is made.
+ */
 export function registerUpload(
   ctx: ResolverContext,
   run: RunRecord,
   name: string,
-): { uploadUrl: string; headers: string[] } {
+  token?: string,
+): { uploadUrl: string; headers: string[]; token: string } {
   const seq = ++uploadSeq
   const path = `/wandb-uploads/${seq}/${
     encodePath(run.project.entity, run.project.name, run.name, name)
   }`
-  const token = md5Hex(new TextEncoder().encode(`${path}\n${seq}`))
+  token ??= md5Hex(new TextEncoder().encode(`${path}\n${seq}`))
   pendingUploads(ctx.store).set(path, { run, name, token })
-  return { uploadUrl: ctx.signer.sign(path), headers: [`${UPLOAD_TOKEN_HEADER}:${token}`] }
+  return {
+    uploadUrl: ctx.signer.sign(path),
+    headers: [`${UPLOAD_TOKEN_HEADER}:${token}`],
+    token,
+  }
 }
 
 /** Whether the server waits for `markRunFilesUploaded` before a file joins its run. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { apiFor, drain, ENTITY, PROJECT, RUN_ID, withServer } from './_setup.ts'
 import type { WandbApiError } from '../../src/api/wandb_api_error.ts'
 import type { Artifact } from '../../src/api/artifact.ts'
-import { usedAsOf } from '../server/mutations.ts'
+import { usedAsOf } from '../server/artifact_mutations.ts'
 
 const PATH = `${ENTITY}/${PROJECT}/${RUN_ID}`
 

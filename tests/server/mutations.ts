@@ -1,6 +1,7 @@
 /**
  * The mutation root: run upserts (create, edit fields, replace config/summary), state changes,
- * stop requests, deletion, file deletion, upload URLs and commits, and artifact lineage. Every
+ * stop requests, deletion, file deletion, upload URLs and commits, plus the artifact lineage
+ * mutations of `artifact_mutations.ts`. Every
  * mutation changes the store for real, checks write access (`write_access.ts`) and refuses bad
  * input with a GraphQL error.
  *
@@ -10,16 +11,15 @@ import { parseJson } from '../../src/json/parse_json.ts'
 import { BadRequestError } from './ids.ts'
 import type { ArtifactRecord, RunRecord } from './records.ts'
 import type { ResolverContext } from './resolver_context.ts'
-import { ArtifactNode } from './resolve_artifacts.ts'
+import { artifactMutations } from './artifact_mutations.ts'
 import { RunNode } from './resolve_run.ts'
 import type { RunState } from './run_seed.ts'
 import { commitUpload, pendingUploads, registerUpload } from './upload_origin.ts'
 import {
   checkEntityWritable,
   checkRunWritable,
-  runByPath,
   runByStorageId,
-  WriteRefusedError,
+  writableRun,
 } from './write_access.ts'
 
 /** The run states a client may store through `upsertBucket`. */
@@ -38,14 +38,6 @@ const STATES: ReadonlySet<string> = new Set([
 const TRANSITIONS: Record<string, readonly string[]> = {
   pending: ['running', 'failed', 'crashed', 'preempted'],
   failed: ['pending', 'running'],
-}
-
-/** How each run used an artifact (`usedAs`), by run and artifact ID. */
-const usedAsByRun = new WeakMap<RunRecord, Map<string, string | null>>()
-
-/** The `usedAs` names `useArtifact` recorded for a run, by artifact ID (for tests). */
-export function usedAsOf(run: RunRecord): ReadonlyMap<string, string | null> {
-  return usedAsByRun.get(run) ?? new Map()
 }
 
 /** `upsertBucket` input fields (all optional). */
@@ -136,20 +128,6 @@ function deleteArtifact(ctx: ResolverContext, artifact: ArtifactRecord): void {
       run.usedArtifacts = run.usedArtifacts.filter((a) => a !== artifact)
     }
   }
-}
-
-/** Checks that a run path names a writable, existing run. */
-function writableRun(
-  ctx: ResolverContext,
-  entity: string,
-  project: string,
-  name: string,
-  mutation: string,
-): RunRecord {
-  checkEntityWritable(ctx, entity, mutation)
-  const run = runByPath(ctx, entity, project, name)
-  checkRunWritable(ctx, run, mutation)
-  return run
 }
 
 /** Rejects file names that are empty, absolute or climb out of the run folder. */
@@ -289,93 +267,5 @@ export const mutationRoot = {
     }
     return { success: true }
   },
-
-  /** Records that a run used an artifact version. */
-  useArtifact(
-    args: {
-      input: {
-        entityName: string
-        projectName: string
-        runName: string
-        artifactID: string
-        usedAs?: string | null
-        artifactEntityName?: string | null
-        artifactProjectName?: string | null
-      }
-    },
-    ctx: ResolverContext,
-  ): { artifact: ArtifactNode } {
-    const i = args.input
-    const run = writableRun(ctx, i.entityName, i.projectName, i.runName, 'useArtifact')
-    const artifact = ctx.store.artifacts.get(i.artifactID)
-    const project = artifact?.collection.project
-    if (
-      !artifact ||
-      (i.artifactEntityName != null && i.artifactEntityName !== project!.entity) ||
-      (i.artifactProjectName != null && i.artifactProjectName !== project!.name)
-    ) {
-      throw new WriteRefusedError(`artifact ${i.artifactID} not found`, 404)
-    }
-    if (!run.usedArtifacts.includes(artifact)) run.usedArtifacts.push(artifact)
-    const used = usedAsByRun.get(run) ?? new Map()
-    used.set(artifact.id, i.usedAs ?? null)
-    usedAsByRun.set(run, used)
-    return { artifact: new ArtifactNode(artifact, ctx) }
-  },
-
-  /**
-   * Creates an artifact version from a digest; with the digest of an existing version of the
-   * collection (what the public API sends) that version is reused: the run logs it and gets the
-   * aliases and tags. New content would need a manifest upload, which this server does not model.
-   */
-  createArtifact(
-    args: {
-      input: {
-        artifactTypeName: string
-        artifactCollectionNames?: string[] | null
-        entityName: string
-        projectName: string
-        runName?: string | null
-        digest: string
-        aliases?: { artifactCollectionName: string; alias: string }[] | null
-        tags?: { tagName: string }[] | null
-      }
-    },
-    ctx: ResolverContext,
-  ): { artifact: ArtifactNode } {
-    const i = args.input
-    checkEntityWritable(ctx, i.entityName, 'createArtifact')
-    const run = i.runName
-      ? writableRun(ctx, i.entityName, i.projectName, i.runName, 'createArtifact')
-      : undefined
-    const name = i.artifactCollectionNames?.[0]
-    const collection = name
-      ? ctx.store.project(i.entityName, i.projectName)?.collections.get(name)
-      : undefined
-    const artifact = collection?.versions.find((v) => v.digest === i.digest)
-    if (!collection || !artifact) {
-      throw new BadRequestError(
-        `createArtifact: no version of ${name} with digest ${i.digest}; this test server only reuses existing versions`,
-      )
-    }
-    if (collection.type !== i.artifactTypeName) {
-      throw new Error(
-        `artifact type mismatch: ${name} is a ${collection.type}, not a ${i.artifactTypeName}`,
-      )
-    }
-    for (const { artifactCollectionName, alias } of i.aliases ?? []) {
-      if (
-        artifactCollectionName !== collection.name || alias === 'latest' || /^v\d+$/.test(alias)
-      ) {
-        throw new BadRequestError(`invalid alias ${JSON.stringify(alias)} for ${collection.name}`)
-      }
-      for (const v of collection.versions) v.aliases = v.aliases.filter((a) => a !== alias)
-      artifact.aliases.push(alias)
-    }
-    for (const { tagName } of i.tags ?? []) {
-      if (!artifact.tags.includes(tagName)) artifact.tags.push(tagName)
-    }
-    if (run && !run.loggedArtifacts.includes(artifact)) run.loggedArtifacts.push(artifact)
-    return { artifact: new ArtifactNode(artifact, ctx) }
-  },
+  ...artifactMutations,
 }

@@ -91,3 +91,17 @@ export function runByPath(
   if (!run) throw new WriteRefusedError(`run ${entity}/${project}/${name} not found`, 404)
   return run
 }
+
+/** Checks that a run path names a writable, existing run. */
+export function writableRun(
+  ctx: ResolverContext,
+  entity: string,
+  project: string,
+  name: string,
+  mutation: string,
+): RunRecord {
+  checkEntityWritable(ctx, entity, mutation)
+  const run = runByPath(ctx, entity, project, name)
+  checkRunWritable(ctx, run, mutation)
+  return run
+}

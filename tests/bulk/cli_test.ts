@@ -236,3 +236,43 @@ test('progress goes to stderr: on a terminal, or with --progress; never with --q
   })
   assert.doesNotMatch(silent.stderr, /export: runs/)
 })
+
+test('--keys selects history columns (a nested key brings its leaves); --since selects runs', async () => {
+  const dir = folder('keys')
+  const r = await runCli([
+    'export',
+    'bulk/cli',
+    '-o',
+    dir,
+    '--keys',
+    'loss,eval',
+    '--since',
+    '2024-01-01T00:05:00',
+  ])
+  assert.equal(r.code, 0, r.stderr)
+  const m: Manifest = JSON.parse(readFileSync(join(dir, 'wbx-manifest.json'), 'utf8'))
+  // Runs are created a minute apart from 00:00: r005 onwards pass the bound.
+  assert.deepEqual(m.selection, ['r005', 'r006', 'r007'])
+  assert.deepEqual(m.query.keys, ['loss', 'eval'])
+  assert.equal(m.query.since!.time, '2024-01-01T00:05:00.000Z')
+  const cols = await duckRows(
+    `DESCRIBE SELECT * FROM read_parquet(${
+      sqlPath(join(dir, 'history/run_id=r006/*.parquet'))
+    }, hive_partitioning = false)`,
+  )
+  // Columns follow the keys as given; r006 logs eval (every third run), so its leaves are columns.
+  assert.deepEqual(cols.map((c) => c.column_name), ['_step', 'loss', 'eval.count', 'eval.score'])
+  const r005 = await duckRows(
+    `DESCRIBE SELECT * FROM read_parquet(${
+      sqlPath(join(dir, 'history/run_id=r005/*.parquet'))
+    }, hive_partitioning = false)`,
+  )
+  // r005 never logged eval: the asked-for key stays a (null) column, so every file has it.
+  assert.deepEqual(r005.map((c) => c.column_name), ['_step', 'loss', 'eval'])
+  assert.equal(m.runs.r006.history!.rows, stepsOf(6))
+  assert.deepEqual((await verifyDataset(dir)).problems, [])
+  // The keys are part of the folder's identity: another selection needs another folder.
+  const other = await runCli(['export', 'bulk/cli', '-o', dir, '--keys', 'acc'])
+  assert.equal(other.code, 1)
+  assert.match(other.stderr, /records the history keys \["loss","eval"\], not \["acc"\]/)
+})

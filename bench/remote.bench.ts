@@ -11,8 +11,14 @@
  * reported.
  *
  * Usage: `deno run -A bench/remote.bench.ts [--sizes 10000x20,100000x20] [--runtimes deno,bun]
- * [--cases parquet-rows,sdk-rows,...] [--repeat 1] [--timeout 1800]`. Prints a markdown report
- * and writes `bench/out/remote.md` and `bench/out/remote.json`.
+ * [--cases parquet-rows,sdk-rows,...] [--repeat 1] [--timeout 1800] [--many 200x1000x20]
+ * [--all-cases-up-to 2000000]`. Data sets with more cells (steps × metrics) than the last option
+ * run only the cases the goals need (scan, Parquet export, GraphQL scan, floors).
+ * `--many RUNSxSTEPSxMETRICS` adds the many-runs export: a project of that many exported runs,
+ * exported by `exportProject` (wbx) and by a plain SDK loop. A size or many-runs set may end in
+ * `@MS` (e.g. `100000x20@50`): the server then delays every request by that many milliseconds,
+ * a stand-in for the round trip to a real W&B server. Prints a markdown report and writes
+ * `bench/out/remote.md` and `bench/out/remote.json`.
  *
  * @module
  */
@@ -22,7 +28,17 @@ import { join } from 'node:path'
 import process from 'node:process'
 import { parseArgs } from 'node:util'
 import { wandbPython } from '../tests/_python.ts'
-import { parseSizes, runPaths, SDK_CASES, serverSpecs, WBX_CASES } from './remote_common.ts'
+import {
+  type DataSet,
+  MANY_CASES,
+  MANY_PROJECT,
+  parseMany,
+  parseSizes,
+  runPaths,
+  SDK_CASES,
+  serverSpecs,
+  WBX_CASES,
+} from './remote_common.ts'
 import { type Measured, type RemoteData, renderRemoteReport, setTitle } from './remote_report.ts'
 import {
   type CaseFailure,
@@ -37,6 +53,17 @@ import {
 const OUT = join(ROOT, 'bench', 'out')
 const RUNTIMES = ['deno', 'bun', 'node']
 const ALL_CASES = [...Object.keys(SDK_CASES), ...Object.keys(WBX_CASES)]
+/** The cases that still run on data sets above `--all-cases-up-to` cells (the goals' cases). */
+const CORE_CASES = [
+  'sdk-rows',
+  'sdk-parquet',
+  'sdk-graphql-rows',
+  'parquet-rows',
+  'parquet-parquet',
+  'graphql-rows',
+  'floor-decode',
+  'floor-graphql',
+]
 
 /** Default data sets: 20 and 200 metrics, up to the largest that finishes in minutes on 2 cores. */
 const DEFAULT_SIZES = '10000x20,100000x20,1000000x20,10000x200,100000x200'
@@ -49,6 +76,8 @@ const { values } = parseArgs({
     cases: { type: 'string', default: ALL_CASES.join(',') },
     repeat: { type: 'string', default: '1' },
     timeout: { type: 'string', default: '1800' },
+    many: { type: 'string', default: '' },
+    'all-cases-up-to': { type: 'string', default: '2000000' },
   },
 })
 
@@ -81,11 +110,15 @@ function failed(r: Measured | CaseFailure): r is CaseFailure {
   return 'error' in r
 }
 
-const sizes = parseSizes(values.sizes!)
+const sizes: DataSet[] = [
+  ...parseSizes(values.sizes!),
+  ...(values.many ? parseMany(values.many) : []),
+]
 const runtimes = list('runtimes', values.runtimes!, RUNTIMES)
 const cases = list('cases', values.cases!, ALL_CASES)
 const repeat = positive('repeat', values.repeat!)
 const timeoutMs = positive('timeout', values.timeout!) * 1000
+const allCasesUpTo = positive('all-cases-up-to', values['all-cases-up-to']!)
 const python = process.env.WBX_PYTHON ?? wandbPython
 mkdirSync(OUT, { recursive: true })
 if (!python && cases.some((c) => c in SDK_CASES)) {
@@ -104,16 +137,22 @@ const data: RemoteData = {
 }
 
 for (const set of sizes) {
-  console.error(`${setTitle(set)}: starting the server and building the export…`)
-  const server = await startServer(serverSpecs(set))
-  const { exported, graphql } = runPaths(set)
+  console.error(`${setTitle(set)}: starting the server and building the exports…`)
+  const server = await startServer(serverSpecs(set), set.latencyMs)
+  // The many-runs cases get the project where the others get the exported run.
+  const { exported, graphql } = set.runs ? { exported: MANY_PROJECT, graphql: '-' } : runPaths(set)
   const target: CaseTarget = { ready: server.ready, exported, graphql, scratch: OUT, timeoutMs }
+  const setCases = set.runs
+    ? Object.keys(MANY_CASES)
+    : set.steps * set.metrics > allCasesUpTo
+    ? cases.filter((c) => CORE_CASES.includes(c))
+    : cases
   const results: Measured[] = []
   const failures: CaseFailure[] = []
   try {
     for (let round = 1; round <= repeat; round++) {
-      for (const name of cases) {
-        const outcomes = name in SDK_CASES
+      for (const name of setCases) {
+        const outcomes = name.startsWith('sdk-')
           ? (python ? [runSdkCase(name, python, target)] : [])
           : runtimes.map((r) => runWbxCase(name, commands.get(r)!, r, target))
         for (const r of outcomes) {

@@ -5,7 +5,8 @@
  *
  * Usage: `<runtime> bench/remote_case.ts <case> <baseUrl> <apiKey> <exported run path>
  * <unexported run path> [scratch folder]`, case one of WBX_CASES. GraphQL cases read the
- * unexported run; the others read the exported one.
+ * unexported run; the others read the exported one. The many-runs case `wbx-bulk` takes the
+ * project (`entity/project`) in place of the exported run.
  *
  * @module
  */
@@ -18,7 +19,8 @@ import { exportToPath } from '../src/export/write_to_path.ts'
 import type { Row } from '../src/row.ts'
 import { runtimeName } from '../src/runtime.ts'
 import { peakRssMb } from './local_common.ts'
-import { type RemoteResult, WBX_CASES } from './remote_common.ts'
+import { MANY_CASES, type RemoteResult, WBX_CASES } from './remote_common.ts'
+import { exportProject } from '../src/bulk/bulk_export.ts'
 import { floorDecode, floorFetch, floorGraphql } from './remote_floor.ts'
 
 /** CPU time used by this process so far, in milliseconds. */
@@ -55,10 +57,13 @@ async function runCase(
   paths: { exported: string; graphql: string },
   scratch: string,
 ): Promise<RemoteResult> {
+  if (name === 'wbx-bulk') return await bulkCase(baseUrl, apiKey, paths.exported, scratch)
   const spec = WBX_CASES[name]
   if (!spec) {
     throw new RangeError(
-      `Unknown remote bench case "${name}": use one of ${Object.keys(WBX_CASES).join(', ')}`,
+      `Unknown remote bench case "${name}": use one of ${
+        [...Object.keys(WBX_CASES), ...Object.keys(MANY_CASES)].join(', ')
+      }`,
     )
   }
   const path = spec.source === 'graphql' || name === 'floor-graphql'
@@ -92,6 +97,41 @@ async function runCase(
     cpuMs: cpu,
     peakRssMb: peakRssMb(),
     setupMs,
+  }
+}
+
+/** The many-runs case: `exportProject` of a whole project (history and runs table) to Parquet. */
+async function bulkCase(
+  baseUrl: string,
+  apiKey: string,
+  project: string,
+  scratch: string,
+): Promise<RemoteResult> {
+  const cpu0 = cpuMs()
+  const t = performance.now()
+  const result = await exportProject({
+    source: project,
+    out: join(scratch, 'export'),
+    api: { baseUrl, apiKey },
+  })
+  const ms = performance.now() - t
+  if (!result.complete) {
+    throw new Error(
+      `Cannot finish the many-runs case: ${result.failures.length} run(s) failed, e.g. ${
+        JSON.stringify(result.failures[0])
+      }`,
+    )
+  }
+  return {
+    case: 'wbx-bulk',
+    runtime: runtimeName,
+    version: runtimeVersion(),
+    rows: result.progress.rows,
+    outBytes: result.progress.bytes,
+    ms,
+    cpuMs: cpuMs() - cpu0,
+    peakRssMb: peakRssMb(),
+    setupMs: 0,
   }
 }
 

@@ -125,6 +125,14 @@ export const SDK_CASES: Record<string, string> = {
     '`run.scan_history()` on the unexported copy (wandb-core pages `HistoryPage`)',
 }
 
+/** The many-runs cases (run on the many-runs data set only), SDK first. */
+export const MANY_CASES: Record<string, string> = {
+  'sdk-bulk':
+    'a plain SDK loop: `for run in api.runs(project)`: `pandas.DataFrame(list(run.scan_history())).to_parquet(...)` per run, then a runs table (id, name, config, summary) to Parquet',
+  'wbx-bulk':
+    '`exportProject({source: project, out})` (`wbx export`): history and the runs table (config, summary) to Parquet, 8 runs at once',
+}
+
 /** Which SDK case each wbx case is compared with. */
 export const BASELINE: Record<string, string> = {
   'parquet-rows': 'sdk-rows',
@@ -136,26 +144,59 @@ export const BASELINE: Record<string, string> = {
   'floor-fetch': 'sdk-rows',
   'floor-decode': 'sdk-rows',
   'floor-graphql': 'sdk-graphql-rows',
+  'wbx-bulk': 'sdk-bulk',
 }
 
-/** One data set: a generated run of `steps` rows × `metrics` metrics, exported and not. */
+/**
+ * One data set: a generated run of `steps` rows × `metrics` metrics, exported and not; or, with
+ * `runs`, a project of that many exported runs of that size (the many-runs export).
+ */
 export interface DataSet {
-  /** History rows. */
+  /** History rows (per run). */
   steps: number
   /** Metrics per row. */
   metrics: number
+  /** Runs in the project, for the many-runs data set. */
+  runs?: number
+  /** Delay the server adds to every request after start-up, in ms (a stand-in for the network). */
+  latencyMs?: number
 }
 
-/** Parses `10000x20,100000x200` into data sets; RangeError when malformed. */
-export function parseSizes(text: string): DataSet[] {
+/** The project of the many-runs data set. */
+export const MANY_PROJECT = 'bench/many'
+
+/** Parses many-runs data sets `RUNSxSTEPSxMETRICS[@LATENCY_MS]`, comma-separated; RangeError when malformed. */
+export function parseMany(text: string): DataSet[] {
   return text.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
-    const m = /^(\d+)x(\d+)$/.exec(s)
-    if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) {
+    const m = /^(\d+)x(\d+)x(\d+)(?:@(\d+))?$/.exec(s)
+    if (!m || Number(m[1]) < 1 || Number(m[2]) < 1 || Number(m[3]) < 1) {
       throw new RangeError(
-        `Cannot read size ${JSON.stringify(s)}: use STEPSxMETRICS, e.g. 100000x20`,
+        `Cannot read --many ${
+          JSON.stringify(s)
+        }: use RUNSxSTEPSxMETRICS[@LATENCY_MS], e.g. 200x1000x20@50`,
       )
     }
-    return { steps: Number(m[1]), metrics: Number(m[2]) }
+    return withLatency({ runs: Number(m[1]), steps: Number(m[2]), metrics: Number(m[3]) }, m[4])
+  })
+}
+
+/** Adds a latency given as text, when there is one. */
+function withLatency(set: DataSet, latency: string | undefined): DataSet {
+  return latency && Number(latency) > 0 ? { ...set, latencyMs: Number(latency) } : set
+}
+
+/** Parses `10000x20,100000x20@50` (STEPSxMETRICS[@LATENCY_MS]) into data sets; RangeError when malformed. */
+export function parseSizes(text: string): DataSet[] {
+  return text.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
+    const m = /^(\d+)x(\d+)(?:@(\d+))?$/.exec(s)
+    if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) {
+      throw new RangeError(
+        `Cannot read size ${
+          JSON.stringify(s)
+        }: use STEPSxMETRICS[@LATENCY_MS], e.g. 100000x20 or 100000x20@50`,
+      )
+    }
+    return withLatency({ steps: Number(m[1]), metrics: Number(m[2]) }, m[3])
   })
 }
 
@@ -178,8 +219,14 @@ export function parseRunSpec(spec: string): Omit<ServedRun, 'exportFiles' | 'exp
   return { path: m[1], steps: Number(m[2]), metrics: Number(m[3]), exported: !m[4] }
 }
 
-/** The server specs of a data set: its exported run and its unexported copy. */
+/** The server specs of a data set: its exported run and its unexported copy, or the project's runs. */
 export function serverSpecs(set: DataSet): string[] {
+  if (set.runs) {
+    return Array.from(
+      { length: set.runs },
+      (_, i) => `${MANY_PROJECT}/r${String(i).padStart(4, '0')}:${set.steps}:${set.metrics}`,
+    )
+  }
   const { exported, graphql } = runPaths(set)
   return [
     `${exported}:${set.steps}:${set.metrics}`,

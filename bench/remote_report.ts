@@ -7,6 +7,7 @@
 import { median } from './local_report.ts'
 import {
   BASELINE,
+  MANY_CASES,
   type RemoteResult,
   SDK_CASES,
   type ServerReady,
@@ -23,6 +24,10 @@ export interface SetResults {
   steps: number
   /** Metrics per row. */
   metrics: number
+  /** Runs in the project, for the many-runs data set. */
+  runs?: number
+  /** Delay the server added to every request, in ms. */
+  latencyMs?: number
   /** The server that held it. */
   server: ServerReady
   /** Every measurement, repeats included. */
@@ -76,7 +81,7 @@ export function summarize(set: SetResults): CaseSummary[] {
     const key = `${r.case}|${r.runtime}`
     groups.set(key, [...(groups.get(key) ?? []), r])
   }
-  const order = [...Object.keys(SDK_CASES), ...Object.keys(WBX_CASES)]
+  const order = [...Object.keys(SDK_CASES), ...Object.keys(WBX_CASES), ...Object.keys(MANY_CASES)]
   const out: CaseSummary[] = []
   for (const list of groups.values()) {
     const first = list[0]
@@ -131,28 +136,35 @@ function mb(bytes: number | undefined): string {
   return bytes === undefined ? '–' : (bytes / 2 ** 20).toFixed(1)
 }
 
-/** A set's title: `100,000 steps × 20 metrics`. */
-export function setTitle(set: { steps: number; metrics: number }): string {
-  return `${int(set.steps)} steps × ${set.metrics} metrics`
+/** A set's title: `100,000 steps × 20 metrics`, prefixed by the run count for many runs. */
+export function setTitle(
+  set: { steps: number; metrics: number; runs?: number; latencyMs?: number },
+): string {
+  const one = `${int(set.steps)} steps × ${set.metrics} metrics`
+  const latency = set.latencyMs ? `, ${set.latencyMs} ms latency` : ''
+  return (set.runs ? `${set.runs} runs of ${one}` : one) + latency
 }
 
 /** Renders one data set's table. */
 function renderSet(set: SetResults): string[] {
   const summaries = summarize(set)
-  const run = set.server.runs.find((r) => r.exported)
+  const exported = set.server.runs.filter((r) => r.exported)
+  const files = exported.reduce((n, r) => n + r.exportFiles, 0)
+  const bytes = exported.reduce((n, r) => n + r.exportBytes, 0)
+  const expected = set.steps * (set.runs ?? 1)
   const lines = [
     `### ${setTitle(set)}`,
     '',
-    `Export: ${run?.exportFiles ?? 0} Parquet file(s), ${
-      mb(run?.exportBytes)
-    } MB (built by the server before any case, in ${(set.server.buildMs / 1000).toFixed(1)} s).`,
+    `Exports: ${files} Parquet file(s), ${mb(bytes)} MB (built by the server before any case, in ${
+      (set.server.buildMs / 1000).toFixed(1)
+    } s).`,
     '',
     '| case | runtime | rows | rows/s | vs SDK | vs SDK (CPU) | time s | CPU s | wall s | peak RSS MB | RSS / SDK | output MB |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ]
   for (const s of summaries) {
     const r = ratiosOf(s, summaries)
-    const rowsOk = s.rows === set.steps ? '' : ' ≠'
+    const rowsOk = s.rows === expected ? '' : ' ≠'
     lines.push(
       `| ${s.case} | ${s.runtime} | ${int(s.rows)}${rowsOk} | ${int(s.rows / (s.ms / 1000))} | ${
         r ? times(r.speed) : '–'
@@ -175,7 +187,7 @@ export function renderGoals(data: RemoteData): string[] {
     '| data set | runtime | scan vs SDK (time / CPU), goal ≥ 5× | Parquet export RSS / SDK, goal ≤ 0.20 | scan CPU / floor-decode CPU |',
     '|---|---|---:|---:|---:|',
   ]
-  for (const set of data.sets) {
+  for (const set of data.sets.filter((s) => !s.runs)) {
     const all = summarize(set)
     const runtimes = [...new Set(all.filter((s) => s.runtime !== 'python').map((s) => s.runtime))]
     for (const runtime of runtimes) {
@@ -218,6 +230,7 @@ export function renderRemoteReport(data: RemoteData): string {
     '',
     ...Object.entries(SDK_CASES).map(([k, v]) => `- \`${k}\` (official SDK): ${v}.`),
     ...Object.entries(WBX_CASES).map(([k, v]) => `- \`${k}\`: ${v.what}.`),
+    ...Object.entries(MANY_CASES).map(([k, v]) => `- \`${k}\` (many runs): ${v}.`),
     '',
     'Columns: `time s` is measured inside each process around the scan (and export), after the client was made and the run loaded (`setup`, which for the SDK starts wandb-core); rows/s uses it. `vs SDK` divides the SDK case the row replaces (`graphql-rows` → `sdk-graphql-rows`, `graphql-parquet` → `sdk-parquet`, floors → the SDK scan) by it; `vs SDK (CPU)` does the same with CPU time (user + system, all threads; for the SDK Python plus wandb-core), which is steadier on a shared machine. Peak RSS is VmHWM (for the SDK, Python plus wandb-core); `RSS / SDK` below 1 means less memory. `wall s` is the whole child from spawn to exit (runtime start-up included).',
   ]

@@ -2,8 +2,9 @@
 
 Usage: python remote_sdk.py CASE BASE_URL API_KEY EXPORTED_RUN UNEXPORTED_RUN SCRATCH_DIR
 
-CASE is one of sdk-rows, sdk-ndjson, sdk-csv, sdk-parquet (the exported run) or
-sdk-graphql-rows (the unexported run). The client is made and the run loaded first
+CASE is one of sdk-rows, sdk-ndjson, sdk-csv, sdk-parquet (the exported run),
+sdk-graphql-rows (the unexported run) or sdk-bulk (EXPORTED_RUN is then a project, whose
+runs are exported one after another). The client is made and the run loaded first
 (`wandb.Api(...)`, `api.run(path)`: this starts the wandb-core sidecar), then the scan and
 export are timed. wandb 0.31 hands every public-API request to wandb-core, and scan_history
 reads the Parquet exports in Go/Rust and sends each page to Python, so CPU time and peak RSS
@@ -59,6 +60,31 @@ def tree_cpu(pids):
     return total
 
 
+def plain(value):
+    """A value pandas can put in a Parquet column: nested dicts and lists as JSON text."""
+    return json.dumps(value) if isinstance(value, (dict, list)) else value
+
+
+def bulk_case(api, project, out_dir):
+    """The loop a user writes to export a project: each run's history, then a runs table."""
+    import pandas as pd
+
+    rows = 0
+    table = []
+    for run in api.runs(project):
+        df = pd.DataFrame(list(run.scan_history()))
+        df.to_parquet(os.path.join(out_dir, f"{run.id}.parquet"))
+        rows += len(df)
+        entry = {"id": run.id, "name": run.name, "state": run.state}
+        entry.update({f"config.{k}": plain(v) for k, v in run.config.items()})
+        entry.update({f"summary.{k}": plain(v) for k, v in run.summary_metrics.items()})
+        table.append(entry)
+    path = os.path.join(out_dir, "runs.parquet")
+    pd.DataFrame(table).to_parquet(path)
+    size = sum(os.path.getsize(os.path.join(out_dir, f)) for f in os.listdir(out_dir) if f.endswith(".parquet"))
+    return rows, size
+
+
 def run_case(case, run, out_dir):
     """Runs the measured part of a case; returns (rows, bytes written or None)."""
     if case in ("sdk-rows", "sdk-graphql-rows"):
@@ -104,19 +130,28 @@ def versions():
 def main(argv):
     """Loads the run, times the case, prints one JSON line."""
     case, base_url, api_key, exported, unexported, out_dir = argv
-    if case in ("sdk-csv", "sdk-parquet"):
+    if case in ("sdk-csv", "sdk-parquet", "sdk-bulk"):
         import pandas  # noqa: F401  (imported before the clock starts, as a user's script would)
     import wandb
 
     t0 = time.perf_counter()
     api = wandb.Api(overrides={"base_url": base_url}, api_key=api_key)
-    run = api.run(unexported if case == "sdk-graphql-rows" else exported)
+    if case == "sdk-bulk":
+        api.viewer  # starts wandb-core before the clock, as api.run does for the other cases
+        run = None
+    else:
+        run = api.run(unexported if case == "sdk-graphql-rows" else exported)
     setup = time.perf_counter() - t0
     me = os.getpid()
     helpers = children(me)
     cpu0 = time.process_time() + tree_cpu(helpers)
     t1 = time.perf_counter()
-    rows, out_bytes = run_case(case, run, out_dir)
+    if case == "sdk-bulk":
+        export_dir = os.path.join(out_dir, "export")
+        os.makedirs(export_dir)
+        rows, out_bytes = bulk_case(api, exported, export_dir)
+    else:
+        rows, out_bytes = run_case(case, run, out_dir)
     seconds = time.perf_counter() - t1
     helpers = sorted(set(helpers + children(me)))
     cpu = time.process_time() + tree_cpu(helpers) - cpu0

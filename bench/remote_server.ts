@@ -2,12 +2,14 @@
  * The test server for the remote benchmark, run in its own process so that its CPU time and
  * memory are not charged to the client under test (it still shares the machine's cores).
  *
- * Usage: `deno run -A bench/remote_server.ts ENTITY/PROJECT/ID:STEPS:METRICS[:graphql] ...`.
+ * Usage: `deno run -A bench/remote_server.ts [--latency MS] ENTITY/PROJECT/ID:STEPS:METRICS[:graphql]
+ * ...`.
  * Each spec adds a generated run (`generateRun`, seed 1, so the same spec always holds the same
  * values); `:graphql` leaves the run unexported, so readers page it through GraphQL. Before
  * answering, the server builds every export by asking itself for `parquetHistory`, so no
- * client pays for the build. Then it prints one JSON line ({@linkcode ServerReady}) and serves
- * until SIGTERM or SIGINT.
+ * client pays for the build. From then on every request waits `--latency` ms first (the test
+ * server's `slow` fault on both origins), a stand-in for the round trip to a real W&B server.
+ * Then it prints one JSON line ({@linkcode ServerReady}) and serves until SIGTERM or SIGINT.
  *
  * @module
  */
@@ -76,8 +78,14 @@ async function warmRun(baseUrl: string, apiKey: string, run: ParsedRun): Promise
   return sizes
 }
 
-/** Starts the server with the runs of `specs`, builds their exports and returns what it serves. */
-async function serve(specs: string[]): Promise<{ ready: ServerReady; stop: () => Promise<void> }> {
+/**
+ * Starts the server with the runs of `specs`, builds their exports, then delays every later
+ * request by `latencyMs`; returns what it serves.
+ */
+async function serve(
+  specs: string[],
+  latencyMs: number,
+): Promise<{ ready: ServerReady; stop: () => Promise<void> }> {
   const parsed = specs.map(parseRunSpec)
   const server = await startTestServer({
     runs: parsed.map((r) => {
@@ -101,6 +109,7 @@ async function serve(specs: string[]): Promise<{ ready: ServerReady; stop: () =>
     }
     runs.push({ ...r, exportFiles: sizes.length, exportBytes: sizes.reduce((a, b) => a + b, 0) })
   }
+  if (latencyMs > 0) server.fault({ kind: 'slow', delayMs: latencyMs, probability: 1 })
   const ready = {
     baseUrl: server.baseUrl,
     apiKey: server.apiKey,
@@ -110,15 +119,20 @@ async function serve(specs: string[]): Promise<{ ready: ServerReady; stop: () =>
   return { ready, stop: () => server.stop() }
 }
 
-const specs = process.argv.slice(2)
-if (specs.length === 0) {
+const args = process.argv.slice(2)
+let latencyMs = 0
+if (args[0] === '--latency') {
+  latencyMs = Number(args[1])
+  args.splice(0, 2)
+}
+if (args.length === 0 || !Number.isInteger(latencyMs) || latencyMs < 0) {
   process.stderr.write(
-    'usage: deno run -A bench/remote_server.ts ENTITY/PROJECT/ID:STEPS:METRICS[:graphql] ...\n',
+    'usage: deno run -A bench/remote_server.ts [--latency MS] ENTITY/PROJECT/ID:STEPS:METRICS[:graphql] ...\n',
   )
   process.exit(2)
 }
 try {
-  const { ready, stop } = await serve(specs)
+  const { ready, stop } = await serve(args, latencyMs)
   process.stdout.write(JSON.stringify(ready) + '\n')
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve())

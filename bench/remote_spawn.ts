@@ -57,10 +57,14 @@ export interface ServerHandle {
   stop(): Promise<void>
 }
 
-/** Starts `remote_server.ts` under Deno with the given run specs and waits for its ready line. */
-export function startServer(specs: string[]): Promise<ServerHandle> {
+/**
+ * Starts `remote_server.ts` under Deno with the given run specs (and request latency) and waits
+ * for its ready line.
+ */
+export function startServer(specs: string[], latencyMs = 0): Promise<ServerHandle> {
   const command = scriptCommand('deno', 'remote_server.ts', '')
-  const child: ChildProcess = spawn(command[0], [...command.slice(1), ...specs], {
+  const args = [...command.slice(1), '--latency', String(latencyMs), ...specs]
+  const child: ChildProcess = spawn(command[0], args, {
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))

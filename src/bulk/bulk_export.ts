@@ -191,7 +191,10 @@ export async function exportProject(options: BulkExportOptions): Promise<BulkExp
     }
     await runPool<BulkRunHandle>(handles, async (handle, runSignal) => {
       const run = await handle.open(runSignal)
-      if (!matchesQuery(query, run)) return // a local run's update time is known only now
+      if (!matchesQuery(query, run)) {
+        progress.runsTotal-- // a local run's update time is known only once it is open
+        return
+      }
       selected.add(run.id)
       runsRows.set(run.id, runsTableRow(run, include.configSummary))
       const outcome = await exportRun(run, {
@@ -232,10 +235,10 @@ export async function exportProject(options: BulkExportOptions): Promise<BulkExp
       { format, codec, signal },
     )
     state.setSelection(ids, table)
-    ended = true
     await state.finish(true)
+    ended = true
   } finally {
-    if (!ended) await state.close()
+    if (!ended) await state.close().catch(() => {})
     progress.finish()
   }
   return {

@@ -9,6 +9,8 @@ import { runtimeName } from '../../src/runtime.ts'
 import { ExportState } from '../../src/bulk/export_state.ts'
 import { verifyDataset } from '../../src/bulk/verify.ts'
 import { runCli } from '../cli/_run_cli.ts'
+import type { CliIo } from '../../src/cli/cli_io.ts'
+import { main } from '../../src/cli/main.ts'
 import { startTestServer, type TestServer } from '../server/test_server.ts'
 import { addRuns, fastEnv, snapshot, tempDir, withoutTimestamps } from './_project.ts'
 
@@ -107,4 +109,33 @@ test('kill -9 in the middle of an export, then the same command: a byte-identica
     withoutTimestamps(text(a.get('wbx-manifest.json'))),
   )
   assert.equal((await verifyDataset(killed.dir)).ok, true)
+})
+
+test('Ctrl-C stops the export with code 130, keeps its progress, and the same command finishes it', async () => {
+  const f = tempDir('interrupted')
+  folders.push(f)
+  const controller = new AbortController()
+  let stderr = ''
+  const io: CliIo = {
+    stdout: () => new WritableStream<Uint8Array>(),
+    stderr: (text) => void (stderr += text),
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+  }
+  const running = main(['export', ...ARGS, '--out', f.dir, '--max-rps', '100'], {
+    io,
+    signal: controller.signal,
+  })
+  while (countParts(f.dir) < 10) await new Promise((r) => setTimeout(r, 5))
+  controller.abort(new Error('Interrupted (Ctrl-C)'))
+  assert.equal(await running, 130)
+  assert.match(stderr, /export interrupted; run the same command again to continue it/)
+  const kept = await ExportState.peek(f.dir)
+  assert.equal(kept!.finishedAt, null)
+  const parts = Object.values(kept!.runs).flatMap((e) => e.history?.parts ?? []).length
+  assert.ok(parts >= 10, `progress kept: ${parts} parts`)
+  assert.equal(existsSync(join(f.dir, '.wbx-journal.ndjson')), true)
+  const rerun = await runCli(['export', ...ARGS, '--out', f.dir])
+  assert.equal(rerun.code, 0, rerun.stderr)
+  assert.deepEqual((await verifyDataset(f.dir)).problems, [])
 })

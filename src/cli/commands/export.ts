@@ -115,6 +115,7 @@ export const exportCommand: Command = {
     },
     quiet: { type: 'boolean', short: 'q', description: 'No progress on stderr' },
   },
+  /** Parses the options, runs the export (or the plan) and prints the summary. */
   async run(ctx) {
     const source = ctx.positionals[0]
     if (source === undefined || ctx.positionals.length > 1) {
@@ -129,24 +130,33 @@ export const exportCommand: Command = {
     const maxRps = numberOption(ctx, 'max-rps')
     const showProgress = ctx.values.quiet !== true &&
       (ctx.io.stderrIsTTY || ctx.values.progress === true)
-    const result = await exportProject({
-      source,
-      out: typeof out === 'string' ? out : '.',
-      query: readQuery(ctx),
-      include: readInclude(ctx),
-      keys: listOption(ctx.values, 'keys'),
-      format,
-      codec: typeof ctx.values.codec === 'string' ? ctx.values.codec : undefined,
-      partRows: positive(ctx, 'part-rows'),
-      filePattern: typeof ctx.values.pattern === 'string' ? ctx.values.pattern : undefined,
-      concurrency: positive(ctx, 'concurrency'),
-      attempts: positive(ctx, 'attempts'),
-      perPage: positive(ctx, 'per-page'),
-      governor: maxRps === undefined ? undefined : { maxRequestsPerSecond: maxRps },
-      dryRun,
-      progress: showProgress ? { write: ctx.io.stderr, tty: ctx.io.stderrIsTTY } : undefined,
-      signal: ctx.signal,
-    })
+    let result: BulkExportResult
+    try {
+      result = await exportProject({
+        source,
+        out: typeof out === 'string' ? out : '.',
+        query: readQuery(ctx),
+        include: readInclude(ctx),
+        keys: listOption(ctx.values, 'keys'),
+        format,
+        codec: typeof ctx.values.codec === 'string' ? ctx.values.codec : undefined,
+        partRows: positive(ctx, 'part-rows'),
+        filePattern: typeof ctx.values.pattern === 'string' ? ctx.values.pattern : undefined,
+        concurrency: positive(ctx, 'concurrency'),
+        attempts: positive(ctx, 'attempts'),
+        perPage: positive(ctx, 'per-page'),
+        governor: maxRps === undefined ? undefined : { maxRequestsPerSecond: maxRps },
+        dryRun,
+        progress: showProgress ? { write: ctx.io.stderr, tty: ctx.io.stderrIsTTY } : undefined,
+        signal: ctx.signal,
+      })
+    } catch (err) {
+      if (ctx.signal.aborted && !dryRun) {
+        ctx.io.stderr('wbx: export interrupted; run the same command again to continue it\n')
+        return 130
+      }
+      throw err
+    }
     if (dryRun) {
       await writeText(
         ctx.io,

@@ -27,6 +27,7 @@ export const verifyCommand: Command = {
     },
     json: { type: 'boolean', description: 'Print the report as JSON on stdout' },
   },
+  /** Verifies the folder and prints the problems and a summary line. */
   async run(ctx) {
     const dir = ctx.positionals[0]
     if (dir === undefined || ctx.positionals.length > 1) {

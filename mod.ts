@@ -50,3 +50,62 @@ export {
   WandbLogDamageError,
   WandbLogFormatError,
 } from './src/local/errors.ts'
+export { Api, type RunLoadOptions, type Viewer } from './src/api/api.ts'
+export type { ApiOptions } from './src/api/api_options.ts'
+export {
+  Run,
+  type RunClient,
+  type RunDeleteOptions,
+  type RunHtmlOptions,
+  type RunOptions,
+  type RunUpdateOptions,
+  type RunUser,
+} from './src/run.ts'
+export type { RunsOptions } from './src/api/runs.ts'
+export {
+  formatRunPath,
+  parseProjectPath,
+  parseRunPath,
+  type ProjectPathParts,
+  type RunPath,
+  type RunPathParts,
+} from './src/api/run_path.ts'
+export { WandbApiError, type WandbApiErrorCode } from './src/api/wandb_api_error.ts'
+export {
+  type FileDownloadOptions,
+  type FileStreamOptions,
+  RunFile,
+  type RunFileInfo,
+} from './src/api/file.ts'
+export type { DownloadResult } from './src/api/download_to_file.ts'
+export {
+  Artifact,
+  type ArtifactDownloadOptions,
+  type ArtifactDownloadResult,
+  type ArtifactInfo,
+  type ManifestEntry as ArtifactManifestEntry,
+} from './src/api/artifact.ts'
+export type {
+  FetchUrlOptions,
+  GraphqlRequestOptions,
+  GraphqlTransport,
+} from './src/api/transport.ts'
+export type { RetryPolicy } from './src/api/retry_policy.ts'
+export {
+  type DownloadHistoryExportsOptions,
+  type DownloadHistoryResult,
+  type HistoryScanReport,
+  type HistorySource,
+  IncompleteRunHistoryError,
+  type KeysMode,
+  type SampledHistory,
+  type SampledHistoryOptions,
+  type ScanHistoryOptions as RemoteScanHistoryOptions,
+  type SignedFetchOptions,
+} from './src/api/history/mod.ts'
+export type { SummaryPath, SummaryView } from './src/api/summary_view.ts'
+export type { RunChanges, RunFieldChange, RunWriteResult } from './src/api/run_update.ts'
+export type { CreateRunOptions } from './src/api/run_create.ts'
+export type { WaitUntilFinishedOptions } from './src/api/run_state.ts'
+export type { UploadFileOptions } from './src/api/upload_file.ts'
+export type { LogArtifactOptions, UseArtifactOptions } from './src/api/artifact_links.ts'

@@ -8,9 +8,10 @@
 import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { resolveInside } from '../api/safe_path.ts'
+import { md5OfFile } from '../fs/md5_of_file.ts'
 import type { ExportFormat } from '../export/mod.ts'
 import { ARTIFACT_COLUMNS } from './artifact_rows.ts'
-import { writeFileAtomic } from './atomic_file.ts'
+import { hashFile, writeFileAtomic } from './atomic_file.ts'
 import type { BulkRun } from './bulk_source.ts'
 import { filesDir, logPath, partPath } from './layout.ts'
 import type { FileRecord, RunFileRecord, TableRecord } from './manifest.ts'
@@ -102,9 +103,10 @@ export async function exportLogs(
 }
 
 /**
- * Downloads the run's files (those matching `pattern`), at most `concurrency` at once; a file
+ * Downloads the run's files (those matching `pattern`), at most `concurrency` at once. A file
  * recorded last time with the same md5 (or, without md5, the same size) and still on disk with
- * that size is kept as is.
+ * that size is kept as is, and so is an unrecorded file already on disk whose md5 matches (one an
+ * interrupted export downloaded).
  */
 export async function exportFiles(
   run: BulkRun,
@@ -131,6 +133,11 @@ export async function exportFiles(
         old && old.md5 === f.md5 && old.bytes === f.sizeBytes && await sizeIs(target, old.bytes)
       ) {
         records[i] = old
+        continue
+      }
+      if (!old && f.md5 && await sizeIs(target, f.sizeBytes) && await md5OfFile(target) === f.md5) {
+        // Downloaded by an export that was interrupted before it recorded the file.
+        records[i] = { file, name: f.name, md5: f.md5, ...await hashFile(target, signal) }
         continue
       }
       const written = await writeFileAtomic(target, await f.open(signal), signal)

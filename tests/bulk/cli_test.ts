@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import process from 'node:process'
 import type { Manifest } from '../../src/bulk/manifest.ts'
@@ -275,4 +275,24 @@ test('--keys selects history columns (a nested key brings its leaves); --since s
   const other = await runCli(['export', 'bulk/cli', '-o', dir, '--keys', 'acc'])
   assert.equal(other.code, 1)
   assert.match(other.stderr, /records the history keys \["loss","eval"\], not \["acc"\]/)
+})
+
+test('a resumed run keeps files an interrupted export already downloaded (md5 matches)', async () => {
+  const dir = folder('files-resume')
+  const args = ['export', 'bulk/cli', '-o', dir, '--runs', 'r004', '--files', '--history']
+  assert.equal((await runCli(args)).code, 0)
+  // As if the export died after the downloads but before the run was recorded complete.
+  const path = join(dir, 'wbx-manifest.json')
+  const m: Manifest = JSON.parse(readFileSync(path, 'utf8'))
+  m.runs.r004.complete = false
+  delete m.runs.r004.files
+  writeFileSync(path, JSON.stringify(m))
+  const from = server.requests.length
+  const again = await runCli(args)
+  assert.equal(again.code, 0, again.stderr)
+  const downloads = server.requests.slice(from).filter((r) => r.path.startsWith('/files/'))
+  assert.deepEqual(downloads.map((r) => r.path), [])
+  const files = (JSON.parse(readFileSync(path, 'utf8')) as Manifest).runs.r004.files!
+  assert.equal(files.length, 5)
+  assert.deepEqual((await verifyDataset(dir)).problems, [])
 })

@@ -4,7 +4,9 @@
  * @module
  */
 import process from 'node:process'
-import { Writable } from 'node:stream'
+import { type ClientRequest, request as httpRequest } from 'node:http'
+import { request as httpsRequest } from 'node:https'
+import { Readable, Writable } from 'node:stream'
 
 /** The JavaScript runtime wbx is running on. */
 export type RuntimeName = 'deno' | 'bun' | 'node'
@@ -146,4 +148,73 @@ export function onInterrupt(handler: () => void): void {
     interrupted = true
     handler()
   })
+}
+
+/**
+ * A fetch for streamed uploads that keeps the `content-length` header. Deno's fetch drops it for a
+ * stream body and sends the bytes chunked, which S3 presigned PUTs refuse (411
+ * MissingContentLength), so under Deno requests go through `node:http`/`node:https`; elsewhere
+ * this is the global fetch.
+ */
+export const uploadFetch: typeof fetch = g.Deno
+  ? nodeHttpFetch
+  : (input, init) => fetch(input, init)
+
+/** A minimal fetch over node:http(s): streams a ReadableStream body with the caller's headers. */
+function nodeHttpFetch(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
+  const url = new URL(input instanceof Request ? input.url : String(input))
+  const headers: Record<string, string> = {}
+  new Headers(init.headers).forEach((value, key) => (headers[key] = value))
+  return new Promise<Response>((resolve, reject) => {
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest
+    const req = send(url, {
+      method: init.method ?? 'GET',
+      headers,
+      signal: init.signal ?? undefined,
+    }, (res) => {
+      const responseHeaders = new Headers()
+      for (const [key, value] of Object.entries(res.headers)) {
+        if (value !== undefined) {
+          responseHeaders.set(key, Array.isArray(value) ? value.join(', ') : value)
+        }
+      }
+      const status = res.statusCode ?? 0
+      const nullBody = status === 204 || status === 304 || init.method === 'HEAD'
+      if (nullBody) res.resume()
+      resolve(
+        new Response(
+          nullBody ? null : (Readable.toWeb(res) as unknown as ReadableStream<Uint8Array>),
+          {
+            status,
+            statusText: res.statusMessage,
+            headers: responseHeaders,
+          },
+        ),
+      )
+    })
+    req.on('error', reject)
+    const body = init.body
+    if (body instanceof ReadableStream) void pumpBody(body, req)
+    else if (body === undefined || body === null) req.end()
+    else if (body instanceof Uint8Array || typeof body === 'string') req.end(body)
+    else {
+      req.destroy()
+      reject(new TypeError('uploadFetch sends only ReadableStream, Uint8Array or string bodies'))
+    }
+  })
+}
+
+/** Writes a web stream into a node request, honouring its backpressure. */
+async function pumpBody(body: ReadableStream<Uint8Array>, req: ClientRequest): Promise<void> {
+  const reader = body.getReader()
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      if (!req.write(value)) await new Promise<void>((resolve) => req.once('drain', resolve))
+    }
+    req.end()
+  } catch (err) {
+    req.destroy(err as Error)
+  }
 }

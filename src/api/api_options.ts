@@ -30,7 +30,12 @@ export interface ApiOptions {
   retryWaitMaxMs?: number
   /** Total time one request may spend retrying, in ms. @default 300000 */
   maxRetryTimeMs?: number
-  /** Fetch implementation (tests, proxies). @default globalThis.fetch */
+  /**
+   * Fetch implementation (tests, proxies). Uploads use it too, and storage such as S3 refuses a
+   * PUT without `content-length`: Deno's own fetch drops that header for streamed bodies, so
+   * under Deno wrap `uploadFetch` from `src/runtime.ts` rather than the global fetch.
+   * @default globalThis.fetch (uploads: `uploadFetch`)
+   */
   fetch?: typeof fetch
   /** Extra headers for every request. @default the JSON object in WANDB__EXTRA_HTTP_HEADERS */
   headers?: Record<string, string>

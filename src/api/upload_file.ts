@@ -16,6 +16,7 @@ import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy, sleep } from './r
 import { serverFeatureEnabled } from './server_features.ts'
 import type { GraphqlTransport } from './transport.ts'
 import { excerpt, WandbApiError } from './wandb_api_error.ts'
+import { uploadFetch } from '../runtime.ts'
 
 /** How uploads reach storage: the fetch and retry settings of the `Api`. */
 export interface UploadFetchOptions {
@@ -118,7 +119,7 @@ async function putFile(
 ): Promise<void> {
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...transfer.policy }
   const attemptPolicy = { ...policy, retries: 0, timeoutMs: options.timeoutMs ?? 3_600_000 }
-  const fetchFn = transfer.fetch ?? globalThis.fetch.bind(globalThis)
+  const fetchFn = transfer.fetch ?? uploadFetch
   const started = Date.now()
   for (let attempt = 1;; attempt++) {
     const init = {

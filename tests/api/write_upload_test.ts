@@ -8,6 +8,7 @@ import { join, relative } from 'node:path'
 import { apiFor, drain, ENTITY, PROJECT, RUN_ID, withServer } from './_setup.ts'
 import { WandbApiError } from '../../src/api/wandb_api_error.ts'
 import { fileStream } from '../../src/api/upload_file.ts'
+import { uploadFetch } from '../../src/runtime.ts'
 import type { TestServer } from '../server/test_server.ts'
 
 const PATH = `${ENTITY}/${PROJECT}/${RUN_ID}`
@@ -54,6 +55,8 @@ test('uploadFile streams a file to the signed URL and returns it as the server l
       assert.equal(put.status, 200)
       assert.match(put.headers['x-wbx-upload-token'], /^[0-9a-f]{32}$/, 'upload header sent')
       assert.equal(put.headers.authorization, undefined, 'no API key on the storage origin')
+      assert.equal(put.headers['content-length'], String(big.byteLength), 'sized, not chunked')
+      assert.equal(put.headers['transfer-encoding'], undefined)
       // the bytes round-trip through a fresh read and a download
       const fresh = await api.run(PATH)
       const listed = (await drain(fresh.files())).find((f) => f.name === 'out/model.bin')!
@@ -126,7 +129,7 @@ test('with MARK_RUN_FILES_UPLOADED the file joins the run only after the mark; a
           if (String(init?.body ?? '').includes('mutation MarkRunFilesUploaded')) {
             beforeMark = server.store.run(ENTITY, PROJECT, RUN_ID)!.files.has('g.txt')
           }
-          return fetch(input, init)
+          return uploadFetch(input, init)
         }
         const run = await apiFor(server, { retries: 0, fetch: watching }).run(PATH)
         server.fault({ kind: 'status', status: 500, origin: 'files', method: 'PUT' })

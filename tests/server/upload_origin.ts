@@ -144,6 +144,13 @@ async function receiveUpload(req: IncomingMessage, url: URL, ctx: ResolverContex
     refusal = storageError(400, 'ExpiredToken', 'The provided token has expired.')
   } else if (!upload) {
     refusal = storageError(404, 'NoSuchUpload', 'The specified upload does not exist.')
+  } else if (req.headers['content-length'] === undefined) {
+    // S3 presigned PUTs refuse chunked bodies; GCS would accept them. Model the stricter store.
+    refusal = storageError(
+      411,
+      'MissingContentLength',
+      'You must provide the Content-Length HTTP header.',
+    )
   }
   if (refusal || !upload) {
     await drain(req)

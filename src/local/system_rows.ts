@@ -16,6 +16,17 @@ export function timestampSeconds(ts: Timestamp): number {
 }
 
 /**
+ * Seconds of a duration given as whole seconds plus nanoseconds, computed like Go's
+ * `Duration.Seconds()` (whole seconds plus the same-signed nanosecond remainder / 1e9), so the
+ * float is bit-identical to the `_runtime` wandb-core sends.
+ */
+function durationSeconds(seconds: number, nanos: number): number {
+  if (seconds > 0 && nanos < 0) return seconds - 1 + (nanos + 1e9) / 1e9
+  if (seconds < 0 && nanos > 0) return seconds + 1 + (nanos - 1e9) / 1e9
+  return seconds + nanos / 1e9
+}
+
+/**
  * Builds the system-stream row for one stats sample; `startTime` is the run's start
  * (`RunRecord.start_time`), without which `_runtime` is left out.
  */
@@ -25,7 +36,7 @@ export function systemRow(stats: StatsRecord, startTime?: Timestamp): Row {
   if (ts) {
     row._timestamp = timestampSeconds(ts)
     if (startTime) {
-      row._runtime = ts.seconds - startTime.seconds + (ts.nanos - startTime.nanos) / 1e9
+      row._runtime = durationSeconds(ts.seconds - startTime.seconds, ts.nanos - startTime.nanos)
     }
   }
   for (const item of stats.items) {

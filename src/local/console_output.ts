@@ -25,6 +25,7 @@ export type ConsoleStream = 'stdout' | 'stderr' | 'logger'
 
 /** One finished console line. */
 export interface ConsoleLine {
+  /** The stream the line was written to (`logger` for `run.write_logs` lines). */
   stream: ConsoleStream
   /** The line text after emulation, without the line break. */
   text: string

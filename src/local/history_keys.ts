@@ -16,12 +16,15 @@ import { isPlainObject, parseValueJson } from './history_row.ts'
 
 /** How often one type was seen for one key. */
 export interface TypeCount {
+  /** The value type: `number`, `string`, `bool`, `nil`, `list`, `map`, or a media `_type`. */
   type: string
+  /** How many values of this type were seen for the key. */
   count: number
 }
 
 /** The API-shaped `historyKeys` value. */
 export interface HistoryKeys {
+  /** Per dotted key, how often each value type was seen. */
   keys: Record<string, { typeCounts: TypeCount[] }>
   /** The highest integer step seen, or -1 when there is none (as the API's `lastHistoryStep`). */
   lastStep: number

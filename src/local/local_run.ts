@@ -62,11 +62,17 @@ export class LocalRun {
   readonly project: string
   /** `[entity, project, id]`, unencoded ('' for unknown parts). */
   readonly path: string[]
+  /** Tags from the latest run record that lists any, else empty. */
   readonly tags: string[]
+  /** The run notes, or null when none were set. */
   readonly notes: string | null
+  /** The run group, or null when none was set. */
   readonly group: string | null
+  /** The job type, or null when none was set. */
   readonly jobType: string | null
+  /** Host name of the machine that wrote the run, or null when not recorded. */
   readonly host: string | null
+  /** Id of the sweep the run belongs to, or null. */
   readonly sweepId: string | null
   /** The git commit recorded at start, or null. */
   readonly commit: string | null

@@ -20,20 +20,29 @@ import { LocalRun, type LocalRunOptions } from './local_run.ts'
 
 /** One run folder in a listing. */
 export interface LocalRunEntry {
+  /** The run id (from the run record, else from the `.wandb` file name). */
   id: string
   /** Display name, or the id when none was set. */
   name: string
+  /** The display name as logged, or null when none was set. */
   displayName: string | null
+  /** The entity, or '' when the log does not name one. */
   entity: string
+  /** The project, or '' when the log does not name one. */
   project: string
+  /** Derived state; see `runningWithinSeconds`. */
   state: RunState
+  /** Exit code of this folder's exit record, or null when it has none. */
   exitCode: number | null
   /** Start of this folder's process, ISO 8601 UTC, or null. */
   createdAt: string | null
+  /** Tags from the latest run record that lists any, else empty. */
   tags: string[]
   /** Whether this folder continues an earlier run (resume). */
   resumed: boolean
+  /** Absolute, symlink-free path of the run folder. */
   folder: string
+  /** Absolute path of the folder's `run-<id>.wandb` file. */
   wandbFile: string
   /** Size of the `.wandb` file in bytes. */
   sizeBytes: number

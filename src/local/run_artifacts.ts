@@ -12,16 +12,20 @@ import { segmentStream } from './segment_stream.ts'
 export interface LocalArtifact {
   /** Artifact name without version (the collection name). */
   name: string
+  /** Artifact type such as `model`, `dataset` or `code`. */
   type: string
   /**
    * The version (`v3`) when an alias names it; null otherwise (the server assigns versions at
    * upload, so an offline run usually has none).
    */
   version: string | null
+  /** Aliases as logged, such as `latest`. */
   aliases: string[]
+  /** Artifact tags as logged. */
   tags: string[]
   /** The manifest digest. */
   digest: string
+  /** The description, or '' when none was given. */
   description: string
   /** The parsed metadata JSON, or null when empty. */
   metadata: unknown
@@ -29,12 +33,20 @@ export interface LocalArtifact {
   size: number | null
   /** Number of manifest entries, or null when the manifest is not in the log. */
   fileCount: number | null
+  /** Entity named in the artifact record ('' when absent). */
   entity: string
+  /** Project named in the artifact record ('' when absent). */
   project: string
+  /** Id of the run that logged the artifact. */
   runId: string
+  /** The SDK's client-side id of this artifact version. */
   clientId: string
+  /** The SDK's client-side id of the artifact's sequence (its collection). */
   sequenceClientId: string
-  /** The manifest, or null when the record carried none. */
+  /**
+   * The manifest, or null when the record carried none: format version, storage policy name and
+   * config (key to JSON text), and entries.
+   */
   manifest: {
     version: number
     storagePolicy: string
@@ -54,6 +66,7 @@ export interface UsedArtifact {
   id: string
   /** The name as recorded (may include `entity/project/` and a `:version` or `:alias`). */
   name: string
+  /** Artifact type as recorded. */
   type: string
   /** The part after the last `:` of the name, if any (`v3`, `latest`). */
   version: string | null

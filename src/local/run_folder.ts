@@ -29,7 +29,9 @@ export interface RunFolder {
 
 /** A folder inside a `wandb/` folder that could not be used as a run. */
 export interface SkippedFolder {
+  /** Absolute path of the folder. */
   folder: string
+  /** Why it was skipped, e.g. `it holds no run-<id>.wandb file` or the read error's message. */
   reason: string
 }
 

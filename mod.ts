@@ -26,8 +26,10 @@ export {
 } from './src/local/local_run.ts'
 export { type ListLocalRunsOptions, type LocalRunEntry, LocalRuns } from './src/local/local_runs.ts'
 export type { ScanHistoryOptions } from './src/local/history_scan.ts'
-export type { ConsoleLine, ConsoleStream } from './src/local/console_output.ts'
+export type { ConsoleLine, ConsoleOptions, ConsoleStream } from './src/local/console_output.ts'
 export type { HistoryKeys, TypeCount } from './src/local/history_keys.ts'
+export type { StepTally } from './src/local/history_row.ts'
+export type { RunFolder, SkippedFolder } from './src/local/run_folder.ts'
 export type { LocalFile } from './src/local/run_files.ts'
 export type { LocalArtifact, UsedArtifact } from './src/local/run_artifacts.ts'
 export type { RunState } from './src/local/run_state.ts'
@@ -38,6 +40,7 @@ export {
   type ReadRecordsOptions,
 } from './src/local/read_records.ts'
 export type * from './src/local/record_types.ts'
+export type { RecordType } from './src/local/decode_record.ts'
 export {
   type DamageReport,
   formatDamageReport,
@@ -62,6 +65,8 @@ export {
   type RunUser,
 } from './src/run.ts'
 export type { RunsOptions } from './src/api/runs.ts'
+export type { FilesOptions } from './src/api/files.ts'
+export type { ArtifactsOptions } from './src/api/artifacts.ts'
 export {
   formatRunPath,
   parseProjectPath,
@@ -89,11 +94,14 @@ export type {
   FetchUrlOptions,
   GraphqlRequestOptions,
   GraphqlTransport,
+  ResponseSchema,
 } from './src/api/transport.ts'
+export type { GraphqlOperation } from './src/api/queries.ts'
 export type { RetryPolicy } from './src/api/retry_policy.ts'
 export {
   type DownloadHistoryExportsOptions,
   type DownloadHistoryResult,
+  type FetchLike,
   type HistoryScanReport,
   type HistorySource,
   IncompleteRunHistoryError,
@@ -103,9 +111,15 @@ export {
   type ScanHistoryOptions as RemoteScanHistoryOptions,
   type SignedFetchOptions,
 } from './src/api/history/mod.ts'
-export type { SummaryPath, SummaryView } from './src/api/summary_view.ts'
-export type { RunChanges, RunFieldChange, RunWriteResult } from './src/api/run_update.ts'
+export type { SummaryMethods, SummaryPath, SummaryView } from './src/api/summary_view.ts'
+export type {
+  RunChanges,
+  RunFieldChange,
+  RunTextField,
+  RunWriteResult,
+} from './src/api/run_update.ts'
+export type { JsonEdit } from './src/api/json_edit.ts'
 export type { CreateRunOptions } from './src/api/run_create.ts'
-export type { WaitUntilFinishedOptions } from './src/api/run_state.ts'
-export type { UploadFileOptions } from './src/api/upload_file.ts'
+export type { SettableRunState, WaitUntilFinishedOptions } from './src/api/run_state.ts'
+export type { UploadFetchOptions, UploadFileOptions } from './src/api/upload_file.ts'
 export type { LogArtifactOptions, UseArtifactOptions } from './src/api/artifact_links.ts'

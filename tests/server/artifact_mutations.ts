@@ -1,6 +1,7 @@
 /**
  * The artifact lineage mutations: `useArtifact` (a run used a version) and `createArtifact` (a
- * run logged a version, reusing the existing version with the same digest).
+ * run logged a version: the existing version with the same digest, or a new PENDING one that
+ * `artifact_commit.ts` commits).
  *
  * @module
  */
@@ -8,6 +9,7 @@ import { BadRequestError } from './ids.ts'
 import type { RunRecord } from './records.ts'
 import type { ResolverContext } from './resolver_context.ts'
 import { ArtifactNode } from './resolve_artifacts.ts'
+import { type CreateArtifactInput, createPendingArtifact, moveAlias } from './artifact_commit.ts'
 import { checkEntityWritable, writableRun, WriteRefusedError } from './write_access.ts'
 
 /** How each run used an artifact (`usedAs`), by run and artifact ID. */
@@ -54,23 +56,13 @@ export const artifactMutations = {
   },
 
   /**
-   * Creates an artifact version from a digest; with the digest of an existing version of the
-   * collection (what the public API sends) that version is reused: the run logs it and gets the
-   * aliases and tags. New content would need a manifest upload, which this server does not model.
+   * Creates an artifact version from a digest. With the digest of a committed version of the
+   * collection (the public API's `log_artifact`, or wandb-core's deduplication) that version is
+   * reused: the run logs it and gets the aliases and tags. New content makes a PENDING version
+   * that `artifact_commit.ts` fills and commits.
    */
   createArtifact(
-    args: {
-      input: {
-        artifactTypeName: string
-        artifactCollectionNames?: string[] | null
-        entityName: string
-        projectName: string
-        runName?: string | null
-        digest: string
-        aliases?: { artifactCollectionName: string; alias: string }[] | null
-        tags?: { tagName: string }[] | null
-      }
-    },
+    args: { input: CreateArtifactInput },
     ctx: ResolverContext,
   ): { artifact: ArtifactNode } {
     const i = args.input
@@ -78,15 +70,12 @@ export const artifactMutations = {
     const run = i.runName
       ? writableRun(ctx, i.entityName, i.projectName, i.runName, 'createArtifact')
       : undefined
-    const name = i.artifactCollectionNames?.[0]
-    const collection = name
-      ? ctx.store.project(i.entityName, i.projectName)?.collections.get(name)
-      : undefined
+    const name = i.artifactCollectionName ?? i.artifactCollectionNames?.[0]
+    if (!name) throw new BadRequestError('createArtifact needs an artifactCollectionName')
+    const collection = ctx.store.project(i.entityName, i.projectName)?.collections.get(name)
     const artifact = collection?.versions.find((v) => v.digest === i.digest)
     if (!collection || !artifact) {
-      throw new BadRequestError(
-        `createArtifact: no version of ${name} with digest ${i.digest}; this test server only reuses existing versions`,
-      )
+      return { artifact: new ArtifactNode(createPendingArtifact(ctx, i, name), ctx) }
     }
     if (collection.type !== i.artifactTypeName) {
       throw new Error(
@@ -94,13 +83,10 @@ export const artifactMutations = {
       )
     }
     for (const { artifactCollectionName, alias } of i.aliases ?? []) {
-      if (
-        artifactCollectionName !== collection.name || alias === 'latest' || /^v\d+$/.test(alias)
-      ) {
+      if (artifactCollectionName !== collection.name) {
         throw new BadRequestError(`invalid alias ${JSON.stringify(alias)} for ${collection.name}`)
       }
-      for (const v of collection.versions) v.aliases = v.aliases.filter((a) => a !== alias)
-      artifact.aliases.push(alias)
+      moveAlias(artifact, alias)
     }
     for (const { tagName } of i.tags ?? []) {
       if (!artifact.tags.includes(tagName)) artifact.tags.push(tagName)

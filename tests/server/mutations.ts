@@ -12,6 +12,7 @@ import { BadRequestError } from './ids.ts'
 import type { ArtifactRecord, RunRecord } from './records.ts'
 import type { ResolverContext } from './resolver_context.ts'
 import { artifactMutations } from './artifact_mutations.ts'
+import { artifactCommitMutations } from './artifact_commit.ts'
 import { RunNode } from './resolve_run.ts'
 import type { RunState } from './run_seed.ts'
 import { commitUpload, pendingUploads, registerUpload } from './upload_origin.ts'
@@ -268,4 +269,5 @@ export const mutationRoot = {
     return { success: true }
   },
   ...artifactMutations,
+  ...artifactCommitMutations,
 }

@@ -123,4 +123,6 @@ export interface ArtifactRecord {
   size: number
   files: StoredFile[]
   manifest: StoredFile
+  /** PENDING between `createArtifact` and `commitArtifact` (artifact_commit.ts); @default 'COMMITTED' */
+  state?: 'PENDING' | 'COMMITTED'
 }

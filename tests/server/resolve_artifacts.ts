@@ -32,9 +32,9 @@ export class ArtifactNode {
   get artifactSequence(): CollectionNode {
     return new CollectionNode(this.#a.collection, this.#ctx)
   }
-  /** Version index (`v<N>`). */
-  get versionIndex(): number {
-    return this.#a.versionIndex
+  /** Version index (`v<N>`); null while the version is PENDING. */
+  get versionIndex(): number | null {
+    return this.#a.state === 'PENDING' ? null : this.#a.versionIndex
   }
   /** Artifact type. */
   get artifactType(): { id: string; name: string } {
@@ -64,9 +64,9 @@ export class ArtifactNode {
   get historyStep(): number | null {
     return this.#a.historyStep
   }
-  /** Always COMMITTED. */
+  /** PENDING until committed (artifact_commit.ts), else COMMITTED. */
   get state(): string {
-    return 'COMMITTED'
+    return this.#a.state ?? 'COMMITTED'
   }
   /** Total bytes. */
   get size(): number {
@@ -150,6 +150,10 @@ export class CollectionNode {
   get project(): ProjectNode {
     return new ProjectNode(this.#c.project, this.#ctx)
   }
+  /** Always MANIFEST_MD5 (what FetchArtifactDigestAlgorithm asks). */
+  get digestAlgorithm(): string {
+    return 'MANIFEST_MD5'
+  }
   /** The newest version. */
   get latestArtifact(): ArtifactNode | null {
     const v = this.#c.versions[this.#c.versions.length - 1]
@@ -184,6 +188,18 @@ export class MembershipNode {
   /** The version. */
   get artifact(): ArtifactNode {
     return new ArtifactNode(this.#a, this.#ctx)
+  }
+  /** When the version joined the collection. */
+  get createdAt(): string {
+    return this.#a.createdAt
+  }
+  /** The version's aliases in this collection, `latest` included. */
+  get aliases(): { id: string; alias: string; artifactCollection: CollectionNode }[] {
+    return new ArtifactNode(this.#a, this.#ctx).aliases
+  }
+  /** The collection. */
+  get artifactCollection(): CollectionNode {
+    return new CollectionNode(this.#a.collection, this.#ctx)
   }
   /** The version's files. */
   files(args: PageArgs & { names?: string[] | null }): Connection<FileNode> {

@@ -6,9 +6,10 @@
  */
 import { type Connection, paginate } from './connection.ts'
 import { nodeId } from './ids.ts'
-import type { ProjectRecord } from './records.ts'
+import type { ArtifactRecord, ProjectRecord } from './records.ts'
+import { versionByAlias } from './artifact_records.ts'
 import type { ResolverContext, ServerFeature } from './resolver_context.ts'
-import { ArtifactNode, CollectionNode } from './resolve_artifacts.ts'
+import { ArtifactNode, CollectionNode, MembershipNode } from './resolve_artifacts.ts'
 import { RunNode } from './resolve_run.ts'
 import { compileFilters } from './run_filters.ts'
 import { compareRunKeys, parseOrder, runKey, sortRuns } from './run_order.ts'
@@ -136,4 +137,33 @@ export class ProjectNode {
     const c = this.#p.collections.get(args.name)
     return c ? new CollectionNode(c, this.#ctx) : null
   }
+  /** A version by `name:alias` (`latest` when no alias is given), or null. */
+  artifact(args: { name: string }): ArtifactNode | null {
+    const version = versionByName(this.#p, args.name)
+    return version ? new ArtifactNode(version, this.#ctx) : null
+  }
+  /** A collection membership by `name:alias`, or null. */
+  artifactCollectionMembership(args: { name: string }): MembershipNode | null {
+    const version = versionByName(this.#p, args.name)
+    return version ? new MembershipNode(version, this.#ctx) : null
+  }
+  /** An artifact type by name (its collections of that type reachable by name). */
+  artifactType(args: { name: string }): Record<string, unknown> {
+    const type = args.name
+    return {
+      id: nodeId('ArtifactType', type),
+      name: type,
+      artifactCollection: ({ name }: { name: string }) => {
+        const c = this.#p.collections.get(name)
+        return c && c.type === type ? new CollectionNode(c, this.#ctx) : null
+      },
+    }
+  }
+}
+
+/** The committed version `name:alias` of a project names (`latest` without an alias). */
+function versionByName(project: ProjectRecord, name: string): ArtifactRecord | undefined {
+  const colon = name.lastIndexOf(':')
+  const collection = project.collections.get(colon < 0 ? name : name.slice(0, colon))
+  return collection && versionByAlias(collection, colon < 0 ? 'latest' : name.slice(colon + 1))
 }

@@ -31,12 +31,16 @@ test('the SDL builds and names the W&B types and fields the SDK selects', () => 
   }
   assert.ok(schema.getType('ArtifactSequence'))
   assert.deepEqual(Object.keys(schema.getMutationType()!.getFields()).sort(), [
+    'commitArtifact',
     'createArtifact',
+    'createArtifactFiles',
+    'createArtifactManifest',
     'createRunFiles',
     'deleteFiles',
     'deleteRun',
     'markRunFilesUploaded',
     'stopRun',
+    'updateArtifactManifest',
     'updateRunState',
     'upsertBucket',
     'useArtifact',

@@ -34,14 +34,16 @@ const MAX_UPLOAD_BYTES = 256 * 1024 * 1024
 
 /** A run file between `createRunFiles` and its commit. */
 export interface PendingUpload {
-  /** The run the file goes to. */
-  run: RunRecord
+  /** The run the file goes to (null for artifact content, which `onUpload` stores). */
+  run: RunRecord | null
   /** Path inside the run. */
   name: string
   /** The value the PUT must send in {@link UPLOAD_TOKEN_HEADER}. */
   token: string
   /** The bytes, once a PUT completed (and the server waits for `markRunFilesUploaded`). */
   bytes?: Uint8Array
+  /** Stores a completed body instead of adding a run file (artifact uploads; may throw). */
+  onUpload?: (bytes: Uint8Array) => void
 }
 
 const registries = new WeakMap<ServerStore, Map<string, PendingUpload>>()
@@ -94,8 +96,8 @@ export function commitUpload(
 ): StoredFile {
   pendingUploads(ctx.store).delete(path)
   const { run } = upload
-  if (ctx.store.run(run.project.entity, run.project.name, run.name) !== run) {
-    throw new Error(`run ${run.project.entity}/${run.project.name}/${run.name} was deleted`)
+  if (!run || ctx.store.run(run.project.entity, run.project.name, run.name) !== run) {
+    throw new Error(`run ${run?.project.entity}/${run?.project.name}/${run?.name} was deleted`)
   }
   return ctx.store.addRunFile(run, upload.name, upload.bytes ?? new Uint8Array(0))
 }
@@ -165,7 +167,14 @@ async function receiveUpload(req: IncomingMessage, url: URL, ctx: ResolverContex
     return storageError(400, 'IncompleteBody', 'You did not provide the number of bytes specified.')
   }
   upload.bytes = bytes
-  if (!waitsForMark(ctx)) {
+  if (upload.onUpload) {
+    pendingUploads(ctx.store).delete(url.pathname)
+    try {
+      upload.onUpload(bytes)
+    } catch (err) {
+      return storageError(400, 'BadDigest', (err as Error).message)
+    }
+  } else if (!waitsForMark(ctx)) {
     try {
       commitUpload(ctx, url.pathname, upload)
     } catch (err) {

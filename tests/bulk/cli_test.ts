@@ -31,7 +31,7 @@ before(async () => {
     saved[name] = process.env[name]
     process.env[name] = value
   }
-})
+}, { timeout: 60_000 })
 
 after(async () => {
   for (const [name, value] of Object.entries(saved)) {
@@ -48,38 +48,42 @@ function folder(label: string): string {
   return f.dir
 }
 
-test('export rejects misuse with exit code 2 and a message naming the option', async () => {
-  const cases: [string[], RegExp][] = [
-    [['export', 'bulk/cli'], /Missing --out DIR/],
-    [
-      ['export', 'bulk/cli', '-o', 'x', '--pattern', '%.json'],
-      /--pattern selects run files; add --files/,
-    ],
-    [['export', 'bulk/cli', '-o', 'x', '--filters', '{bad'], /--filters must be JSON/],
-    [['export', 'bulk/cli', '-o', 'x', '--since', 'soon'], /Cannot use --since 'soon'/],
-    [['export', 'bulk/cli', '-o', 'x', '--shard', '3/3'], /index must be below the count/],
-    [['export', 'bulk/cli', '-o', 'x', '--format', 'xlsx'], /Unknown --format "xlsx"/],
-    [['export', 'bulk/cli', '-o', 'x', '--concurrency', '0'], /--concurrency must be at least 1/],
-    [['verify'], /Expected one <DIR>/],
-  ]
-  for (const [argv, message] of cases) {
-    const r = await runCli(argv)
-    assert.equal(r.code, 2, argv.join(' '))
-    assert.match(r.stderr, message, argv.join(' '))
-  }
-  const local = await runCli([
-    'export',
-    join(ownFixturesDir, 'runs', 'wandb'),
-    '-o',
-    folder('local-filters'),
-    '--filters',
-    '{"state": "finished"}',
-  ])
-  assert.equal(local.code, 1)
-  assert.match(local.stderr, /Cannot apply --filters to a local wandb\/ folder/)
-})
+test(
+  'export rejects misuse with exit code 2 and a message naming the option',
+  { timeout: 60_000 },
+  async () => {
+    const cases: [string[], RegExp][] = [
+      [['export', 'bulk/cli'], /Missing --out DIR/],
+      [
+        ['export', 'bulk/cli', '-o', 'x', '--pattern', '%.json'],
+        /--pattern selects run files; add --files/,
+      ],
+      [['export', 'bulk/cli', '-o', 'x', '--filters', '{bad'], /--filters must be JSON/],
+      [['export', 'bulk/cli', '-o', 'x', '--since', 'soon'], /Cannot use --since 'soon'/],
+      [['export', 'bulk/cli', '-o', 'x', '--shard', '3/3'], /index must be below the count/],
+      [['export', 'bulk/cli', '-o', 'x', '--format', 'xlsx'], /Unknown --format "xlsx"/],
+      [['export', 'bulk/cli', '-o', 'x', '--concurrency', '0'], /--concurrency must be at least 1/],
+      [['verify'], /Expected one <DIR>/],
+    ]
+    for (const [argv, message] of cases) {
+      const r = await runCli(argv)
+      assert.equal(r.code, 2, argv.join(' '))
+      assert.match(r.stderr, message, argv.join(' '))
+    }
+    const local = await runCli([
+      'export',
+      join(ownFixturesDir, 'runs', 'wandb'),
+      '-o',
+      folder('local-filters'),
+      '--filters',
+      '{"state": "finished"}',
+    ])
+    assert.equal(local.code, 1)
+    assert.match(local.stderr, /Cannot apply --filters to a local wandb\/ folder/)
+  },
+)
 
-test('--dry-run prints the plan and writes nothing', async () => {
+test('--dry-run prints the plan and writes nothing', { timeout: 60_000 }, async () => {
   const dir = join(folder('dry'), 'not-yet')
   const text = await runCli(['export', 'bulk/cli', '-o', dir, '--dry-run'])
   assert.equal(text.code, 0, text.stderr)
@@ -109,7 +113,9 @@ test('--dry-run prints the plan and writes nothing', async () => {
   assert.equal(existsSync(dir), false)
 })
 
-test('--shard i/n: two machines export disjoint halves into one folder that reads as one', async () => {
+test('--shard i/n: two machines export disjoint halves into one folder that reads as one', {
+  timeout: 60_000,
+}, async () => {
   const dir = folder('shards')
   for (const shard of ['0/2', '1/2']) {
     const r = await runCli(['export', 'bulk/cli', '-o', dir, '--shard', shard])
@@ -147,54 +153,60 @@ test('--shard i/n: two machines export disjoint halves into one folder that read
   assert.equal(report.runs, RUNS)
 })
 
-test('--runs, --files, --logs, --system, --artifacts and CSV output', async () => {
-  const dir = folder('extras')
-  const r = await runCli([
-    'export',
-    'bulk/cli',
-    '-o',
-    dir,
-    '--runs',
-    'r001,r002',
-    '--history',
-    '--files',
-    '--pattern',
-    '%.json',
-    '--logs',
-    '--system',
-    '--artifacts',
-    '--format',
-    'csv',
-    '--json',
-  ])
-  assert.equal(r.code, 0, r.stderr)
-  assert.equal(JSON.parse(r.stdout).complete, true)
-  assert.deepEqual(readdirSync(join(dir, 'history')).sort(), ['run_id=r001', 'run_id=r002'])
-  const csv = readFileSync(join(dir, 'history/run_id=r001/part-00000.csv'), 'utf8').trim().split(
-    '\n',
-  )
-  assert.equal(csv[0], '_step,_runtime,_timestamp,acc,loss,lr')
-  assert.equal(csv.length, stepsOf(1) + 1)
-  assert.deepEqual(readdirSync(join(dir, 'files/r001')).sort(), [
-    'wandb-metadata.json',
-    'wandb-summary.json',
-  ])
-  assert.equal(
-    readFileSync(join(dir, 'logs/r001/output.log'), 'utf8'),
-    new TextDecoder().decode(
-      server.store.run('bulk', 'cli', 'r001')!.files.get('output.log')!.bytes,
-    ),
-  )
-  const m: Manifest = JSON.parse(readFileSync(join(dir, 'wbx-manifest.json'), 'utf8'))
-  assert.equal(m.runs.r001.system!.sampled, true)
-  assert.equal(m.runs.r001.system!.rows, server.store.run('bulk', 'cli', 'r001')!.events.rowCount)
-  assert.equal(m.runs.r001.artifacts!.rows, 0)
-  assert.ok(m.runs.r001.files!.every((f) => /^[0-9a-f]{64}$/.test(f.sha256) && f.md5))
-  assert.equal(readFileSync(join(dir, 'runs.csv'), 'utf8').trim().split('\n').length, 3)
-  assert.deepEqual((await verifyDataset(dir)).problems, [])
-})
+test(
+  '--runs, --files, --logs, --system, --artifacts and CSV output',
+  { timeout: 60_000 },
+  async () => {
+    const dir = folder('extras')
+    const r = await runCli([
+      'export',
+      'bulk/cli',
+      '-o',
+      dir,
+      '--runs',
+      'r001,r002',
+      '--history',
+      '--files',
+      '--pattern',
+      '%.json',
+      '--logs',
+      '--system',
+      '--artifacts',
+      '--format',
+      'csv',
+      '--json',
+    ])
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(JSON.parse(r.stdout).complete, true)
+    assert.deepEqual(readdirSync(join(dir, 'history')).sort(), ['run_id=r001', 'run_id=r002'])
+    const csv = readFileSync(join(dir, 'history/run_id=r001/part-00000.csv'), 'utf8').trim().split(
+      '\n',
+    )
+    assert.equal(csv[0], '_step,_runtime,_timestamp,acc,loss,lr')
+    assert.equal(csv.length, stepsOf(1) + 1)
+    assert.deepEqual(readdirSync(join(dir, 'files/r001')).sort(), [
+      'wandb-metadata.json',
+      'wandb-summary.json',
+    ])
+    assert.equal(
+      readFileSync(join(dir, 'logs/r001/output.log'), 'utf8'),
+      new TextDecoder().decode(
+        server.store.run('bulk', 'cli', 'r001')!.files.get('output.log')!.bytes,
+      ),
+    )
+    const m: Manifest = JSON.parse(readFileSync(join(dir, 'wbx-manifest.json'), 'utf8'))
+    assert.equal(m.runs.r001.system!.sampled, true)
+    assert.equal(m.runs.r001.system!.rows, server.store.run('bulk', 'cli', 'r001')!.events.rowCount)
+    assert.equal(m.runs.r001.artifacts!.rows, 0)
+    assert.ok(m.runs.r001.files!.every((f) => /^[0-9a-f]{64}$/.test(f.sha256) && f.md5))
+    assert.equal(readFileSync(join(dir, 'runs.csv'), 'utf8').trim().split('\n').length, 3)
+    assert.deepEqual((await verifyDataset(dir)).problems, [])
+  },
+)
 
-test('a run that fails every attempt is quarantined, the rest complete, and the exit code is 1', async () => {
+test('a run that fails every attempt is quarantined, the rest complete, and the exit code is 1', {
+  timeout: 60_000,
+}, async () => {
   server.addRun(seedRun('bulk', 'poison', 0))
   server.addRun(seedRun('bulk', 'poison', 1, { files: [{ name: '../escape.txt', content: 'x' }] }))
   server.addRun(seedRun('bulk', 'poison', 2))
@@ -214,7 +226,9 @@ test('a run that fails every attempt is quarantined, the rest complete, and the 
   assert.equal(v.code, 1)
 })
 
-test('progress goes to stderr: on a terminal, or with --progress; never with --quiet', async () => {
+test('progress goes to stderr: on a terminal, or with --progress; never with --quiet', {
+  timeout: 60_000,
+}, async () => {
   const dir = folder('progress')
   const quiet = await runCli(['export', 'bulk/cli', '-o', dir, '--runs', 'r000'])
   assert.doesNotMatch(quiet.stderr, /export: runs/)
@@ -237,7 +251,9 @@ test('progress goes to stderr: on a terminal, or with --progress; never with --q
   assert.doesNotMatch(silent.stderr, /export: runs/)
 })
 
-test('--keys selects history columns (a nested key brings its leaves); --since selects runs', async () => {
+test('--keys selects history columns (a nested key brings its leaves); --since selects runs', {
+  timeout: 60_000,
+}, async () => {
   const dir = folder('keys')
   const r = await runCli([
     'export',
@@ -277,7 +293,9 @@ test('--keys selects history columns (a nested key brings its leaves); --since s
   assert.match(other.stderr, /records the history keys \["loss","eval"\], not \["acc"\]/)
 })
 
-test('a resumed run keeps files an interrupted export already downloaded (md5 matches)', async () => {
+test('a resumed run keeps files an interrupted export already downloaded (md5 matches)', {
+  timeout: 60_000,
+}, async () => {
   const dir = folder('files-resume')
   const args = ['export', 'bulk/cli', '-o', dir, '--runs', 'r004', '--files', '--history']
   assert.equal((await runCli(args)).code, 0)

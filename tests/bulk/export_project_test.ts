@@ -43,7 +43,9 @@ after(async () => {
   await server.stop()
 })
 
-test('a 200-run project exported with 8 workers holds exactly the server rows of every run', async () => {
+test('a 200-run project exported with 8 workers holds exactly the server rows of every run', {
+  timeout: 60_000,
+}, async () => {
   assert.equal(result.complete, true)
   assert.deepEqual(result.failures, [])
   assert.equal(result.progress.runsDone, RUNS)
@@ -81,7 +83,9 @@ test('the manifest records watermarks, parts with sha256, and the selection', ()
   assert.deepEqual(manifest.failures, [])
 })
 
-test('the runs table has one row per run in creation order with config and summary columns', async () => {
+test('the runs table has one row per run in creation order with config and summary columns', {
+  timeout: 60_000,
+}, async () => {
   const rows = await readParquetRows(join(folder.dir, 'runs.parquet'))
   assert.equal(rows.length, RUNS)
   assert.deepEqual(rows.map((r) => r.run_id), Array.from({ length: RUNS }, (_, i) => runId(i)))
@@ -94,7 +98,9 @@ test('the runs table has one row per run in creation order with config and summa
   assert.equal(r5['summary.loss'], last.loss)
 })
 
-test('DuckDB reads history/*/*.parquet with hive_partitioning and no other option', async () => {
+test('DuckDB reads history/*/*.parquet with hive_partitioning and no other option', {
+  timeout: 60_000,
+}, async () => {
   const history = sqlPath(join(folder.dir, 'history/*/*.parquet'))
   const counts = await duckRows(
     `SELECT run_id, count(*) AS n, max(_step) AS last
@@ -122,7 +128,7 @@ test('DuckDB reads history/*/*.parquet with hive_partitioning and no other optio
   }])
 })
 
-test('verify finds nothing wrong with a fresh export', async () => {
+test('verify finds nothing wrong with a fresh export', { timeout: 60_000 }, async () => {
   const report = await verifyDataset(folder.dir)
   assert.deepEqual(report.problems, [])
   assert.equal(report.ok, true)
@@ -131,7 +137,9 @@ test('verify finds nothing wrong with a fresh export', async () => {
   assert.equal(report.rows, result.progress.rows)
 })
 
-test('running the same export again reads only the listing and changes no file', async () => {
+test('running the same export again reads only the listing and changes no file', {
+  timeout: 60_000,
+}, async () => {
   const files = await snapshot(folder.dir)
   const before = server.requests.length
   const again = await exportProject({ source: 'bulk/p200', out: folder.dir, api: fastApi(server) })

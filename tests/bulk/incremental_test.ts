@@ -27,7 +27,7 @@ before(async () => {
   server = await startTestServer()
   addRuns(server, E, P, 20)
   folder = tempDir('incremental')
-})
+}, { timeout: 60_000 })
 
 after(async () => {
   folder.cleanup()
@@ -48,7 +48,9 @@ function manifest(): Manifest {
   return JSON.parse(readFileSync(join(folder.dir, 'wbx-manifest.json'), 'utf8'))
 }
 
-test('a second export after runs grew, appeared, and were rewound exports only what changed', async () => {
+test('a second export after runs grew, appeared, and were rewound exports only what changed', {
+  timeout: 60_000,
+}, async () => {
   const first = await exportProject({ source: `${E}/${P}`, out: folder.dir, api: fastApi(server) })
   assert.equal(first.complete, true)
   const filesBefore = await snapshot(folder.dir)

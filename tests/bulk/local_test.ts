@@ -46,7 +46,7 @@ before(async () => {
   assert.equal(result.complete, true)
   assert.deepEqual(result.failures, [])
   manifest = JSON.parse(readFileSync(join(folder.dir, 'wbx-manifest.json'), 'utf8'))
-})
+}, { timeout: 60_000 })
 
 after(() => folder.cleanup())
 
@@ -60,7 +60,9 @@ async function localHistory(id: string): Promise<Row[]> {
   return rows
 }
 
-test('a local wandb/ folder exports one partition per run id, a resumed run as one', async () => {
+test('a local wandb/ folder exports one partition per run id, a resumed run as one', {
+  timeout: 60_000,
+}, async () => {
   assert.equal(ids.length, 14)
   assert.deepEqual(manifest.selection, [...ids].sort())
   assert.equal(manifest.source.kind, 'local')
@@ -77,7 +79,9 @@ test('a local wandb/ folder exports one partition per run id, a resumed run as o
   assert.deepEqual(resumed.map((r) => r.loss), [10, 9, 8, 7, 6, 5, 4, 3, 2, 1.5, 1])
 })
 
-test('numeric histories match the local reader row for row (NaN and infinities kept)', async () => {
+test('numeric histories match the local reader row for row (NaN and infinities kept)', {
+  timeout: 60_000,
+}, async () => {
   for (const id of ['wbxscalars', 'wbxnested', 'wbxlarge', 'wbxresumed', 'wbxnaninf']) {
     const exported = await exportedHistory(folder.dir, id)
     const local = (await localHistory(id)).map((row) => {
@@ -91,7 +95,9 @@ test('numeric histories match the local reader row for row (NaN and infinities k
   }
 })
 
-test('system metrics, console logs, files and artifacts are exported with checksums', async () => {
+test('system metrics, console logs, files and artifacts are exported with checksums', {
+  timeout: 60_000,
+}, async () => {
   const system = await runs.get('wbxsystem')
   const systemRows = await readParquetRows(
     join(folder.dir, 'system/run_id=wbxsystem/part-00000.parquet'),
@@ -128,7 +134,9 @@ test('system metrics, console logs, files and artifacts are exported with checks
   assert.deepEqual(artifacts.filter((a) => a.direction === 'logged').map((a) => a.name), logged)
 })
 
-test('DuckDB reads the history folder with hive partitioning and no other option', async () => {
+test('DuckDB reads the history folder with hive partitioning and no other option', {
+  timeout: 60_000,
+}, async () => {
   const counts = await duckRows(
     `SELECT run_id, count(*) AS n FROM read_parquet(${
       sqlPath(join(folder.dir, 'history/*/*.parquet'))
@@ -141,7 +149,9 @@ test('DuckDB reads the history folder with hive partitioning and no other option
   assert.deepEqual(counts, expected)
 })
 
-test('a dry run of a local folder plans every run from its log and costs no request', async () => {
+test('a dry run of a local folder plans every run from its log and costs no request', {
+  timeout: 60_000,
+}, async () => {
   const fresh = await exportProject({ source: WANDB, out: join(folder.dir, 'none'), dryRun: true })
   assert.equal(fresh.plan.totals.runs, 14)
   assert.equal(fresh.plan.totals.requests, 0)
@@ -166,7 +176,9 @@ test('a dry run of a local folder plans every run from its log and costs no requ
   assert.equal(again.plan.totals.unchanged, 14)
 })
 
-test('a second export of an unchanged folder rewrites nothing, and verify passes', async () => {
+test('a second export of an unchanged folder rewrites nothing, and verify passes', {
+  timeout: 60_000,
+}, async () => {
   const before = await snapshot(folder.dir)
   const again = await exportProject({
     source: WANDB,

@@ -30,7 +30,7 @@ before(async () => {
     saved[name] = process.env[name]
     process.env[name] = value
   }
-})
+}, { timeout: 60_000 })
 
 after(async () => {
   for (const [name, value] of Object.entries(saved)) {
@@ -111,31 +111,35 @@ test('kill -9 in the middle of an export, then the same command: a byte-identica
   assert.equal((await verifyDataset(killed.dir)).ok, true)
 })
 
-test('Ctrl-C stops the export with code 130, keeps its progress, and the same command finishes it', async () => {
-  const f = tempDir('interrupted')
-  folders.push(f)
-  const controller = new AbortController()
-  let stderr = ''
-  const io: CliIo = {
-    stdout: () => new WritableStream<Uint8Array>(),
-    stderr: (text) => void (stderr += text),
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-  }
-  const running = main(['export', ...ARGS, '--out', f.dir, '--max-rps', '100'], {
-    io,
-    signal: controller.signal,
-  })
-  while (countParts(f.dir) < 10) await new Promise((r) => setTimeout(r, 5))
-  controller.abort(new Error('Interrupted (Ctrl-C)'))
-  assert.equal(await running, 130)
-  assert.match(stderr, /export interrupted; run the same command again to continue it/)
-  const kept = await ExportState.peek(f.dir)
-  assert.equal(kept!.finishedAt, null)
-  const parts = Object.values(kept!.runs).flatMap((e) => e.history?.parts ?? []).length
-  assert.ok(parts >= 10, `progress kept: ${parts} parts`)
-  assert.equal(existsSync(join(f.dir, '.wbx-journal.ndjson')), true)
-  const rerun = await runCli(['export', ...ARGS, '--out', f.dir])
-  assert.equal(rerun.code, 0, rerun.stderr)
-  assert.deepEqual((await verifyDataset(f.dir)).problems, [])
-})
+test(
+  'Ctrl-C stops the export with code 130, keeps its progress, and the same command finishes it',
+  { timeout: 60_000 },
+  async () => {
+    const f = tempDir('interrupted')
+    folders.push(f)
+    const controller = new AbortController()
+    let stderr = ''
+    const io: CliIo = {
+      stdout: () => new WritableStream<Uint8Array>(),
+      stderr: (text) => void (stderr += text),
+      stdoutIsTTY: false,
+      stderrIsTTY: false,
+    }
+    const running = main(['export', ...ARGS, '--out', f.dir, '--max-rps', '100'], {
+      io,
+      signal: controller.signal,
+    })
+    while (countParts(f.dir) < 10) await new Promise((r) => setTimeout(r, 5))
+    controller.abort(new Error('Interrupted (Ctrl-C)'))
+    assert.equal(await running, 130)
+    assert.match(stderr, /export interrupted; run the same command again to continue it/)
+    const kept = await ExportState.peek(f.dir)
+    assert.equal(kept!.finishedAt, null)
+    const parts = Object.values(kept!.runs).flatMap((e) => e.history?.parts ?? []).length
+    assert.ok(parts >= 10, `progress kept: ${parts} parts`)
+    assert.equal(existsSync(join(f.dir, '.wbx-journal.ndjson')), true)
+    const rerun = await runCli(['export', ...ARGS, '--out', f.dir])
+    assert.equal(rerun.code, 0, rerun.stderr)
+    assert.deepEqual((await verifyDataset(f.dir)).problems, [])
+  },
+)

@@ -25,7 +25,7 @@ before(async () => {
     partRows: 20,
   })
   assert.equal(result.complete, true)
-})
+}, { timeout: 60_000 })
 
 after(async () => {
   for (const f of folders) f.cleanup()
@@ -40,16 +40,20 @@ function copy(label: string): string {
   return f.dir
 }
 
-test('verify passes an intact export, through the API and the CLI', async () => {
-  const report = await verifyDataset(exported.dir)
-  assert.equal(report.ok, true)
-  assert.equal(report.runs, 6)
-  const cli = await runCli(['verify', exported.dir])
-  assert.equal(cli.code, 0, cli.stdout)
-  assert.match(cli.stdout, /^ok: 6 runs, \d+ files, [\d,]+ rows/m)
-})
+test(
+  'verify passes an intact export, through the API and the CLI',
+  { timeout: 60_000 },
+  async () => {
+    const report = await verifyDataset(exported.dir)
+    assert.equal(report.ok, true)
+    assert.equal(report.runs, 6)
+    const cli = await runCli(['verify', exported.dir])
+    assert.equal(cli.code, 0, cli.stdout)
+    assert.match(cli.stdout, /^ok: 6 runs, \d+ files, [\d,]+ rows/m)
+  },
+)
 
-test('verify catches a deleted part file and exits 1', async () => {
+test('verify catches a deleted part file and exits 1', { timeout: 60_000 }, async () => {
   const dir = copy('deleted')
   unlinkSync(join(dir, 'history/run_id=r001/part-00001.parquet'))
   const report = await verifyDataset(dir)
@@ -63,31 +67,37 @@ test('verify catches a deleted part file and exits 1', async () => {
   assert.match(cli.stdout, /^FAILED: .* 1 problems$/m)
 })
 
-test('verify catches a truncated part and a part with one byte changed', async () => {
-  const dir = copy('truncated')
-  const truncated = join(dir, 'history/run_id=r002/part-00000.parquet')
-  const size = readFileSync(truncated).length
-  truncateSync(truncated, Math.floor(size / 2))
-  const flipped = join(dir, 'history/run_id=r003/part-00000.parquet')
-  const bytes = readFileSync(flipped)
-  bytes[100] ^= 0xff
-  writeFileSync(flipped, bytes)
-  const report = await verifyDataset(dir)
-  const kinds = report.problems.map((p) => [p.kind, p.file])
-  assert.deepEqual(kinds.sort(), [
-    ['checksum-mismatch', 'history/run_id=r003/part-00000.parquet'],
-    ['size-mismatch', 'history/run_id=r002/part-00000.parquet'],
-  ])
-  assert.match(
-    report.problems.find((p) => p.kind === 'size-mismatch')!.message,
-    new RegExp(`has ${Math.floor(size / 2)} bytes, the manifest records ${size}`),
-  )
-  // Sizes only: the flipped byte goes unnoticed, the truncation does not.
-  const quick = await verifyDataset(dir, { checksums: false })
-  assert.deepEqual(quick.problems.map((p) => p.kind), ['size-mismatch'])
-})
+test(
+  'verify catches a truncated part and a part with one byte changed',
+  { timeout: 60_000 },
+  async () => {
+    const dir = copy('truncated')
+    const truncated = join(dir, 'history/run_id=r002/part-00000.parquet')
+    const size = readFileSync(truncated).length
+    truncateSync(truncated, Math.floor(size / 2))
+    const flipped = join(dir, 'history/run_id=r003/part-00000.parquet')
+    const bytes = readFileSync(flipped)
+    bytes[100] ^= 0xff
+    writeFileSync(flipped, bytes)
+    const report = await verifyDataset(dir)
+    const kinds = report.problems.map((p) => [p.kind, p.file])
+    assert.deepEqual(kinds.sort(), [
+      ['checksum-mismatch', 'history/run_id=r003/part-00000.parquet'],
+      ['size-mismatch', 'history/run_id=r002/part-00000.parquet'],
+    ])
+    assert.match(
+      report.problems.find((p) => p.kind === 'size-mismatch')!.message,
+      new RegExp(`has ${Math.floor(size / 2)} bytes, the manifest records ${size}`),
+    )
+    // Sizes only: the flipped byte goes unnoticed, the truncation does not.
+    const quick = await verifyDataset(dir, { checksums: false })
+    assert.deepEqual(quick.problems.map((p) => p.kind), ['size-mismatch'])
+  },
+)
 
-test('verify reports rows short of historyLineCount, missing steps, stray files and failures', async () => {
+test('verify reports rows short of historyLineCount, missing steps, stray files and failures', {
+  timeout: 60_000,
+}, async () => {
   const dir = copy('manifest')
   const path = join(dir, 'wbx-manifest.json')
   const m: Manifest = JSON.parse(readFileSync(path, 'utf8'))
@@ -108,7 +118,7 @@ test('verify reports rows short of historyLineCount, missing steps, stray files 
   assert.match(short.message, /(\d+) history rows exported, the run has \d+ \(historyLineCount\)/)
 })
 
-test('verify refuses a folder that holds no manifest', async () => {
+test('verify refuses a folder that holds no manifest', { timeout: 60_000 }, async () => {
   const f = tempDir('empty')
   folders.push(f)
   await assert.rejects(verifyDataset(f.dir), /holds no wbx-manifest\.json/)

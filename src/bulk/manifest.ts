@@ -113,7 +113,7 @@ export interface RunFileRecord extends FileRecord {
 }
 
 /** A run's exported history: the watermark and the parts. */
-export interface HistoryRecord {
+export interface HistoryExport {
   /** Highest step exported (-1: none): the next export continues after it. */
   lastStep: number
   /** Rows exported over all parts. */
@@ -141,7 +141,7 @@ export interface RunEntry {
   /** Whether every included part of the run was exported for these watermarks. */
   complete: boolean
   /** History, when included. */
-  history?: HistoryRecord
+  history?: HistoryExport
   /** System metrics, when included (`sampled`: the source serves only a sample). */
   system?: (TableRecord & { sampled: boolean }) | null
   /** Console output, when included; null when the run has none. */

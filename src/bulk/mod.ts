@@ -39,7 +39,7 @@ export { LocalBulkSource } from './local_bulk_source.ts'
 export {
   type FailureRecord,
   type FileRecord,
-  type HistoryRecord,
+  type HistoryExport,
   type Include,
   type Manifest,
   MANIFEST_FORMAT,
@@ -47,8 +47,11 @@ export {
   MANIFEST_VERSION,
   type ManifestQuery,
   type ManifestSource,
+  type ManifestTotals,
   type PartRecord,
   type RunEntry,
+  type RunFileRecord,
+  type TableRecord,
 } from './manifest.ts'
 export { readManifest } from './manifest_file.ts'
 export type { ExportPlan, RunPlan } from './plan.ts'

@@ -31,7 +31,27 @@ export interface SdkView {
   history_keys: Record<string, unknown>[]
   system: Record<string, unknown>[]
   files: [string, number, string][]
-  logged_artifacts: Record<string, unknown>[]
+  logged_artifacts: SdkArtifact[]
+  used_artifacts: SdkArtifact[]
+}
+
+/** What the SDK's public API saw of one artifact version (see sdk_read.py `artifact_view`). */
+export interface SdkArtifact {
+  name: string
+  type: string
+  version: string
+  aliases: string[]
+  digest: string
+  size: number
+  file_count: number
+  state: string
+  description: string | null
+  metadata: Record<string, unknown>
+  /** `[path, digest, size]` of every manifest entry, sorted by path. */
+  entries: [string, string, number][]
+  files: string[]
+  /** Where `artifact.download()` put the files (logged artifacts only). */
+  download_root: string | null
 }
 
 /** The logged runs: the server, each run's local folder, and the SDK's reading of each. */

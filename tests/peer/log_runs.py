@@ -17,6 +17,14 @@ import numpy as np
 import wandb
 
 
+# The files of the `peer-data` artifact `peer-rich` logs (`peer-sparse` uses it); the test
+# compares downloads byte for byte against OUT_DIR/artifact-src/<name>.
+ARTIFACT_FILES = {
+    "data.txt": b"hello artifact\n",
+    "nested/values.bin": bytes(range(256)) * 3,
+}
+
+
 def settings(mode: str) -> "wandb.Settings":
     """Quiet, local-only settings with system metrics sampled every 0.2 s."""
     return wandb.Settings(
@@ -61,23 +69,26 @@ def log_rich(entity: str, project: str, out_dir: str) -> None:
             print(f"step {i} done")
     sys.stderr.write("a warning on stderr\n")
     time.sleep(1.0)  # a few system-metric samples
-    data = os.path.join(out_dir, "data.txt")
-    with open(data, "w", encoding="utf-8") as f:
-        f.write("hello artifact\n")
     artifact = wandb.Artifact("peer-data", type="dataset", description="d", metadata={"k": 1})
-    artifact.add_file(data)
-    run.log_artifact(artifact, aliases=["best"])
+    for name, content in ARTIFACT_FILES.items():
+        path = os.path.join(out_dir, "artifact-src", name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(content)
+        artifact.add_file(path, name=name)
+    run.log_artifact(artifact, aliases=["best"]).wait()
     run.summary["best_acc"] = 0.97
     run.summary["loss"] = 0.001
     run.finish()
 
 
 def log_sparse(entity: str, project: str) -> None:
-    """Keys that come and go, explicit steps with gaps, commit=False rows."""
+    """Keys that come and go, explicit steps with gaps, commit=False rows; uses peer-data:best."""
     run = wandb.init(
         entity=entity, project=project, id="peer-sparse", config={"seed": 7},
         settings=settings("online"),
     )
+    run.use_artifact("peer-data:best")
     for step in range(0, 60, 3):
         run.log({"a": step}, step=step, commit=False)
         if step % 2 == 0:
@@ -89,14 +100,21 @@ def log_sparse(entity: str, project: str) -> None:
     run.finish()
 
 
-def log_offline(entity: str, project: str) -> None:
-    """A small offline run, synced with `wandb sync` afterwards."""
+def log_offline(entity: str, project: str, out_dir: str) -> None:
+    """A small offline run, synced with `wandb sync` afterwards; logs peer-data v1."""
     run = wandb.init(
         entity=entity, project=project, id="peer-offline", config={"mode": "offline"},
         tags=["offline"], settings=settings("offline"),
     )
     for i in range(12):
         run.log({"x": i, "y": math.sqrt(i), "z": {"w": -i}})
+    path = os.path.join(out_dir, "artifact-src-v1", "data.txt")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(b"hello artifact v1\n")
+    artifact = wandb.Artifact("peer-data", type="dataset")
+    artifact.add_file(path, name="data.txt")
+    run.log_artifact(artifact)
     print("offline done")
     time.sleep(0.6)  # at least one system-metric sample
     run.finish()
@@ -106,7 +124,7 @@ def main() -> None:
     out_dir, entity, project = sys.argv[1:4]
     log_rich(entity, project, out_dir)
     log_sparse(entity, project)
-    log_offline(entity, project)
+    log_offline(entity, project, out_dir)
     folders = {}
     for run_id in ("peer-rich", "peer-sparse", "peer-offline"):
         found = glob.glob(os.path.join(out_dir, "wandb", f"*run-*-{run_id}"))

@@ -14,6 +14,7 @@ import type { Row } from '../../src/row.ts'
 import { skipWithoutWandbPython } from '../_python.ts'
 import { flattenRow, isRecord, lookupKey } from '../server/history_table.ts'
 import { closePeerRuns, ENTITY, peerRuns, PROJECT, RUN_KEYS } from './_peer_runs.ts'
+import { artifactTests } from './_artifact_checks.ts'
 
 const skip = skipWithoutWandbPython
 /** Logging and reading with the SDK takes a few seconds before the first comparison. */
@@ -210,3 +211,5 @@ test(
     assert.equal(local[4].y, 2)
   },
 )
+
+artifactTests(skip, timeout)

@@ -6,6 +6,7 @@ bare NaN/Infinity in the output (the TypeScript side parses them with parseJson)
 """
 
 import json
+import os
 import sys
 
 import wandb
@@ -32,17 +33,35 @@ def read_run(api: "wandb.Api", path: str, keys: list) -> dict:
         "history_keys": run.history(keys=keys, pandas=False),
         "system": run.history(stream="system", pandas=False),
         "files": sorted([f.name, f.size, f.md5] for f in run.files()),
-        "logged_artifacts": [
-            {
-                "name": a.name,
-                "type": a.type,
-                "version": a.version,
-                "aliases": sorted(a.aliases),
-                "digest": a.digest,
-                "files": sorted(f.name for f in a.files()),
-            }
-            for a in run.logged_artifacts()
-        ],
+        "logged_artifacts": [artifact_view(a, download=True) for a in run.logged_artifacts()],
+        "used_artifacts": [artifact_view(a, download=False) for a in run.used_artifacts()],
+    }
+
+
+def artifact_view(a: "wandb.Artifact", download: bool) -> dict:
+    """Name, type, version, aliases, digest, size, manifest entries, files; downloaded if asked.
+
+    Downloads go to ./sdk-download/<name:version> (the working folder the test gave).
+    """
+    root = None
+    if download:
+        root = a.download(root=os.path.join(os.getcwd(), "sdk-download", a.name))
+    return {
+        "name": a.name,
+        "type": a.type,
+        "version": a.version,
+        "aliases": sorted(a.aliases),
+        "digest": a.digest,
+        "size": a.size,
+        "file_count": a.file_count,
+        "state": a.state,
+        "description": a.description,
+        "metadata": a.metadata,
+        "entries": sorted(
+            [path, e.digest, e.size] for path, e in a.manifest.entries.items()
+        ),
+        "files": sorted(f.name for f in a.files()),
+        "download_root": root,
     }
 
 

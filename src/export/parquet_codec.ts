@@ -34,16 +34,28 @@ const zstdDecompress: Decompress | undefined = typeof z.zstdDecompressSync === '
   : undefined
 
 /**
- * hysnappy's compressor when its WebAssembly module works here, else undefined. One instance is
- * kept: hysnappy's `snappyCompress` compiles and instantiates the module (with fresh memory) on
- * every call.
+ * A new hysnappy compressor when its WebAssembly module works here, else undefined. Each file
+ * gets its own instance: an instance keeps its hash table between calls, so a shared one makes
+ * the same rows compress to different bytes depending on what it compressed before (bulk
+ * exports must be byte-stable). hysnappy's `snappyCompress` would instead compile and
+ * instantiate the module on every page.
  */
-const fastSnappy: Compress | undefined = (() => {
+function newFastSnappy(): Compress | undefined {
   try {
-    const compress = snappyCompressor()
-    return compress(new Uint8Array([1, 2, 3, 1, 2, 3, 1, 2, 3])).length > 0 ? compress : undefined
+    return snappyCompressor()
   } catch {
     return undefined
+  }
+}
+
+/** Whether hysnappy's WebAssembly compressor works in this runtime (checked once). */
+const fastSnappyWorks: boolean = (() => {
+  const compress = newFastSnappy()
+  try {
+    return compress !== undefined &&
+      compress(new Uint8Array([1, 2, 3, 1, 2, 3, 1, 2, 3])).length > 0
+  } catch {
+    return false
   }
 })()
 
@@ -53,8 +65,10 @@ export const hasZstd: boolean = zstdCompress !== undefined
 /** The compressor setup for a codec; throws a RangeError for an unknown or unavailable codec. */
 export function codecSetup(codec: unknown): CodecSetup {
   switch (codec) {
-    case 'snappy':
-      return { codec: 'SNAPPY', compressors: fastSnappy ? { SNAPPY: fastSnappy } : {} }
+    case 'snappy': {
+      const fast = fastSnappyWorks ? newFastSnappy() : undefined
+      return { codec: 'SNAPPY', compressors: fast ? { SNAPPY: fast } : {} }
+    }
     case 'gzip':
       return { codec: 'GZIP', compressors: { GZIP: (input) => zlib.gzipSync(input) } }
     case 'uncompressed':

@@ -4,6 +4,8 @@
  * @module
  */
 import process from 'node:process'
+import * as zlib from 'node:zlib'
+import { Buffer } from 'node:buffer'
 import { type ClientRequest, request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { Readable, Writable } from 'node:stream'
@@ -218,3 +220,26 @@ async function pumpBody(body: ReadableStream<Uint8Array>, req: ClientRequest): P
     req.destroy(err as Error)
   }
 }
+
+/**
+ * zlib's CRC-32 (`zlib.crc32(data, seed)`), where the runtime has a fast native one (Deno, Bun;
+ * Node 20's is about as slow as the JavaScript tables), else undefined.
+ */
+export const nativeCrc32: ((data: Uint8Array, seed?: number) => number) | undefined =
+  runtimeName !== 'node' &&
+    typeof (zlib as { crc32?: unknown }).crc32 === 'function'
+    ? (zlib as unknown as { crc32(data: Uint8Array, seed?: number): number }).crc32
+    : undefined
+
+type Latin1Slice = (this: Uint8Array, start: number, end: number) => string
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice?: Latin1Slice }).latin1Slice
+
+/**
+ * Text of bytes `buf[start, end)` with one character per byte (Latin-1; callers check that the
+ * bytes are ASCII), through the runtime's native Buffer code where that beats
+ * `String.fromCharCode` (Deno, Bun), else undefined.
+ */
+export const latin1Text: ((buf: Uint8Array, start: number, end: number) => string) | undefined =
+  runtimeName !== 'node' && typeof latin1Slice === 'function'
+    ? (buf, start, end) => latin1Slice.call(buf, start, end)
+    : undefined

@@ -6,6 +6,11 @@
  * @module
  */
 
+import { nativeCrc32 } from '../runtime.ts'
+
+/** Spans shorter than this use the table loop (a native call costs more than it saves there). */
+const NATIVE_MIN_BYTES = 64
+
 /** Eight 256-entry tables; table k maps a byte to its CRC contribution k bytes later. */
 const TABLES: Uint32Array = buildTables()
 
@@ -32,6 +37,9 @@ function buildTables(): Uint32Array {
  * before, 0 for none), exactly like zlib's `crc32(data, seed)`; returns an unsigned 32-bit integer.
  */
 export function crc32(data: Uint8Array, seed = 0, start = 0, end: number = data.length): number {
+  if (nativeCrc32 !== undefined && end - start >= NATIVE_MIN_BYTES) {
+    return nativeCrc32(data.subarray(start, end), seed)
+  }
   const t = TABLES
   let c = ~seed
   let i = start

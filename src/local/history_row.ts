@@ -13,7 +13,7 @@
  *
  * @module
  */
-import type { HistoryRecord } from './record_types.ts'
+import type { HistoryRecord, Item } from './record_types.ts'
 import type { Row } from '../row.ts'
 import { parseJson } from '../json/parse_json.ts'
 
@@ -115,16 +115,66 @@ export function isValidStep(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value)
 }
 
+/** Most distinct top-level keys a KeyOrder ranks; later keys share the last rank (file order). */
+const MAX_RANKED_KEYS = 65536
+
+/**
+ * Ranks top-level row keys by their first appearance in a scan. wandb-core writes a record's
+ * items in Go map order, different in every row; setting keys in rank order instead gives rows
+ * with the same keys one object shape, which makes building, reading and serializing them
+ * cheaper (each new key order would otherwise create new hidden classes).
+ */
+export class KeyOrder {
+  #ranks = new Map<string, number>()
+
+  /** The rank of `key`, assigning the next one on first sight. */
+  rank(key: string): number {
+    let r = this.#ranks.get(key)
+    if (r === undefined) {
+      r = this.#ranks.size
+      if (r < MAX_RANKED_KEYS) this.#ranks.set(key, r)
+    }
+    return r
+  }
+}
+
+const rankScratch: number[] = []
+
+/** The items sorted (stably) by the rank of their top-level key; the input is not changed. */
+function rankedItems(items: Item[], order: KeyOrder): Item[] {
+  const n = items.length
+  const out = items.slice()
+  const ranks = rankScratch
+  for (let i = 0; i < n; i++) {
+    const item = out[i]
+    const r = order.rank(item.path[0])
+    let j = i - 1
+    while (j >= 0 && ranks[j] > r) {
+      ranks[j + 1] = ranks[j]
+      out[j + 1] = out[j]
+      j--
+    }
+    ranks[j + 1] = r
+    out[j + 1] = item
+  }
+  return out
+}
+
 /**
  * Builds the row for one history record; `index` is the record's 0-based position among the
- * history records read so far, used as the synthetic step when the record carries none.
+ * history records read so far, used as the synthetic step when the record carries none. With
+ * `order`, top-level keys are set in the order of their first appearance in the scan.
  */
-export function buildHistoryRow(record: HistoryRecord, index: number): HistoryRow {
+export function buildHistoryRow(
+  record: HistoryRecord,
+  index: number,
+  order?: KeyOrder,
+): HistoryRow {
   // `_step` is created first so it is the row's first key whatever order the writer used
   // (wandb-core writes items in Go map order); every row ends up with a `_step` value.
   const row: Row = { _step: undefined }
   let hasStepItem = false
-  for (const item of record.items) {
+  for (const item of order ? rankedItems(record.items, order) : record.items) {
     const path = item.path
     const value = parseValueJson(item.valueJson)
     if (path.length === 1) {

@@ -6,7 +6,7 @@
  */
 import type { Row } from '../row.ts'
 import type { Timestamp } from './record_types.ts'
-import { buildHistoryRow, isPlainObject } from './history_row.ts'
+import { buildHistoryRow, isPlainObject, KeyOrder } from './history_row.ts'
 import { checkBatchSize, segmentStream } from './segment_stream.ts'
 import { systemRow } from './system_rows.ts'
 
@@ -136,11 +136,12 @@ export function historyRowStream(
   const batchSize = checkScanOptions(options, 'scan history')
   const filter = rowFilter(options, HISTORY_ANCHORS)
   let index = 0
+  const order = new KeyOrder()
   return segmentStream<Row>(files, new Set(['history']), () => ({
     take(records, out) {
       for (const rec of records) {
         if (rec.type !== 'history') continue
-        const built = buildHistoryRow(rec.history, index++)
+        const built = buildHistoryRow(rec.history, index++, order)
         const row = filter(built.row, built.step)
         if (row) out.push(row)
       }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { latin1Text } from '../runtime.ts'
 import { ProtobufDecodeError } from './errors.ts'
 
 /** Wire type 0: int32, int64, uint32, uint64, sint*, bool, enum. */
@@ -26,6 +27,12 @@ const codes: number[] = []
 export function decodeUtf8(buf: Uint8Array, start: number, end: number): string {
   const n = end - start
   if (n > 64) return utf8.decode(buf.subarray(start, end))
+  if (latin1Text !== undefined) {
+    for (let i = start; i < end; i++) {
+      if (buf[i] > 0x7f) return utf8.decode(buf.subarray(start, end))
+    }
+    return latin1Text(buf, start, end)
+  }
   codes.length = n
   for (let i = 0; i < n; i++) {
     const b = buf[start + i]

@@ -30,6 +30,8 @@ interface SummaryOp {
   path: string[]
   /** The value to set, or undefined for a removal. */
   valueJson: string | undefined
+  /** Order of the latest operation on this path. */
+  seq: number
 }
 
 const SEP = '\u0000'
@@ -39,6 +41,7 @@ export class SummaryReplay {
   #hist = new Map<string, Item | Item[]>()
   #ops = new Map<string, SummaryOp>()
   #parents = new Set<string>()
+  #seq = 0
 
   /** Takes one history row into `S_hist`; null values are skipped (they never update a summary). */
   addHistory(record: HistoryRecord): void {
@@ -65,13 +68,20 @@ export class SummaryReplay {
 
   /** Records an operation on a path, superseding earlier operations on it and below it. */
   #op(path: string[], valueJson: string | undefined): void {
-    const key = path.join(SEP)
-    if (this.#parents.has(key)) {
+    const key = path.length === 1 ? path[0] : path.join(SEP)
+    if (this.#parents.size > 0 && this.#parents.has(key)) {
       const prefix = key + SEP
       for (const k of this.#ops.keys()) if (k.startsWith(prefix)) this.#ops.delete(k)
     }
-    this.#ops.delete(key)
-    this.#ops.set(key, { path, valueJson })
+    // Updating in place with a new sequence number is cheaper than delete + set (which would
+    // move the key to the end); result() orders operations by sequence number instead.
+    const seq = this.#seq++
+    const prev = this.#ops.get(key)
+    if (prev !== undefined) {
+      prev.path = path
+      prev.valueJson = valueJson
+      prev.seq = seq
+    } else this.#ops.set(key, { path, valueJson, seq })
     for (let i = 1; i < path.length; i++) this.#parents.add(path.slice(0, i).join(SEP))
   }
 
@@ -89,7 +99,8 @@ export class SummaryReplay {
         }
       }
     }
-    for (const op of this.#ops.values()) {
+    const ops = [...this.#ops.values()].sort((a, b) => a.seq - b.seq)
+    for (const op of ops) {
       if (op.valueJson === undefined) deletePath(out, op.path)
       else setPath(out, op.path, parseValueJson(op.valueJson))
     }

@@ -1,31 +1,63 @@
 /**
- * The RunSource of a local run folder or `.wandb` file.
+ * The RunSource of a local run folder or `.wandb` file. `history`, `system` and `logs` open the
+ * run with the minimal metadata pass (no history, stats or summary decoding); the keys the
+ * history command reports as never logged then come from what the scan saw.
  *
  * @module
  */
 import type { Row } from '../row.ts'
-import type { LocalRun } from '../local/local_run.ts'
+import { LocalRun } from '../local/local_run.ts'
 import type { ConsoleLine } from '../local/console_output.ts'
 import { formatDamageReport, isDamaged } from '../local/damage_report.ts'
 import type { HistorySelection, LogSelection, RunSource } from './run_source.ts'
 import { runInfo } from './run_info.ts'
 
-/** Wraps a LocalRun for the CLI. */
+/** The commands that only stream rows or lines, so need no history-derived attributes. */
+const STREAM_COMMANDS: ReadonlySet<string> = new Set(['history', 'system', 'logs'])
+
+/** Options of openLocalSource. */
+export interface OpenLocalSourceOptions {
+  /** Fail at the first damaged byte range. @default false */
+  strict?: boolean
+  /** Aborts opening. */
+  signal?: AbortSignal
+}
+
+/**
+ * Opens a local run for a command: `history`, `system` and `logs` use the minimal metadata
+ * pass, every other command the full one.
+ */
+export async function openLocalSource(
+  path: string,
+  command: string,
+  options: OpenLocalSourceOptions = {},
+): Promise<RunSource> {
+  const run = await LocalRun.open(path, {
+    strict: options.strict,
+    signal: options.signal,
+    metadata: STREAM_COMMANDS.has(command) ? 'minimal' : 'full',
+  })
+  return localSource(run)
+}
+
+/** Wraps a LocalRun (opened with either metadata pass) for the CLI. */
 export function localSource(run: LocalRun): RunSource {
+  const keys = new KeyWatch(run)
   return {
     history: (s: HistorySelection) => {
       if (s.source !== undefined) {
         throw new TypeError('--source applies to runs on a W&B server, not local runs')
       }
-      return run.scanHistory({
+      const rows = run.scanHistory({
         keys: s.keys,
         keysMode: s.keysMode,
         minStep: s.minStep,
         maxStep: s.maxStep,
         signal: s.signal,
       })
+      return keys.watch(rows, s)
     },
-    historyKeyNames: () => Promise.resolve(Object.keys(run.historyKeys.keys)),
+    historyKeyNames: (signal) => keys.names(signal),
     systemMetrics: (signal) => Promise.resolve(run.scanSystemMetrics({ signal })),
     summary: () => Promise.resolve(run.summary),
     config: (raw) => Promise.resolve(raw ? run.rawconfig : run.config),
@@ -115,5 +147,63 @@ export function localSource(run: LocalRun): RunSource {
       run.damage.filter(isDamaged).map((report) =>
         `warning: damaged log, every intact record was read\n${formatDamageReport(report)}`
       ),
+  }
+}
+
+/**
+ * Answers `historyKeyNames` for a run opened either way: from `historyKeys` after a full pass,
+ * else from the requested keys the last history scan emitted, rescanning only for keys it did
+ * not see when its filters (`keysMode: 'all'`, a step range) could have hidden them.
+ */
+class KeyWatch {
+  readonly #run: LocalRun
+  #requested: string[] = []
+  #seen = new Set<string>()
+  #exact = false
+
+  /** Creates a watch over one run's history scans. */
+  constructor(run: LocalRun) {
+    this.#run = run
+  }
+
+  /** Passes a scan's batches through, noting which requested keys its rows hold. */
+  watch(rows: ReadableStream<Row[]>, s: HistorySelection): ReadableStream<Row[]> {
+    if (this.#run.metadataPass === 'full' || !s.keys?.length) return rows
+    const requested = (this.#requested = [...new Set(s.keys)])
+    const seen = (this.#seen = new Set())
+    this.#exact = (s.keysMode ?? 'any') === 'any' && s.minStep === undefined &&
+      s.maxStep === undefined
+    return rows.pipeThrough(
+      new TransformStream<Row[], Row[]>({
+        transform(batch, controller) {
+          if (seen.size < requested.length) {
+            for (const row of batch) {
+              for (const k of requested) if (Object.hasOwn(row, k)) seen.add(k)
+            }
+          }
+          controller.enqueue(batch)
+        },
+      }),
+    )
+  }
+
+  /** The logged key names, as far as the requested keys go in minimal mode. */
+  async names(signal: AbortSignal): Promise<string[]> {
+    if (this.#run.metadataPass === 'full') return Object.keys(this.#run.historyKeys.keys)
+    if (this.#requested.length === 0) {
+      const all = new Set<string>()
+      for await (const batch of this.#run.scanHistory({ signal })) {
+        for (const row of batch) for (const k of Object.keys(row)) all.add(k)
+      }
+      return [...all]
+    }
+    const unseen = this.#requested.filter((k) => !this.#seen.has(k))
+    if (unseen.length === 0 || this.#exact) return [...this.#seen]
+    const found = new Set(this.#seen)
+    for await (const batch of this.#run.scanHistory({ keys: unseen, signal })) {
+      for (const row of batch) for (const k of unseen) if (Object.hasOwn(row, k)) found.add(k)
+      if (found.size === this.#requested.length) break
+    }
+    return [...found]
   }
 }

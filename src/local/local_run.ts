@@ -7,6 +7,10 @@
  * of distinct keys, not by run length. Rows, system metrics, console lines and artifacts are
  * read again on demand, each pass decoding only its own record type.
  *
+ * `LocalRun.open(source, { metadata: 'minimal' })` skips history, stats and summary records in
+ * that pass, for callers that only stream rows, system metrics or console lines; the attributes
+ * that need them then throw a TypeError instead of being wrong.
+ *
  * A resumed run has one folder per process: `LocalRun.open(runFolder)` reads that folder only;
  * `LocalRun.open(wandbDir, { id })` (or `LocalRuns.get(id)`) reads every folder of the id in
  * start-time order, replaying config and summary across them and concatenating history.
@@ -18,7 +22,12 @@ import { type DamageReport, isDamaged } from './damage_report.ts'
 import type { FilePolicy } from './record_types.ts'
 import { openSegments, readMetadataFile, type RunSegment } from './run_segments.ts'
 import type { ConsoleLinesOptions, HistoryOptions, LocalRunOptions } from './local_run_options.ts'
-import { collectMetadata, type CollectOptions, MetadataCollector } from './run_metadata.ts'
+import {
+  collectMetadata,
+  type CollectOptions,
+  MetadataCollector,
+  MINIMAL_TYPES,
+} from './run_metadata.ts'
 import {
   DEFAULT_RUNNING_WITHIN_SECONDS,
   deriveState,
@@ -84,32 +93,14 @@ export class LocalRun {
   readonly exitCode: number | null
   /** Run start, ISO 8601 UTC with whole seconds, or null when no run record has a start time. */
   readonly createdAt: string | null
-  /** Latest activity seen in the log (history `_timestamp`, stats, exit), ISO string, or null. */
-  readonly heartbeatAt: string | null
-  /** Seconds run: the exit record's runtime, else latest activity minus start. */
-  readonly runtime: number
   /** User config (no `_wandb`), values as logged. */
   readonly config: Row
   /** Config including `_wandb` (first). */
   readonly rawconfig: Row
-  /** Summary: history-derived last values overlaid by summary records. */
-  readonly summary: Row
-  /** The API's name for `summary` (the same object). */
-  readonly summaryMetrics: Row
-  /** The `system.*` values of the last system-metrics row (empty without one), as the API's `systemMetrics`. */
-  readonly systemMetrics: Row
   /** Environment: the `environment` records merged, else `files/wandb-metadata.json`, else null. */
   readonly metadata: Record<string, unknown> | null
-  /** History keys and value types in the API's `historyKeys` shape. */
-  readonly historyKeys: HistoryKeys
-  /** The highest integer step, or -1 without history. */
-  readonly lastHistoryStep: number
-  /** Number of history rows. */
-  readonly historyLineCount: number
-  /** Number of system-metric rows. */
-  readonly systemLineCount: number
-  /** How row steps were resolved: logged, from the step field, synthesized (no step), invalid `_step`. */
-  readonly historySteps: StepTally
+  /** Which metadata pass opened the run (`'minimal'`: history-derived attributes throw). */
+  readonly metadataPass: 'full' | 'minimal'
   /** One damage report per file read. */
   readonly damage: DamageReport[]
   /** Whether any file lost records to damage. */
@@ -130,6 +121,7 @@ export class LocalRun {
   readonly folder: string
   readonly #files: Map<string, FilePolicy>
   readonly #clocks: SegmentClock[]
+  readonly #full: FullPassFacts | undefined
 
   private constructor(
     c: MetadataCollector,
@@ -163,25 +155,12 @@ export class LocalRun {
       Date.now(),
     )
     this.createdAt = start !== undefined ? isoSeconds(start) : null
-    this.heartbeatAt = c.lastActivity !== undefined ? isoSeconds(c.lastActivity) : this.createdAt
-    const lastStart = last?.startTime ? timestampSeconds(last.startTime) - last.priorRuntime : start
-    this.runtime = last?.exit
-      ? last.exit.runtime
-      : c.lastActivity !== undefined && lastStart !== undefined
-      ? Math.max(0, c.lastActivity - lastStart)
-      : 0
     this.config = c.config.config()
     this.rawconfig = c.config.rawconfig()
-    this.summary = c.summary.result({ fromHistory: options.summaryFromHistory ?? true })
-    this.summaryMetrics = this.summary
     this.#clocks = c.segments.map((s) => ({ startTime: s.startTime, priorRuntime: s.priorRuntime }))
-    this.systemMetrics = c.lastStats ? systemMetricsOf(systemRow(c.lastStats.stats)) : {}
     this.metadata = metadata
-    this.historyKeys = c.keys.result()
-    this.lastHistoryStep = this.historyKeys.lastStep
-    this.historyLineCount = c.historyRows
-    this.systemLineCount = c.systemRows
-    this.historySteps = c.steps
+    this.metadataPass = options.metadata ?? 'full'
+    this.#full = this.metadataPass === 'full' ? fullPassFacts(c, start, options) : undefined
     this.damage = segments.map((s) => s.damage)
     this.damaged = this.damage.some(isDamaged)
     this.producer = c.producer || c.cliVersion || null
@@ -204,8 +183,20 @@ export class LocalRun {
         `Cannot open a local run: source must be a non-empty path string, got ${String(source)}`,
       )
     }
+    const mode = options.metadata ?? 'full'
+    if (mode !== 'full' && mode !== 'minimal') {
+      throw new TypeError(
+        `Cannot open a local run: metadata must be 'full' or 'minimal', got ${
+          JSON.stringify(mode)
+        }`,
+      )
+    }
     const segments = await openSegments(source, { id: options.id, signal: options.signal })
-    const collectOptions: CollectOptions = { signal: options.signal, strict: options.strict }
+    const collectOptions: CollectOptions = {
+      signal: options.signal,
+      strict: options.strict,
+      types: mode === 'minimal' ? MINIMAL_TYPES : undefined,
+    }
     const c = await collectMetadata(
       segments.map((s) => s.wandbFile),
       segments.map((s) => s.damage),
@@ -219,6 +210,64 @@ export class LocalRun {
     })
     const metadata = c.environment ?? await readMetadataFile(segments)
     return new LocalRun(c, segments, metadata, options)
+  }
+
+  /** Latest activity seen in the log (history `_timestamp`, stats, exit), ISO string, or null. */
+  get heartbeatAt(): string | null {
+    return this.#facts('heartbeatAt').heartbeatAt ?? this.createdAt
+  }
+
+  /** Seconds run: the exit record's runtime, else latest activity minus start. */
+  get runtime(): number {
+    return this.#facts('runtime').runtime
+  }
+
+  /** Summary: history-derived last values overlaid by summary records. */
+  get summary(): Row {
+    return this.#facts('summary').summary
+  }
+
+  /** The API's name for `summary` (the same object). */
+  get summaryMetrics(): Row {
+    return this.#facts('summaryMetrics').summary
+  }
+
+  /** The `system.*` values of the last system-metrics row (empty without one), as the API's `systemMetrics`. */
+  get systemMetrics(): Row {
+    return this.#facts('systemMetrics').systemMetrics
+  }
+
+  /** History keys and value types in the API's `historyKeys` shape. */
+  get historyKeys(): HistoryKeys {
+    return this.#facts('historyKeys').historyKeys
+  }
+
+  /** The highest integer step, or -1 without history. */
+  get lastHistoryStep(): number {
+    return this.#facts('lastHistoryStep').historyKeys.lastStep
+  }
+
+  /** Number of history rows. */
+  get historyLineCount(): number {
+    return this.#facts('historyLineCount').historyLineCount
+  }
+
+  /** Number of system-metric rows. */
+  get systemLineCount(): number {
+    return this.#facts('systemLineCount').systemLineCount
+  }
+
+  /** How row steps were resolved: logged, from the step field, synthesized (no step), invalid `_step`. */
+  get historySteps(): StepTally {
+    return this.#facts('historySteps').historySteps
+  }
+
+  /** Returns the full pass's facts, or throws a TypeError naming the attribute in minimal mode. */
+  #facts(attribute: string): FullPassFacts {
+    if (this.#full) return this.#full
+    throw new TypeError(
+      `Cannot read LocalRun.${attribute} of ${this.folder}: the run was opened with metadata: 'minimal', which skips history, stats and summary records; open it without that option`,
+    )
   }
 
   /** The `.wandb` files read, in order. */
@@ -244,19 +293,11 @@ export class LocalRun {
       )
     }
     const scan: ScanHistoryOptions = { keys, keysMode, signal }
-    const filtered = keys !== undefined && keys.length > 0
+    const counted = (keys === undefined || keys.length === 0) ? this.#full : undefined
     if (stream === 'system') {
-      return sampleRows(
-        () => this.scanSystemMetrics(scan),
-        samples,
-        filtered ? undefined : this.systemLineCount,
-      )
+      return sampleRows(() => this.scanSystemMetrics(scan), samples, counted?.systemLineCount)
     }
-    return sampleRows(
-      () => this.scanHistory(scan),
-      samples,
-      filtered ? undefined : this.historyLineCount,
-    )
+    return sampleRows(() => this.scanHistory(scan), samples, counted?.historyLineCount)
   }
 
   /** Streams the system-metric rows (API system stream shape), in log order, as batches. */
@@ -297,6 +338,42 @@ export class LocalRun {
   /** Reads the artifacts the run used as inputs. */
   usedArtifacts(options: { signal?: AbortSignal } = {}): Promise<UsedArtifact[]> {
     return readUsedArtifacts(this.wandbFiles, options.signal)
+  }
+}
+
+/** The attributes only the full metadata pass can give. */
+interface FullPassFacts {
+  heartbeatAt: string | null
+  runtime: number
+  summary: Row
+  systemMetrics: Row
+  historyKeys: HistoryKeys
+  historyLineCount: number
+  systemLineCount: number
+  historySteps: StepTally
+}
+
+/** Derives the history-, stats- and summary-based attributes from a full pass. */
+function fullPassFacts(
+  c: MetadataCollector,
+  start: number | undefined,
+  options: LocalRunOptions,
+): FullPassFacts {
+  const last = c.segments[c.segments.length - 1]
+  const lastStart = last?.startTime ? timestampSeconds(last.startTime) - last.priorRuntime : start
+  return {
+    heartbeatAt: c.lastActivity !== undefined ? isoSeconds(c.lastActivity) : null,
+    runtime: last?.exit
+      ? last.exit.runtime
+      : c.lastActivity !== undefined && lastStart !== undefined
+      ? Math.max(0, c.lastActivity - lastStart)
+      : 0,
+    summary: c.summary.result({ fromHistory: options.summaryFromHistory ?? true }),
+    systemMetrics: c.lastStats ? systemMetricsOf(systemRow(c.lastStats.stats)) : {},
+    historyKeys: c.keys.result(),
+    historyLineCount: c.historyRows,
+    systemLineCount: c.systemRows,
+    historySteps: c.steps,
   }
 }
 

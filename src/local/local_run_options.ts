@@ -27,6 +27,15 @@ export interface LocalRunOptions {
    * @default false
    */
   strict?: boolean
+  /**
+   * `'full'` decodes every metadata record (history and summary included) while opening;
+   * `'minimal'` skips history, stats and summary records, for callers that only stream rows,
+   * system metrics or console lines. A minimal run still reports all damage and honours
+   * `strict`, but its history-derived attributes (`summary`, `historyKeys`, `historyLineCount`,
+   * `runtime`, …) throw a TypeError.
+   * @default 'full'
+   */
+  metadata?: 'full' | 'minimal'
   /** Aborts opening. */
   signal?: AbortSignal
 }

@@ -42,6 +42,14 @@ export const METADATA_TYPES: ReadonlySet<RecordType> = new Set<RecordType>([
   'final',
 ])
 
+/**
+ * The record types of `LocalRun.open(…, { metadata: 'minimal' })`: the full set without the
+ * per-step ones (history, stats) and summary records, which dominate the pass on long runs.
+ */
+export const MINIMAL_TYPES: ReadonlySet<RecordType> = new Set<RecordType>(
+  [...METADATA_TYPES].filter((t) => t !== 'history' && t !== 'stats' && t !== 'summary'),
+)
+
 /** The record types needed for a run listing (identity, start and state only). */
 export const LISTING_TYPES: ReadonlySet<RecordType> = new Set<RecordType>([
   'run',

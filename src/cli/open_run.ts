@@ -6,10 +6,9 @@
  */
 import { existsSync } from 'node:fs'
 import { Api } from '../api/api.ts'
-import { LocalRun } from '../local/local_run.ts'
 import type { CliIo } from './cli_io.ts'
 import type { OptionValues } from './command.ts'
-import { localSource } from './local_source.ts'
+import { openLocalSource } from './local_source.ts'
 import { remoteSource } from './remote_source.ts'
 import type { RunSource } from './run_source.ts'
 import { UsageError } from './usage_error.ts'
@@ -43,7 +42,7 @@ export async function openRun(
     )
   }
   if (existsSync(source)) {
-    return localSource(await LocalRun.open(source, { strict: values.strict === true, signal }))
+    return await openLocalSource(source, command, { strict: values.strict === true, signal })
   }
   if (!looksRemote(source)) throw new Error(`Cannot open run "${source}": no such file or folder`)
   if (values.strict) throw new UsageError('--strict applies to local .wandb files', command)

@@ -23,6 +23,8 @@ export interface OpenExportSourcesOptions {
   fetch?: Omit<SignedFetchOptions, 'signal'>
   /** Export files opened at the same time. @default 4 */
   concurrency?: number
+  /** Whether each source fetches the next row group's bytes while one decodes. @default true */
+  readAhead?: boolean
 }
 
 /** The opened exports of a run. */
@@ -64,7 +66,9 @@ export async function openExportSources(
   }
   return {
     urls: found.urls.length,
-    sources: files.map((file) => new ExportFileSource(file, options.minStep, options.stop)),
+    sources: files.map((file) =>
+      new ExportFileSource(file, options.minStep, options.stop, options.readAhead ?? true)
+    ),
     liveFromStep: Math.min(found.minLiveStep, maxExported + 1),
   }
 }

@@ -5,7 +5,6 @@
  * @module
  */
 import {
-  type AsyncBuffer,
   asyncBufferFromUrl,
   type Compressors,
   type FileMetaData,
@@ -17,6 +16,7 @@ import { parseJson } from '../../json/parse_json.ts'
 import type { Row } from '../../row.ts'
 import { exportDecompressors } from './export_codecs.ts'
 import { columnPath, rowsFromColumns, sortByStep } from './history_row.ts'
+import { columnSpan, ReadAheadBuffer } from './read_ahead.ts'
 import { rangeReadingFetch, redactSignedUrl, type SignedFetchOptions } from './signed_fetch.ts'
 
 /** One row group of an export, with the smallest and largest `_step` it holds. */
@@ -57,13 +57,13 @@ export class ParquetExportFile {
   readonly groups: ExportGroup[]
   /** Whether the file holds any requested column besides `_step`. */
   readonly hasRequestedColumns: boolean
-  #file: AsyncBuffer
+  #file: ReadAheadBuffer
   #metadata: FileMetaData
   #schemaNames: string[]
 
   private constructor(
     label: string,
-    file: AsyncBuffer,
+    file: ReadAheadBuffer,
     metadata: FileMetaData,
     columns: string[] | undefined,
     hasRequestedColumns: boolean,
@@ -87,7 +87,9 @@ export class ParquetExportFile {
     const label = `history export ${position} (${redactSignedUrl(url)})`
     try {
       // The fetch drops credential headers; `requestInit` carries none.
-      const file = await asyncBufferFromUrl({ url, fetch: rangeReadingFetch(options) })
+      const file = new ReadAheadBuffer(
+        await asyncBufferFromUrl({ url, fetch: rangeReadingFetch(options) }),
+      )
       const metadata = await parquetMetadataAsync(file)
       const names = parquetSchema(metadata).children.map((c) => c.element.name)
       if (!names.includes('_step')) {
@@ -116,11 +118,29 @@ export class ParquetExportFile {
 
   /** Reads one row group's rows (sparse, step-sorted, only the chosen columns). */
   async readGroup(group: ExportGroup): Promise<Row[]> {
+    const span = this.#span(group)
     try {
       return await this.#readRows(group.rowStart, group.rowEnd, this.columns)
     } catch (err) {
       throw exportError(`read row group ${group.index} of ${this.label}`, err)
+    } finally {
+      if (span) this.#file.release(span[0], span[1])
     }
+  }
+
+  /**
+   * Starts fetching a row group's bytes (its chunks of the chosen columns) so that a later
+   * {@linkcode ParquetExportFile.readGroup} finds them in memory; at most two groups are held.
+   */
+  prefetch(group: ExportGroup): void {
+    const span = this.#span(group)
+    if (span) this.#file.fetchAhead(span[0], span[1])
+  }
+
+  /** The byte span of a group's chosen columns, when worth reading in one piece. */
+  #span(group: ExportGroup): [number, number] | undefined {
+    const rowGroup = this.#metadata.row_groups[group.index]
+    return rowGroup && columnSpan(rowGroup, this.columns ?? this.#schemaNames)
   }
 
   /** Reads rows `[rowStart, rowEnd)` of `columns` as sparse, step-sorted rows. */

@@ -40,7 +40,11 @@ export interface ScanHistoryOptions {
   source?: HistorySource
   /** Cancels the scan; the stream then errors with the signal's reason. */
   signal?: AbortSignal
-  /** Batches prepared ahead of the reader: while batch N is processed, N+1 is read, and no more. @default 1 */
+  /**
+   * Batches read ahead of the reader: while batch N is processed, N+1 is read, and no more. The
+   * first batch ahead is fetched (its GraphQL page or export row group requested while batch N
+   * is decoded), the others are also decoded; 0 reads nothing ahead. @default 1
+   */
   prefetch?: number
   /** How signed export URLs are fetched (never with credentials): fetch, retries, timeouts. */
   exportFetch?: Omit<SignedFetchOptions, 'signal'>
@@ -106,6 +110,8 @@ export function scanHistory(
     maxStep: options.maxStep,
     source: options.source ?? 'auto',
     exportFetch: options.exportFetch,
+    // The first batch ahead is a request in flight inside the sources; the rest wait decoded.
+    readAhead: (options.prefetch ?? 1) > 0,
   }
 
   return new ReadableStream<Row[]>({
@@ -143,5 +149,5 @@ export function scanHistory(
       outer?.removeEventListener('abort', onOuterAbort)
       controller.abort(reason)
     },
-  }, { highWaterMark: options.prefetch ?? 1 })
+  }, { highWaterMark: Math.max(0, (options.prefetch ?? 1) - 1) })
 }

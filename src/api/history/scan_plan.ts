@@ -60,6 +60,8 @@ export interface ScanPlanOptions {
   source: 'auto' | 'parquet' | 'graphql'
   /** How signed export URLs are fetched. */
   exportFetch?: Omit<SignedFetchOptions, 'signal'>
+  /** Whether each source requests its next page or row group while one decodes. @default true */
+  readAhead?: boolean
 }
 
 /** One merged sequence of sources and the live source at its end. */
@@ -122,6 +124,7 @@ export class ScanPlan {
           keys: this.#options.keys,
           signal: this.#signal,
           fetch: this.#options.exportFetch,
+          readAhead: this.#options.readAhead,
         })
       } catch (err) {
         // 'auto' reads everything through GraphQL instead (e.g. a server without parquetHistory).
@@ -150,6 +153,7 @@ export class ScanPlan {
       stop: this.#stop,
       pageSize: this.#options.pageSize,
       signal: this.#signal,
+      readAhead: this.#options.readAhead,
     })
     if (from < this.#stop) this.#liveFrom = Math.min(this.#liveFrom ?? Infinity, from)
     this.#parts.push({ merger: new StepMerger([...sources, live]), live })

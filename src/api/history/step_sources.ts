@@ -20,13 +20,18 @@ export class ExportFileSource implements StepSource {
   #groups: ExportGroup[]
   #minStep: number
   #stop: number
+  #readAhead: boolean
   #next = 0
 
-  /** Reads `file` restricted to steps in `[minStep, stop)`. */
-  constructor(file: ParquetExportFile, minStep: number, stop: number) {
+  /**
+   * Reads `file` restricted to steps in `[minStep, stop)`; with `readAhead`, the next group's
+   * bytes are fetched while the current one decodes.
+   */
+  constructor(file: ParquetExportFile, minStep: number, stop: number, readAhead = true) {
     this.#file = file
     this.#minStep = minStep
     this.#stop = stop
+    this.#readAhead = readAhead
     this.#groups = file.hasRequestedColumns
       ? file.groups.filter((g) => g.maxStep >= minStep && g.minStep < stop)
       : []
@@ -42,6 +47,8 @@ export class ExportFileSource implements StepSource {
   async read(): Promise<Row[]> {
     const group = this.#groups[this.#next]
     if (!group) return []
+    const ahead = this.#groups[this.#next + 1]
+    if (ahead && this.#readAhead) this.#file.prefetch(ahead)
     const rows = await this.#file.readGroup(group)
     this.#next++
     const step = (row: Row) => row._step as number
@@ -59,13 +66,16 @@ export interface LiveSourceOptions {
   pageSize: number
   /** Cancels the requests. */
   signal?: AbortSignal
+  /** Request the next page while one is parsed. @default true */
+  readAhead?: boolean
 }
 
 /**
  * Pages through `history(minStep, maxStep, samples)` by step ranges, as the SDK's legacy
  * `HistoryScan` and wandb-core's live-data reader do. Each page asks for `[from, from + pageSize)`
  * with `samples = maxStep - minStep`; rows outside the range (a server treating `maxStep` as
- * inclusive) are dropped here and read again with the next page.
+ * inclusive) are dropped here and read again with the next page. With `readAhead`, the request
+ * for the next page is sent when a page is read, so it travels while this one is parsed.
  */
 export class LiveHistorySource implements StepSource {
   #transport: HistoryTransport
@@ -74,9 +84,11 @@ export class LiveHistorySource implements StepSource {
   #stop: number
   #pageSize: number
   #signal: AbortSignal | undefined
+  #readAhead: boolean
+  #ahead: { minStep: number; response: Promise<unknown> } | undefined
   /** Rows the server sent without a numeric `_step` (skipped). */
   rowsWithoutStep = 0
-  /** Requests sent so far. */
+  /** Pages read so far. */
   pages = 0
 
   /** Reads `run`'s history rows in `[options.from, options.stop)`. */
@@ -87,6 +99,7 @@ export class LiveHistorySource implements StepSource {
     this.#stop = options.stop
     this.#pageSize = options.pageSize
     this.#signal = options.signal
+    this.#readAhead = options.readAhead ?? true
   }
 
   /** The first step of the next page, or Infinity when the range is read. */
@@ -99,21 +112,16 @@ export class LiveHistorySource implements StepSource {
     if (this.#from >= this.#stop) return []
     const minStep = this.#from
     const maxStep = Math.min(minStep + this.#pageSize, this.#stop)
-    const variables = {
-      entity: this.#run.entity,
-      project: this.#run.project,
-      run: this.#run.id,
-      minStep,
-      maxStep,
-      pageSize: maxStep - minStep,
+    const ahead = this.#ahead?.minStep === minStep ? this.#ahead.response : undefined
+    this.#ahead = undefined
+    const response = ahead ?? this.#request(minStep, maxStep)
+    if (this.#readAhead && maxStep < this.#stop) {
+      const next = this.#request(maxStep, Math.min(maxStep + this.#pageSize, this.#stop))
+      // A failure is not handled here: it surfaces when that page is read.
+      next.catch(() => {})
+      this.#ahead = { minStep: maxStep, response: next }
     }
-    const data = await requestHistory(
-      this.#transport,
-      this.#run,
-      HISTORY_PAGE_QUERY,
-      variables,
-      this.#signal,
-    )
+    const data = await response
     this.pages++
     const texts = decodeHistoryPage(data)
     if (!texts) throw runNotFound(this.#run, 'read the history')
@@ -132,5 +140,18 @@ export class LiveHistorySource implements StepSource {
     }
     this.#from = maxStep
     return sortByStep(rows)
+  }
+
+  /** Sends the `HistoryPage` request for steps `[minStep, maxStep)`. */
+  #request(minStep: number, maxStep: number): Promise<unknown> {
+    const variables = {
+      entity: this.#run.entity,
+      project: this.#run.project,
+      run: this.#run.id,
+      minStep,
+      maxStep,
+      pageSize: maxStep - minStep,
+    }
+    return requestHistory(this.#transport, this.#run, HISTORY_PAGE_QUERY, variables, this.#signal)
   }
 }

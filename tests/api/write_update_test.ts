@@ -155,13 +155,13 @@ test('summary.update({...}) saves the summary at once, and only the summary', as
     const run = await api.run(PATH)
     run.notes = 'not yet'
     const before = server.requests.length
-    await run.summary.update({ acc: 0.99, ' padded ': 1, nested: { only: true } })
+    await run.summary.update({ acc: 0.99, ' padded ': 1, nested: { sole: true } })
     const [vars] = upserts(server, before)
     assert.deepEqual(Object.keys(vars).sort(), ['id', 'summaryMetrics'])
     const fresh = await api.run(PATH)
     assert.equal(fresh.summary.acc, 0.99)
     assert.equal(fresh.summary.padded, 1, 'keys are trimmed as in the SDK')
-    assert.deepEqual(fresh.summary.nested, { only: true }, 'an object replaces the whole key')
+    assert.deepEqual(fresh.summary.nested, { sole: true }, 'an object replaces the whole key')
     assert.equal(fresh.notes, 'first try', 'other pending edits are not sent')
     assert.deepEqual(run.pendingChanges().fields.map((f) => f.field), ['notes'])
     await run.updateSummary({ acc: 1 })

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { sdkEnv } from '../tests/_python.ts'
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -160,15 +161,7 @@ export function runSdkCase(
   const { ready, exported, graphql, scratch, timeoutMs } = target
   mkdirSync(scratch, { recursive: true })
   const dir = mkdtempSync(join(scratch, 'wbx-sdk-'))
-  const env = {
-    ...process.env,
-    WANDB_DIR: dir,
-    WANDB_CACHE_DIR: join(dir, 'cache'),
-    WANDB_CONFIG_DIR: join(dir, 'config'),
-    WANDB_DATA_DIR: join(dir, 'data'),
-    WANDB_SILENT: 'true',
-    NETRC: join(dir, 'netrc'),
-  }
+  const env = sdkEnv(dir)
   const script = join(BENCH, 'remote_sdk.py')
   const args = [script, name, ready.baseUrl, ready.apiKey, exported, graphql, dir]
   try {

@@ -30,3 +30,23 @@ export const wandbPython: string | undefined = findPython()
 export const skipWithoutWandbPython: string | false = wandbPython
   ? false
   : 'Python with the wandb package not found (set WBX_PYTHON or create .venv with `pip install -r tests/fixtures/requirements.txt`); CI installs it'
+
+/**
+ * Environment for one run of the official SDK kept inside `dir`: its run, cache, config and data
+ * folders and its netrc live there, so nothing touches the user's home and runs do not share state.
+ */
+export function sdkEnv(
+  dir: string,
+  extra: Record<string, string> = {},
+): Record<string, string | undefined> {
+  return {
+    ...process.env,
+    WANDB_DIR: dir,
+    WANDB_CACHE_DIR: `${dir}/cache`,
+    WANDB_CONFIG_DIR: `${dir}/config`,
+    WANDB_DATA_DIR: `${dir}/data`,
+    WANDB_SILENT: 'true',
+    NETRC: `${dir}/netrc`,
+    ...extra,
+  }
+}

@@ -4,12 +4,11 @@ import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import process from 'node:process'
 import { fileURLToPath } from 'node:url'
 import { parse, print } from 'graphql'
 import * as Q from '../../src/api/queries.ts'
 import { apiFor, drain, ENTITY, PROJECT, RUN_ID, withServer } from './_setup.ts'
-import { skipWithoutWandbPython, wandbPython } from '../_python.ts'
+import { sdkEnv, skipWithoutWandbPython, wandbPython } from '../_python.ts'
 import type { TestServer } from '../server/test_server.ts'
 import type { WandbApiError } from '../../src/api/wandb_api_error.ts'
 import type { GenerateRunOptions } from '../server/generate_run.ts'
@@ -32,15 +31,7 @@ const RICH: GenerateRunOptions = {
 /** Runs `_sdk_write.py` (asynchronously: the server lives in this process) and parses its JSON. */
 function sdk(args: string[]): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), 'wbx-sdk-write-'))
-  const env = {
-    ...process.env,
-    WANDB_DIR: dir,
-    WANDB_CACHE_DIR: join(dir, 'cache'),
-    WANDB_CONFIG_DIR: join(dir, 'config'),
-    WANDB_DATA_DIR: join(dir, 'data'),
-    WANDB_SILENT: 'true',
-    NETRC: join(dir, 'netrc'),
-  }
+  const env = sdkEnv(dir)
   return new Promise((resolve, reject) => {
     execFile(
       wandbPython!,

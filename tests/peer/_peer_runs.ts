@@ -7,10 +7,9 @@ import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import process from 'node:process'
 import { fileURLToPath } from 'node:url'
 import { parseJson } from '../../src/json/parse_json.ts'
-import { wandbPython } from '../_python.ts'
+import { sdkEnv, wandbPython } from '../_python.ts'
 import { startTestServer, type TestServer } from '../server/test_server.ts'
 
 /** Entity and project every peer run is logged to. */
@@ -72,20 +71,13 @@ function python(
   dir: string,
   args: string[],
 ): Promise<{ stdout: string; stderr: string }> {
-  const env = {
-    ...process.env,
+  const env = sdkEnv(dir, {
     WANDB_BASE_URL: server.baseUrl,
     WANDB_API_KEY: server.apiKey,
-    WANDB_DIR: dir,
-    WANDB_CACHE_DIR: join(dir, 'cache'),
-    WANDB_CONFIG_DIR: join(dir, 'config'),
-    WANDB_DATA_DIR: join(dir, 'data'),
     WANDB_ARTIFACT_DIR: join(dir, 'artifacts'),
     WANDB_ERROR_REPORTING: 'false',
     WANDB_DISABLE_GIT: 'true',
-    WANDB_SILENT: 'true',
-    NETRC: join(dir, 'netrc'),
-  }
+  })
   delete (env as Record<string, string | undefined>).WANDB_MODE
   delete (env as Record<string, string | undefined>).WANDB_PROJECT
   delete (env as Record<string, string | undefined>).WANDB_ENTITY

@@ -8,7 +8,7 @@ import process from 'node:process'
 import { fileURLToPath } from 'node:url'
 import { parseJson } from '../../src/json/parse_json.ts'
 import type { Row } from '../../src/row.ts'
-import { skipWithoutWandbPython, wandbPython } from '../_python.ts'
+import { sdkEnv, skipWithoutWandbPython, wandbPython } from '../_python.ts'
 import { generateRun } from './generate_run.ts'
 import { flattenRow, type HistoryTable } from './history_table.ts'
 import type { RunSeed } from './run_seed.ts'
@@ -23,15 +23,7 @@ type Seen = any
 /** Runs sdk_check.py against the server (asynchronously: the server lives in this process). */
 function readWithSdk(server: TestServer, path: string): Promise<Seen> {
   const dir = mkdtempSync(join(tmpdir(), 'wbx-sdk-'))
-  const env = {
-    ...process.env,
-    WANDB_DIR: dir,
-    WANDB_CACHE_DIR: join(dir, 'cache'),
-    WANDB_CONFIG_DIR: join(dir, 'config'),
-    WANDB_DATA_DIR: join(dir, 'data'),
-    WANDB_SILENT: 'true',
-    NETRC: join(dir, 'netrc'),
-  }
+  const env = sdkEnv(dir)
   return new Promise((resolve, reject) => {
     execFile(
       wandbPython!,

@@ -87,10 +87,14 @@ export function detectBlockBase(bytes: Uint8Array, length: number, eof: boolean)
   const standard = scoreLayout(bytes, length, eof, 0)
   if (!standard.damaged) return 0
   const shifted = scoreLayout(bytes, length, eof, FILE_HEADER_SIZE)
-  return shifted.intact > standard.intact ? FILE_HEADER_SIZE : 0
+  // A file cut inside its first block frames no more bytes either way; then the layout under
+  // which the only loss is the cut tail is the consistent reading.
+  const better = shifted.intact > standard.intact ||
+    (shifted.intact === standard.intact && !shifted.damaged)
+  return better ? FILE_HEADER_SIZE : 0
 }
 
-/** Frames the first blocks with one layout: bytes of intact records, and whether anything was lost. */
+/** Frames the first blocks with one layout: bytes of intact records, and whether anything but the tail was lost. */
 function scoreLayout(
   bytes: Uint8Array,
   length: number,
@@ -103,7 +107,9 @@ function scoreLayout(
   framer.setWindow(bytes, 0, n, eof && n === length)
   let intact = 0
   while (framer.next() === FRAME_RECORD) intact += framer.recordEnd - framer.recordOffset
-  return { intact, damaged: report.lostRanges.length > 0 }
+  // A truncated tail is where the file ends, not damage that tells the layouts apart.
+  const damaged = report.lostRanges.some((r) => r.reason !== 'truncated tail')
+  return { intact, damaged }
 }
 
 /** Frames a `.wandb` file or byte array; `next()` is synchronous, `fill()` reads the next slab. */

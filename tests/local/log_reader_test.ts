@@ -160,6 +160,18 @@ test('the pre-0.17.6 wandb-core layout (blocks at 7 + 32768k) is detected and re
   assert.ok(report.lostRanges[0].start < BLOCK + 7)
 })
 
+test('a shifted-layout file cut inside its first block reads as a truncated tail, not damage', () => {
+  // Record 2 starts a FIRST chunk that only fits the shifted layout's first block; cut before
+  // that block ends, both layouts frame the same bytes and only the shifted one is consistent.
+  const originals = [filler(20, 1), filler(60000, 2)]
+  const bytes = writeLog(originals, { blockBase: 7 }).slice(0, 7000)
+  const mem = frame(bytes)
+  assert.equal(mem.base, 7)
+  assert.deepEqual(digest(mem.payloads), digest([originals[0]]))
+  assert.equal(mem.report.truncatedTail, true)
+  assert.deepEqual(mem.report.lostRanges.map((r) => r.reason), ['truncated tail'])
+})
+
 test('a standard multi-block file is not mistaken for the shifted layout', async () => {
   const originals = sizes.map((n, i) => filler(n, 200 + i))
   const bytes = writeLog(originals)

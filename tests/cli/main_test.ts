@@ -11,6 +11,8 @@ import { VERSION } from '../../src/version.ts'
 
 const leet = (name: string) => sharedFixture(`wandb-leet-fixtures/wandb/${name}/wandb/latest-run`)
 const tiny = leet('single-tiny')
+/** The bundled sample run: usage tests must not depend on the shared fixtures. */
+const SAMPLE = 'samples/wandb/latest-run'
 
 function ndjson(text: string): Record<string, unknown>[] {
   return text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l))
@@ -47,17 +49,17 @@ test('wbx exits 2 on bad usage with a message naming the problem', async () => {
   const unknown = await runCli(['histroy', 'x'])
   assert.equal(unknown.code, 2)
   assert.match(unknown.stderr, /Unknown command "histroy"/)
-  const badOption = await runCli(['history', tiny, '--bogus'])
+  const badOption = await runCli(['history', SAMPLE, '--bogus'])
   assert.equal(badOption.code, 2)
   assert.match(badOption.stderr, /--bogus/)
   assert.match(badOption.stderr, /Usage: wbx history/)
   const missing = await runCli(['history'])
   assert.equal(missing.code, 2)
   assert.match(missing.stderr, /Missing <source>/)
-  const badStep = await runCli(['history', tiny, '--min-step', 'ten'])
+  const badStep = await runCli(['history', SAMPLE, '--min-step', 'ten'])
   assert.equal(badStep.code, 2)
   assert.match(badStep.stderr, /--min-step must be an integer, got "ten"/)
-  const badFormat = await runCli(['history', tiny, '--format', 'xlsx'])
+  const badFormat = await runCli(['history', SAMPLE, '--format', 'xlsx'])
   assert.equal(badFormat.code, 2)
   assert.match(badFormat.stderr, /Unknown --format "xlsx"/)
 })

@@ -10,11 +10,19 @@ import {
   resolveWandbDir,
 } from '../../src/local/run_folder.ts'
 import { sharedFixture, skipWithoutSharedFixtures } from '../_fixtures.ts'
+import { fileURLToPath } from 'node:url'
 
 const skip = skipWithoutSharedFixtures
 const TINY_WANDB = sharedFixture('wandb-leet-fixtures/wandb/single-tiny/wandb')
 const TINY_FOLDER = join(TINY_WANDB, 'run-20260102_030405-tiny0001')
 const WORKSPACE = sharedFixture('wandb-leet-fixtures/wandb/workspace-multi')
+/** The bundled sample run's log: always present, unlike the shared fixtures. */
+const SAMPLE_FILE = fileURLToPath(
+  new URL(
+    '../../samples/wandb/offline-run-20261128_072908-wbxdemo1/run-wbxdemo1.wandb',
+    import.meta.url,
+  ),
+)
 const COMPAT_FILE = sharedFixture(
   'wandb-compat-logs-synthesized/offline-run-old_auto_steps/run-old_auto_steps.wandb',
 )
@@ -130,7 +138,7 @@ describe('listRunFolders', () => {
     const wandb = join(dir, '.wandb')
     for (const name of ['run-20260101_000001-abc', 'offline-run-20260101_000000-abc']) {
       await mkdir(join(wandb, name), { recursive: true })
-      await copyFile(COMPAT_FILE, join(wandb, name, 'run-abc.wandb'))
+      await copyFile(SAMPLE_FILE, join(wandb, name, 'run-abc.wandb'))
     }
     await mkdir(join(wandb, 'run-20251231_235959-old'))
     await writeFile(join(wandb, 'run-20251231_235959-old', 'wandb-history.jsonl'), '{}\n')

@@ -1,11 +1,10 @@
 /**
  * Keeping downloads inside their target folder: rejects names with `..`, absolute paths, drive
- * letters, NUL bytes, and paths that pass through a symbolic link.
+ * letters and NUL bytes (links on the way are refused by `src/fs/safe_write.ts`).
  *
  * @module
  */
-import { lstat } from 'node:fs/promises'
-import { isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { isAbsolute, relative, resolve } from 'node:path'
 
 /** Error text shared by the checks. */
 function escapeError(name: string, dir: string, why: string): Error {
@@ -38,30 +37,4 @@ export function resolveInside(dir: string, name: string): string {
     throw escapeError(name, dir, 'the name resolves outside the folder')
   }
   return target
-}
-
-/**
- * Rejects a target whose parent folders (below `dir`) or the file itself are symbolic links, so a
- * planted link cannot redirect a write outside `dir`. Missing components are fine.
- */
-export async function assertNoSymlinks(dir: string, target: string): Promise<void> {
-  const root = resolve(dir)
-  const parts = relative(root, target).split(sep)
-  let current = root
-  for (const part of parts) {
-    current = join(current, part)
-    let isLink = false
-    try {
-      isLink = (await lstat(current)).isSymbolicLink()
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return
-      throw err
-    }
-    if (isLink) {
-      throw new Error(
-        `Cannot download into ${target}: ${current} is a symbolic link; ` +
-          'remove it or choose another folder (links could redirect the write outside the target folder)',
-      )
-    }
-  }
 }

@@ -9,6 +9,7 @@ import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { resolveInside } from '../api/safe_path.ts'
 import { md5OfFile } from '../fs/md5_of_file.ts'
+import { assertNoLinkBelow } from '../fs/safe_write.ts'
 import type { ExportFormat } from '../export/mod.ts'
 import { ARTIFACT_COLUMNS } from './artifact_rows.ts'
 import { hashFile, writeFileAtomic } from './atomic_file.ts'
@@ -39,6 +40,7 @@ export async function exportSystem(
   const file = partPath('system', run.id, 0, options.format)
   const rows = await run.systemMetrics(options.signal)
   const written = await writeTable(join(options.dir, file), rows, {
+    root: options.dir,
     format: options.format,
     codec: options.codec,
     signal: options.signal,
@@ -64,6 +66,7 @@ export async function exportArtifacts(run: BulkRun, options: ExtrasOptions): Pro
     },
   })
   const written = await writeTable(join(options.dir, file), rows, {
+    root: options.dir,
     format: options.format,
     codec: options.codec,
     columns: [...ARTIFACT_COLUMNS],
@@ -97,7 +100,12 @@ export async function exportLogs(
   const stream = await run.consoleLog(options.signal)
   if (!stream) return null
   const file = logPath(run.id)
-  const written = await writeFileAtomic(join(options.dir, file), stream, options.signal)
+  const written = await writeFileAtomic(
+    options.dir,
+    join(options.dir, file),
+    stream,
+    options.signal,
+  )
   options.onBytes?.(written.bytes)
   return { file, ...written }
 }
@@ -127,6 +135,7 @@ export async function exportFiles(
       const i = next++
       const f = listed[i]
       const target = resolveInside(join(options.dir, filesDir(run.id)), f.name)
+      await assertNoLinkBelow(options.dir, target) // before anything on disk is read or reused
       const file = `${filesDir(run.id)}/${f.name}`
       const old = before.get(f.name)
       if (
@@ -140,7 +149,7 @@ export async function exportFiles(
         records[i] = { file, name: f.name, md5: f.md5, ...await hashFile(target, signal) }
         continue
       }
-      const written = await writeFileAtomic(target, await f.open(signal), signal)
+      const written = await writeFileAtomic(options.dir, target, await f.open(signal), signal)
       options.onBytes?.(written.bytes)
       records[i] = { file, name: f.name, md5: f.md5, ...written }
     }

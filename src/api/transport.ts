@@ -9,6 +9,7 @@ import type { GraphqlOperation } from './queries.ts'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry_policy.ts'
 import { type Credentials, retryingFetch, TransferFailure } from './retrying_fetch.ts'
 import { excerpt, redact, statusHint, WandbApiError } from './wandb_api_error.ts'
+import { registerSecret } from './redact.ts'
 
 /** Per-request options of {@link GraphqlTransport.request}. */
 export interface GraphqlRequestOptions<T> {
@@ -113,6 +114,7 @@ export class HttpGraphqlTransport implements GraphqlTransport {
     this.#random = options.random
     this.#secrets = []
     if (options.apiKey) {
+      registerSecret(options.apiKey)
       const authorization = basicAuthorization(options.apiKey)
       this.#credentials = { authorization, scope: this.baseUrl }
       this.#secrets = [options.apiKey, authorization, authorization.slice('Basic '.length)]

@@ -7,6 +7,7 @@
  * @module
  */
 import { join } from 'node:path'
+import { redactText } from '../api/redact.ts'
 import { assertNoLinkBelow } from '../fs/safe_write.ts'
 import { removeStaleTemps } from '../fs/stale_temps.ts'
 import { VERSION } from '../version.ts'
@@ -149,11 +150,11 @@ export class ExportState {
     return this.#record({ op: 'part', runId, part })
   }
 
-  /** Records a quarantined run (durably). */
+  /** Records a quarantined run (durably), its error cleaned of secrets and signed-URL queries. */
   fail(failure: FailureRecord): Promise<void> {
     return this.#record({
       op: 'failure',
-      failure,
+      failure: { ...failure, error: redactText(failure.error) },
     })
   }
 

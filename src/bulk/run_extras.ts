@@ -6,8 +6,8 @@
  * @module
  */
 import { stat } from 'node:fs/promises'
-import { join } from 'node:path'
-import { resolveInside } from '../api/safe_path.ts'
+import { join, relative, sep } from 'node:path'
+import { claimTarget } from '../api/safe_path.ts'
 import { md5OfFile } from '../fs/md5_of_file.ts'
 import { assertNoLinkBelow } from '../fs/safe_write.ts'
 import type { ExportFormat } from '../export/mod.ts'
@@ -123,6 +123,10 @@ export async function exportFiles(
   options: ExtrasOptions & { concurrency?: number },
 ): Promise<RunFileRecord[]> {
   const listed = await run.files(pattern, options.signal)
+  // Every name is checked before any download: two names for one file stop the run, loudly.
+  const folder = join(options.dir, filesDir(run.id))
+  const claims = new Map<string, string>()
+  const targets = listed.map((f) => claimTarget(claims, folder, f.name))
   const before = new Map((previous ?? []).map((r) => [r.name, r]))
   const records: RunFileRecord[] = new Array(listed.length)
   const stop = new AbortController()
@@ -134,9 +138,9 @@ export async function exportFiles(
     while (next < listed.length && !signal.aborted) {
       const i = next++
       const f = listed[i]
-      const target = resolveInside(join(options.dir, filesDir(run.id)), f.name)
+      const target = targets[i]
       await assertNoLinkBelow(options.dir, target) // before anything on disk is read or reused
-      const file = `${filesDir(run.id)}/${f.name}`
+      const file = `${filesDir(run.id)}/${relative(folder, target).split(sep).join('/')}`
       const old = before.get(f.name)
       if (
         old && old.md5 === f.md5 && old.bytes === f.sizeBytes && await sizeIs(target, old.bytes)

@@ -6,6 +6,7 @@
  * @module
  */
 import { UnsafePathError } from '../fs/safe_write.ts'
+import { UnsafeNameError } from '../api/safe_path.ts'
 import { sleep } from '../api/retry_policy.ts'
 import { WandbApiError } from '../api/wandb_api_error.ts'
 
@@ -44,11 +45,11 @@ export function isFatal(error: unknown): boolean {
 }
 
 /**
- * Whether retrying an item cannot help (the run is gone, or a link in the export folder is in the
- * way of its files); it is quarantined at once.
+ * Whether retrying an item cannot help (the run is gone, a link in the export folder is in the
+ * way of its files, or its file names cannot be saved); it is quarantined at once.
  */
 export function isPermanent(error: unknown): boolean {
-  if (error instanceof UnsafePathError) return true
+  if (error instanceof UnsafePathError || error instanceof UnsafeNameError) return true
   return error instanceof WandbApiError && error.code === 'not-found'
 }
 

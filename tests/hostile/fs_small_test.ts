@@ -7,7 +7,9 @@ import process from 'node:process'
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -131,6 +133,9 @@ test('a rerun of a bulk export removes the temporary files a killed export left'
       join(out, '.wbx-manifest.json.wbx-tmp'), // an older wbx's fixed name
       join(part, `.part-00000.parquet.${DEAD}-0123456789ab.wbx-tmp`),
     ]
+    // A table's spool file, which lives in the OS temp folder.
+    const spool = join(tmpdir(), `.wbx-parquet-${DEAD}-${randomBytes(6).toString('hex')}.tmp`)
+    leftovers.push(spool)
     for (const file of leftovers) writeFileSync(file, 'half written')
     const old = new Date(Date.now() - 2 * 3600_000)
     utimesSync(leftovers[1], old, old)
@@ -138,6 +143,7 @@ test('a rerun of a bulk export removes the temporary files a killed export left'
     assert.equal(again.code, 0, again.stderr)
     assert.deepEqual(readdirSync(out).filter((n) => n.includes('tmp')), [])
     assert.deepEqual(readdirSync(part), ['part-00000.parquet'])
+    assert.equal(existsSync(spool), false, 'the spool file in the OS temp folder is removed')
   } finally {
     s.cleanup()
   }

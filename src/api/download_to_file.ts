@@ -12,6 +12,7 @@ import {
   type ExclusiveFile,
   makeDirInside,
   renameInside,
+  UnsafePathError,
 } from '../fs/safe_write.ts'
 import { removeStaleTemps } from '../fs/stale_temps.ts'
 import { resolveInside } from './safe_path.ts'
@@ -158,6 +159,7 @@ export async function downloadToFile(
     } catch (err) {
       if (temp) await rm(temp.path, { force: true })
       else await response.body?.cancel().catch(() => {})
+      if (err instanceof UnsafePathError) throw err // a link appeared: fetching again cannot help
       const cutOff = !(err instanceof WandbApiError) && !options.signal?.aborted
       const short = err instanceof WandbApiError && err.code === 'download' &&
         /the size is/.test(err.message)

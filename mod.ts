@@ -76,6 +76,7 @@ export {
   type RunPathParts,
 } from './src/api/run_path.ts'
 export { WandbApiError, type WandbApiErrorCode } from './src/api/wandb_api_error.ts'
+export { redactText } from './src/api/redact.ts'
 export {
   type FileDownloadOptions,
   type FileStreamOptions,

@@ -3,10 +3,19 @@
  *
  * @module
  */
-import { createHash, randomBytes } from 'node:crypto'
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises'
-import { dirname } from 'node:path'
-import { assertNoSymlinks, resolveInside } from './safe_path.ts'
+import { createHash } from 'node:crypto'
+import { rm, stat } from 'node:fs/promises'
+import { basename, dirname } from 'node:path'
+import {
+  assertNoLinkBelow,
+  createExclusive,
+  type ExclusiveFile,
+  makeDirInside,
+  renameInside,
+  UnsafePathError,
+} from '../fs/safe_write.ts'
+import { removeStaleTemps } from '../fs/stale_temps.ts'
+import { resolveInside } from './safe_path.ts'
 import type { GraphqlTransport } from './transport.ts'
 import { excerpt, WandbApiError } from './wandb_api_error.ts'
 import { safeUrl } from './retrying_fetch.ts'
@@ -117,7 +126,7 @@ export async function downloadToFile(
   options: DownloadToFileOptions = {},
 ): Promise<DownloadResult> {
   const target = resolveInside(dir, name)
-  await assertNoSymlinks(dir, target)
+  await assertNoLinkBelow(dir, target)
   const existing = await stat(target).catch(() => undefined)
   if (existing) {
     if (!existing.isFile()) {
@@ -134,20 +143,23 @@ export async function downloadToFile(
       )
     }
   }
-  await mkdir(dirname(target), { recursive: true })
-  await assertNoSymlinks(dir, target)
+  await makeDirInside(dir, dirname(target))
+  await removeStaleTemps(dirname(target))
   const attempts = Math.max(1, options.attempts ?? 3)
   for (let attempt = 1;; attempt++) {
     if (options.signal?.aborted) throw options.signal.reason
     const response = await transport.fetchUrl(url, { signal: options.signal })
     if (!response.ok) await failDownload(response, url, name)
-    const temp = `${target}.${randomBytes(6).toString('hex')}.part`
+    let temp: ExclusiveFile | undefined
     try {
+      temp = await createExclusive(dir, dirname(target), `${basename(target)}.`, '.part')
       const bytes = await writeVerified(response.body!, temp, check, name)
-      await rename(temp, target)
+      await renameInside(dir, temp.path, target)
       return { path: target, skipped: false, bytes }
     } catch (err) {
-      await rm(temp, { force: true })
+      if (temp) await rm(temp.path, { force: true })
+      else await response.body?.cancel().catch(() => {})
+      if (err instanceof UnsafePathError) throw err // a link appeared: fetching again cannot help
       const cutOff = !(err instanceof WandbApiError) && !options.signal?.aborted
       const short = err instanceof WandbApiError && err.code === 'download' &&
         /the size is/.test(err.message)
@@ -158,14 +170,14 @@ export async function downloadToFile(
   }
 }
 
-/** Streams `body` into a new file at `path`, verifying it; returns the byte count. */
+/** Streams `body` into a newly created file, verifying it; returns the byte count. */
 async function writeVerified(
   body: ReadableStream<Uint8Array>,
-  path: string,
+  file: ExclusiveFile,
   check: ContentCheck,
   label: string,
 ): Promise<number> {
-  const handle = await open(path, 'wx')
+  const handle = file.handle
   let count = 0
   try {
     const reader = body.pipeThrough(verifyingStream(check, label)).getReader()

@@ -42,30 +42,29 @@ function tokens(text: string): string[] {
   return out
 }
 
-/** Returns the password of `machine` (or of `default`) in netrc `text`, or undefined. */
+/**
+ * Returns the password of `machine` (or, when no entry names it, of `default`) in netrc `text`,
+ * or undefined. As in Python's `netrc` (what the SDK reads with), a later entry for the same
+ * machine replaces an earlier one, and within an entry the last `password` counts.
+ */
 export function netrcPassword(text: string, machine: string): string | undefined {
   const t = tokens(text)
+  const entries = new Map<string, string | undefined>()
   let current: string | undefined
-  let isDefault = false
-  let found: string | undefined
-  let fallback: string | undefined
   for (let i = 0; i < t.length; i++) {
     const word = t[i]
-    if (word === 'machine') {
-      current = t[++i]
-      isDefault = false
-    } else if (word === 'default') {
-      current = undefined
-      isDefault = true
+    if (word === 'machine' || word === 'default') {
+      current = word === 'default' ? '\0default' : t[++i]
+      entries.set(current, undefined) // a new entry replaces an earlier one of the same name
     } else if (word === 'password') {
       const value = t[++i]
-      if (current === machine && found === undefined) found = value
-      else if (isDefault && fallback === undefined) fallback = value
+      if (current !== undefined) entries.set(current, value)
     } else if (word === 'login' || word === 'account') {
       i++
     }
   }
-  return found ?? fallback
+  const password = entries.has(machine) ? entries.get(machine) : entries.get('\0default')
+  return password === '' ? undefined : password
 }
 
 /**

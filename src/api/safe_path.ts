@@ -1,15 +1,25 @@
 /**
  * Keeping downloads inside their target folder: rejects names with `..`, absolute paths, drive
- * letters, NUL bytes, and paths that pass through a symbolic link.
+ * letters, NUL bytes and a trailing `/` (links on the way are refused by `src/fs/safe_write.ts`),
+ * and two server names that lead to one file (`col/x.txt` and `col//x.txt`).
  *
  * @module
  */
-import { lstat } from 'node:fs/promises'
-import { isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { isAbsolute, relative, resolve } from 'node:path'
+import process from 'node:process'
+
+/** A server-provided file name wbx will not save: it escapes the folder, names a folder, or clashes. */
+export class UnsafeNameError extends Error {
+  /** Creates the error with its full message. */
+  constructor(message: string) {
+    super(message)
+    this.name = 'UnsafeNameError'
+  }
+}
 
 /** Error text shared by the checks. */
 function escapeError(name: string, dir: string, why: string): Error {
-  return new Error(
+  return new UnsafeNameError(
     `Cannot download '${name}' into ${dir}: ${why}; the server-provided name would escape the target folder`,
   )
 }
@@ -27,6 +37,12 @@ export function resolveInside(dir: string, name: string): string {
   ) {
     throw escapeError(name, dir, 'the name is an absolute path')
   }
+  if (/[\\/]$/.test(name)) {
+    throw new UnsafeNameError(
+      `Cannot download '${name}' into ${dir}: the name ends with '/', which names a folder, not a file; ` +
+        'wbx saves files only (leave it out with a narrower pattern)',
+    )
+  }
   const segments = name.split(/[\\/]/)
   if (segments.some((s) => s === '..' || s === '.')) {
     throw escapeError(name, dir, 'the name has a "." or ".." segment')
@@ -40,28 +56,25 @@ export function resolveInside(dir: string, name: string): string {
   return target
 }
 
+/** File systems that fold case (macOS, Windows by default): `A.txt` and `a.txt` are one file there. */
+const FOLDS_CASE = process.platform === 'darwin' || process.platform === 'win32'
+
 /**
- * Rejects a target whose parent folders (below `dir`) or the file itself are symbolic links, so a
- * planted link cannot redirect a write outside `dir`. Missing components are fine.
+ * Resolves `name` like {@linkcode resolveInside} and records it in `claims` (target → name),
+ * throwing when another server name already leads to the same file (`col/x.txt`, `col//x.txt`;
+ * on macOS and Windows also names differing only in case), so neither overwrites the other.
  */
-export async function assertNoSymlinks(dir: string, target: string): Promise<void> {
-  const root = resolve(dir)
-  const parts = relative(root, target).split(sep)
-  let current = root
-  for (const part of parts) {
-    current = join(current, part)
-    let isLink = false
-    try {
-      isLink = (await lstat(current)).isSymbolicLink()
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return
-      throw err
-    }
-    if (isLink) {
-      throw new Error(
-        `Cannot download into ${target}: ${current} is a symbolic link; ` +
-          'remove it or choose another folder (links could redirect the write outside the target folder)',
-      )
-    }
+export function claimTarget(claims: Map<string, string>, dir: string, name: string): string {
+  const target = resolveInside(dir, name)
+  const key = FOLDS_CASE ? target.toLowerCase() : target
+  const other = claims.get(key)
+  if (other !== undefined && other !== name) {
+    throw new UnsafeNameError(
+      `Cannot save both '${other}' and '${name}' in ${dir}: the two server file names lead to the ` +
+        `same file ${target}, so one would overwrite the other; rename one of them on the server or ` +
+        'leave one out with a narrower pattern',
+    )
   }
+  claims.set(key, name)
+  return target
 }

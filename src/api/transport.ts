@@ -7,8 +7,9 @@ import { ClientError, GraphQLClient } from 'graphql-request'
 import { parseJson } from '../json/parse_json.ts'
 import type { GraphqlOperation } from './queries.ts'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry_policy.ts'
-import { type Credentials, retryingFetch, TransferFailure } from './retrying_fetch.ts'
+import { type Credentials, retryingFetch, safeUrl, TransferFailure } from './retrying_fetch.ts'
 import { excerpt, redact, statusHint, WandbApiError } from './wandb_api_error.ts'
+import { registerSecret } from './redact.ts'
 
 /** Per-request options of {@link GraphqlTransport.request}. */
 export interface GraphqlRequestOptions<T> {
@@ -113,6 +114,7 @@ export class HttpGraphqlTransport implements GraphqlTransport {
     this.#random = options.random
     this.#secrets = []
     if (options.apiKey) {
+      registerSecret(options.apiKey)
       const authorization = basicAuthorization(options.apiKey)
       this.#credentials = { authorization, scope: this.baseUrl }
       this.#secrets = [options.apiKey, authorization, authorization.slice('Basic '.length)]
@@ -184,7 +186,7 @@ export class HttpGraphqlTransport implements GraphqlTransport {
       })
     } catch (err) {
       if (options.signal?.aborted) throw options.signal.reason
-      throw this.#toError(err, 'download', undefined)
+      throw this.#toError(err, 'download', undefined, safeUrl(url))
     }
   }
 
@@ -215,10 +217,16 @@ export class HttpGraphqlTransport implements GraphqlTransport {
   }
 
   /** Turns any failure into a short, secret-free WandbApiError. */
-  #toError(err: unknown, operation: string, runPath: string | undefined): WandbApiError {
+  #toError(
+    err: unknown,
+    operation: string,
+    runPath: string | undefined,
+    target?: string,
+  ): WandbApiError {
     if (err instanceof WandbApiError) return err
     if (err instanceof TransferFailure) {
-      const text = `${operation}${forRun(runPath)} failed: ${err.message}${statusHint(err.status)}`
+      const what = target ? `${operation} of ${target}` : operation
+      const text = `${what}${forRun(runPath)} failed: ${err.message}${statusHint(err.status)}`
       return new WandbApiError(this.#clean(text), {
         code: err.exhausted ? 'retries-exhausted' : 'http',
         status: err.status,

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { redactText } from './redact.ts'
 
 /** What kind of failure a {@link WandbApiError} reports. */
 export type WandbApiErrorCode =
@@ -60,19 +61,18 @@ export class WandbApiError extends Error {
 /** Longest server message kept in an error. */
 const MAX_SERVER_MESSAGE = 300
 
-/** Shortens a server message to one bounded line so errors never carry a whole body. */
+/**
+ * Shortens a server message to one bounded line so errors never carry a whole body; secrets are
+ * removed first ({@linkcode redactText}), so none survives half cut.
+ */
 export function excerpt(text: string, max: number = MAX_SERVER_MESSAGE): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim()
+  const oneLine = redactText(text).replace(/\s+/g, ' ').trim()
   return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine
 }
 
-/** Replaces every occurrence of each secret in `text` with `***`. */
+/** Replaces every occurrence of each secret in `text` (and everything {@linkcode redactText} removes) with `***`. */
 export function redact(text: string, secrets: readonly string[]): string {
-  let out = text
-  for (const secret of secrets) {
-    if (secret.length >= 4) out = out.split(secret).join('***')
-  }
-  return out
+  return redactText(text, secrets)
 }
 
 /** A hint for the user by HTTP status, or an empty string. */

@@ -1,15 +1,17 @@
 /**
- * Crash-safe file writes for the export folder: bytes go to `.<name>.wbx-tmp` beside the target,
- * are hashed (sha256) on the way, flushed to disk and renamed over the target only when complete.
- * A process killed mid-write leaves at most a temporary file, which has a fixed name, so the next
- * write of the same target replaces it and a sweep can recognise it.
+ * Crash-safe file writes for the export folder: bytes go to `.<name>.<pid>-<random>.wbx-tmp`
+ * beside the target (created exclusively, never through a link below the export folder), are
+ * hashed (sha256) on the way, flushed to disk and renamed over the target only when complete. A
+ * process killed mid-write leaves at most a temporary file, which a sweep or the next export's
+ * stale-temp cleanup recognises by its name.
  *
  * @module
  */
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { mkdir, open, rename, unlink } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
+import { open, unlink } from 'node:fs/promises'
+import { basename, dirname } from 'node:path'
+import { createExclusive, makeDirInside, renameInside, UnsafePathError } from '../fs/safe_write.ts'
 
 /** What was written: size and sha256 (hex). */
 export interface WrittenFile {
@@ -22,36 +24,39 @@ export interface WrittenFile {
 /** Suffix of temporary files. */
 const TEMP_SUFFIX = '.wbx-tmp'
 
-/** The temporary path used while writing `path`. */
-export function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}${TEMP_SUFFIX}`)
-}
-
 /** Whether a file name is a temporary file left by an interrupted write. */
 export function isTempName(name: string): boolean {
   return name.startsWith('.') && name.endsWith(TEMP_SUFFIX)
 }
 
 /**
- * Writes a byte stream to `path` atomically, creating parent folders; resolves with the size and
- * sha256 once the file is in place. On any error or abort the temporary file is removed, the
- * stream cancelled, and an existing file at `path` is left as it was.
+ * Writes a byte stream to `path` (inside the export folder `root`) atomically, creating parent
+ * folders; resolves with the size and sha256 once the file is in place. A symbolic link at any
+ * path component below `root` is refused. On any error or abort the temporary file is removed,
+ * the stream cancelled, and an existing file at `path` is left as it was.
  */
 export async function writeFileAtomic(
+  root: string,
   path: string,
   bytes: ReadableStream<Uint8Array>,
   signal?: AbortSignal,
 ): Promise<WrittenFile> {
-  const temp = tempPathFor(path)
   const reader = bytes.getReader()
   const onAbort = () => void reader.cancel(signal!.reason).catch(() => {})
   let handle
+  let temp: string
   try {
     signal?.throwIfAborted()
-    await mkdir(dirname(path), { recursive: true })
-    handle = await open(temp, 'w')
+    await makeDirInside(root, dirname(path))
+    ;({ path: temp, handle } = await createExclusive(
+      root,
+      dirname(path),
+      `.${basename(path)}.`,
+      TEMP_SUFFIX,
+    ))
   } catch (err) {
     await reader.cancel(err).catch(() => {})
+    if (err instanceof UnsafePathError) throw err
     throw new Error(
       `Cannot write ${path}: ${(err as Error).message}; check that the export folder is writable`,
       { cause: err },
@@ -77,7 +82,7 @@ export async function writeFileAtomic(
     await handle.sync()
     closed = true
     await handle.close()
-    await rename(temp, path)
+    await renameInside(root, temp, path)
     await syncFolder(dirname(path))
     return { bytes: size, sha256: hash.digest('hex') }
   } catch (err) {
@@ -91,10 +96,11 @@ export async function writeFileAtomic(
   }
 }
 
-/** Writes a string (UTF-8) to `path` atomically. */
-export function writeTextAtomic(path: string, text: string): Promise<WrittenFile> {
+/** Writes a string (UTF-8) to `path` inside `root` atomically. */
+export function writeTextAtomic(root: string, path: string, text: string): Promise<WrittenFile> {
   const bytes = new TextEncoder().encode(text)
   return writeFileAtomic(
+    root,
     path,
     new ReadableStream<Uint8Array>({
       start(controller) {

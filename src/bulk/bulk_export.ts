@@ -7,7 +7,9 @@
  */
 import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { resolve } from 'node:path'
+import { removeStaleTemps } from '../fs/stale_temps.ts'
 import { Api } from '../api/api.ts'
 import type { ApiOptions } from '../api/api_options.ts'
 import type { ExportFormat } from '../export/mod.ts'
@@ -166,6 +168,8 @@ export async function exportProject(options: BulkExportOptions): Promise<BulkExp
     }
   }
   await mkdir(out, { recursive: true })
+  // The tables' spool files live in the OS temp folder: clear what a killed export left there.
+  await removeStaleTemps(tmpdir())
   const state = await ExportState.open({
     dir: out,
     shard: query.shard,

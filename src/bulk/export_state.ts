@@ -7,6 +7,9 @@
  * @module
  */
 import { join } from 'node:path'
+import { redactText } from '../api/redact.ts'
+import { assertNoLinkBelow } from '../fs/safe_write.ts'
+import { removeStaleTemps } from '../fs/stale_temps.ts'
 import { VERSION } from '../version.ts'
 import { writeTextAtomic } from './atomic_file.ts'
 import { applyOp, Journal, type JournalOp, readJournal } from './journal.ts'
@@ -47,6 +50,7 @@ export class ExportState {
   readonly manifest: Manifest
   /** Path of the manifest file. */
   readonly manifestPath: string
+  #dir: string
   #journal: Journal
   #checkpointMs: number
   #lastCheckpoint: number
@@ -61,6 +65,7 @@ export class ExportState {
   ) {
     this.manifest = manifest
     this.manifestPath = manifestPath
+    this.#dir = options.dir
     this.#journal = journal
     this.#checkpointMs = options.checkpointMs ?? 5000
     this.#now = options.now ?? Date.now
@@ -76,6 +81,8 @@ export class ExportState {
     const manifestPath = join(options.dir, manifestName(options.shard))
     const journalPath = join(options.dir, journalName(options.shard))
     const now = new Date((options.now ?? Date.now)()).toISOString()
+    await assertNoLinkBelow(options.dir, manifestPath)
+    await assertNoLinkBelow(options.dir, journalPath)
     const found = await readManifest(manifestPath)
     const manifest: Manifest = found ?? {
       format: MANIFEST_FORMAT,
@@ -110,7 +117,8 @@ export class ExportState {
     manifest.complete = false
     // Every quarantined run is tried again; one that fails again is recorded again.
     manifest.failures = []
-    const journal = await Journal.open(journalPath)
+    await removeStaleTemps(options.dir)
+    const journal = await Journal.open(options.dir, journalPath)
     const state = new ExportState(manifest, manifestPath, journal, options)
     await state.checkpoint(true)
     return state
@@ -142,9 +150,12 @@ export class ExportState {
     return this.#record({ op: 'part', runId, part })
   }
 
-  /** Records a quarantined run (durably). */
+  /** Records a quarantined run (durably), its error cleaned of secrets and signed-URL queries. */
   fail(failure: FailureRecord): Promise<void> {
-    return this.#record({ op: 'failure', failure })
+    return this.#record({
+      op: 'failure',
+      failure: { ...failure, error: redactText(failure.error) },
+    })
   }
 
   /** Removes a run's failure record, if any (durably). */
@@ -197,7 +208,7 @@ export class ExportState {
     const m = this.manifest
     m.writtenAt = new Date(this.#now()).toISOString()
     m.totals = computeTotals(m)
-    await writeTextAtomic(this.manifestPath, serializeManifest(m))
+    await writeTextAtomic(this.#dir, this.manifestPath, serializeManifest(m))
   }
 }
 

@@ -91,6 +91,7 @@ export async function exportHistoryParts(
 
   const startPart = (): TableWriter =>
     TableWriter.open(join(options.dir, partPath('history', run.id, index, format)), {
+      root: options.dir,
       format,
       columns: inferred ? undefined : schema?.columns,
       types: inferred ? undefined : schema?.types,

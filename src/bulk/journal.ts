@@ -9,7 +9,8 @@
  * @module
  */
 import type { FileHandle } from 'node:fs/promises'
-import { open, readFile, unlink } from 'node:fs/promises'
+import { readFile, unlink } from 'node:fs/promises'
+import { openAppendInside } from '../fs/safe_write.ts'
 import type { FailureRecord, Manifest, PartRecord, RunEntry } from './manifest.ts'
 
 /** One journal line. */
@@ -84,9 +85,9 @@ export class Journal {
     this.#handle = handle
   }
 
-  /** Opens (creating) a journal for appending. */
-  static async open(path: string): Promise<Journal> {
-    return new Journal(path, await open(path, 'a'))
+  /** Opens (creating) a journal in the export folder `root` for appending, never through a link. */
+  static async open(root: string, path: string): Promise<Journal> {
+    return new Journal(path, await openAppendInside(root, path))
   }
 
   /** Appends one operation and resolves once it is on disk. */

@@ -6,9 +6,10 @@
  * @module
  */
 import { stat } from 'node:fs/promises'
-import { join } from 'node:path'
-import { resolveInside } from '../api/safe_path.ts'
+import { join, relative, sep } from 'node:path'
+import { claimTarget } from '../api/safe_path.ts'
 import { md5OfFile } from '../fs/md5_of_file.ts'
+import { assertNoLinkBelow } from '../fs/safe_write.ts'
 import type { ExportFormat } from '../export/mod.ts'
 import { ARTIFACT_COLUMNS } from './artifact_rows.ts'
 import { hashFile, writeFileAtomic } from './atomic_file.ts'
@@ -39,6 +40,7 @@ export async function exportSystem(
   const file = partPath('system', run.id, 0, options.format)
   const rows = await run.systemMetrics(options.signal)
   const written = await writeTable(join(options.dir, file), rows, {
+    root: options.dir,
     format: options.format,
     codec: options.codec,
     signal: options.signal,
@@ -64,6 +66,7 @@ export async function exportArtifacts(run: BulkRun, options: ExtrasOptions): Pro
     },
   })
   const written = await writeTable(join(options.dir, file), rows, {
+    root: options.dir,
     format: options.format,
     codec: options.codec,
     columns: [...ARTIFACT_COLUMNS],
@@ -97,7 +100,12 @@ export async function exportLogs(
   const stream = await run.consoleLog(options.signal)
   if (!stream) return null
   const file = logPath(run.id)
-  const written = await writeFileAtomic(join(options.dir, file), stream, options.signal)
+  const written = await writeFileAtomic(
+    options.dir,
+    join(options.dir, file),
+    stream,
+    options.signal,
+  )
   options.onBytes?.(written.bytes)
   return { file, ...written }
 }
@@ -115,6 +123,10 @@ export async function exportFiles(
   options: ExtrasOptions & { concurrency?: number },
 ): Promise<RunFileRecord[]> {
   const listed = await run.files(pattern, options.signal)
+  // Every name is checked before any download: two names for one file stop the run, loudly.
+  const folder = join(options.dir, filesDir(run.id))
+  const claims = new Map<string, string>()
+  const targets = listed.map((f) => claimTarget(claims, folder, f.name))
   const before = new Map((previous ?? []).map((r) => [r.name, r]))
   const records: RunFileRecord[] = new Array(listed.length)
   const stop = new AbortController()
@@ -126,8 +138,9 @@ export async function exportFiles(
     while (next < listed.length && !signal.aborted) {
       const i = next++
       const f = listed[i]
-      const target = resolveInside(join(options.dir, filesDir(run.id)), f.name)
-      const file = `${filesDir(run.id)}/${f.name}`
+      const target = targets[i]
+      await assertNoLinkBelow(options.dir, target) // before anything on disk is read or reused
+      const file = `${filesDir(run.id)}/${relative(folder, target).split(sep).join('/')}`
       const old = before.get(f.name)
       if (
         old && old.md5 === f.md5 && old.bytes === f.sizeBytes && await sizeIs(target, old.bytes)
@@ -140,7 +153,7 @@ export async function exportFiles(
         records[i] = { file, name: f.name, md5: f.md5, ...await hashFile(target, signal) }
         continue
       }
-      const written = await writeFileAtomic(target, await f.open(signal), signal)
+      const written = await writeFileAtomic(options.dir, target, await f.open(signal), signal)
       options.onBytes?.(written.bytes)
       records[i] = { file, name: f.name, md5: f.md5, ...written }
     }

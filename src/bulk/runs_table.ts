@@ -78,6 +78,7 @@ export async function writeRunsTable(
     },
   })
   const written = await writeTable(join(dir, name), stream, {
+    root: dir,
     format: options.format,
     codec: options.codec,
     types: {

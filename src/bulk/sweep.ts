@@ -8,31 +8,44 @@
  */
 import { readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { assertNoLinkBelow } from '../fs/safe_write.ts'
+
+/** Every entry below `dir` (relative, `/` separators); links are listed, never followed. */
+async function listBelow(dir: string, prefix = ''): Promise<string[]> {
+  const out: string[] = []
+  for (const entry of await readdir(join(dir, prefix), { withFileTypes: true })) {
+    const rel = prefix === '' ? entry.name : `${prefix}/${entry.name}`
+    out.push(rel)
+    if (entry.isDirectory() && !entry.isSymbolicLink()) out.push(...await listBelow(dir, rel))
+  }
+  return out
+}
 
 /**
  * Deletes every file under `dir/relDir` whose path (relative to `dir`, `/` separators) is not
- * in `keep`; a missing folder is fine. Resolves with the relative paths removed.
+ * in `keep`; a missing folder is fine, a link on the way to it is refused (its target is never
+ * touched). Resolves with the relative paths removed.
  */
 export async function removeUnrecorded(
   dir: string,
   relDir: string,
   keep: ReadonlySet<string>,
 ): Promise<string[]> {
+  await assertNoLinkBelow(dir, join(dir, relDir))
   let names: string[]
   try {
-    names =
-      (await readdir(join(dir, relDir), { recursive: true, withFileTypes: false })) as string[]
+    names = await listBelow(join(dir, relDir))
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
     throw err
   }
   const removed: string[] = []
   for (const name of names.sort()) {
-    const rel = `${relDir}/${name.split('\\').join('/')}`
+    const rel = `${relDir}/${name}`
     if (keep.has(rel)) continue
     const path = join(dir, rel)
     try {
-      await rm(path) // folders fail with EISDIR/EPERM and are kept
+      await rm(path) // folders fail with EISDIR/EPERM and are kept; a link itself is removed
       removed.push(rel)
     } catch {
       // a folder, or already gone

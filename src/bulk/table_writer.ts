@@ -12,6 +12,8 @@ import { writeFileAtomic, type WrittenFile } from './atomic_file.ts'
 
 /** Options of {@linkcode TableWriter.open}. */
 export interface TableWriterOptions {
+  /** The export folder the file is written in (no link below it is followed). */
+  root: string
   /** Output format. */
   format: ExportFormat
   /** Fixed columns, in order; discovered from the rows when undefined. */
@@ -70,7 +72,7 @@ export class TableWriter {
       codec: options.codec,
       tempDir: options.tempDir ?? tmpdir(),
     })
-    const done = writeFileAtomic(path, exporter.readable, options.signal)
+    const done = writeFileAtomic(options.root, path, exporter.readable, options.signal)
     done.catch(() => {}) // observed in close() or abort()
     const writer = (exporter.writable as WritableStream<Row[]>).getWriter()
     return new TableWriter(writer, done, exporter.settled ?? Promise.resolve())

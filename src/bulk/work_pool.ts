@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { UnsafePathError } from '../fs/safe_write.ts'
+import { UnsafeNameError } from '../api/safe_path.ts'
 import { sleep } from '../api/retry_policy.ts'
 import { WandbApiError } from '../api/wandb_api_error.ts'
 
@@ -42,8 +44,12 @@ export function isFatal(error: unknown): boolean {
   return false
 }
 
-/** Whether retrying an item cannot help (the run is gone); it is quarantined at once. */
+/**
+ * Whether retrying an item cannot help (the run is gone, a link in the export folder is in the
+ * way of its files, or its file names cannot be saved); it is quarantined at once.
+ */
 export function isPermanent(error: unknown): boolean {
+  if (error instanceof UnsafePathError || error instanceof UnsafeNameError) return true
   return error instanceof WandbApiError && error.code === 'not-found'
 }
 

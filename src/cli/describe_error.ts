@@ -1,4 +1,6 @@
-/** Renders an error for stderr: its message and the messages of its causes, never a stack. */
+import { redactText } from '../api/redact.ts'
+
+/** Renders an error for stderr: its message and the messages of its causes (secrets removed), never a stack. */
 export function describeError(err: unknown): string {
   const parts: string[] = []
   let current: unknown = err
@@ -7,5 +9,5 @@ export function describeError(err: unknown): string {
     if (!parts.includes(message)) parts.push(message)
     current = current instanceof Error ? current.cause : undefined
   }
-  return parts.join(': ')
+  return redactText(parts.join(': '))
 }

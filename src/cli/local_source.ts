@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { stat } from 'node:fs/promises'
 import type { Row } from '../row.ts'
 import { LocalRun } from '../local/local_run.ts'
 import type { ConsoleLine } from '../local/console_output.ts'
@@ -37,7 +38,22 @@ export async function openLocalSource(
     signal: options.signal,
     metadata: STREAM_COMMANDS.has(command) ? 'minimal' : 'full',
   })
+  await refuseEmptyLogs(run.wandbFiles)
   return localSource(run)
+}
+
+/**
+ * Throws when every `.wandb` file of the run is empty (0 bytes): it holds no record at all, so a
+ * command would print nothing and exit 0 as if the run had no data.
+ */
+async function refuseEmptyLogs(files: string[]): Promise<void> {
+  const sizes = await Promise.all(files.map((f) => stat(f).then((s) => s.size, () => -1)))
+  if (files.length > 0 && sizes.every((size) => size === 0)) {
+    throw new Error(
+      `Cannot read ${files.join(', ')}: the file is empty (0 bytes) and holds no run records; ` +
+        'the run has not written anything yet or the file was cut to nothing (copy it again)',
+    )
+  }
 }
 
 /** Wraps a LocalRun (opened with either metadata pass) for the CLI. */

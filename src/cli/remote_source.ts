@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { claimTarget } from '../api/safe_path.ts'
 import type { Row } from '../row.ts'
 import type { Run } from '../run.ts'
 import type { HistorySelection, LogSelection, RunSource } from './run_source.ts'
@@ -76,8 +77,10 @@ export function remoteSource(run: Run): RunSource {
     },
     downloadFiles: async (dir, { replace, signal }) => {
       const rows: Row[] = []
+      const claims = new Map<string, string>()
       for await (const page of run.files({ signal })) {
         for (const f of page) {
+          claimTarget(claims, dir, f.name) // two names for one file: refuse, even with --replace
           const result = await f.download(dir, { replace, signal })
           rows.push({
             name: f.name,

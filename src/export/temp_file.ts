@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { randomBytes } from 'node:crypto'
 import { type FileHandle, open, unlink } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { tempToken } from '../fs/safe_write.ts'
 
 /** An open temporary file and its path. */
 export interface TempFile {
@@ -17,9 +17,9 @@ export interface TempFile {
   handle: FileHandle
 }
 
-/** A name no other process or call will pick: `.wbx-<label>-<random>.tmp`. */
+/** A name no other process or call will pick: `.wbx-<label>-<pid>-<random>.tmp`. */
 export function tempName(label: string): string {
-  return `.wbx-${label}-${randomBytes(8).toString('hex')}.tmp`
+  return `.wbx-${label}-${tempToken()}.tmp`
 }
 
 /** Creates a new empty file in `dir` (default: the OS temp folder), failing if the name exists. */

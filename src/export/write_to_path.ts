@@ -5,11 +5,12 @@
  * folder, so the final rename stays on one file system), which is flushed to disk and renamed
  * over the target only when the stream ends cleanly. A source error, an exporter error, an abort
  * or a cancel removes the temporary file and leaves nothing (and no old file changed) under the
- * final name.
+ * final name. A symbolic link at the target is refused rather than written through or replaced,
+ * and stale temporary files a killed wbx left in the folder are removed first.
  *
  * @module
  */
-import { open, rename } from 'node:fs/promises'
+import { open } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import type { Row } from '../row.ts'
 import {
@@ -19,6 +20,8 @@ import {
   type ExportFormat,
   formatFromPath,
 } from './exporter.ts'
+import { assertNoLinkBelow, renameInside, UnsafePathError } from '../fs/safe_write.ts'
+import { removeStaleTemps } from '../fs/stale_temps.ts'
 import { removeQuietly, tempName, writeAll } from './temp_file.ts'
 
 /** Options of {@linkcode writeToPath}. */
@@ -61,13 +64,16 @@ export async function writeToPath(
 ): Promise<number> {
   const { signal } = options
   signal?.throwIfAborted()
-  const temp = join(dirname(resolve(path)), tempName('out'))
+  const folder = dirname(resolve(path))
+  const temp = join(folder, tempName('out'))
   const reader = bytes.getReader()
   const onAbort = () => {
     reader.cancel(signal!.reason).catch(() => {})
   }
   let handle
   try {
+    await assertNoLinkBelow(folder, resolve(path))
+    await removeStaleTemps(folder)
     handle = await open(temp, 'wx').catch((err) => {
       throw new Error(
         `Cannot write ${path}: ${err.message}; check that the folder exists and is writable`,
@@ -96,7 +102,8 @@ export async function writeToPath(
     await handle.sync()
     closed = true
     await handle.close()
-    await rename(temp, path).catch((err) => {
+    await renameInside(folder, temp, resolve(path)).catch((err) => {
+      if (err instanceof UnsafePathError) throw err
       throw new Error(`Cannot move the finished file to ${path}: ${err.message}`, { cause: err })
     })
     return total

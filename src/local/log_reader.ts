@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { open } from 'node:fs/promises'
+import { open, stat } from 'node:fs/promises'
+import { notRegularFileError } from '../fs/file_kind.ts'
 import type { FileHandle } from 'node:fs/promises'
 import { type DamageReport, emptyDamageReport } from './damage_report.ts'
 import { WandbLogFormatError } from './errors.ts'
@@ -144,6 +145,11 @@ export class LogReader {
     const wanted = Math.floor((options.readSize ?? 1 << 20) / BLOCK_SIZE) * BLOCK_SIZE
     const readSize = Math.max(4 * BLOCK_SIZE, wanted)
     const report = options.report ?? emptyDamageReport(path)
+    // Opening a FIFO for reading blocks until a writer comes: refuse anything but a regular file.
+    const info = await stat(path)
+    if (!info.isFile()) {
+      throw notRegularFileError(path, info, 'wbx reads .wandb logs from regular files only')
+    }
     const handle = await open(path, 'r')
     try {
       const slab = new Uint8Array(readSize)

@@ -12,6 +12,7 @@
 import type { Stats } from 'node:fs'
 import { readdir, readFile, realpath, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
+import { notRegularFileError } from '../fs/file_kind.ts'
 
 /** One run folder with its transaction log. */
 export interface RunFolder {
@@ -124,6 +125,13 @@ export async function resolveRunFolder(source: string): Promise<RunFolder> {
   if (!info) {
     throw new Error(
       `Cannot open ${source}: no such file or folder; pass a W&B run folder (wandb/run-*), a .wandb file or a wandb/ folder`,
+    )
+  }
+  if (!info.isFile() && !info.isDirectory()) {
+    throw notRegularFileError(
+      source,
+      info,
+      'pass a W&B run folder (wandb/run-*), a .wandb file or a wandb/ folder',
     )
   }
   if (info.isFile()) {

@@ -4,8 +4,10 @@
  *
  * @module
  */
-import { mkdir, open, rename, rm } from 'node:fs/promises'
-import { join, resolve, sep } from 'node:path'
+import { mkdir, rm } from 'node:fs/promises'
+import { basename, join, resolve, sep } from 'node:path'
+import { createExclusive, renameInside } from '../../fs/safe_write.ts'
+import { removeStaleTemps } from '../../fs/stale_temps.ts'
 import { type HistoryRunRef, type HistoryTransport, runPathOf } from './history_types.ts'
 import { IncompleteRunHistoryError } from './incomplete_history_error.ts'
 import { fetchParquetExports } from './parquet_exports.ts'
@@ -48,8 +50,16 @@ function checkNamePart(part: string, what: string, path: string): void {
   }
 }
 
-/** Streams a response body into `target` through a temporary file, checking its length. */
-async function saveBody(response: Response, target: string, url: string): Promise<void> {
+/**
+ * Streams a response body into `target` (in `folder`) through a temporary file created
+ * exclusively, checking its length; a link at the target is refused.
+ */
+async function saveBody(
+  response: Response,
+  folder: string,
+  target: string,
+  url: string,
+): Promise<void> {
   if (!response.ok) {
     await response.body?.cancel().catch(() => {})
     throw new SignedUrlError(
@@ -59,8 +69,12 @@ async function saveBody(response: Response, target: string, url: string): Promis
       response.status,
     )
   }
-  const partial = `${target}.part`
-  const handle = await open(partial, 'w', 0o644)
+  const { path: partial, handle } = await createExclusive(
+    folder,
+    folder,
+    `${basename(target)}.`,
+    '.part',
+  )
   let bytes = 0
   try {
     if (response.body) {
@@ -72,15 +86,21 @@ async function saveBody(response: Response, target: string, url: string): Promis
         bytes += value.byteLength
       }
     }
-  } finally {
+  } catch (err) {
     await handle.close()
+    await rm(partial, { force: true })
+    throw err
   }
+  await handle.close()
   const expected = expectedLength(response)
   if (expected !== undefined && bytes !== expected) {
     await rm(partial, { force: true })
     throw shortBody(bytes, expected)
   }
-  await rename(partial, target)
+  await renameInside(folder, partial, target).catch(async (err) => {
+    await rm(partial, { force: true })
+    throw err
+  })
 }
 
 /**
@@ -109,6 +129,7 @@ export async function downloadHistoryExports(
   }
   const folder = resolve(dir)
   await mkdir(folder, { recursive: true, mode: 0o755 })
+  await removeStaleTemps(folder)
   const result: DownloadHistoryResult = { paths: [], containsLiveData, errors: {} }
   const fetchOptions = { ...options.exportFetch, signal: options.signal }
   for (const [i, url] of found.urls.entries()) {
@@ -117,10 +138,14 @@ export async function downloadHistoryExports(
       throw new Error(`Cannot save ${target}: it is outside ${folder}; check the run path`)
     }
     try {
-      await fetchSigned(url, {}, fetchOptions, (response) => saveBody(response, target, url))
+      await fetchSigned(
+        url,
+        {},
+        fetchOptions,
+        (response) => saveBody(response, folder, target, url),
+      )
       result.paths.push(target)
     } catch (err) {
-      await rm(`${target}.part`, { force: true }).catch(() => {})
       if (options.signal?.aborted) throw options.signal.reason
       result.errors[target] = err instanceof Error ? err.message : String(err)
     }

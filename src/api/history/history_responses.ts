@@ -6,6 +6,7 @@
  * @module
  */
 import { z } from 'zod'
+import { excerpt } from '../wandb_api_error.ts'
 
 /** Wraps a run-level selection in the `project { run { ... } }` envelope every history response has. */
 function envelope<T extends z.ZodType>(run: T) {
@@ -66,7 +67,7 @@ function runOf<T>(
   if (!parsed.success) {
     throw new TypeError(
       `Cannot read the ${operation} response: it does not have the expected shape (${
-        parsed.error.message.slice(0, 300)
+        excerpt(parsed.error.message, 300)
       }); is the server a W&B API?`,
     )
   }

@@ -32,9 +32,13 @@ import {
   DEFAULT_RUNNING_WITHIN_SECONDS,
   deriveState,
   isoSeconds,
+  needsRecordTime,
   type RunState,
+  type StateFacts,
 } from './run_state.ts'
+import { lastLogActivity } from './log_activity.ts'
 import type { HistoryKeys } from './history_keys.ts'
+import { versionAtLeast } from './sdk_version.ts'
 import type { StepTally } from './history_row.ts'
 import { systemRow, timestampSeconds } from './system_rows.ts'
 import {
@@ -128,6 +132,7 @@ export class LocalRun {
     segments: RunSegment[],
     metadata: Record<string, unknown> | null,
     options: LocalRunOptions,
+    state: RunState,
   ) {
     const f = c.fields
     const last = c.segments[c.segments.length - 1]
@@ -148,12 +153,7 @@ export class LocalRun {
     this.git = f?.git ?? null
     this.commit = f?.git?.commit || null
     this.exitCode = last?.exit ? last.exit.exitCode : null
-    const modifiedMs = Date.parse(segments[segments.length - 1].modifiedAt)
-    this.state = deriveState(
-      { exitCode: last?.exit?.exitCode, preempting: last?.preempting ?? false, modifiedMs },
-      options.runningWithinSeconds ?? DEFAULT_RUNNING_WITHIN_SECONDS,
-      Date.now(),
-    )
+    this.state = state
     this.createdAt = start !== undefined ? isoSeconds(start) : null
     this.config = c.config.config()
     this.rawconfig = c.config.rawconfig()
@@ -209,7 +209,7 @@ export class LocalRun {
       }
     })
     const metadata = c.environment ?? await readMetadataFile(segments)
-    return new LocalRun(c, segments, metadata, options)
+    return new LocalRun(c, segments, metadata, options, await runState(c, segments, options))
   }
 
   /** Latest activity seen in the log (history `_timestamp`, stats, exit), ISO string, or null. */
@@ -341,6 +341,28 @@ export class LocalRun {
   }
 }
 
+/** Derives the run state from the last file's exit record, its age and, when that is recent, its newest record time. */
+async function runState(
+  c: MetadataCollector,
+  segments: RunSegment[],
+  options: LocalRunOptions,
+): Promise<RunState> {
+  const last = c.segments[c.segments.length - 1]
+  const within = options.runningWithinSeconds ?? DEFAULT_RUNNING_WITHIN_SECONDS
+  const now = Date.now()
+  const segment = segments[segments.length - 1]
+  const facts: StateFacts = {
+    exitCode: last?.exit?.exitCode,
+    preempting: last?.preempting ?? false,
+    modifiedMs: Date.parse(segment.modifiedAt),
+  }
+  if (needsRecordTime(facts, within, now)) {
+    const seconds = await lastLogActivity(segment.wandbFile, options.signal)
+    if (seconds !== undefined) facts.lastRecordMs = seconds * 1000
+  }
+  return deriveState(facts, within, now)
+}
+
 /** The attributes only the full metadata pass can give. */
 interface FullPassFacts {
   heartbeatAt: string | null
@@ -368,13 +390,28 @@ function fullPassFacts(
       : c.lastActivity !== undefined && lastStart !== undefined
       ? Math.max(0, c.lastActivity - lastStart)
       : 0,
-    summary: c.summary.result({ fromHistory: options.summaryFromHistory ?? true }),
+    summary: withExitRuntime(
+      c.summary.result({ fromHistory: options.summaryFromHistory ?? true }),
+      c,
+    ),
     systemMetrics: c.lastStats ? systemMetricsOf(systemRow(c.lastStats.stats)) : {},
     historyKeys: c.keys.result(),
     historyLineCount: c.historyRows,
     systemLineCount: c.systemRows,
     historySteps: c.steps,
   }
+}
+
+/**
+ * Adds `_wandb: {runtime}` from the last exit record as the legacy Python writer of SDK 0.11 and
+ * later does when it handles the exit record (replacing any `_wandb` a summary record set);
+ * wandb-core writes that key as a summary record itself, and SDK 0.10 does not write it.
+ */
+function withExitRuntime(summary: Row, c: MetadataCollector): Row {
+  const exit = c.segments[c.segments.length - 1]?.exit
+  if (!exit || c.producer || !versionAtLeast(c.cliVersion, '0.11.0')) return summary
+  summary['_wandb'] = { runtime: exit.runtime }
+  return summary
 }
 
 /** Keeps a system row's `system.*` keys, dropping `_wandb`, `_timestamp` and `_runtime`. */

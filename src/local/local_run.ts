@@ -156,7 +156,7 @@ export class LocalRun {
     this.state = state
     this.createdAt = start !== undefined ? isoSeconds(start) : null
     this.config = c.config.config()
-    this.rawconfig = c.config.rawconfig()
+    this.rawconfig = c.rawconfig()
     this.#clocks = c.segments.map((s) => ({ startTime: s.startTime, priorRuntime: s.priorRuntime }))
     this.metadata = metadata
     this.metadataPass = options.metadata ?? 'full'
@@ -317,7 +317,7 @@ export class LocalRun {
         }`,
       )
     }
-    const types = new Set(['output', 'output_raw', 'output_logger'] as const)
+    const types = new Set(['header', 'output', 'output_raw', 'output_logger'] as const)
     const consoleOptions: ConsoleOptions = { ...emulation, streams: stream ? [stream] : undefined }
     return segmentStream(this.wandbFiles, types, () => consoleRecordsConsumer(consoleOptions), {
       batchSize,

@@ -85,6 +85,8 @@ const originals: Original[] = [
   original('generated-base7', generated(7)),
   ...allWandbFiles(sharedFixturesDir)
     .filter((p) => !p.includes('/wire/'))
+    // wild-runs holds cut-off logs by design (a truncated tail); only intact logs are fuzzed.
+    .filter((p) => frame(new Uint8Array(readFileSync(p))).report.lostRanges.length === 0)
     .map((p) => original(p.slice(sharedFixturesDir.length), new Uint8Array(readFileSync(p)))),
 ]
 

@@ -31,6 +31,8 @@ export interface ConsoleLine {
   text: string
   /** Unix seconds of the record that started the line, when it had a timestamp. */
   timestamp?: number
+  /** Set on a last line that `output.log` ends without a line break (the legacy writer's held-back text). */
+  unterminated?: true
 }
 
 /** Options for console emulation. */

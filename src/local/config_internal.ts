@@ -268,7 +268,9 @@ function coreMetrics(records: MetricRecord[]): Record<string, unknown>[] {
       noSummary: false,
       goal: 'unset',
     }
-    for (const f of rec.optionFields ?? []) m.flags.add(f)
+    // wandb-core keeps step_sync and hidden; `defined` means "has a name" (runmetric.With).
+    for (const f of rec.optionFields ?? []) if (f === 1 || f === 2) m.flags.add(f)
+    if (rec.name) m.flags.add(3)
     if (rec.stepMetric) m.step = rec.stepMetric
     if (rec.summaryFields) {
       m.noSummary = rec.summaryFields.includes(6)

@@ -39,6 +39,7 @@ class ConsoleRecordFeeder {
   #core: CoreConsole | undefined
   #deduped: DedupedOutput | undefined
   #isCore = false
+  #verbatim: VerbatimText | undefined
 
   /** Creates a feeder; its models are created when the first record needs one. */
   constructor(options: ConsoleOptions) {
@@ -58,9 +59,11 @@ class ConsoleRecordFeeder {
     for (const record of records) {
       if (record.type === 'header') {
         if (record.header.producer) this.#isCore = true
+        if (record.header.layout) this.#verbatim = new VerbatimText()
       } else if (record.type === 'output_raw' || record.type === 'output') {
         const o = record.output
-        if (this.#isCore) {
+        if (this.#verbatim) this.#push(this.#verbatim.write(o.stream, o.line), out)
+        else if (this.#isCore) {
           this.#push(this.#coreModel().write(o.stream, o.line, outputTime(o)), out)
         } else if (record.type === 'output') {
           this.#push(
@@ -82,6 +85,7 @@ class ConsoleRecordFeeder {
 
   /** Finishes all open lines, pushing them to `out`. */
   end(out: ConsoleLine[]): void {
+    if (this.#verbatim) this.#push(this.#verbatim.end(), out)
     if (this.#deduped) this.#push(this.#deduped.end(), out)
     if (this.#core) this.#push(this.#core.end(), out)
     if (this.#emulator) this.#pushAll(this.#emulator.end(), out)
@@ -110,6 +114,31 @@ class ConsoleRecordFeeder {
   /** Pushes the emulator's lines as they are. */
   #pushAll(lines: ConsoleLine[], out: ConsoleLine[]): void {
     for (const line of lines) out.push(line)
+  }
+}
+
+/**
+ * The lines of a pre-0.10 `output.log` exactly as the file holds them (those SDKs saved the raw
+ * terminal text, `\r` included): split at `\n`, the last line unterminated when the file is.
+ */
+class VerbatimText {
+  #partial = ''
+  #stream: ConsoleStream = 'stdout'
+
+  /** Takes a chunk of the file; returns the lines it completed. */
+  write(stream: ConsoleStream, chunk: string): ConsoleLine[] {
+    this.#stream = stream
+    const parts = (this.#partial + chunk).split('\n')
+    this.#partial = parts.pop()!
+    return parts.map((text) => ({ stream, text }))
+  }
+
+  /** Returns the unterminated last line, if any. */
+  end(): ConsoleLine[] {
+    if (this.#partial === '') return []
+    const line: ConsoleLine = { stream: this.#stream, text: this.#partial, unterminated: true }
+    this.#partial = ''
+    return [line]
   }
 }
 

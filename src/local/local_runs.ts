@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { stat } from 'node:fs/promises'
 import { emptyDamageReport, isDamaged } from './damage_report.ts'
 import { listRunFolders, type RunFolder, type SkippedFolder } from './run_folder.ts'
 import { collectMetadata, LISTING_TYPES, MetadataCollector } from './run_metadata.ts'
@@ -20,6 +19,7 @@ import { lastLogActivity } from './log_activity.ts'
 import { timestampSeconds } from './system_rows.ts'
 import { folderSizeBytes } from './run_files.ts'
 import { LocalRun, type LocalRunOptions } from './local_run.ts'
+import { logStats } from './run_segments.ts'
 
 /** One run folder in a listing. */
 export interface LocalRunEntry {
@@ -138,7 +138,7 @@ async function readEntry(
   within: number,
   signal: AbortSignal | undefined,
 ): Promise<{ entry: LocalRunEntry; start: number | undefined }> {
-  const info = await stat(folder.wandbFile)
+  const info = await logStats(folder)
   const report = emptyDamageReport(folder.wandbFile)
   const c = await collectMetadata([folder.wandbFile], [report], new MetadataCollector(), {
     types: LISTING_TYPES,

@@ -289,6 +289,8 @@ export interface HeaderRecord {
   producer: string
   /** Oldest reader version that can read the file (`version_info.min_consumer`, field 1.2). */
   minConsumer: string
+  /** Set to `pre-0.10` on the header the pre-0.10 folder source makes up (no such field in a log). */
+  layout?: string
 }
 
 /** `EnvironmentRecord` rendered with protojson (camelCase) names, as `wandb-metadata.json` holds it. */

@@ -113,6 +113,8 @@ export class MetadataCollector {
   readonly metrics: MetricRecord[] = []
   /** The legacy writer's `_wandb.m`, replayed from metric records and history keys. */
   readonly legacyMetrics: LegacyMetrics = new LegacyMetrics()
+  /** `pre-0.10` for a run folder without a transaction log, else ''. */
+  layout = ''
   /** Start time of the last run record (the legacy writer's `_wandb.start_time`). */
   lastRunStart: Timestamp | undefined
   /** Latest time any record showed activity (history `_timestamp`, stats), Unix seconds. */
@@ -134,6 +136,7 @@ export class MetadataCollector {
     for (const rec of records) {
       switch (rec.type) {
         case 'header':
+          if (rec.header.layout) this.layout = rec.header.layout
           if (!this.producer && rec.header.producer) {
             this.producer = rec.header.producer
             this.config.mergeDicts = true
@@ -193,6 +196,7 @@ export class MetadataCollector {
   /** The config with `_wandb` rebuilt as the writer of this log composes it (see config_internal.ts). */
   rawconfig(): Record<string, unknown> {
     const raw = this.config.rawconfig()
+    if (this.layout) return raw // pre-0.10: `_wandb` as config.yaml holds it
     const rest = { ...raw }
     delete rest['_wandb']
     const internal = internalConfig({

@@ -87,13 +87,14 @@ describe('internalConfig', () => {
   })
 
   it('wandb-core: core version as t.12, every definition with options and summary lists, globs last', () => {
+    // `defined` (option 3) is set for named definitions only, whatever the record said.
     const out = internalConfig(
       facts({
         writer: 'core',
         coreVersion: '0.21.4',
         telemetry: { 4: '3.10', 5: '0.21.4' },
         metrics: [
-          metric({ globName: '*', stepMetric: 'train/global_step', optionFields: [1] }),
+          metric({ globName: '*', stepMetric: 'train/global_step', optionFields: [1, 3] }),
           metric({ name: 'acc', summaryFields: [2, 6], goal: 'maximize' }),
         ],
         environment: { writerId: 'w1', host: 'h' } as never,
@@ -105,7 +106,7 @@ describe('internalConfig', () => {
       python_version: '3.10',
       t: { 4: '3.10', 5: '0.21.4', 12: '0.21.4' },
       m: [
-        { 1: 'acc', 6: [], 7: [2, 6], 8: 2 },
+        { 1: 'acc', 6: [3], 7: [2, 6], 8: 2 },
         { 2: '*', 5: 3, 6: [1], 7: [] },
         { 1: 'train/global_step', 6: [], 7: [] },
       ],

@@ -132,6 +132,10 @@ describe('pre-0.10 run folders', () => {
     const cli = await runCli(['runs', root, '-f', 'ndjson'])
     assert.equal(cli.code, 0, cli.stderr)
     assert.equal(JSON.parse(cli.stdout.trim()).id, 'ab-c12')
+    assert.match(
+      cli.stderr,
+      /wbx: skipped .*run-20200103_000000-empty1: it holds no run-<id>\.wandb file/,
+    )
     const summary = await runCli(['summary', join(root, 'wandb', 'dryrun-20200102_100709-ab-c12')])
     assert.equal(summary.code, 0, summary.stderr)
     assert.equal(JSON.parse(summary.stdout).acc, 0.5)

@@ -15,7 +15,6 @@ import type {
   ExitRecord,
   FilePolicy,
   HistoryRecord,
-  MetricRecord,
   RunRecord,
   StatsRecord,
   TelemetryDict,
@@ -23,7 +22,8 @@ import type {
   Timestamp,
   WandbRecord,
 } from './record_types.ts'
-import { internalConfig, LegacyMetrics, mergeTelemetry } from './config_internal.ts'
+import { internalConfig, mergeTelemetry } from './config_internal.ts'
+import { CoreMetrics, LegacyMetrics } from './config_metrics.ts'
 import { ConfigReplay } from './config_replay.ts'
 import { SummaryReplay } from './summary_replay.ts'
 import { HistoryKeyTally } from './history_keys.ts'
@@ -109,8 +109,8 @@ export class MetadataCollector {
   lastStats: { stats: StatsRecord; segment: number } | undefined
   /** Every telemetry record (and run-record telemetry) merged, for the config's `_wandb.t`. */
   readonly telemetry: TelemetryDict = {}
-  /** The metric definitions in log order, for wandb-core's `_wandb.m`. */
-  readonly metrics: MetricRecord[] = []
+  /** wandb-core's `_wandb.m`, replayed from metric records. */
+  readonly coreMetrics: CoreMetrics = new CoreMetrics()
   /** The legacy writer's `_wandb.m`, replayed from metric records and history keys. */
   readonly legacyMetrics: LegacyMetrics = new LegacyMetrics()
   /** `pre-0.10` for a run folder without a transaction log, else ''. */
@@ -170,7 +170,7 @@ export class MetadataCollector {
           this.#telemetry(rec.telemetry)
           break
         case 'metric':
-          if (this.producer) this.metrics.push(rec.metric)
+          if (this.producer) this.coreMetrics.define(rec.metric)
           else this.legacyMetrics.define(rec.metric)
           break
         case 'files':
@@ -203,7 +203,7 @@ export class MetadataCollector {
       writer: this.producer ? 'core' : 'legacy',
       coreVersion: this.producer.split('+')[0],
       telemetry: this.telemetry,
-      metrics: this.metrics,
+      coreMetrics: this.coreMetrics,
       legacyMetrics: this.legacyMetrics,
       lastRunStart: this.lastRunStart,
       environment: this.environment,

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict'
 import {
   internalConfig,
   type InternalConfigFacts,
-  LegacyMetrics,
   mergeTelemetry,
 } from '../../src/local/config_internal.ts'
+import { CoreMetrics, LegacyMetrics } from '../../src/local/config_metrics.ts'
 import type { MetricRecord, TelemetryDict } from '../../src/local/record_types.ts'
 
 function metric(fields: Partial<MetricRecord>): MetricRecord {
@@ -23,12 +23,18 @@ function metric(fields: Partial<MetricRecord>): MetricRecord {
   }
 }
 
+function coreOf(records: MetricRecord[]): CoreMetrics {
+  const m = new CoreMetrics()
+  for (const rec of records) m.define(rec)
+  return m
+}
+
 function facts(over: Partial<InternalConfigFacts>): InternalConfigFacts {
   return {
     writer: 'legacy',
     coreVersion: '',
     telemetry: {},
-    metrics: [],
+    coreMetrics: new CoreMetrics(),
     legacyMetrics: new LegacyMetrics(),
     lastRunStart: undefined,
     environment: undefined,
@@ -66,26 +72,6 @@ describe('internalConfig', () => {
     assert.equal('start_time' in early, false)
   })
 
-  it('legacy writer: globs define the history keys they match, step metrics by index', () => {
-    const m = new LegacyMetrics()
-    m.define(metric({ name: 'trainer/global_step', optionFields: [3] }))
-    m.define(metric({ globName: '*', stepMetric: 'trainer/global_step', optionFields: [1, 3] }))
-    m.history({
-      items: [
-        { path: ['trainer/global_step'], valueJson: '1' },
-        { path: ['_step'], valueJson: '0' },
-        { path: ['loss'], valueJson: '0.5' },
-        { path: ['img'], valueJson: '{"_type": "image-file", "a.b": 1}' },
-      ],
-    })
-    assert.deepEqual(m.encoded(), [
-      { 1: 'trainer/global_step', 6: [3] },
-      { 1: 'loss', 5: 1, 6: [1] },
-      { 1: 'img._type', 5: 1, 6: [1] },
-      { 1: 'img.a\\.b', 5: 1, 6: [1] },
-    ])
-  })
-
   it('wandb-core: core version as t.12, every definition with options and summary lists, globs last', () => {
     // `defined` (option 3) is set for named definitions only, whatever the record said.
     const out = internalConfig(
@@ -93,10 +79,10 @@ describe('internalConfig', () => {
         writer: 'core',
         coreVersion: '0.21.4',
         telemetry: { 4: '3.10', 5: '0.21.4' },
-        metrics: [
+        coreMetrics: coreOf([
           metric({ globName: '*', stepMetric: 'train/global_step', optionFields: [1, 3] }),
           metric({ name: 'acc', summaryFields: [2, 6], goal: 'maximize' }),
-        ],
+        ]),
         environment: { writerId: 'w1', host: 'h' } as never,
       }),
       undefined,

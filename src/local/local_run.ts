@@ -99,7 +99,11 @@ export class LocalRun {
   readonly createdAt: string | null
   /** User config (no `_wandb`), values as logged. */
   readonly config: Row
-  /** Config including `_wandb` (first). */
+  /**
+   * Config including `_wandb` (first), rebuilt as the writer of the log composes it (see
+   * config_internal.ts); after `metadata: 'minimal'` the legacy writer's glob-expanded metric
+   * definitions are missing from `_wandb.m` (history is not read).
+   */
   readonly rawconfig: Row
   /** Environment: the `environment` records merged, else `files/wandb-metadata.json`, else null. */
   readonly metadata: Record<string, unknown> | null

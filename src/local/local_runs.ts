@@ -58,7 +58,8 @@ export interface LocalRunEntry {
 /** Options of `LocalRuns.list()`. */
 export interface ListLocalRunsOptions {
   /**
-   * A run without an exit record counts as `running` when written within this many seconds.
+   * A run without an exit record counts as `running` when its file was written within this many
+   * seconds and its newest record timestamp is within them too (docs/local-runs.md).
    * @default 300
    */
   runningWithinSeconds?: number

@@ -20,7 +20,7 @@
  *
  * @module
  */
-import { createReadStream, statSync } from 'node:fs'
+import { createReadStream, existsSync, statSync } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -42,10 +42,10 @@ export const PRE010_FILES: readonly string[] = [
 /** The producer mark of the synthetic header record. */
 export const PRE010_LAYOUT = 'pre-0.10'
 
-/** Whether a path is a folder (the record source of a pre-0.10 run), not a `.wandb` file. */
+/** Whether a path is a pre-0.10 run folder (a folder holding one of PRE010_FILES), not a `.wandb` file. */
 export function isPre010Source(path: string): boolean {
   try {
-    return statSync(path).isDirectory()
+    return statSync(path).isDirectory() && PRE010_FILES.some((f) => existsSync(join(path, f)))
   } catch {
     return false
   }

@@ -196,7 +196,7 @@ export async function resolveWandbDir(dir: string): Promise<string> {
     if (names.length > 0) return candidate
   }
   throw new Error(
-    `Cannot list runs in ${dir}: no run-* or offline-run-* folders there or in its wandb/ subfolder; pass a wandb/ folder`,
+    `Cannot list runs in ${dir}: no run-*, offline-run-* or dryrun-* folders there or in its wandb/ subfolder; pass a wandb/ folder`,
   )
 }
 

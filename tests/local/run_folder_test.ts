@@ -160,7 +160,7 @@ describe('listRunFolders', () => {
     const dir = await tempDir()
     await assert.rejects(
       resolveWandbDir(dir),
-      /no run-\* or offline-run-\* folders there or in its wandb\/ subfolder/,
+      /no run-\*, offline-run-\* or dryrun-\* folders there or in its wandb\/ subfolder/,
     )
   })
 })

@@ -45,6 +45,15 @@ const LENIENCIES = {
     'pre-0.10 system rows get `_runtime` from the sample time minus the run start, where those SDKs wrote their own rounded clock',
 } as const
 
+/** The runs whose `_wandb.t.3` differs (LENIENCIES.FEATURE_FLAGS) and why. */
+const FEATURE_FLAG_RUNS = [
+  // Feature 2 (`finish`) came in the last telemetry record, after config.yaml's last save.
+  'charlieoneill11__macuject_registration/run-20230205_144419-pyy2rhgy',
+  // Features 37 and 61 were set through request records (not stored in the log).
+  'AR0OK1ePro__Stanford_CS336_25Spring/run-20250715_214837-c9eupgab',
+  'AR0OK1ePro__Stanford_CS336_25Spring/run-20250715_125309-n5ocv3oc',
+]
+
 // deno-lint-ignore no-explicit-any
 type Json = any
 
@@ -174,8 +183,10 @@ for (const r of manifest.runs_list) {
         const run = await open()
         const expected: Json = yamlConfig(text)
         const ours = structuredClone(run.rawconfig) as Json
-        if (!core && !pre010 && ours._wandb?.t && expected._wandb?.t) {
-          // LENIENCIES.FEATURE_FLAGS
+        const flags = [ours._wandb?.t?.['3'], expected._wandb?.t?.['3']]
+        if (JSON.stringify(flags[0]) !== JSON.stringify(flags[1])) {
+          // LENIENCIES.FEATURE_FLAGS, for exactly the runs named in FEATURE_FLAG_RUNS.
+          assert.ok(FEATURE_FLAG_RUNS.includes(r.dir), `t.3 ${JSON.stringify(flags)}`)
           delete ours._wandb.t['3']
           delete expected._wandb.t['3']
         }
@@ -192,7 +203,10 @@ for (const r of manifest.runs_list) {
         if (text === undefined) return t.skip('the SDK wrote no output.log for this run')
         const run = await open()
         const ours = await consoleOf(run)
-        if (core && text === '' && ours !== '') return // LENIENCIES.PLACEHOLDER_OUTPUT
+        if (core && text === '' && ours !== '') {
+          assert.match(r.sdk_version, /^0\.21\./) // LENIENCIES.PLACEHOLDER_OUTPUT
+          return
+        }
         const exact = pre010 || core || (r.output_records ?? 0) > 0
         if (exact && !cutOff) return assert.equal(ours, text)
         if (exact) {

@@ -20,16 +20,14 @@
  *
  * @module
  */
-import { createReadStream, existsSync, statSync } from 'node:fs'
-import { readFile, stat } from 'node:fs/promises'
+import { existsSync, statSync } from 'node:fs'
+import { stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
-import { createInterface } from 'node:readline'
-import { parse as parseYaml } from 'yaml'
 import type { RecordType } from './decode_record.ts'
 import type { DamageReport } from './damage_report.ts'
 import type { Item, RecordBody, RunRecord, Timestamp, WandbRecord } from './record_types.ts'
-import { parseJson } from '../json/parse_json.ts'
 import { stringifyJson } from '../json/stringify_json.ts'
+import { jsonLines, readConfigYaml, readJsonObject, textChunks } from './pre010_files.ts'
 
 /** The files that make a folder a pre-0.10 run folder. */
 export const PRE010_FILES: readonly string[] = [
@@ -111,7 +109,7 @@ async function* generate(folder: string, options: Pre010Options): AsyncGenerator
   }
   if (report) report.file = folder
   const meta = await readJsonObject(join(folder, 'wandb-metadata.json'))
-  const config = await readConfig(join(folder, 'config.yaml'))
+  const config = await readConfigYaml(join(folder, 'config.yaml'))
   if (want('header')) {
     yield rec({ type: 'header', header: { producer: '', minConsumer: '', layout: PRE010_LAYOUT } })
   }
@@ -210,96 +208,6 @@ function statItems(obj: Record<string, unknown>): { key: string; valueJson: stri
   return out
 }
 
-/** Reads `config.yaml`: `{desc, value}` entries unwrapped, `wandb_version` left out. */
-async function readConfig(path: string): Promise<Record<string, unknown> | undefined> {
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch {
-    return undefined
-  }
-  const doc = parseYaml(text)
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return undefined
-  const out: Record<string, unknown> = {}
-  for (const [key, entry] of Object.entries(doc as Record<string, unknown>)) {
-    if (key === 'wandb_version') continue
-    const wrapped = typeof entry === 'object' && entry !== null && !Array.isArray(entry) &&
-      'value' in entry
-    Object.defineProperty(out, key, {
-      value: wrapped ? (entry as { value: unknown }).value : entry,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    })
-  }
-  return out
-}
-
-/** Reads a JSON object file, or undefined when absent or not an object. */
-async function readJsonObject(path: string): Promise<Record<string, unknown> | undefined> {
-  try {
-    const value = parseJson(await readFile(path, 'utf8'))
-    return isObject(value) ? value : undefined
-  } catch {
-    return undefined
-  }
-}
-
-/** Yields each JSON-object line of a `.jsonl` file with its byte offset; bad lines go to the report. */
-async function* jsonLines(
-  path: string,
-  report: DamageReport | undefined,
-): AsyncGenerator<{ value: Record<string, unknown>; offset: number }> {
-  let input
-  try {
-    input = createReadStream(path, { encoding: 'utf8' })
-    await new Promise<void>((resolve, reject) => {
-      input!.once('open', () => resolve())
-      input!.once('error', reject)
-    })
-  } catch {
-    return
-  }
-  const lines = createInterface({ input, crlfDelay: Infinity })
-  let offset = 0
-  try {
-    for await (const line of lines) {
-      const start = offset
-      offset += Buffer.byteLength(line, 'utf8') + 1
-      if (line.trim() === '') continue
-      let value: unknown
-      try {
-        value = parseJson(line)
-      } catch {
-        value = undefined
-      }
-      if (isObject(value)) yield { value, offset: start }
-      else {
-        report?.lostRanges.push({
-          start,
-          end: offset,
-          reason: `${basename(path)} line is not a JSON object`,
-        })
-      }
-    }
-  } finally {
-    lines.close()
-    input.destroy()
-  }
-}
-
-/** Yields a text file in chunks, or nothing when it is absent. */
-async function* textChunks(path: string): AsyncGenerator<string> {
-  const input = createReadStream(path, { encoding: 'utf8', highWaterMark: 65536 })
-  try {
-    for await (const chunk of input) yield chunk as string
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
-  } finally {
-    input.destroy()
-  }
-}
-
 /** `startedAt`/`heartbeatAt` (UTC without a zone in those SDKs) as a Timestamp. */
 function isoTimestamp(value: unknown): Timestamp | undefined {
   if (typeof value !== 'string' || value === '') return undefined
@@ -316,9 +224,4 @@ function secondsTimestamp(value: unknown): Timestamp | undefined {
   if (typeof value !== 'number' || !Number.isFinite(value)) return undefined
   const seconds = Math.floor(value)
   return { seconds, nanos: Math.round((value - seconds) * 1e9) }
-}
-
-/** Whether a value is a plain JSON object. */
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

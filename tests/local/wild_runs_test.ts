@@ -17,6 +17,7 @@ import { readRecords } from '../../src/local/read_records.ts'
 import { parseJson } from '../../src/json/parse_json.ts'
 import type { Row } from '../../src/row.ts'
 import { sharedFixture, skipWithoutSharedFixtures } from '../_fixtures.ts'
+import { runCli } from '../cli/_run_cli.ts'
 import { metricOrderFree } from './_metric_order.ts'
 
 const ROOT = sharedFixture('wild-runs/')
@@ -277,6 +278,23 @@ for (const r of manifest.runs_list) {
     },
   )
 }
+
+describe('wbx logs --ansi prints output.log byte for byte', { skip }, () => {
+  it('for every finished run whose SDK wrote output.log deterministically', async () => {
+    let checked = 0
+    for (const r of manifest.runs_list) {
+      const deterministic = r.log_file === null || r.writer.startsWith('wandb-core') ||
+        (r.output_records ?? 0) > 0
+      const text = groundTruth(r, 'output.log')
+      if (!deterministic || !text || (r.log_file !== null && r.exit_code == null)) continue
+      const result = await runCli(['logs', '--ansi', join(ROOT, r.dir)])
+      assert.equal(result.code, 0, result.stderr)
+      assert.deepEqual(result.stdoutBytes, new TextEncoder().encode(text), r.dir)
+      checked++
+    }
+    assert.ok(checked >= 8, `only ${checked} runs checked`)
+  })
+})
 
 describe('wild-runs repository folders list as runs', { skip }, () => {
   const byRepo = new Map<string, ManifestRun[]>()

@@ -361,7 +361,14 @@ async function runState(
     modifiedMs: Date.parse(segment.modifiedAt),
   }
   if (needsRecordTime(facts, within, now)) {
-    const seconds = await lastLogActivity(segment.wandbFile, options.signal)
+    // The full pass already saw every history `_timestamp`; the extra pass then skips history.
+    const full = (options.metadata ?? 'full') === 'full'
+    const read = await lastLogActivity(segment.wandbFile, {
+      signal: options.signal,
+      history: !full,
+    })
+    const known = full ? c.lastActivity : undefined
+    const seconds = read === undefined ? known : known === undefined ? read : Math.max(read, known)
     if (seconds !== undefined) facts.lastRecordMs = seconds * 1000
   }
   return deriveState(facts, within, now)

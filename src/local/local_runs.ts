@@ -189,7 +189,7 @@ async function entryState(
   const now = Date.now()
   const facts: StateFacts = { exitCode, preempting, modifiedMs }
   if (needsRecordTime(facts, within, now)) {
-    const seconds = await lastLogActivity(folder.wandbFile, signal)
+    const seconds = await lastLogActivity(folder.wandbFile, { signal })
     if (seconds !== undefined) facts.lastRecordMs = seconds * 1000
   }
   return deriveState(facts, within, now)

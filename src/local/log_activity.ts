@@ -19,16 +19,26 @@ const ACTIVITY_TYPES: ReadonlySet<RecordType> = new Set<RecordType>([
   'output_raw',
 ])
 
-/** Returns the newest timestamp (Unix seconds) any record of `file` carries, or undefined when none does. */
+const WITHOUT_HISTORY: ReadonlySet<RecordType> = new Set(
+  [...ACTIVITY_TYPES].filter((t) => t !== 'history'),
+)
+
+/**
+ * Returns the newest timestamp (Unix seconds) any record of `file` carries, or undefined when
+ * none does; `history: false` skips history records (the costly ones to decode) for a caller
+ * that already knows their newest `_timestamp`.
+ */
 export async function lastLogActivity(
   file: string,
-  signal?: AbortSignal,
+  options: { signal?: AbortSignal; history?: boolean } = {},
 ): Promise<number | undefined> {
+  const types = options.history === false ? WITHOUT_HISTORY : ACTIVITY_TYPES
+  const signal = options.signal
   let latest: number | undefined
   const see = (seconds: number) => {
     if (Number.isFinite(seconds) && (latest === undefined || seconds > latest)) latest = seconds
   }
-  for await (const batch of readRecords(file, { types: ACTIVITY_TYPES, signal })) {
+  for await (const batch of readRecords(file, { types, signal })) {
     for (const rec of batch) {
       if (rec.type === 'run' && rec.run.startTime) see(timestampSeconds(rec.run.startTime))
       else if (rec.type === 'stats' && rec.stats.timestamp) {

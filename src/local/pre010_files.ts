@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { Buffer } from 'node:buffer'
 import { createReadStream } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'

@@ -20,6 +20,7 @@
  *
  * @module
  */
+import { Buffer } from 'node:buffer'
 import { existsSync, statSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
@@ -108,15 +109,15 @@ async function* generate(folder: string, options: Pre010Options): AsyncGenerator
     return { ...body, num: ++num, offset } as WandbRecord
   }
   if (report) report.file = folder
-  const meta = await readJsonObject(join(folder, 'wandb-metadata.json'))
-  const config = await readConfigYaml(join(folder, 'config.yaml'))
+  const needsMeta = want('run') || want('exit')
+  const meta = needsMeta ? await readJsonObject(join(folder, 'wandb-metadata.json')) : undefined
+  const needsConfig = want('run') || want('config')
+  const config = needsConfig ? await readConfigYaml(join(folder, 'config.yaml')) : undefined
   if (want('header')) {
     yield rec({ type: 'header', header: { producer: '', minConsumer: '', layout: PRE010_LAYOUT } })
   }
   const start = isoTimestamp(meta?.startedAt)
-  if (want('run') || want('exit')) {
-    if (want('run')) yield rec({ type: 'run', run: runRecord(folder, meta, config, start) })
-  }
+  if (want('run')) yield rec({ type: 'run', run: runRecord(folder, meta, config, start) })
   if (want('config') && config) {
     yield rec({ type: 'config', config: { update: items(config), remove: [] } })
   }
@@ -139,7 +140,7 @@ async function* generate(folder: string, options: Pre010Options): AsyncGenerator
     let offset = 0
     for await (const chunk of textChunks(join(folder, 'output.log'))) {
       yield rec({ type: 'output_raw', output: { stream: 'stdout', line: chunk } }, offset)
-      offset += chunk.length
+      offset += Buffer.byteLength(chunk, 'utf8')
     }
   }
   if (want('exit') && typeof meta?.exitcode === 'number') {

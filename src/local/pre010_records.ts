@@ -10,7 +10,8 @@
  * - a `config` record from `config.yaml` (`{desc, value}` entries unwrapped, `wandb_version`
  *   left out, `_wandb` kept as written);
  * - one `history` record per line of `wandb-history.jsonl`, one `stats` record per line of
- *   `wandb-events.jsonl` (`system.` prefix dropped from keys, `_timestamp` as the sample time);
+ *   `wandb-events.jsonl` (`system.` prefix dropped from keys, `_timestamp` as the sample time,
+ *   `_runtime` kept as written);
  * - a `summary` record from `wandb-summary.json`;
  * - `output_raw` chunks of `output.log` (the raw terminal text those SDKs saved);
  * - an `exit` record when `wandb-metadata.json` has an `exitcode` (runtime from `heartbeatAt`).
@@ -26,7 +27,14 @@ import { stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import type { RecordType } from './decode_record.ts'
 import type { DamageReport } from './damage_report.ts'
-import type { Item, RecordBody, RunRecord, Timestamp, WandbRecord } from './record_types.ts'
+import type {
+  Item,
+  RecordBody,
+  RunRecord,
+  StatsRecord,
+  Timestamp,
+  WandbRecord,
+} from './record_types.ts'
 import { stringifyJson } from '../json/stringify_json.ts'
 import { jsonLines, readConfigYaml, readJsonObject, textChunks } from './pre010_files.ts'
 
@@ -128,7 +136,11 @@ async function* generate(folder: string, options: Pre010Options): AsyncGenerator
   }
   if (want('stats')) {
     for await (const { value, offset } of jsonLines(join(folder, 'wandb-events.jsonl'), report)) {
-      const stats = { timestamp: secondsTimestamp(value._timestamp), items: statItems(value) }
+      const stats: StatsRecord = {
+        timestamp: secondsTimestamp(value._timestamp),
+        items: statItems(value),
+      }
+      if (typeof value._runtime === 'number') stats.runtime = value._runtime
       yield rec({ type: 'stats', stats }, offset)
     }
   }

@@ -127,6 +127,8 @@ export interface StatsRecord {
    * 16).
    */
   items: { key: string; valueJson: string }[]
+  /** The sample's `_runtime` as a pre-0.10 `wandb-events.jsonl` line wrote it (no such field in a log). */
+  runtime?: number
 }
 
 /** `OutputRecord` and `OutputRawRecord`: console text from one stream. */

@@ -108,6 +108,7 @@ describe('pre-0.10 run folders', () => {
     assert.equal(system[0]['system.cpu'], 12.5)
     assert.equal(system[0]['system.gpu.0.temp'], 40)
     assert.equal(system[0]._timestamp, 1577959632)
+    assert.equal(system[0]._runtime, 3) // as the SDK wrote it, not recomputed from startedAt
     let text = ''
     for await (const batch of run.consoleLines()) text += consoleText(batch)
     assert.equal(text, await readFile(join(folder, 'output.log'), 'utf8'))

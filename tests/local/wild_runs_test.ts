@@ -42,8 +42,6 @@ const LENIENCIES = {
     'some wandb-core 0.21 offline runs left an empty placeholder output.log although the log holds output (the corpus README)',
   GO_MAP_ORDER:
     "wandb-core lists the config's `_wandb.m` metric definitions in Go map order, which changes from process to process: compared as a set, step metrics by name",
-  PRE010_RUNTIME:
-    'pre-0.10 system rows get `_runtime` from the sample time minus the run start, where those SDKs wrote their own rounded clock',
 } as const
 
 /** The runs whose `_wandb.t.3` differs (LENIENCIES.FEATURE_FLAGS) and why. */
@@ -257,11 +255,7 @@ for (const r of manifest.runs_list) {
         const expected = existsSync(file) ? jsonl(readFileSync(file, 'utf8')) : []
         const ours = await rows(run.scanSystemMetrics())
         assert.equal(ours.length, expected.length)
-        ours.forEach((row, i) => {
-          const { _runtime: _a, ...a } = row // LENIENCIES.PRE010_RUNTIME
-          const { _runtime: _b, ...b } = expected[i]
-          assert.deepEqual(a, b, `row ${i}`)
-        })
+        ours.forEach((row, i) => assert.deepEqual(row, expected[i], `row ${i}`))
       })
 
       it('files list the ground-truth files with their sizes; artifacts read', async () => {

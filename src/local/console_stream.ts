@@ -154,8 +154,9 @@ export function consoleRecordsConsumer(options: ConsoleOptions = {}): {
 }
 
 /**
- * A transform from record batches to console-line batches: `output_raw` and `output` records
- * go through the emulator, `output_logger` lines are appended; other records are ignored.
+ * A transform from record batches to console-line batches through the writer's model (see
+ * ConsoleRecordFeeder; include the `header` record so wandb-core logs get wandb-core's model);
+ * other records are ignored.
  */
 export function consoleLineStream(
   options: ConsoleOptions = {},

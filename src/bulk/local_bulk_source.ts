@@ -7,6 +7,7 @@
 import { createReadStream } from 'node:fs'
 import { Readable } from 'node:stream'
 import type { ConsoleLine } from '../local/console_output.ts'
+import { consoleText } from '../local/console_stream.ts'
 import type { LocalRun } from '../local/local_run.ts'
 import { LocalRuns } from '../local/local_runs.ts'
 import type { Row } from '../row.ts'
@@ -90,7 +91,7 @@ function localRun(run: LocalRun): BulkRun {
         new TransformStream<ConsoleLine[], Uint8Array>({
           transform(batch, controller) {
             if (batch.length) {
-              controller.enqueue(encoder.encode(batch.map((l) => l.text + '\n').join('')))
+              controller.enqueue(encoder.encode(consoleText(batch)))
             }
           },
         }),

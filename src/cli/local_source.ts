@@ -12,6 +12,7 @@ import type { ConsoleLine } from '../local/console_output.ts'
 import { formatDamageReport, isDamaged } from '../local/damage_report.ts'
 import type { HistorySelection, LogSelection, RunSource } from './run_source.ts'
 import { runInfo } from './run_info.ts'
+import { consoleText } from '../local/console_stream.ts'
 
 /** The commands that only stream rows or lines, so need no history-derived attributes. */
 const STREAM_COMMANDS: ReadonlySet<string> = new Set(['history', 'system', 'logs'])
@@ -90,7 +91,7 @@ export function localSource(run: LocalRun): RunSource {
         new TransformStream<ConsoleLine[], Uint8Array>({
           transform(batch, controller) {
             if (batch.length) {
-              controller.enqueue(encoder.encode(batch.map((l) => l.text).join('\n') + '\n'))
+              controller.enqueue(encoder.encode(consoleText(batch)))
             }
           },
         }),

@@ -1,15 +1,17 @@
 /**
- * Console output from `output_raw`, `output` and `output_logger` records, as the text lines of
- * W&B's `output.log` (format reference §4.8), produced by a small terminal emulator:
+ * Console output as a terminal shows it, from a small terminal emulator. `LocalRun.consoleLines`
+ * uses it for the legacy Python writer's `output_raw` records (SDK 0.13–0.20), whose
+ * `output.log` the SDK wrote from timed reads of its own emulator; wandb-core's logs go through
+ * its own line model (console_core.ts) and `output` records through the SDK's de-duplicating file
+ * (console_dedup.ts), both exact. The emulator:
  *
  * - `\r` returns to the line start and later characters overwrite, `\n` ends the line,
  *   `\b` steps back one character;
  * - CSI sequences: cursor up/down (`ESC[nA`/`ESC[nB`), left/right (`ESC[nD`/`ESC[nC`), column
  *   (`ESC[nG`), erase in line (`ESC[K`, `ESC[1K`, `ESC[2K`); colour/style (`ESC[…m`) is kept
  *   or stripped (option `ansi`); every other escape sequence is dropped;
- * - stdout and stderr are emulated separately; lines come out in the order they were started,
- *   as in the `files/output.log` wandb-core 0.31 writes (which does not mark stderr lines;
- *   option `errorPrefix` adds the `ERROR ` prefix of the legacy Python writer's log);
+ * - stdout and stderr are emulated separately; lines come out in the order they were started
+ *   (option `errorPrefix` adds the `ERROR ` prefix of the legacy Python writer's uploaded log);
  * - unfinished last lines are emitted at the end, as `output.log` ends them with a line break;
  * - `output_logger` lines (`run.write_logs`) are appended as plain lines with stream `logger`.
  *
@@ -31,6 +33,8 @@ export interface ConsoleLine {
   text: string
   /** Unix seconds of the record that started the line, when it had a timestamp. */
   timestamp?: number
+  /** Set on a last line that `output.log` ends without a line break (the legacy writer's held-back text). */
+  unterminated?: true
 }
 
 /** Options for console emulation. */

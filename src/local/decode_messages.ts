@@ -160,25 +160,42 @@ export function decodeMetric(r: ProtoReader): MetricRecord {
     hidden: false,
     summary: [],
     goal: 'unset',
+    stepMetricIndex: 0,
+    overwrite: false,
+    expandedFromGlob: false,
   }
   while (r.pos < r.end) {
     const tag = r.tag()
     if (tag === 0x0a) m.name = r.string()
     else if (tag === 0x12) m.globName = r.string()
     else if (tag === 0x22) m.stepMetric = r.string()
+    else if (tag === 0x28) m.stepMetricIndex = r.int32()
     else if (tag === 0x40) m.goal = GOALS[r.uint32()] ?? 'unset'
-    else if (tag === 0x32 || tag === 0x3a) {
-      const outer = enter(r)
-      while (r.pos < r.end) {
-        const t = r.tag()
-        const field = t >>> 3
-        if ((t & 7) !== 0) r.skip(t & 7)
-        else if (!r.bool()) continue
-        else if (tag === 0x32 && field === 2) m.hidden = true
-        else if (tag === 0x3a && field < SUMMARY_NAMES.length) m.summary.push(SUMMARY_NAMES[field])
+    else if (tag === 0x50) m.expandedFromGlob = r.bool()
+    else if (tag === 0x32 || tag === 0x3a || tag === 0x4a) {
+      const fields = flagFields(r)
+      if (tag === 0x4a) m.overwrite = fields.includes(1)
+      else if (tag === 0x32) {
+        m.optionFields = fields
+        if (fields.includes(2)) m.hidden = true
+      } else {
+        m.summaryFields = fields
+        for (const f of fields) if (f < SUMMARY_NAMES.length) m.summary.push(SUMMARY_NAMES[f])
       }
-      r.end = outer
     } else r.skip(tag & 7)
   }
   return m
+}
+
+/** Reads a message of bool flags, returning the field numbers set to true, ascending. */
+export function flagFields(r: ProtoReader): number[] {
+  const out: number[] = []
+  const outer = enter(r)
+  while (r.pos < r.end) {
+    const t = r.tag()
+    if ((t & 7) !== 0) r.skip(t & 7)
+    else if (r.bool() && !out.includes(t >>> 3)) out.push(t >>> 3)
+  }
+  r.end = outer
+  return out.sort((a, b) => a - b)
 }

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { readTimestamp, readUpdateRecord, sub } from './decode_items.ts'
+import { enter, readTimestamp, readUpdateRecord, sub } from './decode_items.ts'
+import { flagFields } from './decode_messages.ts'
 import type { ProtoReader } from './protobuf_reader.ts'
 import type { RunRecord, TelemetryRecord } from './record_types.ts'
 
@@ -130,15 +131,56 @@ function readBranchPoint(r: ProtoReader): { run: string; value: number; metric: 
   return point
 }
 
-/** Reads a TelemetryRecord body, keeping only its version strings. */
+/** TelemetryRecord fields that are messages of bool flags (imports, feature, env, deprecated). */
+const TELEMETRY_FLAGS = new Set([1, 2, 3, 8, 10])
+/** TelemetryRecord fields that are strings (python, cli, huggingface, core versions; platform). */
+const TELEMETRY_STRINGS = new Set([4, 5, 6, 12, 13])
+/** The TelemetryRecord field that is a message of strings (`label`). */
+const TELEMETRY_LABELS = 9
+
+/** Reads a TelemetryRecord body: its version strings and its `_wandb.t` encoding. */
 export function readTelemetry(r: ProtoReader): TelemetryRecord {
-  const t = { pythonVersion: '', cliVersion: '', coreVersion: '' }
+  const t: TelemetryRecord = { pythonVersion: '', cliVersion: '', coreVersion: '', dict: {} }
+  const dict = t.dict!
   while (r.pos < r.end) {
     const tag = r.tag()
-    if (tag === 0x22) t.pythonVersion = r.string()
-    else if (tag === 0x2a) t.cliVersion = r.string()
-    else if (tag === 0x62) t.coreVersion = r.string()
-    else r.skip(tag & 7)
+    const field = tag >>> 3
+    if ((tag & 7) !== 2) r.skip(tag & 7)
+    else if (TELEMETRY_FLAGS.has(field)) {
+      const set = flagFields(r)
+      const prev = dict[field]
+      dict[field] = Array.isArray(prev)
+        ? [...new Set([...prev, ...set])].sort((a, b) => a - b)
+        : set
+    } else if (TELEMETRY_STRINGS.has(field)) {
+      const value = r.string()
+      if (value) dict[field] = value
+      if (field === 4) t.pythonVersion = value
+      else if (field === 5) t.cliVersion = value
+      else if (field === 12) t.coreVersion = value
+    } else if (field === TELEMETRY_LABELS) {
+      const labels = readStrings(r)
+      const prev = dict[field]
+      dict[field] = typeof prev === 'object' && !Array.isArray(prev)
+        ? { ...prev, ...labels }
+        : labels
+    } else r.skip(2)
   }
   return t
+}
+
+/** Reads a message of string fields into a field-number → string map (empty strings left out). */
+function readStrings(r: ProtoReader): Record<string, string> {
+  const out: Record<string, string> = {}
+  const outer = enter(r)
+  while (r.pos < r.end) {
+    const t = r.tag()
+    if ((t & 7) !== 2) r.skip(t & 7)
+    else {
+      const value = r.string()
+      if (value) out[t >>> 3] = value
+    }
+  }
+  r.end = outer
+  return out
 }

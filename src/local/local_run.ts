@@ -32,9 +32,13 @@ import {
   DEFAULT_RUNNING_WITHIN_SECONDS,
   deriveState,
   isoSeconds,
+  needsRecordTime,
   type RunState,
+  type StateFacts,
 } from './run_state.ts'
+import { lastLogActivity } from './log_activity.ts'
 import type { HistoryKeys } from './history_keys.ts'
+import { versionAtLeast } from './sdk_version.ts'
 import type { StepTally } from './history_row.ts'
 import { systemRow, timestampSeconds } from './system_rows.ts'
 import {
@@ -95,7 +99,11 @@ export class LocalRun {
   readonly createdAt: string | null
   /** User config (no `_wandb`), values as logged. */
   readonly config: Row
-  /** Config including `_wandb` (first). */
+  /**
+   * Config including `_wandb` (first), rebuilt as the writer of the log composes it (see
+   * config_internal.ts); after `metadata: 'minimal'` the legacy writer's glob-expanded metric
+   * definitions are missing from `_wandb.m` (history is not read).
+   */
   readonly rawconfig: Row
   /** Environment: the `environment` records merged, else `files/wandb-metadata.json`, else null. */
   readonly metadata: Record<string, unknown> | null
@@ -128,6 +136,7 @@ export class LocalRun {
     segments: RunSegment[],
     metadata: Record<string, unknown> | null,
     options: LocalRunOptions,
+    state: RunState,
   ) {
     const f = c.fields
     const last = c.segments[c.segments.length - 1]
@@ -148,15 +157,10 @@ export class LocalRun {
     this.git = f?.git ?? null
     this.commit = f?.git?.commit || null
     this.exitCode = last?.exit ? last.exit.exitCode : null
-    const modifiedMs = Date.parse(segments[segments.length - 1].modifiedAt)
-    this.state = deriveState(
-      { exitCode: last?.exit?.exitCode, preempting: last?.preempting ?? false, modifiedMs },
-      options.runningWithinSeconds ?? DEFAULT_RUNNING_WITHIN_SECONDS,
-      Date.now(),
-    )
+    this.state = state
     this.createdAt = start !== undefined ? isoSeconds(start) : null
     this.config = c.config.config()
-    this.rawconfig = c.config.rawconfig()
+    this.rawconfig = c.rawconfig()
     this.#clocks = c.segments.map((s) => ({ startTime: s.startTime, priorRuntime: s.priorRuntime }))
     this.metadata = metadata
     this.metadataPass = options.metadata ?? 'full'
@@ -209,7 +213,7 @@ export class LocalRun {
       }
     })
     const metadata = c.environment ?? await readMetadataFile(segments)
-    return new LocalRun(c, segments, metadata, options)
+    return new LocalRun(c, segments, metadata, options, await runState(c, segments, options))
   }
 
   /** Latest activity seen in the log (history `_timestamp`, stats, exit), ISO string, or null. */
@@ -317,7 +321,7 @@ export class LocalRun {
         }`,
       )
     }
-    const types = new Set(['output', 'output_raw', 'output_logger'] as const)
+    const types = new Set(['header', 'output', 'output_raw', 'output_logger'] as const)
     const consoleOptions: ConsoleOptions = { ...emulation, streams: stream ? [stream] : undefined }
     return segmentStream(this.wandbFiles, types, () => consoleRecordsConsumer(consoleOptions), {
       batchSize,
@@ -339,6 +343,35 @@ export class LocalRun {
   usedArtifacts(options: { signal?: AbortSignal } = {}): Promise<UsedArtifact[]> {
     return readUsedArtifacts(this.wandbFiles, options.signal)
   }
+}
+
+/** Derives the run state from the last file's exit record, its age and, when that is recent, its newest record time. */
+async function runState(
+  c: MetadataCollector,
+  segments: RunSegment[],
+  options: LocalRunOptions,
+): Promise<RunState> {
+  const last = c.segments[c.segments.length - 1]
+  const within = options.runningWithinSeconds ?? DEFAULT_RUNNING_WITHIN_SECONDS
+  const now = Date.now()
+  const segment = segments[segments.length - 1]
+  const facts: StateFacts = {
+    exitCode: last?.exit?.exitCode,
+    preempting: last?.preempting ?? false,
+    modifiedMs: Date.parse(segment.modifiedAt),
+  }
+  if (needsRecordTime(facts, within, now)) {
+    // The full pass already saw every history `_timestamp`; the extra pass then skips history.
+    const full = (options.metadata ?? 'full') === 'full'
+    const read = await lastLogActivity(segment.wandbFile, {
+      signal: options.signal,
+      history: !full,
+    })
+    const known = full ? c.lastActivity : undefined
+    const seconds = read === undefined ? known : known === undefined ? read : Math.max(read, known)
+    if (seconds !== undefined) facts.lastRecordMs = seconds * 1000
+  }
+  return deriveState(facts, within, now)
 }
 
 /** The attributes only the full metadata pass can give. */
@@ -368,13 +401,28 @@ function fullPassFacts(
       : c.lastActivity !== undefined && lastStart !== undefined
       ? Math.max(0, c.lastActivity - lastStart)
       : 0,
-    summary: c.summary.result({ fromHistory: options.summaryFromHistory ?? true }),
+    summary: withExitRuntime(
+      c.summary.result({ fromHistory: options.summaryFromHistory ?? true }),
+      c,
+    ),
     systemMetrics: c.lastStats ? systemMetricsOf(systemRow(c.lastStats.stats)) : {},
     historyKeys: c.keys.result(),
     historyLineCount: c.historyRows,
     systemLineCount: c.systemRows,
     historySteps: c.steps,
   }
+}
+
+/**
+ * Adds `_wandb: {runtime}` from the last exit record as the legacy Python writer of SDK 0.11 and
+ * later does when it handles the exit record (replacing any `_wandb` a summary record set);
+ * wandb-core writes that key as a summary record itself, and SDK 0.10 does not write it.
+ */
+function withExitRuntime(summary: Row, c: MetadataCollector): Row {
+  const exit = c.segments[c.segments.length - 1]?.exit
+  if (!exit || c.producer || !versionAtLeast(c.cliVersion, '0.11.0')) return summary
+  summary['_wandb'] = { runtime: exit.runtime }
+  return summary
 }
 
 /** Keeps a system row's `system.*` keys, dropping `_wandb`, `_timestamp` and `_runtime`. */

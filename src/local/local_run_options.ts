@@ -12,7 +12,8 @@ export interface LocalRunOptions {
   id?: string
   /**
    * A run without an exit record counts as `running` when its file was written within this many
-   * seconds, else `crashed`.
+   * seconds and its newest record timestamp is within them too, else `crashed` (the rule is in
+   * docs/local-runs.md).
    * @default 300
    */
   runningWithinSeconds?: number

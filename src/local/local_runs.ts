@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { stat } from 'node:fs/promises'
 import { emptyDamageReport, isDamaged } from './damage_report.ts'
 import { listRunFolders, type RunFolder, type SkippedFolder } from './run_folder.ts'
 import { collectMetadata, LISTING_TYPES, MetadataCollector } from './run_metadata.ts'
@@ -12,11 +11,15 @@ import {
   DEFAULT_RUNNING_WITHIN_SECONDS,
   deriveState,
   isoSeconds,
+  needsRecordTime,
   type RunState,
+  type StateFacts,
 } from './run_state.ts'
+import { lastLogActivity } from './log_activity.ts'
 import { timestampSeconds } from './system_rows.ts'
 import { folderSizeBytes } from './run_files.ts'
 import { LocalRun, type LocalRunOptions } from './local_run.ts'
+import { logStats } from './run_segments.ts'
 
 /** One run folder in a listing. */
 export interface LocalRunEntry {
@@ -55,7 +58,8 @@ export interface LocalRunEntry {
 /** Options of `LocalRuns.list()`. */
 export interface ListLocalRunsOptions {
   /**
-   * A run without an exit record counts as `running` when written within this many seconds.
+   * A run without an exit record counts as `running` when its file was written within this many
+   * seconds and its newest record timestamp is within them too (docs/local-runs.md).
    * @default 300
    */
   runningWithinSeconds?: number
@@ -135,7 +139,7 @@ async function readEntry(
   within: number,
   signal: AbortSignal | undefined,
 ): Promise<{ entry: LocalRunEntry; start: number | undefined }> {
-  const info = await stat(folder.wandbFile)
+  const info = await logStats(folder)
   const report = emptyDamageReport(folder.wandbFile)
   const c = await collectMetadata([folder.wandbFile], [report], new MetadataCollector(), {
     types: LISTING_TYPES,
@@ -152,10 +156,13 @@ async function readEntry(
     displayName,
     entity: f?.entity ?? '',
     project: f?.project ?? '',
-    state: deriveState(
-      { exitCode: seg.exit?.exitCode, preempting: seg.preempting, modifiedMs: info.mtimeMs },
+    state: await entryState(
+      folder,
+      seg.exit?.exitCode,
+      seg.preempting,
+      info.mtimeMs,
       within,
-      Date.now(),
+      signal,
     ),
     exitCode: seg.exit ? seg.exit.exitCode : null,
     createdAt: start !== undefined ? isoSeconds(start) : null,
@@ -168,4 +175,22 @@ async function readEntry(
     damaged: isDamaged(report),
   }
   return { entry, start }
+}
+
+/** A folder's state: its exit record, else its file's age and, when that is recent, its newest record time. */
+async function entryState(
+  folder: RunFolder,
+  exitCode: number | undefined,
+  preempting: boolean,
+  modifiedMs: number,
+  within: number,
+  signal: AbortSignal | undefined,
+): Promise<RunState> {
+  const now = Date.now()
+  const facts: StateFacts = { exitCode, preempting, modifiedMs }
+  if (needsRecordTime(facts, within, now)) {
+    const seconds = await lastLogActivity(folder.wandbFile, { signal })
+    if (seconds !== undefined) facts.lastRecordMs = seconds * 1000
+  }
+  return deriveState(facts, within, now)
 }

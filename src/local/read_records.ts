@@ -18,6 +18,7 @@ import type { LogFramer } from './log_framer.ts'
 import { FRAME_NEED_DATA, FRAME_RECORD, LogReader } from './log_reader.ts'
 import { ProtoReader } from './protobuf_reader.ts'
 import type { WandbRecord } from './record_types.ts'
+import { isPre010Source, pre010Records } from './pre010_records.ts'
 
 /** Options of readRecords and readRecordsFromBytes. */
 export interface ReadRecordsOptions {
@@ -53,7 +54,8 @@ export interface ReadRecordsOptions {
 }
 
 /**
- * Streams the records of a `.wandb` file as batches. Throws (through the stream) only when the
+ * Streams the records of a `.wandb` file as batches (or, given a pre-0.10 run folder, the
+ * records its files stand for; see pre010_records.ts). Throws (through the stream) only when the
  * file cannot be opened or its header is wrong; damage is skipped and recorded in `report`.
  */
 export function readRecords(
@@ -63,6 +65,7 @@ export function readRecords(
   if (typeof path !== 'string' || path === '') {
     throw new TypeError(`Cannot read records: path must be a non-empty string, got ${String(path)}`)
   }
+  if (isPre010Source(path)) return pre010Records(path, options)
   return recordStream(() => LogReader.open(path, options), options)
 }
 

@@ -127,6 +127,8 @@ export interface StatsRecord {
    * 16).
    */
   items: { key: string; valueJson: string }[]
+  /** The sample's `_runtime` as a pre-0.10 `wandb-events.jsonl` line wrote it (no such field in a log). */
+  runtime?: number
 }
 
 /** `OutputRecord` and `OutputRawRecord`: console text from one stream. */
@@ -250,10 +252,28 @@ export interface MetricRecord {
   summary: string[]
   /** Optimisation direction (`goal`, field 8). */
   goal: 'unset' | 'minimize' | 'maximize'
+  /** One-based index of the step metric in an encoded list (`step_metric_index`, field 5), else 0. */
+  stepMetricIndex: number
+  /** Field numbers of the `options` flags set (1 step_sync, 2 hidden, 3 defined), or undefined without `options`. */
+  optionFields?: number[]
+  /** Field numbers of the `summary` flags set (1 min … 8 first), or undefined without `summary`. */
+  summaryFields?: number[]
+  /** Whether this definition replaces an earlier one instead of merging (`_control.overwrite`). */
+  overwrite: boolean
+  /** Whether wandb-core expanded it from a glob definition (`expanded_from_glob`, field 10). */
+  expandedFromGlob: boolean
 }
 
-/** `TelemetryRecord`: only the version strings are kept. */
+/**
+ * A TelemetryRecord as the SDKs encode it into the config's `_wandb.t`: field number → a string,
+ * the sorted field numbers set in a flag message, or a field-number → string map (`label`).
+ */
+export type TelemetryDict = Record<string, string | number[] | Record<string, string>>
+
+/** `TelemetryRecord`: the version strings, plus every field in the config's encoding. */
 export interface TelemetryRecord {
+  /** The record's fields as `_wandb.t` encodes them (`_info` left out). */
+  dict?: TelemetryDict
   /** Python version of the run's process (`python_version`, field 4). */
   pythonVersion: string
   /** wandb SDK version that wrote the run (`cli_version`, field 5). */
@@ -271,6 +291,8 @@ export interface HeaderRecord {
   producer: string
   /** Oldest reader version that can read the file (`version_info.min_consumer`, field 1.2). */
   minConsumer: string
+  /** Set to `pre-0.10` on the header the pre-0.10 folder source makes up (no such field in a log). */
+  layout?: string
 }
 
 /** `EnvironmentRecord` rendered with protojson (camelCase) names, as `wandb-metadata.json` holds it. */

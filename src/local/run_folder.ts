@@ -13,15 +13,21 @@ import type { Stats } from 'node:fs'
 import { readdir, readFile, realpath, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { notRegularFileError } from '../fs/file_kind.ts'
+import { PRE010_FILES, pre010RunId } from './pre010_records.ts'
 
 /** One run folder with its transaction log. */
 export interface RunFolder {
   /** Absolute, symlink-free path of the run folder. */
   folder: string
-  /** Absolute path of its `run-<id>.wandb` file. */
+  /**
+   * Absolute path of its `run-<id>.wandb` file; for a pre-0.10 folder (no log) the folder
+   * itself, which `readRecords` reads as that folder's records.
+   */
   wandbFile: string
-  /** Absolute path of its `files/` folder (which may not exist). */
+  /** Absolute path of its `files/` folder (which may not exist); the folder itself before 0.10. */
   filesDir: string
+  /** `pre-0.10` for a folder of SDK 0.8/0.9 files instead of a `.wandb` log. */
+  layout?: 'pre-0.10'
   /** The run id from the `.wandb` file name. */
   id: string
   /** Whether the folder name marks an offline run (`offline-run-…`). */
@@ -47,16 +53,16 @@ export interface RunFolderListing {
 }
 
 const WANDB_FILE = /^run-(.+)\.wandb$/
-const RUN_DIR = /^(?:offline-)?run-./
+const RUN_DIR = /^(?:offline-|dry)?run-./
 
-/** Whether a name looks like a W&B run folder (`run-…` or `offline-run-…`, not a `.wandb` file). */
+/** Whether a name looks like a W&B run folder (`run-…`, `offline-run-…`, pre-0.10 `dryrun-…`; not a `.wandb` file). */
 export function isRunFolderName(name: string): boolean {
   return RUN_DIR.test(name) && !name.endsWith('.wandb') && !name.includes('.wandb.')
 }
 
 /** The names inside `dir` that are run folders (directories, symlinks followed), sorted. */
 async function runFolderNames(dir: string): Promise<string[]> {
-  const key = (name: string) => name.replace(/^offline-/, '')
+  const key = (name: string) => name.replace(/^(?:offline-|dry)/, '')
   const names = (await readdir(dir)).filter(isRunFolderName).sort((a, b) =>
     key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0
   )
@@ -76,8 +82,13 @@ async function statOrUndefined(path: string): Promise<Stats | undefined> {
   }
 }
 
-/** Finds the single `run-<id>.wandb` file of a folder, or explains why there is none. */
-async function wandbFileIn(folder: string): Promise<{ file?: string; problem?: string }> {
+/**
+ * Finds the single `run-<id>.wandb` file of a folder (or, in a pre-0.10 folder, the folder as
+ * its own record source), or explains why there is none.
+ */
+async function wandbFileIn(
+  folder: string,
+): Promise<{ file?: string; pre010?: true; problem?: string }> {
   let names: string[]
   try {
     names = await readdir(folder)
@@ -87,11 +98,25 @@ async function wandbFileIn(folder: string): Promise<{ file?: string; problem?: s
   const logs = names.filter((n) => WANDB_FILE.test(n)).sort()
   if (logs.length === 1) return { file: join(folder, logs[0]) }
   if (logs.length > 1) return { problem: `it holds several .wandb files (${logs.join(', ')})` }
-  return { problem: 'it holds no run-<id>.wandb file' }
+  if (names.some((n) => PRE010_FILES.includes(n))) return { file: folder, pre010: true }
+  return {
+    problem:
+      'it holds no run-<id>.wandb file (nor the wandb-history.jsonl / wandb-summary.json of a pre-0.10 run)',
+  }
 }
 
-/** Builds the RunFolder of a folder and its `.wandb` file. */
-function runFolderFor(folder: string, wandbFile: string): RunFolder {
+/** Builds the RunFolder of a folder and its `.wandb` file (or of a pre-0.10 folder). */
+function runFolderFor(folder: string, wandbFile: string, pre010 = false): RunFolder {
+  if (pre010) {
+    return {
+      folder,
+      wandbFile: folder,
+      filesDir: folder,
+      id: pre010RunId(folder),
+      offline: basename(folder).startsWith('dryrun-'),
+      layout: 'pre-0.10',
+    }
+  }
   const id = WANDB_FILE.exec(basename(wandbFile))?.[1] ?? basename(wandbFile, '.wandb')
   return {
     folder,
@@ -147,7 +172,7 @@ export async function resolveRunFolder(source: string): Promise<RunFolder> {
   }
   const folder = await realpath(abs)
   const found = await wandbFileIn(folder)
-  if (found.file) return runFolderFor(folder, found.file)
+  if (found.file) return runFolderFor(folder, found.file, found.pre010)
   const listing = await listRunFolders(folder).catch(() => undefined)
   if (listing && listing.runs.length > 0) {
     const ids = [...new Set(listing.runs.map((r) => r.id))]
@@ -179,7 +204,7 @@ export async function resolveWandbDir(dir: string): Promise<string> {
     if (names.length > 0) return candidate
   }
   throw new Error(
-    `Cannot list runs in ${dir}: no run-* or offline-run-* folders there or in its wandb/ subfolder; pass a wandb/ folder`,
+    `Cannot list runs in ${dir}: no run-*, offline-run-* or dryrun-* folders there or in its wandb/ subfolder; pass a wandb/ folder`,
   )
 }
 
@@ -191,7 +216,7 @@ export async function listRunFolders(dir: string): Promise<RunFolderListing> {
   for (const name of await runFolderNames(wandbDir)) {
     const folder = join(wandbDir, name)
     const found = await wandbFileIn(folder)
-    if (found.file) runs.push(runFolderFor(folder, found.file))
+    if (found.file) runs.push(runFolderFor(folder, found.file, found.pre010))
     else skipped.push({ folder, reason: found.problem ?? 'unusable' })
   }
   return { wandbDir, runs, skipped }

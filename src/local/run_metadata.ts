@@ -17,9 +17,13 @@ import type {
   HistoryRecord,
   RunRecord,
   StatsRecord,
+  TelemetryDict,
+  TelemetryRecord,
   Timestamp,
   WandbRecord,
 } from './record_types.ts'
+import { internalConfig, mergeTelemetry } from './config_internal.ts'
+import { CoreMetrics, LegacyMetrics } from './config_metrics.ts'
 import { ConfigReplay } from './config_replay.ts'
 import { SummaryReplay } from './summary_replay.ts'
 import { HistoryKeyTally } from './history_keys.ts'
@@ -40,6 +44,7 @@ export const METADATA_TYPES: ReadonlySet<RecordType> = new Set<RecordType>([
   'files',
   'preempting',
   'final',
+  'metric',
 ])
 
 /**
@@ -102,6 +107,16 @@ export class MetadataCollector {
   historyRows = 0
   systemRows = 0
   lastStats: { stats: StatsRecord; segment: number } | undefined
+  /** Every telemetry record (and run-record telemetry) merged, for the config's `_wandb.t`. */
+  readonly telemetry: TelemetryDict = {}
+  /** wandb-core's `_wandb.m`, replayed from metric records. */
+  readonly coreMetrics: CoreMetrics = new CoreMetrics()
+  /** The legacy writer's `_wandb.m`, replayed from metric records and history keys. */
+  readonly legacyMetrics: LegacyMetrics = new LegacyMetrics()
+  /** `pre-0.10` for a run folder without a transaction log, else ''. */
+  layout = ''
+  /** Start time of the last run record (the legacy writer's `_wandb.start_time`). */
+  lastRunStart: Timestamp | undefined
   /** Latest time any record showed activity (history `_timestamp`, stats), Unix seconds. */
   lastActivity: number | undefined
 
@@ -121,6 +136,7 @@ export class MetadataCollector {
     for (const rec of records) {
       switch (rec.type) {
         case 'header':
+          if (rec.header.layout) this.layout = rec.header.layout
           if (!this.producer && rec.header.producer) {
             this.producer = rec.header.producer
             this.config.mergeDicts = true
@@ -153,6 +169,10 @@ export class MetadataCollector {
         case 'telemetry':
           this.#telemetry(rec.telemetry)
           break
+        case 'metric':
+          if (this.producer) this.coreMetrics.define(rec.metric)
+          else this.legacyMetrics.define(rec.metric)
+          break
         case 'files':
           for (const f of rec.files.files) this.files.set(f.path, f.policy)
           break
@@ -166,10 +186,29 @@ export class MetadataCollector {
     }
   }
 
-  /** Keeps the latest non-empty SDK and Python versions. */
-  #telemetry(t: { cliVersion: string; pythonVersion: string }): void {
+  /** Keeps the latest non-empty SDK and Python versions and merges the telemetry encoding. */
+  #telemetry(t: TelemetryRecord): void {
     if (t.cliVersion) this.cliVersion = t.cliVersion
     if (t.pythonVersion) this.pythonVersion = t.pythonVersion
+    if (t.dict) mergeTelemetry(this.telemetry, t.dict)
+  }
+
+  /** The config with `_wandb` rebuilt as the writer of this log composes it (see config_internal.ts). */
+  rawconfig(): Record<string, unknown> {
+    const raw = this.config.rawconfig()
+    if (this.layout) return raw // pre-0.10: `_wandb` as config.yaml holds it
+    const rest = { ...raw }
+    delete rest['_wandb']
+    const internal = internalConfig({
+      writer: this.producer ? 'core' : 'legacy',
+      coreVersion: this.producer.split('+')[0],
+      telemetry: this.telemetry,
+      coreMetrics: this.coreMetrics,
+      legacyMetrics: this.legacyMetrics,
+      lastRunStart: this.lastRunStart,
+      environment: this.environment,
+    }, raw['_wandb'])
+    return { _wandb: internal, ...rest }
   }
 
   /** Moves the latest-activity time forward. */
@@ -183,6 +222,7 @@ export class MetadataCollector {
 
   /** Merges a run record: start time, telemetry, config, summary and non-empty fields. */
   #run(run: RunRecord, seg: SegmentFacts): void {
+    this.lastRunStart = run.startTime
     if (run.startTime && !seg.startTime) {
       seg.startTime = run.startTime
       seg.priorRuntime = run.runtime ?? 0
@@ -229,6 +269,7 @@ export class MetadataCollector {
     if (stepSource === 'synthetic') this.keys.count('_step', 'number')
     this.keys.step(step)
     this.summary.addHistory(history)
+    if (!this.producer) this.legacyMetrics.history(history)
     for (const item of history.items) {
       if (item.path.length === 1 && item.path[0] === '_timestamp') {
         const ts = parseValueJson(item.valueJson)

@@ -11,6 +11,7 @@ import { type DamageReport, emptyDamageReport } from './damage_report.ts'
 import { readRecords } from './read_records.ts'
 import { listRunFolders, resolveRunFolder, type RunFolder } from './run_folder.ts'
 import { timestampSeconds } from './system_rows.ts'
+import { pre010Stats } from './pre010_records.ts'
 
 /** One `.wandb` file of the run (several for a resumed run opened by id). */
 export interface RunSegment extends RunFolder {
@@ -43,16 +44,23 @@ export async function openSegments(
   const folders = await findSegments(source, options)
   const segments: RunSegment[] = []
   for (const folder of folders) {
-    const info = await stat(folder.wandbFile)
+    const info = await logStats(folder)
     segments.push({
       ...folder,
       sizeBytes: info.size,
-      modifiedAt: info.mtime.toISOString(),
+      modifiedAt: new Date(info.mtimeMs).toISOString(),
       startedAt: null,
       damage: emptyDamageReport(folder.wandbFile),
     })
   }
   return segments
+}
+
+/** Size and modification time of a folder's log: its `.wandb` file, or a pre-0.10 folder's run files. */
+export async function logStats(folder: RunFolder): Promise<{ size: number; mtimeMs: number }> {
+  if (folder.layout === 'pre-0.10') return await pre010Stats(folder.folder)
+  const info = await stat(folder.wandbFile)
+  return { size: info.size, mtimeMs: info.mtimeMs }
 }
 
 /** Resolves the folders to read: one run folder, or every folder of an id in a `wandb/` folder. */

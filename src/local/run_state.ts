@@ -1,6 +1,14 @@
 /**
- * A local run's state, derived without a server from its exit record and how recently its
- * `.wandb` file was written.
+ * A local run's state, derived without a server from its exit record, how recently its
+ * `.wandb` file was written and the newest timestamp its records carry.
+ *
+ * The rule (documented in docs/local-runs.md): an exit record decides (`finished` for code 0,
+ * else `failed`). Without one the run is `running` only when BOTH its file was written within
+ * `runningWithinSeconds` AND its newest record timestamp (run start, history `_timestamp`,
+ * system-metric sample, console output) is within that window too; a live SDK writes a
+ * system-metric sample every 15 s (wandb-core) or 30 s (the legacy writer), so a log whose newest
+ * record is older is a crashed run whose folder was just copied or cloned. A log with no
+ * timestamped record at all falls back to the file's age alone.
  *
  * @module
  */
@@ -16,6 +24,11 @@ export interface StateFacts {
   preempting: boolean
   /** When the last `.wandb` file was last written (ms since epoch). */
   modifiedMs: number
+  /**
+   * The newest timestamp the log's records carry (ms since epoch), or undefined when unknown;
+   * only consulted when the file was written recently.
+   */
+  lastRecordMs?: number
 }
 
 /** Default for `runningWithinSeconds`: wandb-core samples system metrics every 15 s, so a live run writes far more often. */
@@ -23,8 +36,8 @@ export const DEFAULT_RUNNING_WITHIN_SECONDS = 300
 
 /**
  * Derives the state: an exit record gives `finished` (code 0) or `failed`; without one the run
- * is `running` when its file was written within `runningWithinSeconds` of `nowMs`, else
- * `crashed` (a killed process leaves no exit record; wandb-core's sync marks such runs failed
+ * is `running` when its file was written within `runningWithinSeconds` of `nowMs` and its newest
+ * record timestamp (when known) is within that window too, else `crashed` (a killed process leaves no exit record; wandb-core's sync marks such runs failed
  * with exit code 1). A preempting record turns those two into `preempting`/`preempted`.
  */
 export function deriveState(
@@ -33,9 +46,20 @@ export function deriveState(
   nowMs: number,
 ): RunState {
   if (facts.exitCode !== undefined) return facts.exitCode === 0 ? 'finished' : 'failed'
-  const live = nowMs - facts.modifiedMs <= runningWithinSeconds * 1000
+  const window = runningWithinSeconds * 1000
+  const live = nowMs - facts.modifiedMs <= window &&
+    (facts.lastRecordMs === undefined || nowMs - facts.lastRecordMs <= window)
   if (facts.preempting) return live ? 'preempting' : 'preempted'
   return live ? 'running' : 'crashed'
+}
+
+/** Whether the log's own timestamps are needed to decide: no exit record and a recently written file. */
+export function needsRecordTime(
+  facts: Omit<StateFacts, 'lastRecordMs'>,
+  runningWithinSeconds: number,
+  nowMs: number,
+): boolean {
+  return facts.exitCode === undefined && nowMs - facts.modifiedMs <= runningWithinSeconds * 1000
 }
 
 /** Formats Unix seconds as an ISO 8601 UTC string with whole seconds, as the API's `createdAt`. */

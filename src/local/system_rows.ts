@@ -39,6 +39,7 @@ export function systemRow(stats: StatsRecord, startTime?: Timestamp): Row {
       row._runtime = durationSeconds(ts.seconds - startTime.seconds, ts.nanos - startTime.nanos)
     }
   }
+  if (stats.runtime !== undefined) row._runtime = stats.runtime
   for (const item of stats.items) {
     const value = parseValueJson(item.valueJson)
     if (isPlainObject(value)) flattenInto(row, `system.${item.key}`, value)

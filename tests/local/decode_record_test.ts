@@ -64,6 +64,7 @@ test('the 2021 legacy run decodes to the documented records', { skip }, () => {
     pythonVersion: '3.7.5',
     cliVersion: '0.10.20.dev1',
     coreVersion: '',
+    dict: { 4: '3.7.5', 5: '0.10.20.dev1' },
   })
   assert.deepEqual(files.type === 'files' && files.files.files.map((f) => [f.path, f.policy]), [
     ['wandb-metadata.json', 'now'],
@@ -323,6 +324,11 @@ test('other record kinds decode from Python-encoded vectors', () => {
     hidden: true,
     summary: ['max', 'last'],
     goal: 'maximize',
+    stepMetricIndex: 0,
+    optionFields: [2],
+    summaryFields: [2, 5],
+    overwrite: false,
+    expandedFromGlob: false,
   })
   const out = decodeRecord(hex('6a0a120208051a046572720a'))
   assert.deepEqual(out.type === 'output_raw' && out.output, {

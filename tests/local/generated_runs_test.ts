@@ -126,8 +126,15 @@ for (const { name, data } of scenarios()) {
       it(`${where}: config, summary, metadata and state`, { skip }, async () => {
         const run = await open()
         const merged = withoutEmptyDicts(revive(sdk.config_merged))
-        assert.deepEqual(run.rawconfig, merged)
         const { _wandb: _, ...user } = merged
+        // `_wandb` is composed from telemetry, metric and environment records (wild_runs_test
+        // checks it against the config.yaml files SDKs wrote); the rest is the replayed config.
+        const { _wandb: internal, ...rawUser } = run.rawconfig as Json
+        assert.deepEqual(rawUser, user)
+        assert.equal(Object.keys(run.rawconfig)[0], '_wandb')
+        assert.equal(internal.cli_version, data.sdk_version ?? internal.cli_version)
+        assert.equal(internal.t['5'], internal.cli_version)
+        assert.ok(Array.isArray(internal.m))
         assert.deepEqual(run.config, user)
         assert.deepEqual(unsignedZero(run.summary), revive(sdk.summary))
         const meta = part.metadata ?? {}

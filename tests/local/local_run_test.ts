@@ -49,7 +49,17 @@ describe('LocalRun on the 2021 legacy run', () => {
     assert.equal(run.createdAt, '2021-02-16T23:44:07Z')
     assert.equal(run.heartbeatAt, '2021-02-16T23:44:12Z')
     assert.deepEqual(run.config, {})
-    assert.deepEqual(run.rawconfig, { _wandb: { code_path: 'code/standalone_tests/code-toad.py' } })
+    // SDK 0.10 composes `_wandb` from telemetry (no start_time before 0.11), keeping code_path.
+    assert.deepEqual(run.rawconfig, {
+      _wandb: {
+        code_path: 'code/standalone_tests/code-toad.py',
+        python_version: '3.7.5',
+        cli_version: '0.10.20.dev1',
+        is_jupyter_run: false,
+        is_kaggle_kernel: false,
+        t: { 4: '3.7.5', 5: '0.10.20.dev1' },
+      },
+    })
     assert.deepEqual(run.summary, {})
     assert.equal(run.summaryMetrics, run.summary)
     assert.equal(run.historyLineCount, 0)

@@ -114,7 +114,7 @@ describe('resolveRunFolder', () => {
     const dir = await tempDir()
     await assert.rejects(
       resolveRunFolder(dir),
-      /it holds no run-<id>\.wandb file; is this a wandb\/run-\* folder\?/,
+      /it holds no run-<id>\.wandb file \(nor the wandb-history\.jsonl \/ wandb-summary\.json of a pre-0\.10 run\); is this a wandb\/run-\* folder\?/,
     )
   })
 })
@@ -133,7 +133,7 @@ describe('listRunFolders', () => {
     assert.deepEqual(listing.skipped, [])
   })
 
-  it('orders by the timestamp in the name (offline- ignored), keeps duplicate ids, reports unusable folders', async () => {
+  it('orders by the timestamp in the name (offline- ignored), keeps duplicate ids, lists pre-0.10 folders, reports unusable ones', async () => {
     const dir = await tempDir()
     const wandb = join(dir, '.wandb')
     for (const name of ['run-20260101_000001-abc', 'offline-run-20260101_000000-abc']) {
@@ -142,10 +142,16 @@ describe('listRunFolders', () => {
     }
     await mkdir(join(wandb, 'run-20251231_235959-old'))
     await writeFile(join(wandb, 'run-20251231_235959-old', 'wandb-history.jsonl'), '{}\n')
+    await mkdir(join(wandb, 'run-20251231_235958-none'))
     await writeFile(join(wandb, 'debug.log'), '')
     const listing = await listRunFolders(dir)
     assert.equal(listing.wandbDir, wandb)
-    assert.deepEqual(listing.runs.map((r) => [r.id, r.offline]), [['abc', true], ['abc', false]])
+    assert.deepEqual(listing.runs.map((r) => [r.id, r.offline, r.layout]), [
+      ['old', false, 'pre-0.10'],
+      ['abc', true, undefined],
+      ['abc', false, undefined],
+    ])
+    assert.equal(listing.runs[0].wandbFile, join(wandb, 'run-20251231_235959-old'))
     assert.equal(listing.skipped.length, 1)
     assert.match(listing.skipped[0].reason, /no run-<id>\.wandb file/)
   })
@@ -154,7 +160,7 @@ describe('listRunFolders', () => {
     const dir = await tempDir()
     await assert.rejects(
       resolveWandbDir(dir),
-      /no run-\* or offline-run-\* folders there or in its wandb\/ subfolder/,
+      /no run-\*, offline-run-\* or dryrun-\* folders there or in its wandb\/ subfolder/,
     )
   })
 })

@@ -11,8 +11,10 @@ export const logsCommand: Command = {
   summary: "Print the run's console output (stdout and stderr, progress-bar rewrites applied)",
   usage: '<source> [--stream stdout|stderr] [--ansi] [-o FILE]',
   details: [
-    'Local runs: the text matches the output.log wandb-core writes; --error-prefix marks stderr',
-    "lines the way the legacy Python SDK's output.log did. Remote runs: the run's output.log.",
+    "Local runs: with --ansi, the run's output.log byte for byte where the SDK wrote it",
+    'deterministically (wandb-core, SDK 0.10-0.12 and pre-0.10 runs; docs/local-runs.md);',
+    "--error-prefix marks stderr lines the way the legacy Python SDK's uploaded log did.",
+    "Remote runs: the run's output.log.",
   ].join('\n'),
   options: {
     stream: {

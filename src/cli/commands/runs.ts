@@ -71,7 +71,9 @@ async function localRows(dir: string, ctx: CommandContext): Promise<Row[]> {
     }
   }
   const runs = await LocalRuns.open(dir)
-  return (await runs.list({ signal: ctx.signal })) as unknown as Row[]
+  const rows = (await runs.list({ signal: ctx.signal })) as unknown as Row[]
+  for (const s of runs.skipped) ctx.io.stderr(`wbx: skipped ${s.folder}: ${s.reason}\n`)
+  return rows
 }
 
 async function remoteRows(path: string, ctx: CommandContext): Promise<Row[]> {

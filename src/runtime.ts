@@ -222,12 +222,11 @@ async function pumpBody(body: ReadableStream<Uint8Array>, req: ClientRequest): P
 }
 
 /**
- * zlib's CRC-32 (`zlib.crc32(data, seed)`), where the runtime has a fast native one (Deno, Bun;
- * Node 20's is about as slow as the JavaScript tables), else undefined.
+ * zlib's CRC-32 (`zlib.crc32(data, seed)`) where the runtime has it (Deno, Bun, Node ≥ 22.2; 6–10×
+ * the JavaScript tables on 32 KiB blocks), else undefined.
  */
 export const nativeCrc32: ((data: Uint8Array, seed?: number) => number) | undefined =
-  runtimeName !== 'node' &&
-    typeof (zlib as { crc32?: unknown }).crc32 === 'function'
+  typeof (zlib as { crc32?: unknown }).crc32 === 'function'
     ? (zlib as unknown as { crc32(data: Uint8Array, seed?: number): number }).crc32
     : undefined
 
@@ -236,10 +235,10 @@ const latin1Slice = (Buffer.prototype as unknown as { latin1Slice?: Latin1Slice 
 
 /**
  * Text of bytes `buf[start, end)` with one character per byte (Latin-1; callers check that the
- * bytes are ASCII), through the runtime's native Buffer code where that beats
- * `String.fromCharCode` (Deno, Bun), else undefined.
+ * bytes are ASCII), through the runtime's native Buffer code (about twice `String.fromCharCode` on
+ * Deno, Bun and Node 22+), else undefined.
  */
 export const latin1Text: ((buf: Uint8Array, start: number, end: number) => string) | undefined =
-  runtimeName !== 'node' && typeof latin1Slice === 'function'
+  typeof latin1Slice === 'function'
     ? (buf, start, end) => latin1Slice.call(buf, start, end)
     : undefined

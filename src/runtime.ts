@@ -91,9 +91,50 @@ export function readStdinLine(): Promise<string | undefined> {
   })
 }
 
+/**
+ * Reads one line from a terminal without echoing it (for API keys): raw mode, Enter ends it,
+ * Backspace edits, Ctrl-C or Ctrl-D gives undefined. Needs stdin to be a terminal.
+ */
+export function readSecretLine(): Promise<string | undefined> {
+  const stdin = process.stdin
+  return new Promise((resolve, reject) => {
+    let text = ''
+    const done = (value: string | undefined, err?: unknown): void => {
+      stdin.off('data', onData)
+      stdin.setRawMode?.(false)
+      stdin.pause()
+      process.stderr.write('\n')
+      if (err) reject(err)
+      else resolve(value)
+    }
+    const onData = (chunk: string | Uint8Array): void => {
+      const chars = typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk)
+      for (const ch of chars) {
+        if (ch === '\r' || ch === '\n') return done(text)
+        if (ch === '\x03' || ch === '\x04') return done(undefined)
+        if (ch === '\x7f' || ch === '\b') text = text.slice(0, -1)
+        else if (ch >= ' ') text += ch
+      }
+    }
+    try {
+      stdin.setRawMode?.(true)
+    } catch (err) {
+      return reject(err)
+    }
+    stdin.on('data', onData)
+    stdin.resume()
+  })
+}
+
 /** Whether standard output is an interactive terminal. */
 export function isStdoutTTY(): boolean {
   return Boolean(process.stdout.isTTY)
+}
+
+/** Columns of the terminal standard output is, or undefined when it is not one. */
+export function stdoutColumns(): number | undefined {
+  const columns = process.stdout.columns
+  return typeof columns === 'number' && columns > 0 ? columns : undefined
 }
 
 /** Standard output as a web WritableStream of bytes; closing it does not close the process's stdout. */
@@ -133,6 +174,21 @@ function nodeWritableToWeb(stream: NodeJS.WriteStream): WritableStream<Uint8Arra
 /** Wraps a node Writable so code outside this module never touches node streams. */
 export function toWebWritable(stream: Writable): WritableStream<Uint8Array> {
   return Writable.toWeb(stream) as WritableStream<Uint8Array>
+}
+
+/**
+ * Whether an error (or its cause) is a write to a closed pipe: Deno's `BrokenPipe`, Node's and
+ * Bun's `EPIPE`. `wbx … | head -1` ends that way and is not a failure.
+ */
+export function isBrokenPipe(err: unknown): boolean {
+  let current: unknown = err
+  for (let depth = 0; current !== null && typeof current === 'object' && depth < 4; depth++) {
+    const e = current as { name?: unknown; code?: unknown; message?: unknown; cause?: unknown }
+    if (e.name === 'BrokenPipe' || e.code === 'EPIPE') return true
+    if (typeof e.message === 'string' && /broken pipe|EPIPE/i.test(e.message)) return true
+    current = e.cause
+  }
+  return false
 }
 
 /** Stops the process from exiting with an unhandled-rejection crash for an EPIPE on stdout. */

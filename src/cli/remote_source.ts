@@ -14,6 +14,8 @@ export const REMOTE_SYSTEM_SAMPLES = 100_000
 export function remoteSource(run: Run): RunSource {
   const notes: string[] = []
   return {
+    id: run.id,
+    historyRows: run.historyLineCount,
     history: (s: HistorySelection) =>
       run.scanHistory({
         keys: s.keys,

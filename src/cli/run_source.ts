@@ -26,6 +26,10 @@ export interface LogSelection {
 
 /** A run the CLI can read. */
 export interface RunSource {
+  /** The run id, for default output file names (`-o out/` → `out/<id>-history.parquet`). */
+  readonly id?: string
+  /** History rows expected without a selection (for a progress total), when known up front. */
+  readonly historyRows?: number
   /** Every history row, unsampled. */
   history(selection: HistorySelection): ReadableStream<Row[]>
   /** Logged keys, to report requested keys that never appear. */

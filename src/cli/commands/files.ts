@@ -26,12 +26,12 @@ export const filesCommand: Command = {
     ...sourceOptions,
   },
   async run(ctx) {
-    const run = await openRun('files', ctx.positionals, ctx.values, ctx.signal)
+    const run = await openRun('files', ctx.positionals, ctx.values, ctx.signal, ctx.retries)
     const dir = ctx.values.download
     const rows = typeof dir === 'string'
       ? await run.downloadFiles(dir, { replace: ctx.values.replace === true, signal: ctx.signal })
       : await run.files({ md5: ctx.values.md5 === true, signal: ctx.signal })
-    await writeRows(rowStream(rows), ctx, { label: 'files' })
+    await writeRows(rowStream(rows), ctx, { label: 'files', runId: run.id })
     printWarnings(run, ctx.io)
     return 0
   },

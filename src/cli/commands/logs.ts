@@ -32,7 +32,7 @@ export const logsCommand: Command = {
   },
   async run(ctx) {
     const stream = choiceOption(ctx.values, 'stream', ['stdout', 'stderr'] as const)
-    const run = await openRun('logs', ctx.positionals, ctx.values, ctx.signal)
+    const run = await openRun('logs', ctx.positionals, ctx.values, ctx.signal, ctx.retries)
     const bytes = await run.logs({
       stream,
       ansi: ctx.values.ansi === true,

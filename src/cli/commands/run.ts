@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs'
 import type { Command, CommandContext } from '../command.ts'
-import { Api } from '../../api/api.ts'
+import { cliApi } from '../cli_api.ts'
 import { TERMINAL_STATES } from '../../api/run_state.ts'
 import type { Run } from '../../run.ts'
 import { writeText } from '../cli_io.ts'
@@ -123,7 +123,7 @@ async function openRemoteRun(args: string[], count: number, ctx: CommandContext)
       'run',
     )
   }
-  return await new Api().run(path, { signal: ctx.signal })
+  return await cliApi(ctx).run(path, { signal: ctx.signal })
 }
 
 /** `wbx run create`: prints the new run's path. */
@@ -138,7 +138,7 @@ async function create(args: string[], ctx: CommandContext): Promise<number> {
   }
   const [entity, project, runId] = parts.length === 1 ? [undefined, parts[0]] : parts
   const state = choiceOption(ctx.values, 'state', ['running', 'pending'] as const)
-  const run = await new Api().createRun({
+  const run = await cliApi(ctx).createRun({
     entity: entity ?? ctx.values.entity as string | undefined,
     project: project ?? ctx.values.project as string | undefined,
     runId,

@@ -57,7 +57,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   } catch (err) {
     if (isBrokenPipe(err)) return 0 // the reader (head, less) has what it wanted
     if (signal.aborted) {
-      io.stderr('\nwbx: interrupted\n')
+      io.stderr('wbx: interrupted\n')
       return EXIT_INTERRUPTED
     }
     if (err instanceof UsageError) {

@@ -49,6 +49,11 @@ export class Progress {
     })
   }
 
+  /** Ends a drawn line with a newline when the work failed, so later messages start on their own line. */
+  abandon(): void {
+    if (this.#write && this.#lastDraw > 0) this.#write('\n')
+  }
+
   /** Draws the final line and ends it with a newline. */
   finish(): void {
     if (!this.#write) return

@@ -94,6 +94,7 @@ export async function writeRows(
     if (output) await writeToPath(bytes, output, { signal })
     else await bytes.pipeTo(io.stdout(), { signal })
   } catch (err) {
+    progress.abandon()
     // Return only once the exporter has removed its own temporary files.
     await exporter.settled
     throw err

@@ -92,10 +92,11 @@ export function readStdinLine(): Promise<string | undefined> {
 }
 
 /**
- * Reads one line from a terminal without echoing it (for API keys): raw mode, Enter ends it,
- * Backspace edits, Ctrl-C or Ctrl-D gives undefined. Needs stdin to be a terminal.
+ * Shows `prompt` on stderr and reads one line from the terminal without echoing it (for API
+ * keys): raw mode is on before the prompt shows, Enter ends the line, Backspace edits, Ctrl-C or
+ * Ctrl-D gives undefined. Needs stdin to be a terminal.
  */
-export function readSecretLine(): Promise<string | undefined> {
+export function readSecretLine(prompt: string): Promise<string | undefined> {
   const stdin = process.stdin
   return new Promise((resolve, reject) => {
     let text = ''
@@ -123,6 +124,7 @@ export function readSecretLine(): Promise<string | undefined> {
     }
     stdin.on('data', onData)
     stdin.resume()
+    process.stderr.write(prompt)
   })
 }
 

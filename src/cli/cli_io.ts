@@ -30,8 +30,8 @@ export interface CliIo {
   stdinIsTTY?: boolean
   /** Reads one answer line from standard input (undefined at end of input). */
   readLine?: () => Promise<string | undefined>
-  /** Reads one line from the terminal without echo (undefined when cancelled). */
-  readSecret?: () => Promise<string | undefined>
+  /** Shows a prompt and reads one line from the terminal without echo (undefined when cancelled). */
+  readSecret?: (prompt: string) => Promise<string | undefined>
 }
 
 /** The real process's standard streams. */

@@ -41,7 +41,10 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
     stderrIsTTY: options.stderrIsTTY ?? false,
     stdinIsTTY: options.stdinIsTTY ?? false,
     readLine: () => Promise.resolve(input.shift()),
-    readSecret: () => Promise.resolve(input.shift()),
+    readSecret: (prompt) => {
+      stderr += prompt
+      return Promise.resolve(input.shift())
+    },
   }
   const code = await main(argv, { io, signal: options.signal })
   const total = chunks.reduce((n, c) => n + c.byteLength, 0)

@@ -5,7 +5,7 @@
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, readdirSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -141,6 +141,29 @@ for (const runtime of cliRuntimes()) {
         new RegExp(`cannot reach ${url.replace(/\./g, '\\.')}: connection refused`),
       )
       assert.match(r.output, /check WANDB_BASE_URL/)
+    },
+  )
+
+  test(
+    `${name}: wbx login asks for the key without echoing it and stores it`,
+    { skip },
+    async () => {
+      const netrc = join(mkdtempSync(join(tmpdir(), 'wbx-pty-')), 'netrc')
+      let typed = false
+      const r = await runInPty(`${wbx} login`, {
+        env: { WANDB_BASE_URL: server.baseUrl, WANDB_API_KEY: '', NETRC: netrc },
+        onOutput: (output, type) => {
+          if (!typed && output.includes('(it is not shown): ')) {
+            typed = true
+            type(`${server.apiKey}\r`)
+          }
+        },
+      })
+      assert.equal(r.code, 0, r.output)
+      assert.ok(!r.output.includes(server.apiKey), 'the key never shows on the terminal')
+      assert.match(r.output, /logged in to 127\.0\.0\.1:\d+/)
+      assert.match(readFileSync(netrc, 'utf8'), new RegExp(`password ${server.apiKey}\n$`))
+      assert.equal(statSync(netrc).mode & 0o777, 0o600)
     },
   )
 }

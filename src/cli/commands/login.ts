@@ -61,10 +61,9 @@ async function readKey(ctx: CommandContext, baseUrl: string): Promise<string | u
     return fromEnv
   }
   if (ctx.io.stdinIsTTY && ctx.io.readSecret) {
-    ctx.io.stderr(
+    return await ctx.io.readSecret(
       `Paste an API key from ${apiToAppUrl(baseUrl)}/authorize (it is not shown): `,
     )
-    return await ctx.io.readSecret()
   }
   return await ctx.io.readLine?.()
 }

@@ -76,19 +76,30 @@ export function remoteSource(run: Run): RunSource {
       }
       return rows
     },
-    downloadFiles: async (dir, { replace, signal }) => {
+    downloadFiles: async (dir, { replace, signal, progress }) => {
+      // The listing comes first (names and sizes only), so progress has totals to count against.
+      const files = []
+      for await (const page of run.files({ signal })) files.push(...page)
+      const status = {
+        files: 0,
+        totalFiles: files.length,
+        bytes: 0,
+        totalBytes: files.reduce((n, f) => n + f.sizeBytes, 0),
+      }
+      progress?.({ ...status })
       const rows: Row[] = []
-      for await (const page of run.files({ signal })) {
-        for (const f of page) {
-          const result = await f.download(dir, { replace, signal })
-          rows.push({
-            name: f.name,
-            sizeBytes: f.sizeBytes,
-            md5: f.md5,
-            path: result.path,
-            skipped: result.skipped,
-          })
-        }
+      for (const f of files) {
+        const result = await f.download(dir, { replace, signal })
+        rows.push({
+          name: f.name,
+          sizeBytes: f.sizeBytes,
+          md5: f.md5,
+          path: result.path,
+          skipped: result.skipped,
+        })
+        status.files++
+        status.bytes += f.sizeBytes
+        progress?.({ ...status })
       }
       return rows
     },

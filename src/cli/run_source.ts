@@ -4,6 +4,7 @@
  * @module
  */
 import type { Row } from '../row.ts'
+import type { DownloadStatus } from './download_progress.ts'
 
 /** History selection shared by both kinds of run. */
 export interface HistorySelection {
@@ -44,7 +45,10 @@ export interface RunSource {
   /** One row per file. */
   files(options: { md5: boolean; signal: AbortSignal }): Promise<Row[]>
   /** Downloads every file into a folder; resolves to the paths written or skipped. */
-  downloadFiles(dir: string, options: { replace: boolean; signal: AbortSignal }): Promise<Row[]>
+  downloadFiles(
+    dir: string,
+    options: { replace: boolean; signal: AbortSignal; progress?: (status: DownloadStatus) => void },
+  ): Promise<Row[]>
   /** One row per artifact, or per manifest entry with `entries`. */
   artifacts(options: {
     direction?: 'logged' | 'used'

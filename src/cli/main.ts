@@ -100,6 +100,14 @@ async function help(topic: string | undefined, io: CliIo): Promise<number> {
 
 /** The usage error for an unknown command, with the closest command name. */
 function unknownCommand(name: string): UsageError {
+  if (name.startsWith('-')) {
+    const option = closest(name.replace(/^-+/, ''), ['help', 'version'])
+    return new UsageError(
+      `Unknown option ${name}${
+        option ? `; did you mean --${option}?` : ''
+      } (options go after the command)`,
+    )
+  }
   const guess = closest(name, commands.map((c) => c.name))
   const hint = guess ? `; did you mean "wbx ${guess}"?` : '; run "wbx --help" for the list'
   return new UsageError(`Unknown command "${name}"${hint}`)

@@ -78,3 +78,16 @@ test('wbx help for an unknown topic suggests the nearest one', async () => {
   assert.equal(r.code, 2)
   assert.match(r.stderr, /No help for "enviroment"; did you mean "environment"\?/)
 })
+
+test('top-level option typos and run subcommand typos get a suggestion too', async () => {
+  const version = await runCli(['--verison'])
+  assert.equal(version.code, 2)
+  assert.match(version.stderr, /^wbx: Unknown option --verison; did you mean --version\?/)
+  const sub = await runCli(['run', 'sett', 'a/b/c'])
+  assert.equal(sub.code, 2)
+  assert.match(
+    sub.stderr,
+    /Unknown subcommand "sett"; did you mean "wbx run set"\? use set, create/,
+  )
+  assert.match(sub.stderr, /Usage: wbx run /)
+})

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs'
 import type { Command, CommandContext } from '../command.ts'
 import { cliApi } from '../cli_api.ts'
+import { closest } from '../did_you_mean.ts'
 import { TERMINAL_STATES } from '../../api/run_state.ts'
 import type { Run } from '../../run.ts'
 import { writeText } from '../cli_io.ts'
@@ -76,10 +77,11 @@ export const runCommand: Command = {
   async run(ctx) {
     const [sub, ...rest] = ctx.positionals
     if (sub === undefined || !(sub in ALLOWED)) {
+      const guess = sub === undefined ? undefined : closest(sub, Object.keys(ALLOWED))
       throw new UsageError(
-        `${sub === undefined ? 'Missing subcommand' : `Unknown subcommand "${sub}"`}; use ${
-          Object.keys(ALLOWED).join(', ')
-        }`,
+        `${sub === undefined ? 'Missing subcommand' : `Unknown subcommand "${sub}"`}; ${
+          guess ? `did you mean "wbx run ${guess}"? ` : ''
+        }use ${Object.keys(ALLOWED).join(', ')}`,
         'run',
       )
     }

@@ -80,3 +80,16 @@ test('wbx announces retries against a server on a terminal and sums them up in a
   assert.match(piped.stderr, /^wbx: 1 request retry \(1 × HTTP 503\), [\d.]+ s waited in all\n$/)
   assert.equal(JSON.parse(piped.stdout).id, 'wbxdemo1')
 })
+
+test('retries of signed Parquet export URLs are announced too, without the signature', async () => {
+  server.fault({ kind: 'status', status: 503, origin: 'files', count: 1 })
+  const r = await runCli(['history', REMOTE, '--source', 'parquet', '-q'], { stderrIsTTY: true })
+  assert.equal(r.code, 0, r.stderr)
+  assert.equal(r.stdout.trim().split('\n').length, 300)
+  const line = r.stderr.split('\n').find((l) => l.includes('retry'))
+  assert.match(
+    line ?? r.stderr,
+    /wbx: HTTP 503 from http:\/\/127\.0\.0\.1:\d+\/\S+; retry 1 of 4 in [\d.]+ s$/,
+  )
+  assert.ok(!line?.includes('?'), 'no query string (the signature) in the line')
+})

@@ -1,6 +1,7 @@
 /**
  * Default output file names when `--output` names a folder: `-o out/` writes
- * `out/<run id>-history.parquet` (the extension follows `--format`, Parquet by default).
+ * `out/<run id>-history.parquet` (the extension follows `--format`, Parquet by default;
+ * `out/<run id>-logs.log` for console logs).
  *
  * @module
  */
@@ -9,10 +10,11 @@ import { join } from 'node:path'
 import type { ExportFormat } from '../export/mod.ts'
 import { UsageError } from './usage_error.ts'
 
-const EXTENSIONS: Record<ExportFormat, string> = {
+const EXTENSIONS: Record<ExportFormat | 'log', string> = {
   ndjson: 'ndjson',
   csv: 'csv',
   parquet: 'parquet',
+  log: 'log',
 }
 
 /** Whether `--output` names a folder: it ends with a path separator or is an existing folder. */
@@ -33,7 +35,7 @@ export function fileInFolder(
   output: string,
   label: string,
   runId: string | undefined,
-  format: ExportFormat | undefined,
+  format: ExportFormat | 'log' | undefined,
 ): string {
   if (runId === undefined || runId === '') {
     throw new UsageError(

@@ -34,6 +34,14 @@ test('an existing folder without a slash works too, and --format picks the exten
   )
 })
 
+test('wbx logs -o out/ writes out/<run id>-logs.log', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wbx-out-')) + '/'
+  const r = await runCli(['logs', SAMPLE, '-o', dir])
+  assert.equal(r.code, 0, r.stderr)
+  assert.deepEqual(readdirSync(dir), ['wbxdemo1-logs.log'])
+  assert.match(readFileSync(join(dir, 'wbxdemo1-logs.log'), 'utf8'), /training 100% step 300/)
+})
+
 test('isFolderOutput and fileInFolder', () => {
   assert.equal(isFolderOutput('out/'), true)
   assert.equal(isFolderOutput(tmpdir()), true)

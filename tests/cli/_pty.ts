@@ -4,10 +4,11 @@
  */
 import process from 'node:process'
 import { spawn, spawnSync } from 'node:child_process'
+import { join } from 'node:path'
 
 /** A runtime the CLI can be started with, or why it is missing. */
 export interface CliRuntime {
-  name: 'deno' | 'bun' | 'node'
+  name: 'deno' | 'bun' | 'node' | 'bun binary'
   /** The command line that starts `cli.ts` (shell-quoted), or undefined when absent. */
   command?: string
   /** Why the runtime is absent (a loud skip reason). */
@@ -32,14 +33,28 @@ function nodeWithTypes(): string | undefined {
   return undefined
 }
 
-/** Deno, Bun and Node 24 as found on this machine. */
-export function cliRuntimes(): CliRuntime[] {
+/** Builds the single-file `wbx` binary with `bun build --compile` into `dir`, or says why not. */
+function bunBinary(bun: string | undefined, dir: string): CliRuntime {
+  if (!bun) return { name: 'bun binary', missing: 'bun not found on PATH (needed to compile)' }
+  const out = join(dir, 'wbx')
+  const r = spawnSync(bun, ['build', '--compile', 'cli.ts', '--outfile', out], {
+    encoding: 'utf8',
+  })
+  if (r.status !== 0) {
+    return { name: 'bun binary', missing: `bun build --compile failed: ${r.stderr}` }
+  }
+  return { name: 'bun binary', command: out }
+}
+
+/** Deno, Bun, Node 24 and the `bun build --compile` binary, as found on this machine. */
+export function cliRuntimes(binaryDir: string): CliRuntime[] {
   const deno = which('deno')
   const bun = which('bun')
   const node = nodeWithTypes()
   const absent = (what: string) =>
     `${what} not found on PATH: \`npm run tools\` installs it into .tools/; CI has it`
   return [
+    bunBinary(bun, binaryDir),
     deno
       ? { name: 'deno', command: `${deno} run -A cli.ts` }
       : { name: 'deno', missing: absent('deno') },

@@ -1,11 +1,12 @@
 /**
- * The CLI in a real pseudo-terminal under Deno, Bun and Node: progress never mixes with data,
- * pipes end quietly, Ctrl-C exits 130 without a partial file, views are compact, and an
- * unreachable server fails fast. Runs only the bundled sample and project fixtures.
+ * The CLI in a real pseudo-terminal under Deno, Bun, Node and as a `bun build --compile` binary:
+ * progress never mixes with data, pipes end quietly, Ctrl-C exits 130 without a partial file,
+ * views are compact, login does not echo the key, and an unreachable server fails fast. Runs
+ * only the bundled sample and project fixtures.
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -16,6 +17,8 @@ const SAMPLE = 'samples/wandb/latest-run'
 const LARGE = 'tests/fixtures/runs/wandb/offline-run-20261128_072707-wbxlarge'
 const MEDIA = 'tests/fixtures/runs/wandb/offline-run-20261128_072632-wbxmedia'
 const REMOTE = 'demo-team/wbx-demo/wbxdemo1'
+/** Where the compiled binary goes (about 100 MB; removed after the tests). */
+const binaryDir = mkdtempSync(join(tmpdir(), 'wbx-binary-'))
 let server: TestServer
 
 before(async () => {
@@ -25,6 +28,7 @@ before(async () => {
 
 after(async () => {
   await server.stop()
+  rmSync(binaryDir, { recursive: true, force: true })
 })
 
 /** A loopback port nothing listens on. */
@@ -38,7 +42,7 @@ async function closedPort(): Promise<number> {
 
 const lines = (output: string) => output.split(/\r?\n/)
 
-for (const runtime of cliRuntimes()) {
+for (const runtime of cliRuntimes(binaryDir)) {
   const skip = skipWithoutScript || runtime.missing || false
   const wbx = runtime.command ?? ''
   const name = runtime.name

@@ -99,6 +99,7 @@ export type {
 } from './src/api/transport.ts'
 export type { GraphqlOperation } from './src/api/queries.ts'
 export type { RetryPolicy } from './src/api/retry_policy.ts'
+export type { RetryEvent } from './src/api/retrying_fetch.ts'
 export {
   type DownloadHistoryExportsOptions,
   type DownloadHistoryResult,

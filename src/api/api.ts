@@ -64,7 +64,11 @@ export class Api implements RunClient {
     this.appUrl = resolved.appUrl
     this.#entity = resolved.entity
     this.#project = resolved.project
-    this.exportFetch = { fetch: resolved.fetch, timeoutMs: resolved.policy.timeoutMs }
+    this.exportFetch = {
+      fetch: resolved.fetch,
+      timeoutMs: resolved.policy.timeoutMs,
+      onRetry: resolved.onRetry,
+    }
     this.uploadFetch = { fetch: resolved.fetch, policy: resolved.policy }
     this.transport = new HttpGraphqlTransport({
       baseUrl: resolved.baseUrl,
@@ -73,6 +77,7 @@ export class Api implements RunClient {
       fileHeaders: resolved.fileHeaders,
       fetch: resolved.fetch,
       policy: resolved.policy,
+      onRetry: resolved.onRetry,
     })
   }
 

@@ -7,6 +7,7 @@ import { env } from '../runtime.ts'
 import { VERSION } from '../version.ts'
 import { readNetrcApiKey } from './netrc.ts'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry_policy.ts'
+import type { RetryEvent } from './retrying_fetch.ts'
 
 /** Options of `new Api(...)`; every field is optional and falls back to the environment. */
 export interface ApiOptions {
@@ -43,6 +44,8 @@ export interface ApiOptions {
   userAgent?: string
   /** Allow running without an API key (for servers that need none). @default false */
   anonymous?: boolean
+  /** Called before each retry wait of a GraphQL or file request (what failed, attempt, wait). */
+  onRetry?: (event: RetryEvent) => void
 }
 
 /** Options after defaults, environment and netrc were applied. */
@@ -65,6 +68,8 @@ export interface ResolvedApiOptions {
   fileHeaders: Record<string, string>
   /** Fetch implementation, if one was given. */
   fetch: typeof fetch | undefined
+  /** Retry callback, if one was given. */
+  onRetry: ((event: RetryEvent) => void) | undefined
 }
 
 /** The SDK's default API address (the API host behind CoreWeave Forge). */
@@ -239,5 +244,6 @@ export function resolveApiOptions(options: ApiOptions = {}): ResolvedApiOptions 
     headers,
     fileHeaders: { ...extra, 'User-Agent': userAgent },
     fetch: options.fetch,
+    onRetry: options.onRetry,
   }
 }

@@ -36,7 +36,32 @@ export interface RetryingFetchOptions {
   validate?: (body: Uint8Array, response: Response) => void
   /** Random source for the backoff jitter (tests). @default Math.random */
   random?: () => number
+  /** Called before each retry wait, e.g. to announce it on a terminal. */
+  onRetry?: (event: RetryEvent) => void
 }
+
+/** A retry about to happen: what failed, which attempt, and how long the wait is. */
+export interface RetryEvent {
+  /** The URL without query string or credentials. */
+  url: string
+  /** What went wrong, e.g. `HTTP 503` or `connection failed: …`. */
+  detail: string
+  /** HTTP status of the failed attempt, 0 when no response arrived. */
+  status: number
+  /** The attempt that failed, from 1. */
+  attempt: number
+  /** Attempts allowed in all (`retries + 1`). */
+  maxAttempts: number
+  /** The wait before the next attempt, in ms. */
+  delayMs: number
+}
+
+/** Quick retries for a host that never answered in this process (connection refused, DNS failure). */
+const UNREACHABLE_RETRIES = 2
+/** First wait between those quick retries, doubling after each, in ms. */
+const UNREACHABLE_WAIT_MS = 300
+/** Origins that answered at least once (any status): their connection errors are retried in full. */
+const reachedOrigins = new Set<string>()
 
 /** The request could not be completed; `retryable` failures are those that used up the budget. */
 export class TransferFailure extends Error {
@@ -63,6 +88,36 @@ export class TransferFailure extends Error {
   }
 }
 
+/** The host never answered: connection refused, its name did not resolve, or its port is blocked. */
+export class UnreachableError extends TransferFailure {
+  /** The origin that could not be reached, e.g. `http://localhost:8080`. */
+  readonly origin: string
+
+  /** Creates the failure. */
+  constructor(origin: string, reason: string, attempts: number, cause?: unknown) {
+    super(`cannot reach ${origin}: ${reason}`, 0, attempts, false, cause)
+    this.name = 'UnreachableError'
+    this.origin = origin
+  }
+}
+
+/** Why a fetch error means the host cannot be reached at all, or undefined for other failures. */
+export function unreachableReason(err: unknown): string | undefined {
+  const parts: string[] = []
+  let current: unknown = err
+  for (let depth = 0; current instanceof Error && depth < 4; depth++) {
+    parts.push(current.message, String((current as { code?: unknown }).code ?? ''))
+    current = current.cause
+  }
+  const text = parts.join(' ')
+  if (/ECONNREFUSED|Connection refused/i.test(text)) return 'connection refused'
+  if (/ENOTFOUND|EAI_AGAIN|EAI_NONAME|dns error|failed to lookup address|getaddrinfo/i.test(text)) {
+    return 'its host name does not resolve (DNS lookup failed)'
+  }
+  if (/bad port|are blocked/i.test(text)) return 'the port is blocked by the runtime'
+  return undefined
+}
+
 /** Whether `url` lies inside `scope` (same protocol, host and port; path under the scope's path). */
 export function inCredentialScope(url: URL, scope: URL): boolean {
   if (url.protocol !== scope.protocol || url.host !== scope.host) return false
@@ -77,7 +132,15 @@ const NULL_BODY = new Set([101, 103, 204, 205, 304])
 /** What one attempt produced: a usable response, or a retryable failure description. */
 type Attempt =
   | { ok: true; response: Response }
-  | { ok: false; status: number; detail: string; retryAfterMs?: number; cause?: unknown }
+  | {
+    ok: false
+    status: number
+    detail: string
+    retryAfterMs?: number
+    cause?: unknown
+    /** Set when the host cannot be reached at all (see {@link unreachableReason}). */
+    unreachable?: string
+  }
 
 /**
  * Fetches `url` with retries on connection errors, timeouts, truncated bodies and 408/429/5xx
@@ -106,7 +169,15 @@ export async function retryingFetch(
         result.cause,
       )
     }
-    const delay = result.retryAfterMs ?? backoffDelay(attempt - 1, policy, options.random)
+    const origin = new URL(url).origin
+    if (result.unreachable && !reachedOrigins.has(origin)) {
+      if (attempt > UNREACHABLE_RETRIES || result.unreachable.includes('blocked')) {
+        throw new UnreachableError(origin, result.unreachable, attempt, result.cause)
+      }
+    }
+    const delay = result.unreachable && !reachedOrigins.has(origin)
+      ? UNREACHABLE_WAIT_MS * 2 ** (attempt - 1)
+      : result.retryAfterMs ?? backoffDelay(attempt - 1, policy, options.random)
     if (Date.now() - started + delay > policy.maxElapsedMs) {
       throw new TransferFailure(
         `gave up after ${attemptsText} (retry budget of ${policy.maxElapsedMs} ms spent): ${result.detail}`,
@@ -116,6 +187,14 @@ export async function retryingFetch(
         result.cause,
       )
     }
+    options.onRetry?.({
+      url: safeUrl(url),
+      detail: result.detail,
+      status: result.status,
+      attempt,
+      maxAttempts: policy.retries + 1,
+      delayMs: delay,
+    })
     await sleep(delay, signal)
   }
 }
@@ -153,7 +232,8 @@ async function attemptOnce(
         cause: err,
       }
     }
-    return { ok: false, status: 0, detail: `${what}: ${errorText(err)}`, cause: err }
+    const unreachable = unreachableReason(err)
+    return { ok: false, status: 0, detail: `${what}: ${errorText(err)}`, cause: err, unreachable }
   }
 
   let response: Response
@@ -254,6 +334,7 @@ async function fetchFollowingRedirects(
       redirect: 'manual',
       signal,
     })
+    if (reachedOrigins.size < 1000) reachedOrigins.add(current.origin)
     const location = response.headers.get('location')
     if (!REDIRECTS.has(response.status) || location === null) return response
     await response.body?.cancel().catch(() => {})

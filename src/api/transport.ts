@@ -7,7 +7,14 @@ import { ClientError, GraphQLClient } from 'graphql-request'
 import { parseJson } from '../json/parse_json.ts'
 import type { GraphqlOperation } from './queries.ts'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry_policy.ts'
-import { type Credentials, retryingFetch, safeUrl, TransferFailure } from './retrying_fetch.ts'
+import {
+  type Credentials,
+  type RetryEvent,
+  retryingFetch,
+  safeUrl,
+  TransferFailure,
+  UnreachableError,
+} from './retrying_fetch.ts'
 import { excerpt, redact, statusHint, WandbApiError } from './wandb_api_error.ts'
 import { registerSecret } from './redact.ts'
 
@@ -72,6 +79,8 @@ export interface HttpGraphqlTransportOptions {
   policy?: Partial<RetryPolicy>
   /** Random source for backoff jitter (tests). @default Math.random */
   random?: () => number
+  /** Called before each retry wait (the CLI announces retries with it). */
+  onRetry?: (event: RetryEvent) => void
 }
 
 /** Builds the `Authorization` value W&B expects: Basic base64("api:" + key). */
@@ -95,6 +104,7 @@ export class HttpGraphqlTransport implements GraphqlTransport {
   #credentials: Credentials | undefined
   #secrets: string[]
   #random: (() => number) | undefined
+  #onRetry: ((event: RetryEvent) => void) | undefined
   #parsed: { text: string; value: unknown }[] = []
 
   /** Creates a transport for one API base URL. */
@@ -112,6 +122,7 @@ export class HttpGraphqlTransport implements GraphqlTransport {
     this.#headers = { ...options.headers }
     this.#fileHeaders = { ...(options.fileHeaders ?? options.headers) }
     this.#random = options.random
+    this.#onRetry = options.onRetry
     this.#secrets = []
     if (options.apiKey) {
       registerSecret(options.apiKey)
@@ -183,6 +194,7 @@ export class HttpGraphqlTransport implements GraphqlTransport {
         signal: options.signal,
         credentials: this.#credentials,
         random: this.#random,
+        onRetry: this.#onRetry,
       })
     } catch (err) {
       if (options.signal?.aborted) throw options.signal.reason
@@ -199,6 +211,7 @@ export class HttpGraphqlTransport implements GraphqlTransport {
       credentials: this.#credentials,
       buffer: true,
       random: this.#random,
+      onRetry: this.#onRetry,
       validate: (bytes) => {
         const text = new TextDecoder().decode(bytes)
         const value = parseJson(text)
@@ -224,6 +237,19 @@ export class HttpGraphqlTransport implements GraphqlTransport {
     target?: string,
   ): WandbApiError {
     if (err instanceof WandbApiError) return err
+    if (err instanceof UnreachableError) {
+      const api = err.origin === new URL(this.baseUrl).origin
+      const hint = api
+        ? `; check WANDB_BASE_URL (the W&B API address, now ${this.baseUrl})`
+        : '; check the network and proxy settings'
+      return new WandbApiError(this.#clean(`${operation} failed: ${err.message}${hint}`), {
+        code: 'unreachable',
+        status: 0,
+        operation,
+        runPath,
+        cause: err.cause,
+      })
+    }
     if (err instanceof TransferFailure) {
       const what = target ? `${operation} of ${target}` : operation
       const text = `${what}${forRun(runPath)} failed: ${err.message}${statusHint(err.status)}`

@@ -13,6 +13,7 @@ export type WandbApiErrorCode =
   | 'bad-response' // a response whose shape or JSON could not be used
   | 'not-found' // the server answered, but the run, project or file does not exist
   | 'download' // a file download failed its checks (md5, size)
+  | 'unreachable' // the host never answered: connection refused, DNS failure
 
 /** Fields of a {@link WandbApiError}. */
 export interface WandbApiErrorInit {

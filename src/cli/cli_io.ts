@@ -7,7 +7,9 @@ import {
   isStderrTTY,
   isStdinTTY,
   isStdoutTTY,
+  readSecretLine,
   readStdinLine,
+  stdoutColumns,
   stdoutWritable,
   writeStderr,
 } from '../runtime.ts'
@@ -22,10 +24,14 @@ export interface CliIo {
   stdoutIsTTY: boolean
   /** Whether standard error is a terminal (progress lines only then). */
   stderrIsTTY: boolean
+  /** Width of the stdout terminal in columns, when known. */
+  columns?: number
   /** Whether standard input is a terminal a confirmation can be asked on. @default false */
   stdinIsTTY?: boolean
   /** Reads one answer line from standard input (undefined at end of input). */
   readLine?: () => Promise<string | undefined>
+  /** Shows a prompt and reads one line from the terminal without echo (undefined when cancelled). */
+  readSecret?: (prompt: string) => Promise<string | undefined>
 }
 
 /** The real process's standard streams. */
@@ -35,8 +41,10 @@ export function processIo(): CliIo {
     stderr: writeStderr,
     stdoutIsTTY: isStdoutTTY(),
     stderrIsTTY: isStderrTTY(),
+    columns: stdoutColumns(),
     stdinIsTTY: isStdinTTY(),
     readLine: readStdinLine,
+    readSecret: readSecretLine,
   }
 }
 

@@ -4,6 +4,7 @@
  * @module
  */
 import type { CliIo } from './cli_io.ts'
+import type { RetryReporter } from './retry_reporter.ts'
 
 /** One option as `node:util` parseArgs takes it, plus help text. */
 export interface OptionSpec {
@@ -29,6 +30,8 @@ export interface CommandContext {
   io: CliIo
   /** Aborted on SIGINT or when a test cancels. */
   signal: AbortSignal
+  /** Announces request retries on stderr; commands pass `retries.onRetry` to the Api. */
+  retries?: RetryReporter
 }
 
 /** A `wbx <name>` command. */

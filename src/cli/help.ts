@@ -19,11 +19,15 @@ export function mainHelp(commands: readonly Command[]): string {
     '',
     'A <source> is a local run folder (wandb/run-*, wandb/offline-run-*, wandb/latest-run),',
     'a .wandb file, or for `runs` a wandb/ folder. Data goes to stdout, diagnostics to stderr.',
-    'Exit codes: 0 success, 1 failed export, 2 bad usage.',
+    'A bare run id reads WANDB_ENTITY/WANDB_PROJECT, as the SDK does.',
+    'Exit codes: 0 success, 1 failure, 2 bad usage, 130 interrupted.',
     '',
     'Options:',
     '  -h, --help     Show help (also after a command: wbx history --help)',
     '  -V, --version  Show the version',
+    '',
+    'Environment: WANDB_API_KEY, WANDB_BASE_URL, WANDB_ENTITY, WANDB_PROJECT, ~/.netrc and',
+    'proxies; see "wbx help environment".',
   ]
   return lines.join('\n') + '\n'
 }

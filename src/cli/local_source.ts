@@ -61,6 +61,7 @@ async function refuseEmptyLogs(files: string[]): Promise<void> {
 export function localSource(run: LocalRun): RunSource {
   const keys = new KeyWatch(run)
   return {
+    id: run.id,
     history: (s: HistorySelection) => {
       if (s.source !== undefined) {
         throw new TypeError('--source applies to runs on a W&B server, not local runs')

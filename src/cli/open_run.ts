@@ -5,20 +5,30 @@
  * @module
  */
 import { existsSync } from 'node:fs'
-import { Api } from '../api/api.ts'
+import { env } from '../runtime.ts'
+import { cliApi } from './cli_api.ts'
 import type { CliIo } from './cli_io.ts'
 import type { OptionValues } from './command.ts'
 import { openLocalSource } from './local_source.ts'
 import { remoteSource } from './remote_source.ts'
+import type { RetryReporter } from './retry_reporter.ts'
 import type { RunSource } from './run_source.ts'
 import { UsageError } from './usage_error.ts'
 
 /** Matches `entity/project/run_id`, `entity/project/runs/run_id` and run URLs. */
 const REMOTE_PATH = /^(https?:\/\/[^/]+\/.+|[^/\s]+\/[^/\s]+\/(runs\/)?[^/\s]+\/?)$/
 
+/** A bare run id, as `api.run("run01")` takes it with the default entity and project. */
+const BARE_RUN_ID = /^[\w.-]+$/
+
 /** Whether an argument that is not a local path reads as a W&B run path or URL. */
 export function looksRemote(source: string): boolean {
   return REMOTE_PATH.test(source)
+}
+
+/** Whether a bare run id names a remote run: WANDB_PROJECT is set, as the SDK then resolves it. */
+export function isShortRunPath(source: string): boolean {
+  return BARE_RUN_ID.test(source) && Boolean(env('WANDB_PROJECT'))
 }
 
 /** Opens the run named by the command's one positional argument. */
@@ -27,6 +37,7 @@ export async function openRun(
   positionals: string[],
   values: OptionValues,
   signal: AbortSignal,
+  retries?: RetryReporter,
 ): Promise<RunSource> {
   const source = positionals[0]
   if (source === undefined) {
@@ -44,9 +55,14 @@ export async function openRun(
   if (existsSync(source)) {
     return await openLocalSource(source, command, { strict: values.strict === true, signal })
   }
-  if (!looksRemote(source)) throw new Error(`Cannot open run "${source}": no such file or folder`)
+  if (!looksRemote(source) && !isShortRunPath(source)) {
+    const hint = BARE_RUN_ID.test(source)
+      ? '; for a run on W&B pass entity/project/run_id, or set WANDB_PROJECT (and WANDB_ENTITY) as for the SDK\'s api.run("id")'
+      : ''
+    throw new Error(`Cannot open run "${source}": no such file or folder${hint}`)
+  }
   if (values.strict) throw new UsageError('--strict applies to local .wandb files', command)
-  const api = new Api()
+  const api = cliApi({ retries })
   return remoteSource(await api.run(source, { signal }))
 }
 

@@ -1,5 +1,6 @@
 /**
- * The progress line on stderr: rows, rows/s and bytes, redrawn at most ten times a second.
+ * The progress line on stderr: rows (of the total and a percentage with an ETA when the total is
+ * known), rows/s and bytes, redrawn at most ten times a second.
  *
  * @module
  */
@@ -15,11 +16,14 @@ export class Progress {
   rows = 0
   /** Output bytes seen so far. */
   bytes = 0
+  /** Rows expected in all, when known up front (a run's history line count). */
+  total: number | undefined
 
   /** Creates a progress line; `write` undefined means silent. */
-  constructor(label: string, write: ((text: string) => void) | undefined) {
+  constructor(label: string, write: ((text: string) => void) | undefined, total?: number) {
     this.#label = label
     this.#write = write
+    this.total = total !== undefined && Number.isFinite(total) && total > 0 ? total : undefined
   }
 
   /** A pass-through stream that counts rows (batches or single rows) and emits batches. */
@@ -45,6 +49,11 @@ export class Progress {
     })
   }
 
+  /** Ends a drawn line with a newline when the work failed, so later messages start on their own line. */
+  abandon(): void {
+    if (this.#write && this.#lastDraw > 0) this.#write('\n')
+  }
+
   /** Draws the final line and ends it with a newline. */
   finish(): void {
     if (!this.#write) return
@@ -55,9 +64,16 @@ export class Progress {
   line(): string {
     const seconds = Math.max((performance.now() - this.#start) / 1000, 1e-3)
     const rate = Math.round(this.rows / seconds)
-    return `${this.#label}: ${this.rows.toLocaleString('en-US')} rows, ${
-      rate.toLocaleString('en-US')
-    } rows/s, ${formatBytes(this.bytes)}, ${seconds.toFixed(1)} s`
+    const rows = this.rows.toLocaleString('en-US')
+    const rateText = `${rate.toLocaleString('en-US')} rows/s`
+    const tail = `${formatBytes(this.bytes)}, ${seconds.toFixed(1)} s`
+    if (this.total === undefined) return `${this.#label}: ${rows} rows, ${rateText}, ${tail}`
+    const fraction = Math.min(this.rows / this.total, 1)
+    const left = rate > 0 ? Math.max(this.total - this.rows, 0) / rate : undefined
+    const eta = this.rows >= this.total ? '' : `, ETA ${formatDuration(left)}`
+    return `${this.#label}: ${rows} of ${this.total.toLocaleString('en-US')} rows (${
+      (fraction * 100).toFixed(fraction < 0.1 ? 1 : 0)
+    }%), ${rateText}, ${tail}${eta}`
   }
 
   #maybeDraw(): void {
@@ -67,6 +83,15 @@ export class Progress {
     this.#lastDraw = now
     this.#write(`\r${this.line()}\x1b[K`)
   }
+}
+
+/** Formats seconds as `42 s`, `3 min 5 s` or `2 h 10 min`; `?` when unknown. */
+export function formatDuration(seconds: number | undefined): string {
+  if (seconds === undefined || !Number.isFinite(seconds)) return '?'
+  const s = Math.round(seconds)
+  if (s < 60) return `${s} s`
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`
 }
 
 /** Formats a byte count as B, KB, MB or GB. */

@@ -15,6 +15,8 @@ export const REMOTE_SYSTEM_SAMPLES = 100_000
 export function remoteSource(run: Run): RunSource {
   const notes: string[] = []
   return {
+    id: run.id,
+    historyRows: run.historyLineCount,
     history: (s: HistorySelection) =>
       run.scanHistory({
         keys: s.keys,
@@ -75,21 +77,33 @@ export function remoteSource(run: Run): RunSource {
       }
       return rows
     },
-    downloadFiles: async (dir, { replace, signal }) => {
-      const rows: Row[] = []
+    downloadFiles: async (dir, { replace, signal, progress }) => {
+      // The listing comes first (names and sizes only), so progress has totals to count against.
+      const files = []
+      for await (const page of run.files({ signal })) files.push(...page)
+      const status = {
+        files: 0,
+        totalFiles: files.length,
+        bytes: 0,
+        totalBytes: files.reduce((n, f) => n + f.sizeBytes, 0),
+      }
+      progress?.({ ...status })
+      // Two names for one file are refused before anything is written, even with --replace.
       const claims = new Map<string, string>()
-      for await (const page of run.files({ signal })) {
-        for (const f of page) {
-          claimTarget(claims, dir, f.name) // two names for one file: refuse, even with --replace
-          const result = await f.download(dir, { replace, signal })
-          rows.push({
-            name: f.name,
-            sizeBytes: f.sizeBytes,
-            md5: f.md5,
-            path: result.path,
-            skipped: result.skipped,
-          })
-        }
+      for (const f of files) claimTarget(claims, dir, f.name)
+      const rows: Row[] = []
+      for (const f of files) {
+        const result = await f.download(dir, { replace, signal })
+        rows.push({
+          name: f.name,
+          sizeBytes: f.sizeBytes,
+          md5: f.md5,
+          path: result.path,
+          skipped: result.skipped,
+        })
+        status.files++
+        status.bytes += f.sizeBytes
+        progress?.({ ...status })
       }
       return rows
     },

@@ -4,6 +4,7 @@
  * @module
  */
 import type { Row } from '../row.ts'
+import type { DownloadStatus } from './download_progress.ts'
 
 /** History selection shared by both kinds of run. */
 export interface HistorySelection {
@@ -26,6 +27,10 @@ export interface LogSelection {
 
 /** A run the CLI can read. */
 export interface RunSource {
+  /** The run id, for default output file names (`-o out/` → `out/<id>-history.parquet`). */
+  readonly id?: string
+  /** History rows expected without a selection (for a progress total), when known up front. */
+  readonly historyRows?: number
   /** Every history row, unsampled. */
   history(selection: HistorySelection): ReadableStream<Row[]>
   /** Logged keys, to report requested keys that never appear. */
@@ -40,7 +45,10 @@ export interface RunSource {
   /** One row per file. */
   files(options: { md5: boolean; signal: AbortSignal }): Promise<Row[]>
   /** Downloads every file into a folder; resolves to the paths written or skipped. */
-  downloadFiles(dir: string, options: { replace: boolean; signal: AbortSignal }): Promise<Row[]>
+  downloadFiles(
+    dir: string,
+    options: { replace: boolean; signal: AbortSignal; progress?: (status: DownloadStatus) => void },
+  ): Promise<Row[]>
   /** One row per artifact, or per manifest entry with `entries`. */
   artifacts(options: {
     direction?: 'logged' | 'used'

@@ -15,6 +15,7 @@ import {
 import type { CommandContext } from './command.ts'
 import { Progress } from './progress.ts'
 import { UsageError } from './usage_error.ts'
+import { fileInFolder, isFolderOutput } from './output_path.ts'
 
 /** What {@linkcode writeRows} needs beyond the command context. */
 export interface WriteRowsOptions {
@@ -22,6 +23,10 @@ export interface WriteRowsOptions {
   label: string
   /** Columns known up front, in order. */
   columns?: string[]
+  /** Rows expected in all, for the progress line's percentage and ETA. */
+  total?: number
+  /** The run id, for the file name when `--output` is a folder (`<id>-<label>.<ext>`). */
+  runId?: string
 }
 
 /** Resolves `--format`/`--output` into the output format. */
@@ -51,6 +56,7 @@ export async function writeRows(
   ctx: CommandContext,
   options: WriteRowsOptions,
 ): Promise<void> {
+  ctx = withFolderOutput(ctx, options)
   const { values, io, signal } = ctx
   const format = outputFormat(ctx)
   const output = typeof values.output === 'string' && values.output !== '-'
@@ -69,10 +75,9 @@ export async function writeRows(
   if (nan !== undefined && nan !== 'string' && nan !== 'null' && nan !== 'literal') {
     throw new UsageError(`Unknown --nan "${nan}"; use string, null or literal`)
   }
-  const progress = new Progress(
-    options.label,
-    values.quiet || !io.stderrIsTTY ? undefined : io.stderr,
-  )
+  // Progress goes to a terminal's stderr only, and never while data goes to the same terminal.
+  const drawing = !values.quiet && io.stderrIsTTY && !(output === undefined && io.stdoutIsTTY)
+  const progress = new Progress(options.label, drawing ? io.stderr : undefined, options.total)
   const exporter = createExporter(format, {
     layout,
     columns: layout === 'wide' ? options.columns : undefined,
@@ -89,11 +94,23 @@ export async function writeRows(
     if (output) await writeToPath(bytes, output, { signal })
     else await bytes.pipeTo(io.stdout(), { signal })
   } catch (err) {
+    progress.abandon()
     // Return only once the exporter has removed its own temporary files.
     await exporter.settled
     throw err
   }
   progress.finish()
+}
+
+/** The context with `--output FOLDER/` replaced by the default file name inside it. */
+function withFolderOutput(ctx: CommandContext, options: WriteRowsOptions): CommandContext {
+  const output = ctx.values.output
+  if (typeof output !== 'string' || output === '-' || !isFolderOutput(output)) return ctx
+  const format = typeof ctx.values.format === 'string'
+    ? outputFormat({ ...ctx, values: { ...ctx.values, output: undefined } })
+    : undefined
+  const path = fileInFolder(output, options.label, options.runId, format)
+  return { ...ctx, values: { ...ctx.values, output: path } }
 }
 
 /** A one-batch row stream over rows already in memory (listings and one-row documents). */

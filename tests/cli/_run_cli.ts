@@ -14,11 +14,18 @@ export interface CliResult {
 export interface RunCliOptions {
   stdoutIsTTY?: boolean
   stderrIsTTY?: boolean
+  /** Whether stdin is a terminal (prompts use `readSecret`, else `readLine`). */
+  stdinIsTTY?: boolean
+  /** Lines standard input answers with, one per read. */
+  input?: string[]
+  /** Cancels the command, as Ctrl-C does. */
+  signal?: AbortSignal
 }
 
 /** Runs the CLI with argv and captures everything it writes. */
 export async function runCli(argv: string[], options: RunCliOptions = {}): Promise<CliResult> {
   const chunks: Uint8Array[] = []
+  const input = [...(options.input ?? [])]
   let stderr = ''
   const io: CliIo = {
     stdout: () =>
@@ -32,8 +39,14 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
     },
     stdoutIsTTY: options.stdoutIsTTY ?? false,
     stderrIsTTY: options.stderrIsTTY ?? false,
+    stdinIsTTY: options.stdinIsTTY ?? false,
+    readLine: () => Promise.resolve(input.shift()),
+    readSecret: (prompt) => {
+      stderr += prompt
+      return Promise.resolve(input.shift())
+    },
   }
-  const code = await main(argv, { io })
+  const code = await main(argv, { io, signal: options.signal })
   const total = chunks.reduce((n, c) => n + c.byteLength, 0)
   const stdoutBytes = new Uint8Array(total)
   let offset = 0

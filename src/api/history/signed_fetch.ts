@@ -7,6 +7,7 @@
  * @module
  */
 import { isRetryableStatus, parseRetryAfter, sleep } from '../retry_policy.ts'
+import type { RetryEvent } from '../retrying_fetch.ts'
 
 /** The subset of `fetch` the history readers use. */
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
@@ -25,6 +26,8 @@ export interface SignedFetchOptions {
   timeoutMs?: number
   /** Cancels every request. */
   signal?: AbortSignal
+  /** Called before each retry wait (the CLI announces retries with it). */
+  onRetry?: (event: RetryEvent) => void
 }
 
 /** Headers never sent to a signed URL. */
@@ -63,10 +66,13 @@ function attemptSignal(outer: AbortSignal | undefined, ms: number) {
 /** An HTTP failure worth another attempt, carrying the server's `Retry-After`. */
 class RetryableHttpError extends Error {
   retryAfterMs: number | undefined
+  /** The HTTP status, 0 for a short body. */
+  status: number
   /** Records the failure and the wait the server asked for. */
-  constructor(message: string, retryAfter?: number) {
+  constructor(message: string, retryAfter?: number, status = 0) {
     super(message)
     this.retryAfterMs = retryAfter
+    this.status = status
   }
 }
 
@@ -105,6 +111,7 @@ export async function fetchSigned<T>(
         throw new RetryableHttpError(
           `HTTP ${response.status}`,
           parseRetryAfter(response.headers.get('retry-after')),
+          response.status,
         )
       }
       return await consume(response, attemptCtl.signal)
@@ -126,7 +133,16 @@ export async function fetchSigned<T>(
       )
     }
     const backoff = baseDelay * 2 ** attempt * (1 + 0.25 * Math.random())
-    await sleep(Math.min(maxDelay, waitMs ?? backoff), options.signal)
+    const delayMs = Math.min(maxDelay, waitMs ?? backoff)
+    options.onRetry?.({
+      url: redactSignedUrl(url),
+      detail: reason,
+      status: failure instanceof RetryableHttpError ? failure.status : 0,
+      attempt: attempt + 1,
+      maxAttempts: retries + 1,
+      delayMs,
+    })
+    await sleep(delayMs, options.signal)
   }
 }
 

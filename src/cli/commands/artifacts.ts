@@ -23,13 +23,13 @@ export const artifactsCommand: Command = {
   },
   async run(ctx) {
     const direction = choiceOption(ctx.values, 'direction', ['logged', 'used'] as const)
-    const run = await openRun('artifacts', ctx.positionals, ctx.values, ctx.signal)
+    const run = await openRun('artifacts', ctx.positionals, ctx.values, ctx.signal, ctx.retries)
     const rows = await run.artifacts({
       direction,
       entries: ctx.values.entries === true,
       signal: ctx.signal,
     })
-    await writeRows(rowStream(rows), ctx, { label: 'artifacts' })
+    await writeRows(rowStream(rows), ctx, { label: 'artifacts', runId: run.id })
     printWarnings(run, ctx.io)
     return 0
   },

@@ -16,8 +16,10 @@ export const configCommand: Command = {
     ...sourceOptions,
   },
   async run(ctx) {
-    const run = await openRun('config', ctx.positionals, ctx.values, ctx.signal)
-    await writeDocument(await run.config(ctx.values.raw === true, ctx.signal), ctx, 'config')
+    const run = await openRun('config', ctx.positionals, ctx.values, ctx.signal, ctx.retries)
+    await writeDocument(await run.config(ctx.values.raw === true, ctx.signal), ctx, 'config', {
+      runId: run.id,
+    })
     printWarnings(run, ctx.io)
     return 0
   },

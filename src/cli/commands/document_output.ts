@@ -1,21 +1,50 @@
 /** Shared output of the one-document commands (summary, config, info). */
-import type { CommandContext } from '../command.ts'
+import type { CommandContext, OptionSpec } from '../command.ts'
 import { writeText } from '../cli_io.ts'
 import { type NanPolicy, stringifyJson } from '../../json/stringify_json.ts'
 import { choiceOption } from '../parse_values.ts'
 import { rowStream, writeRows } from '../write_rows.ts'
+import { compactView, type CompactViewOptions } from '../compact_view.ts'
 
-/** Prints a document as indented JSON, or exports it as a one-row table when --format or --output is given. */
+/** The `--json` option of the commands with a compact terminal view. */
+export const jsonOption: Record<string, OptionSpec> = {
+  json: {
+    type: 'boolean',
+    description:
+      'Print the whole document as indented JSON (the default when stdout is not a terminal)',
+  },
+}
+
+/** How {@link writeDocument} prints. */
+export interface WriteDocumentOptions {
+  /** The run id, for `--output FOLDER/`. */
+  runId?: string
+  /** Show the compact view on a terminal unless `--json`. @default false */
+  compact?: boolean
+  /** Options of the compact view (an extra column such as a sparkline per key). */
+  view?: CompactViewOptions
+}
+
+/**
+ * Prints a document: the compact view on a terminal (when asked and without --json), else
+ * indented JSON, or exports it as a one-row table when --format or --output is given.
+ */
 export async function writeDocument(
   doc: Record<string, unknown>,
   ctx: CommandContext,
   label: string,
+  options: WriteDocumentOptions = {},
 ): Promise<void> {
   if (
     ctx.values.format !== undefined ||
     (ctx.values.output !== undefined && ctx.values.output !== '-')
   ) {
-    await writeRows(rowStream([doc]), ctx, { label })
+    await writeRows(rowStream([doc]), ctx, { label, runId: options.runId })
+    return
+  }
+  if (options.compact && ctx.io.stdoutIsTTY && ctx.values.json !== true) {
+    const width = options.view?.width ?? ctx.io.columns
+    await writeText(ctx.io, compactView(doc, { ...options.view, width }))
     return
   }
   const nan: NanPolicy = choiceOption(ctx.values, 'nan', ['string', 'null', 'literal'] as const) ??

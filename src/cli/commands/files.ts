@@ -3,6 +3,7 @@ import type { Command } from '../command.ts'
 import { outputOptions, sourceOptions } from '../command.ts'
 import { openRun, printWarnings } from '../open_run.ts'
 import { rowStream, writeRows } from '../write_rows.ts'
+import { DownloadProgress } from '../download_progress.ts'
 
 /** The `files` command. */
 export const filesCommand: Command = {
@@ -26,12 +27,23 @@ export const filesCommand: Command = {
     ...sourceOptions,
   },
   async run(ctx) {
-    const run = await openRun('files', ctx.positionals, ctx.values, ctx.signal)
+    const run = await openRun('files', ctx.positionals, ctx.values, ctx.signal, ctx.retries)
     const dir = ctx.values.download
-    const rows = typeof dir === 'string'
-      ? await run.downloadFiles(dir, { replace: ctx.values.replace === true, signal: ctx.signal })
-      : await run.files({ md5: ctx.values.md5 === true, signal: ctx.signal })
-    await writeRows(rowStream(rows), ctx, { label: 'files' })
+    let rows
+    if (typeof dir === 'string') {
+      const drawing = ctx.values.quiet !== true && ctx.io.stderrIsTTY
+      const progress = new DownloadProgress(drawing ? ctx.io.stderr : undefined)
+      try {
+        rows = await run.downloadFiles(dir, {
+          replace: ctx.values.replace === true,
+          signal: ctx.signal,
+          progress: progress.update,
+        })
+      } finally {
+        progress.finish()
+      }
+    } else rows = await run.files({ md5: ctx.values.md5 === true, signal: ctx.signal })
+    await writeRows(rowStream(rows), ctx, { label: 'files', runId: run.id })
     printWarnings(run, ctx.io)
     return 0
   },

@@ -4,6 +4,7 @@ import { outputOptions, sourceOptions } from '../command.ts'
 import { openRun, printWarnings } from '../open_run.ts'
 import { choiceOption, intOption, listOption } from '../parse_values.ts'
 import { writeRows } from '../write_rows.ts'
+import { UsageError } from '../usage_error.ts'
 
 /** The `history` command. */
 export const historyCommand: Command = {
@@ -53,8 +54,20 @@ export const historyCommand: Command = {
       source: choiceOption(ctx.values, 'source', ['auto', 'parquet', 'graphql'] as const),
       signal: ctx.signal,
     }
-    const run = await openRun('history', ctx.positionals, ctx.values, ctx.signal)
-    await writeRows(run.history(selection), ctx, { label: 'history' })
+    const { minStep, maxStep } = selection
+    if (minStep !== undefined && maxStep !== undefined && minStep >= maxStep) {
+      throw new UsageError(
+        `--min-step ${minStep} is not below --max-step ${maxStep} (exclusive), so no step is selected`,
+        'history',
+      )
+    }
+    const run = await openRun('history', ctx.positionals, ctx.values, ctx.signal, ctx.retries)
+    const whole = keys === undefined && minStep === undefined && maxStep === undefined
+    await writeRows(run.history(selection), ctx, {
+      label: 'history',
+      runId: run.id,
+      total: whole ? run.historyRows : undefined,
+    })
     if (keys) {
       const logged = await run.historyKeyNames(ctx.signal)
       const missing = keys.filter((k) =>

@@ -2,6 +2,7 @@
 import type { Command } from '../command.ts'
 import { sourceOptions } from '../command.ts'
 import { openRun, printWarnings } from '../open_run.ts'
+import { fileInFolder, isFolderOutput } from '../output_path.ts'
 import { choiceOption } from '../parse_values.ts'
 import { writeToPath } from '../../export/mod.ts'
 
@@ -34,7 +35,7 @@ export const logsCommand: Command = {
   },
   async run(ctx) {
     const stream = choiceOption(ctx.values, 'stream', ['stdout', 'stderr'] as const)
-    const run = await openRun('logs', ctx.positionals, ctx.values, ctx.signal)
+    const run = await openRun('logs', ctx.positionals, ctx.values, ctx.signal, ctx.retries)
     const bytes = await run.logs({
       stream,
       ansi: ctx.values.ansi === true,
@@ -43,7 +44,8 @@ export const logsCommand: Command = {
     })
     const output = ctx.values.output
     if (typeof output === 'string' && output !== '-') {
-      await writeToPath(bytes, output, { signal: ctx.signal })
+      const path = isFolderOutput(output) ? fileInFolder(output, 'logs', run.id, 'log') : output
+      await writeToPath(bytes, path, { signal: ctx.signal })
     } else await bytes.pipeTo(ctx.io.stdout(), { signal: ctx.signal })
     printWarnings(run, ctx.io)
     return 0

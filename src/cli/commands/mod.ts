@@ -6,6 +6,7 @@ import { exportCommand } from './export.ts'
 import { filesCommand } from './files.ts'
 import { historyCommand } from './history.ts'
 import { infoCommand } from './info.ts'
+import { loginCommand } from './login.ts'
 import { logsCommand } from './logs.ts'
 import { runCommand } from './run.ts'
 import { runsCommand } from './runs.ts'
@@ -29,4 +30,5 @@ export const commands: readonly Command[] = [
   verifyCommand,
   runCommand,
   uploadCommand,
+  loginCommand,
 ]

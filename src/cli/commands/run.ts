@@ -5,7 +5,8 @@
  */
 import { existsSync } from 'node:fs'
 import type { Command, CommandContext } from '../command.ts'
-import { Api } from '../../api/api.ts'
+import { cliApi } from '../cli_api.ts'
+import { closest } from '../did_you_mean.ts'
 import { TERMINAL_STATES } from '../../api/run_state.ts'
 import type { Run } from '../../run.ts'
 import { writeText } from '../cli_io.ts'
@@ -76,10 +77,11 @@ export const runCommand: Command = {
   async run(ctx) {
     const [sub, ...rest] = ctx.positionals
     if (sub === undefined || !(sub in ALLOWED)) {
+      const guess = sub === undefined ? undefined : closest(sub, Object.keys(ALLOWED))
       throw new UsageError(
-        `${sub === undefined ? 'Missing subcommand' : `Unknown subcommand "${sub}"`}; use ${
-          Object.keys(ALLOWED).join(', ')
-        }`,
+        `${sub === undefined ? 'Missing subcommand' : `Unknown subcommand "${sub}"`}; ${
+          guess ? `did you mean "wbx run ${guess}"? ` : ''
+        }use ${Object.keys(ALLOWED).join(', ')}`,
         'run',
       )
     }
@@ -123,7 +125,7 @@ async function openRemoteRun(args: string[], count: number, ctx: CommandContext)
       'run',
     )
   }
-  return await new Api().run(path, { signal: ctx.signal })
+  return await cliApi(ctx).run(path, { signal: ctx.signal })
 }
 
 /** `wbx run create`: prints the new run's path. */
@@ -138,7 +140,7 @@ async function create(args: string[], ctx: CommandContext): Promise<number> {
   }
   const [entity, project, runId] = parts.length === 1 ? [undefined, parts[0]] : parts
   const state = choiceOption(ctx.values, 'state', ['running', 'pending'] as const)
-  const run = await new Api().createRun({
+  const run = await cliApi(ctx).createRun({
     entity: entity ?? ctx.values.entity as string | undefined,
     project: project ?? ctx.values.project as string | undefined,
     runId,

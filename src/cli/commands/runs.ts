@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs'
 import type { Command, CommandContext } from '../command.ts'
 import { outputOptions } from '../command.ts'
-import { Api } from '../../api/api.ts'
+import { cliApi } from '../cli_api.ts'
 import type { Run } from '../../run.ts'
 import { LocalRuns } from '../../local/local_runs.ts'
 import type { Row } from '../../row.ts'
@@ -86,7 +86,7 @@ async function remoteRows(path: string, ctx: CommandContext): Promise<Row[]> {
     }
   }
   const full = ctx.values.full === true
-  const stream = new Api().runs(path, {
+  const stream = cliApi(ctx).runs(path, {
     filters,
     order: typeof ctx.values.order === 'string' ? ctx.values.order : undefined,
     perPage: intOption(ctx.values, 'per-page'),

@@ -2,18 +2,24 @@
 import type { Command } from '../command.ts'
 import { outputOptions, sourceOptions } from '../command.ts'
 import { openRun, printWarnings } from '../open_run.ts'
-import { writeDocument } from './document_output.ts'
+import { jsonOption, writeDocument } from './document_output.ts'
 
 /** The `summary` command. */
 export const summaryCommand: Command = {
   name: 'summary',
   summary: 'Print the run summary (last values and explicit summary writes) as JSON',
   usage: '<source> [options]',
-  details: 'Prints indented JSON; with --format or --output, exports it as a one-row table.',
-  options: { ...outputOptions, ...sourceOptions },
+  details: [
+    'On a terminal, prints one line per key (histograms, media and long lists collapsed);',
+    'elsewhere or with --json, indented JSON; with --format or --output, a one-row table.',
+  ].join('\n'),
+  options: { ...jsonOption, ...outputOptions, ...sourceOptions },
   async run(ctx) {
-    const run = await openRun('summary', ctx.positionals, ctx.values, ctx.signal)
-    await writeDocument(await run.summary(ctx.signal), ctx, 'summary')
+    const run = await openRun('summary', ctx.positionals, ctx.values, ctx.signal, ctx.retries)
+    await writeDocument(await run.summary(ctx.signal), ctx, 'summary', {
+      runId: run.id,
+      compact: true,
+    })
     printWarnings(run, ctx.io)
     return 0
   },

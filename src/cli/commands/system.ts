@@ -15,8 +15,8 @@ export const systemCommand: Command = {
   ].join('\n'),
   options: { ...outputOptions, ...sourceOptions },
   async run(ctx) {
-    const run = await openRun('system', ctx.positionals, ctx.values, ctx.signal)
-    await writeRows(await run.systemMetrics(ctx.signal), ctx, { label: 'system' })
+    const run = await openRun('system', ctx.positionals, ctx.values, ctx.signal, ctx.retries)
+    await writeRows(await run.systemMetrics(ctx.signal), ctx, { label: 'system', runId: run.id })
     printWarnings(run, ctx.io)
     return 0
   },

@@ -1,7 +1,7 @@
 /** `wbx upload <run> FILE... [--root DIR]`: upload local files to a run on a W&B server. */
 import { existsSync } from 'node:fs'
 import type { Command } from '../command.ts'
-import { Api } from '../../api/api.ts'
+import { cliApi } from '../cli_api.ts'
 import { stringifyJson } from '../../json/stringify_json.ts'
 import { looksRemote } from '../open_run.ts'
 import { UsageError } from '../usage_error.ts'
@@ -35,7 +35,7 @@ export const uploadCommand: Command = {
     }
     if (files.length === 0) throw new UsageError('Missing FILE: name one or more files', 'upload')
     const root = typeof ctx.values.root === 'string' ? ctx.values.root : undefined
-    const run = await new Api().run(path, { signal: ctx.signal, lazy: true })
+    const run = await cliApi(ctx).run(path, { signal: ctx.signal, lazy: true })
     const writer = ctx.io.stdout().getWriter()
     const encoder = new TextEncoder()
     try {

@@ -13,8 +13,10 @@ import type { ApiOptions } from '../api/api_options.ts'
 import type { ExportFormat } from '../export/mod.ts'
 import { hasZstd } from '../export/parquet_codec.ts'
 import type { Row } from '../row.ts'
+import type { HistorySchema } from './history_schema.ts'
 import { BulkProgress, type ProgressSnapshot } from './bulk_progress.ts'
-import type { BulkRunHandle, BulkSource } from './bulk_source.ts'
+import type { BulkRun, BulkRunHandle, BulkSource } from './bulk_source.ts'
+import { addHistoryKeys, addMissingKeys, kindsOf, schemaOf } from './dataset_schema.ts'
 import { planExport } from './dry_run.ts'
 import { exportRun } from './export_run.ts'
 import { ExportState } from './export_state.ts'
@@ -27,6 +29,7 @@ import { RemoteBulkSource } from './remote_bulk_source.ts'
 import { matchesQuery, type RunQuery } from './run_query.ts'
 import { runsTableRow, writeRunsTable } from './runs_table.ts'
 import { formatShard } from './shard.ts'
+import { unifyHistory } from './unify_history.ts'
 import { runPool } from './work_pool.ts'
 
 /** Options of {@linkcode exportProject}. */
@@ -189,8 +192,20 @@ export async function exportProject(options: BulkExportOptions): Promise<BulkExp
         progress.plannedRows += p.rows
       }
     }
+    // One schema for the whole history table, fixed before the first part is written.
+    const opened = new Map<string, BulkRun>()
+    const target = include.history && format !== 'ndjson'
+      ? await datasetTarget(source, query, handles, opened, {
+        previous: state.manifest.historySchema,
+        keys: options.keys,
+        concurrency,
+        signal,
+      })
+      : undefined
     await runPool<BulkRunHandle>(handles, async (handle, runSignal) => {
-      const run = await handle.open(runSignal)
+      const memo = opened.get(handle.id)
+      opened.delete(handle.id)
+      const run = memo ?? await handle.open(runSignal)
       if (!matchesQuery(query, run)) {
         progress.runsTotal-- // a local run's update time is known only once it is open
         return
@@ -205,6 +220,7 @@ export async function exportProject(options: BulkExportOptions): Promise<BulkExp
         codec,
         partRows,
         keys: options.keys,
+        schema: target,
         filePattern: options.filePattern,
         signal: runSignal,
         onRows: (n) => progress.addRows(n),
@@ -227,6 +243,15 @@ export async function exportProject(options: BulkExportOptions): Promise<BulkExp
         await state.fail({ runId: handle.id, attempts, error: errorText(error) })
       },
     })
+    if (target) {
+      await unifyHistory(state, target, {
+        dir: out,
+        format,
+        codec,
+        signal,
+        onBytes: (n) => progress.addBytes(n),
+      })
+    }
     const ids = [...selected]
     const table = await writeRunsTable(
       out,
@@ -250,6 +275,50 @@ export async function exportProject(options: BulkExportOptions): Promise<BulkExp
     progress: progress.snapshot(),
     governor,
   }
+}
+
+/**
+ * The dataset's history schema: the previous export's, grown by the `historyKeys` of every run
+ * the query selects. With `--shard`, every shard's runs count (remote listings are free; a local
+ * folder's other runs are opened for their keys), so all shards write the same columns. Runs of
+ * this shard opened on the way are kept in `opened` for the export.
+ */
+async function datasetTarget(
+  source: BulkSource,
+  query: RunQuery,
+  handles: BulkRunHandle[],
+  opened: Map<string, BulkRun>,
+  options: {
+    previous: HistorySchema | undefined
+    keys: string[] | undefined
+    concurrency: number
+    signal: AbortSignal
+  },
+) {
+  const kinds = kindsOf(options.previous)
+  const mine = new Set(handles.map((h) => h.id))
+  const whole = query.shard
+    ? await source.list({ ...query, shard: undefined }, options.signal)
+    : handles
+  const queue = [...whole]
+  const worker = async () => {
+    for (let h = queue.shift(); h; h = queue.shift()) {
+      let run: BulkRun
+      try {
+        run = await h.open(options.signal)
+      } catch {
+        continue // the export itself retries (and reports) a run that cannot be opened
+      }
+      if (!matchesQuery({ ...query, shard: undefined }, run)) continue
+      addHistoryKeys(kinds, run.historyKeys, options.keys)
+      if (mine.has(run.id)) opened.set(run.id, run)
+    }
+  }
+  const workers = source.remote ? 1 : Math.max(1, options.concurrency)
+  await Promise.all(Array.from({ length: workers }, worker))
+  options.signal.throwIfAborted()
+  addMissingKeys(kinds, options.keys)
+  return schemaOf(kinds)
 }
 
 /** Opens the source named by the options (a folder that exists is local, else a project path). */

@@ -4,10 +4,11 @@
  * again (an incremental rerun). Readers are driven through `readers.py`.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { Manifest } from '../../src/bulk/manifest.ts'
 import { flattenRow } from '../../src/export/flatten.ts'
 import type { Row } from '../../src/row.ts'
 import { sdkEnv, wandbPython } from '../_python.ts'
@@ -98,6 +99,27 @@ export function readWith(reader: string, path: string, jsonColumns: string[] = [
   )
   if (r.status !== 0) throw new Error(`${reader} could not read ${path}: ${r.stderr.slice(-2000)}`)
   return JSON.parse(r.stdout)
+}
+
+/** Reads an export folder with Spark (`spark_reader.py`: one Spark start for both tables). */
+export function readWithSpark(
+  path: string,
+  jsonColumns: string[],
+): { history: ReaderView; runs: ReaderView } {
+  const r = spawnSync(wandbPython!, [join(HERE, 'spark_reader.py'), path, jsonColumns.join(',')], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    timeout: 600_000,
+  })
+  if (r.status !== 0) throw new Error(`Spark could not read ${path}: ${r.stderr.slice(-3000)}`)
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!)
+}
+
+/** The JSON-typed history columns of an export, from its manifest. */
+export function jsonColumnsOf(out: string): string[] {
+  const manifest = JSON.parse(readFileSync(join(out, 'wbx-manifest.json'), 'utf8')) as Manifest
+  const types = manifest.historySchema!.types
+  return Object.keys(types).filter((k) => types[k] === 'json')
 }
 
 /** JSON text with object keys sorted, so values compare regardless of key order. */

@@ -16,23 +16,14 @@
 import { createHash } from 'node:crypto'
 import { asyncBufferFromFile, parquetMetadataAsync, type SchemaElement } from 'hyparquet'
 import { type ColumnKind, type ColumnType, widenKind } from '../export/column_kind.ts'
+import { kindFromCounts } from '../export/history_types.ts'
 import type { HistoryKeyTypes } from './bulk_source.ts'
 import type { HistorySchema } from './history_schema.ts'
 
+export { kindFromCounts }
+
 /** A growing dataset schema: every column's kind (`null` while no run gave it a type). */
 export type SchemaKinds = Record<string, ColumnKind>
-
-/** The kind for W&B's type counts of one key (`null` when it was only ever nil). */
-export function kindFromCounts(counts: { type: string; count: number }[] | undefined): ColumnKind {
-  const types = new Set((counts ?? []).map((c) => c.type).filter((t) => t !== 'nil'))
-  if (types.size === 0) return 'null'
-  if (types.size > 1) return 'json'
-  const [only] = types
-  if (only === 'number') return 'double'
-  if (only === 'string') return 'string'
-  if (only === 'bool' || only === 'boolean') return 'bool'
-  return 'json'
-}
 
 /** Widens `into` with a column of another kind (adding it when new). */
 export function addColumn(into: SchemaKinds, name: string, kind: ColumnKind): void {

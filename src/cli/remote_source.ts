@@ -5,6 +5,7 @@
  */
 import type { Row } from '../row.ts'
 import type { Run } from '../run.ts'
+import { historyColumnSchema } from '../export/history_types.ts'
 import type { HistorySelection, LogSelection, RunSource } from './run_source.ts'
 
 /** How many system rows `wbx system` asks the server for; the API only serves system metrics sampled. */
@@ -24,6 +25,13 @@ export function remoteSource(run: Run): RunSource {
         signal: s.signal,
       }),
     historyKeyNames: () => Promise.resolve(historyKeyNames(run.historyKeys)),
+    historySchema: async () => {
+      try {
+        return historyColumnSchema(run.historyKeys)
+      } catch {
+        return undefined // a lazily loaded run carries no historyKeys: columns are inferred
+      }
+    },
     systemMetrics: async (signal) => {
       const sample = await run.history({ stream: 'system', samples: REMOTE_SYSTEM_SAMPLES, signal })
       notes.push(

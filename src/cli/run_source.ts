@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { ColumnSchema } from '../export/history_types.ts'
 import type { Row } from '../row.ts'
 
 /** History selection shared by both kinds of run. */
@@ -28,6 +29,8 @@ export interface LogSelection {
 export interface RunSource {
   /** Every history row, unsampled. */
   history(selection: HistorySelection): ReadableStream<Row[]>
+  /** The history's columns and types before its first row (historyKeys, or a local run's full pass). */
+  historySchema(signal: AbortSignal): Promise<ColumnSchema | undefined>
   /** Logged keys, to report requested keys that never appear. */
   historyKeyNames(signal: AbortSignal): Promise<string[]>
   /** System-metric rows (full resolution locally, server-sampled remotely). */

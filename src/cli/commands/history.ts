@@ -54,7 +54,12 @@ export const historyCommand: Command = {
       signal: ctx.signal,
     }
     const run = await openRun('history', ctx.positionals, ctx.values, ctx.signal)
-    await writeRows(run.history(selection), ctx, { label: 'history' })
+    // Types from historyKeys (a local run: its full metadata pass), unless keys or steps narrow
+    // the rows: then the schema could name columns the rows never have.
+    const narrowed = keys !== undefined || selection.minStep !== undefined ||
+      selection.maxStep !== undefined
+    const schema = narrowed ? undefined : await run.historySchema(ctx.signal)
+    await writeRows(() => run.history(selection), ctx, { label: 'history', schema })
     if (keys) {
       const logged = await run.historyKeyNames(ctx.signal)
       const missing = keys.filter((k) =>

@@ -25,11 +25,11 @@ export function remoteSource(run: Run): RunSource {
         signal: s.signal,
       }),
     historyKeyNames: () => Promise.resolve(historyKeyNames(run.historyKeys)),
-    historySchema: async () => {
+    historySchema: () => {
       try {
-        return historyColumnSchema(run.historyKeys)
+        return Promise.resolve(historyColumnSchema(run.historyKeys))
       } catch {
-        return undefined // a lazily loaded run carries no historyKeys: columns are inferred
+        return Promise.resolve(undefined) // a lazily loaded run has no historyKeys: inferred
       }
     },
     systemMetrics: async (signal) => {

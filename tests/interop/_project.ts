@@ -136,10 +136,12 @@ export function canon(value: unknown): string {
 /**
  * Every logged key of every run's step, compared with what a reader saw (rows matched by
  * `run_id` and `_step`): returns the differences as `run/step/key: expected != seen` lines.
+ * `textColumns` compare as text (a CSV column mixing numbers and strings reads as strings).
  */
 export function differences(
   logged: Record<string, LoggedRun>,
   view: ReaderView,
+  textColumns: string[] = [],
 ): string[] {
   const seen = new Map<string, Row>()
   for (const row of view.rows) seen.set(`${row.run_id}/${row._step}`, row)
@@ -153,7 +155,11 @@ export function differences(
       }
       for (const [key, value] of Object.entries(row)) {
         if (!(key in got)) out.push(`${id}/${step}/${key}: column missing`)
-        else if (canon(got[key]) !== canon(value)) {
+        else if (
+          textColumns.includes(key)
+            ? String(got[key]) !== String(value)
+            : canon(got[key]) !== canon(value)
+        ) {
           out.push(`${id}/${step}/${key}: ${JSON.stringify(value)} != ${JSON.stringify(got[key])}`)
         }
       }

@@ -50,7 +50,9 @@ def beta(step):
 
 
 def gamma(step):
-    return {"loss": float(step), "count": step * 3}
+    # `ramp` is 1.0 for the first 120 steps, then fractional: readers that infer a column's type
+    # from its first 100 rows (polars) must see floats from the start.
+    return {"loss": float(step), "count": step * 3, "ramp": 1.0 if step < 120 else step / 1000}
 
 
 def delta(step):
@@ -58,7 +60,7 @@ def delta(step):
 
 
 RUNS = {
-    1: [("alpha", alpha, 12, ["base", "ünï"]), ("beta", beta, 9, []), ("gamma", gamma, 6, ["x"])],
+    1: [("alpha", alpha, 12, ["base", "ünï"]), ("beta", beta, 9, []), ("gamma", gamma, 150, ["x"])],
     2: [("delta", delta, 7, ["new"])],
 }
 

@@ -194,12 +194,16 @@ export async function exportProject(options: BulkExportOptions): Promise<BulkExp
     }
     // One schema for the whole history table, fixed before the first part is written.
     const opened = new Map<string, BulkRun>()
-    const target = include.history && format !== 'ndjson'
+    // With --shard, the runs table's config/summary columns also come from every shard's runs.
+    const others: Row[] = []
+    const history = include.history && format !== 'ndjson'
+    const target = history || (query.shard && include.configSummary && format === 'parquet')
       ? await datasetTarget(source, query, handles, opened, {
         previous: state.manifest.historySchema,
         keys: options.keys,
         concurrency,
         signal,
+        others: include.configSummary ? others : undefined,
       })
       : undefined
     await runPool<BulkRunHandle>(handles, async (handle, runSignal) => {
@@ -220,7 +224,7 @@ export async function exportProject(options: BulkExportOptions): Promise<BulkExp
         codec,
         partRows,
         keys: options.keys,
-        schema: target,
+        schema: history ? target : undefined,
         filePattern: options.filePattern,
         signal: runSignal,
         onRows: (n) => progress.addRows(n),
@@ -243,7 +247,7 @@ export async function exportProject(options: BulkExportOptions): Promise<BulkExp
         await state.fail({ runId: handle.id, attempts, error: errorText(error) })
       },
     })
-    if (target) {
+    if (history && target) {
       await unifyHistory(state, target, {
         dir: out,
         format,
@@ -257,7 +261,7 @@ export async function exportProject(options: BulkExportOptions): Promise<BulkExp
       out,
       runsTableName(query.shard, format),
       ids.map((id) => runsRows.get(id) ?? { run_id: id }),
-      { format, codec, signal },
+      { format, codec, configSummary: include.configSummary, columnsFrom: others, signal },
     )
     state.setSelection(ids, table)
     await state.finish(true)
@@ -281,7 +285,8 @@ export async function exportProject(options: BulkExportOptions): Promise<BulkExp
  * The dataset's history schema: the previous export's, grown by the `historyKeys` of every run
  * the query selects. With `--shard`, every shard's runs count (remote listings are free; a local
  * folder's other runs are opened for their keys), so all shards write the same columns. Runs of
- * this shard opened on the way are kept in `opened` for the export.
+ * this shard opened on the way are kept in `opened` for the export; other shards' config and
+ * summary go to `others` (for the runs table's columns).
  */
 async function datasetTarget(
   source: BulkSource,
@@ -293,8 +298,9 @@ async function datasetTarget(
     keys: string[] | undefined
     concurrency: number
     signal: AbortSignal
+    others?: Row[]
   },
-) {
+): Promise<HistorySchema> {
   const kinds = kindsOf(options.previous)
   const mine = new Set(handles.map((h) => h.id))
   const whole = query.shard
@@ -312,6 +318,7 @@ async function datasetTarget(
       if (!matchesQuery({ ...query, shard: undefined }, run)) continue
       addHistoryKeys(kinds, run.historyKeys, options.keys)
       if (mine.has(run.id)) opened.set(run.id, run)
+      else options.others?.push({ config: run.config, summary: run.summary })
     }
   }
   const workers = source.remote ? 1 : Math.max(1, options.concurrency)

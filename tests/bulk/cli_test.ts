@@ -151,6 +151,22 @@ test('--shard i/n: two machines export disjoint halves into one folder that read
   assert.deepEqual(report.problems, [])
   assert.equal(report.manifests.length, 2)
   assert.equal(report.runs, RUNS)
+  // One schema across shards: every history part and both runs tables have the same columns,
+  // including keys only some runs (maybe only the other shard's) log.
+  const manifests = ['0', '1'].map((i) =>
+    JSON.parse(readFileSync(join(dir, `wbx-manifest-shard-${i}-of-2.json`), 'utf8')) as Manifest
+  )
+  assert.deepEqual(manifests[0].historySchema, manifests[1].historySchema)
+  assert.ok(manifests[0].historySchema!.columns.includes('eval.score'))
+  for (const pattern of ['history/*/*.parquet', 'runs*.parquet']) {
+    const schemas = await duckRows(
+      `SELECT file_name, string_agg(name || ':' || coalesce(logical_type::VARCHAR, type), ',' ORDER BY name) AS s FROM parquet_schema(${
+        sqlPath(join(dir, pattern))
+      }) GROUP BY file_name`,
+    )
+    assert.ok(schemas.length >= 2)
+    assert.equal(new Set(schemas.map((r) => r.s)).size, 1, `${pattern}: ${JSON.stringify(schemas)}`)
+  }
 })
 
 test(

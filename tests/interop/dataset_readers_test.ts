@@ -7,6 +7,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Manifest } from '../../src/bulk/manifest.ts'
+import type { Row } from '../../src/row.ts'
 import { verifyDataset } from '../../src/bulk/verify.ts'
 import {
   buildDataset,
@@ -60,6 +61,30 @@ for (const reader of ['pandas-dataset', 'pyarrow-dataset', 'polars-dataset', 'du
       // pandas' NumPy-backed frames hold a bool column with nulls as `object` (values checked above).
       assert.match(view.types['flag'], reader === 'pandas-dataset' ? /object/ : /bool/i)
       assert.match(view.types['note'], /str|varchar|object/i)
+    },
+  )
+}
+
+for (const reader of ['pandas-runs', 'pyarrow-runs', 'polars-runs', 'duckdb-runs']) {
+  test(
+    `${reader}: the runs table is typed and joins history on run_id`,
+    { skip, timeout: 60_000 },
+    () => {
+      const view = readWith(reader, out, ['config', 'summary'])
+      const runs = new Map(view.rows.map((r) => [r.run_id, r]))
+      assert.deepEqual([...runs.keys()].sort(), Object.keys(logged).sort())
+      for (const [id, run] of Object.entries(logged)) {
+        const row = runs.get(id)!
+        assert.deepEqual(row.tags, run.tags, `${reader} ${id} tags`)
+        assert.deepEqual(row.config, run.config, `${reader} ${id} config JSON`)
+        assert.equal(row['config.lr'], run.config.lr, `${reader} ${id} config.lr`)
+        assert.equal((row.summary as Row)._step, run.history.length - 1, `${reader} ${id} summary`)
+        assert.equal(row.last_history_step, run.history.length - 1)
+      }
+      assert.match(view.types['created_at'], /timestamp|datetime/i)
+      assert.match(view.types['tags'], /list|\[\]|object/i)
+      assert.match(view.types['config.lr'], /float|double/i)
+      assert.doesNotMatch(view.types['config'], /binary|bytes|blob/i)
     },
   )
 }

@@ -15,6 +15,8 @@ def plain(value):
     """A JSON-safe copy of one cell."""
     if value is None or type(value).__name__ in ("NAType", "NaTType"):
         return None
+    if getattr(value, "ndim", 0) > 0:
+        return [plain(v) for v in value.tolist()]  # numpy arrays (pandas list cells)
     if hasattr(value, "item") and not isinstance(value, (list, dict, str, bytes)):
         value = value.item()  # numpy scalars
     if isinstance(value, float):
@@ -67,6 +69,9 @@ def read(reader, path):
     if reader == "pandas-runs":
         import pandas as pd
         return pandas_frame(pd.read_parquet(f"{path}/runs.parquet"))
+    if reader == "pyarrow-runs":
+        import pyarrow.parquet as pq
+        return arrow_table(pq.read_table(f"{path}/runs.parquet"))
     if reader == "polars-runs":
         import polars as pl
         return polars_frame(pl.read_parquet(f"{path}/runs.parquet"))

@@ -46,5 +46,9 @@ test('Spark joins the runs table to history on run_id', { skip }, () => {
   assert.deepEqual([...runs.keys()].sort(), ['alpha', 'beta', 'delta', 'gamma'])
   for (const [id, run] of Object.entries(logged)) {
     assert.equal(runs.get(id)!['config.lr'], run.config.lr, id)
+    assert.deepEqual(runs.get(id)!.tags, run.tags, id)
   }
+  assert.equal(seen.runs.types['created_at'], 'timestamp')
+  assert.equal(seen.runs.types['tags'], 'array<string>')
+  assert.equal(seen.runs.types['config'], 'string')
 })

@@ -15,8 +15,10 @@ import type { ApiOptions } from '../api/api_options.ts'
 import type { ExportFormat } from '../export/mod.ts'
 import { hasZstd } from '../export/parquet_codec.ts'
 import type { Row } from '../row.ts'
+import type { HistorySchema } from './history_schema.ts'
 import { BulkProgress, type ProgressSnapshot } from './bulk_progress.ts'
-import type { BulkRunHandle, BulkSource } from './bulk_source.ts'
+import type { BulkRun, BulkRunHandle, BulkSource } from './bulk_source.ts'
+import { addHistoryKeys, addMissingKeys, kindsOf, schemaOf } from './dataset_schema.ts'
 import { planExport } from './dry_run.ts'
 import { exportRun } from './export_run.ts'
 import { ExportState } from './export_state.ts'
@@ -29,6 +31,7 @@ import { RemoteBulkSource } from './remote_bulk_source.ts'
 import { matchesQuery, type RunQuery } from './run_query.ts'
 import { runsTableRow, writeRunsTable } from './runs_table.ts'
 import { formatShard } from './shard.ts'
+import { unifyHistory } from './unify_history.ts'
 import { runPool } from './work_pool.ts'
 
 /** Options of {@linkcode exportProject}. */
@@ -193,8 +196,24 @@ export async function exportProject(options: BulkExportOptions): Promise<BulkExp
         progress.plannedRows += p.rows
       }
     }
+    // One schema for the whole history table, fixed before the first part is written.
+    const opened = new Map<string, BulkRun>()
+    // With --shard, the runs table's config/summary columns also come from every shard's runs.
+    const others: Row[] = []
+    const history = include.history && format !== 'ndjson'
+    const target = history || (query.shard && include.configSummary && format === 'parquet')
+      ? await datasetTarget(source, query, handles, opened, {
+        previous: state.manifest.historySchema,
+        keys: options.keys,
+        concurrency,
+        signal,
+        others: include.configSummary ? others : undefined,
+      })
+      : undefined
     await runPool<BulkRunHandle>(handles, async (handle, runSignal) => {
-      const run = await handle.open(runSignal)
+      const memo = opened.get(handle.id)
+      opened.delete(handle.id)
+      const run = memo ?? await handle.open(runSignal)
       if (!matchesQuery(query, run)) {
         progress.runsTotal-- // a local run's update time is known only once it is open
         return
@@ -209,6 +228,7 @@ export async function exportProject(options: BulkExportOptions): Promise<BulkExp
         codec,
         partRows,
         keys: options.keys,
+        schema: history ? target : undefined,
         filePattern: options.filePattern,
         signal: runSignal,
         onRows: (n) => progress.addRows(n),
@@ -231,12 +251,21 @@ export async function exportProject(options: BulkExportOptions): Promise<BulkExp
         await state.fail({ runId: handle.id, attempts, error: errorText(error) })
       },
     })
+    if (history && target) {
+      await unifyHistory(state, target, {
+        dir: out,
+        format,
+        codec,
+        signal,
+        onBytes: (n) => progress.addBytes(n),
+      })
+    }
     const ids = [...selected]
     const table = await writeRunsTable(
       out,
       runsTableName(query.shard, format),
       ids.map((id) => runsRows.get(id) ?? { run_id: id }),
-      { format, codec, signal },
+      { format, codec, configSummary: include.configSummary, columnsFrom: others, signal },
     )
     state.setSelection(ids, table)
     await state.finish(true)
@@ -254,6 +283,53 @@ export async function exportProject(options: BulkExportOptions): Promise<BulkExp
     progress: progress.snapshot(),
     governor,
   }
+}
+
+/**
+ * The dataset's history schema: the previous export's, grown by the `historyKeys` of every run
+ * the query selects. With `--shard`, every shard's runs count (remote listings are free; a local
+ * folder's other runs are opened for their keys), so all shards write the same columns. Runs of
+ * this shard opened on the way are kept in `opened` for the export; other shards' config and
+ * summary go to `others` (for the runs table's columns).
+ */
+async function datasetTarget(
+  source: BulkSource,
+  query: RunQuery,
+  handles: BulkRunHandle[],
+  opened: Map<string, BulkRun>,
+  options: {
+    previous: HistorySchema | undefined
+    keys: string[] | undefined
+    concurrency: number
+    signal: AbortSignal
+    others?: Row[]
+  },
+): Promise<HistorySchema> {
+  const kinds = kindsOf(options.previous)
+  const mine = new Set(handles.map((h) => h.id))
+  const whole = query.shard
+    ? await source.list({ ...query, shard: undefined }, options.signal)
+    : handles
+  const queue = [...whole]
+  const worker = async () => {
+    for (let h = queue.shift(); h; h = queue.shift()) {
+      let run: BulkRun
+      try {
+        run = await h.open(options.signal)
+      } catch {
+        continue // the export itself retries (and reports) a run that cannot be opened
+      }
+      if (!matchesQuery({ ...query, shard: undefined }, run)) continue
+      addHistoryKeys(kinds, run.historyKeys, options.keys)
+      if (mine.has(run.id)) opened.set(run.id, run)
+      else options.others?.push({ config: run.config, summary: run.summary })
+    }
+  }
+  const workers = source.remote ? 1 : Math.max(1, options.concurrency)
+  await Promise.all(Array.from({ length: workers }, worker))
+  options.signal.throwIfAborted()
+  addMissingKeys(kinds, options.keys)
+  return schemaOf(kinds)
 }
 
 /** Opens the source named by the options (a folder that exists is local, else a project path). */

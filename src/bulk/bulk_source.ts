@@ -8,8 +8,10 @@ import type { Row } from '../row.ts'
 import type { ManifestSource } from './manifest.ts'
 import type { RunQuery } from './run_query.ts'
 
+import type { HistoryKeyTypes } from '../export/history_types.ts'
+
 /** A history key's value types, as W&B's `historyKeys` reports them. */
-export type HistoryKeyTypes = Record<string, { typeCounts?: { type: string; count: number }[] }>
+export type { HistoryKeyTypes }
 
 /** History reading options. */
 export interface BulkHistoryOptions {

@@ -8,6 +8,7 @@
 import type { ExportFormat } from '../export/mod.ts'
 import type { BulkRun } from './bulk_source.ts'
 import type { ExportState } from './export_state.ts'
+import type { HistorySchema } from './history_schema.ts'
 import { exportHistoryParts, HistoryRewoundError } from './history_parts.ts'
 import { encodeRunId, filesDir, partitionDir } from './layout.ts'
 import type { Include, RunEntry } from './manifest.ts'
@@ -31,6 +32,8 @@ export interface RunExportContext {
   partRows: number
   /** Only these history keys. */
   keys?: string[]
+  /** The dataset's history schema. @default the run's `historyKeys` */
+  schema?: HistorySchema
   /** SQL LIKE pattern for run files. */
   filePattern?: string
   /** Cancels the export. */
@@ -129,6 +132,7 @@ async function exportOnce(
       codec: ctx.codec,
       partRows: ctx.partRows,
       keys: ctx.keys,
+      schema: ctx.schema,
       signal: ctx.signal,
       onPart: async (part) => {
         await state.addPart(run.id, part)

@@ -27,6 +27,7 @@ import {
 } from './manifest.ts'
 import { computeTotals, readManifest, serializeManifest } from './manifest_file.ts'
 import type { Shard } from './shard.ts'
+import type { HistorySchema } from './history_schema.ts'
 
 /** Options of {@linkcode ExportState.open}. */
 export interface ExportStateOptions {
@@ -178,6 +179,11 @@ export class ExportState {
     this.#lastCheckpoint = this.#now()
     await this.#writeManifest()
     await this.#journal.truncate()
+  }
+
+  /** Sets the dataset's history schema (written with the next checkpoint). */
+  setHistorySchema(schema: HistorySchema): void {
+    this.manifest.historySchema = schema
   }
 
   /** Sets the last selection and the runs table (call before {@linkcode ExportState.finish}). */

@@ -12,7 +12,8 @@ import { join } from 'node:path'
 import type { ExportFormat } from '../export/mod.ts'
 import type { Row } from '../row.ts'
 import type { BulkRun } from './bulk_source.ts'
-import { fitRows, historySchema, SchemaDriftError } from './history_schema.ts'
+import { schemaId } from './dataset_schema.ts'
+import { fitRows, type HistorySchema, historySchema, SchemaDriftError } from './history_schema.ts'
 import { partPath } from './layout.ts'
 import { rowFingerprint } from './row_fingerprint.ts'
 import type { PartRecord } from './manifest.ts'
@@ -30,6 +31,8 @@ export interface HistoryPartsOptions {
   partRows: number
   /** Only these history keys. */
   keys?: string[]
+  /** The dataset's schema (every part of every run is written with it). @default the run's `historyKeys` */
+  schema?: HistorySchema
   /** Cancels the export; the part in flight is not created. */
   signal: AbortSignal
   /** Called with each finished part, before the next one starts (journal it here). */
@@ -59,8 +62,9 @@ export class HistoryRewoundError extends Error {
 
 /**
  * Exports history rows with steps in `[fromStep, run.lastHistoryStep]` as parts numbered from
- * `firstIndex`. Parquet and CSV parts use the columns of the run's `historyKeys`; a part whose
- * rows do not fit them is read again and written with inferred columns. With a `watermark`, the
+ * `firstIndex`. Parquet and CSV parts use the dataset's schema (or the run's `historyKeys`); a
+ * part whose rows do not fit it is read again and written with inferred columns (its record's
+ * `schema` is then null, and the dataset's schema grows to hold it afterwards). With a `watermark`, the
  * read starts at its step and its row must match its fingerprint, else
  * {@linkcode HistoryRewoundError} is thrown before anything is written.
  */
@@ -77,7 +81,10 @@ export async function exportHistoryParts(
   if (!Number.isSafeInteger(partRows) || partRows < 1) {
     throw new RangeError(`Cannot split history into parts of ${partRows} rows: use an integer >= 1`)
   }
-  const schema = format === 'ndjson' ? undefined : historySchema(run.historyKeys, options.keys)
+  const schema = format === 'ndjson'
+    ? undefined
+    : options.schema ?? historySchema(run.historyKeys, options.keys)
+  const id = schema ? schemaId(schema) : null
   const open = (from: number) =>
     run.history({ minStep: from, maxStep: stop, keys: options.keys, signal }).getReader()
   let reader = open(watermark ? Math.min(watermark.step, fromStep) : fromStep)
@@ -115,6 +122,7 @@ export async function exportHistoryParts(
       minStep: file.minStep,
       maxStep: file.maxStep,
       lastRowHash: lastRow ? rowFingerprint(lastRow) : null,
+      schema: inferred ? null : id,
     })
     partStart = file.maxStep + 1
     index++

@@ -11,10 +11,12 @@
  *
  * @module
  */
-import { type ColumnType, kindOf, widenKind } from '../export/column_kind.ts'
-import { flattenRow } from '../export/flatten.ts'
+import type { ColumnType } from '../export/column_kind.ts'
+import { fitRows as fitTypes, SchemaDriftError } from '../export/schema_guard.ts'
 import type { Row } from '../row.ts'
 import type { HistoryKeyTypes } from './bulk_source.ts'
+
+export { SchemaDriftError }
 
 /** Fixed columns and their declared types. */
 export interface HistorySchema {
@@ -22,15 +24,6 @@ export interface HistorySchema {
   columns: string[]
   /** Declared type of every column. */
   types: Record<string, ColumnType>
-}
-
-/** Rows that do not fit a declared schema (a key it lacks, or a value of another type). */
-export class SchemaDriftError extends Error {
-  /** Creates the error for a column and the value that did not fit. */
-  constructor(column: string, detail: string) {
-    super(`history column "${column}" ${detail}; the part is written with inferred columns`)
-    this.name = 'SchemaDriftError'
-  }
 }
 
 /** The declared type for W&B's type counts of one key. */
@@ -79,19 +72,5 @@ export function historySchema(keys: HistoryKeyTypes, selected?: string[]): Histo
  * key outside the columns or a value the declared type cannot hold.
  */
 export function fitRows(rows: Row[], schema: HistorySchema): Row[] {
-  const out = new Array<Row>(rows.length)
-  for (let i = 0; i < rows.length; i++) {
-    const row = flattenRow(rows[i])
-    for (const key in row) {
-      const declared = schema.types[key]
-      if (declared === undefined) throw new SchemaDriftError(key, 'is not in historyKeys')
-      const value = row[key]
-      if (declared === 'json' || value === null || value === undefined) continue
-      if (widenKind(declared, kindOf(value)) !== declared) {
-        throw new SchemaDriftError(key, `holds a ${kindOf(value)} value, declared ${declared}`)
-      }
-    }
-    out[i] = row
-  }
-  return out
+  return fitTypes(rows, schema.types)
 }

@@ -9,6 +9,7 @@
  * @module
  */
 import type { ExportFormat } from '../export/mod.ts'
+import type { HistorySchema } from './history_schema.ts'
 
 /** The `format` field of every wbx export manifest. */
 export const MANIFEST_FORMAT = 'wbx-export-manifest'
@@ -96,6 +97,8 @@ export interface PartRecord extends FileRecord {
   maxStep: number | null
   /** Fingerprint of the part's last row (see `row_fingerprint.ts`), to detect a rewound run. */
   lastRowHash: string | null
+  /** Id of the dataset schema the part was written with (`dataset_schema.ts`); null: inferred. */
+  schema?: string | null
 }
 
 /** A table file (system metrics, artifacts) and its row count. */
@@ -206,6 +209,8 @@ export interface Manifest {
   runsTable: FileRecord | null
   /** Run ids of the last selection, sorted. */
   selection: string[]
+  /** The columns and types every history part has (Parquet and CSV; grows, never shrinks). */
+  historySchema?: HistorySchema
   /** Every run ever exported into the folder, by id. */
   runs: Record<string, RunEntry>
   /** Quarantined runs of the last export. */

@@ -65,6 +65,7 @@ export function serializeManifest(manifest: Manifest): string {
     totals: manifest.totals,
     runsTable: manifest.runsTable,
     selection: [...manifest.selection].sort(),
+    ...(manifest.historySchema ? { historySchema: manifest.historySchema } : {}),
     runs,
     failures,
   }

@@ -53,6 +53,7 @@ export {
   type RunFileRecord,
   type TableRecord,
 } from './manifest.ts'
+export type { HistorySchema } from './history_schema.ts'
 export { readManifest } from './manifest_file.ts'
 export type { ExportPlan, RunPlan } from './plan.ts'
 export { RemoteBulkSource, type RemoteBulkSourceOptions } from './remote_bulk_source.ts'

@@ -1,7 +1,7 @@
 /**
  * The runs table: one row per selected run, ordered by creation time then id, with the run's
  * identity and watermarks, then (with config and summary included) its config and summary
- * flattened into `config.*` and `summary.*` columns.
+ * flattened into `config.*` and `summary.*` columns (Parquet also keeps each whole, as JSON).
  *
  * @module
  */
@@ -11,6 +11,8 @@ import type { Row } from '../row.ts'
 import type { BulkRun } from './bulk_source.ts'
 import type { FileRecord } from './manifest.ts'
 import { timeMs } from './since.ts'
+import { writeFileAtomic } from './atomic_file.ts'
+import { runsTableParquet } from './runs_parquet.ts'
 import { writeTable } from './table_writer.ts'
 
 /** The leading columns of the runs table, before `config.*` and `summary.*`. */
@@ -27,13 +29,13 @@ export const RUNS_TABLE_COLUMNS: readonly string[] = [
   'last_history_step',
 ]
 
-/** A run's row; `tags` as JSON text so the column keeps one type. */
+/** A run's row (`tags` a list: LIST<STRING> in Parquet, JSON text in CSV). */
 export function runsTableRow(run: BulkRun, configSummary: boolean): Row {
   const row: Row = {
     run_id: run.id,
     name: run.name,
     state: run.state,
-    tags: JSON.stringify(run.tags),
+    tags: [...run.tags],
     group: run.group,
     job_type: run.jobType,
     created_at: run.createdAt,
@@ -63,14 +65,43 @@ export function sortRunsRows(rows: Row[]): Row[] {
   })
 }
 
-/** Writes the runs table to `dir/name` and returns its file record. */
+/**
+ * Writes the runs table to `dir/name` and returns its file record: Parquet with logical types
+ * (`runs_parquet.ts`), CSV and NDJSON through the exporters.
+ */
 export async function writeRunsTable(
   dir: string,
   name: string,
   rows: Row[],
-  options: { format: ExportFormat; codec?: string; signal?: AbortSignal },
+  options: {
+    format: ExportFormat
+    codec?: string
+    configSummary?: boolean
+    /** Rows of other shards' runs: their config/summary columns are columns here too (null). */
+    columnsFrom?: Row[]
+    signal?: AbortSignal
+  },
 ): Promise<FileRecord> {
   const sorted = sortRunsRows(rows)
+  if (options.format === 'parquet') {
+    const bytes = await runsTableParquet(sorted, {
+      codec: options.codec,
+      configSummary: options.configSummary ?? true,
+      columnsFrom: options.columnsFrom,
+    })
+    const written = await writeFileAtomic(
+      dir,
+      join(dir, name),
+      new ReadableStream({
+        start(controller) {
+          controller.enqueue(bytes)
+          controller.close()
+        },
+      }),
+      options.signal,
+    )
+    return { file: name, bytes: written.bytes, sha256: written.sha256 }
+  }
   const stream = new ReadableStream<Row[]>({
     start(controller) {
       if (sorted.length) controller.enqueue(sorted)
@@ -85,7 +116,7 @@ export async function writeRunsTable(
       run_id: 'string',
       name: 'string',
       state: 'string',
-      tags: 'string',
+      tags: 'json',
       group: 'string',
       job_type: 'string',
       created_at: 'string',

@@ -1,8 +1,9 @@
 /**
  * `verifyDataset`: checks an export folder against its manifests: every recorded file is there
  * with its size and sha256, each run's history rows add up to its `historyLineCount` and reach
- * its `lastHistoryStep`, parts are contiguous, no run failed or stayed incomplete, and no stray
- * file sits in a run's history folder (where engines would read it).
+ * its `lastHistoryStep`, parts are contiguous, no run failed or stayed incomplete, no stray
+ * file sits in a run's history folder (where engines would read it), and every Parquet history
+ * part has the dataset's one schema (which all shards' manifests agree on).
  *
  * @module
  */
@@ -10,7 +11,9 @@ import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { hashFile } from './atomic_file.ts'
 import { isManifestName, partitionDir } from './layout.ts'
-import type { FileRecord, Manifest } from './manifest.ts'
+import { parquetPartSchema, sameSchema } from './dataset_schema.ts'
+import type { HistorySchema } from './history_schema.ts'
+import type { FileRecord, Manifest, RunEntry } from './manifest.ts'
 import { filesOfEntry, readManifest } from './manifest_file.ts'
 
 /** What kind of shortfall a problem is. */
@@ -25,6 +28,7 @@ export type VerifyProblemKind =
   | 'step-coverage'
   | 'part-order'
   | 'unrecorded-file'
+  | 'schema-mismatch'
 
 /** One problem found. */
 export interface VerifyProblem {
@@ -99,13 +103,18 @@ export async function verifyDataset(
     }
   }
   const files: { record: FileRecord; runId?: string }[] = []
+  const schemas: string[] = []
   for (const name of manifests) {
     const manifest = (await readManifest(join(dir, name)))!
     checkManifest(manifest, name, problem)
     if (manifest.runsTable) files.push({ record: manifest.runsTable })
+    if (manifest.historySchema) schemas.push(JSON.stringify(manifest.historySchema))
     for (const id of manifest.selection) {
       const entry = manifest.runs[id]
       if (!entry) continue
+      if (manifest.historySchema && manifest.query.format === 'parquet') {
+        await checkPartSchemas(dir, id, entry, manifest.historySchema, problem)
+      }
       report.runs++
       report.rows += entry.history?.rows ?? 0
       for (const record of filesOfEntry(entry)) files.push({ record, runId: id })
@@ -122,6 +131,14 @@ export async function verifyDataset(
     }
   }
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, lane))
+  if (new Set(schemas).size > 1) {
+    problem({
+      kind: 'schema-mismatch',
+      message: `the manifests record ${
+        new Set(schemas).size
+      } different history schemas: run each shard's wbx export again so they agree`,
+    })
+  }
   report.ok = report.problems.length === 0
   return report
 }
@@ -189,6 +206,33 @@ function checkManifest(m: Manifest, name: string, problem: (p: VerifyProblem) =>
         runId: id,
         message:
           `run ${id}: history exported through step ${h.lastStep}, the run's last step is ${entry.lastHistoryStep}`,
+      })
+    }
+  }
+}
+
+/** Checks that every Parquet history part of a run has the dataset's columns and types. */
+async function checkPartSchemas(
+  dir: string,
+  runId: string,
+  entry: RunEntry,
+  schema: HistorySchema,
+  problem: (p: VerifyProblem) => void,
+): Promise<void> {
+  for (const part of entry.history?.parts ?? []) {
+    let found: HistorySchema
+    try {
+      found = await parquetPartSchema(join(dir, part.file))
+    } catch {
+      continue // a missing or damaged file is reported by the file checks
+    }
+    if (!sameSchema(found, schema)) {
+      problem({
+        kind: 'schema-mismatch',
+        runId,
+        file: part.file,
+        message:
+          `${part.file} has ${found.columns.length} columns, not the dataset's ${schema.columns.length} (or other types); engines would drop or mistype columns: run wbx export again`,
       })
     }
   }

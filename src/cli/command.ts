@@ -76,6 +76,16 @@ export const outputOptions: Record<string, OptionSpec> = {
     valueName: 'string|null|literal',
     description: 'How NDJSON writes NaN/±Infinity (default: string, e.g. "NaN")',
   },
+  infinity: {
+    type: 'string',
+    valueName: 'Infinity|inf',
+    description: 'How CSV writes ±Infinity (default: Infinity; inf reads as a float in polars)',
+  },
+  'json-columns': {
+    type: 'string',
+    valueName: 'json|string',
+    description: 'Parquet type of JSON columns (default: json; string: plain STRING)',
+  },
   codec: {
     type: 'string',
     valueName: 'snappy|zstd|gzip|uncompressed',

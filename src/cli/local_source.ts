@@ -7,6 +7,7 @@
  */
 import { stat } from 'node:fs/promises'
 import type { Row } from '../row.ts'
+import { historyColumnSchema } from '../export/history_types.ts'
 import { LocalRun } from '../local/local_run.ts'
 import type { ConsoleLine } from '../local/console_output.ts'
 import { formatDamageReport, isDamaged } from '../local/damage_report.ts'
@@ -40,7 +41,11 @@ export async function openLocalSource(
     metadata: STREAM_COMMANDS.has(command) ? 'minimal' : 'full',
   })
   await refuseEmptyLogs(run.wandbFiles)
-  return localSource(run)
+  // The history schema needs the full pass (the key/type tally); it is read only when asked.
+  const full = run.metadataPass === 'full'
+    ? () => Promise.resolve(run)
+    : (signal: AbortSignal) => LocalRun.open(path, { strict: options.strict, signal })
+  return localSource(run, full)
 }
 
 /**
@@ -57,11 +62,21 @@ async function refuseEmptyLogs(files: string[]): Promise<void> {
   }
 }
 
-/** Wraps a LocalRun (opened with either metadata pass) for the CLI. */
-export function localSource(run: LocalRun): RunSource {
+/**
+ * Wraps a LocalRun (opened with either metadata pass) for the CLI; `full` gives the run with
+ * the full metadata pass (for the history schema).
+ */
+export function localSource(
+  run: LocalRun,
+  full: (signal: AbortSignal) => Promise<LocalRun> = () => Promise.resolve(run),
+): RunSource {
   const keys = new KeyWatch(run)
   return {
     id: run.id,
+    historySchema: async (signal) => {
+      const counted = run.metadataPass === 'full' ? run : await full(signal)
+      return historyColumnSchema(counted.historyKeys, counted.historyDoubles)
+    },
     history: (s: HistorySelection) => {
       if (s.source !== undefined) {
         throw new TypeError('--source applies to runs on a W&B server, not local runs')

@@ -6,6 +6,7 @@
 import { claimTarget } from '../api/safe_path.ts'
 import type { Row } from '../row.ts'
 import type { Run } from '../run.ts'
+import { historyColumnSchema } from '../export/history_types.ts'
 import type { HistorySelection, LogSelection, RunSource } from './run_source.ts'
 
 /** How many system rows `wbx system` asks the server for; the API only serves system metrics sampled. */
@@ -27,6 +28,13 @@ export function remoteSource(run: Run): RunSource {
         signal: s.signal,
       }),
     historyKeyNames: () => Promise.resolve(historyKeyNames(run.historyKeys)),
+    historySchema: () => {
+      try {
+        return Promise.resolve(historyColumnSchema(run.historyKeys))
+      } catch {
+        return Promise.resolve(undefined) // a lazily loaded run has no historyKeys: inferred
+      }
+    },
     systemMetrics: async (signal) => {
       const sample = await run.history({ stream: 'system', samples: REMOTE_SYSTEM_SAMPLES, signal })
       notes.push(

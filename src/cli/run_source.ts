@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { ColumnSchema } from '../export/history_types.ts'
 import type { Row } from '../row.ts'
 import type { DownloadStatus } from './download_progress.ts'
 
@@ -33,6 +34,8 @@ export interface RunSource {
   readonly historyRows?: number
   /** Every history row, unsampled. */
   history(selection: HistorySelection): ReadableStream<Row[]>
+  /** The history's columns and types before its first row (historyKeys, or a local run's full pass). */
+  historySchema(signal: AbortSignal): Promise<ColumnSchema | undefined>
   /** Logged keys, to report requested keys that never appear. */
   historyKeyNames(signal: AbortSignal): Promise<string[]>
   /** System-metric rows (full resolution locally, server-sampled remotely). */

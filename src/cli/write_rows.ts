@@ -6,10 +6,16 @@
 import { dirname, resolve } from 'node:path'
 import type { Row } from '../row.ts'
 import {
+  type ColumnSchema,
   createExporter,
+  type CsvInfinity,
   EXPORT_FORMATS,
+  type ExporterOptions,
   type ExportFormat,
   formatFromPath,
+  type JsonColumns,
+  SchemaDriftError,
+  schemaGuard,
   writeToPath,
 } from '../export/mod.ts'
 import type { CommandContext } from './command.ts'
@@ -23,6 +29,8 @@ export interface WriteRowsOptions {
   label: string
   /** Columns known up front, in order. */
   columns?: string[]
+  /** The rows' columns and types from the source (`historyKeys`): CSV/Parquet files stream. */
+  schema?: ColumnSchema
   /** Rows expected in all, for the progress line's percentage and ETA. */
   total?: number
   /** The run id, for the file name when `--output` is a folder (`<id>-<label>.<ext>`). */
@@ -50,9 +58,14 @@ export function outputFormat(ctx: CommandContext): ExportFormat {
   return 'ndjson'
 }
 
-/** Exports rows as the command's options say, resolving once every byte is written. */
+/**
+ * Exports rows as the command's options say, resolving once every byte is written. `rows` may
+ * be a function that opens them: then, with a `schema` and a file output, CSV and Parquet
+ * stream with the schema's columns, and rows that drift from it are read again with inferred
+ * columns (nothing is lost; the partial file is discarded).
+ */
 export async function writeRows(
-  rows: ReadableStream<Row[]>,
+  rows: ReadableStream<Row[]> | (() => ReadableStream<Row[]>),
   ctx: CommandContext,
   options: WriteRowsOptions,
 ): Promise<void> {
@@ -75,31 +88,62 @@ export async function writeRows(
   if (nan !== undefined && nan !== 'string' && nan !== 'null' && nan !== 'literal') {
     throw new UsageError(`Unknown --nan "${nan}"; use string, null or literal`)
   }
-  // Progress goes to a terminal's stderr only, and never while data goes to the same terminal.
-  const drawing = !values.quiet && io.stderrIsTTY && !(output === undefined && io.stdoutIsTTY)
-  const progress = new Progress(options.label, drawing ? io.stderr : undefined, options.total)
-  const exporter = createExporter(format, {
+  const infinity = values.infinity
+  if (infinity !== undefined && infinity !== 'Infinity' && infinity !== 'inf') {
+    throw new UsageError(`Unknown --infinity "${infinity}"; use Infinity or inf`)
+  }
+  const jsonColumns = values['json-columns']
+  if (jsonColumns !== undefined && jsonColumns !== 'json' && jsonColumns !== 'string') {
+    throw new UsageError(`Unknown --json-columns "${jsonColumns}"; use json or string`)
+  }
+  const open = typeof rows === 'function' ? rows : () => rows
+  const flatten = typeof values.flatten === 'boolean' ? values.flatten : undefined
+  const base: ExporterOptions = {
     layout,
     columns: layout === 'wide' ? options.columns : undefined,
-    flatten: typeof values.flatten === 'boolean' ? values.flatten : undefined,
+    flatten,
     nan: nan as 'string' | 'null' | 'literal' | undefined,
+    infinity: infinity as CsvInfinity | undefined,
+    jsonColumns: jsonColumns as JsonColumns | undefined,
     codec: typeof values.codec === 'string' ? values.codec : undefined,
     // Spill files go beside the output (the OS temp folder may be small or in memory).
     tempDir: output ? dirname(resolve(output)) : undefined,
-  })
-  const bytes = rows.pipeThrough(progress.countRows()).pipeThrough(exporter).pipeThrough(
-    progress.countBytes(),
-  )
-  try {
-    if (output) await writeToPath(bytes, output, { signal })
-    else await bytes.pipeTo(io.stdout(), { signal })
-  } catch (err) {
-    progress.abandon()
-    // Return only once the exporter has removed its own temporary files.
-    await exporter.settled
-    throw err
   }
-  progress.finish()
+  const schema = options.schema
+  const send = async (source: ReadableStream<Row[]>, exporterOptions: ExporterOptions) => {
+    // Progress goes to a terminal's stderr only, and never while data goes to the same terminal.
+    const drawing = !values.quiet && io.stderrIsTTY && !(output === undefined && io.stdoutIsTTY)
+    const progress = new Progress(options.label, drawing ? io.stderr : undefined, options.total)
+    const exporter = createExporter(format, exporterOptions)
+    const bytes = source.pipeThrough(progress.countRows()).pipeThrough(exporter).pipeThrough(
+      progress.countBytes(),
+    )
+    try {
+      if (output) await writeToPath(bytes, output, { signal })
+      else await bytes.pipeTo(io.stdout(), { signal })
+    } catch (err) {
+      progress.abandon()
+      // Return only once the exporter has removed its own temporary files.
+      await exporter.settled
+      throw err
+    }
+    progress.finish()
+  }
+  const typed = schema && output && typeof rows === 'function' && layout === 'wide' &&
+    !options.columns && format !== 'ndjson'
+  if (!typed) return send(open(), { ...base, types: schema?.types })
+  try {
+    await send(open().pipeThrough(schemaGuard(schema.types, flatten ?? true)), {
+      ...base,
+      columns: schema.columns,
+      types: schema.types,
+      flatten: false,
+    })
+  } catch (err) {
+    if (!(err instanceof SchemaDriftError)) throw err
+    io.stderr(`wbx: ${err.message}; writing ${output} again with inferred columns\n`)
+    await send(open(), { ...base, types: schema.types })
+  }
 }
 
 /** The context with `--output FOLDER/` replaced by the default file name inside it. */

@@ -13,6 +13,7 @@
  * @module
  */
 import type { Row } from '../row.ts'
+import type { ColumnType } from './column_kind.ts'
 import { ColumnOrder } from './column_order.ts'
 import { csvHeader, type CsvInfinity, csvRecords } from './csv_text.ts'
 import { CsvSpool } from './csv_spool.ts'
@@ -28,6 +29,8 @@ import { flattenRow } from './flatten.ts'
 export interface CsvOptions {
   /** Columns to write, in this order; other keys are dropped and the output streams. @default discovered */
   columns?: string[]
+  /** Declared column types: integral numbers in `double` columns are written as floats (`1.0`). @default none */
+  types?: Record<string, ColumnType>
   /** Turn nested objects into dotted columns (`a.b`); `_type` objects and arrays stay JSON text. @default true */
   flatten?: boolean
   /** Record terminator: `lf` (`\n`) or `crlf` (`\r\n`, the RFC 4180 spelling). @default 'lf' */
@@ -54,6 +57,7 @@ class CsvEncoder implements RowEncoder {
   #eol: string
   #bom: boolean
   #infinity: CsvInfinity
+  #types: Record<string, ColumnType> | undefined
   #spool: CsvSpool | undefined
   #headerSent = false
   #text = new TextEncoder()
@@ -75,6 +79,7 @@ class CsvEncoder implements RowEncoder {
     this.#eol = lineEnding === 'crlf' ? '\r\n' : '\n'
     this.#bom = options.bom ?? false
     this.#infinity = infinity
+    this.#types = options.types
     if (!this.#order.fixed) this.#spool = new CsvSpool(memoryBytes, options.tempDir)
   }
 
@@ -84,14 +89,14 @@ class CsvEncoder implements RowEncoder {
     const order = this.#order
     if (!this.#spool) {
       const text = this.#header() +
-        csvRecords(rows, order.names, 0, rows.length, this.#eol, this.#infinity)
+        csvRecords(rows, order.names, 0, rows.length, this.#eol, this.#infinity, this.#floats())
       if (text) await out.push(this.#text.encode(text))
       return
     }
     order.discover(rows)
     order.freeze()
     if (!rows.length) return
-    const text = csvRecords(rows, order.names, 0, rows.length, '\n', this.#infinity)
+    const text = csvRecords(rows, order.names, 0, rows.length, '\n', this.#infinity, this.#floats())
     await this.#spool.append(this.#text.encode(text), rows.length, order.names.length)
   }
 
@@ -107,6 +112,12 @@ class CsvEncoder implements RowEncoder {
   /** Removes the spool's temporary file. */
   async dispose(): Promise<void> {
     await this.#spool?.dispose()
+  }
+
+  /** Which columns are declared double, by index (undefined without declared types). */
+  #floats(): boolean[] | undefined {
+    const types = this.#types
+    return types ? this.#order.names.map((name) => types[name] === 'double') : undefined
   }
 
   /** The BOM and header the first time, then ''. */

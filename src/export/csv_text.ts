@@ -8,6 +8,7 @@
  * @module
  */
 import type { Row } from '../row.ts'
+import { floatKeysOf, floatText } from '../row_floats.ts'
 import { jsonText } from './json_text.ts'
 
 /** Spelling of infinities in CSV: `Infinity`/`-Infinity`, or `inf`/`-inf` (which polars also parses as floats). */
@@ -55,6 +56,8 @@ export function csvHeader(names: readonly string[], eol: string): string {
 
 /**
  * Records for rows[start..end) over the given columns, each ending with `eol`, as one string.
+ * Integral numbers in `floatColumns` (by column index) and in a row's float keys
+ * (`row_floats.ts`) are spelled as floats (`1.0`).
  * A row whose keys follow the column order (gaps allowed, the usual case) is read with one
  * `for…in`; any other row is read column by column.
  */
@@ -65,11 +68,13 @@ export function csvRecords(
   end: number,
   eol: string,
   infinity: CsvInfinity,
+  floatColumns?: readonly boolean[],
 ): string {
   const n = names.length
   let out = ''
   for (let i = start; i < end; i++) {
     const row = rows[i]
+    const floats = floatKeysOf(row)
     let line = ''
     let j = 0
     for (const key in row) {
@@ -82,10 +87,15 @@ export function csvRecords(
       for (; j < k; j++) if (j) line += ','
       const value = row[key]
       if (j++) line += ','
-      if (typeof value === 'number' && value - value === 0 && value !== 0) line += '' + value
-      else if (value !== undefined && value !== null) line += csvField(value, infinity)
+      if (typeof value === 'number' && value - value === 0) {
+        if (
+          (floatColumns !== undefined && floatColumns[k]) ||
+          (floats !== undefined && floats.includes(key))
+        ) line += floatText(value)
+        else line += value !== 0 ? '' + value : csvField(value, infinity)
+      } else if (value !== undefined && value !== null) line += csvField(value, infinity)
     }
-    if (j < 0) line = csvRecordByColumn(row, names, infinity)
+    if (j < 0) line = csvRecordByColumn(row, names, infinity, floats, floatColumns)
     else for (; j < n; j++) if (j) line += ','
     // A record with one empty field would be a blank line, which readers skip.
     out += (n === 1 && line === '' ? '""' : line) + eol
@@ -94,13 +104,25 @@ export function csvRecords(
 }
 
 /** One record read column by column (for rows whose keys are out of column order or not all columns). */
-function csvRecordByColumn(row: Row, names: readonly string[], infinity: CsvInfinity): string {
+function csvRecordByColumn(
+  row: Row,
+  names: readonly string[],
+  infinity: CsvInfinity,
+  floats: readonly string[] | undefined,
+  floatColumns: readonly boolean[] | undefined,
+): string {
   let line = ''
   for (let j = 0; j < names.length; j++) {
     const name = names[j]
     const value = name === '__proto__' && !Object.hasOwn(row, name) ? undefined : row[name]
     if (j) line += ','
-    if (value !== undefined && value !== null) line += csvField(value, infinity)
+    if (
+      typeof value === 'number' &&
+      ((floatColumns !== undefined && floatColumns[j]) ||
+        (floats !== undefined && floats.includes(name)))
+    ) {
+      line += Number.isFinite(value) ? floatText(value) : csvField(value, infinity)
+    } else if (value !== undefined && value !== null) line += csvField(value, infinity)
   }
   return line
 }

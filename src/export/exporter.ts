@@ -63,7 +63,8 @@ export function createExporter(format: ExportFormat, options: ExporterOptions = 
       ...rest,
       flatten: false,
       columns: ['_step', 'key', 'value', 'value_json'],
-      types: { ...LONG_LAYOUT_TYPES, ...rest.types },
+      // Parquet needs the column types; text formats keep each value's own int/float spelling.
+      types: format === 'parquet' ? { ...LONG_LAYOUT_TYPES, ...rest.types } : rest.types,
     })
     return {
       writable: long.writable,

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Row } from '../row.ts'
+import { floatKeysOf, setFloatKeys } from '../row_floats.ts'
 
 /** Whether flattening splits this value: a non-empty plain object without a `_type` key. */
 export function isSplittable(value: unknown): value is Record<string, unknown> {
@@ -20,7 +21,11 @@ export function isSplittable(value: unknown): value is Record<string, unknown> {
 /** Returns the row itself when nothing in it is splittable, else a new row with dotted keys. */
 export function flattenRow(row: Row): Row {
   for (const key in row) {
-    if (isSplittable(row[key])) return flattenInto(Object.create(null), '', row)
+    if (isSplittable(row[key])) {
+      const flat = flattenInto(Object.create(null), '', row)
+      setFloatKeys(flat, floatKeysOf(row))
+      return flat
+    }
   }
   return row
 }

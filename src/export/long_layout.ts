@@ -16,6 +16,7 @@
  * @module
  */
 import type { Row } from '../row.ts'
+import { floatKeysOf, setFloatKeys } from '../row_floats.ts'
 import type { ColumnType } from './column_kind.ts'
 import { toBatch } from './export_stream.ts'
 import { flattenRow } from './flatten.ts'
@@ -37,6 +38,8 @@ export const LONG_LAYOUT_TYPES: Readonly<Record<string, ColumnType>> = {
   value_json: 'string',
 }
 
+const FLOAT_VALUE: readonly string[] = ['value']
+
 /** Creates a stream that turns wide rows (or batches) into batches of long rows. */
 export function toLongLayout(options: LongLayoutOptions = {}): TransformStream<Row | Row[], Row[]> {
   const flatten = options.flatten ?? true
@@ -50,15 +53,16 @@ export function toLongLayout(options: LongLayoutOptions = {}): TransformStream<R
         const rawStep = Object.hasOwn(row, '_step') ? row._step : undefined
         const numericStep = typeof rawStep === 'number'
         const step = numericStep ? rawStep : index
+        const floats = floatKeysOf(row)
         for (const key in row) {
           if (numericStep && key === '_step') continue
           const value = row[key]
           if (value === undefined) continue
-          out.push(
-            typeof value === 'number'
-              ? { _step: step, key, value, value_json: null }
-              : { _step: step, key, value: null, value_json: jsonText(value, 'string') },
-          )
+          if (typeof value === 'number') {
+            const long: Row = { _step: step, key, value, value_json: null }
+            if (floats !== undefined && floats.includes(key)) setFloatKeys(long, FLOAT_VALUE)
+            out.push(long)
+          } else out.push({ _step: step, key, value: null, value_json: jsonText(value, 'string') })
         }
       }
       if (out.length) controller.enqueue(out)

@@ -43,3 +43,6 @@ export {
   writeToPath,
   type WriteToPathOptions,
 } from './write_to_path.ts'
+export { type ColumnSchema, historyColumnSchema } from './history_types.ts'
+export { fitRows, SchemaDriftError, schemaGuard } from './schema_guard.ts'
+export { exportTypedToPath, type TypedExportOptions } from './typed_export.ts'

@@ -1,6 +1,7 @@
 /**
  * NDJSON export: one JSON object per line, UTF-8, LF line endings.
  *
+ * Numbers a source marked as floats (see `row_floats.ts`) keep their float spelling (`1.0`).
  * NaN and ±Infinity follow the `nan` option (default `string`: `"NaN"`, `"Infinity"`,
  * `"-Infinity"`, which keeps every line valid JSON). Keys keep the row's own order, or the order
  * of `columns` when given (then other keys are dropped and absent keys are left out, not written
@@ -9,9 +10,11 @@
  * @module
  */
 import type { Row } from '../row.ts'
+import type { ColumnType } from './column_kind.ts'
 import { type ExportStream, toBatch } from './export_stream.ts'
 import { flattenRow } from './flatten.ts'
 import { checkNanPolicy, jsonText, type NanPolicy } from './json_text.ts'
+import { floatKeysOf, floatText, setFloatKeys } from '../row_floats.ts'
 
 /** Options of {@linkcode toNdjson}. */
 export interface NdjsonOptions {
@@ -21,6 +24,8 @@ export interface NdjsonOptions {
   flatten?: boolean
   /** How NaN and ±Infinity are written, at any depth. @default 'string' */
   nan?: NanPolicy
+  /** Declared column types: integral numbers of `double` keys are written as floats (`1.0`). @default none */
+  types?: Record<string, ColumnType>
 }
 
 /** Creates a stream that encodes rows or row batches as NDJSON bytes. */
@@ -29,6 +34,8 @@ export function toNdjson(options: NdjsonOptions = {}): ExportStream {
   const flatten = options.flatten ?? false
   const columns = options.columns ? [...options.columns] : undefined
   const encoder = new TextEncoder()
+  const types = options.types ?? {}
+  const doubles = Object.keys(types).filter((k) => types[k] === 'double')
   return new TransformStream<Row | Row[], Uint8Array>({
     transform(chunk, controller) {
       const rows = toBatch(chunk)
@@ -37,7 +44,8 @@ export function toNdjson(options: NdjsonOptions = {}): ExportStream {
         let row = rows[i]
         if (flatten) row = flattenRow(row)
         if (columns) row = pick(row, columns)
-        text += jsonText(row, nan) + '\n'
+        const floats = doubles.length ? integralDoubles(row, doubles) : floatKeysOf(row)
+        text += (floats === undefined ? jsonText(row, nan) : floatJson(row, floats, nan)) + '\n'
       }
       if (text) controller.enqueue(encoder.encode(text))
     },
@@ -52,5 +60,33 @@ function pick(row: Row, columns: string[]): Row {
     const value = row[name]
     if (value !== undefined && (name !== '__proto__' || Object.hasOwn(row, name))) out[name] = value
   }
+  setFloatKeys(out, floatKeysOf(row))
   return out
+}
+
+/** The row's float keys plus the `double` keys whose values are integral, or undefined when none. */
+function integralDoubles(row: Row, doubles: string[]): readonly string[] | undefined {
+  let floats = floatKeysOf(row)
+  for (let j = 0; j < doubles.length; j++) {
+    const value = row[doubles[j]]
+    if (typeof value === 'number' && Number.isInteger(value)) {
+      floats = floats ? [...floats, doubles[j]] : [doubles[j]]
+    }
+  }
+  return floats
+}
+
+/** A row's JSON text with its float keys' integral values spelled as floats (`1.0`). */
+function floatJson(row: Row, floats: readonly string[], nan: NanPolicy): string {
+  let text = '{'
+  for (const key in row) {
+    const value = row[key]
+    if (value === undefined) continue
+    if (text.length > 1) text += ','
+    text += JSON.stringify(key) + ':'
+    text += typeof value === 'number' && Number.isFinite(value) && floats.includes(key)
+      ? floatText(value)
+      : jsonText(value, nan)
+  }
+  return text + '}'
 }

@@ -35,6 +35,7 @@ import {
 import { flattenRow } from './flatten.ts'
 import { type CodecSetup, codecSetup, type ParquetCodec } from './parquet_codec.ts'
 import { type GroupColumn, RowGroupBuilder } from './parquet_group.ts'
+import { arrowSchemaBase64, type ArrowType } from './arrow_schema.ts'
 import { buildSchema, type JsonColumns, markJsonColumns } from './parquet_schema.ts'
 import { fileWriter, outputWriter, type SinkWriter } from './parquet_sink.ts'
 import { copySegment, rewriteSegments, type Segment } from './parquet_spool.ts'
@@ -213,7 +214,7 @@ class ParquetEncoder implements RowEncoder {
       schema: buildSchema(names, kinds, this.#jsonColumns),
       codec: this.#codec.codec,
       compressors: this.#codec.compressors,
-      kvMetadata: this.#metadata,
+      kvMetadata: withArrowSchema(this.#metadata, names, kinds),
       createdBy: `wbx version ${VERSION}`,
     })
     return { writer, sink, names, kinds }
@@ -256,4 +257,26 @@ function positiveInteger(name: string, value: number): void {
       `Cannot write Parquet with ${name} ${value}: it must be a positive integer`,
     )
   }
+}
+
+const ARROW_TYPES: Record<ColumnType, ArrowType> = {
+  int: 'int64',
+  double: 'double',
+  bool: 'bool',
+  string: 'utf8',
+  json: 'utf8',
+}
+
+/**
+ * The footer metadata plus `ARROW:schema`, so Arrow-based readers (polars) decode JSON columns
+ * as text rather than bytes.
+ */
+function withArrowSchema(
+  metadata: { key: string; value: string }[] | undefined,
+  names: readonly string[],
+  kinds: readonly ColumnType[],
+): { key: string; value: string }[] | undefined {
+  if (names.length === 0 || metadata?.some((m) => m.key === 'ARROW:schema')) return metadata
+  const fields = names.map((name, j) => ({ name, type: ARROW_TYPES[kinds[j]] }))
+  return [...(metadata ?? []), { key: 'ARROW:schema', value: arrowSchemaBase64(fields) }]
 }

@@ -9,6 +9,7 @@
  * @module
  */
 import type { Row } from '../row.ts'
+import { floatKeysOf } from '../row_floats.ts'
 import { type ColumnKind, type ColumnType, isIntNumber, kindOf, widenKind } from './column_kind.ts'
 import { jsonText } from './json_text.ts'
 import { type JsonColumns, physicalKind } from './parquet_schema.ts'
@@ -110,15 +111,19 @@ export class RowGroupBuilder {
         const row = rows[i]
         const value = guard && !Object.hasOwn(row, name) ? undefined : row[name]
         if (value === undefined || value === null) continue
+        let float = false
         if (typeof value === 'number') {
           const kind = column.kind
-          if (kind === 'double' || (kind === 'int' && isIntNumber(value))) {
+          // A value the source spelled as a float (`1.0`, row_floats.ts) makes an undeclared
+          // column DOUBLE rather than INT64.
+          float = column.declared === undefined && floatKeysOf(row)?.includes(name) === true
+          if (kind === 'double' || (kind === 'int' && !float && isIntNumber(value))) {
             column.nums![pos] = value
             column.flags![pos] = 1
             continue
           }
         }
-        this.#set(column, pos, value)
+        this.#set(column, pos, value, float)
       }
     }
     this.length += end - start
@@ -185,8 +190,8 @@ export class RowGroupBuilder {
   }
 
   /** Stores a value the fast path did not take, widening the column's kind first if needed. */
-  #set(column: ColumnBuffer, pos: number, value: unknown): void {
-    const kind = widenKind(column.kind, kindOf(value))
+  #set(column: ColumnBuffer, pos: number, value: unknown, float = false): void {
+    const kind = widenKind(column.kind, float ? 'double' : kindOf(value))
     if (kind !== column.kind) this.#widen(column, kind, pos, value)
     switch (column.kind) {
       case 'int':

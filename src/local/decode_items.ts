@@ -7,6 +7,7 @@
 import { sharedKeyCache as keys } from './key_cache.ts'
 import type { ProtoReader } from './protobuf_reader.ts'
 import type { HistoryRecord, Item, Timestamp, UpdateRecord } from './record_types.ts'
+import { floatText } from '../row_floats.ts'
 
 /** Enters a length-delimited sub-message: narrows `r.end` to it and returns the outer end to restore. */
 export function enter(r: ProtoReader): number {
@@ -106,9 +107,9 @@ export function readItem(r: ProtoReader): Item {
   return { path, valueJson: valueJson || typed }
 }
 
-/** Formats a double as W&B extended JSON (bare NaN and ±Infinity). */
+/** Formats a double as W&B extended JSON (bare NaN and ±Infinity; `1.0` stays a float's text). */
 function jsonNumber(v: number): string {
-  if (Number.isFinite(v)) return String(v)
+  if (Number.isFinite(v)) return floatText(v)
   return v !== v ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity'
 }
 

@@ -49,9 +49,12 @@ export function sniffJsonType(text: string): string {
   }
 }
 
+const INTEGER_TEXT = /^-?\d+$/
+
 /** Accumulates key/type counts over history records. */
 export class HistoryKeyTally {
   #counts = new Map<string, Map<string, number>>()
+  #doubles = new Set<string>()
   #lastStep = -1
 
   /** Counts one type occurrence for a key. */
@@ -108,6 +111,7 @@ export class HistoryKeyTally {
   #countItem(item: Item): void {
     const key = item.path.length === 1 ? item.path[0] : item.path.join('.')
     const type = sniffJsonType(item.valueJson)
+    if (type === 'number' && !INTEGER_TEXT.test(item.valueJson)) this.#doubles.add(key)
     if (type !== 'map') return this.count(key, type)
     this.#countValue(key, parseValueJson(item.valueJson))
   }
@@ -121,7 +125,16 @@ export class HistoryKeyTally {
       for (const k of entries) this.#countValue(`${key}.${k}`, value[k])
       return
     }
+    if (typeof value === 'number' && !Number.isSafeInteger(value)) this.#doubles.add(key)
     this.count(key, typeOfValue(value))
+  }
+
+  /**
+   * Keys with a number that is not an integer literal (`0.5`, `1.0`, `NaN`): the columns a
+   * typed export writes as floats; number keys outside it held only integers.
+   */
+  doubles(): ReadonlySet<string> {
+    return this.#doubles
   }
 
   /** The tally in the API's `historyKeys` shape. */

@@ -15,7 +15,9 @@
  */
 import type { HistoryRecord, Item } from './record_types.ts'
 import type { Row } from '../row.ts'
+import { integralFloatPaths } from '../json/float_paths.ts'
 import { parseJson } from '../json/parse_json.ts'
+import { isFloatText, setFloatKeys } from '../row_floats.ts'
 
 /** Where a row's step came from; see the module documentation. */
 export type StepSource = 'item' | 'field' | 'synthetic' | 'invalid'
@@ -174,9 +176,19 @@ export function buildHistoryRow(
   // (wandb-core writes items in Go map order); every row ends up with a `_step` value.
   const row: Row = { _step: undefined }
   let hasStepItem = false
+  let floats: string[] | undefined
   for (const item of order ? rankedItems(record.items, order) : record.items) {
     const path = item.path
     const value = parseValueJson(item.valueJson)
+    // Keep float-ness (`1.0`) that parsing loses, for the text exporters (see row_floats.ts).
+    if (typeof value === 'number') {
+      if (Number.isInteger(value) && isFloatText(item.valueJson)) {
+        ;(floats ??= []).push(path.length === 1 ? path[0] : path.join('.'))
+      }
+    } else if (typeof value === 'object' && value !== null) {
+      const inner = integralFloatPaths(item.valueJson)
+      if (inner) { for (const p of inner) (floats ??= []).push([...path, p].join('.')) }
+    }
     if (path.length === 1) {
       setOwn(row, path[0], value)
       if (path[0] === '_step') hasStepItem = true
@@ -184,6 +196,7 @@ export function buildHistoryRow(
   }
   const { step, stepSource } = resolveStep(hasStepItem, row._step, record.step, index)
   if (stepSource === 'field' || stepSource === 'synthetic') row._step = step
+  setFloatKeys(row, floats)
   return { row, step, stepSource }
 }
 

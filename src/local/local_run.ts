@@ -246,6 +246,11 @@ export class LocalRun {
     return this.#facts('historyKeys').historyKeys
   }
 
+  /** History keys with a number that was not an integer (the others held only integers). */
+  get historyDoubles(): ReadonlySet<string> {
+    return this.#facts('historyKeys').historyDoubles
+  }
+
   /** The highest integer step, or -1 without history. */
   get lastHistoryStep(): number {
     return this.#facts('lastHistoryStep').historyKeys.lastStep
@@ -381,6 +386,7 @@ interface FullPassFacts {
   summary: Row
   systemMetrics: Row
   historyKeys: HistoryKeys
+  historyDoubles: ReadonlySet<string>
   historyLineCount: number
   systemLineCount: number
   historySteps: StepTally
@@ -407,6 +413,7 @@ function fullPassFacts(
     ),
     systemMetrics: c.lastStats ? systemMetricsOf(systemRow(c.lastStats.stats)) : {},
     historyKeys: c.keys.result(),
+    historyDoubles: c.keys.doubles(),
     historyLineCount: c.historyRows,
     systemLineCount: c.systemRows,
     historySteps: c.steps,

@@ -151,6 +151,22 @@ test('--shard i/n: two machines export disjoint halves into one folder that read
   assert.deepEqual(report.problems, [])
   assert.equal(report.manifests.length, 2)
   assert.equal(report.runs, RUNS)
+  // One schema across shards: every history part and both runs tables have the same columns,
+  // including keys only some runs (maybe only the other shard's) log.
+  const manifests = ['0', '1'].map((i) =>
+    JSON.parse(readFileSync(join(dir, `wbx-manifest-shard-${i}-of-2.json`), 'utf8')) as Manifest
+  )
+  assert.deepEqual(manifests[0].historySchema, manifests[1].historySchema)
+  assert.ok(manifests[0].historySchema!.columns.includes('eval.score'))
+  for (const pattern of ['history/*/*.parquet', 'runs*.parquet']) {
+    const schemas = await duckRows(
+      `SELECT file_name, string_agg(name || ':' || coalesce(logical_type::VARCHAR, type), ',' ORDER BY name) AS s FROM parquet_schema(${
+        sqlPath(join(dir, pattern))
+      }) GROUP BY file_name`,
+    )
+    assert.ok(schemas.length >= 2)
+    assert.equal(new Set(schemas.map((r) => r.s)).size, 1, `${pattern}: ${JSON.stringify(schemas)}`)
+  }
 })
 
 test(
@@ -277,15 +293,16 @@ test('--keys selects history columns (a nested key brings its leaves); --since s
       sqlPath(join(dir, 'history/run_id=r006/*.parquet'))
     }, hive_partitioning = false)`,
   )
-  // Columns follow the keys as given; r006 logs eval (every third run), so its leaves are columns.
-  assert.deepEqual(cols.map((c) => c.column_name), ['_step', 'loss', 'eval.count', 'eval.score'])
+  // One schema for the dataset: r006 logs eval (every third run), so its leaves are columns of
+  // every part, in code-point order.
+  assert.deepEqual(cols.map((c) => c.column_name), ['_step', 'eval.count', 'eval.score', 'loss'])
   const r005 = await duckRows(
     `DESCRIBE SELECT * FROM read_parquet(${
       sqlPath(join(dir, 'history/run_id=r005/*.parquet'))
     }, hive_partitioning = false)`,
   )
-  // r005 never logged eval: the asked-for key stays a (null) column, so every file has it.
-  assert.deepEqual(r005.map((c) => c.column_name), ['_step', 'loss', 'eval'])
+  // r005 never logged eval: it has the same columns, null.
+  assert.deepEqual(r005.map((c) => c.column_name), ['_step', 'eval.count', 'eval.score', 'loss'])
   assert.equal(m.runs.r006.history!.rows, stepsOf(6))
   assert.deepEqual((await verifyDataset(dir)).problems, [])
   // The keys are part of the folder's identity: another selection needs another folder.

@@ -126,3 +126,22 @@ test('verify refuses a folder that holds no manifest', { timeout: 60_000 }, asyn
   assert.equal(cli.code, 1)
   assert.match(cli.stderr, /holds no wbx-manifest\.json/)
 })
+
+test('verify reports parts whose columns differ from the dataset schema', async () => {
+  const dir = copy('verify-schema')
+  const path = join(dir, 'wbx-manifest.json')
+  const m: Manifest = JSON.parse(readFileSync(path, 'utf8'))
+  assert.deepEqual((await verifyDataset(dir)).problems, [])
+  // A schema that grew without the parts being rewritten (as an interrupted rerun would leave).
+  m.historySchema = {
+    columns: [...m.historySchema!.columns, 'zz_new'],
+    types: { ...m.historySchema!.types, zz_new: 'double' },
+  }
+  writeFileSync(path, JSON.stringify(m))
+  const report = await verifyDataset(dir)
+  const kinds = new Set(report.problems.map((p) => p.kind))
+  assert.deepEqual([...kinds], ['schema-mismatch'])
+  const parts = Object.values(m.runs).flatMap((e) => e.history!.parts).length
+  assert.equal(report.problems.length, parts)
+  assert.match(report.problems[0].message, /has \d+ columns, not the dataset's \d+/)
+})

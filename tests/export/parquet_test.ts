@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { type ParquetOptions, toParquet } from '../../src/export/parquet.ts'
 import { hasZstd } from '../../src/export/parquet_codec.ts'
 import type { Row } from '../../src/row.ts'
+import { setFloatKeys } from '../../src/row_floats.ts'
 import {
   batches,
   duckQuery,
@@ -400,3 +401,20 @@ test('toParquet writes 100k rows in several row groups; DuckDB and hyparquet agr
 function batchOf(rows: Row[]): Row[][] {
   return [rows]
 }
+
+test('a column whose values the source spelled as floats (1.0) is DOUBLE, not INT64', async () => {
+  const rows: Row[] = [0, 1, 2].map((step) => {
+    const row: Row = { _step: step, loss: 1 + step, count: step }
+    setFloatKeys(row, ['loss'])
+    return row
+  })
+  const { dir, cleanup } = tempFolder()
+  try {
+    const path = join(dir, 'floats.parquet')
+    writeFileSync(path, await exportBytes(toParquet(), [rows]))
+    const types = Object.fromEntries((await parquetColumns(path)).map((c) => [c.name, c.type]))
+    assert.deepEqual(types, { _step: 'INT64', loss: 'DOUBLE', count: 'INT64' })
+  } finally {
+    cleanup()
+  }
+})

@@ -105,8 +105,8 @@ test('pandas, pyarrow and polars read the exported files without options', { ski
     assert.deepEqual(out.pl_parquet.nan_inf, head)
     assert.equal(
       out.pl_media.samples,
-      'Binary',
-      'polars reads the JSON logical type as binary (use jsonColumns: "string" for str)',
+      'String',
+      'polars reads JSON columns as str (the ARROW:schema footer entry says utf8)',
     )
     assert.deepEqual(out.pd_csv, { dtype: 'float64', nan_inf: head })
     assert.equal(out.pa_csv.type, 'double')

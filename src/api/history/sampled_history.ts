@@ -7,7 +7,9 @@
  *
  * @module
  */
+import { integralFloatPaths } from '../../json/float_paths.ts'
 import { parseJson } from '../../json/parse_json.ts'
+import { setFloatKeys } from '../../row_floats.ts'
 import type { Row } from '../../row.ts'
 import { requestHistory, runNotFound, runVariables } from './history_request.ts'
 import type { HistoryRunRef, HistoryTransport } from './history_types.ts'
@@ -105,7 +107,11 @@ export async function sampledHistory(
   )
   const texts = decodeFullHistory(data, node)
   if (!texts) throw runNotFound(run, 'sample the history')
-  const rows = texts.map((text) => rowObject(parseJson(text), `a ${node} row`))
+  const rows = texts.map((text) => {
+    const row = rowObject(parseJson(text), `a ${node} row`)
+    setFloatKeys(row, integralFloatPaths(text)) // `1.0` stays a float (row_floats.ts)
+    return row
+  })
   return { sampled: true, samples, stream, keys: null, rows }
 }
 

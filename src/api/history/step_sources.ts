@@ -4,7 +4,9 @@
  *
  * @module
  */
+import { integralFloatPaths } from '../../json/float_paths.ts'
 import { parseJson } from '../../json/parse_json.ts'
+import { setFloatKeys } from '../../row_floats.ts'
 import type { Row } from '../../row.ts'
 import { requestHistory, runNotFound } from './history_request.ts'
 import { rowFromLive, sortByStep } from './history_row.ts'
@@ -135,6 +137,8 @@ export class LiveHistorySource implements StepSource {
         )
       }
       const row = rowFromLive(parsed as Row)
+      // The row text keeps `1.0`; parsing loses it (see row_floats.ts).
+      if (row) setFloatKeys(row, integralFloatPaths(text))
       if (!row) this.rowsWithoutStep++
       else if ((row._step as number) >= minStep && (row._step as number) < maxStep) rows.push(row)
     }

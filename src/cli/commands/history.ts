@@ -62,9 +62,13 @@ export const historyCommand: Command = {
       )
     }
     const run = await openRun('history', ctx.positionals, ctx.values, ctx.signal, ctx.retries)
+    // Types from historyKeys (a local run: its full metadata pass), unless keys or steps narrow
+    // the rows: then the schema could name columns the rows never have.
     const whole = keys === undefined && minStep === undefined && maxStep === undefined
-    await writeRows(run.history(selection), ctx, {
+    const schema = whole ? await run.historySchema(ctx.signal) : undefined
+    await writeRows(() => run.history(selection), ctx, {
       label: 'history',
+      schema,
       runId: run.id,
       total: whole ? run.historyRows : undefined,
     })

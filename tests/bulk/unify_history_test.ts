@@ -1,0 +1,86 @@
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { exportProject } from '../../src/bulk/bulk_export.ts'
+import { parquetPartSchema, schemaId } from '../../src/bulk/dataset_schema.ts'
+import type { Manifest } from '../../src/bulk/manifest.ts'
+import { verifyDataset } from '../../src/bulk/verify.ts'
+import { startTestServer, type TestServer } from '../server/test_server.ts'
+import {
+  duckRows,
+  exportedHistory,
+  fastApi,
+  seedRun,
+  serverHistory,
+  sqlPath,
+  tempDir,
+} from './_project.ts'
+
+const E = 'bulk'
+const P = 'unify'
+let server: TestServer
+let folder: { dir: string; cleanup: () => void }
+
+before(async () => {
+  server = await startTestServer()
+  for (let i = 0; i < 3; i++) server.addRun(seedRun(E, P, i))
+  folder = tempDir('unify')
+}, { timeout: 60_000 })
+
+after(async () => {
+  folder.cleanup()
+  await server.stop()
+})
+
+function manifest(): Manifest {
+  return JSON.parse(readFileSync(join(folder.dir, 'wbx-manifest.json'), 'utf8'))
+}
+
+test('a run with a new key on an incremental rerun: every older part gets the column', {
+  timeout: 60_000,
+}, async () => {
+  const api = fastApi(server)
+  await exportProject({ source: `${E}/${P}`, out: folder.dir, api })
+  const before = manifest()
+  assert.ok(!before.historySchema!.columns.includes('late_key'))
+  const part0 = 'history/run_id=r000/part-00000.parquet'
+  const mtime = statSync(join(folder.dir, part0)).mtimeMs
+
+  server.addRun(seedRun(E, P, 7, { metrics: ['loss', 'late_key'] }))
+  const second = await exportProject({ source: `${E}/${P}`, out: folder.dir, api })
+  assert.equal(second.complete, true)
+  const m = manifest()
+  assert.ok(m.historySchema!.columns.includes('late_key'))
+  const id = schemaId(m.historySchema!)
+  for (const entry of Object.values(m.runs)) {
+    for (const part of entry.history!.parts) {
+      assert.equal(part.schema, id, part.file)
+      assert.deepEqual(await parquetPartSchema(join(folder.dir, part.file)), m.historySchema)
+    }
+  }
+  // r000 was not read again (skip), but its part was rewritten from its own file.
+  assert.equal(second.plan.runs.find((r) => r.id === 'r000')!.action, 'skip')
+  assert.notEqual(statSync(join(folder.dir, part0)).mtimeMs, mtime)
+  for (const run of ['r000', 'r001', 'r002', 'r007']) {
+    const rows = (await exportedHistory(folder.dir, run)).map((r) => {
+      const copy = { ...r }
+      for (const k in copy) if (copy[k] === null) delete copy[k]
+      return copy
+    })
+    assert.deepEqual(rows, serverHistory(server, E, P, run), run)
+  }
+  // DuckDB reads the folder without union_by_name and finds the new key.
+  const [n] = await duckRows(
+    `SELECT count("late_key") AS n FROM read_parquet(${
+      sqlPath(join(folder.dir, 'history/*/*.parquet'))
+    }, hive_partitioning = true)`,
+  )
+  assert.ok(Number(n.n) > 0)
+  assert.deepEqual((await verifyDataset(folder.dir)).problems, [])
+
+  // Nothing changed since: nothing is rewritten.
+  const mtimeAfter = statSync(join(folder.dir, part0)).mtimeMs
+  await exportProject({ source: `${E}/${P}`, out: folder.dir, api })
+  assert.equal(statSync(join(folder.dir, part0)).mtimeMs, mtimeAfter)
+})

@@ -236,7 +236,7 @@ export function followRecords(
           signal?.throwIfAborted()
           await grow()
           if (!framer) await start()
-          const atEnd = framer ? await frame(batch, false) : true
+          if (framer) await frame(batch, false)
           if (batch.length > 0) {
             dataAt = Date.now()
             controller.enqueue(batch)

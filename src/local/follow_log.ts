@@ -164,7 +164,9 @@ export function followRecords(
     checkFileHeader(head, n, path)
     const base = detectBlockBase(head, n, false)
     framer = new LogFramer(report, { blockBase: base, strict: options.strict })
-    collector = new RecordCollector(framer, options.types)
+    // The exit record ends the stream, so it is decoded whatever the caller asked for.
+    const types = options.types && new Set([...options.types, 'exit' as const])
+    collector = new RecordCollector(framer, types)
     return true
   }
 
@@ -176,7 +178,10 @@ export function followRecords(
       if (code === FRAME_RECORD) {
         const rec = collector!.take()
         if (rec) {
-          if (rec.type === 'exit') exit = rec.exit.exitCode
+          if (rec.type === 'exit') {
+            exit = rec.exit.exitCode
+            if (options.types && !options.types.has('exit')) continue
+          }
           if (batch.push(rec) >= batchSize) return false
         }
         continue

@@ -51,6 +51,8 @@ import {
   downloadHistoryExports,
   type DownloadHistoryExportsOptions,
   type DownloadHistoryResult,
+  followHistory,
+  type FollowHistoryOptions,
   type SampledHistory,
   sampledHistory,
   type SampledHistoryOptions,
@@ -660,10 +662,18 @@ export class Run {
 
   /**
    * Streams every logged history row in step order, unsampled: Parquet exports plus the live tail
-   * when the server has exports, else GraphQL pages (see `src/api/history`).
+   * when the server has exports, else GraphQL pages (see `src/api/history`). With `follow: true`
+   * the stream then polls for new rows until the run reaches a terminal state.
    */
-  scanHistory(options: ScanHistoryOptions = {}): ReadableStream<Row[]> {
-    return scanHistory(this.transport, this, { exportFetch: this.client.exportFetch, ...options })
+  scanHistory(options: FollowHistoryOptions = {}): ReadableStream<Row[]> {
+    const withFetch = { exportFetch: this.client.exportFetch, ...options }
+    if (options.follow === true) return followHistory(this.transport, this, withFetch)
+    if (options.follow !== undefined && options.follow !== false) {
+      throw new TypeError(
+        `Cannot scan history: follow must be true or false, got ${options.follow}`,
+      )
+    }
+    return scanHistory(this.transport, this, withFetch)
   }
 
   /** Deprecated SDK alias of {@link Run.scanHistory}; warns once. */

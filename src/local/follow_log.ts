@@ -21,6 +21,9 @@ import { BLOCK_SIZE, FILE_HEADER_SIZE, LogFramer } from './log_framer.ts'
 import { checkFileHeader, detectBlockBase, FRAME_NEED_DATA, FRAME_RECORD } from './log_reader.ts'
 import { RecordCollector } from './read_records.ts'
 import type { WandbRecord } from './record_types.ts'
+import { FollowIdleError } from '../follow_idle_error.ts'
+
+export { FollowIdleError }
 
 /** How a followed stream ended (passed to `onEnd`). */
 export interface FollowEnd {
@@ -80,18 +83,6 @@ export interface FollowRecordsOptions extends FollowOptions {
   readSize?: number
   /** Describes what the consumer saw last, for the idle-timeout message. */
   lastSeen?: () => string
-}
-
-/** No new data arrived while following for longer than the idle timeout. */
-export class FollowIdleError extends Error {
-  /** Milliseconds since new data last arrived. */
-  readonly idleMs: number
-  /** Creates the error with its message. */
-  constructor(message: string, idleMs: number) {
-    super(message)
-    this.name = 'FollowIdleError'
-    this.idleMs = idleMs
-  }
 }
 
 /** After an exit record, how long the file must stay unchanged before the stream ends. */
@@ -283,6 +274,7 @@ function idleError(
       Math.round(idleMs / 1000)
     } s and no exit record; last seen: ${seen} (${size} bytes). Note that wandb-core writes the log in 32 KiB blocks, so a slow run shows up in steps; raise the idle timeout to keep waiting`,
     idleMs,
+    seen,
   )
 }
 

@@ -29,7 +29,8 @@ def main() -> None:
         settings=wandb.Settings(
             mode=mode,
             x_stats_sampling_interval=0.5,
-            x_file_stream_transmit_interval=0.2,
+            # Whole seconds: wandb-core 0.31 ignores a fraction below 1 and keeps its 15 s default.
+            x_file_stream_transmit_interval=float(os.environ.get("FOLLOW_TRANSMIT_S", "1")),
             # wandb-core flushes the .wandb file every 15 s by default (whole 32 KiB blocks in between).
             x_transaction_log_flush_interval=float(os.environ.get("FOLLOW_FLUSH_S", "0.2")),
             disable_git=True,

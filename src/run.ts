@@ -61,6 +61,7 @@ import {
   type SignedFetchOptions,
 } from './api/history/mod.ts'
 import { parseJson } from './json/parse_json.ts'
+import { followPolled, type FollowPollOptions } from './api/follow_poll.ts'
 import type { Row } from './row.ts'
 import { writeStderr } from './runtime.ts'
 
@@ -685,6 +686,24 @@ export class Run {
       )
     }
     return this.scanHistory(options)
+  }
+
+  /**
+   * Streams the server-sampled system-metric rows (the SDK's `history(stream="system")`) and then
+   * the newer ones as the run goes on, polling its state and the rows until it reaches a terminal
+   * state; a row is emitted once, when its `_timestamp` is above every one before.
+   */
+  followSystemMetrics(
+    options: FollowPollOptions & { samples?: number } = {},
+  ): ReadableStream<Row[]> {
+    const samples = options.samples ?? 100_000
+    return followPolled({
+      runPath: this.runPath,
+      what: 'system metrics',
+      state: (signal) => readRunState(this.transport, this, signal),
+      rows: async (signal) => (await this.history({ stream: 'system', samples, signal })).rows,
+      key: (row) => typeof row._timestamp === 'number' ? row._timestamp : undefined,
+    }, options)
   }
 
   /** Server-sampled history rows (the SDK's `history()`), labelled `sampled: true`. */

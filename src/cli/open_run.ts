@@ -42,7 +42,11 @@ export async function openRun(
     )
   }
   if (existsSync(source)) {
-    return await openLocalSource(source, command, { strict: values.strict === true, signal })
+    return await openLocalSource(source, command, {
+      strict: values.strict === true,
+      signal,
+      follow: values.follow === true,
+    })
   }
   if (!looksRemote(source)) throw new Error(`Cannot open run "${source}": no such file or folder`)
   if (values.strict) throw new UsageError('--strict applies to local .wandb files', command)

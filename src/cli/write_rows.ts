@@ -15,6 +15,7 @@ import {
 import type { CommandContext } from './command.ts'
 import { Progress } from './progress.ts'
 import { UsageError } from './usage_error.ts'
+import { batchesPerInterval, firstBatchColumns, flushIntervalMs } from './follow_output.ts'
 
 /** What {@linkcode writeRows} needs beyond the command context. */
 export interface WriteRowsOptions {
@@ -22,6 +23,12 @@ export interface WriteRowsOptions {
   label: string
   /** Columns known up front, in order. */
   columns?: string[]
+  /**
+   * The rows come from a followed run: CSV columns are fixed by the first batch when not given,
+   * Parquet writes one row group per `--flush-interval`.
+   * @default false
+   */
+  follow?: boolean
 }
 
 /** Resolves `--format`/`--output` into the output format. */
@@ -47,11 +54,12 @@ export function outputFormat(ctx: CommandContext): ExportFormat {
 
 /** Exports rows as the command's options say, resolving once every byte is written. */
 export async function writeRows(
-  rows: ReadableStream<Row[]>,
+  input: ReadableStream<Row[]>,
   ctx: CommandContext,
   options: WriteRowsOptions,
 ): Promise<void> {
   const { values, io, signal } = ctx
+  let rows = input
   const format = outputFormat(ctx)
   const output = typeof values.output === 'string' && values.output !== '-'
     ? values.output
@@ -69,13 +77,26 @@ export async function writeRows(
   if (nan !== undefined && nan !== 'string' && nan !== 'null' && nan !== 'literal') {
     throw new UsageError(`Unknown --nan "${nan}"; use string, null or literal`)
   }
+  let columns = layout === 'wide' ? options.columns : undefined
+  if (options.follow && format === 'parquet') {
+    rows = rows.pipeThrough(batchesPerInterval(flushIntervalMs(ctx)))
+  } else if (options.follow && format === 'csv' && layout === 'wide' && !columns) {
+    const fixed = await firstBatchColumns(
+      rows,
+      values.flatten !== false,
+      (text) => io.stderr(`wbx: ${text}\n`),
+    )
+    columns = fixed.columns
+    rows = fixed.rows
+  }
   const progress = new Progress(
     options.label,
     values.quiet || !io.stderrIsTTY ? undefined : io.stderr,
   )
   const exporter = createExporter(format, {
     layout,
-    columns: layout === 'wide' ? options.columns : undefined,
+    columns,
+    groupPerWrite: options.follow && format === 'parquet',
     flatten: typeof values.flatten === 'boolean' ? values.flatten : undefined,
     nan: nan as 'string' | 'null' | 'literal' | undefined,
     codec: typeof values.codec === 'string' ? values.codec : undefined,

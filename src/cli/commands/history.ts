@@ -1,6 +1,15 @@
 /** `wbx history <source>`: every logged history row, unsampled, as NDJSON, CSV or Parquet. */
 import type { Command } from '../command.ts'
-import { outputOptions, sourceOptions } from '../command.ts'
+import { sourceOptions } from '../command.ts'
+import {
+  endOnIdle,
+  finishFollow,
+  FOLLOW_DETAILS,
+  followOptions,
+  followOutputOptions,
+  followSelection,
+  type IdleOutcome,
+} from '../follow_output.ts'
 import { openRun, printWarnings } from '../open_run.ts'
 import { choiceOption, intOption, listOption } from '../parse_values.ts'
 import { writeRows } from '../write_rows.ts'
@@ -9,14 +18,14 @@ import { writeRows } from '../write_rows.ts'
 export const historyCommand: Command = {
   name: 'history',
   summary: 'Export every history row of a run (no sampling)',
-  usage: '<source> [--keys k1,k2] [--min-step N] [--max-step N] [options]',
+  usage: '<source> [-f] [--keys k1,k2] [--min-step N] [--max-step N] [options]',
   details: [
     'Rows keep _step first, then keys in the order they were first logged.',
     'With --keys, a row is kept when it has any of the keys (--keys-mode all: every key, as the',
     'W&B SDK does); keys that never appear are reported on stderr.',
     "Remote runs are read from the server's Parquet history exports plus the live tail when",
     'they exist (--source auto), else page by page through GraphQL.',
-  ].join('\n'),
+  ].join('\n') + '\n' + FOLLOW_DETAILS,
   options: {
     keys: {
       type: 'string',
@@ -40,11 +49,14 @@ export const historyCommand: Command = {
       valueName: 'auto|parquet|graphql',
       description: 'Remote runs: how to read history (default: auto)',
     },
-    ...outputOptions,
+    ...followOptions,
+    ...followOutputOptions,
     ...sourceOptions,
   },
   async run(ctx) {
     const keys = listOption(ctx.values, 'keys')
+    const messages: string[] = []
+    const follow = followSelection(ctx, 'history', messages)
     const selection = {
       keys,
       keysMode: choiceOption(ctx.values, 'keys-mode', ['any', 'all'] as const),
@@ -52,10 +64,17 @@ export const historyCommand: Command = {
       maxStep: intOption(ctx.values, 'max-step'),
       source: choiceOption(ctx.values, 'source', ['auto', 'parquet', 'graphql'] as const),
       signal: ctx.signal,
+      follow,
     }
+    const outcome: IdleOutcome = {}
     const run = await openRun('history', ctx.positionals, ctx.values, ctx.signal)
-    await writeRows(run.history(selection), ctx, { label: 'history' })
-    if (keys) {
+    const rows = run.history(selection)
+    await writeRows(follow ? endOnIdle(rows, outcome) : rows, ctx, {
+      label: 'history',
+      follow: follow !== undefined,
+    })
+    // Keys logged after the run was opened are not in a followed run's key list.
+    if (keys && !follow) {
       const logged = await run.historyKeyNames(ctx.signal)
       const missing = keys.filter((k) =>
         !logged.some((name) => name === k || name.startsWith(k + '.'))
@@ -65,6 +84,6 @@ export const historyCommand: Command = {
       }
     }
     printWarnings(run, ctx.io)
-    return 0
+    return follow ? finishFollow(ctx, messages, outcome) : 0
   },
 }

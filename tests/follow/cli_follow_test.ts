@@ -7,14 +7,15 @@
  */
 import { after, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs'
 import process from 'node:process'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parquetMetadata, parquetReadObjects } from 'hyparquet'
-import { skipWithoutWandbPython } from '../_python.ts'
+import { skipWithoutWandbPython, wandbPython } from '../_python.ts'
+import { startTestServer, type TestServer } from '../server/test_server.ts'
 import { runtimeName } from '../../src/runtime.ts'
 import { parseJson } from '../../src/json/parse_json.ts'
 import { runCli } from '../cli/_run_cli.ts'
@@ -24,18 +25,27 @@ const cliPath = fileURLToPath(new URL('../../cli.ts', import.meta.url))
 const skip = skipWithoutWandbPython ||
   (runtimeName === 'node' ? 'spawns the TypeScript CLI with Deno or Bun' : false)
 
+const duckdbScript = fileURLToPath(new URL('../../docs/follow_to_duckdb.py', import.meta.url))
+const skipDuckdb = skip ||
+  (spawnSync(wandbPython!, ['-c', 'import duckdb']).status === 0
+    ? false
+    : 'the duckdb Python package is missing (pip install -r tests/requirements.txt)')
+
 const dirs: string[] = []
 const writers: Writer[] = []
-after(() => {
+const servers: TestServer[] = []
+after(async () => {
   for (const w of writers) stopWriter(w)
+  for (const s of servers) await s.stop()
   for (const d of dirs) rmSync(d, { recursive: true, force: true })
 })
 
 /** Spawns `wbx args…` with stdout on a pipe, noting when each stdout line arrived. */
-function wbx(args: string[], cwd: string) {
+function wbx(args: string[], cwd: string, env: Record<string, string> = {}) {
   const runtimeArgs = runtimeName === 'deno' ? ['run', '-A', cliPath] : [cliPath]
   const child = spawn(process.execPath, [...runtimeArgs, ...args], {
     cwd,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const lines: { text: string; at: number }[] = []
@@ -117,4 +127,52 @@ describe('wbx -f against a run the SDK is logging', { skip }, () => {
     assert.equal(csv.lines.map((l) => l.text).join('\n') + '\n', full.stdout)
     assert.ok(csv.lines[1].at < writer.logged[writer.logged.length - 1][1], 'CSV rows came early')
   })
+
+  it(
+    'the docs pipeline: wbx history <running run> -f | python follow_to_duckdb.py mirrors every row once',
+    {
+      skip: skipDuckdb,
+    },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'wbx-follow-duck-'))
+      dirs.push(dir)
+      const server = await startTestServer()
+      servers.push(server)
+      const writer = startWriter({
+        mode: 'online',
+        id: 'duckrun',
+        steps: 25,
+        sleepS: 0.15,
+        dir,
+        server,
+      })
+      writers.push(writer)
+      await writer.folder
+      const env = { WANDB_BASE_URL: server.baseUrl, WANDB_API_KEY: server.apiKey }
+      const db = join(dir, 'runs.duckdb')
+      const runtimeArgs = runtimeName === 'deno' ? ['run', '-A', cliPath] : [cliPath]
+      const producer = spawn(
+        process.execPath,
+        [...runtimeArgs, 'history', 'test-entity/follow/duckrun', '-f'],
+        { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+      )
+      const consumer = spawn(wandbPython!, [duckdbScript, db, 'duckrun'], {
+        stdio: ['pipe', 'ignore', 'pipe'],
+      })
+      producer.stdout!.pipe(consumer.stdin!)
+      let errors = ''
+      producer.stderr!.on('data', (d) => (errors += d))
+      consumer.stderr!.on('data', (d) => (errors += d))
+      const exited = (p: ChildProcess) => new Promise((r) => p.on('exit', (code) => r(code)))
+      const [wbxCode, pyCode] = await Promise.all([exited(producer), exited(consumer), writer.done])
+      assert.equal(wbxCode, 0, errors)
+      assert.equal(pyCode, 0, errors)
+      const query = spawnSync(wandbPython!, [
+        '-c',
+        'import duckdb,sys; print(duckdb.connect(sys.argv[1]).execute("select count(*), count(distinct step), min(step), max(step) from history").fetchone())',
+        db,
+      ], { encoding: 'utf8' })
+      assert.equal(query.stdout.trim(), '(25, 25, 0, 24)', query.stderr)
+    },
+  )
 })

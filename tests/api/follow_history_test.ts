@@ -92,7 +92,9 @@ describe('followHistory against the test server', () => {
     servers.push(server)
     const transport = transportFor(server.baseUrl, server.apiKey)
     let end: RemoteFollowEnd | undefined
+    // Pages of 7 steps: rows cross page, export-file and poll boundaries.
     const followed = drain(followHistory(transport, RUN, {
+      pageSize: 7,
       pollIntervalMs: 30,
       maxPollIntervalMs: 100,
       onEnd: (e) => (end = e),
@@ -107,6 +109,28 @@ describe('followHistory against the test server', () => {
     const ops = server.requests.map((r) => r.operation)
     assert.ok(ops.includes('RunParquetHistory'), 'the first scan used the exports')
     assert.ok(ops.filter((o) => o === 'RunState').length >= 2, 'the state was polled')
+  })
+
+  it('honours minStep and ends at maxStep without waiting for the run to end', async () => {
+    const server = await liveServer()
+    servers.push(server)
+    const transport = transportFor(server.baseUrl, server.apiKey)
+    let end: RemoteFollowEnd | undefined
+    const followed = drain(followHistory(transport, RUN, {
+      minStep: 90,
+      maxStep: 150,
+      pollIntervalMs: 30,
+      maxPollIntervalMs: 100,
+      onEnd: (e) => (end = e),
+    }))
+    for (let s = 100; s < 160; s += 10) {
+      await logSteps(server, s, s + 10)
+      await sleep(40)
+    }
+    const rows = await followed
+    assert.deepEqual(rows.map((r) => r._step), Array.from({ length: 60 }, (_, i) => 90 + i))
+    assert.equal(end?.state, 'running')
+    assert.equal(end?.lastStep, 149)
   })
 
   it('keeps keys-mode selection across polls and reports keys that never came', async () => {

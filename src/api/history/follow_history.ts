@@ -29,7 +29,7 @@ import { scanHistory, type ScanHistoryOptions } from './scan_history.ts'
 
 /** How a followed remote stream ended by itself. */
 export interface RemoteFollowEnd {
-  /** The run's terminal state (`finished`, `failed`, `crashed`, `killed`, `preempted`). */
+  /** The run's state when following ended: terminal (`finished`, `failed`, `crashed`, `killed`, `preempted`), or any state once `maxStep` was reached. */
   state: string
   /** The last step read, or -1. */
   lastStep: number
@@ -51,7 +51,7 @@ export interface FollowHistoryOptions extends ScanHistoryOptions {
   pollIntervalMs?: number
   /** While following: the longest wait between polls when nothing arrives, in ms. @default 15000 */
   maxPollIntervalMs?: number
-  /** While following: called once when the run reached a terminal state and every row was read. */
+  /** While following: called once when the run reached a terminal state (or `maxStep`) and every row was read. */
   onEnd?: (end: RemoteFollowEnd) => void
 }
 

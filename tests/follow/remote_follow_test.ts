@@ -1,7 +1,9 @@
 /**
  * The official SDK logs online into the test server in a subprocess while `Run.scanHistory({
  * follow: true })` follows it: the followed rows equal a full read of the finished run; a writer
- * killed mid-run ends the stream with the state the server gives the run and what was read.
+ * killed mid-run ends the stream with the state the server gives the run and what was read; a
+ * resumed run (`resume="must"`, which asks the server's RunResumeStatus) is followed through its
+ * second process.
  */
 import { after, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
@@ -109,5 +111,33 @@ describe('following a run the SDK logs online', { skip: skipWithoutWandbPython }
     assert.equal(end?.state, 'crashed')
     assert.equal(end?.lastStep, full.length - 1)
     assert.ok(full.length <= 21)
+  })
+
+  it('a resumed run is followed through its second process, every step once', async () => {
+    const { server, api, dir } = await setUp()
+    const first = startWriter({ mode: 'online', id: 'resumed', steps: 5, sleepS: 0, dir, server })
+    writers.push(first)
+    assert.equal((await first.done).code, 0)
+    const second = startWriter({
+      mode: 'online',
+      id: 'resumed',
+      steps: 10,
+      sleepS: 0.1,
+      resume: true,
+      dir,
+      server,
+    })
+    writers.push(second)
+    await second.folder
+    const run = await api.run('test-entity/follow/resumed')
+    let end: RemoteFollowEnd | undefined
+    const rows = await drain(
+      run.scanHistory({ follow: true, pollIntervalMs: 100, onEnd: (e) => (end = e) }),
+    )
+    const exit = await second.done
+    assert.equal(exit.code, 0, exit.stderr)
+    assert.deepEqual(rows.map((r) => r._step), steps(15))
+    assert.deepEqual(rows, await drain((await api.run('test-entity/follow/resumed')).scanHistory()))
+    assert.equal(end?.state, 'finished')
   })
 })

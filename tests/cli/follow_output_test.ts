@@ -88,6 +88,20 @@ describe('wbx -f', () => {
     assert.equal(rows.length, 40)
   })
 
+  it('remote logs and system metrics: -f waits for the run, --idle-timeout stops it with exit 3', async () => {
+    const logs = await runCli(['logs', 'e/p/stalled', '-f', '--idle-timeout', '0.5'])
+    assert.equal(logs.code, 3, logs.stderr)
+    assert.match(
+      logs.stderr,
+      /Run e\/p\/stalled looks stalled: still 'running' after 1 s of waiting for it to end/,
+    )
+    assert.equal(logs.stdout, '')
+    const sys = await runCli(['system', 'e/p/stalled', '-f', '--idle-timeout', '0.5'])
+    assert.equal(sys.code, 3, sys.stderr)
+    assert.equal(lines(sys.stdout).length, 4, 'the samples there are')
+    assert.match(sys.stderr, /looks stalled: no new system metrics/)
+  })
+
   it('refuses -f csv (the old short --format) and --idle-timeout without -f', async () => {
     const a = await runCli(['history', consoleRun, '-f', 'csv'])
     assert.equal(a.code, 2)

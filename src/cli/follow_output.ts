@@ -47,11 +47,12 @@ export const FOLLOW_DETAILS = [
   '',
   'With -f/--follow the output keeps growing while the run is live and ends by itself when it',
   'finishes (exit record locally; finished/failed/crashed/killed on the server). NDJSON and CSV',
-  'are written batch by batch (CSV columns are fixed by --keys, else by the first rows read);',
-  'Parquet (-o FILE.parquet) gets one row group per --flush-interval and is a valid file once',
-  'following ends, by the run ending, Ctrl-C excepted, or --idle-timeout (exit 3).',
-  'Local runs appear as wandb-core flushes its .wandb file (every 15 s by default,',
-  'x_transaction_log_flush_interval); remote runs as the server receives them.',
+  'are written batch by batch (CSV columns are fixed by the first rows read; keys first seen',
+  'later are named on stderr). Parquet (-o FILE.parquet) gets one row group per',
+  '--flush-interval and is written as a valid file when following ends: the run ended, or',
+  '--idle-timeout passed (exit 3); Ctrl-C leaves no file. Local runs show rows as wandb-core',
+  'flushes its .wandb file (every 15 s by default: x_transaction_log_flush_interval); remote',
+  'runs as the server receives them. -f is --follow here, so write --format in full.',
 ].join('\n')
 
 /** Parses a positive number of seconds into ms. */

@@ -12,7 +12,6 @@
  *
  * @module
  */
-import { watch } from 'node:fs'
 import { open } from 'node:fs/promises'
 import type { FileHandle } from 'node:fs/promises'
 import { type DamageReport, emptyDamageReport } from './damage_report.ts'
@@ -22,6 +21,7 @@ import { checkFileHeader, detectBlockBase, FRAME_NEED_DATA, FRAME_RECORD } from 
 import { RecordCollector } from './read_records.ts'
 import type { WandbRecord } from './record_types.ts'
 import { FollowIdleError } from '../follow_idle_error.ts'
+import { FileWaker } from './file_waker.ts'
 
 export { FollowIdleError }
 
@@ -110,7 +110,7 @@ export function followRecords(
   const crashedAfterMs = options.crashedAfterMs ?? 300_000
   const report = options.report ?? emptyDamageReport(path)
   const signal = options.signal
-  const waker = new Waker(path, pollMs)
+  const waker = new FileWaker(path, pollMs)
   let handle: FileHandle | undefined
   let framer: LogFramer | undefined
   let collector: RecordCollector | undefined
@@ -276,73 +276,6 @@ function idleError(
     idleMs,
     seen,
   )
-}
-
-/** Wakes a waiting reader when the file changes (fs.watch where it works) or after a poll interval. */
-class Waker {
-  readonly #path: string
-  readonly #pollMs: number
-  #watcher: { close(): void } | undefined
-  #wake: (() => void) | undefined
-  #changed = false
-
-  /** Creates a waker for `path` that polls at least every `pollMs`. */
-  constructor(path: string, pollMs: number) {
-    this.#path = path
-    this.#pollMs = pollMs
-  }
-
-  /** Starts watching; without notifications the waker only polls. */
-  start(): void {
-    try {
-      const w = watch(this.#path, { persistent: false }, () => {
-        this.#changed = true
-        this.#wake?.()
-      })
-      w.on?.('error', () => this.close())
-      this.#watcher = w
-    } catch {
-      // No notifications on this file system or runtime: polling alone bounds the latency.
-    }
-  }
-
-  /** Waits until the file changes, `ms` pass (at most the poll interval), or the signal aborts. */
-  wait(ms: number, signal?: AbortSignal): Promise<void> {
-    if (this.#changed) {
-      this.#changed = false
-      return Promise.resolve()
-    }
-    return new Promise<void>((resolve, reject) => {
-      const done = (): void => {
-        clearTimeout(timer)
-        signal?.removeEventListener('abort', onAbort)
-        this.#wake = undefined
-        this.#changed = false
-        resolve()
-      }
-      const onAbort = (): void => {
-        clearTimeout(timer)
-        this.#wake = undefined
-        reject(signal!.reason)
-      }
-      const timer = setTimeout(done, Math.min(ms, this.#pollMs))
-      this.#wake = done
-      if (signal?.aborted) onAbort()
-      else signal?.addEventListener('abort', onAbort, { once: true })
-    })
-  }
-
-  /** Stops watching. */
-  close(): void {
-    const w = this.#watcher
-    this.#watcher = undefined
-    try {
-      w?.close()
-    } catch {
-      // already closed
-    }
-    this.#wake?.()
-  }
 }
 
 /**

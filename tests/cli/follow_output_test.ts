@@ -6,7 +6,9 @@
 import process from 'node:process'
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { runtimeName } from '../../src/runtime.ts'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -123,6 +125,46 @@ describe('wbx -f', () => {
     assert.equal(sys.code, 0, sys.stderr)
     assert.ok(lines(sys.stdout).length > 2)
     assert.equal(sys.stdout, (await runCli(['system', systemRun])).stdout)
+  })
+})
+
+describe('wbx -f and Ctrl-C', {
+  skip: runtimeName === 'node' ? 'spawns the TypeScript CLI with Deno or Bun' : false,
+}, () => {
+  it('Ctrl-C stops following a live local run at once, every line written whole', async () => {
+    const path = join(dir, 'run-live.wandb')
+    // A run cut mid-write and still "live" (just written): following waits for more.
+    writeFileSync(
+      path,
+      readFileSync(join(runs, 'offline-run-20261128_072707-wbxlarge/run-wbxlarge.wandb')).subarray(
+        0,
+        400_000,
+      ),
+    )
+    const cli = fileURLToPath(new URL('../../cli.ts', import.meta.url))
+    const child = spawn(
+      process.execPath,
+      [...(runtimeName === 'deno' ? ['run', '-A', cli] : [cli]), 'history', path, '-f'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    )
+    let out = ''
+    let err = ''
+    child.stdout!.on('data', (d) => (out += d))
+    child.stderr!.on('data', (d) => (err += d))
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
+    const expected = (await runCli(['history', path])).stdout
+    while (out.length < expected.length && child.exitCode === null) {
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    await new Promise((r) => setTimeout(r, 300))
+    assert.equal(child.exitCode, null, 'still following')
+    const t = Date.now()
+    child.kill('SIGINT')
+    const code = await exited
+    assert.ok(Date.now() - t < 5000, `stopped after ${Date.now() - t} ms`)
+    assert.notEqual(code, 0)
+    assert.match(err, /Interrupted \(Ctrl-C\)/)
+    assert.equal(out, expected, 'every row read, each line whole')
   })
 })
 

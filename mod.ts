@@ -26,6 +26,8 @@ export {
 } from './src/local/local_run.ts'
 export { type ListLocalRunsOptions, type LocalRunEntry, LocalRuns } from './src/local/local_runs.ts'
 export type { ScanHistoryOptions } from './src/local/history_scan.ts'
+export type { FollowEnd, FollowOptions } from './src/local/follow_log.ts'
+export { FollowIdleError } from './src/follow_idle_error.ts'
 export type { ConsoleLine, ConsoleOptions, ConsoleStream } from './src/local/console_output.ts'
 export type { HistoryKeys, TypeCount } from './src/local/history_keys.ts'
 export type { StepTally } from './src/local/history_row.ts'
@@ -104,10 +106,12 @@ export {
   type DownloadHistoryExportsOptions,
   type DownloadHistoryResult,
   type FetchLike,
+  type FollowHistoryOptions,
   type HistoryScanReport,
   type HistorySource,
   IncompleteRunHistoryError,
   type KeysMode,
+  type RemoteFollowEnd,
   type SampledHistory,
   type SampledHistoryOptions,
   type ScanHistoryOptions as RemoteScanHistoryOptions,

@@ -51,6 +51,8 @@ import {
   downloadHistoryExports,
   type DownloadHistoryExportsOptions,
   type DownloadHistoryResult,
+  followHistory,
+  type FollowHistoryOptions,
   type SampledHistory,
   sampledHistory,
   type SampledHistoryOptions,
@@ -59,6 +61,7 @@ import {
   type SignedFetchOptions,
 } from './api/history/mod.ts'
 import { parseJson } from './json/parse_json.ts'
+import { followPolled, type FollowPollOptions } from './api/follow_poll.ts'
 import type { Row } from './row.ts'
 import { writeStderr } from './runtime.ts'
 
@@ -660,10 +663,18 @@ export class Run {
 
   /**
    * Streams every logged history row in step order, unsampled: Parquet exports plus the live tail
-   * when the server has exports, else GraphQL pages (see `src/api/history`).
+   * when the server has exports, else GraphQL pages (see `src/api/history`). With `follow: true`
+   * the stream then polls for new rows until the run reaches a terminal state.
    */
-  scanHistory(options: ScanHistoryOptions = {}): ReadableStream<Row[]> {
-    return scanHistory(this.transport, this, { exportFetch: this.client.exportFetch, ...options })
+  scanHistory(options: FollowHistoryOptions = {}): ReadableStream<Row[]> {
+    const withFetch = { exportFetch: this.client.exportFetch, ...options }
+    if (options.follow === true) return followHistory(this.transport, this, withFetch)
+    if (options.follow !== undefined && options.follow !== false) {
+      throw new TypeError(
+        `Cannot scan history: follow must be true or false, got ${options.follow}`,
+      )
+    }
+    return scanHistory(this.transport, this, withFetch)
   }
 
   /** Deprecated SDK alias of {@link Run.scanHistory}; warns once. */
@@ -675,6 +686,24 @@ export class Run {
       )
     }
     return this.scanHistory(options)
+  }
+
+  /**
+   * Streams the server-sampled system-metric rows (the SDK's `history(stream="system")`) and then
+   * the newer ones as the run goes on, polling its state and the rows until it reaches a terminal
+   * state; a row is emitted once, when its `_timestamp` is above every one before.
+   */
+  followSystemMetrics(
+    options: FollowPollOptions & { samples?: number } = {},
+  ): ReadableStream<Row[]> {
+    const samples = options.samples ?? 100_000
+    return followPolled({
+      runPath: this.runPath,
+      what: 'system metrics',
+      state: (signal) => readRunState(this.transport, this, signal),
+      rows: async (signal) => (await this.history({ stream: 'system', samples, signal })).rows,
+      key: (row) => typeof row._timestamp === 'number' ? row._timestamp : undefined,
+    }, options)
   }
 
   /** Server-sampled history rows (the SDK's `history()`), labelled `sampled: true`. */

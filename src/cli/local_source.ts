@@ -5,13 +5,14 @@
  *
  * @module
  */
-import { stat } from 'node:fs/promises'
+import { realpath, stat } from 'node:fs/promises'
 import type { Row } from '../row.ts'
 import { historyColumnSchema } from '../export/history_types.ts'
 import { LocalRun } from '../local/local_run.ts'
 import type { ConsoleLine } from '../local/console_output.ts'
 import { formatDamageReport, isDamaged } from '../local/damage_report.ts'
-import type { HistorySelection, LogSelection, RunSource } from './run_source.ts'
+import type { FollowEnd, FollowOptions } from '../local/follow_log.ts'
+import type { FollowSelection, HistorySelection, LogSelection, RunSource } from './run_source.ts'
 import { runInfo } from './run_info.ts'
 import { consoleText } from '../local/console_stream.ts'
 
@@ -24,6 +25,12 @@ export interface OpenLocalSourceOptions {
   strict?: boolean
   /** Aborts opening. */
   signal?: AbortSignal
+  /**
+   * The command follows the run: a symbolic link such as `wandb/latest-run` is resolved now, so
+   * the run it points to is followed even when the link moves on to a newer run.
+   * @default false
+   */
+  follow?: boolean
 }
 
 /**
@@ -35,12 +42,14 @@ export async function openLocalSource(
   command: string,
   options: OpenLocalSourceOptions = {},
 ): Promise<RunSource> {
-  const run = await LocalRun.open(path, {
+  const source = options.follow ? await realpath(path) : path
+  const run = await LocalRun.open(source, {
     strict: options.strict,
     signal: options.signal,
     metadata: STREAM_COMMANDS.has(command) ? 'minimal' : 'full',
   })
-  await refuseEmptyLogs(run.wandbFiles)
+  // A followed run's log may still be empty: following waits for its first records.
+  if (!options.follow) await refuseEmptyLogs(run.wandbFiles)
   // The history schema needs the full pass (the key/type tally); it is read only when asked.
   const full = run.metadataPass === 'full'
     ? () => Promise.resolve(run)
@@ -87,11 +96,13 @@ export function localSource(
         minStep: s.minStep,
         maxStep: s.maxStep,
         signal: s.signal,
+        ...localFollow(s.follow),
       })
       return keys.watch(rows, s)
     },
     historyKeyNames: (signal) => keys.names(signal),
-    systemMetrics: (signal) => Promise.resolve(run.scanSystemMetrics({ signal })),
+    systemMetrics: (signal, follow) =>
+      Promise.resolve(run.scanSystemMetrics({ signal, ...localFollow(follow) })),
     summary: () => Promise.resolve(run.summary),
     config: (raw) => Promise.resolve(raw ? run.rawconfig : run.config),
     info: () => Promise.resolve(runInfo(run)),
@@ -102,6 +113,7 @@ export function localSource(
         ansi: s.ansi ? 'keep' : 'strip',
         errorPrefix: s.errorPrefix,
         signal: s.signal,
+        ...localFollow(s.follow),
       })
       return Promise.resolve(lines.pipeThrough(
         new TransformStream<ConsoleLine[], Uint8Array>({
@@ -181,6 +193,24 @@ export function localSource(
         `warning: damaged log, every intact record was read\n${formatDamageReport(report)}`
       ),
   }
+}
+
+/** The LocalRun follow options of a CLI follow selection (none without one). */
+function localFollow(follow: FollowSelection | undefined): FollowOptions {
+  if (!follow) return {}
+  return {
+    follow: true,
+    idleTimeoutMs: follow.idleTimeoutMs,
+    onEnd: (end) => follow.onEnd(localEndMessage(end)),
+  }
+}
+
+/** The stderr line for how a followed local run ended. */
+export function localEndMessage(end: FollowEnd): string {
+  if (end.state === 'crashed') {
+    return `warning: the run's log stopped growing without an exit record (state crashed: the writer was killed or lost); every intact record was read (${end.records} records, ${end.bytes} bytes)`
+  }
+  return `the run ${end.state} (exit code ${end.exitCode}); followed to its end`
 }
 
 /**

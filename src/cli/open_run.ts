@@ -53,7 +53,11 @@ export async function openRun(
     )
   }
   if (existsSync(source)) {
-    return await openLocalSource(source, command, { strict: values.strict === true, signal })
+    return await openLocalSource(source, command, {
+      strict: values.strict === true,
+      signal,
+      follow: values.follow === true,
+    })
   }
   if (!looksRemote(source) && !isShortRunPath(source)) {
     const hint = BARE_RUN_ID.test(source)

@@ -7,7 +7,8 @@ import { claimTarget } from '../api/safe_path.ts'
 import type { Row } from '../row.ts'
 import type { Run } from '../run.ts'
 import { historyColumnSchema } from '../export/history_types.ts'
-import type { HistorySelection, LogSelection, RunSource } from './run_source.ts'
+import type { FollowSelection, HistorySelection, LogSelection, RunSource } from './run_source.ts'
+import { FollowIdleError } from '../follow_idle_error.ts'
 
 /** How many system rows `wbx system` asks the server for; the API only serves system metrics sampled. */
 export const REMOTE_SYSTEM_SAMPLES = 100_000
@@ -26,6 +27,16 @@ export function remoteSource(run: Run): RunSource {
         maxStep: s.maxStep,
         source: s.source,
         signal: s.signal,
+        ...(s.follow
+          ? {
+            follow: true,
+            idleTimeoutMs: s.follow.idleTimeoutMs,
+            onEnd: (end) =>
+              s.follow!.onEnd(
+                `the run is ${end.state}; followed to its end (last step ${end.lastStep}, ${end.rows} rows)`,
+              ),
+          }
+          : {}),
       }),
     historyKeyNames: () => Promise.resolve(historyKeyNames(run.historyKeys)),
     historySchema: () => {
@@ -35,7 +46,17 @@ export function remoteSource(run: Run): RunSource {
         return Promise.resolve(undefined) // a lazily loaded run has no historyKeys: inferred
       }
     },
-    systemMetrics: async (signal) => {
+    systemMetrics: async (signal, follow) => {
+      if (follow) {
+        notes.push(
+          'note: the W&B API serves system metrics sampled; following polls the sample and emits the newer rows',
+        )
+        return run.followSystemMetrics({
+          signal,
+          idleTimeoutMs: follow.idleTimeoutMs,
+          onEnd: (end) => follow.onEnd(`the run is ${end.state}; followed to its end`),
+        })
+      }
       const sample = await run.history({ stream: 'system', samples: REMOTE_SYSTEM_SAMPLES, signal })
       notes.push(
         `note: the W&B API serves system metrics sampled (${sample.rows.length} rows); read the run's local folder for every sample`,
@@ -75,6 +96,7 @@ export function remoteSource(run: Run): RunSource {
           '--stream and --error-prefix apply to local runs; a W&B server keeps output.log as one text',
         )
       }
+      if (s.follow) await waitForEnd(run, s.follow, s.signal)
       const file = await run.file('output.log', s.signal)
       return await file.stream({ signal: s.signal })
     },
@@ -142,6 +164,32 @@ export function remoteSource(run: Run): RunSource {
       return rows
     },
     warnings: () => notes,
+  }
+}
+
+/**
+ * Waits until the run reaches a terminal state: a W&B server keeps a live run's console output
+ * out of the public API until the run uploads output.log, so `wbx logs -f` prints it then.
+ */
+async function waitForEnd(run: Run, follow: FollowSelection, signal: AbortSignal): Promise<void> {
+  try {
+    const state = await run.waitUntilFinished({
+      signal,
+      pollIntervalMs: 2000,
+      maxPollIntervalMs: 15_000,
+      timeoutMs: follow.idleTimeoutMs,
+    })
+    follow.onEnd(`the run is ${state}; its output.log follows`)
+  } catch (err) {
+    if (!(err instanceof DOMException && err.name === 'TimeoutError')) throw err
+    const ms = follow.idleTimeoutMs ?? 0
+    throw new FollowIdleError(
+      `Run ${run.entity}/${run.project}/${run.id} looks stalled: still '${run.state}' after ${
+        Math.round(ms / 1000)
+      } s of waiting for it to end (a live run's console output is served once the run uploads output.log)`,
+      ms,
+      `state ${run.state}`,
+    )
   }
 }
 

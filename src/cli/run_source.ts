@@ -7,6 +7,14 @@ import type { ColumnSchema } from '../export/history_types.ts'
 import type { Row } from '../row.ts'
 import type { DownloadStatus } from './download_progress.ts'
 
+/** What a followed read needs: the idle timeout, and where to say how the run ended. */
+export interface FollowSelection {
+  /** Stop with a FollowIdleError after this many ms without new data. */
+  idleTimeoutMs?: number
+  /** Called with one line for stderr when the run ended by itself. */
+  onEnd: (message: string) => void
+}
+
 /** History selection shared by both kinds of run. */
 export interface HistorySelection {
   keys?: string[]
@@ -16,6 +24,8 @@ export interface HistorySelection {
   /** Remote runs: `auto` (Parquet exports, else GraphQL), `parquet` or `graphql`. */
   source?: 'auto' | 'parquet' | 'graphql'
   signal: AbortSignal
+  /** Keep reading while the run is live. */
+  follow?: FollowSelection
 }
 
 /** Console-log selection. */
@@ -24,6 +34,8 @@ export interface LogSelection {
   ansi: boolean
   errorPrefix: boolean
   signal: AbortSignal
+  /** Keep reading while the run is live. */
+  follow?: FollowSelection
 }
 
 /** A run the CLI can read. */
@@ -39,7 +51,7 @@ export interface RunSource {
   /** Logged keys, to report requested keys that never appear. */
   historyKeyNames(signal: AbortSignal): Promise<string[]>
   /** System-metric rows (full resolution locally, server-sampled remotely). */
-  systemMetrics(signal: AbortSignal): Promise<ReadableStream<Row[]>>
+  systemMetrics(signal: AbortSignal, follow?: FollowSelection): Promise<ReadableStream<Row[]>>
   summary(signal: AbortSignal): Promise<Row>
   config(raw: boolean, signal: AbortSignal): Promise<Row>
   info(signal: AbortSignal): Promise<Row>

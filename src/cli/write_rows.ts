@@ -22,6 +22,7 @@ import type { CommandContext } from './command.ts'
 import { Progress } from './progress.ts'
 import { UsageError } from './usage_error.ts'
 import { fileInFolder, isFolderOutput } from './output_path.ts'
+import { batchesPerInterval, firstBatchColumns, flushIntervalMs } from './follow_output.ts'
 
 /** What {@linkcode writeRows} needs beyond the command context. */
 export interface WriteRowsOptions {
@@ -35,6 +36,12 @@ export interface WriteRowsOptions {
   total?: number
   /** The run id, for the file name when `--output` is a folder (`<id>-<label>.<ext>`). */
   runId?: string
+  /**
+   * The rows come from a followed run: CSV columns are fixed by the first batch when not given,
+   * Parquet writes one row group per `--flush-interval`.
+   * @default false
+   */
+  follow?: boolean
 }
 
 /** Resolves `--format`/`--output` into the output format. */
@@ -96,11 +103,27 @@ export async function writeRows(
   if (jsonColumns !== undefined && jsonColumns !== 'json' && jsonColumns !== 'string') {
     throw new UsageError(`Unknown --json-columns "${jsonColumns}"; use json or string`)
   }
-  const open = typeof rows === 'function' ? rows : () => rows
+  let open = typeof rows === 'function' ? rows : () => rows
   const flatten = typeof values.flatten === 'boolean' ? values.flatten : undefined
+  let columns = layout === 'wide' ? options.columns : undefined
+  if (options.follow && typeof rows !== 'function') {
+    if (format === 'parquet') {
+      const grouped = rows.pipeThrough(batchesPerInterval(flushIntervalMs(ctx)))
+      open = () => grouped
+    } else if (format === 'csv' && layout === 'wide' && !columns) {
+      const fixed = await firstBatchColumns(
+        rows,
+        flatten !== false,
+        (text) => io.stderr(`wbx: ${text}\n`),
+      )
+      columns = fixed.columns
+      open = () => fixed.rows
+    }
+  }
   const base: ExporterOptions = {
     layout,
-    columns: layout === 'wide' ? options.columns : undefined,
+    columns,
+    groupPerWrite: options.follow && format === 'parquet',
     flatten,
     nan: nan as 'string' | 'null' | 'literal' | undefined,
     infinity: infinity as CsvInfinity | undefined,

@@ -61,6 +61,8 @@ export interface ParquetOptions {
   metadata?: Record<string, string>
   /** Folder for temporary files. @default the OS temp folder (`os.tmpdir()`) */
   tempDir?: string
+  /** End a row group after every written batch (a followed run: one group per flush interval). @default false */
+  groupPerWrite?: boolean
 }
 
 /** Creates a stream that encodes rows or row batches as one Parquet file. */
@@ -90,6 +92,7 @@ class ParquetEncoder implements RowEncoder {
   #open: OpenFile | undefined
   #segments: Segment[] = []
   #done = false
+  #groupPerWrite: boolean
 
   /** Checks the options and picks direct streaming (every column declared) or spooling. */
   constructor(options: ParquetOptions) {
@@ -118,6 +121,7 @@ class ParquetEncoder implements RowEncoder {
     this.#codec = codecSetup(options.codec ?? 'snappy')
     this.#jsonColumns = jsonColumns
     this.#tempDir = options.tempDir
+    this.#groupPerWrite = options.groupPerWrite ?? false
     const metadata = Object.entries(options.metadata ?? {})
     this.#metadata = metadata.length
       ? metadata.map(([key, value]) => ({ key, value: String(value) }))
@@ -141,6 +145,7 @@ class ParquetEncoder implements RowEncoder {
       i = end
       if (builder.room === 0) await this.#flushGroup(out, false)
     }
+    if (this.#groupPerWrite && builder.length > 0) await this.#flushGroup(out, false)
   }
 
   /** Flushes the last group and finishes the file: footer, segment copy or segment rewrite. */

@@ -8,10 +8,12 @@ import type { Row } from '../row.ts'
 import type { Timestamp } from './record_types.ts'
 import { buildHistoryRow, isPlainObject, KeyOrder } from './history_row.ts'
 import { checkBatchSize, segmentStream } from './segment_stream.ts'
+import { type FollowOptions, segmentFollow } from './follow_log.ts'
+import type { DamageReport } from './damage_report.ts'
 import { systemRow } from './system_rows.ts'
 
-/** Options of `LocalRun.scanHistory()`. */
-export interface ScanHistoryOptions {
+/** Options of `LocalRun.scanHistory()`; `follow: true` tails the run's last file as it grows. */
+export interface ScanHistoryOptions extends FollowOptions {
   /**
    * Only rows holding these keys, each projected to `_step` (system rows: `_timestamp` and
    * `_runtime`) plus the keys it holds. A key is a
@@ -132,21 +134,29 @@ function rowFilter(
 export function historyRowStream(
   files: readonly string[],
   options: ScanHistoryOptions = {},
+  followReport?: DamageReport,
 ): ReadableStream<Row[]> {
   const batchSize = checkScanOptions(options, 'scan history')
   const filter = rowFilter(options, HISTORY_ANCHORS)
   let index = 0
+  let lastStep: number | undefined
   const order = new KeyOrder()
+  const follow = segmentFollow(
+    options,
+    () => lastStep === undefined ? `no history row yet` : `history step ${lastStep}`,
+    followReport,
+  )
   return segmentStream<Row>(files, new Set(['history']), () => ({
     take(records, out) {
       for (const rec of records) {
         if (rec.type !== 'history') continue
         const built = buildHistoryRow(rec.history, index++, order)
+        lastStep = built.step ?? lastStep
         const row = filter(built.row, built.step)
         if (row) out.push(row)
       }
     },
-  }), { batchSize, signal: options.signal })
+  }), { batchSize, signal: options.signal, follow })
 }
 
 /** One file's start time and the seconds run before it, for `_runtime`. */
@@ -164,6 +174,7 @@ export function systemRowStream(
   files: readonly string[],
   clocks: readonly SegmentClock[],
   options: ScanHistoryOptions = {},
+  followReport?: DamageReport,
 ): ReadableStream<Row[]> {
   if (options.minStep !== undefined || options.maxStep !== undefined) {
     throw new TypeError(
@@ -172,6 +183,13 @@ export function systemRowStream(
   }
   const batchSize = checkScanOptions(options, 'scan system metrics')
   const filter = rowFilter(options, SYSTEM_ANCHORS)
+  let lastTime: unknown
+  const follow = segmentFollow(
+    options,
+    () =>
+      lastTime === undefined ? 'no system sample yet' : `system sample at _timestamp ${lastTime}`,
+    followReport,
+  )
   return segmentStream<Row>(files, new Set(['stats']), (i) => {
     const clock = clocks[i]
     const start = clock?.startTime
@@ -181,12 +199,14 @@ export function systemRowStream(
       take(records, out) {
         for (const rec of records) {
           if (rec.type !== 'stats') continue
-          const row = filter(systemRow(rec.stats, start), undefined)
+          const full = systemRow(rec.stats, start)
+          lastTime = full._timestamp ?? lastTime
+          const row = filter(full, undefined)
           if (row) out.push(row)
         }
       },
     }
-  }, { batchSize, signal: options.signal })
+  }, { batchSize, signal: options.signal, follow })
 }
 
 /** The indices of an evenly spaced sample of `samples` out of `total` rows (first and last included). */

@@ -51,6 +51,7 @@ import {
 import type { ConsoleLine, ConsoleOptions } from './console_output.ts'
 import { consoleRecordsConsumer } from './console_stream.ts'
 import { segmentStream } from './segment_stream.ts'
+import { type FollowOptions, segmentFollow } from './follow_log.ts'
 import { listRunFiles, type LocalFile } from './run_files.ts'
 import {
   type LocalArtifact,
@@ -284,9 +285,17 @@ export class LocalRun {
     return this.segments.map((s) => s.wandbFile)
   }
 
-  /** Streams every history row (no sampling), in log order, as batches. */
+  /**
+   * Streams every history row (no sampling), in log order, as batches; with `follow: true` the
+   * stream keeps tailing the last file until the run ends (see `follow_log.ts`).
+   */
   scanHistory(options: ScanHistoryOptions = {}): ReadableStream<Row[]> {
-    return historyRowStream(this.wandbFiles, options)
+    return historyRowStream(this.wandbFiles, options, this.#followReport(options))
+  }
+
+  /** The last file's damage report, refilled by a followed scan (the open pass saw a file still growing). */
+  #followReport(options: FollowOptions): DamageReport | undefined {
+    return options.follow === true ? this.segments[this.segments.length - 1].damage : undefined
   }
 
   /**
@@ -313,12 +322,29 @@ export class LocalRun {
   scanSystemMetrics(
     options: Omit<ScanHistoryOptions, 'minStep' | 'maxStep'> = {},
   ): ReadableStream<Row[]> {
-    return systemRowStream(this.wandbFiles, this.#clocks, options)
+    return systemRowStream(this.wandbFiles, this.#clocks, options, this.#followReport(options))
   }
 
-  /** Streams console lines after terminal emulation (one emulator per file), as batches. */
-  consoleLines(options: ConsoleLinesOptions = {}): ReadableStream<ConsoleLine[]> {
-    const { stream, batchSize, signal, ...emulation } = options
+  /**
+   * Streams console lines after terminal emulation (one emulator per file), as batches; with
+   * `follow: true` the stream keeps tailing the last file until the run ends.
+   */
+  consoleLines(options: ConsoleLinesOptions & FollowOptions = {}): ReadableStream<ConsoleLine[]> {
+    const {
+      follow: followFlag,
+      idleTimeoutMs,
+      pollIntervalMs,
+      crashedAfterMs,
+      onEnd,
+      ...rest
+    } = options
+    const { stream, batchSize, signal, ...emulation } = rest
+    let lines = 0
+    const follow = segmentFollow(
+      { follow: followFlag, idleTimeoutMs, pollIntervalMs, crashedAfterMs, onEnd },
+      () => `${lines} console lines`,
+      this.#followReport(options),
+    )
     if (stream !== undefined && stream !== 'stdout' && stream !== 'stderr' && stream !== 'logger') {
       throw new TypeError(
         `Cannot read console lines: stream must be 'stdout', 'stderr' or 'logger', got ${
@@ -328,10 +354,17 @@ export class LocalRun {
     }
     const types = new Set(['header', 'output', 'output_raw', 'output_logger'] as const)
     const consoleOptions: ConsoleOptions = { ...emulation, streams: stream ? [stream] : undefined }
-    return segmentStream(this.wandbFiles, types, () => consoleRecordsConsumer(consoleOptions), {
-      batchSize,
-      signal,
-    })
+    return segmentStream(this.wandbFiles, types, () => {
+      const inner = consoleRecordsConsumer(consoleOptions)
+      return {
+        take: (records, out) => {
+          const before = out.length
+          inner.take(records, out)
+          lines += out.length - before
+        },
+        end: (out) => inner.end(out),
+      }
+    }, { batchSize, signal, follow })
   }
 
   /** Lists the run's files (under `files/` of every folder read, plus FilesRecord entries missing on disk). */

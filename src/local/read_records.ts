@@ -163,7 +163,7 @@ function recordStream(
 }
 
 /** Turns framed payloads into records: type filtering, `num` gap tracking, decode-error recovery. */
-class RecordCollector {
+export class RecordCollector {
   readonly #framer: LogFramer
   readonly #report: DamageReport
   readonly #types: ReadonlySet<RecordType> | undefined

@@ -5,6 +5,7 @@
  * @module
  */
 import type { RecordType } from './decode_record.ts'
+import { followRecords, type FollowRecordsOptions } from './follow_log.ts'
 import { readRecords } from './read_records.ts'
 import type { WandbRecord } from './record_types.ts'
 
@@ -30,6 +31,12 @@ export interface SegmentStreamOptions {
    * @default false
    */
   strict?: boolean
+  /**
+   * Follow the last file as it grows (see `follow_log.ts`); batches then go out as soon as they
+   * hold anything.
+   * @default undefined (read the files as they are)
+   */
+  follow?: FollowRecordsOptions
 }
 
 /** Checks a batch size option and returns it (or the default). */
@@ -88,14 +95,20 @@ export function segmentStream<T>(
           if (!reader) {
             if (next >= files.length) break
             consumer = consumerFor(next)
-            reader = readRecords(files[next++], { types, signal, strict: options.strict })
-              .getReader()
+            const file = files[next++]
+            const follow = options.follow
+            reader = (follow && next === files.length
+              ? followRecords(file, { ...follow, types, signal, strict: options.strict })
+              : readRecords(file, { types, signal, strict: options.strict })).getReader()
           }
           const { done, value } = await reader.read()
           if (done) {
             reader = undefined
             consumer!.end?.(buffer)
-          } else consumer!.take(value, buffer)
+          } else {
+            consumer!.take(value, buffer)
+            if (options.follow && buffer.length > 0) break
+          }
         }
       } catch (err) {
         stop(err)

@@ -162,7 +162,7 @@ test('wbx history -o FILE.parquet writes a Parquet file atomically', { skip }, a
 })
 
 test('wbx refuses to write Parquet to a terminal', { skip }, async () => {
-  const r = await runCli(['history', tiny, '-f', 'parquet'], { stdoutIsTTY: true })
+  const r = await runCli(['history', tiny, '--format', 'parquet'], { stdoutIsTTY: true })
   assert.equal(r.code, 2)
   assert.match(r.stderr, /Refusing to write Parquet to a terminal/)
 })

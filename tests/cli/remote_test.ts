@@ -47,7 +47,7 @@ test('wbx history gives the same rows for a local folder and the same run on a s
   const url = await runCli([
     'history',
     `${server.baseUrl}/demo-team/wbx-demo/runs/wbxdemo1`,
-    '-f',
+    '--format',
     'csv',
   ])
   assert.equal(url.code, 0, url.stderr)

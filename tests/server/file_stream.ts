@@ -75,6 +75,9 @@ export function handleFileStream(path: string, body: unknown, ctx: ResolverConte
   run.heartbeatAt = wandbTime(Date.now())
   if (body.complete === true) {
     run.state = body.exitcode === 0 || body.exitcode === undefined ? 'finished' : 'failed'
+  } else if (run.state !== 'running') {
+    // A process streaming into an ended run has resumed it; W&B shows it running again.
+    run.state = 'running'
   }
   return jsonReply(200, { exitcode: null, limits: {} })
 }

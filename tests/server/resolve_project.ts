@@ -45,6 +45,14 @@ export const queryRoot = {
     return record ? new ProjectNode(record, ctx) : null
   },
 
+  /** The legacy name of `project` (wandb-core's RunResumeStatus). */
+  model(
+    args: { name?: string | null; entityName?: string | null },
+    ctx: ResolverContext,
+  ): ProjectNode | null {
+    return queryRoot.project(args, ctx)
+  },
+
   /** Server features. */
   serverInfo(_args: unknown, ctx: ResolverContext): { features: ServerFeature[] } {
     return { features: ctx.features }
@@ -131,6 +139,10 @@ export class ProjectNode {
   run(args: { name: string }): RunNode | null {
     const record = this.#p.runs.get(args.name)
     return record ? new RunNode(record, this.#ctx) : null
+  }
+  /** The legacy name of `run` (wandb-core's RunResumeStatus). */
+  bucket(args: { name: string }): RunNode | null {
+    return this.run(args)
   }
   /** An artifact collection by name, or null. */
   artifactCollection(args: { name: string }): CollectionNode | null {

@@ -133,6 +133,25 @@ export class RunNode {
   get eventsLineCount(): number {
     return this.#r.events.rowCount
   }
+  /** The last ten history rows, a JSON list of JSON texts. */
+  get historyTail(): string {
+    return tailOf(this.#r.history)
+  }
+  /** The last ten system-metric rows, a JSON list of JSON texts. */
+  get eventsTail(): string {
+    return tailOf(this.#r.events)
+  }
+  /** The asked keys of the config's `_wandb` value (`{key: value}`), JSON text. */
+  wandbConfig(args: { keys?: string[] | null }): string {
+    const wandb = (this.#r.rawConfig as Record<string, { value?: unknown }>)._wandb?.value
+    const out: Record<string, unknown> = {}
+    if (wandb && typeof wandb === 'object') {
+      for (const k of args.keys ?? Object.keys(wandb)) {
+        if (Object.hasOwn(wandb, k)) out[k] = (wandb as Record<string, unknown>)[k]
+      }
+    }
+    return jsonText(out)
+  }
   /** The user who created the run. */
   get user(): { name: string | null; username: string } {
     return this.#r.user
@@ -208,4 +227,13 @@ export class RunNode {
     const page = paginate(lines, args, (l) => l.number, (a, b) => a - b)
     return { ...page, edges: page.edges.map((e) => ({ node: toNode(e.node), cursor: e.cursor })) }
   }
+}
+
+/** The last ten rows of a table as a JSON list of JSON texts (W&B's `historyTail` shape). */
+function tailOf(table: { rowCount: number; rowAt(i: number): Record<string, unknown> }): string {
+  const rows: string[] = []
+  for (let i = Math.max(0, table.rowCount - 10); i < table.rowCount; i++) {
+    rows.push(jsonText(table.rowAt(i)))
+  }
+  return JSON.stringify(rows)
 }

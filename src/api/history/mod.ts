@@ -6,6 +6,8 @@
  * @module
  */
 export { scanHistory } from './scan_history.ts'
+export { followHistory } from './follow_history.ts'
+export type { FollowHistoryOptions, RemoteFollowEnd } from './follow_history.ts'
 export type { HistoryScanReport, HistorySource, ScanHistoryOptions } from './scan_history.ts'
 export type { KeysMode } from './key_selection.ts'
 export { sampledHistory } from './sampled_history.ts'

@@ -1,6 +1,15 @@
 /** `wbx history <source>`: every logged history row, unsampled, as NDJSON, CSV or Parquet. */
 import type { Command } from '../command.ts'
-import { outputOptions, sourceOptions } from '../command.ts'
+import { sourceOptions } from '../command.ts'
+import {
+  endOnIdle,
+  finishFollow,
+  FOLLOW_DETAILS,
+  followOptions,
+  followOutputOptions,
+  followSelection,
+  type IdleOutcome,
+} from '../follow_output.ts'
 import { openRun, printWarnings } from '../open_run.ts'
 import { choiceOption, intOption, listOption } from '../parse_values.ts'
 import { writeRows } from '../write_rows.ts'
@@ -10,14 +19,14 @@ import { UsageError } from '../usage_error.ts'
 export const historyCommand: Command = {
   name: 'history',
   summary: 'Export every history row of a run (no sampling)',
-  usage: '<source> [--keys k1,k2] [--min-step N] [--max-step N] [options]',
+  usage: '<source> [-f] [--keys k1,k2] [--min-step N] [--max-step N] [options]',
   details: [
     'Rows keep _step first, then keys in the order they were first logged.',
     'With --keys, a row is kept when it has any of the keys (--keys-mode all: every key, as the',
     'W&B SDK does); keys that never appear are reported on stderr.',
     "Remote runs are read from the server's Parquet history exports plus the live tail when",
     'they exist (--source auto), else page by page through GraphQL.',
-  ].join('\n'),
+  ].join('\n') + '\n' + FOLLOW_DETAILS,
   options: {
     keys: {
       type: 'string',
@@ -41,11 +50,14 @@ export const historyCommand: Command = {
       valueName: 'auto|parquet|graphql',
       description: 'Remote runs: how to read history (default: auto)',
     },
-    ...outputOptions,
+    ...followOptions,
+    ...followOutputOptions,
     ...sourceOptions,
   },
   async run(ctx) {
     const keys = listOption(ctx.values, 'keys')
+    const messages: string[] = []
+    const follow = followSelection(ctx, 'history', messages)
     const selection = {
       keys,
       keysMode: choiceOption(ctx.values, 'keys-mode', ['any', 'all'] as const),
@@ -53,6 +65,7 @@ export const historyCommand: Command = {
       maxStep: intOption(ctx.values, 'max-step'),
       source: choiceOption(ctx.values, 'source', ['auto', 'parquet', 'graphql'] as const),
       signal: ctx.signal,
+      follow,
     }
     const { minStep, maxStep } = selection
     if (minStep !== undefined && maxStep !== undefined && minStep >= maxStep) {
@@ -61,18 +74,28 @@ export const historyCommand: Command = {
         'history',
       )
     }
+    const outcome: IdleOutcome = {}
     const run = await openRun('history', ctx.positionals, ctx.values, ctx.signal, ctx.retries)
-    // Types from historyKeys (a local run: its full metadata pass), unless keys or steps narrow
-    // the rows: then the schema could name columns the rows never have.
-    const whole = keys === undefined && minStep === undefined && maxStep === undefined
-    const schema = whole ? await run.historySchema(ctx.signal) : undefined
-    await writeRows(() => run.history(selection), ctx, {
-      label: 'history',
-      schema,
-      runId: run.id,
-      total: whole ? run.historyRows : undefined,
-    })
-    if (keys) {
+    if (follow) {
+      await writeRows(endOnIdle(run.history(selection), outcome), ctx, {
+        label: 'history',
+        runId: run.id,
+        follow: true,
+      })
+    } else {
+      // Types from historyKeys (a local run: its full metadata pass), unless keys or steps
+      // narrow the rows: then the schema could name columns the rows never have.
+      const whole = keys === undefined && minStep === undefined && maxStep === undefined
+      const schema = whole ? await run.historySchema(ctx.signal) : undefined
+      await writeRows(() => run.history(selection), ctx, {
+        label: 'history',
+        schema,
+        runId: run.id,
+        total: whole ? run.historyRows : undefined,
+      })
+    }
+    // Keys logged after the run was opened are not in a followed run's key list.
+    if (keys && !follow) {
       const logged = await run.historyKeyNames(ctx.signal)
       const missing = keys.filter((k) =>
         !logged.some((name) => name === k || name.startsWith(k + '.'))
@@ -82,6 +105,6 @@ export const historyCommand: Command = {
       }
     }
     printWarnings(run, ctx.io)
-    return 0
+    return follow ? finishFollow(ctx, messages, outcome) : 0
   },
 }

@@ -4,18 +4,29 @@ import { sourceOptions } from '../command.ts'
 import { openRun, printWarnings } from '../open_run.ts'
 import { fileInFolder, isFolderOutput } from '../output_path.ts'
 import { choiceOption } from '../parse_values.ts'
+import { FollowIdleError } from '../../follow_idle_error.ts'
 import { writeToPath } from '../../export/mod.ts'
+import {
+  endOnIdle,
+  finishFollow,
+  followOptions,
+  followSelection,
+  type IdleOutcome,
+} from '../follow_output.ts'
 
 /** The `logs` command. */
 export const logsCommand: Command = {
   name: 'logs',
   summary: "Print the run's console output (stdout and stderr, progress-bar rewrites applied)",
-  usage: '<source> [--stream stdout|stderr] [--ansi] [-o FILE]',
+  usage: '<source> [-f] [--stream stdout|stderr] [--ansi] [-o FILE]',
   details: [
     "Local runs: with --ansi, the run's output.log byte for byte where the SDK wrote it",
     'deterministically (wandb-core, SDK 0.10-0.12 and pre-0.10 runs; docs/local-runs.md);',
     "--error-prefix marks stderr lines the way the legacy Python SDK's uploaded log did.",
     "Remote runs: the run's output.log.",
+    'With -f, local runs print lines as wandb-core flushes its .wandb file and stop when the run',
+    "ends; remote runs wait for the run to end (the server serves a live run's console output",
+    'only once output.log is uploaded), then print it. --idle-timeout stops with exit 3.',
   ].join('\n'),
   options: {
     stream: {
@@ -31,23 +42,33 @@ export const logsCommand: Command = {
       valueName: 'PATH',
       description: 'Write to PATH (default: stdout)',
     },
+    ...followOptions,
     ...sourceOptions,
   },
   async run(ctx) {
     const stream = choiceOption(ctx.values, 'stream', ['stdout', 'stderr'] as const)
+    const messages: string[] = []
+    const follow = followSelection(ctx, 'logs', messages)
+    const outcome: IdleOutcome = {}
     const run = await openRun('logs', ctx.positionals, ctx.values, ctx.signal, ctx.retries)
-    const bytes = await run.logs({
+    let bytes = await run.logs({
       stream,
       ansi: ctx.values.ansi === true,
       errorPrefix: ctx.values['error-prefix'] === true,
       signal: ctx.signal,
+      follow,
+    }).catch((err) => {
+      if (!follow || !(err instanceof FollowIdleError)) throw err
+      outcome.error = err
+      return new ReadableStream<Uint8Array>({ start: (c) => c.close() })
     })
+    if (follow) bytes = endOnIdle(bytes, outcome)
     const output = ctx.values.output
     if (typeof output === 'string' && output !== '-') {
       const path = isFolderOutput(output) ? fileInFolder(output, 'logs', run.id, 'log') : output
       await writeToPath(bytes, path, { signal: ctx.signal })
     } else await bytes.pipeTo(ctx.io.stdout(), { signal: ctx.signal })
     printWarnings(run, ctx.io)
-    return 0
+    return follow ? finishFollow(ctx, messages, outcome) : 0
   },
 }

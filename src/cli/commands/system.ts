@@ -1,6 +1,15 @@
 /** `wbx system <source>`: system-metric samples (every sample for local runs). */
 import type { Command } from '../command.ts'
-import { outputOptions, sourceOptions } from '../command.ts'
+import { sourceOptions } from '../command.ts'
+import {
+  endOnIdle,
+  finishFollow,
+  FOLLOW_DETAILS,
+  followOptions,
+  followOutputOptions,
+  followSelection,
+  type IdleOutcome,
+} from '../follow_output.ts'
 import { openRun, printWarnings } from '../open_run.ts'
 import { writeRows } from '../write_rows.ts'
 
@@ -8,16 +17,24 @@ import { writeRows } from '../write_rows.ts'
 export const systemCommand: Command = {
   name: 'system',
   summary: 'Export system metrics (CPU, GPU, memory, disk, network); local runs at full resolution',
-  usage: '<source> [options]',
+  usage: '<source> [-f] [options]',
   details: [
     "Rows use the W&B API's names: _wandb, _timestamp, _runtime and system.<key>.",
     'The W&B API serves system metrics only sampled; a local run folder has every sample.',
-  ].join('\n'),
-  options: { ...outputOptions, ...sourceOptions },
+  ].join('\n') + '\n' + FOLLOW_DETAILS,
+  options: { ...followOptions, ...followOutputOptions, ...sourceOptions },
   async run(ctx) {
+    const messages: string[] = []
+    const follow = followSelection(ctx, 'system', messages)
+    const outcome: IdleOutcome = {}
     const run = await openRun('system', ctx.positionals, ctx.values, ctx.signal, ctx.retries)
-    await writeRows(await run.systemMetrics(ctx.signal), ctx, { label: 'system', runId: run.id })
+    const rows = await run.systemMetrics(ctx.signal, follow)
+    await writeRows(follow ? endOnIdle(rows, outcome) : rows, ctx, {
+      label: 'system',
+      runId: run.id,
+      follow: follow !== undefined,
+    })
     printWarnings(run, ctx.io)
-    return 0
+    return follow ? finishFollow(ctx, messages, outcome) : 0
   },
 }

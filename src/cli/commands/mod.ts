@@ -7,6 +7,8 @@ import { filesCommand } from './files.ts'
 import { historyCommand } from './history.ts'
 import { infoCommand } from './info.ts'
 import { logsCommand } from './logs.ts'
+import { plotCommand } from './plot.ts'
+import { reportCommand } from './report.ts'
 import { runCommand } from './run.ts'
 import { runsCommand } from './runs.ts'
 import { summaryCommand } from './summary.ts'
@@ -26,6 +28,8 @@ export const commands: readonly Command[] = [
   artifactsCommand,
   runsCommand,
   exportCommand,
+  reportCommand,
+  plotCommand,
   verifyCommand,
   runCommand,
   uploadCommand,

@@ -119,6 +119,11 @@ export const PAGE_SCRIPT: string = String.raw`
     var t = table(columns, rows, 'runs')
     t.rows[0].cells[4].textContent = 'duration (s)'
     sec.appendChild(el('div', { class: 'scroll' }, [t]))
+    var detailsHost = sec
+    if (runs.length > 5) {
+      detailsHost = el('details', { class: 'all-runs' }, [el('summary', { text: 'Details of each run (' + runs.length + ')' })])
+      sec.appendChild(detailsHost)
+    }
     runs.forEach(function (r) {
       var facts = [['state', r.state], ['created', r.createdAt], ['duration', duration(r.durationSeconds)],
         ['tags', (r.tags || []).join(', ')], ['notes', r.notes], ['group', r.group],
@@ -140,7 +145,7 @@ export const PAGE_SCRIPT: string = String.raw`
         table(['key', 'value'], Object.keys(sum).map(function (k) { return [k, sum[k]] }), 'kv'),
       ])
       if (runs.length !== 1) details.removeAttribute('open')
-      sec.appendChild(details)
+      detailsHost.appendChild(details)
     })
     if (runs.length > 1 && data.configDiff.length) {
       sec.appendChild(el('h3', { text: 'Config keys that differ' }))

@@ -8,7 +8,7 @@ import { open } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { LogWriter } from '../local/_log_writer.ts'
-import { ProtoWriter, record, writeItem } from '../local/_proto_writer.ts'
+import { type ProtoWriter, record, writeItem } from '../local/_proto_writer.ts'
 
 /** What a generated run holds. */
 export interface TestRunSpec {

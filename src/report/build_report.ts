@@ -8,12 +8,9 @@
 import type { Row } from '../row.ts'
 import type { NonFiniteKind, ReducedSeries } from './column_reducer.ts'
 import type { ReportSource, RunFacts } from './report_source.ts'
-import { reduceRows } from './series_set.ts'
+import { keyMatches, reduceRows } from './series_set.ts'
 import { configDiff } from './config_diff.ts'
 import { historySection, systemChartKey, systemSection } from './chart_groups.ts'
-
-/** The x axes a report can plot history against. */
-export type XAxis = string
 
 /** Options of buildReport. */
 export interface BuildReportOptions {
@@ -22,7 +19,7 @@ export interface BuildReportOptions {
   /** History keys to chart (exact, or a prefix ending at `.` or `/`); default every numeric key. */
   keys?: string[]
   /** What history is plotted against: `_step`, `_runtime`, `_timestamp` or a metric. @default '_step' */
-  xAxis?: XAxis
+  xAxis?: string
   /** Chart system metrics too. @default true */
   system?: boolean
   /** Buckets per series. @default 2000 */
@@ -39,43 +36,65 @@ export interface BuildReportOptions {
 export interface ChartSeries {
   /** Index into `ReportData.runs`. */
   run: number
+  /** The history or system key. */
   key: string
+  /** Legend text (run name, key, or both). */
   label: string
+  /** x of each drawn point, ascending. */
   x: number[]
+  /** y of each drawn point; null where a non-finite value breaks the line. */
   y: (number | null)[]
   /** Non-finite values as [x, kind]. */
   marks: [number, NonFiniteKind][]
+  /** Finite values read. */
   count: number
+  /** Non-finite values read, by kind. */
   nonFinite: Record<NonFiniteKind, number>
+  /** Lowest finite value and where. */
   min: { x: number; y: number } | null
+  /** Highest finite value and where. */
   max: { x: number; y: number } | null
+  /** Whether points were reduced per pixel column. */
   reduced: boolean
 }
 
 /** One chart. */
 export interface Chart {
+  /** `history:<key>` or `system:<key>`. */
   id: string
   /** Heading the chart is grouped under (`train`, `val`, `System: GPU`...). */
   section: string
+  /** Chart title: the key (system keys with `*` for a device index). */
   title: string
+  /** History metrics or system metrics. */
   kind: 'history' | 'system'
+  /** The key on the x axis. */
   xKey: string
+  /** The lines, one per key and run. */
   series: ChartSeries[]
 }
 
 /** One run's row in the report. */
 export interface ReportRun extends RunFacts {
+  /** History rows read. */
   historyRows: number
+  /** System-metric rows read. */
   systemRows: number
+  /** Notes about the run (damage, sampling, keys left out). */
   warnings: string[]
 }
 
 /** Everything a report page shows. */
 export interface ReportData {
+  /** Page title. */
   title: string
+  /** When the report was built, ISO 8601. */
   generatedAt: string
+  /** The history x axis. */
   xAxis: string
+  /** The runs, in the order read. */
   runs: ReportRun[]
+  /** Every chart, history first in key order. */
   charts: Chart[]
   /** Flattened config keys whose values differ across runs. */
   configDiff: string[]
@@ -169,7 +188,7 @@ export async function buildReport(
     }
   }
   const missingKeys = (options.keys ?? []).filter((k) =>
-    ![...seenKeys].some((s) => s === k || s.startsWith(k + '.') || s.startsWith(k + '/'))
+    ![...seenKeys].some((s) => keyMatches(s, k))
   )
   return {
     title: options.title ?? (runs.length === 1 ? runs[0].name : `${runs.length} runs`),

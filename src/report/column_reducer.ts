@@ -12,7 +12,9 @@ export type NonFiniteKind = 'NaN' | 'Infinity' | '-Infinity'
 
 /** A non-finite value at an x position (one per kind per bucket). */
 export interface NonFiniteMark {
+  /** Where the value was logged. */
   x: number
+  /** Which non-finite value. */
   kind: NonFiniteKind
 }
 

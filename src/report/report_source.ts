@@ -10,26 +10,37 @@ import type { Run } from '../run.ts'
 
 /** The context of a run the report shows beside its charts. */
 export interface RunFacts {
+  /** The run id. */
   id: string
+  /** Display name, else the id. */
   name: string
   /** `entity/project/id`, or the folder of a local run. */
   path: string
   /** The run page on a W&B server, or null for a local run. */
   url: string | null
+  /** finished, crashed, failed, killed, running... */
   state: string
+  /** Start time, ISO 8601, or null. */
   createdAt: string | null
   /** Seconds the run ran, or null when unknown. */
   durationSeconds: number | null
+  /** Tags. */
   tags: string[]
+  /** Notes, or null. */
   notes: string | null
+  /** Group, or null. */
   group: string | null
+  /** Job type, or null. */
   jobType: string | null
+  /** Config without `_wandb`. */
   config: Row
+  /** Summary without `_wandb`. */
   summary: Row
 }
 
 /** One run as the report reads it. */
 export interface ReportSource {
+  /** The run context shown beside the charts. */
   facts: RunFacts
   /** Every history row, unsampled. */
   history(signal?: AbortSignal): ReadableStream<Row[]>

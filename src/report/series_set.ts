@@ -39,10 +39,17 @@ export interface SeriesSet {
   droppedKeys: string[]
 }
 
-/** Whether a key is selected by a `--keys` list (exact, or a prefix ending at `.` or `/`). */
+/** Whether `key` is `wanted` or under it (`train` and `train/` select `train/loss` and `train.acc`). */
+export function keyMatches(key: string, wanted: string): boolean {
+  if (key === wanted) return true
+  if (wanted.endsWith('/') || wanted.endsWith('.')) return key.startsWith(wanted)
+  return key.startsWith(wanted + '.') || key.startsWith(wanted + '/')
+}
+
+/** Whether a key is selected by a `--keys` list; without one, every key not starting with `_`. */
 export function keySelected(key: string, keys: string[] | undefined): boolean {
   if (!keys || keys.length === 0) return !key.startsWith('_')
-  return keys.some((k) => key === k || key.startsWith(k + '.') || key.startsWith(k + '/'))
+  return keys.some((k) => keyMatches(key, k))
 }
 
 /** Reads every row of a stream and reduces each numeric key; see the module doc. */

@@ -10,19 +10,25 @@ import { escapeHtml } from './report_html.ts'
 
 /** One line of an SVG chart. */
 export interface SvgSeries {
+  /** Legend text. */
   label: string
+  /** x of each point, ascending. */
   x: number[]
+  /** y of each point; null breaks the line. */
   y: (number | null)[]
+  /** Non-finite values as [x, kind], drawn as markers. */
   marks: [number, NonFiniteKind][]
 }
 
 /** Options of renderSvgChart. */
 export interface SvgChartOptions {
+  /** Title above the chart. */
   title?: string
+  /** Label under the x axis. */
   xLabel?: string
-  /** @default 800 */
+  /** Width in pixels. @default 800 */
   width?: number
-  /** @default 400 */
+  /** Height in pixels. @default 400 */
   height?: number
 }
 

@@ -5,11 +5,15 @@ import { type NanPolicy, stringifyJson } from '../../json/stringify_json.ts'
 import { choiceOption } from '../parse_values.ts'
 import { rowStream, writeRows } from '../write_rows.ts'
 
-/** Prints a document as indented JSON, or exports it as a one-row table when --format or --output is given. */
+/**
+ * Prints a document as indented JSON (then `trailer`, e.g. sparklines), or exports it as a one-row
+ * table when --format or --output is given.
+ */
 export async function writeDocument(
   doc: Record<string, unknown>,
   ctx: CommandContext,
   label: string,
+  trailer = '',
 ): Promise<void> {
   if (
     ctx.values.format !== undefined ||
@@ -20,5 +24,5 @@ export async function writeDocument(
   }
   const nan: NanPolicy = choiceOption(ctx.values, 'nan', ['string', 'null', 'literal'] as const) ??
     'string'
-  await writeText(ctx.io, stringifyJson(doc, { nan, indent: 2 }) + '\n')
+  await writeText(ctx.io, stringifyJson(doc, { nan, indent: 2 }) + '\n' + trailer)
 }

@@ -3,6 +3,7 @@ import type { Command } from '../command.ts'
 import { outputOptions, sourceOptions } from '../command.ts'
 import { openRun, printWarnings } from '../open_run.ts'
 import { writeDocument } from './document_output.ts'
+import { sparklineOption, terminalSparklines } from '../sparklines.ts'
 
 /** The `summary` command. */
 export const summaryCommand: Command = {
@@ -10,10 +11,11 @@ export const summaryCommand: Command = {
   summary: 'Print the run summary (last values and explicit summary writes) as JSON',
   usage: '<source> [options]',
   details: 'Prints indented JSON; with --format or --output, exports it as a one-row table.',
-  options: { ...outputOptions, ...sourceOptions },
+  options: { ...outputOptions, ...sourceOptions, ...sparklineOption },
   async run(ctx) {
     const run = await openRun('summary', ctx.positionals, ctx.values, ctx.signal)
-    await writeDocument(await run.summary(ctx.signal), ctx, 'summary')
+    const summary = await run.summary(ctx.signal)
+    await writeDocument(summary, ctx, 'summary', await terminalSparklines(run, ctx, summary))
     printWarnings(run, ctx.io)
     return 0
   },

@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import process from 'node:process'
 import { fileURLToPath } from 'node:url'
@@ -13,6 +13,7 @@ import { browserSkip, type PageChart, type PageResult, TestBrowser } from './_br
 import { tempWandbDir, writeTestRun } from './_report_runs.ts'
 import { runCli } from '../cli/_run_cli.ts'
 import { ColumnReducer } from '../../src/report/column_reducer.ts'
+import { LocalRun } from '../../src/local/local_run.ts'
 
 const skip = browserSkip()
 const OUT = process.env.WBX_TEST_OUT ?? fileURLToPath(new URL('./out/', import.meta.url))
@@ -169,6 +170,27 @@ describe('reports in headless Chromium', { skip }, () => {
       'System: memory',
       'System: network',
     ])
+  })
+
+  it('two LocalRun.toHtml() notebook fragments in one page each draw their own charts', async () => {
+    const run = await LocalRun.open(SAMPLE)
+    const a = await run.toHtml({ fragment: true })
+    const b = await run.toHtml({ fragment: true, keys: ['val'], system: false })
+    mkdirSync(OUT, { recursive: true })
+    const file = join(OUT, 'notebook.html')
+    writeFileSync(
+      file,
+      `<!doctype html><html><body><h1>cell 1</h1>${a}<h1>cell 2</h1>${b}</body></html>`,
+    )
+    const page = await browser.open(file, join(OUT, 'notebook.png'))
+    assert.deepEqual(page.errors, [])
+    assert.deepEqual(page.charts.map((c) => c.id), ['history:val/loss'], 'the last fragment')
+    const cells = await browser.evaluate<string[]>(
+      file,
+      `[...document.querySelectorAll('.wbx-report')].map((r) =>
+        r.getAttribute('data-ready') + ':' + r.querySelectorAll('figure.chart canvas').length)`,
+    )
+    assert.deepEqual(cells, ['true:17', 'true:1'])
   })
 
   it('a 50-run wandb/ folder: runs table, overlaid lines, config diff, sorting', async () => {

@@ -12,6 +12,9 @@ import { keyMatches, reduceRows } from './series_set.ts'
 import { configDiff } from './config_diff.ts'
 import { historySection, systemChartKey, systemSection } from './chart_groups.ts'
 
+/** Buckets per series in a report: 500 to 1000 columns, up to 4 points each. */
+export const REPORT_BUCKETS = 1000
+
 /** Options of buildReport. */
 export interface BuildReportOptions {
   /** Page title. @default the run name, or "N runs" */
@@ -22,7 +25,7 @@ export interface BuildReportOptions {
   xAxis?: string
   /** Chart system metrics too. @default true */
   system?: boolean
-  /** Buckets per series. @default 2000 */
+  /** Buckets per series (a chart is about 400-600 CSS pixels wide). @default REPORT_BUCKETS */
   maxBuckets?: number
   /** Most history keys per run. @default 500 */
   maxKeys?: number
@@ -140,7 +143,7 @@ export async function buildReport(
       xKey: xAxis,
       keys: options.keys,
       maxKeys: options.maxKeys,
-      maxBuckets: options.maxBuckets,
+      maxBuckets: options.maxBuckets ?? REPORT_BUCKETS,
       signal: options.signal,
     })
     for (const [key, reduced] of history.series) {
@@ -151,7 +154,7 @@ export async function buildReport(
     if (options.system ?? true) {
       const system = await reduceRows(await source.systemMetrics(options.signal), {
         xKey: systemX,
-        maxBuckets: options.maxBuckets,
+        maxBuckets: options.maxBuckets ?? REPORT_BUCKETS,
         signal: options.signal,
       })
       systemRows = system.rows

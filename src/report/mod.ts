@@ -17,6 +17,7 @@ export {
   type BuildReportOptions,
   type Chart,
   type ChartSeries,
+  REPORT_BUCKETS,
   type ReportData,
   type ReportRun,
 } from './build_report.ts'

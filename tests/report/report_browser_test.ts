@@ -13,6 +13,7 @@ import { browserSkip, type PageChart, type PageResult, TestBrowser } from './_br
 import { tempWandbDir, writeTestRun } from './_report_runs.ts'
 import { runCli } from '../cli/_run_cli.ts'
 import { ColumnReducer } from '../../src/report/column_reducer.ts'
+import { REPORT_BUCKETS } from '../../src/report/build_report.ts'
 import { LocalRun } from '../../src/local/local_run.ts'
 
 const skip = browserSkip()
@@ -43,7 +44,7 @@ function chart(page: PageResult, id: string): PageChart {
 
 /** What the reducer keeps of a value function: drawn non-null points. */
 function expectedPoints(steps: number, value: (step: number) => number | undefined): number {
-  const r = new ColumnReducer()
+  const r = new ColumnReducer({ maxBuckets: REPORT_BUCKETS })
   for (let s = 0; s < steps; s++) {
     const v = value(s)
     if (v !== undefined) r.add(s, v)

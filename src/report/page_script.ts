@@ -137,12 +137,15 @@ export const PAGE_SCRIPT: string = String.raw`
       })
       var cfg = flatten(r.config, '', {}), sum = flatten(r.summary, '', {})
       var details = el('details', { class: 'run', open: runs.length === 1 ? '' : null }, [
-        el('summary', { text: r.name + ' (' + r.id + ')' }), dl,
+        el('summary', { text: r.name + ' (' + r.id + ')' }),
         (r.warnings || []).length ? el('p', { class: 'warn', text: r.warnings.join('; ') }) : null,
-        el('h3', { text: 'Config' }),
-        table(['key', 'value'], Object.keys(cfg).map(function (k) { return [k, cfg[k]] }), 'kv'),
-        el('h3', { text: 'Summary' }),
-        table(['key', 'value'], Object.keys(sum).map(function (k) { return [k, sum[k]] }), 'kv'),
+        el('div', { class: 'kvs' }, [
+          el('div', null, [el('h3', { text: 'Run' }), dl]),
+          el('div', null, [el('h3', { text: 'Config' }),
+            table(['key', 'value'], Object.keys(cfg).map(function (k) { return [k, cfg[k]] }), 'kv')]),
+          el('div', null, [el('h3', { text: 'Summary' }),
+            table(['key', 'value'], Object.keys(sum).map(function (k) { return [k, sum[k]] }), 'kv')]),
+        ]),
       ])
       if (runs.length !== 1) details.removeAttribute('open')
       detailsHost.appendChild(details)

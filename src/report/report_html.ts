@@ -26,6 +26,7 @@ figure.chart { margin: 0; border: 1px solid #e6e6e6; border-radius: 6px; padding
 figcaption { font-weight: 600; font-size: 13px; margin-bottom: 4px; overflow-wrap: anywhere; }
 .stats { color: #666; font-size: 11.5px; margin: 4px 0 0; } .warn { color: #a15c00; }
 .legend-marks { color: #666; font-size: 12px; }
+.kvs { display: flex; flex-wrap: wrap; gap: 8px 32px; align-items: flex-start; }
 `
 
 /** Options of renderReportHtml. */

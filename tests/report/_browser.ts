@@ -107,7 +107,10 @@ export class TestBrowser {
     return new TestBrowser(browser, profile)
   }
 
-  /** Opens an HTML file, waits for the report to draw, screenshots it, reads every chart. */
+  /**
+   * Opens an HTML file, waits for the report to draw, screenshots it (the whole page, and the
+   * first screen as `-top.png`), reads every chart.
+   */
   async open(file: string, screenshot?: string): Promise<PageResult> {
     const page = await this.#browser.newPage()
     const errors: string[] = []
@@ -124,7 +127,11 @@ export class TestBrowser {
       await page.setViewport({ width: 1280, height: 900 })
       await page.goto(pathToFileURL(file).href, { waitUntil: 'load', timeout: 120_000 })
       await page.waitForSelector('.wbx-report[data-ready=true]', { timeout: 120_000 })
-      if (screenshot) await page.screenshot({ path: screenshot as `${string}.png`, fullPage: true })
+      if (screenshot) {
+        await page.screenshot({ path: screenshot as `${string}.png`, fullPage: true })
+        const top = screenshot.replace(/\.png$/, '-top.png') as `${string}.png`
+        await page.screenshot({ path: top })
+      }
       const result = await page.evaluate(READ_PAGE) as Omit<PageResult, 'errors'>
       return { errors, ...result }
     } finally {

@@ -21,6 +21,7 @@ export {
   type ConsoleLinesOptions,
   type HistoryOptions,
   LocalRun,
+  type LocalRunHtmlOptions,
   type LocalRunOptions,
   type RunSegment,
 } from './src/local/local_run.ts'
@@ -130,3 +131,4 @@ export type { SettableRunState, WaitUntilFinishedOptions } from './src/api/run_s
 export type { UploadFetchOptions, UploadFileOptions } from './src/api/upload_file.ts'
 export type { LogArtifactOptions, UseArtifactOptions } from './src/api/artifact_links.ts'
 export * from './src/bulk/mod.ts'
+export * from './src/report/mod.ts'

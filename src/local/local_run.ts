@@ -60,7 +60,17 @@ import {
   type UsedArtifact,
 } from './run_artifacts.ts'
 
-export type { ConsoleLinesOptions, HistoryOptions, LocalRunOptions, RunSegment }
+import type { LocalRunHtmlOptions } from '../report/run_html.ts'
+export type {
+  ConsoleLinesOptions,
+  HistoryOptions,
+  LocalRunHtmlOptions,
+  LocalRunOptions,
+  RunSegment,
+}
+
+/** The symbol Deno's Jupyter kernel calls to display an object. */
+const JUPYTER_DISPLAY: unique symbol = Symbol.for('Jupyter.display') as never
 
 /** A run read from local `.wandb` file(s). */
 export class LocalRun {
@@ -380,6 +390,20 @@ export class LocalRun {
   /** Reads the artifacts the run used as inputs. */
   usedArtifacts(options: { signal?: AbortSignal } = {}): Promise<UsedArtifact[]> {
     return readUsedArtifacts(this.wandbFiles, options.signal)
+  }
+
+  /** The run as one self-contained HTML view (every curve, context, config, summary), offline. */
+  async toHtml(options: LocalRunHtmlOptions = {}): Promise<string> {
+    const { localRunHtml } = await import('../report/run_html.ts')
+    return await localRunHtml(this, options)
+  }
+
+  /** Shows the run inline in Deno's Jupyter kernel (the chart view as HTML). */
+  async [JUPYTER_DISPLAY](): Promise<Record<string, string>> {
+    return {
+      'text/html': await this.toHtml({ fragment: true }),
+      'text/plain': `LocalRun ${this.id} (${this.name}, ${this.state})`,
+    }
   }
 }
 

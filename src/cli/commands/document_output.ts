@@ -23,6 +23,8 @@ export interface WriteDocumentOptions {
   compact?: boolean
   /** Options of the compact view (an extra column such as a sparkline per key). */
   view?: CompactViewOptions
+  /** Text printed after the view or the JSON (e.g. sparklines). @default '' */
+  trailer?: string
 }
 
 /**
@@ -44,10 +46,10 @@ export async function writeDocument(
   }
   if (options.compact && ctx.io.stdoutIsTTY && ctx.values.json !== true) {
     const width = options.view?.width ?? ctx.io.columns
-    await writeText(ctx.io, compactView(doc, { ...options.view, width }))
+    await writeText(ctx.io, compactView(doc, { ...options.view, width }) + (options.trailer ?? ''))
     return
   }
   const nan: NanPolicy = choiceOption(ctx.values, 'nan', ['string', 'null', 'literal'] as const) ??
     'string'
-  await writeText(ctx.io, stringifyJson(doc, { nan, indent: 2 }) + '\n')
+  await writeText(ctx.io, stringifyJson(doc, { nan, indent: 2 }) + '\n' + (options.trailer ?? ''))
 }

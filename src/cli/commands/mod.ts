@@ -8,6 +8,8 @@ import { historyCommand } from './history.ts'
 import { infoCommand } from './info.ts'
 import { loginCommand } from './login.ts'
 import { logsCommand } from './logs.ts'
+import { plotCommand } from './plot.ts'
+import { reportCommand } from './report.ts'
 import { runCommand } from './run.ts'
 import { runsCommand } from './runs.ts'
 import { summaryCommand } from './summary.ts'
@@ -27,6 +29,8 @@ export const commands: readonly Command[] = [
   artifactsCommand,
   runsCommand,
   exportCommand,
+  reportCommand,
+  plotCommand,
   verifyCommand,
   runCommand,
   uploadCommand,

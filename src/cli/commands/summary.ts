@@ -3,6 +3,7 @@ import type { Command } from '../command.ts'
 import { outputOptions, sourceOptions } from '../command.ts'
 import { openRun, printWarnings } from '../open_run.ts'
 import { jsonOption, writeDocument } from './document_output.ts'
+import { sparklineOption, terminalSparklines } from '../sparklines.ts'
 
 /** The `summary` command. */
 export const summaryCommand: Command = {
@@ -13,12 +14,14 @@ export const summaryCommand: Command = {
     'On a terminal, prints one line per key (histograms, media and long lists collapsed);',
     'elsewhere or with --json, indented JSON; with --format or --output, a one-row table.',
   ].join('\n'),
-  options: { ...jsonOption, ...outputOptions, ...sourceOptions },
+  options: { ...jsonOption, ...outputOptions, ...sourceOptions, ...sparklineOption },
   async run(ctx) {
     const run = await openRun('summary', ctx.positionals, ctx.values, ctx.signal, ctx.retries)
-    await writeDocument(await run.summary(ctx.signal), ctx, 'summary', {
+    const summary = await run.summary(ctx.signal)
+    await writeDocument(summary, ctx, 'summary', {
       runId: run.id,
       compact: true,
+      trailer: await terminalSparklines(run, ctx, summary),
     })
     printWarnings(run, ctx.io)
     return 0

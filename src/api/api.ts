@@ -73,6 +73,7 @@ export class Api implements RunClient {
       fileHeaders: resolved.fileHeaders,
       fetch: resolved.fetch,
       policy: resolved.policy,
+      limits: resolved.limits,
     })
   }
 

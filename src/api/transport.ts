@@ -7,6 +7,7 @@ import { ClientError, GraphQLClient } from 'graphql-request'
 import { parseJson } from '../json/parse_json.ts'
 import type { GraphqlOperation } from './queries.ts'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry_policy.ts'
+import { DEFAULT_TRANSFER_LIMITS, type TransferLimits } from './api_options.ts'
 import { type Credentials, retryingFetch, TransferFailure } from './retrying_fetch.ts'
 import { excerpt, redact, statusHint, WandbApiError } from './wandb_api_error.ts'
 
@@ -53,6 +54,8 @@ export interface GraphqlTransport {
    * Non-retryable statuses are returned; exhausted retries throw {@link WandbApiError}.
    */
   fetchUrl(url: string, options?: FetchUrlOptions): Promise<Response>
+  /** Download deadlines and body caps. @default DEFAULT_TRANSFER_LIMITS */
+  readonly limits?: TransferLimits
 }
 
 /** Options of {@link HttpGraphqlTransport}. */
@@ -71,6 +74,8 @@ export interface HttpGraphqlTransportOptions {
   policy?: Partial<RetryPolicy>
   /** Random source for backoff jitter (tests). @default Math.random */
   random?: () => number
+  /** Download deadlines and the GraphQL body cap. @default DEFAULT_TRANSFER_LIMITS */
+  limits?: Partial<TransferLimits>
 }
 
 /** Builds the `Authorization` value W&B expects: Basic base64("api:" + key). */
@@ -87,6 +92,8 @@ export class HttpGraphqlTransport implements GraphqlTransport {
   readonly baseUrl: string
   /** Effective retry settings. */
   readonly policy: RetryPolicy
+  /** Download deadlines and the GraphQL body cap. */
+  readonly limits: TransferLimits
   #client: GraphQLClient
   #fetch: typeof fetch
   #headers: Record<string, string>
@@ -107,6 +114,7 @@ export class HttpGraphqlTransport implements GraphqlTransport {
       )
     }
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.policy }
+    this.limits = { ...DEFAULT_TRANSFER_LIMITS, ...options.limits }
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis)
     this.#headers = { ...options.headers }
     this.#fileHeaders = { ...(options.fileHeaders ?? options.headers) }

@@ -38,7 +38,10 @@ export interface PoolResult<T> {
 export function isFatal(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | undefined)?.code
   if (code === 'ENOSPC' || code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return true
-  if (error instanceof WandbApiError) return error.status === 401 || error.status === 403
+  // A refused API key stops everything; storage refusing one signed URL is that run's failure.
+  if (error instanceof WandbApiError && error.operation !== 'download') {
+    return error.status === 401 || error.status === 403
+  }
   return false
 }
 

@@ -108,8 +108,11 @@ export async function retryingFetch(
     }
     const delay = result.retryAfterMs ?? backoffDelay(attempt - 1, policy, options.random)
     if (Date.now() - started + delay > policy.maxElapsedMs) {
+      const asked = result.retryAfterMs === undefined
+        ? ''
+        : `; the server asked to wait ${Math.round(result.retryAfterMs / 1000)} s (Retry-After)`
       throw new TransferFailure(
-        `gave up after ${attemptsText} (retry budget of ${policy.maxElapsedMs} ms spent): ${result.detail}`,
+        `gave up after ${attemptsText} (retry budget of ${policy.maxElapsedMs} ms spent${asked}): ${result.detail}`,
         result.status,
         attempt,
         true,

@@ -60,6 +60,8 @@ export interface HostileRule {
   path?: string | RegExp
   /** Only this method (upper-case). */
   method?: string
+  /** Only requests this accepts (e.g. by GraphQL variables). */
+  when?: (req: HostileRequest) => boolean
   /** Times the rule fires; @default unlimited */
   count?: number
   /** Chance to fire per matching request (seeded); @default 1 */
@@ -141,6 +143,7 @@ export async function startHostileServer(upstream: TestServer, seed = 1): Promis
         const ok = typeof r.path === 'string' ? req.path.startsWith(r.path) : r.path.test(req.path)
         if (!ok) continue
       }
+      if (r.when && !r.when(req)) continue
       if (active.fired >= (r.count ?? Infinity)) continue
       if (r.probability !== undefined && random() >= r.probability) continue
       active.fired++
@@ -436,6 +439,11 @@ export function ignoreRange(req: HostileRequest): void {
 /** A JSON value nested `depth` levels: `{"k":{"k":...1...}}`. */
 export function deepJsonText(depth: number, key = 'k'): string {
   return `{"${key}":`.repeat(depth) + '1' + '}'.repeat(depth)
+}
+
+/** Whether a GraphQL request is about run `id` (its `run` or `name` variable). */
+export function forRun(id: string): (req: HostileRequest) => boolean {
+  return (req) => req.variables?.run === id || req.variables?.name === id
 }
 
 /** A storage-style error answer with an optional `Retry-After`. */

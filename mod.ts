@@ -103,12 +103,14 @@ export {
   type DownloadHistoryResult,
   type FetchLike,
   type HistoryScanReport,
+  HistoryShortfallError,
   type HistorySource,
   IncompleteRunHistoryError,
   type KeysMode,
   type SampledHistory,
   type SampledHistoryOptions,
   type ScanHistoryOptions as RemoteScanHistoryOptions,
+  type ShortfallMode,
   type SignedFetchOptions,
 } from './src/api/history/mod.ts'
 export type { SummaryMethods, SummaryPath, SummaryView } from './src/api/summary_view.ts'

@@ -22,6 +22,8 @@ export function remoteSource(run: Run): RunSource {
         maxStep: s.maxStep,
         source: s.source,
         signal: s.signal,
+        onShortfall: s.onShortfall,
+        onProblem: (problem) => notes.push(`warning: ${problem}`),
       }),
     historyKeyNames: () => Promise.resolve(historyKeyNames(run.historyKeys)),
     systemMetrics: async (signal) => {

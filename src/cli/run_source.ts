@@ -13,6 +13,8 @@ export interface HistorySelection {
   maxStep?: number
   /** Remote runs: `auto` (Parquet exports, else GraphQL), `parquet` or `graphql`. */
   source?: 'auto' | 'parquet' | 'graphql'
+  /** Remote runs: rows missing or in conflict are an error (default) or a warning. */
+  onShortfall?: 'error' | 'report'
   signal: AbortSignal
 }
 

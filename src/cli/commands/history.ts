@@ -40,6 +40,10 @@ export const historyCommand: Command = {
       valueName: 'auto|parquet|graphql',
       description: 'Remote runs: how to read history (default: auto)',
     },
+    'allow-shortfall': {
+      type: 'boolean',
+      description: 'Remote runs: warn instead of failing when rows are missing or in conflict',
+    },
     ...outputOptions,
     ...sourceOptions,
   },
@@ -51,6 +55,7 @@ export const historyCommand: Command = {
       minStep: intOption(ctx.values, 'min-step'),
       maxStep: intOption(ctx.values, 'max-step'),
       source: choiceOption(ctx.values, 'source', ['auto', 'parquet', 'graphql'] as const),
+      onShortfall: ctx.values['allow-shortfall'] === true ? 'report' as const : undefined,
       signal: ctx.signal,
     }
     const run = await openRun('history', ctx.positionals, ctx.values, ctx.signal)

@@ -204,6 +204,7 @@ export class HttpGraphqlTransport implements GraphqlTransport {
       signal: init.signal ?? undefined,
       credentials: this.#credentials,
       buffer: true,
+      maxBodyBytes: this.limits.maxResponseBytes,
       random: this.#random,
       validate: (bytes) => {
         const text = new TextDecoder().decode(bytes)

@@ -219,8 +219,12 @@ export async function startHostileServer(upstream: TestServer, seed = 1): Promis
       redirect: 'manual',
     })
     const out: Record<string, string> = {}
+    const head = req.method === 'HEAD'
     response.headers.forEach((v, k) => {
-      if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(k)) {
+      if (head && k === 'content-length') out[k] = v // a HEAD answer has no body to measure
+      else if (
+        !['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(k)
+      ) {
         out[k] = k === 'location' ? toProxy(v) : v
       }
     })
@@ -234,9 +238,11 @@ export async function startHostileServer(upstream: TestServer, seed = 1): Promis
   /** Writes an answer, counting the bytes and stopping when the client goes away. */
   const send = async (res: ServerResponse, answer: HostileAnswer, entry: HostileLogEntry) => {
     let closed = false
-    res.on('close', () => closed = true)
+    res.once('close', () => closed = true)
     const headers = { ...answer.headers }
-    if (answer.body instanceof Uint8Array) {
+    if (
+      answer.body instanceof Uint8Array && !(entry.method === 'HEAD' && headers['content-length'])
+    ) {
       headers['content-length'] = String(answer.body.byteLength)
     }
     res.writeHead(answer.status, headers)
@@ -251,8 +257,13 @@ export async function startHostileServer(upstream: TestServer, seed = 1): Promis
       entry.bytesSent += chunk.byteLength
       if (!res.write(chunk)) {
         await new Promise<void>((r) => {
-          res.once('drain', r)
-          res.once('close', r)
+          const done = () => {
+            res.off('drain', done)
+            res.off('close', done)
+            r()
+          }
+          res.on('drain', done)
+          res.on('close', done)
         })
       }
     }

@@ -109,6 +109,7 @@ export {
   type FetchLike,
   type FollowHistoryOptions,
   type HistoryScanReport,
+  HistoryShortfallError,
   type HistorySource,
   IncompleteRunHistoryError,
   type KeysMode,
@@ -116,6 +117,7 @@ export {
   type SampledHistory,
   type SampledHistoryOptions,
   type ScanHistoryOptions as RemoteScanHistoryOptions,
+  type ShortfallMode,
   type SignedFetchOptions,
 } from './src/api/history/mod.ts'
 export type { SummaryMethods, SummaryPath, SummaryView } from './src/api/summary_view.ts'

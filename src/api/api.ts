@@ -78,6 +78,7 @@ export class Api implements RunClient {
       fetch: resolved.fetch,
       policy: resolved.policy,
       onRetry: resolved.onRetry,
+      limits: resolved.limits,
     })
   }
 

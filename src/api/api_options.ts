@@ -46,6 +46,18 @@ export interface ApiOptions {
   anonymous?: boolean
   /** Called before each retry wait of a GraphQL or file request (what failed, attempt, wait). */
   onRetry?: (event: RetryEvent) => void
+  /**
+   * Slowest download rate accepted: each file transfer must finish within
+   * `downloadGraceMs + size / downloadMinBytesPerSecond` seconds. @default 65536 (64 KiB/s)
+   */
+  downloadMinBytesPerSecond?: number
+  /** Time every download gets on top of its size-derived share, in ms. @default 60000 */
+  downloadGraceMs?: number
+  /**
+   * Largest GraphQL response body accepted, in bytes; a larger one fails the request without
+   * retries. @default 134217728 (128 MiB)
+   */
+  maxResponseBytes?: number
 }
 
 /** Options after defaults, environment and netrc were applied. */
@@ -70,7 +82,30 @@ export interface ResolvedApiOptions {
   fetch: typeof fetch | undefined
   /** Retry callback, if one was given. */
   onRetry: ((event: RetryEvent) => void) | undefined
+  /** Download deadlines and the GraphQL body cap. */
+  limits: TransferLimits
 }
+
+/** Bounds on transfers: download deadlines (size over a floor rate, plus grace) and body caps. */
+export interface TransferLimits {
+  /** Slowest accepted download rate, bytes per second. @default 65536 */
+  downloadMinBytesPerSecond: number
+  /** Time every download gets besides its size-derived share, in ms. @default 60000 */
+  downloadGraceMs: number
+  /** Largest GraphQL response body, in bytes. @default 134217728 */
+  maxResponseBytes: number
+}
+
+/**
+ * The default bounds. 64 KiB/s is a slow mobile link; a transfer below it for longer than the
+ * grace is stuck, not slow. 128 MiB of GraphQL JSON is several times the largest legitimate page
+ * (1000 history rows of a wide run, 50 runs with large configs) and parses into well under 1 GB.
+ */
+export const DEFAULT_TRANSFER_LIMITS: Readonly<TransferLimits> = Object.freeze({
+  downloadMinBytesPerSecond: 64 * 1024,
+  downloadGraceMs: 60_000,
+  maxResponseBytes: 128 * 1024 * 1024,
+})
 
 /** The SDK's default API address (the API host behind CoreWeave Forge). */
 export const DEFAULT_BASE_URL = 'https://api.wandb.ai'
@@ -173,6 +208,12 @@ function checkCount(name: string, value: number | undefined): void {
   }
 }
 
+/** Returns a positive number option or throws a RangeError naming it. */
+function positive(name: string, value: number): number {
+  if (!(value > 0)) throw new RangeError(`Cannot use ${name}=${value}: expected a positive number`)
+  return value
+}
+
 /** Applies defaults, environment and netrc to `options` (reads ~/.netrc synchronously when needed). */
 export function resolveApiOptions(options: ApiOptions = {}): ResolvedApiOptions {
   for (
@@ -182,6 +223,7 @@ export function resolveApiOptions(options: ApiOptions = {}): ResolvedApiOptions 
       'retryWaitMinMs',
       'retryWaitMaxMs',
       'maxRetryTimeMs',
+      'downloadGraceMs',
     ] as const
   ) {
     checkCount(k, options[k])
@@ -245,5 +287,16 @@ export function resolveApiOptions(options: ApiOptions = {}): ResolvedApiOptions 
     fileHeaders: { ...extra, 'User-Agent': userAgent },
     fetch: options.fetch,
     onRetry: options.onRetry,
+    limits: {
+      downloadMinBytesPerSecond: positive(
+        'downloadMinBytesPerSecond',
+        options.downloadMinBytesPerSecond ?? DEFAULT_TRANSFER_LIMITS.downloadMinBytesPerSecond,
+      ),
+      downloadGraceMs: options.downloadGraceMs ?? DEFAULT_TRANSFER_LIMITS.downloadGraceMs,
+      maxResponseBytes: positive(
+        'maxResponseBytes',
+        options.maxResponseBytes ?? DEFAULT_TRANSFER_LIMITS.maxResponseBytes,
+      ),
+    },
   }
 }

@@ -218,6 +218,7 @@ export class Artifact implements ArtifactInfo {
   async fileUrls(signal?: AbortSignal, perPage: number = 1000): Promise<Map<string, string>> {
     const urls = new Map<string, string>()
     let cursor: string | null = null
+    const seen = new Set<string>()
     while (true) {
       const data: ArtifactFileUrlsPage = await this.#transport.request(
         GET_ARTIFACT_MEMBERSHIP_FILE_URLS_QUERY,
@@ -247,6 +248,14 @@ export class Artifact implements ArtifactInfo {
       }
       const next: string | null | undefined = files.pageInfo?.endCursor
       if (!files.pageInfo?.hasNextPage || !next || next === cursor) return urls
+      if (seen.has(next)) {
+        throw new Error(
+          `Cannot list the files of artifact ${this.entity}/${this.project}/${this.name}: the server repeated cursor '${
+            next.slice(0, 40)
+          }' (endless paging); stopped`,
+        )
+      }
+      seen.add(next)
       cursor = next
     }
   }

@@ -63,6 +63,11 @@ export function listRunArtifacts(
       .filter((n): n is NonNullable<typeof n> => n !== null && Boolean(n.artifactSequence.project))
       .map((n) => new Artifact(transport, n))
     const end = conn?.pageInfo?.endCursor ?? undefined
-    return { items, next: conn?.pageInfo?.hasNextPage && end ? end : undefined }
-  }, { signal: options.signal })
+    return {
+      items,
+      next: conn?.pageInfo?.hasNextPage && end ? end : undefined,
+      total: conn?.totalCount ?? undefined,
+      received: conn?.edges?.length ?? 0,
+    }
+  }, { signal: options.signal, pageSize: perPage, label: `${mode} artifacts of ${runPath}` })
 }

@@ -25,8 +25,31 @@ import { md5OfFile } from '../fs/md5_of_file.ts'
 export interface ContentCheck {
   /** Base64 md5 of the content, as W&B reports it. */
   md5Base64?: string
-  /** Size in bytes. */
+  /** Size in bytes: a body longer than this stops at the first byte past it. */
   size?: number
+  /** Epoch ms by which the whole body must have arrived (see {@link transferDeadline}). */
+  deadline?: number
+}
+
+/** What a transfer deadline is derived from. */
+export interface DeadlineLimits {
+  /** Slowest accepted rate, bytes per second. */
+  downloadMinBytesPerSecond: number
+  /** Time every transfer gets on top of its size-derived share, in ms. */
+  downloadGraceMs: number
+}
+
+/**
+ * The epoch ms by which a transfer of `size` bytes started `now` must end: the grace plus the
+ * time the size takes at the floor rate (only the grace when the size is unknown).
+ */
+export function transferDeadline(
+  size: number | undefined,
+  limits: DeadlineLimits,
+  now: number = Date.now(),
+): number {
+  const share = size === undefined ? 0 : (size / limits.downloadMinBytesPerSecond) * 1000
+  return now + limits.downloadGraceMs + share
 }
 
 /** Options of {@link downloadToFile}. */
@@ -37,6 +60,8 @@ export interface DownloadToFileOptions {
   signal?: AbortSignal
   /** Attempts when the body is cut off mid-transfer. @default 3 */
   attempts?: number
+  /** What each attempt's deadline derives from. @default the transport's limits, else none */
+  limits?: DeadlineLimits
 }
 
 /** Where a file went and whether it was already there. */
@@ -86,21 +111,43 @@ function mismatch(
 
 /**
  * A pass-through stream that counts and hashes the bytes and errors at the end when they do not
- * match `check` (md5 first, then size).
+ * match `check` (md5 first, then size); a body longer than `check.size` errors at the first byte
+ * past it (nothing beyond is passed on), and one still arriving after `check.deadline` errors at
+ * its next chunk (a body that stops altogether is the transport's idle timeout).
  */
 export function verifyingStream(
   check: ContentCheck,
   label: string,
 ): TransformStream<Uint8Array, Uint8Array> {
   const hash = check.md5Base64 ? createHash('md5') : undefined
+  const started = Date.now()
   let count = 0
+  const late = (): void => {
+    if (check.deadline === undefined || Date.now() <= check.deadline) return
+    const seconds = Math.round((check.deadline - started) / 1000)
+    throw new WandbApiError(
+      `Cannot download ${label}: ${count} of ${
+        check.size ?? 'an unknown number of'
+      } bytes arrived within its deadline of ${seconds} s; the server is sending too slowly, try again later`,
+      { code: 'download', status: 200, operation: 'download' },
+    )
+  }
   return new TransformStream({
     transform(chunk, controller) {
+      if (check.size !== undefined && count + chunk.byteLength > check.size) {
+        throw new WandbApiError(
+          `Cannot accept ${label}: the server sent more than the listed ${check.size} bytes ` +
+            `(${count + chunk.byteLength} so far); stopped, nothing past the listed size was kept`,
+          { code: 'download', status: 200, operation: 'download' },
+        )
+      }
       hash?.update(chunk)
       count += chunk.byteLength
+      late()
       controller.enqueue(chunk)
     },
     flush() {
+      late()
       if (check.size !== undefined && count !== check.size) {
         throw mismatch(label, 'the size', check.size, count)
       }
@@ -151,9 +198,11 @@ export async function downloadToFile(
     const response = await transport.fetchUrl(url, { signal: options.signal })
     if (!response.ok) await failDownload(response, url, name)
     let temp: ExclusiveFile | undefined
+    const limits = options.limits ?? transport.limits
+    const deadline = limits ? transferDeadline(check.size, limits) : undefined
     try {
       temp = await createExclusive(dir, dirname(target), `${basename(target)}.`, '.part')
-      const bytes = await writeVerified(response.body!, temp, check, name)
+      const bytes = await writeVerified(response.body!, temp, { ...check, deadline }, name)
       await renameInside(dir, temp.path, target)
       return { path: target, skipped: false, bytes }
     } catch (err) {

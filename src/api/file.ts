@@ -7,6 +7,7 @@ import {
   type DownloadResult,
   downloadToFile,
   failDownload,
+  transferDeadline,
   verifyingStream,
 } from './download_to_file.ts'
 import type { GraphqlTransport } from './transport.ts'
@@ -63,6 +64,7 @@ export class RunFile implements RunFileInfo {
   /** `entity/project/run_id` of the owning run, when known. */
   readonly runPath: string | undefined
   #transport: GraphqlTransport
+  #sizeKnown: boolean
 
   /** Wraps a `RunFiles` node. */
   constructor(transport: GraphqlTransport, node: Record<string, unknown>, runPath?: string) {
@@ -73,6 +75,8 @@ export class RunFile implements RunFileInfo {
     this.directUrl = str(node.directUrl)
     const size = Number(node.sizeBytes ?? 0)
     this.sizeBytes = Number.isFinite(size) ? size : 0
+    this.#sizeKnown = node.sizeBytes !== null && node.sizeBytes !== undefined &&
+      Number.isFinite(size) && size >= 0
     this.mimetype = str(node.mimetype)
     this.md5 = str(node.md5)
     this.updatedAt = str(node.updatedAt)
@@ -109,16 +113,27 @@ export class RunFile implements RunFileInfo {
     return url
   }
 
+  /** What the content must match: md5, the listed size (when listed), and a transfer deadline. */
+  #check(): { md5Base64?: string; size?: number; deadline?: number } {
+    const size = this.#sizeKnown ? this.sizeBytes : undefined
+    const limits = this.#transport.limits
+    const deadline = limits ? transferDeadline(size, limits) : undefined
+    return { md5Base64: this.md5, size, deadline }
+  }
+
   /**
-   * Opens the file's content as a byte stream; the stream errors at its end when the md5 does not
-   * match. Rejects with WandbApiError for a non-2xx answer.
+   * Opens the file's content as a byte stream; the stream errors at its end when the md5 or size
+   * does not match, at the first byte past the listed size, and when the transfer outlives its
+   * deadline. Rejects with WandbApiError for a non-2xx answer.
    */
   async stream(options: FileStreamOptions = {}): Promise<ReadableStream<Uint8Array>> {
     const url = this.#downloadUrl()
     const response = await this.#transport.fetchUrl(url, { signal: options.signal })
     if (!response.ok) await failDownload(response, url, this.name)
+    const check = this.#check()
     const body = response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() })
-    return body.pipeThrough(verifyingStream({ md5Base64: this.md5 }, this.name))
+    const label = this.runPath ? `${this.name} of ${this.runPath}` : this.name
+    return body.pipeThrough(verifyingStream(check, label))
   }
 
   /**
@@ -126,8 +141,10 @@ export class RunFile implements RunFileInfo {
    * `replace`, verifies the md5, and rejects names that would escape `dir`.
    */
   download(dir: string = '.', options: FileDownloadOptions = {}): Promise<DownloadResult> {
+    const { md5Base64, size } = this.#check()
     return downloadToFile(this.#transport, this.#downloadUrl(), dir, this.name, {
-      md5Base64: this.md5,
+      md5Base64,
+      size,
     }, options)
   }
 

@@ -65,8 +65,8 @@ export function listRunFiles(
     const items = edges.map((e) => new RunFile(transport, e.node, runPath))
     const last = edges.length > 0 ? edges[edges.length - 1].cursor ?? undefined : undefined
     const next = files?.pageInfo?.hasNextPage && last ? last : undefined
-    return { items, next }
-  }, { signal: options.signal })
+    return { items, next, total: data.project?.run?.fileCount ?? undefined }
+  }, { signal: options.signal, pageSize: perPage, label: `files of ${runPath}` })
 }
 
 /** Finds one file by exact name; rejects with a not-found WandbApiError when the run has none. */

@@ -32,6 +32,11 @@ export interface RetryingFetchOptions {
   credentials?: Credentials
   /** Read the whole body inside the attempt so a truncated body is retried. @default false */
   buffer?: boolean
+  /**
+   * With `buffer`: the largest body read; a longer one (or a larger `Content-Length`) fails the
+   * request without retries. @default Infinity
+   */
+  maxBodyBytes?: number
   /** Checks a buffered 2xx body; throwing makes the attempt fail and be retried. */
   validate?: (body: Uint8Array, response: Response) => void
   /** Random source for the backoff jitter (tests). @default Math.random */
@@ -179,8 +184,11 @@ export async function retryingFetch(
       ? UNREACHABLE_WAIT_MS * 2 ** (attempt - 1)
       : result.retryAfterMs ?? backoffDelay(attempt - 1, policy, options.random)
     if (Date.now() - started + delay > policy.maxElapsedMs) {
+      const asked = result.retryAfterMs === undefined
+        ? ''
+        : `; the server asked to wait ${Math.round(result.retryAfterMs / 1000)} s (Retry-After)`
       throw new TransferFailure(
-        `gave up after ${attemptsText} (retry budget of ${policy.maxElapsedMs} ms spent): ${result.detail}`,
+        `gave up after ${attemptsText} (retry budget of ${policy.maxElapsedMs} ms spent${asked}): ${result.detail}`,
         result.status,
         attempt,
         true,
@@ -267,14 +275,32 @@ async function attemptOnce(
     }
     return { ok: true, response: new Response(body, init) }
   }
+  const declared = response.headers.get('content-length')
+  const cap = options.maxBodyBytes ?? Infinity
+  const tooLarge = (size: string): TransferFailure =>
+    new TransferFailure(
+      `HTTP ${response.status} body of ${size} is larger than the ${cap}-byte cap ` +
+        '(maxResponseBytes); stopped reading. Ask for smaller pages, or raise the cap',
+      response.status,
+      1,
+      false,
+    )
+  if (declared !== null && Number(declared) > cap) {
+    await response.body?.cancel().catch(() => {})
+    finish()
+    throw tooLarge(`${declared} bytes`)
+  }
   let bytes: Uint8Array<ArrayBuffer>
   try {
-    bytes = new Uint8Array(await response.arrayBuffer())
+    bytes = await readCapped(response, cap)
   } catch (err) {
+    if (err instanceof TransferFailure) {
+      finish()
+      throw tooLarge(`more than ${cap} bytes`)
+    }
     return failed(err, `HTTP ${response.status} body cut off`)
   }
   finish()
-  const declared = response.headers.get('content-length')
   if (
     declared !== null && !response.headers.has('content-encoding') &&
     Number(declared) !== bytes.length
@@ -306,6 +332,32 @@ async function attemptOnce(
       headers: response.headers,
     }),
   }
+}
+
+/** Reads a whole body, throwing a TransferFailure as soon as it passes `cap` bytes. */
+async function readCapped(response: Response, cap: number): Promise<Uint8Array<ArrayBuffer>> {
+  if (!response.body) return new Uint8Array(0)
+  if (cap === Infinity) return new Uint8Array(await response.arrayBuffer())
+  const reader = response.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > cap) {
+      await reader.cancel().catch(() => {})
+      throw new TransferFailure('body over the cap', response.status, 1, false)
+    }
+    chunks.push(value)
+  }
+  const out = new Uint8Array(size)
+  let at = 0
+  for (const c of chunks) {
+    out.set(c, at)
+    at += c.byteLength
+  }
+  return out
 }
 
 /** Fetches, following up to 10 redirects by hand so credentials are re-checked on every hop. */

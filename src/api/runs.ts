@@ -73,6 +73,12 @@ export function listRuns(
     const edges = data.project.runs?.edges ?? []
     const items = edges.map((e) => new Run(client, entity, project, e.node.name, e.node, { lazy }))
     const last = edges.length > 0 ? edges[edges.length - 1].cursor ?? undefined : undefined
-    return { items, next: data.project.runs?.pageInfo?.hasNextPage && last ? last : undefined }
-  }, { signal: options.signal, prefetch: options.prefetch })
+    const next = data.project.runs?.pageInfo?.hasNextPage && last ? last : undefined
+    return { items, next, total: data.project.runCount ?? undefined }
+  }, {
+    signal: options.signal,
+    prefetch: options.prefetch,
+    pageSize: perPage,
+    label: `runs of ${entity}/${project}`,
+  })
 }

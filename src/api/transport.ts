@@ -7,6 +7,7 @@ import { ClientError, GraphQLClient } from 'graphql-request'
 import { parseJson } from '../json/parse_json.ts'
 import type { GraphqlOperation } from './queries.ts'
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry_policy.ts'
+import { DEFAULT_TRANSFER_LIMITS, type TransferLimits } from './api_options.ts'
 import {
   type Credentials,
   type RetryEvent,
@@ -61,6 +62,8 @@ export interface GraphqlTransport {
    * Non-retryable statuses are returned; exhausted retries throw {@link WandbApiError}.
    */
   fetchUrl(url: string, options?: FetchUrlOptions): Promise<Response>
+  /** Download deadlines and body caps. @default DEFAULT_TRANSFER_LIMITS */
+  readonly limits?: TransferLimits
 }
 
 /** Options of {@link HttpGraphqlTransport}. */
@@ -81,6 +84,8 @@ export interface HttpGraphqlTransportOptions {
   random?: () => number
   /** Called before each retry wait (the CLI announces retries with it). */
   onRetry?: (event: RetryEvent) => void
+  /** Download deadlines and the GraphQL body cap. @default DEFAULT_TRANSFER_LIMITS */
+  limits?: Partial<TransferLimits>
 }
 
 /** Builds the `Authorization` value W&B expects: Basic base64("api:" + key). */
@@ -97,6 +102,8 @@ export class HttpGraphqlTransport implements GraphqlTransport {
   readonly baseUrl: string
   /** Effective retry settings. */
   readonly policy: RetryPolicy
+  /** Download deadlines and the GraphQL body cap. */
+  readonly limits: TransferLimits
   #client: GraphQLClient
   #fetch: typeof fetch
   #headers: Record<string, string>
@@ -118,6 +125,7 @@ export class HttpGraphqlTransport implements GraphqlTransport {
       )
     }
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.policy }
+    this.limits = { ...DEFAULT_TRANSFER_LIMITS, ...options.limits }
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis)
     this.#headers = { ...options.headers }
     this.#fileHeaders = { ...(options.fileHeaders ?? options.headers) }
@@ -210,6 +218,7 @@ export class HttpGraphqlTransport implements GraphqlTransport {
       signal: init.signal ?? undefined,
       credentials: this.#credentials,
       buffer: true,
+      maxBodyBytes: this.limits.maxResponseBytes,
       random: this.#random,
       onRetry: this.#onRetry,
       validate: (bytes) => {

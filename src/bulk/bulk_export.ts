@@ -22,7 +22,8 @@ import { addHistoryKeys, addMissingKeys, kindsOf, schemaOf } from './dataset_sch
 import { planExport } from './dry_run.ts'
 import { exportRun } from './export_run.ts'
 import { ExportState } from './export_state.ts'
-import { Governor, type GovernorOptions } from './governor.ts'
+import { Governor, type GovernorOptions, type PauseInfo } from './governor.ts'
+import { DEFAULT_RETRY_POLICY } from '../api/retry_policy.ts'
 import { runsTableName } from './layout.ts'
 import { LocalBulkSource } from './local_bulk_source.ts'
 import type { FailureRecord, Include, ManifestQuery } from './manifest.ts'
@@ -67,6 +68,17 @@ export interface BulkExportOptions {
   retryDelayMs?: (attempt: number) => number
   /** The request governor, or its options. @default a governor with maxConcurrency 2 × concurrency */
   governor?: Governor | GovernorOptions
+  /**
+   * Longest wait on the server for one run, in ms: each request's retry budget (the API's
+   * `maxRetryTimeMs`, `Retry-After` included) and the time from a run's first failure to its
+   * last attempt. A run that would wait longer is set aside. @default 120000
+   */
+  maxWaitPerRunMs?: number
+  /**
+   * Longest time `Retry-After` / `RateLimit-Reset` pauses may hold the whole export, in ms; once
+   * spent, pauses are no longer honoured and runs still refused are set aside. @default 600000
+   */
+  maxWaitMs?: number
   /** Only plan: list the runs and estimate the work, writing nothing. @default false */
   dryRun?: boolean
   /** Least time between manifest rewrites, in ms. @default 5000 */
@@ -75,6 +87,11 @@ export interface BulkExportOptions {
   perPage?: number
   /** Progress output: a writer for lines, and whether it is a terminal. @default silent */
   progress?: { write: (text: string) => void; tty: boolean; intervalMs?: number }
+  /**
+   * Where messages go when there is no progress output (what a server asked for, ...), one line
+   * each without the newline. @default the progress output, else silent
+   */
+  onNote?: (text: string) => void
   /** Cancels the export; progress so far stays on disk. */
   signal?: AbortSignal
 }
@@ -151,6 +168,8 @@ export async function exportProject(options: BulkExportOptions): Promise<BulkExp
     filePattern: options.filePattern ?? null,
   }
   const progress = new BulkProgress({ ...options.progress, governor })
+  const note = options.progress ? (t: string) => progress.note(t) : options.onNote
+  if (governor && note) governor.onPause = pauseNotes(note)
   if (options.dryRun) {
     const plan = await planExport(source, out, query, include, {
       keys: options.keys,
@@ -243,6 +262,7 @@ export async function exportProject(options: BulkExportOptions): Promise<BulkExp
       concurrency,
       attempts: options.attempts,
       retryDelayMs: options.retryDelayMs,
+      maxWaitPerItemMs: options.maxWaitPerRunMs ?? DEFAULT_MAX_WAIT_PER_RUN_MS,
       signal,
       onRetry: () => progress.runRetries++,
       onQuarantine: async (handle, attempts, error) => {
@@ -347,13 +367,63 @@ async function openSource(
   const governor = options.governor instanceof Governor ? options.governor : new Governor({
     maxConcurrency: Math.max(2, concurrency * 2),
     fetch: options.api?.fetch,
+    maxTotalPauseMs: options.maxWaitMs,
     ...options.governor,
   })
-  const api = new Api({ ...options.api, fetch: governor.fetch })
+  const perRun = options.maxWaitPerRunMs ?? DEFAULT_MAX_WAIT_PER_RUN_MS
+  const api = new Api({
+    ...options.api,
+    fetch: governor.fetch,
+    maxRetryTimeMs: Math.min(
+      options.api?.maxRetryTimeMs ?? DEFAULT_RETRY_POLICY.maxElapsedMs,
+      perRun,
+    ),
+  })
   return {
     source: new RemoteBulkSource(api, options.source, { perPage: options.perPage }),
     governor,
   }
+}
+
+/** Default of `maxWaitPerRunMs`. */
+const DEFAULT_MAX_WAIT_PER_RUN_MS = 120_000
+
+/**
+ * Says on the progress output what a server asked for and what the export does: at most one
+ * line per 10 s, plus one when the wait budget runs out.
+ */
+function pauseNotes(note: (text: string) => void): (info: PauseInfo) => void {
+  let last = -Infinity
+  let spentTold = false
+  return (info) => {
+    const now = Date.now()
+    const spent = info.grantedMs === 0 && info.askedMs > 0
+    if (spent ? spentTold : now - last < 10_000) return
+    last = now
+    const asked = `the server asked to wait ${
+      seconds(info.askedMs)
+    } (HTTP ${info.status} Retry-After)`
+    if (spent) {
+      spentTold = true
+      note(
+        `wbx: ${asked}; the export's wait budget of ${
+          seconds(info.budgetMs)
+        } is spent, so it no longer waits: runs still refused are set aside (--max-wait)`,
+      )
+    } else {
+      note(
+        `wbx: ${asked}; holding requests ${seconds(info.grantedMs)} (${
+          seconds(info.spentMs)
+        } of the export's ${seconds(info.budgetMs)} wait budget used)`,
+      )
+    }
+  }
+}
+
+/** Milliseconds as whole seconds (`12 s`), or with a decimal under 10 s. */
+function seconds(ms: number): string {
+  const s = ms / 1000
+  return `${s < 10 ? Math.round(s * 10) / 10 : Math.round(s)} s`
 }
 
 /** An error's message for the manifest. */

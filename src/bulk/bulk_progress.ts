@@ -145,6 +145,14 @@ export class BulkProgress {
     return `export: ${parts.join(', ')}`
   }
 
+  /** Prints a message line (what a server asked for, ...) above the progress line. */
+  note(text: string): void {
+    const write = this.#options.write
+    if (!write) return
+    write(this.#options.tty ? `\r\x1b[K${text}\n` : `${text}\n`)
+    this.#lastDraw = -Infinity
+  }
+
   /** Draws the final line. */
   finish(): void {
     const write = this.#options.write

@@ -32,12 +32,33 @@ export interface GovernorOptions {
   decreaseIntervalMs?: number
   /** Longest pause a `Retry-After` or `RateLimit-Reset` can impose, in ms. @default 120000 */
   maxPauseMs?: number
+  /**
+   * Most time pauses may hold requests over the governor's life (one export), in ms; once spent,
+   * a `Retry-After` no longer holds anything and the requests asking fail fast. @default 600000
+   */
+  maxTotalPauseMs?: number
+  /** Told each time a server asks for a pause: what it asked and what was granted. */
+  onPause?: (info: PauseInfo) => void
   /** Most samples kept in `history` (older ones are dropped). @default 10000 */
   historyLimit?: number
   /** The fetch to wrap. @default globalThis.fetch */
   fetch?: typeof fetch
   /** Clock in ms. @default Date.now */
   now?: () => number
+}
+
+/** A server's request to pause (`Retry-After`, `RateLimit-Reset`) and what the governor did. */
+export interface PauseInfo {
+  /** The status that carried it (0: a `RateLimit-Reset` on a healthy answer). */
+  status: number
+  /** How long the server asked for, in ms. */
+  askedMs: number
+  /** How much longer requests are now held, in ms (0: the pause budget is spent). */
+  grantedMs: number
+  /** Pause time spent so far, in ms. */
+  spentMs: number
+  /** The pause budget (`maxTotalPauseMs`). */
+  budgetMs: number
 }
 
 /** Why a history sample was taken. */
@@ -106,6 +127,10 @@ export class Governor {
   readonly #rps: number | undefined
   readonly #decreaseMs: number
   readonly #maxPauseMs: number
+  readonly #maxTotalPauseMs: number
+  #pauseSpent = 0
+  /** Told each time a server asks for a pause (settable after construction). */
+  onPause: ((info: PauseInfo) => void) | undefined
   readonly #historyLimit: number
   readonly #now: () => number
   readonly #inner: typeof fetch
@@ -145,6 +170,8 @@ export class Governor {
     }
     this.#decreaseMs = options.decreaseIntervalMs ?? 1000
     this.#maxPauseMs = options.maxPauseMs ?? 120_000
+    this.#maxTotalPauseMs = options.maxTotalPauseMs ?? 600_000
+    this.onPause = options.onPause
     this.#historyLimit = options.historyLimit ?? 10_000
     this.#now = options.now ?? Date.now
     this.#inner = options.fetch ?? globalThis.fetch.bind(globalThis)
@@ -251,10 +278,27 @@ export class Governor {
     this.#pump()
   }
 
-  /** Holds new requests until `until` (capped by `maxPauseMs`). */
+  /** Pause time spent so far, in ms (at most `maxTotalPauseMs`). */
+  get pauseSpentMs(): number {
+    return this.#pauseSpent
+  }
+
+  /** Holds new requests until `until`, capped by `maxPauseMs` and what is left of the budget. */
   #pause(until: number, status: number): void {
-    const capped = Math.min(until, this.#now() + this.#maxPauseMs)
-    if (capped <= this.#pausedUntil) return
+    const now = this.#now()
+    const from = Math.max(now, this.#pausedUntil)
+    const left = Math.max(0, this.#maxTotalPauseMs - this.#pauseSpent)
+    const capped = Math.min(until, now + this.#maxPauseMs, from + left)
+    const granted = Math.max(0, capped - from)
+    this.onPause?.({
+      status,
+      askedMs: Math.max(0, until - now),
+      grantedMs: granted,
+      spentMs: this.#pauseSpent + granted,
+      budgetMs: this.#maxTotalPauseMs,
+    })
+    if (granted <= 0) return
+    this.#pauseSpent += granted
     this.#pausedUntil = capped
     this.stats.pauses++
     this.#sample('pause', status)

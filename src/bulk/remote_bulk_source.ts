@@ -7,6 +7,7 @@
  */
 import type { Api } from '../api/api.ts'
 import type { Artifact } from '../api/artifact.ts'
+import type { RunFile } from '../api/file.ts'
 import { WandbApiError } from '../api/wandb_api_error.ts'
 import type { Row } from '../row.ts'
 import type { Run } from '../run.ts'
@@ -69,6 +70,30 @@ export class RemoteBulkSource implements BulkSource {
   }
 }
 
+/** Whether a download failed because storage refused its signed URL (expired or revoked). */
+function refusedUrl(err: unknown): boolean {
+  return err instanceof WandbApiError && err.operation === 'download' &&
+    (err.status === 403 || err.status === 400 || err.status === 401)
+}
+
+/**
+ * Opens a run file; when storage refuses the signed URL (403: expired), asks the API for the
+ * file again (a fresh URL) and tries once more. A second refusal is the run's failure.
+ */
+async function refreshOnce(
+  run: Run,
+  file: RunFile,
+  signal: AbortSignal,
+): Promise<ReadableStream<Uint8Array>> {
+  try {
+    return await file.stream({ signal })
+  } catch (err) {
+    if (!refusedUrl(err) || signal.aborted) throw err
+    const fresh = await run.file(file.name, signal)
+    return await fresh.stream({ signal })
+  }
+}
+
 /** A listed remote run: already loaded, so opening is free. */
 function remoteHandle(run: Run): BulkRunHandle {
   const bulk = remoteRun(run)
@@ -117,7 +142,8 @@ function remoteRun(run: Run): BulkRun {
     },
     consoleLog: async (signal) => {
       try {
-        return await (await run.file('output.log', signal)).stream({ signal })
+        const file = await run.file('output.log', signal)
+        return await refreshOnce(run, file, signal)
       } catch (err) {
         if (err instanceof WandbApiError && err.code === 'not-found') return null
         throw err
@@ -131,7 +157,7 @@ function remoteRun(run: Run): BulkRun {
             name: f.name,
             sizeBytes: f.sizeBytes,
             md5: f.md5 ?? null,
-            open: (s) => f.stream({ signal: s }),
+            open: (s) => refreshOnce(run, f, s),
           })
         }
       }

@@ -18,6 +18,11 @@ export interface PoolOptions<T> {
   attempts?: number
   /** Wait before attempt n+1 (n from 1), in ms. @default 1000 · 2^(n-1), at most 30000 */
   retryDelayMs?: (attempt: number) => number
+  /**
+   * Longest time from an item's first failure to the start of its last attempt, in ms: a retry
+   * that would start later is not made and the item is quarantined. @default Infinity
+   */
+  maxWaitPerItemMs?: number
   /** Stops taking items and aborts the workers' signal. */
   signal?: AbortSignal
   /** Called before an item is tried again. */
@@ -40,7 +45,10 @@ export interface PoolResult<T> {
 export function isFatal(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | undefined)?.code
   if (code === 'ENOSPC' || code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return true
-  if (error instanceof WandbApiError) return error.status === 401 || error.status === 403
+  // A refused API key stops everything; storage refusing one signed URL is that run's failure.
+  if (error instanceof WandbApiError && error.operation !== 'download') {
+    return error.status === 401 || error.status === 403
+  }
   return false
 }
 
@@ -84,7 +92,9 @@ export async function runPool<T>(
   const result: PoolResult<T> = { done: 0, quarantined: [], retries: 0 }
   let fatal: { error: unknown } | undefined
 
+  const maxWait = options.maxWaitPerItemMs ?? Infinity
   const runItem = async (item: T): Promise<void> => {
+    let firstFailure: number | undefined
     for (let attempt = 1;; attempt++) {
       try {
         await worker(item, signal)
@@ -93,7 +103,9 @@ export async function runPool<T>(
       } catch (error) {
         if (signal.aborted) throw signal.reason
         if (isFatal(error)) throw error
-        if (attempt >= attempts || isPermanent(error)) {
+        firstFailure ??= Date.now()
+        const waitEnds = Date.now() + delay(attempt)
+        if (attempt >= attempts || isPermanent(error) || waitEnds - firstFailure > maxWait) {
           result.quarantined.push({ item, attempts: attempt, error })
           await options.onQuarantine?.(item, attempt, error)
           return

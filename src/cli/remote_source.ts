@@ -37,6 +37,8 @@ export function remoteSource(run: Run): RunSource {
               ),
           }
           : {}),
+        onShortfall: s.onShortfall,
+        onProblem: (problem) => notes.push(`warning: ${problem}`),
       }),
     historyKeyNames: () => Promise.resolve(historyKeyNames(run.historyKeys)),
     historySchema: () => {

@@ -23,6 +23,8 @@ export interface HistorySelection {
   maxStep?: number
   /** Remote runs: `auto` (Parquet exports, else GraphQL), `parquet` or `graphql`. */
   source?: 'auto' | 'parquet' | 'graphql'
+  /** Remote runs: rows missing or in conflict are an error (default) or a warning. */
+  onShortfall?: 'error' | 'report'
   signal: AbortSignal
   /** Keep reading while the run is live. */
   follow?: FollowSelection

@@ -36,6 +36,10 @@ export interface HistoryRunRef {
   readonly project: string
   /** The run id, the `run_id` in `entity/project/run_id`. */
   readonly id: string
+  /** The rows the server declares (`historyLineCount`), when known: full scans check it. */
+  readonly historyLineCount?: number
+  /** The run state, when known (`running` runs are not held to their declared count). */
+  readonly state?: string
 }
 
 /** Formats a run reference as `entity/project/run_id`. */

@@ -15,6 +15,7 @@ import type { HistoryRunRef, HistoryTransport } from './history_types.ts'
 import { KeySelection, type KeysMode } from './key_selection.ts'
 import { type HistoryScanReport, ScanPlan } from './scan_plan.ts'
 import type { SignedFetchOptions } from './signed_fetch.ts'
+import type { ShortfallMode } from './history_shortfall.ts'
 
 export type { HistoryScanReport } from './scan_plan.ts'
 
@@ -50,13 +51,28 @@ export interface ScanHistoryOptions {
   exportFetch?: Omit<SignedFetchOptions, 'signal'>
   /** Called once at the end of the scan with the requested keys that never had a value (only when some did not). */
   onMissingKeys?: (keys: string[]) => void
+  /**
+   * What a shortfall does (fewer rows than the run's `historyLineCount` on a full scan, a row
+   * without an integer `_step`, two different rows for one step; see `history_shortfall.ts`):
+   * `'error'` errors the stream with a HistoryShortfallError naming run and step; `'report'`
+   * keeps what came and reports each problem through `onProblem` and the `onComplete` report.
+   * @default 'error'
+   */
+  onShortfall?: ShortfallMode
+  /** With `onShortfall: 'report'`: called once per problem at the end of the scan. */
+  onProblem?: (message: string) => void
   /** Called once when the scan has read everything, before the stream closes. */
   onComplete?: (report: HistoryScanReport) => void
 }
 
 /** Checks options up front so misuse fails at the call, not mid-stream. */
 function checkOptions(options: ScanHistoryOptions): void {
-  const { keys, keysMode, pageSize, minStep, maxStep, source, prefetch } = options
+  const { keys, keysMode, pageSize, minStep, maxStep, source, prefetch, onShortfall } = options
+  if (onShortfall !== undefined && onShortfall !== 'error' && onShortfall !== 'report') {
+    throw new TypeError(
+      `Cannot scan history: onShortfall must be 'error' or 'report', got '${onShortfall}'`,
+    )
+  }
   if (keys !== undefined && (!Array.isArray(keys) || keys.some((k) => typeof k !== 'string'))) {
     throw new TypeError(
       `Cannot scan history: keys must be an array of strings, got ${String(keys)}`,
@@ -112,6 +128,7 @@ export function scanHistory(
     exportFetch: options.exportFetch,
     // The first batch ahead is a request in flight inside the sources; the rest wait decoded.
     readAhead: (options.prefetch ?? 1) > 0,
+    onShortfall: options.onShortfall,
   }
 
   return new ReadableStream<Row[]>({
@@ -128,7 +145,9 @@ export function scanHistory(
             outer?.removeEventListener('abort', onOuterAbort)
             const missingKeys = selection.missingKeys()
             if (missingKeys.length > 0) options.onMissingKeys?.(missingKeys)
-            options.onComplete?.(scan.report(emitted, missingKeys))
+            const report = scan.report(emitted, missingKeys)
+            for (const problem of report.problems) options.onProblem?.(problem)
+            options.onComplete?.(report)
             stream.close()
             return
           }

@@ -12,6 +12,7 @@ import { type ExportSources, openExportSources } from './open_exports.ts'
 import type { SignedFetchOptions } from './signed_fetch.ts'
 import { StepMerger, type StepSource } from './step_merge.ts'
 import { LiveHistorySource } from './step_sources.ts'
+import { countShortfall, HistoryShortfallError, type ShortfallMode } from './history_shortfall.ts'
 
 /** What a finished scan read; passed to `onComplete`. */
 export interface HistoryScanReport {
@@ -44,6 +45,8 @@ export interface HistoryScanReport {
   exportFailure: string | null
   /** Requested keys that had no value in any row of the step range. */
   missingKeys: string[]
+  /** Rows missing, malformed or in conflict (only with `onShortfall: 'report'`; else an error). */
+  problems: string[]
 }
 
 /** What a plan needs from the scan options. */
@@ -62,6 +65,8 @@ export interface ScanPlanOptions {
   exportFetch?: Omit<SignedFetchOptions, 'signal'>
   /** Whether each source requests its next page or row group while one decodes. @default true */
   readAhead?: boolean
+  /** Shortfalls, malformed and conflicting rows: throw, or report them. @default 'error' */
+  onShortfall?: ShortfallMode
 }
 
 /** One merged sequence of sources and the live source at its end. */
@@ -83,6 +88,8 @@ export class ScanPlan {
   #stop = 0
   #liveFrom: number | null = null
   #exportFailure: string | null = null
+  #rows = 0
+  #problems: string[] = []
 
   private constructor(
     transport: HistoryTransport,
@@ -154,6 +161,7 @@ export class ScanPlan {
       pageSize: this.#options.pageSize,
       signal: this.#signal,
       readAhead: this.#options.readAhead,
+      onShortfall: this.#options.onShortfall,
     })
     if (from < this.#stop) this.#liveFrom = Math.min(this.#liveFrom ?? Infinity, from)
     this.#parts.push({ merger: new StepMerger([...sources, live]), live })
@@ -167,16 +175,44 @@ export class ScanPlan {
   async next(): Promise<Row[] | null> {
     for (;;) {
       const part = this.#parts[this.#parts.length - 1]
+      let batch: Row[] | null
       try {
-        return await part.merger.next()
+        batch = await part.merger.next()
       } catch (err) {
         const switchable = this.#options.source === 'auto' && this.#source === 'parquet' &&
-          this.#parts.length === 1 && !this.#signal.aborted
+          this.#parts.length === 1 && !this.#signal.aborted &&
+          !(err instanceof HistoryShortfallError)
         if (!switchable) throw err
         this.#exportFailure = err instanceof Error ? err.message : String(err)
         this.#addPart(Math.max(this.#options.minStep, part.merger.lastStep + 1), [])
+        continue
       }
+      if (batch !== null) {
+        this.#rows += batch.length
+        return batch
+      }
+      this.#checkCount()
+      return null
     }
+  }
+
+  /** At the end: fewer rows than the run declares is a shortfall (see history_shortfall.ts). */
+  #checkCount(): void {
+    const message = countShortfall({
+      runPath: runPathOf(this.#run),
+      declared: this.#run.historyLineCount,
+      state: this.#run.state,
+      allKeys: this.#options.keys === undefined,
+      minStep: this.#options.minStep,
+      stop: this.#stop,
+      lastHistoryStep: this.#lastHistoryStep,
+      rows: this.#rows,
+    })
+    if (message === undefined) return
+    if ((this.#options.onShortfall ?? 'error') === 'error') {
+      throw new HistoryShortfallError(runPathOf(this.#run), message)
+    }
+    this.#problems.push(message)
   }
 
   /** The report of a finished scan. */
@@ -186,7 +222,9 @@ export class ScanPlan {
     let livePages = 0
     let merged = 0
     let withoutStep = 0
+    const problems: string[] = []
     for (const { merger, live } of this.#parts) {
+      problems.push(...live.problems)
       const counts = merger.counts.rowsBySource
       liveRows += counts[counts.length - 1]
       parquetRows += counts.slice(0, -1).reduce((a, b) => a + b, 0)
@@ -208,6 +246,7 @@ export class ScanPlan {
       liveFromStep: this.#liveFrom,
       exportFailure: this.#exportFailure,
       missingKeys,
+      problems: [...problems, ...this.#problems],
     }
   }
 }

@@ -172,6 +172,65 @@ export function expectedLength(response: Response): number | undefined {
   return length !== null && /^\d+$/.test(length) ? Number(length) : undefined
 }
 
+/** Most bytes read from an export answer whose length neither the request nor the answer bounds. */
+const MAX_UNRANGED_BYTES = 128 * 1024 * 1024
+
+/** The `bytes=a-b` / `bytes=a-` range of a request, if it has one. */
+function requestedRange(
+  headers: HeadersInit | undefined,
+): { start: number; end?: number } | undefined {
+  const value = new Headers(headers).get('range')
+  const m = value ? /^bytes=(\d+)-(\d*)$/.exec(value.trim()) : null
+  if (!m) return undefined
+  return { start: Number(m[1]), end: m[2] === '' ? undefined : Number(m[2]) }
+}
+
+/**
+ * Reads `take` bytes of `body` after skipping `skip`, then cancels the rest. With `capped`, a
+ * body still going after `take` bytes is an error (an unbounded answer), else it is cut.
+ */
+async function readSlice(
+  body: ReadableStream<Uint8Array> | null,
+  skip: number,
+  take: number,
+  capped: boolean,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const chunks: Uint8Array[] = []
+  let skipped = 0
+  let kept = 0
+  if (body) {
+    const reader = body.getReader()
+    try {
+      while (kept < take) {
+        const { done, value } = await reader.read()
+        if (done) break
+        let chunk = value
+        if (skipped < skip) {
+          const drop = Math.min(skip - skipped, chunk.byteLength)
+          skipped += drop
+          chunk = chunk.subarray(drop)
+        }
+        if (chunk.byteLength === 0) continue
+        const part = chunk.subarray(0, take - kept)
+        chunks.push(part)
+        kept += part.byteLength
+      }
+      if (capped && kept >= take && !(await reader.read()).done) {
+        throw new Error(`the body is longer than ${take} bytes; stopped reading`)
+      }
+    } finally {
+      await reader.cancel().catch(() => {})
+    }
+  }
+  const out = new Uint8Array(kept)
+  let at = 0
+  for (const c of chunks) {
+    out.set(c, at)
+    at += c.byteLength
+  }
+  return out
+}
+
 /**
  * A fetch for hyparquet's `asyncBufferFromUrl`: each GET body is read whole and its length
  * checked inside the retry loop, then handed back as a fresh Response. HEAD answers that are not
@@ -191,8 +250,37 @@ export function rangeReadingFetch(options: SignedFetchOptions): FetchLike {
           response.status,
         )
       }
-      const body = new Uint8Array(await response.arrayBuffer())
+      const range = requestedRange(init.headers)
+      if (range && response.status === 200) {
+        // The server ignored Range and sends the whole object: keep only the slice asked for,
+        // reading no further than its end (never the whole body into memory).
+        const want = range.end === undefined ? MAX_UNRANGED_BYTES : range.end - range.start + 1
+        const slice = await readSlice(response.body, range.start, want, range.end === undefined)
+        if (range.end !== undefined && slice.byteLength !== want) {
+          throw shortBody(slice.byteLength, want)
+        }
+        const total = response.headers.get('content-length') ?? '*'
+        const last = range.start + slice.byteLength - 1
+        return new Response(slice, {
+          status: 206,
+          headers: { 'content-range': `bytes ${range.start}-${last}/${total}` },
+        })
+      }
       const expected = expectedLength(response)
+      const limit = expected ??
+        (range?.end !== undefined ? range.end - range.start + 1 : MAX_UNRANGED_BYTES)
+      // One byte past the limit tells an overlong body from a complete one.
+      const body = await readSlice(response.body, 0, limit + 1, false)
+      if (body.byteLength > limit) {
+        await response.body?.cancel().catch(() => {})
+        throw new SignedUrlError(
+          `Cannot read history export ${
+            redactSignedUrl(url)
+          }: the body is longer than the ${limit} bytes ` +
+            `${expected !== undefined ? 'announced' : 'asked for'}; stopped reading`,
+          response.status,
+        )
+      }
       if (expected !== undefined && body.byteLength !== expected) {
         throw shortBody(body.byteLength, expected)
       }

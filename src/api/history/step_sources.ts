@@ -10,7 +10,13 @@ import { setFloatKeys } from '../../row_floats.ts'
 import type { Row } from '../../row.ts'
 import { requestHistory, runNotFound } from './history_request.ts'
 import { rowFromLive, sortByStep } from './history_row.ts'
-import type { HistoryRunRef, HistoryTransport } from './history_types.ts'
+import { type HistoryRunRef, type HistoryTransport, runPathOf } from './history_types.ts'
+import {
+  badStepMessage,
+  conflictMessage,
+  HistoryShortfallError,
+  type ShortfallMode,
+} from './history_shortfall.ts'
 import type { ExportGroup, ParquetExportFile } from './parquet_export_file.ts'
 import { HISTORY_PAGE_QUERY } from '../queries.ts'
 import { decodeHistoryPage } from './history_responses.ts'
@@ -70,6 +76,8 @@ export interface LiveSourceOptions {
   signal?: AbortSignal
   /** Request the next page while one is parsed. @default true */
   readAhead?: boolean
+  /** Malformed or conflicting rows: throw, or note them in `problems`. @default 'error' */
+  onShortfall?: ShortfallMode
 }
 
 /**
@@ -88,6 +96,9 @@ export class LiveHistorySource implements StepSource {
   #signal: AbortSignal | undefined
   #readAhead: boolean
   #ahead: { minStep: number; response: Promise<unknown> } | undefined
+  #mode: ShortfallMode
+  /** Malformed or conflicting rows seen (with `onShortfall: 'report'`). */
+  readonly problems: string[] = []
   /** Rows the server sent without a numeric `_step` (skipped). */
   rowsWithoutStep = 0
   /** Pages read so far. */
@@ -102,6 +113,13 @@ export class LiveHistorySource implements StepSource {
     this.#pageSize = options.pageSize
     this.#signal = options.signal
     this.#readAhead = options.readAhead ?? true
+    this.#mode = options.onShortfall ?? 'error'
+  }
+
+  /** Throws a shortfall error, or notes the problem when reporting. */
+  #problem(message: string, step?: number): void {
+    if (this.#mode === 'error') throw new HistoryShortfallError(runPathOf(this.#run), message, step)
+    if (this.problems.length < 100) this.problems.push(message)
   }
 
   /** The first step of the next page, or Infinity when the range is read. */
@@ -128,6 +146,7 @@ export class LiveHistorySource implements StepSource {
     const texts = decodeHistoryPage(data)
     if (!texts) throw runNotFound(this.#run, 'read the history')
     const rows: Row[] = []
+    const seen = new Map<number, string>()
     for (const text of texts) {
       const parsed = parseJson(text)
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
@@ -137,10 +156,22 @@ export class LiveHistorySource implements StepSource {
         )
       }
       const row = rowFromLive(parsed as Row)
+      if (!row) {
+        this.rowsWithoutStep++
+        this.#problem(
+          badStepMessage(runPathOf(this.#run), minStep, maxStep - 1, (parsed as Row)._step),
+        )
+        continue
+      }
       // The row text keeps `1.0`; parsing loses it (see row_floats.ts).
-      if (row) setFloatKeys(row, integralFloatPaths(text))
-      if (!row) this.rowsWithoutStep++
-      else if ((row._step as number) >= minStep && (row._step as number) < maxStep) rows.push(row)
+      setFloatKeys(row, integralFloatPaths(text))
+      const step = row._step as number
+      if (step < minStep || step >= maxStep) continue
+      const earlier = seen.get(step)
+      if (earlier === text) continue // the same row twice: keep one
+      if (earlier !== undefined) this.#problem(conflictMessage(runPathOf(this.#run), step), step)
+      seen.set(step, text)
+      rows.push(row)
     }
     this.#from = maxStep
     return sortByStep(rows)

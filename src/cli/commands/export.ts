@@ -99,6 +99,16 @@ export const exportCommand: Command = {
       valueName: 'N',
       description: 'Attempts per run before quarantine (default 3)',
     },
+    'max-wait': {
+      type: 'string',
+      valueName: 'SECONDS',
+      description: 'Most time Retry-After pauses may hold the export (default 600)',
+    },
+    'max-wait-per-run': {
+      type: 'string',
+      valueName: 'SECONDS',
+      description: 'Most time one run waits on the server before it is set aside (default 120)',
+    },
     'per-page': {
       type: 'string',
       valueName: 'N',
@@ -145,6 +155,9 @@ export const exportCommand: Command = {
         concurrency: positive(ctx, 'concurrency'),
         attempts: positive(ctx, 'attempts'),
         perPage: positive(ctx, 'per-page'),
+        maxWaitMs: secondsOption(ctx, 'max-wait'),
+        maxWaitPerRunMs: secondsOption(ctx, 'max-wait-per-run'),
+        onNote: ctx.values.quiet === true ? undefined : (text) => ctx.io.stderr(`${text}\n`),
         governor: maxRps === undefined ? undefined : { maxRequestsPerSecond: maxRps },
         dryRun,
         progress: showProgress ? { write: ctx.io.stderr, tty: ctx.io.stderrIsTTY } : undefined,
@@ -235,6 +248,12 @@ function numberOption(ctx: CommandContext, name: string): number | undefined {
     throw new UsageError(`--${name} must be a positive number, got "${raw}"`, 'export')
   }
   return n
+}
+
+/** A positive number of seconds option, in ms. */
+function secondsOption(ctx: CommandContext, name: string): number | undefined {
+  const n = numberOption(ctx, name)
+  return n === undefined ? undefined : n * 1000
 }
 
 /** The dry-run plan as a table and totals. */

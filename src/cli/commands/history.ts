@@ -52,6 +52,10 @@ export const historyCommand: Command = {
     },
     ...followOptions,
     ...followOutputOptions,
+    'allow-shortfall': {
+      type: 'boolean',
+      description: 'Remote runs: warn instead of failing when rows are missing or in conflict',
+    },
     ...sourceOptions,
   },
   async run(ctx) {
@@ -64,6 +68,7 @@ export const historyCommand: Command = {
       minStep: intOption(ctx.values, 'min-step'),
       maxStep: intOption(ctx.values, 'max-step'),
       source: choiceOption(ctx.values, 'source', ['auto', 'parquet', 'graphql'] as const),
+      onShortfall: ctx.values['allow-shortfall'] === true ? 'report' as const : undefined,
       signal: ctx.signal,
       follow,
     }

@@ -133,6 +133,15 @@ describe('wbx report', () => {
     assert.match(stderr, /keys never logged: nope/)
   })
 
+  it('--x-axis _timestamp puts history and system metrics on the wall clock', async () => {
+    const { data } = await report([SAMPLE, '--x-axis', '_timestamp'])
+    const lr = data.charts.find((c) => c.id === 'history:lr')!
+    const cpu = data.charts.find((c) => c.id === 'system:system.cpu')!
+    assert.equal((cpu as unknown as { xKey: string }).xKey, '_timestamp')
+    assert.ok(lr.series[0].x[0] > 1.7e9 && cpu.series[0].x[0] > 1.7e9, 'seconds since 1970')
+    assert.equal(lr.series[0].x.length, 300)
+  })
+
   it('usage errors exit 2; a --runs filter that matches nothing exits 1 and says so', async () => {
     const noOut = await runCli(['report', SAMPLE])
     assert.equal(noOut.code, 2)

@@ -55,7 +55,8 @@ export function localSource(
 ): RunSource {
   const keys = new KeyWatch(run)
   return {
-    historySchema: async (signal) => {
+    historySchema: async (signal, pass = true) => {
+      if (run.metadataPass !== 'full' && !pass) return undefined
       const counted = run.metadataPass === 'full' ? run : await full(signal)
       return historyColumnSchema(counted.historyKeys, counted.historyDoubles)
     },

@@ -58,7 +58,10 @@ export const historyCommand: Command = {
     // the rows: then the schema could name columns the rows never have.
     const narrowed = keys !== undefined || selection.minStep !== undefined ||
       selection.maxStep !== undefined
-    const schema = narrowed ? undefined : await run.historySchema(ctx.signal)
+    // A local run needs a first pass for it: worth it for a file (streamed CSV/Parquet), not to
+    // delay the first line on stdout.
+    const toFile = typeof ctx.values.output === 'string' && ctx.values.output !== '-'
+    const schema = narrowed ? undefined : await run.historySchema(ctx.signal, toFile)
     await writeRows(() => run.history(selection), ctx, { label: 'history', schema })
     if (keys) {
       const logged = await run.historyKeyNames(ctx.signal)

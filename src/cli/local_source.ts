@@ -82,7 +82,8 @@ export function localSource(
   const keys = new KeyWatch(run)
   return {
     id: run.id,
-    historySchema: async (signal) => {
+    historySchema: async (signal, pass = true) => {
+      if (run.metadataPass !== 'full' && !pass) return undefined
       const counted = run.metadataPass === 'full' ? run : await full(signal)
       return historyColumnSchema(counted.historyKeys, counted.historyDoubles)
     },

@@ -48,8 +48,11 @@ export interface RunSource {
   readonly historyRows?: number
   /** Every history row, unsampled. */
   history(selection: HistorySelection): ReadableStream<Row[]>
-  /** The history's columns and types before its first row (historyKeys, or a local run's full pass). */
-  historySchema(signal: AbortSignal): Promise<ColumnSchema | undefined>
+  /**
+   * The history's columns and types before its first row (historyKeys, or a local run's full
+   * pass); with `pass: false`, only when that costs no extra read of a local run.
+   */
+  historySchema(signal: AbortSignal, pass?: boolean): Promise<ColumnSchema | undefined>
   /** Logged keys, to report requested keys that never appear. */
   historyKeyNames(signal: AbortSignal): Promise<string[]>
   /** System-metric rows (full resolution locally, server-sampled remotely). */

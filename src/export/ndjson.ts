@@ -68,25 +68,47 @@ function pick(row: Row, columns: string[]): Row {
 function integralDoubles(row: Row, doubles: string[]): readonly string[] | undefined {
   let floats = floatKeysOf(row)
   for (let j = 0; j < doubles.length; j++) {
-    const value = row[doubles[j]]
+    const name = doubles[j]
+    const value = name in row ? row[name] : nestedValue(row, name)
     if (typeof value === 'number' && Number.isInteger(value)) {
-      floats = floats ? [...floats, doubles[j]] : [doubles[j]]
+      floats = floats ? [...floats, name] : [name]
     }
   }
   return floats
 }
 
-/** A row's JSON text with its float keys' integral values spelled as floats (`1.0`). */
-function floatJson(row: Row, floats: readonly string[], nan: NanPolicy): string {
+/** The value at a dotted column name inside nested objects (`eval.score`), or undefined. */
+function nestedValue(row: Row, name: string): unknown {
+  if (!name.includes('.')) return undefined
+  let node: unknown = row
+  for (const part of name.split('.')) {
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined
+    node = (node as Row)[part]
+  }
+  return node
+}
+
+/**
+ * An object's JSON text with the integral values at its float paths (`loss`, `eval.score`)
+ * spelled as floats (`1.0`); nested objects on a float path are written the same way.
+ */
+function floatJson(row: Row, floats: readonly string[], nan: NanPolicy, prefix = ''): string {
   let text = '{'
   for (const key in row) {
     const value = row[key]
     if (value === undefined) continue
     if (text.length > 1) text += ','
     text += JSON.stringify(key) + ':'
-    text += typeof value === 'number' && Number.isFinite(value) && floats.includes(key)
-      ? floatText(value)
-      : jsonText(value, nan)
+    const path = prefix + key
+    if (typeof value === 'number') {
+      text += Number.isFinite(value) && floats.includes(path)
+        ? floatText(value)
+        : jsonText(value, nan)
+    } else if (
+      value !== null && typeof value === 'object' && !Array.isArray(value) &&
+      floats.some((f) => f.startsWith(path + '.'))
+    ) text += floatJson(value as Row, floats, nan, path + '.')
+    else text += jsonText(value, nan)
   }
   return text + '}'
 }

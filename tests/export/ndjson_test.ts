@@ -2,7 +2,9 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { toNdjson } from '../../src/export/ndjson.ts'
 import { parseJson } from '../../src/json/parse_json.ts'
-import { batches, exportText, fixtureRows, syntheticRows } from './_helpers.ts'
+import type { Row } from '../../src/row.ts'
+import { setFloatKeys } from '../../src/row_floats.ts'
+import { batches, exportBytes, exportText, fixtureRows, syntheticRows } from './_helpers.ts'
 
 test('toNdjson writes one valid JSON object per line with NaN/Infinity as strings by default', async () => {
   const rows = fixtureRows('nan_inf').slice(0, 4)
@@ -89,4 +91,20 @@ test('toNdjson writes 100k rows losslessly', async () => {
       assert.ok(Object.is(back[key], rows[i][key]), `row ${i} key ${key}`)
     }
   }
+})
+
+test('NDJSON spells marked and double-typed integral values as floats, nested ones too', async () => {
+  const row: Row = { _step: 0, loss: 1, eval: { score: 2, n: 3 }, img: { _type: 'x', w: 4 } }
+  setFloatKeys(row, ['loss', 'eval.score'])
+  const marked = new TextDecoder().decode(await exportBytes(toNdjson(), [[row]]))
+  assert.equal(
+    marked,
+    '{"_step":0,"loss":1.0,"eval":{"score":2.0,"n":3},"img":{"_type":"x","w":4}}\n',
+  )
+  const typed = new TextDecoder().decode(
+    await exportBytes(toNdjson({ types: { _step: 'int', 'eval.n': 'double', count: 'double' } }), [
+      [{ _step: 1, eval: { n: 5 }, count: 7, other: 8 }],
+    ]),
+  )
+  assert.equal(typed, '{"_step":1,"eval":{"n":5.0},"count":7.0,"other":8}\n')
 })

@@ -46,6 +46,12 @@ before(async () => {
   // and DuckDB's JSON reader (bare NaN tokens).
   files['alpha-inf.csv'] = await history('alpha', 'alpha-inf.csv', '--infinity', 'inf')
   files['alpha-literal.ndjson'] = await history('alpha', 'alpha-literal.ndjson', '--nan', 'literal')
+  files['alpha-string.parquet'] = await history(
+    'alpha',
+    'alpha-string.parquet',
+    '--json-columns',
+    'string',
+  )
 }, { timeout: 240_000 })
 
 after(() => folder?.cleanup())
@@ -82,5 +88,15 @@ for (const [reader, file, id, jsonColumns] of cases) {
     const text = file.endsWith('.csv') ? ['phase'] : []
     assert.deepEqual(differences(only(id), view, text), [])
     if (id === 'gamma') assert.match(view.types['ramp'], /float|double/i, `${reader}: ramp`)
+    if (id === 'alpha') assert.match(view.types['edge'], /float|double/i, `${reader}: edge`)
   })
 }
+
+test('--infinity and --json-columns reach the exporters', { skip, timeout: 60_000 }, () => {
+  // polars reads `Infinity` in CSV as text; `--infinity inf` makes the column a float.
+  assert.equal(readWith('polars-csv', files['alpha.csv']).types['edge'], 'String')
+  assert.equal(readWith('polars-csv', files['alpha-inf.csv']).types['edge'], 'Float64')
+  // JSON columns: Parquet JSON by default, plain STRING with --json-columns string.
+  assert.equal(readWith('duckdb-parquet', files['alpha.parquet']).types['hist'], 'JSON')
+  assert.equal(readWith('duckdb-parquet', files['alpha-string.parquet']).types['hist'], 'VARCHAR')
+})

@@ -91,7 +91,10 @@ export const historyCommand: Command = {
       // Types from historyKeys (a local run: its full metadata pass), unless keys or steps
       // narrow the rows: then the schema could name columns the rows never have.
       const whole = keys === undefined && minStep === undefined && maxStep === undefined
-      const schema = whole ? await run.historySchema(ctx.signal) : undefined
+      // A local run needs a first pass for it: worth it for a file (streamed CSV/Parquet), not
+      // to delay the first line on stdout.
+      const toFile = typeof ctx.values.output === 'string' && ctx.values.output !== '-'
+      const schema = whole ? await run.historySchema(ctx.signal, toFile) : undefined
       await writeRows(() => run.history(selection), ctx, {
         label: 'history',
         schema,

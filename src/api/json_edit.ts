@@ -100,13 +100,34 @@ export function defineKey(target: Record<string, unknown>, key: string, value: u
   })
 }
 
-/** A deep copy of a JSON value (NaN, ±Infinity and -0 kept). */
+/**
+ * A deep copy of a JSON value (NaN, ±Infinity and -0 kept), made without recursion so a value
+ * nested thousands of levels deep does not overflow the stack.
+ */
 export function cloneJson<T>(value: T): T {
   if (value === null || typeof value !== 'object') return value
-  if (Array.isArray(value)) return value.map((v) => cloneJson(v)) as T
-  const out: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(value)) defineKey(out, k, cloneJson(v))
-  return out as T
+  const copy = (v: object): Record<string, unknown> | unknown[] =>
+    Array.isArray(v) ? new Array(v.length) : {}
+  const root = copy(value)
+  const pending: [object, Record<string, unknown> | unknown[]][] = [[value, root]]
+  while (pending.length > 0) {
+    const [source, target] = pending.pop()!
+    if (Array.isArray(source)) {
+      for (let i = 0; i < source.length; i++) {
+        const v = source[i]
+        const out = v !== null && typeof v === 'object' ? copy(v) : v
+        ;(target as unknown[])[i] = out
+        if (out !== v) pending.push([v, out as Record<string, unknown>])
+      }
+      continue
+    }
+    for (const [k, v] of Object.entries(source)) {
+      const out = v !== null && typeof v === 'object' ? copy(v) : v
+      defineKey(target as Record<string, unknown>, k, out)
+      if (out !== v) pending.push([v, out as Record<string, unknown>])
+    }
+  }
+  return root as T
 }
 
 /**
@@ -114,14 +135,23 @@ export function cloneJson<T>(value: T): T {
  * string, arrays and plain objects of those; NaN and ±Infinity are allowed, W&B stores them).
  */
 export function assertJsonValue(value: unknown, where: string): void {
-  const check = (v: unknown, path: string): void => {
+  // Walked with an explicit stack: a deeply nested value must not overflow the call stack.
+  const pending: [unknown, string][] = [[value, where]]
+  while (pending.length > 0) {
+    const [v, path] = pending.pop()!
     if (v === null || typeof v === 'boolean' || typeof v === 'number' || typeof v === 'string') {
-      return
+      continue
     }
-    if (Array.isArray(v)) return v.forEach((x, i) => check(x, `${path}[${i}]`))
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) pending.push([v[i], `${path}[${i}]`])
+      continue
+    }
     if (isPlainObject(v)) {
-      for (const [k, x] of Object.entries(v)) check(x, `${path}.${k}`)
-      return
+      const entries = Object.entries(v)
+      for (let i = entries.length - 1; i >= 0; i--) {
+        pending.push([entries[i][1], `${path}.${entries[i][0]}`])
+      }
+      continue
     }
     const kind = v === undefined
       ? 'undefined'
@@ -132,7 +162,6 @@ export function assertJsonValue(value: unknown, where: string): void {
       `Cannot write ${where}: the value at ${path} is ${kind}; use null, booleans, numbers, strings, arrays or plain objects`,
     )
   }
-  check(value, where)
 }
 
 /** A path for messages: `a.b.c`, with segments holding dots or spaces quoted. */

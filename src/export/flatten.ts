@@ -30,13 +30,26 @@ export function flattenRow(row: Row): Row {
   return row
 }
 
-/** Copies `source` into `target` with `prefix` before every key, recursing into splittable values. */
+/**
+ * Copies `source` into `target` with `prefix` before every key, descending into splittable
+ * values without recursion (a value nested thousands of levels deep must not overflow the
+ * stack); keys keep their depth-first order.
+ */
 function flattenInto(target: Row, prefix: string, source: Record<string, unknown>): Row {
-  for (const key in source) {
-    const value = source[key]
-    const name = prefix + key
-    if (isSplittable(value)) flattenInto(target, name + '.', value)
-    else if (value !== undefined) target[name] = value
+  const stack: { prefix: string; keys: string[]; source: Record<string, unknown>; next: number }[] =
+    [{ prefix, keys: Object.keys(source), source, next: 0 }]
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]
+    if (frame.next >= frame.keys.length) {
+      stack.pop()
+      continue
+    }
+    const key = frame.keys[frame.next++]
+    const value = frame.source[key]
+    const name = frame.prefix + key
+    if (isSplittable(value)) {
+      stack.push({ prefix: name + '.', keys: Object.keys(value), source: value, next: 0 })
+    } else if (value !== undefined) target[name] = value
   }
   return target
 }

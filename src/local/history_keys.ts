@@ -116,17 +116,28 @@ export class HistoryKeyTally {
     this.#countValue(key, parseValueJson(item.valueJson))
   }
 
-  /** Counts a parsed value: media objects by `_type`, other objects leaf by leaf. */
+  /**
+   * Counts a parsed value: media objects by `_type`, other objects leaf by leaf (walked with an
+   * explicit stack, so a value nested thousands of levels deep does not overflow the call stack).
+   */
   #countValue(key: string, value: unknown): void {
-    if (isPlainObject(value)) {
-      const entries = Object.keys(value)
-      if (typeof value._type === 'string') return this.count(key, value._type)
-      if (entries.length === 0) return this.count(key, 'map')
-      for (const k of entries) this.#countValue(`${key}.${k}`, value[k])
-      return
+    const pending: [string, unknown][] = [[key, value]]
+    while (pending.length > 0) {
+      const [name, v] = pending.pop()!
+      if (!isPlainObject(v)) {
+        if (typeof v === 'number' && !Number.isSafeInteger(v)) this.#doubles.add(name)
+        this.count(name, typeOfValue(v))
+        continue
+      }
+      const entries = Object.keys(v)
+      if (typeof v._type === 'string') this.count(name, v._type)
+      else if (entries.length === 0) this.count(name, 'map')
+      else {
+        for (let i = entries.length - 1; i >= 0; i--) {
+          pending.push([`${name}.${entries[i]}`, v[entries[i]]])
+        }
+      }
     }
-    if (typeof value === 'number' && !Number.isSafeInteger(value)) this.#doubles.add(key)
-    this.count(key, typeOfValue(value))
   }
 
   /**

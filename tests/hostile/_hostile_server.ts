@@ -44,7 +44,10 @@ export interface HostileRequest {
 
 /** An answer: status, headers and a body given whole or as chunks. */
 export interface HostileAnswer {
+  /** HTTP status; 0 drops the connection without answering. */
   status: number
+  /** Cut the connection after this many body bytes (a truncated body). */
+  cutAt?: number
   headers: Record<string, string>
   /** The whole body, or chunks produced on demand (endless bodies never end). */
   body: Uint8Array | (() => AsyncIterable<Uint8Array>)
@@ -248,6 +251,12 @@ export async function startHostileServer(upstream: TestServer, seed = 1): Promis
     res.writeHead(answer.status, headers)
     entry.status = answer.status
     if (entry.method === 'HEAD') return void res.end()
+    if (answer.body instanceof Uint8Array && answer.cutAt !== undefined) {
+      const part = answer.body.subarray(0, Math.min(answer.cutAt, answer.body.byteLength - 1))
+      entry.bytesSent = part.byteLength
+      res.write(part, () => setTimeout(() => res.socket?.destroy(), 5))
+      return
+    }
     if (answer.body instanceof Uint8Array) {
       entry.bytesSent = answer.body.byteLength
       return void res.end(answer.body)
@@ -445,6 +454,17 @@ export function slowDrip(bytes: number, intervalMs: number): HostileRule['reply'
 /** A request without its `Range` header: the files origin sends the whole body with 200. */
 export function ignoreRange(req: HostileRequest): void {
   delete req.headers.range
+}
+
+/** Drops the connection without an answer. */
+export function dropAnswer(): HostileAnswer {
+  return { status: 0, headers: {}, body: new Uint8Array(0) }
+}
+
+/** The answer as it came, cut off halfway through its body. */
+export function truncated(answer: HostileAnswer): HostileAnswer {
+  const body = answer.body as Uint8Array
+  return { ...answer, cutAt: Math.floor(body.byteLength / 2) }
 }
 
 /** A JSON value nested `depth` levels: `{"k":{"k":...1...}}`. */

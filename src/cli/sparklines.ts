@@ -19,7 +19,8 @@ const MAX_KEYS = 16
 export const sparklineOption: Record<string, OptionSpec> = {
   sparklines: {
     type: 'boolean',
-    description: 'On a terminal, a sparkline per numeric key after the JSON (local runs; default)',
+    description:
+      'A sparkline per numeric key after the document (local runs; default on a terminal without --json)',
   },
 }
 
@@ -33,7 +34,9 @@ export async function terminalSparklines(
   const plain = ctx.values.format === undefined &&
     (ctx.values.output === undefined || ctx.values.output === '-')
   if (ctx.values.sparklines === false || !plain) return ''
-  if (!ctx.io.stdoutIsTTY && ctx.values.sparklines !== true) return ''
+  // By default only on a terminal, and not under --json (that output stays one JSON document).
+  const byDefault = ctx.io.stdoutIsTTY && ctx.values.json !== true
+  if (!byDefault && ctx.values.sparklines !== true) return ''
   if (source === undefined || !existsSync(source)) return ''
   const flat = flattenRow(summary)
   const keys = Object.keys(flat)

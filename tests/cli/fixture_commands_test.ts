@@ -30,7 +30,7 @@ test('history: NDJSON by default, keys and steps filtered, NaN kept in CSV', asy
   const csv = await runCli([
     'history',
     SAMPLE,
-    '-f',
+    '--format',
     'csv',
     '--keys',
     'train.loss,nope',
@@ -72,7 +72,7 @@ test('history -o FILE.parquet is atomic and refuses a terminal without -o', asyn
   const values = rows.flatMap((row) => Object.values(row)).filter((v) => typeof v === 'number')
   assert.ok(values.some((v) => Number.isNaN(v)), 'NaN survives')
   assert.ok(values.includes(Infinity) && values.includes(-Infinity), '±Infinity survive')
-  const tty = await runCli(['history', SAMPLE, '-f', 'parquet'], { stdoutIsTTY: true })
+  const tty = await runCli(['history', SAMPLE, '--format', 'parquet'], { stdoutIsTTY: true })
   assert.equal(tty.code, 2)
   assert.match(tty.stderr, /Refusing to write Parquet to a terminal/)
 })

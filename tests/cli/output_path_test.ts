@@ -23,7 +23,7 @@ test('-o out/ writes out/<run id>-history.parquet, creating the folder', async (
 
 test('an existing folder without a slash works too, and --format picks the extension', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'wbx-out-'))
-  const csv = await runCli(['history', SAMPLE, '-o', dir, '-f', 'csv'])
+  const csv = await runCli(['history', SAMPLE, '-o', dir, '--format', 'csv'])
   assert.equal(csv.code, 0, csv.stderr)
   const summary = await runCli(['summary', SAMPLE, '-o', dir])
   assert.equal(summary.code, 0, summary.stderr)

@@ -18,29 +18,33 @@ function cliCommand(args: string[]): string {
 }
 
 describe('sparklines in wbx summary and wbx info', () => {
-  it('a terminal gets one sparkline per numeric summary key after the JSON', { skip }, () => {
-    const out = execFileSync('script', ['-qec', cliCommand(['summary', SAMPLE]), '/dev/null'], {
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1' },
-      timeout: 120_000,
-    }).replace(/\r\n/g, '\n')
-    const json = out.slice(0, out.indexOf('\n}\n') + 2)
-    assert.equal(JSON.parse(json).best_val_loss, 0.052)
-    const lines = out.slice(json.length).trim().split('\n')
-    assert.deepEqual(lines.map((l) => l.split(/\s+/)[0]), [
-      'lr',
-      'val/loss',
-      'train.acc',
-      'train.loss',
-    ])
-    const loss = lines.find((l) => l.startsWith('train.loss'))!
-    assert.match(
-      loss,
-      /^train\.loss {2}[▁▂▃▄▅▆▇█ ×]{32} {2}min 0\.0654649 {2}max 2\.51619 {2}last 0\.104385 {2}\(1 non-finite\)$/,
-    )
-  })
+  it(
+    'a terminal gets one sparkline per numeric summary key after the compact view',
+    { skip },
+    () => {
+      const out = execFileSync('script', ['-qec', cliCommand(['summary', SAMPLE]), '/dev/null'], {
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+        timeout: 120_000,
+      }).replace(/\r\n/g, '\n')
+      const view = out.slice(0, out.lastIndexOf('\n\n'))
+      assert.match(view, /^best_val_loss +0\.052$/m)
+      const lines = out.slice(view.length).trim().split('\n')
+      assert.deepEqual(lines.map((l) => l.split(/\s+/)[0]), [
+        'lr',
+        'val/loss',
+        'train.acc',
+        'train.loss',
+      ])
+      const loss = lines.find((l) => l.startsWith('train.loss'))!
+      assert.match(
+        loss,
+        /^train\.loss {2}[▁▂▃▄▅▆▇█ ×]{32} {2}min 0\.0654649 {2}max 2\.51619 {2}last 0\.104385 {2}\(1 non-finite\)$/,
+      )
+    },
+  )
 
-  it('a pipe gets the JSON only; --sparklines asks for them, --no-sparklines turns them off', async () => {
+  it('a pipe and --json get the JSON only; --sparklines asks for them, --no-sparklines turns them off', async () => {
     const piped = await runCli(['summary', SAMPLE])
     assert.equal(piped.code, 0)
     assert.doesNotMatch(piped.stdout, /▁|█/)
@@ -48,7 +52,9 @@ describe('sparklines in wbx summary and wbx info', () => {
     const asked = await runCli(['info', SAMPLE, '--sparklines'])
     assert.match(asked.stdout, /\n\nlr {10}█▇▇▆/)
     const off = await runCli(['summary', SAMPLE, '--no-sparklines'], { stdoutIsTTY: true })
-    JSON.parse(off.stdout)
+    assert.doesNotMatch(off.stdout, /▁|█/)
+    const json = await runCli(['summary', SAMPLE, '--json'], { stdoutIsTTY: true })
+    assert.equal(JSON.parse(json.stdout).best_val_loss, 0.052)
     const csv = await runCli(['summary', SAMPLE, '-f', 'csv'], { stdoutIsTTY: true })
     assert.doesNotMatch(csv.stdout, /▁|█/)
   })

@@ -62,7 +62,12 @@ test(
       probability: 0.1,
     })
     const unavailable = server.fault({ kind: 'status', status: 503, probability: 0.1 })
-    await new Promise((r) => setTimeout(r, 1500))
+    // At least 1.5 s of faults, and long enough that each kind was served a few times even on a
+    // loaded machine (bounded: 15 s).
+    while (
+      Date.now() - faultStart < 1500 ||
+      ((throttle.fired() < 8 || unavailable.fired() < 8) && Date.now() - faultStart < 15_000)
+    ) await new Promise((r) => setTimeout(r, 25))
     throttle.remove()
     unavailable.remove()
     const faultEnd = Date.now()

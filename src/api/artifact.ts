@@ -6,6 +6,8 @@
  */
 import { parseJson } from '../json/parse_json.ts'
 import { type DownloadResult, downloadToFile, failDownload } from './download_to_file.ts'
+import { DEFAULT_TRANSFER_LIMITS } from './api_options.ts'
+import { readCapped, TransferFailure } from './retrying_fetch.ts'
 import {
   FETCH_ARTIFACT_MANIFEST_QUERY,
   GET_ARTIFACT_MEMBERSHIP_FILE_URLS_QUERY,
@@ -191,7 +193,18 @@ export class Artifact implements ArtifactInfo {
     }
     const response = await this.#transport.fetchUrl(url, { signal })
     if (!response.ok) await failDownload(response, url, `the manifest of ${this.name}`)
-    const json = parseJson(await response.text()) as {
+    const cap = this.#transport.limits?.maxResponseBytes ?? DEFAULT_TRANSFER_LIMITS.maxResponseBytes
+    let bytes: Uint8Array
+    try {
+      bytes = await readCapped(response, cap)
+    } catch (err) {
+      if (!(err instanceof TransferFailure)) throw err
+      throw new WandbApiError(
+        `Cannot read the manifest of artifact ${this.name}: it is larger than the ${cap}-byte cap (maxResponseBytes)`,
+        { code: 'bad-response', status: response.status, operation: 'download' },
+      )
+    }
+    const json = parseJson(new TextDecoder().decode(bytes)) as {
       version?: unknown
       contents?: Record<string, Record<string, unknown>>
     }

@@ -335,7 +335,10 @@ async function attemptOnce(
 }
 
 /** Reads a whole body, throwing a TransferFailure as soon as it passes `cap` bytes. */
-async function readCapped(response: Response, cap: number): Promise<Uint8Array<ArrayBuffer>> {
+export async function readCapped(
+  response: Response,
+  cap: number,
+): Promise<Uint8Array<ArrayBuffer>> {
   if (!response.body) return new Uint8Array(0)
   if (cap === Infinity) return new Uint8Array(await response.arrayBuffer())
   const reader = response.body.getReader()

@@ -352,9 +352,10 @@ function pauseNotes(note: (text: string) => void): (info: PauseInfo) => void {
     const spent = info.grantedMs === 0 && info.askedMs > 0
     if (spent ? spentTold : now - last < 10_000) return
     last = now
+    const header = info.status >= 400 ? 'Retry-After' : 'RateLimit-Reset'
     const asked = `the server asked to wait ${
       seconds(info.askedMs)
-    } (HTTP ${info.status} Retry-After)`
+    } (HTTP ${info.status} ${header})`
     if (spent) {
       spentTold = true
       note(

@@ -49,7 +49,7 @@ export interface GovernorOptions {
 
 /** A server's request to pause (`Retry-After`, `RateLimit-Reset`) and what the governor did. */
 export interface PauseInfo {
-  /** The status that carried it (0: a `RateLimit-Reset` on a healthy answer). */
+  /** The status that carried it (a 2xx: `RateLimit-Reset` on a healthy answer). */
   status: number
   /** How long the server asked for, in ms. */
   askedMs: number

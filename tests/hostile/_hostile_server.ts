@@ -155,7 +155,12 @@ export async function startHostileServer(upstream: TestServer, seed = 1): Promis
     return undefined
   }
 
-  const serve = (origin: HostileOrigin) => async (req: IncomingMessage, res: ServerResponse) => {
+  // A client that goes away mid-request (a killed export) must not become an uncaught error.
+  const serve = (origin: HostileOrigin) => (req: IncomingMessage, res: ServerResponse) => {
+    handle(origin, req, res).catch(() => res.destroy())
+  }
+
+  const handle = async (origin: HostileOrigin, req: IncomingMessage, res: ServerResponse) => {
     const body = await readAll(req)
     const url = new URL(req.url ?? '/', 'http://x')
     const entry: HostileLogEntry = {
@@ -282,7 +287,7 @@ export async function startHostileServer(upstream: TestServer, seed = 1): Promis
   api.on('request', serve('api'))
   files.on('request', serve('files'))
   evil.on('request', async (req, res) => {
-    await readAll(req)
+    if (!(await readAll(req).then(() => true, () => false))) return void res.destroy()
     const url = new URL(req.url ?? '/', 'http://x')
     evilRequests.push({
       origin: 'files',

@@ -2,7 +2,8 @@
  * Issue 10 item 9: GraphQL answers are read up to a cap (`maxResponseBytes`, default 128 MiB)
  * and a larger one fails at once, without retries and without reading the rest; a Parquet
  * export URL that ignores `Range` (and streams far more than the file) is read only up to the
- * end of each slice asked for, never buffered whole, and the scan still returns every row.
+ * end of each slice asked for, never buffered whole, and the scan still returns every row; an
+ * artifact manifest is held to the same cap.
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -28,6 +29,7 @@ before(async () => {
     id: 'r1',
     steps: 3000,
     parquetRowGroupRows: 500,
+    loggedArtifacts: [{ name: 'data', files: [{ name: 'a.txt', content: 'a' }] }],
   }))
   proxy = await startHostileServer(server)
 })
@@ -94,6 +96,33 @@ test('a Parquet export URL ignoring Range and streaming 100 MB extra: every row,
         `${r.bytesSent} bytes sent for one slice: the body was read whole`,
       )
     }
+  } finally {
+    rule.remove()
+  }
+})
+
+test('an artifact manifest past the cap fails naming the cap, not read further', async () => {
+  const rule = proxy.rule({
+    origin: 'files',
+    path: /wandb_manifest\.json$/,
+    reply: oversizeBody(200e6),
+  })
+  try {
+    const api = new Api({
+      baseUrl: proxy.baseUrl,
+      apiKey: proxy.apiKey,
+      retryWaitMinMs: 5,
+      maxResponseBytes: 1024 * 1024,
+    })
+    const run = await api.run('e/p/r1')
+    let artifact
+    for await (const page of run.loggedArtifacts()) artifact = page[0]
+    await assert.rejects(
+      artifact!.manifest(),
+      /Cannot read the manifest of artifact data:v0: it is larger than the 1048576-byte cap/,
+    )
+    const sent = proxy.requests.filter((r) => r.path.endsWith('wandb_manifest.json'))
+    assert.ok(sent.length >= 1 && sent.every((r) => r.bytesSent < 16e6))
   } finally {
     rule.remove()
   }

@@ -7,6 +7,7 @@
 import type { Row } from '../../src/row.ts'
 import { ArrayHistoryTable, type HistoryTable, lastStepOf } from './history_table.ts'
 import { nodeId, wandbTime } from './ids.ts'
+import type { StreamedPart } from './streamed_export.ts'
 import type {
   ArtifactRecord,
   ProjectRecord,
@@ -32,6 +33,14 @@ export interface ViewerInfo {
   teams?: string[]
 }
 
+/** A files-origin object produced on request (a streamed Parquet export file). */
+export interface StreamedObject {
+  name: string
+  mimetype: string
+  updatedAt: string
+  part: StreamedPart
+}
+
 /** Options for {@linkcode ServerStore}. */
 export interface StoreOptions {
   /** The viewer; see {@linkcode ViewerInfo}. */
@@ -47,6 +56,7 @@ const EXPORT_DEFAULTS: Required<ExportSettings> = {
   liveTail: 0,
   parquetFileRows: 100_000,
   parquetRowGroupRows: 10_000,
+  streamExport: false,
 }
 
 /** Projects, runs and artifacts held in memory, plus the objects served from the files origin. */
@@ -57,6 +67,8 @@ export class ServerStore {
   readonly artifacts: Map<string, ArtifactRecord> = new Map()
   /** Objects the files origin serves, by path (without the query string). */
   readonly objects: Map<string, StoredFile> = new Map()
+  /** Export files served streaming (laid out, never held whole), by files-origin path. */
+  readonly streamedObjects: Map<string, StreamedObject> = new Map()
   /** Run files by their API-origin path (`/files/<entity>/<project>/<run>/<name>`). */
   readonly apiObjects: Map<string, StoredFile> = new Map()
   /** The resolved viewer. */
@@ -168,7 +180,7 @@ export class ServerStore {
         this.objects.delete(f.storagePath)
         this.apiObjects.delete(f.apiPath)
       }
-      for (const path of old.exportCache?.paths ?? []) this.objects.delete(path)
+      for (const path of old.exportCache?.paths ?? []) this.forgetObject(path)
     }
     project.runs.set(seed.id, run)
     for (const f of seed.files ?? []) {
@@ -218,6 +230,12 @@ export class ServerStore {
     return file
   }
 
+  /** Removes an object from the files origin, stored or streamed. */
+  forgetObject(path: string): void {
+    this.objects.delete(path)
+    this.streamedObjects.delete(path)
+  }
+
   /** The base creation time for runs without one. */
   #baseTime(): number {
     return this.#options.baseTimeMs ?? Date.UTC(2024, 0, 1)
@@ -257,6 +275,7 @@ function pickExport(seed: ExportSettings): ExportSettings {
   if (seed.liveTail !== undefined) out.liveTail = seed.liveTail
   if (seed.parquetFileRows !== undefined) out.parquetFileRows = seed.parquetFileRows
   if (seed.parquetRowGroupRows !== undefined) out.parquetRowGroupRows = seed.parquetRowGroupRows
+  if (seed.streamExport !== undefined) out.streamExport = seed.streamExport
   return out
 }
 

@@ -43,7 +43,7 @@ export class BandwidthCap {
   }
 }
 
-/** Parses a bandwidth like `10MB`, `500KiB`, `2.5mb` or `1000000` (bytes per second). */
+/** Parses a bandwidth like `10MB`, `500KiB`, `2.5mb` or `1000000` (bytes per second; also a size). */
 export function parseBandwidth(text: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?)(i?)b?\s*(?:\/s)?\s*$/i.exec(text)
   if (!m) {

@@ -52,6 +52,7 @@ A project of generated runs (rows computed on demand, exports streamed):
   --metrics N           metrics per generated run (default 20)
   --warm                compute history keys before serving
   --warm-exports        also lay out every Parquet export before serving (slow for big projects)
+  --export-cache BYTES  encoded row groups kept for streamed exports, e.g. 1GiB (default 256MiB)
   --help                show this help
 `
 
@@ -88,6 +89,7 @@ export async function main(argv: string[]): Promise<number> {
         metrics: { type: 'string' },
         warm: { type: 'boolean' },
         'warm-exports': { type: 'boolean' },
+        'export-cache': { type: 'string' },
         help: { type: 'boolean' },
       },
     }))
@@ -121,6 +123,9 @@ export async function main(argv: string[]): Promise<number> {
           ? undefined
           : parseBandwidth(values['storage-bandwidth']),
       },
+      exportCacheBytes: values['export-cache'] === undefined
+        ? undefined
+        : parseBandwidth(values['export-cache']),
       generatedProjects: generatedProject(values),
       warm: values.warm || values['warm-exports'] ? { exports: values['warm-exports'] } : undefined,
     })

@@ -55,7 +55,14 @@ function streamRunExport(store: ServerStore, run: RunRecord, signature: string):
       name: `part-${i}.parquet`,
       mimetype: 'application/vnd.apache.parquet',
       updatedAt: run.heartbeatAt,
-      part: layoutPart(run.history, columns, start, end, settings.parquetRowGroupRows),
+      part: layoutPart(
+        run.history,
+        columns,
+        start,
+        end,
+        settings.parquetRowGroupRows,
+        store.rowGroupCache,
+      ),
     })
     paths.push(path)
   }

@@ -7,7 +7,7 @@
 import type { Row } from '../../src/row.ts'
 import { ArrayHistoryTable, type HistoryTable, lastStepOf } from './history_table.ts'
 import { nodeId, wandbTime } from './ids.ts'
-import type { StreamedPart } from './streamed_export.ts'
+import { RowGroupCache, type StreamedPart } from './streamed_export.ts'
 import type {
   ArtifactRecord,
   ProjectRecord,
@@ -47,6 +47,8 @@ export interface StoreOptions {
   viewer?: ViewerInfo
   /** Export settings for runs that do not set their own. */
   exportDefaults?: ExportSettings
+  /** Bytes of encoded row groups streamed exports keep (0: encode on every request); @default 256 MiB */
+  exportCacheBytes?: number
   /** Base creation time for runs without `createdAt`, epoch ms; @default 2024-01-01T00:00:00Z */
   baseTimeMs?: number
 }
@@ -69,6 +71,8 @@ export class ServerStore {
   readonly objects: Map<string, StoredFile> = new Map()
   /** Export files served streaming (laid out, never held whole), by files-origin path. */
   readonly streamedObjects: Map<string, StreamedObject> = new Map()
+  /** Encoded row groups of streamed exports, kept up to `exportCacheBytes`. */
+  readonly rowGroupCache: RowGroupCache
   /** Run files by their API-origin path (`/files/<entity>/<project>/<run>/<name>`). */
   readonly apiObjects: Map<string, StoredFile> = new Map()
   /** The resolved viewer. */
@@ -80,6 +84,7 @@ export class ServerStore {
   /** Creates an empty store. */
   constructor(options: StoreOptions = {}) {
     this.#options = options
+    this.rowGroupCache = new RowGroupCache(options.exportCacheBytes ?? 256 * 1024 * 1024)
     this.viewer = {
       username: options.viewer?.username ?? 'test-user',
       name: options.viewer?.name ?? 'Test User',

@@ -31,11 +31,63 @@ export interface StreamedPart {
   readonly md5: string
   /** Number of row groups. */
   readonly rowGroups: number
+  /** Byte offset and length of each row group. */
+  readonly groups: readonly { offset: number; length: number }[]
   /** Bytes from `start` to `end` inclusive, one row group (or less) per chunk. */
   read(start: number, end: number): Iterable<Uint8Array>
 }
 
 const MAGIC = new Uint8Array([0x50, 0x41, 0x52, 0x31]) // "PAR1"
+
+/**
+ * Encoded row groups kept up to a byte budget, least recently used dropped first, so a warmed
+ * server answers downloads without encoding again.
+ */
+export class RowGroupCache {
+  readonly maxBytes: number
+  #bytes = 0
+  #entries = new Map<string, Uint8Array>()
+  /** Lookups answered from the cache, and not. */
+  hits = 0
+  misses = 0
+
+  /** Creates an empty cache holding at most `maxBytes` bytes. */
+  constructor(maxBytes: number) {
+    this.maxBytes = maxBytes
+  }
+
+  /** Bytes held now. */
+  get bytes(): number {
+    return this.#bytes
+  }
+
+  /** The cached bytes for a key (marked most recently used), or undefined. */
+  get(key: string): Uint8Array | undefined {
+    const bytes = this.#entries.get(key)
+    if (bytes === undefined) {
+      this.misses++
+      return undefined
+    }
+    this.hits++
+    this.#entries.delete(key)
+    this.#entries.set(key, bytes)
+    return bytes
+  }
+
+  /** Keeps a copy of `bytes` under `key` if it fits, dropping the least recently used. */
+  set(key: string, bytes: Uint8Array): void {
+    if (bytes.byteLength > this.maxBytes || this.#entries.has(key)) return
+    while (this.#bytes + bytes.byteLength > this.maxBytes) {
+      const [oldest, old] = this.#entries.entries().next().value!
+      this.#entries.delete(oldest)
+      this.#bytes -= old.byteLength
+    }
+    this.#entries.set(key, bytes.slice())
+    this.#bytes += bytes.byteLength
+  }
+}
+
+let nextPartId = 1
 
 /** A ByteWriter that hands each flushed row group to a callback and forgets it. */
 class FlushingWriter extends ByteWriter {
@@ -61,13 +113,17 @@ export function layoutPart(
   start: number,
   end: number,
   rowGroupRows: number,
+  cache?: RowGroupCache,
 ): StreamedPart {
+  const partId = nextPartId++
   const perGroup = Math.max(1, rowGroupRows)
   const hash: Hash = createHash('md5')
   const spans: GroupSpan[] = []
   let flushed = 0
   const writer = new FlushingWriter((bytes) => {
     hash.update(bytes)
+    const group = spans.length // the span is recorded after its flush
+    cache?.set(`${partId}:${group}`, group === 0 ? bytes.subarray(4) : bytes)
     flushed += bytes.byteLength
   })
   const schema = schemaFromColumnData({ columnData: columnSources(table, columns, start, start) })
@@ -89,7 +145,9 @@ export function layoutPart(
     throw new Error(`streamed export layout lost bytes: ${flushed} + ${tail.byteLength}`)
   }
   const size = writer.offset
-  const encodeGroup = (span: GroupSpan): Uint8Array => {
+  const encodeGroup = (span: GroupSpan, index: number): Uint8Array => {
+    const cached = cache?.get(`${partId}:${index}`)
+    if (cached) return cached
     const w = new ByteWriter(span.length + 64)
     const one = new ParquetWriter({ writer: w, schema, createdBy: EXPORT_CREATED_BY })
     one.write({
@@ -102,17 +160,23 @@ export function layoutPart(
         `streamed export row group at byte ${span.offset} re-encoded to ${bytes.byteLength} bytes, laid out as ${span.length}`,
       )
     }
+    cache?.set(`${partId}:${index}`, bytes)
     return bytes
   }
   return {
     size,
     md5: hash.digest('base64'),
     rowGroups: spans.length,
+    groups: spans.map((s) => ({ offset: s.offset, length: s.length })),
     *read(from: number, to: number): Iterable<Uint8Array> {
       const last = Math.min(to, size - 1)
       const pieces: { offset: number; length: number; bytes: () => Uint8Array }[] = [
         { offset: 0, length: 4, bytes: () => MAGIC },
-        ...spans.map((s) => ({ offset: s.offset, length: s.length, bytes: () => encodeGroup(s) })),
+        ...spans.map((s, i) => ({
+          offset: s.offset,
+          length: s.length,
+          bytes: () => encodeGroup(s, i),
+        })),
         { offset: tailOffset, length: tail.byteLength, bytes: () => tail },
       ]
       for (const piece of pieces) {

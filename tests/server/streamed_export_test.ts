@@ -5,7 +5,7 @@ import { parquetMetadata, parquetReadObjects } from 'hyparquet'
 import { generateRun } from './generate_run.ts'
 import type { HistoryTable } from './history_table.ts'
 import { buildParquetExport, planColumns } from './parquet_export.ts'
-import { layoutPart } from './streamed_export.ts'
+import { layoutPart, RowGroupCache } from './streamed_export.ts'
 
 function concat(chunks: Iterable<Uint8Array>): Uint8Array {
   const list = [...chunks]
@@ -78,4 +78,29 @@ test('a 300k-row run is laid out and served a row group at a time, never as one 
   assert.ok(requested.every((n) => n < part.size / 10), `ranges ${requested}`)
   assert.deepEqual(rows.map((r) => r._step), [299_998n, 299_999n])
   assert.equal(rows[1].loss, history.rowAt(299_999).loss)
+})
+
+test('a warm row-group cache serves the same bytes without encoding again, and stays within its budget', () => {
+  const history = table(5_000)
+  const columns = planColumns(history, 1)
+  const plain = layoutPart(history, columns, 0, 5_000, 1_000)
+  const expected = concat(plain.read(0, plain.size - 1))
+  const cache = new RowGroupCache(1 << 30)
+  const part = layoutPart(history, columns, 0, 5_000, 1_000, cache)
+  assert.equal(cache.hits + cache.misses, 0)
+  assert.deepEqual(concat(part.read(0, part.size - 1)), expected)
+  assert.deepEqual([cache.hits, cache.misses], [5, 0], 'every row group came from the layout pass')
+  const small = new RowGroupCache(Math.floor(cache.bytes / 2))
+  const tight = layoutPart(history, columns, 0, 5_000, 1_000, small)
+  assert.ok(small.bytes <= small.maxBytes)
+  // The last row groups laid out are still cached; the first were dropped and are encoded again.
+  const nearEnd = tight.groups[4].offset + 100
+  assert.deepEqual(
+    concat(tight.read(nearEnd, nearEnd + 10)),
+    expected.subarray(nearEnd, nearEnd + 11),
+  )
+  assert.deepEqual([small.hits, small.misses], [1, 0])
+  assert.deepEqual(concat(tight.read(0, tight.size - 1)), expected)
+  assert.ok(small.misses > 0, `${small.hits} hits, ${small.misses} misses`)
+  assert.ok(small.bytes <= small.maxBytes)
 })

@@ -62,6 +62,8 @@ export interface TestServerOptions {
   readOnlyEntities?: string[]
   /** Clock for signed-URL expiry, epoch ms; @default Date.now */
   now?: () => number
+  /** Bytes of encoded row groups streamed exports keep; @default 256 MiB */
+  exportCacheBytes?: number
   /** W&B-like limits: rate per key, latency per origin, storage bandwidth; @default none */
   limits?: LimitOptions
   /** Projects of generated runs to add at start (rows and exports stay lazy). */
@@ -103,7 +105,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const host = options.host ?? '127.0.0.1'
   const seed = options.seed ?? 1
   const apiKeys = options.apiKeys ?? [TEST_API_KEY]
-  const store = new ServerStore({ viewer: options.viewer, exportDefaults: options.exportDefaults })
+  const store = new ServerStore({
+    viewer: options.viewer,
+    exportDefaults: options.exportDefaults,
+    exportCacheBytes: options.exportCacheBytes,
+  })
   const faults = new FaultInjector(seed)
   const requests: RequestLogEntry[] = []
   const timers = new Timers()

@@ -2,11 +2,12 @@
  * The wandb/wandb#6951 case at any size: `wbx export` (default settings) of a generated project
  * against the test server limiting like W&B (rate limit per API key, lognormal latency, storage
  * bandwidth), optionally the official SDK on 30 threads over a sample of the runs, extrapolated,
- * and the floor the rate limit sets. Reports wall, requests, 429s, utilisation of the limit,
+ * and the floor the rate limit sets, for each rate limit setting (one server, warmed once; the
+limit is swapped between settings). Reports wall, requests, 429s, utilisation of the limit,
  * client CPU and peak RSS.
  *
  * Usage: `deno run -A bench/moonshot.bench.ts [--runs 5000] [--sizes pareto:500:300000:1.1]
- * [--rate 10] [--burst 20] [--latency-ms 100] [--storage-bandwidth 100MB] [--client deno|bun]
+ * [--rate 10,50] [--burst 20,100] [--latency-ms 100] [--storage-bandwidth 100MB] [--client deno|bun]
  * [--sdk-sample 0] [--sdk-threads 30] [--cold-exports] [--export-cache 1GiB] [--seed 1]
  * [--metrics 20]`. The server runs in this process (its CPU is not the client's, and is
  * reported beside it); each client is a child process measured with GNU time. Before measuring
@@ -44,8 +45,8 @@ const { values } = parseArgs({
     sizes: { type: 'string', default: DEFAULT_SIZES },
     metrics: { type: 'string', default: '20' },
     seed: { type: 'string', default: '1' },
-    rate: { type: 'string', default: '10' },
-    burst: { type: 'string', default: '20' },
+    rate: { type: 'string', default: '10,50' },
+    burst: { type: 'string', default: '20,100' },
     'latency-ms': { type: 'string', default: '100' },
     'storage-bandwidth': { type: 'string' },
     client: { type: 'string', default: 'deno' },
@@ -56,14 +57,23 @@ const { values } = parseArgs({
   },
 })
 const RUNS = Number(values.runs)
-const limit: Limit = { rate: Number(values.rate), burst: Number(values.burst) }
+const rates = values.rate!.split(',').map(Number)
+const bursts = values.burst!.split(',').map(Number)
+if (rates.length !== bursts.length || [...rates, ...bursts].some((n) => !(n > 0))) {
+  throw new RangeError(
+    `Cannot read --rate ${values.rate} --burst ${values.burst}: give as many positive bursts as rates`,
+  )
+}
+const limits: Limit[] = rates.map((rate, i) => ({ rate, burst: bursts[i] }))
 const latencyMs = Number(values['latency-ms'])
 const bandwidth = values['storage-bandwidth']
 const SDK_SAMPLE = Number(values['sdk-sample'])
+const THREADS = Number(values['sdk-threads'])
 const PROJECT = 'bench/moonshot'
 
-/** One measured client. */
+/** One measured client under one limit. */
 interface Row {
+  limit: Limit
   client: string
   runs: number
   measured: ChildMeasure
@@ -85,8 +95,6 @@ function cpuMs(): number {
 const warmStart = performance.now()
 const server = await startTestServer({
   limits: {
-    rate: limit.rate,
-    burst: limit.burst,
     latencyMs,
     storageBandwidth: bandwidth === undefined ? undefined : parseBandwidth(bandwidth),
   },
@@ -105,6 +113,34 @@ const info = server.generated[0]
 const warmMs = performance.now() - warmStart
 const scratch = mkdtempSync(join(tmpdir(), 'wbx-moonshot-'))
 const rows: Row[] = []
+
+/** Runs one client as a child and records what it used and what the server saw. */
+async function measure(
+  limit: Limit,
+  client: string,
+  runs: number,
+  command: string[],
+  env: Record<string, string | undefined>,
+): Promise<Row> {
+  server.limits.setRate(limit.rate, limit.burst)
+  const before = server.requests.length
+  const cpu0 = cpuMs()
+  const spawnedAt = Date.now()
+  const measured = await measureChild(command, env, join(scratch, 'time.txt'))
+  if (measured.code !== 0) {
+    throw new Error(`${client} failed (exit ${measured.code}):\n${measured.stderr}`)
+  }
+  return {
+    limit,
+    client,
+    runs,
+    measured,
+    stats: requestStats(server.requests.slice(before)),
+    serverCpuMs: cpuMs() - cpu0,
+    startupMs: (server.requests[before]?.receivedAt ?? NaN) - spawnedAt,
+  }
+}
+
 try {
   const env = { ...process.env, WANDB_BASE_URL: server.baseUrl, WANDB_API_KEY: server.apiKey }
   const client = values.client!
@@ -112,55 +148,33 @@ try {
   const command = client === 'deno'
     ? [executable('deno'), 'run', '-A', cli]
     : [executable(client), cli]
-  const out = join(scratch, 'wbx-export')
-  const before = server.requests.length
-  const cpu0 = cpuMs()
-  const spawnedAt = Date.now()
-  const measured = await measureChild(
-    [...command, 'export', PROJECT, '-o', out, '-q'],
-    env,
-    join(scratch, 'time.txt'),
-  )
-  if (measured.code !== 0) {
-    throw new Error(`wbx export failed (exit ${measured.code}):\n${measured.stderr}`)
+  const python = process.env.WBX_PYTHON
+  if (SDK_SAMPLE > 0 && !python) {
+    throw new Error('--sdk-sample needs WBX_PYTHON (a Python with wandb and pandas)')
   }
-  rows.push({
-    client: `wbx export (${client}, defaults)`,
-    runs: RUNS,
-    measured,
-    stats: requestStats(server.requests.slice(before)),
-    serverCpuMs: cpuMs() - cpu0,
-    startupMs: (server.requests[before]?.receivedAt ?? NaN) - spawnedAt,
-  })
-  if (SDK_SAMPLE > 0) {
-    const python = process.env.WBX_PYTHON
-    if (!python) throw new Error('--sdk-sample needs WBX_PYTHON (a Python with wandb and pandas)')
-    const dir = join(scratch, 'sdk')
+  for (const [i, limit] of limits.entries()) {
+    const out = join(scratch, `wbx-export-${i}`)
+    rows.push(
+      await measure(limit, `wbx export (${client}, defaults)`, RUNS, [
+        ...command,
+        ...['export', PROJECT, '-o', out, '-q'],
+      ], env),
+    )
+    if (SDK_SAMPLE === 0) continue
+    const dir = join(scratch, `sdk-${i}`)
     mkdirSync(join(dir, 'out'), { recursive: true })
     const sample = Math.min(SDK_SAMPLE, RUNS)
-    const from = server.requests.length
-    const sdkCpu0 = cpuMs()
-    const sdkSpawnedAt = Date.now()
-    const sdk = await measureChild(
-      [python, join(ROOT, 'bench', 'moonshot_sdk.py'), server.baseUrl, server.apiKey, PROJECT]
-        .concat([String(sample), values['sdk-threads']!, join(dir, 'out')]),
-      sdkEnv(dir),
-      join(scratch, 'time-sdk.txt'),
-    )
-    if (sdk.code !== 0) throw new Error(`SDK sample failed (exit ${sdk.code}):\n${sdk.stderr}`)
-    const self = JSON.parse(sdk.stdout.trim().split('\n').pop()!)
-    sdk.wallMs = self.ms // listing and exports only, not Python's start-up
-    sdk.cpuMs = self.cpuMs
-    sdk.peakRssMb = self.peakRssMb
-    rows.push({
-      client: `SDK, ${values['sdk-threads']} threads (sample)`,
-      runs: sample,
-      measured: sdk,
-      stats: requestStats(server.requests.slice(from)),
-      serverCpuMs: cpuMs() - sdkCpu0,
-      startupMs: (server.requests[from]?.receivedAt ?? NaN) - sdkSpawnedAt,
-      extrapolatedMs: extrapolateWall(self.ms, sample, RUNS, Number(values['sdk-threads'])),
-    })
+    const script = join(ROOT, 'bench', 'moonshot_sdk.py')
+    const row = await measure(limit, `SDK, ${THREADS} threads (sample)`, sample, [
+      ...[python!, script, server.baseUrl, server.apiKey, PROJECT],
+      ...[String(sample), String(THREADS), join(dir, 'out')],
+    ], sdkEnv(dir))
+    const self = JSON.parse(row.measured.stdout.trim().split('\n').pop()!)
+    row.measured.wallMs = self.ms // listing and exports only, not Python's start-up
+    row.measured.cpuMs = self.cpuMs
+    row.measured.peakRssMb = self.peakRssMb
+    row.extrapolatedMs = extrapolateWall(self.ms, sample, RUNS, THREADS)
+    rows.push(row)
   }
 } finally {
   await server.stop()
@@ -168,36 +182,44 @@ try {
 }
 
 const floorReq = minimumRequests(RUNS)
-const floorMs = floorSeconds(floorReq, limit) * 1000
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`
 const lines = [
   `Project: ${RUNS} runs, ${info.totalRows} rows (sizes ${values.sizes}, ${values.metrics} metrics,` +
-  ` seed ${values.seed}); limit ${limit.rate}/s burst ${limit.burst}, latency median ${latencyMs} ms` +
+  ` seed ${values.seed}); latency median ${latencyMs} ms` +
   `${bandwidth ? `, storage ${bandwidth}/s` : ''}.`,
-  `Floor: ${floorReq} rate-limited requests (listing pages of 50 + one parquetHistory per run)` +
-  ` → ${s(floorMs)}. Server set-up and warm-up: ${s(warmMs)}; row-group cache ${
+  `Floor: ${floorReq} rate-limited requests (listing pages of 50 + one parquetHistory per run),` +
+  ` less the burst, at the rate. Server set-up and warm-up: ${s(warmMs)}; row-group cache ${
     (server.store.rowGroupCache.bytes / 1e6).toFixed(0)
   } MB (${server.store.rowGroupCache.misses} row groups encoded while measuring).`,
   '',
-  '| client | runs | wall | API requests (per run) | 429s | storage requests | utilisation of limit | wall ÷ floor | client CPU | peak RSS | server CPU | start-up |',
-  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  '| limit (floor) | client | runs | wall | API requests (per run) | 429s | storage requests | utilisation of limit | wall ÷ floor | client CPU | peak RSS | server CPU | start-up |',
+  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
 ]
 for (const r of rows) {
   const m = r.measured
+  const floorMs = floorSeconds(floorReq, r.limit) * 1000
   const allowed = r.stats.api - r.stats.refused
   const wall = r.extrapolatedMs === undefined
     ? s(m.wallMs)
     : `${s(m.wallMs)} (≈ ${s(r.extrapolatedMs)} for ${RUNS})`
   const floorShare = r.runs === RUNS && floorMs > 0 ? (m.wallMs / floorMs).toFixed(2) + '×' : '–'
+  const used = (utilisation(allowed, r.limit, m.wallMs) * 100).toFixed(0)
   lines.push(
-    `| ${r.client} | ${r.runs} | ${wall} | ${r.stats.api} (${
-      (r.stats.api / r.runs).toFixed(2)
-    }) | ` +
-      `${r.stats.refused} | ${r.stats.storage} | ${
-        (utilisation(allowed, limit, m.wallMs) * 100).toFixed(0)
-      }% | ${floorShare} | ${s(m.cpuMs)} | ${m.peakRssMb.toFixed(0)} MB | ${s(r.serverCpuMs)} | ${
-        s(r.startupMs)
-      } |`,
+    '| ' + [
+      `${r.limit.rate}/s burst ${r.limit.burst} (${s(floorMs)})`,
+      r.client,
+      r.runs,
+      wall,
+      `${r.stats.api} (${(r.stats.api / r.runs).toFixed(2)})`,
+      r.stats.refused,
+      r.stats.storage,
+      `${used}%`,
+      floorShare,
+      s(m.cpuMs),
+      `${m.peakRssMb.toFixed(0)} MB`,
+      s(r.serverCpuMs),
+      s(r.startupMs),
+    ].join(' | ') + ' |',
   )
 }
 lines.push(
@@ -207,7 +229,9 @@ lines.push(
   '',
   'API requests by operation:',
 )
-for (const r of rows) lines.push(`- ${r.client}: ${JSON.stringify(r.stats.byOperation)}`)
+for (const r of rows) {
+  lines.push(`- ${r.limit.rate}/s, ${r.client}: ${JSON.stringify(r.stats.byOperation)}`)
+}
 const text = lines.join('\n') + '\n'
 process.stdout.write(text)
 mkdirSync(join(ROOT, 'bench', 'out'), { recursive: true })

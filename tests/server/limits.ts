@@ -34,16 +34,16 @@ export interface LimitOptions {
 /** The configured limits, applied request by request. */
 export class ServerLimits {
   /** The rate limiter, when a rate is set (its counts: `allowed`, `refused`). */
-  readonly limiter?: RateLimiter
+  limiter?: RateLimiter
   /** The storage link, when a bandwidth is set. */
   readonly bandwidth?: BandwidthCap
   #latency: Partial<Record<Origin, LatencyModel>> = {}
+  #now?: () => number
 
   /** Builds the limits; RangeError naming the value when one is impossible. */
   constructor(options: LimitOptions = {}) {
-    if (options.rate !== undefined) {
-      this.limiter = new RateLimiter({ rate: options.rate, burst: options.burst, now: options.now })
-    }
+    this.#now = options.now
+    if (options.rate !== undefined) this.setRate(options.rate, options.burst)
     if (options.storageBandwidth !== undefined) {
       this.bandwidth = new BandwidthCap({
         bytesPerSecond: options.storageBandwidth,
@@ -58,6 +58,13 @@ export class ServerLimits {
     if (files > 0) {
       this.#latency.files = new LatencyModel({ medianMs: files, sigma, seed: seed + 1 })
     }
+  }
+
+  /** Replaces the rate limit (every key starts with a full bucket), or removes it (undefined). */
+  setRate(rate: number | undefined, burst?: number): void {
+    this.limiter = rate === undefined
+      ? undefined
+      : new RateLimiter({ rate, burst, now: this.#now })
   }
 
   /** The 429 reply when the caller is over its rate, else undefined (API origin only). */

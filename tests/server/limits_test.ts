@@ -37,6 +37,14 @@ test('over the rate a key gets 429 with Retry-After and RateLimit headers; anoth
     assert.equal((await gql(server, VIEWER_QUERY.document)).status, 200, 'a token came back')
     assert.equal(server.limits.limiter!.refused, 2)
     assert.equal(server.requests.filter((r) => r.rateLimited).length, 2)
+    // A new limit between two measurements: full buckets, the new rate.
+    server.limits.setRate(1, 1)
+    assert.equal((await gql(server, VIEWER_QUERY.document)).status, 200)
+    const over = await gql(server, VIEWER_QUERY.document)
+    assert.equal(over.status, 429)
+    assert.equal(server.limits.limiter!.refused, 1)
+    server.limits.setRate(undefined)
+    assert.equal((await gql(server, VIEWER_QUERY.document)).status, 200)
     assert.ok(server.requests.filter((r) => r.rateLimited).every((r) => r.status === 429))
   } finally {
     await server.stop()

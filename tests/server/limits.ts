@@ -62,9 +62,7 @@ export class ServerLimits {
 
   /** Replaces the rate limit (every key starts with a full bucket), or removes it (undefined). */
   setRate(rate: number | undefined, burst?: number): void {
-    this.limiter = rate === undefined
-      ? undefined
-      : new RateLimiter({ rate, burst, now: this.#now })
+    this.limiter = rate === undefined ? undefined : new RateLimiter({ rate, burst, now: this.#now })
   }
 
   /** The 429 reply when the caller is over its rate, else undefined (API origin only). */

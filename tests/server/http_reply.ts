@@ -6,6 +6,7 @@
  */
 import { Buffer } from 'node:buffer'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { BandwidthCap } from './bandwidth.ts'
 import type { FaultRule, Origin } from './faults.ts'
 
 /** A complete reply, ready to write. */
@@ -13,7 +14,20 @@ export interface Reply {
   status: number
   headers: Record<string, string>
   body: Uint8Array
+  /** A body produced while it is sent (then `body` is empty): its length and its chunks. */
+  stream?: { length: number; chunks: () => Iterable<Uint8Array> }
 }
+
+/** How an origin shapes its replies: a delay before the answer, a shared byte rate. */
+export interface Shaping {
+  /** Wait before answering, in ms; @default 0 */
+  delayMs?: number
+  /** The link the body's bytes queue on. */
+  bandwidth?: BandwidthCap
+}
+
+/** Bytes per write when a body is paced or streamed. */
+const CHUNK = 64 * 1024
 
 /** A JSON reply. */
 export function jsonReply(
@@ -91,21 +105,30 @@ export class Timers {
   }
 }
 
-/** Writes a reply, applying a `truncate` or `slow` fault; returns the status sent (0: dropped). */
+/**
+ * Writes a reply after the shaping delay, applying a `truncate` or `slow` fault and the
+ * bandwidth cap; returns the status sent (0: dropped).
+ */
 export async function deliver(
   req: IncomingMessage,
   res: ServerResponse,
   reply: Reply,
   fault: FaultRule | undefined,
   timers: Timers,
+  shaping: Shaping = {},
 ): Promise<number> {
   if (fault?.kind === 'drop') {
     req.socket.destroy()
     return 0
   }
+  if ((shaping.delayMs ?? 0) > 0) await timers.wait(shaping.delayMs!)
+  if (reply.stream && (fault?.kind === 'truncate' || fault?.kind === 'slow')) {
+    reply = { ...reply, body: concat(reply.stream.chunks()), stream: undefined }
+  }
   const head = req.method === 'HEAD'
+  const length = reply.stream ? reply.stream.length : reply.body.byteLength
   const body = head ? new Uint8Array(0) : reply.body
-  const headers = { ...reply.headers, 'content-length': String(reply.body.byteLength) }
+  const headers = { ...reply.headers, 'content-length': String(length) }
   if (fault?.kind === 'slow' && !fault.stallBody) await timers.wait(fault.delayMs ?? 1000)
   if (res.destroyed) return 0
   res.writeHead(reply.status, headers)
@@ -125,8 +148,33 @@ export async function deliver(
     res.end(body.subarray(half))
     return reply.status
   }
+  if (!head && (reply.stream || shaping.bandwidth)) {
+    for (const chunk of reply.stream ? reply.stream.chunks() : [body]) {
+      for (let at = 0; at < chunk.byteLength; at += CHUNK) {
+        const piece = chunk.subarray(at, at + CHUNK)
+        const wait = shaping.bandwidth?.reserve(piece.byteLength) ?? 0
+        if (wait >= 1) await timers.wait(wait)
+        if (res.destroyed) return reply.status
+        await write(res, piece)
+      }
+    }
+    res.end()
+    return reply.status
+  }
   res.end(body)
   return reply.status
+}
+
+/** Joins chunks into one buffer. */
+function concat(chunks: Iterable<Uint8Array>): Uint8Array {
+  const list = [...chunks]
+  const out = new Uint8Array(list.reduce((n, c) => n + c.byteLength, 0))
+  let at = 0
+  for (const c of list) {
+    out.set(c, at)
+    at += c.byteLength
+  }
+  return out
 }
 
 /** Writes a chunk and resolves once it is flushed. */

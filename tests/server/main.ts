@@ -15,6 +15,8 @@ import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { generateRun } from './generate_run.ts'
 import { startTestServer, TEST_API_KEY } from './test_server.ts'
+import { parseBandwidth } from './bandwidth.ts'
+import { DEFAULT_SIZES, type GeneratedProjectOptions } from './generated_project.ts'
 
 const USAGE = `Usage: deno task test-server [options] [RUN_DIR...]
 
@@ -31,7 +33,26 @@ Options:
   --api-key KEY         accepted API key (repeatable; default: ${TEST_API_KEY})
   --live-tail N         steps of each run left unexported (served as liveData; default 0)
   --parquet-file-rows N rows per Parquet export file (default 100000)
-  --random-seed N       seed for fault probabilities and URL signing (default 1)
+  --random-seed N       seed for fault probabilities, URL signing and latency (default 1)
+
+W&B-like limits (off unless given):
+  --rate R              API requests per second per API key; beyond: 429 + Retry-After
+  --burst B             requests a quiet key may send at once (default: max(1, R))
+  --latency-ms MS       median API latency, lognormal (default 0)
+  --storage-latency-ms MS  median storage latency (default: --latency-ms)
+  --latency-sigma S     spread of the latency, std. dev. of its log (default 0.5)
+  --storage-bandwidth BW   storage bytes/s for all downloads together, e.g. 50MB, 10MiB
+
+A project of generated runs (rows computed on demand, exports streamed):
+  --generate-runs N     add N generated runs
+  --generate-project E/P   where they go (default test-entity/generated)
+  --generate-seed S     seed for sizes, IDs and values (default 1)
+  --run-sizes SPEC      fixed:ROWS, uniform:MIN:MAX or pareto:MIN:MAX:ALPHA
+                        (default ${DEFAULT_SIZES})
+  --metrics N           metrics per generated run (default 20)
+  --warm                compute history keys before serving
+  --warm-exports        also lay out every Parquet export before serving (slow for big projects)
+  --export-cache BYTES  encoded row groups kept for streamed exports, e.g. 1GiB (default 256MiB)
   --help                show this help
 `
 
@@ -55,6 +76,20 @@ export async function main(argv: string[]): Promise<number> {
         'live-tail': { type: 'string' },
         'parquet-file-rows': { type: 'string' },
         'random-seed': { type: 'string' },
+        rate: { type: 'string' },
+        burst: { type: 'string' },
+        'latency-ms': { type: 'string' },
+        'storage-latency-ms': { type: 'string' },
+        'latency-sigma': { type: 'string' },
+        'storage-bandwidth': { type: 'string' },
+        'generate-runs': { type: 'string' },
+        'generate-project': { type: 'string' },
+        'generate-seed': { type: 'string' },
+        'run-sizes': { type: 'string' },
+        metrics: { type: 'string' },
+        warm: { type: 'boolean' },
+        'warm-exports': { type: 'boolean' },
+        'export-cache': { type: 'string' },
         help: { type: 'boolean' },
       },
     }))
@@ -66,17 +101,43 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE)
     return 0
   }
-  const server = await startTestServer({
-    host: values.host,
-    port: int(values.port, '--port'),
-    filesPort: int(values['files-port'], '--files-port'),
-    apiKeys: values['api-key'],
-    seed: int(values['random-seed'], '--random-seed'),
-    exportDefaults: {
-      liveTail: int(values['live-tail'], '--live-tail'),
-      parquetFileRows: int(values['parquet-file-rows'], '--parquet-file-rows'),
-    },
-  })
+  let server
+  try {
+    server = await startTestServer({
+      host: values.host,
+      port: int(values.port, '--port'),
+      filesPort: int(values['files-port'], '--files-port'),
+      apiKeys: values['api-key'],
+      seed: int(values['random-seed'], '--random-seed'),
+      exportDefaults: {
+        liveTail: int(values['live-tail'], '--live-tail'),
+        parquetFileRows: int(values['parquet-file-rows'], '--parquet-file-rows'),
+      },
+      limits: {
+        rate: num(values.rate, '--rate'),
+        burst: num(values.burst, '--burst'),
+        latencyMs: num(values['latency-ms'], '--latency-ms'),
+        storageLatencyMs: num(values['storage-latency-ms'], '--storage-latency-ms'),
+        latencySigma: num(values['latency-sigma'], '--latency-sigma'),
+        storageBandwidth: values['storage-bandwidth'] === undefined
+          ? undefined
+          : parseBandwidth(values['storage-bandwidth']),
+      },
+      exportCacheBytes: values['export-cache'] === undefined
+        ? undefined
+        : parseBandwidth(values['export-cache']),
+      generatedProjects: generatedProject(values),
+      warm: values.warm || values['warm-exports'] ? { exports: values['warm-exports'] } : undefined,
+    })
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`)
+    return 2
+  }
+  for (const info of server.generated) {
+    process.stderr.write(
+      `generated ${info.entity}/${info.project}: ${info.runs.length} runs, ${info.totalRows} rows\n`,
+    )
+  }
   try {
     for (const dir of [...(values.seed ?? []), ...positionals]) {
       const run = await server.addLocalRun(dir, { entity: values.entity, project: values.project })
@@ -111,6 +172,39 @@ export async function main(argv: string[]): Promise<number> {
   })
   await server.stop()
   return 0
+}
+
+/** The generated project the flags ask for, if any. */
+function generatedProject(
+  values: Record<string, string | boolean | string[] | undefined>,
+): GeneratedProjectOptions[] {
+  const runs = int(values['generate-runs'] as string | undefined, '--generate-runs')
+  if (runs === undefined) return []
+  const where = (values['generate-project'] as string | undefined) ?? 'test-entity/generated'
+  const m = /^([^/]+)\/([^/]+)$/.exec(where)
+  if (!m) {
+    throw new RangeError(
+      `Cannot read --generate-project ${JSON.stringify(where)}: use ENTITY/PROJECT`,
+    )
+  }
+  return [{
+    entity: m[1],
+    project: m[2],
+    runs,
+    seed: int(values['generate-seed'] as string | undefined, '--generate-seed'),
+    sizes: values['run-sizes'] as string | undefined,
+    metrics: int(values.metrics as string | undefined, '--metrics'),
+  }]
+}
+
+/** Parses a non-negative number flag value; RangeError naming the flag otherwise. */
+function num(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
+    throw new RangeError(`Cannot read ${flag} ${JSON.stringify(value)}: expected a number ≥ 0`)
+  }
+  return n
 }
 
 /** Parses a non-negative integer flag value; RangeError naming the flag otherwise. */

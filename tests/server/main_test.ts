@@ -104,3 +104,74 @@ test('the CLI rejects a bad option with usage and exit code 2', {
   assert.equal(code, 2)
   assert.match(stderr, /Usage: deno task test-server/)
 })
+
+test('the CLI serves a generated project under a rate limit: --generate-runs, --rate, --burst', {
+  skip: skipOnNode,
+  timeout: 60_000,
+}, async () => {
+  const child = spawn(
+    process.execPath,
+    runtimeArgs([
+      ...['--generate-runs', '3', '--generate-project', 'e/g', '--run-sizes', 'fixed:50'],
+      ...['--rate', '0.01', '--burst', '2', '--latency-ms', '1', '--storage-bandwidth', '100MB'],
+      '--warm',
+    ]),
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  let stderr = ''
+  child.stderr.on('data', (d) => (stderr += d))
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
+  try {
+    const baseUrl = await new Promise<string>((resolve, reject) => {
+      let out = ''
+      child.stdout.on('data', (d) => {
+        out += d
+        if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')))
+      })
+      exited.then(() => reject(new Error(`CLI exited early: ${stderr}`)))
+    })
+    const post = () =>
+      fetch(`${baseUrl}/graphql`, {
+        method: 'POST',
+        headers: { authorization: basicAuth(TEST_API_KEY), 'content-type': 'application/json' },
+        body: JSON.stringify({
+          query: '{ project(name: "g", entityName: "e") { runCount } }',
+        }),
+      })
+    const first = await post()
+    assert.deepEqual(await first.json(), { data: { project: { runCount: 3 } } })
+    assert.equal((await post()).status, 200)
+    const third = await post()
+    assert.equal(third.status, 429)
+    assert.equal(third.headers.get('retry-after'), '100') // one token at 0.01/s
+    await third.body?.cancel()
+    assert.match(stderr, /generated e\/g: 3 runs, 150 rows/)
+  } finally {
+    child.kill('SIGTERM')
+  }
+  await exited
+})
+
+test('the CLI refuses an impossible limit naming the flag, with exit code 2', {
+  skip: skipOnNode,
+  timeout: 60_000,
+}, async () => {
+  for (
+    const args of [['--rate', 'fast'], ['--storage-bandwidth', '0'], [
+      '--run-sizes',
+      'x',
+      '--generate-runs',
+      '2',
+    ]]
+  ) {
+    const child = spawn(process.execPath, runtimeArgs(args), {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stderr = ''
+    child.stderr.on('data', (d) => (stderr += d))
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)))
+    assert.equal(code, 2, args.join(' '))
+    assert.match(stderr, /Cannot read (--rate "fast"|bandwidth|run sizes "x")|Cannot cap bandwidth/)
+  }
+})

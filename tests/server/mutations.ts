@@ -172,7 +172,7 @@ export const mutationRoot = {
       ctx.store.objects.delete(f.storagePath)
       ctx.store.apiObjects.delete(f.apiPath)
     }
-    for (const path of run.exportCache?.paths ?? []) ctx.store.objects.delete(path)
+    for (const path of run.exportCache?.paths ?? []) ctx.store.forgetObject(path)
     if (args.input.deleteArtifacts) {
       for (const artifact of [...run.loggedArtifacts]) deleteArtifact(ctx, artifact)
     }

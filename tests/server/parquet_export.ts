@@ -79,6 +79,24 @@ function writePart(
   end: number,
   rowGroupRows: number,
 ): Uint8Array {
+  const buffer = parquetWriteBuffer({
+    columnData: columnSources(table, columns, start, end),
+    rowGroupSize: Math.max(1, rowGroupRows),
+    createdBy: EXPORT_CREATED_BY,
+  })
+  return new Uint8Array(buffer)
+}
+
+/** The `created_by` every export file carries. */
+export const EXPORT_CREATED_BY = 'wbx test server (W&B export layout)'
+
+/** The column data of rows [start, end), one source per export column. */
+export function columnSources(
+  table: HistoryTable,
+  columns: ExportColumn[],
+  start: number,
+  end: number,
+): ColumnSource[] {
   const data = columns.map(() => new Array<unknown>(end - start).fill(null))
   const index = new Map(columns.map((c, i) => [c.name, i]))
   for (let r = start; r < end; r++) {
@@ -90,18 +108,12 @@ function writePart(
       data[c][r - start] = cell(columns[c].type, value)
     }
   }
-  const columnData: ColumnSource[] = columns.map((c, i) => ({
+  return columns.map((c, i) => ({
     name: c.name,
     type: c.type,
     nullable: true,
     data: data[i] as ColumnSource['data'],
   }))
-  const buffer = parquetWriteBuffer({
-    columnData,
-    rowGroupSize: Math.max(1, rowGroupRows),
-    createdBy: 'wbx test server (W&B export layout)',
-  })
-  return new Uint8Array(buffer)
 }
 
 /** Converts a value for its column: STRING columns hold text, or JSON for non-strings. */

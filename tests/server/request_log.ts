@@ -28,6 +28,8 @@ export interface RequestLogEntry {
   variables?: Record<string, unknown>
   /** Status answered (0 when the connection was dropped). */
   status: number
+  /** Whether the rate limit refused it (429). */
+  rateLimited?: boolean
   /** The fault injected, if any. */
   fault?: FaultKind
   /** Epoch ms when the request arrived. */

@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto'
 import { lookupKey } from './history_table.ts'
 import { jsonSafe } from './history_queries.ts'
-import { buildParquetExport } from './parquet_export.ts'
+import { buildParquetExport, planColumns } from './parquet_export.ts'
+import { layoutPart } from './streamed_export.ts'
 import type { RunExportState, RunRecord } from './records.ts'
 import type { ServerStore } from './store.ts'
 import { encodePath, makeStoredFile } from './stored_file.ts'
@@ -16,12 +17,10 @@ import { encodePath, makeStoredFile } from './stored_file.ts'
 export function ensureRunExport(store: ServerStore, run: RunRecord): RunExportState {
   const signature = JSON.stringify([run.exportSettings, run.history.rowCount, run.seq])
   if (run.exportCache?.signature === signature) return run.exportCache
-  for (const path of run.exportCache?.paths ?? []) store.objects.delete(path)
+  for (const path of run.exportCache?.paths ?? []) store.forgetObject(path)
+  if (run.exportSettings.streamExport) return streamRunExport(store, run, signature)
   const built = buildParquetExport(run.history, run.exportSettings)
-  const generation = createHash('sha256').update(signature).digest('hex').slice(0, 12)
-  const base = `/wandb-history/${
-    encodePath(run.project.entity, run.project.name, run.name)
-  }/${generation}`
+  const base = exportBase(run, signature)
   const paths = built.files.map((bytes, i) => {
     const path = `${base}/part-${String(i).padStart(5, '0')}.parquet`
     store.objects.set(
@@ -36,6 +35,51 @@ export function ensureRunExport(store: ServerStore, run: RunRecord): RunExportSt
     exportedRows: run.exportSettings.parquetExport ? built.exportedRows : run.history.rowCount,
   }
   return run.exportCache
+}
+
+/** Lays out a run's export files and registers them as streamed objects (no bytes kept). */
+function streamRunExport(store: ServerStore, run: RunRecord, signature: string): RunExportState {
+  const settings = run.exportSettings
+  const exportedRows = settings.parquetExport
+    ? Math.max(0, run.history.rowCount - Math.max(0, settings.liveTail))
+    : 0
+  const columns = planColumns(run.history, exportedRows)
+  const base = exportBase(run, signature)
+  const perFile = Math.max(1, settings.parquetFileRows)
+  const paths: string[] = []
+  for (let start = 0; start < exportedRows; start += perFile) {
+    const i = paths.length
+    const path = `${base}/part-${String(i).padStart(5, '0')}.parquet`
+    const end = Math.min(exportedRows, start + perFile)
+    store.streamedObjects.set(path, {
+      name: `part-${i}.parquet`,
+      mimetype: 'application/vnd.apache.parquet',
+      updatedAt: run.heartbeatAt,
+      part: layoutPart(
+        run.history,
+        columns,
+        start,
+        end,
+        settings.parquetRowGroupRows,
+        store.rowGroupCache,
+      ),
+    })
+    paths.push(path)
+  }
+  run.exportCache = {
+    signature,
+    paths,
+    exportedRows: settings.parquetExport ? exportedRows : run.history.rowCount,
+  }
+  return run.exportCache
+}
+
+/** The files-origin folder of one export generation of a run. */
+function exportBase(run: RunRecord, signature: string): string {
+  const generation = createHash('sha256').update(signature).digest('hex').slice(0, 12)
+  return `/wandb-history/${
+    encodePath(run.project.entity, run.project.name, run.name)
+  }/${generation}`
 }
 
 /** The not-yet-exported rows, reduced to the requested live keys (missing keys left out). */

@@ -80,6 +80,12 @@ export interface ExportSettings {
   parquetFileRows?: number
   /** Rows per row group inside each file; @default 10000 */
   parquetRowGroupRows?: number
+  /**
+   * Serve the export files laid out once and encoded per request (streamed_export.ts) instead
+   * of built and kept whole: memory per run is a footer, not the file; same bytes.
+   * @default false
+   */
+  streamExport?: boolean
 }
 
 /** Everything the store needs to create one run. */

@@ -7,6 +7,7 @@
 import type { Row } from '../../src/row.ts'
 import { ArrayHistoryTable, type HistoryTable, lastStepOf } from './history_table.ts'
 import { nodeId, wandbTime } from './ids.ts'
+import { RowGroupCache, type StreamedPart } from './streamed_export.ts'
 import type {
   ArtifactRecord,
   ProjectRecord,
@@ -32,12 +33,22 @@ export interface ViewerInfo {
   teams?: string[]
 }
 
+/** A files-origin object produced on request (a streamed Parquet export file). */
+export interface StreamedObject {
+  name: string
+  mimetype: string
+  updatedAt: string
+  part: StreamedPart
+}
+
 /** Options for {@linkcode ServerStore}. */
 export interface StoreOptions {
   /** The viewer; see {@linkcode ViewerInfo}. */
   viewer?: ViewerInfo
   /** Export settings for runs that do not set their own. */
   exportDefaults?: ExportSettings
+  /** Bytes of encoded row groups streamed exports keep (0: encode on every request); @default 256 MiB */
+  exportCacheBytes?: number
   /** Base creation time for runs without `createdAt`, epoch ms; @default 2024-01-01T00:00:00Z */
   baseTimeMs?: number
 }
@@ -47,6 +58,7 @@ const EXPORT_DEFAULTS: Required<ExportSettings> = {
   liveTail: 0,
   parquetFileRows: 100_000,
   parquetRowGroupRows: 10_000,
+  streamExport: false,
 }
 
 /** Projects, runs and artifacts held in memory, plus the objects served from the files origin. */
@@ -57,6 +69,10 @@ export class ServerStore {
   readonly artifacts: Map<string, ArtifactRecord> = new Map()
   /** Objects the files origin serves, by path (without the query string). */
   readonly objects: Map<string, StoredFile> = new Map()
+  /** Export files served streaming (laid out, never held whole), by files-origin path. */
+  readonly streamedObjects: Map<string, StreamedObject> = new Map()
+  /** Encoded row groups of streamed exports, kept up to `exportCacheBytes`. */
+  readonly rowGroupCache: RowGroupCache
   /** Run files by their API-origin path (`/files/<entity>/<project>/<run>/<name>`). */
   readonly apiObjects: Map<string, StoredFile> = new Map()
   /** The resolved viewer. */
@@ -68,6 +84,7 @@ export class ServerStore {
   /** Creates an empty store. */
   constructor(options: StoreOptions = {}) {
     this.#options = options
+    this.rowGroupCache = new RowGroupCache(options.exportCacheBytes ?? 256 * 1024 * 1024)
     this.viewer = {
       username: options.viewer?.username ?? 'test-user',
       name: options.viewer?.name ?? 'Test User',
@@ -168,7 +185,7 @@ export class ServerStore {
         this.objects.delete(f.storagePath)
         this.apiObjects.delete(f.apiPath)
       }
-      for (const path of old.exportCache?.paths ?? []) this.objects.delete(path)
+      for (const path of old.exportCache?.paths ?? []) this.forgetObject(path)
     }
     project.runs.set(seed.id, run)
     for (const f of seed.files ?? []) {
@@ -218,6 +235,12 @@ export class ServerStore {
     return file
   }
 
+  /** Removes an object from the files origin, stored or streamed. */
+  forgetObject(path: string): void {
+    this.objects.delete(path)
+    this.streamedObjects.delete(path)
+  }
+
   /** The base creation time for runs without one. */
   #baseTime(): number {
     return this.#options.baseTimeMs ?? Date.UTC(2024, 0, 1)
@@ -257,6 +280,7 @@ function pickExport(seed: ExportSettings): ExportSettings {
   if (seed.liveTail !== undefined) out.liveTail = seed.liveTail
   if (seed.parquetFileRows !== undefined) out.parquetFileRows = seed.parquetFileRows
   if (seed.parquetRowGroupRows !== undefined) out.parquetRowGroupRows = seed.parquetRowGroupRows
+  if (seed.streamExport !== undefined) out.streamExport = seed.streamExport
   return out
 }
 

@@ -13,6 +13,13 @@ import { FaultInjector, type FaultRule, type Origin, seededRandom } from './faul
 import { handleFilesRequest } from './files_origin.ts'
 import { type GraphqlBody, operationNameOf } from './graphql_schema.ts'
 import { deliver, faultReply, jsonReply, type Reply, Timers } from './http_reply.ts'
+import { type LimitOptions, ServerLimits } from './limits.ts'
+import {
+  addGeneratedProject,
+  type GeneratedProjectInfo,
+  type GeneratedProjectOptions,
+  warmGeneratedProject,
+} from './generated_project.ts'
 import type { RunRecord } from './records.ts'
 import { type LocalSeedOptions, seedFromLocalRun } from './local_seed.ts'
 import { headersOf, type RequestLogEntry } from './request_log.ts'
@@ -55,6 +62,14 @@ export interface TestServerOptions {
   readOnlyEntities?: string[]
   /** Clock for signed-URL expiry, epoch ms; @default Date.now */
   now?: () => number
+  /** Bytes of encoded row groups streamed exports keep; @default 256 MiB */
+  exportCacheBytes?: number
+  /** W&B-like limits: rate per key, latency per origin, storage bandwidth; @default none */
+  limits?: LimitOptions
+  /** Projects of generated runs to add at start (rows and exports stay lazy). */
+  generatedProjects?: GeneratedProjectOptions[]
+  /** Precompute the generated projects' history keys (and with `exports`, export layouts). */
+  warm?: { exports?: boolean }
 }
 
 /** A running test server. */
@@ -71,6 +86,10 @@ export interface TestServer {
   readonly faults: FaultInjector
   /** Every request received on either origin, in order. */
   readonly requests: RequestLogEntry[]
+  /** The limits in force (rate limiter counts, storage link). */
+  readonly limits: ServerLimits
+  /** The generated projects added at start. */
+  readonly generated: GeneratedProjectInfo[]
   /** Adds (or replaces) a run. */
   addRun(seed: RunSeed): RunRecord
   /** Adds (or replaces) a run read from a local run folder or `.wandb` file. */
@@ -86,10 +105,15 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const host = options.host ?? '127.0.0.1'
   const seed = options.seed ?? 1
   const apiKeys = options.apiKeys ?? [TEST_API_KEY]
-  const store = new ServerStore({ viewer: options.viewer, exportDefaults: options.exportDefaults })
+  const store = new ServerStore({
+    viewer: options.viewer,
+    exportDefaults: options.exportDefaults,
+    exportCacheBytes: options.exportCacheBytes,
+  })
   const faults = new FaultInjector(seed)
   const requests: RequestLogEntry[] = []
   const timers = new Timers()
+  const limits = new ServerLimits({ seed, ...options.limits })
 
   const handle = (origin: Origin) => (req: IncomingMessage, res: ServerResponse) => {
     serve(origin, req, res).catch((err) => {
@@ -132,11 +156,17 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         }
       }
     }
-    const fault = faults.decide({ origin, method, path: url.pathname, operation: entry.operation })
+    const limited = limits.admit(origin, req.headers.authorization, req.socket.remoteAddress)
+    const fault = limited
+      ? undefined
+      : faults.decide({ origin, method, path: url.pathname, operation: entry.operation })
     entry.fault = fault?.kind
+    entry.rateLimited = limited !== undefined
     let reply: Reply
-    if (raw?.tooLarge) reply = jsonReply(413, { errors: [{ message: 'request body too large' }] })
-    else if (fault?.kind === 'status') reply = faultReply(fault, origin)
+    if (limited) reply = limited
+    else if (raw?.tooLarge) {
+      reply = jsonReply(413, { errors: [{ message: 'request body too large' }] })
+    } else if (fault?.kind === 'status') reply = faultReply(fault, origin)
     else if (fault?.kind === 'drop') reply = jsonReply(200, {})
     else if (fault?.kind === 'graphql-error') {
       reply = jsonReply(200, {
@@ -153,7 +183,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         allowHead: options.signedUrlHead ?? true,
       })
     }
-    entry.status = await deliver(req, res, reply, fault, timers)
+    entry.status = await deliver(req, res, reply, fault, timers, limits.shaping(origin))
   }
 
   const api = createServer()
@@ -177,6 +207,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     readOnlyEntities: options.readOnlyEntities ?? [],
   }
   for (const run of options.runs ?? []) store.addRun(run)
+  const generated = (options.generatedProjects ?? []).map((p) => addGeneratedProject(store, p))
+  if (options.warm) {
+    for (const info of generated) {
+      warmGeneratedProject(store, info, options.warm)
+    }
+  }
   api.on('request', handle('api'))
   files.on('request', handle('files'))
 
@@ -188,6 +224,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     store,
     faults,
     requests,
+    limits,
+    generated,
     addRun: (seed) => store.addRun(seed),
     addLocalRun: async (source, localOptions) =>
       store.addRun(await seedFromLocalRun(source, localOptions)),

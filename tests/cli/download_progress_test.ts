@@ -33,6 +33,7 @@ test('the download line counts files and bytes of the listed totals, with a perc
   progress.update({ files: 1, totalFiles: 4, bytes: 1024 * 1024, totalBytes: 4 * 1024 * 1024 })
   assert.match(
     text,
+    // deno-lint-ignore no-control-regex -- the line ends with the terminal's erase-line sequence
     /^\rfiles: 1 of 4, 1\.0 MB of 4\.0 MB \(25%\), [\d.]+ (B|KB|MB|GB)\/s, ETA \d+ s\x1b\[K$/,
   )
   progress.update({ files: 4, totalFiles: 4, bytes: 4 * 1024 * 1024, totalBytes: 4 * 1024 * 1024 })

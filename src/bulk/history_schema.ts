@@ -15,27 +15,17 @@ import type { ColumnType } from '../export/column_kind.ts'
 import { fitRows as fitTypes, SchemaDriftError } from '../export/schema_guard.ts'
 import type { Row } from '../row.ts'
 import type { HistoryKeyTypes } from './bulk_source.ts'
+import { type ColumnSchema, kindFromCounts } from '../export/history_types.ts'
 
 export { SchemaDriftError }
 
 /** Fixed columns and their declared types. */
-export interface HistorySchema {
-  /** Column names, `_step` first. */
-  columns: string[]
-  /** Declared type of every column. */
-  types: Record<string, ColumnType>
-}
+export type HistorySchema = ColumnSchema
 
-/** The declared type for W&B's type counts of one key. */
+/** The declared type for W&B's type counts of one key (a key only ever nil: double). */
 export function typeFromCounts(counts: { type: string; count: number }[] | undefined): ColumnType {
-  const types = new Set((counts ?? []).map((c) => c.type).filter((t) => t !== 'nil'))
-  if (types.size === 0) return 'double'
-  if (types.size > 1) return 'json'
-  const [only] = types
-  if (only === 'number') return 'double'
-  if (only === 'string') return 'string'
-  if (only === 'bool' || only === 'boolean') return 'bool'
-  return 'json'
+  const kind = kindFromCounts(counts)
+  return kind === 'null' ? 'double' : kind
 }
 
 /** Compares strings by code point (locale-independent, so every machine orders alike). */

@@ -6,6 +6,7 @@
  */
 import type { HistoryRecord, MetricRecord } from './record_types.ts'
 import { parseValueJson } from './history_row.ts'
+import { emptyMetric } from './decode_messages.ts'
 
 /**
  * The legacy writer's `m`, replayed as its handler and sender built it: the handler merges each
@@ -94,21 +95,6 @@ export class LegacyMetrics {
       this.#index.set(m.name, this.#list.length)
       this.#list.push(encoded)
     }
-  }
-}
-
-/** A definition with only a name (what the handler sends for an undefined step metric). */
-function emptyMetric(name: string): MetricRecord {
-  return {
-    name,
-    globName: '',
-    stepMetric: '',
-    hidden: false,
-    summary: [],
-    goal: 'unset',
-    stepMetricIndex: 0,
-    overwrite: false,
-    expandedFromGlob: false,
   }
 }
 

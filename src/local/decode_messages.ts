@@ -151,10 +151,10 @@ const SUMMARY_NAMES = ['', 'min', 'max', 'mean', 'best', 'last', 'none', 'copy',
 
 const GOALS: MetricRecord['goal'][] = ['unset', 'minimize', 'maximize']
 
-/** Decodes a MetricRecord body (`define_metric`). */
-export function decodeMetric(r: ProtoReader): MetricRecord {
-  const m: MetricRecord = {
-    name: '',
+/** A metric definition with only a name, every other field at its protobuf default. */
+export function emptyMetric(name: string): MetricRecord {
+  return {
+    name,
     globName: '',
     stepMetric: '',
     hidden: false,
@@ -164,6 +164,11 @@ export function decodeMetric(r: ProtoReader): MetricRecord {
     overwrite: false,
     expandedFromGlob: false,
   }
+}
+
+/** Decodes a MetricRecord body (`define_metric`). */
+export function decodeMetric(r: ProtoReader): MetricRecord {
+  const m = emptyMetric('')
   while (r.pos < r.end) {
     const tag = r.tag()
     if (tag === 0x0a) m.name = r.string()

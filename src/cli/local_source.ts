@@ -82,6 +82,7 @@ export function localSource(
   const keys = new KeyWatch(run)
   return {
     id: run.id,
+    logBytes: logBytes(run),
     historySchema: async (signal, pass = true) => {
       if (run.metadataPass !== 'full' && !pass) return undefined
       const counted = run.metadataPass === 'full' ? run : await full(signal)
@@ -97,13 +98,14 @@ export function localSource(
         minStep: s.minStep,
         maxStep: s.maxStep,
         signal: s.signal,
+        onRead: s.onRead,
         ...localFollow(s.follow),
       })
       return keys.watch(rows, s)
     },
     historyKeyNames: (signal) => keys.names(signal),
-    systemMetrics: (signal, follow) =>
-      Promise.resolve(run.scanSystemMetrics({ signal, ...localFollow(follow) })),
+    systemMetrics: (signal, follow, onRead) =>
+      Promise.resolve(run.scanSystemMetrics({ signal, onRead, ...localFollow(follow) })),
     summary: () => Promise.resolve(run.summary),
     config: (raw) => Promise.resolve(raw ? run.rawconfig : run.config),
     info: () => Promise.resolve(runInfo(run)),
@@ -114,6 +116,7 @@ export function localSource(
         ansi: s.ansi ? 'keep' : 'strip',
         errorPrefix: s.errorPrefix,
         signal: s.signal,
+        onRead: s.onRead,
         ...localFollow(s.follow),
       })
       return Promise.resolve(lines.pipeThrough(
@@ -194,6 +197,15 @@ export function localSource(
         `warning: damaged log, every intact record was read\n${formatDamageReport(report)}`
       ),
   }
+}
+
+/**
+ * The size of the run's `.wandb` files, which a read reports its progress through; undefined
+ * for pre-0.10 folders (their files are read whole, without byte progress).
+ */
+function logBytes(run: LocalRun): number | undefined {
+  if (run.segments.some((s) => s.layout === 'pre-0.10')) return undefined
+  return run.segments.reduce((sum, s) => sum + s.sizeBytes, 0)
 }
 
 /** The LocalRun follow options of a CLI follow selection (none without one). */

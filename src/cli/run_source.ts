@@ -28,6 +28,8 @@ export interface HistorySelection {
   signal: AbortSignal
   /** Keep reading while the run is live. */
   follow?: FollowSelection
+  /** Local runs: called with the bytes of the log read so far (of `logBytes`). */
+  onRead?: (bytesRead: number) => void
 }
 
 /** Console-log selection. */
@@ -38,6 +40,8 @@ export interface LogSelection {
   signal: AbortSignal
   /** Keep reading while the run is live. */
   follow?: FollowSelection
+  /** Local runs: called with the bytes of the log read so far (of `logBytes`). */
+  onRead?: (bytesRead: number) => void
 }
 
 /** A run the CLI can read. */
@@ -46,6 +50,11 @@ export interface RunSource {
   readonly id?: string
   /** History rows expected without a selection (for a progress total), when known up front. */
   readonly historyRows?: number
+  /**
+   * Bytes a whole read of the run goes through, when known up front (a local run's `.wandb`
+   * files); history, system and logs reads report their bytes read through `onRead`.
+   */
+  readonly logBytes?: number
   /** Every history row, unsampled. */
   history(selection: HistorySelection): ReadableStream<Row[]>
   /**
@@ -56,7 +65,11 @@ export interface RunSource {
   /** Logged keys, to report requested keys that never appear. */
   historyKeyNames(signal: AbortSignal): Promise<string[]>
   /** System-metric rows (full resolution locally, server-sampled remotely). */
-  systemMetrics(signal: AbortSignal, follow?: FollowSelection): Promise<ReadableStream<Row[]>>
+  systemMetrics(
+    signal: AbortSignal,
+    follow?: FollowSelection,
+    onRead?: (bytesRead: number) => void,
+  ): Promise<ReadableStream<Row[]>>
   summary(signal: AbortSignal): Promise<Row>
   config(raw: boolean, signal: AbortSignal): Promise<Row>
   info(signal: AbortSignal): Promise<Row>

@@ -19,7 +19,7 @@ import {
   writeToPath,
 } from '../export/mod.ts'
 import type { CommandContext } from './command.ts'
-import { Progress } from './progress.ts'
+import { Progress, type ReadMeter } from './progress.ts'
 import { UsageError } from './usage_error.ts'
 import { fileInFolder, isFolderOutput } from './output_path.ts'
 import { batchesPerInterval, firstBatchColumns, flushIntervalMs } from './follow_output.ts'
@@ -34,6 +34,11 @@ export interface WriteRowsOptions {
   schema?: ColumnSchema
   /** Rows expected in all, for the progress line's percentage and ETA. */
   total?: number
+  /**
+   * The local log the rows are read from and its size (fed by the source's `onRead`), for a
+   * percentage and ETA when `total` is unknown.
+   */
+  read?: ReadMeter
   /** The run id, for the file name when `--output` is a folder (`<id>-<label>.<ext>`). */
   runId?: string
   /**
@@ -136,7 +141,10 @@ export async function writeRows(
   const send = async (source: ReadableStream<Row[]>, exporterOptions: ExporterOptions) => {
     // Progress goes to a terminal's stderr only, and never while data goes to the same terminal.
     const drawing = !values.quiet && io.stderrIsTTY && !(output === undefined && io.stdoutIsTTY)
-    const progress = new Progress(options.label, drawing ? io.stderr : undefined, options.total)
+    const progress = new Progress(options.label, drawing ? io.stderr : undefined, {
+      total: options.total,
+      read: options.read,
+    })
     const exporter = createExporter(format, exporterOptions)
     const bytes = source.pipeThrough(progress.countRows()).pipeThrough(exporter).pipeThrough(
       progress.countBytes(),

@@ -41,6 +41,13 @@ export interface ScanHistoryOptions extends FollowOptions {
   pageSize?: number
   /** Aborts the scan: the stream errors with the signal's reason and the file is closed. */
   signal?: AbortSignal
+  /**
+   * Called as the scan reads the run's `.wandb` files with the bytes read so far, of all files
+   * together (their sizes are the run's `segments[i].sizeBytes`), e.g. for a progress display.
+   * Not called for pre-0.10 folders nor for the followed last file.
+   * @default none
+   */
+  onRead?: (bytesRead: number) => void
 }
 
 const MISSING: unique symbol = Symbol('missing')
@@ -156,7 +163,7 @@ export function historyRowStream(
         if (row) out.push(row)
       }
     },
-  }), { batchSize, signal: options.signal, follow })
+  }), { batchSize, signal: options.signal, follow, onRead: options.onRead })
 }
 
 /** One file's start time and the seconds run before it, for `_runtime`. */
@@ -206,7 +213,7 @@ export function systemRowStream(
         }
       },
     }
-  }, { batchSize, signal: options.signal, follow })
+  }, { batchSize, signal: options.signal, follow, onRead: options.onRead })
 }
 
 /** The indices of an evenly spaced sample of `samples` out of `total` rows (first and last included). */

@@ -348,7 +348,7 @@ export class LocalRun {
       onEnd,
       ...rest
     } = options
-    const { stream, batchSize, signal, ...emulation } = rest
+    const { stream, batchSize, signal, onRead, ...emulation } = rest
     let lines = 0
     const follow = segmentFollow(
       { follow: followFlag, idleTimeoutMs, pollIntervalMs, crashedAfterMs, onEnd },
@@ -374,7 +374,7 @@ export class LocalRun {
         },
         end: (out) => inner.end(out),
       }
-    }, { batchSize, signal, follow })
+    }, { batchSize, signal, follow, onRead })
   }
 
   /** Lists the run's files (under `files/` of every folder read, plus FilesRecord entries missing on disk). */

@@ -60,4 +60,6 @@ export interface ConsoleLinesOptions extends Omit<ConsoleOptions, 'streams'> {
   batchSize?: number
   /** Aborts reading. */
   signal?: AbortSignal
+  /** Called with the bytes of the run's `.wandb` files read so far (as `ScanHistoryOptions.onRead`). */
+  onRead?: (bytesRead: number) => void
 }

@@ -124,6 +124,7 @@ export class LogReader {
   #handle: FileHandle | undefined
   #slab: Uint8Array
   #readSize: number
+  #bytesRead: number
 
   private constructor(
     framer: LogFramer,
@@ -131,6 +132,7 @@ export class LogReader {
     handle: FileHandle | undefined,
     slab: Uint8Array,
     readSize: number,
+    bytesRead: number,
   ) {
     this.framer = framer
     this.version = version
@@ -138,6 +140,12 @@ export class LogReader {
     this.#handle = handle
     this.#slab = slab
     this.#readSize = readSize
+    this.#bytesRead = bytesRead
+  }
+
+  /** The file offset read up to so far (the whole length once the end was read). */
+  get bytesRead(): number {
+    return this.#bytesRead
   }
 
   /** Opens a `.wandb` file, checks its header and reads its first slab. */
@@ -201,12 +209,12 @@ export class LogReader {
         report.truncatedTail = true
         framer.lose(0, n, 'truncated tail')
       }
-      return new LogReader(framer, version, undefined, bytes, readSize)
+      return new LogReader(framer, version, undefined, bytes, readSize, n)
     }
     // Unless the file ends in it, the first window must end on a block boundary of the layout.
     const first = eof ? n : base + Math.floor((n - base) / BLOCK_SIZE) * BLOCK_SIZE
     framer.setWindow(bytes, 0, first, eof)
-    return new LogReader(framer, version, eof ? undefined : handle, bytes, readSize)
+    return new LogReader(framer, version, eof ? undefined : handle, bytes, readSize, n)
   }
 
   /** Advances the framer: FRAME_RECORD, FRAME_NEED_DATA (call `fill`) or FRAME_END. */
@@ -225,6 +233,7 @@ export class LogReader {
     const want = end - start
     const n = await readFully(handle, this.#slab, want, start)
     const eof = n < want
+    this.#bytesRead = Math.max(this.#bytesRead, start + n)
     this.framer.setWindow(this.#slab, start, n, eof)
     if (eof) await this.close()
   }

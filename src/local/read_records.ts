@@ -51,6 +51,12 @@ export interface ReadRecordsOptions {
    * @default 1048576
    */
   readSize?: number
+  /**
+   * Called after each slab read from the file with the bytes read so far (the file offset
+   * reached), e.g. to show progress against the file's size. Not called for pre-0.10 folders.
+   * @default none
+   */
+  onRead?: (bytesRead: number) => void
 }
 
 /**
@@ -131,6 +137,7 @@ function recordStream(
         if (!reader) {
           reader = await openReader()
           collector = new RecordCollector(reader.framer, options.types)
+          options.onRead?.(reader.bytesRead)
         }
         const batch: WandbRecord[] = []
         for (;;) {
@@ -140,6 +147,7 @@ function recordStream(
             if (rec && batch.push(rec) >= batchSize) break
           } else if (code === FRAME_NEED_DATA) {
             await reader.fill()
+            options.onRead?.(reader.bytesRead)
             signal?.throwIfAborted()
           } else {
             await cleanup()

@@ -37,6 +37,12 @@ export interface SegmentStreamOptions {
    * @default undefined (read the files as they are)
    */
   follow?: FollowRecordsOptions
+  /**
+   * Called as the files are read with the bytes read so far, of all files together (see
+   * `ReadRecordsOptions.onRead`); not for a followed file.
+   * @default none
+   */
+  onRead?: (bytesRead: number) => void
 }
 
 /** Checks a batch size option and returns it (or the default). */
@@ -70,6 +76,14 @@ export function segmentStream<T>(
   let consumer: SegmentConsumer<T> | undefined
   let buffer: T[] = []
   let finished = false
+  // Bytes of the files before the current one, and of the current one, read so far.
+  let earlier = 0
+  let current = 0
+  const onRead = options.onRead
+  const fileRead = onRead && ((bytes: number) => {
+    current = bytes
+    onRead(earlier + bytes)
+  })
   let onAbort = (): void => {}
   const stop = (reason?: unknown): void => {
     finished = true
@@ -97,9 +111,12 @@ export function segmentStream<T>(
             consumer = consumerFor(next)
             const file = files[next++]
             const follow = options.follow
+            earlier += current
+            current = 0
             reader = (follow && next === files.length
               ? followRecords(file, { ...follow, types, signal, strict: options.strict })
-              : readRecords(file, { types, signal, strict: options.strict })).getReader()
+              : readRecords(file, { types, signal, strict: options.strict, onRead: fileRead }))
+              .getReader()
           }
           const { done, value } = await reader.read()
           if (done) {

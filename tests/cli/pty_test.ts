@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { cliRuntimes, runInPty, skipWithoutScript } from './_pty.ts'
 import { startTestServer, type TestServer } from '../server/test_server.ts'
+import { tempWandbDir, writeTestRun } from '../report/_report_runs.ts'
 
 const SAMPLE = 'samples/wandb/latest-run'
 const LARGE = 'tests/fixtures/runs/wandb/offline-run-20261128_072707-wbxlarge'
@@ -20,15 +21,24 @@ const REMOTE = 'demo-team/wbx-demo/wbxdemo1'
 /** Where the compiled binary goes (about 100 MB; removed after the tests). */
 const binaryDir = mkdtempSync(join(tmpdir(), 'wbx-binary-'))
 let server: TestServer
+/** A generated local run of several MB (its log is read in many slabs). */
+let bigRun = ''
 
 before(async () => {
   server = await startTestServer({ exportDefaults: { liveTail: 0, parquetFileRows: 50 } })
   await server.addLocalRun(SAMPLE, { entity: 'demo-team' })
+  bigRun = await writeTestRun(await tempWandbDir('pty'), {
+    id: 'ptybig',
+    steps: 30_000,
+    keys: ['loss', 'acc', 'lr', 'grad_norm', 'tokens', 'val/loss'],
+    value: (key, step) => key.length + step / 7,
+  })
 })
 
 after(async () => {
   await server.stop()
   rmSync(binaryDir, { recursive: true, force: true })
+  if (bigRun) rmSync(join(bigRun, '..', '..'), { recursive: true, force: true })
 })
 
 /** A loopback port nothing listens on. */
@@ -62,9 +72,43 @@ for (const runtime of cliRuntimes(binaryDir)) {
     const dir = mkdtempSync(join(tmpdir(), 'wbx-pty-'))
     const r = await runInPty(`${wbx} history ${LARGE} -o ${dir}/large.csv`)
     assert.equal(r.code, 0, r.output)
-    assert.match(r.output, /history: [\d,]+ rows, [\d,]+ rows\/s, [\d.]+ (B|KB|MB), [\d.]+ s\r?\n/)
+    assert.match(
+      r.output,
+      // deno-lint-ignore no-control-regex -- the line ends with the terminal's erase-line sequence
+      /history: [\d,]+ rows, ([\d.]+ KB) of \1 read \(100%\), [\d,]+ rows\/s, [\d.]+ (B|KB|MB), [\d.]+ s\x1b\[K\r?\n/,
+    )
     assert.deepEqual(readdirSync(dir), ['large.csv'])
   })
+
+  test(
+    `${name}: a long local export shows the bytes of the log read, a percentage and an ETA`,
+    { skip },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'wbx-pty-'))
+      try {
+        const r = await runInPty(`${wbx} history ${bigRun} -o ${dir}/big.csv`)
+        assert.equal(r.code, 0, r.output)
+        const size = `${
+          (statSync(join(bigRun, 'run-ptybig.wandb')).size / 1024 / 1024).toFixed(1)
+        } MB`
+        // While reading: a share of the .wandb file's size and the time left.
+        assert.match(
+          r.output,
+          new RegExp(
+            `\\rhistory: [\\d,]+ rows, [\\d.]+ [KM]B of ${size} read \\(\\d+(\\.\\d)?%\\), .*, ETA \\d+ (s|min)`,
+          ),
+        )
+        // At the end: all of it, on a line of its own.
+        assert.match(
+          r.output,
+          new RegExp(`history: 30,000 rows, ${size} of ${size} read \\(100%\\)`),
+        )
+        assert.equal(readFileSync(join(dir, 'big.csv'), 'utf8').split('\n').length, 30_002)
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    },
+  )
 
   test(`${name}: wbx history RUN | head -1 exits 0 quietly`, { skip }, async () => {
     const pipe = (flags: string) =>

@@ -384,6 +384,24 @@ describe('LocalRun on a resumed run (two folders, hand-written logs)', () => {
     assert.deepEqual(lines, ['epoch 1', 'partial', 'resumed'])
   })
 
+  it('history, system and console scans report the bytes read of both files together', async () => {
+    const { wandbDir } = await tempRun()
+    const run = await LocalRun.open(wandbDir, { id: 'res01', metadata: 'minimal' })
+    const [a, b] = run.segments.map((s) => s.sizeBytes)
+    assert.ok(a > 7 && b > 7, `sizes ${a}, ${b}`)
+    const scans: [string, (onRead: (n: number) => void) => ReadableStream<unknown[]>][] = [
+      ['history', (onRead) => run.scanHistory({ onRead })],
+      ['system', (onRead) => run.scanSystemMetrics({ onRead })],
+      ['console', (onRead) => run.consoleLines({ onRead })],
+    ]
+    for (const [name, scan] of scans) {
+      const seen: number[] = []
+      await collect(scan((n) => seen.push(n)))
+      // Each small file is read in one slab: its size, then both sizes together.
+      assert.deepEqual(seen, [a, a + b], name)
+    }
+  })
+
   it('lists files of both folders with policies (glob included) and missing FilesRecord paths', async () => {
     const { wandbDir } = await tempRun()
     const run = await LocalRun.open(wandbDir, { id: 'res01' })

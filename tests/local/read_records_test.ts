@@ -248,6 +248,19 @@ test('multi-block records stream from a file through small slabs', async () => {
   })
 })
 
+test('onRead reports the bytes read after each slab, up to the file size', async () => {
+  const { bytes } = historyLog(60, 20000)
+  await withTempFile(bytes, async (path) => {
+    const seen: number[] = []
+    const { records } = await read(path, { readSize: 128 * 1024, onRead: (n) => seen.push(n) })
+    assert.equal(records.length, 60)
+    assert.equal(seen[0], 128 * 1024, 'the first slab')
+    assert.equal(seen.at(-1), bytes.length, 'the whole file at the end')
+    assert.ok(seen.length >= Math.floor(bytes.length / (128 * 1024)), `${seen}`)
+    for (let i = 1; i < seen.length; i++) assert.ok(seen[i] > seen[i - 1], `${seen}`)
+  })
+})
+
 test('gaps in Record.num after damage are reported, including before the first record read', async () => {
   const mid = historyLog(12, 9000, (w, b) => (b[w.offsets[4] + 20] ^= 1))
   const a = await collect(readRecordsFromBytes(mid.bytes, { report: emptyDamageReport('mid') }))

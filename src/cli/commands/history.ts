@@ -13,6 +13,7 @@ import {
 import { openRun, printWarnings } from '../open_run.ts'
 import { choiceOption, intOption, listOption } from '../parse_values.ts'
 import { writeRows } from '../write_rows.ts'
+import { readMeter } from '../progress.ts'
 import { UsageError } from '../usage_error.ts'
 
 /** The `history` command. */
@@ -95,11 +96,14 @@ export const historyCommand: Command = {
       // to delay the first line on stdout.
       const toFile = typeof ctx.values.output === 'string' && ctx.values.output !== '-'
       const schema = whole ? await run.historySchema(ctx.signal, toFile) : undefined
-      await writeRows(() => run.history(selection), ctx, {
+      // A local run: how far through its log the read is (no row count without a second pass).
+      const read = readMeter(run.logBytes)
+      await writeRows(() => run.history({ ...selection, onRead: read?.update }), ctx, {
         label: 'history',
         schema,
         runId: run.id,
         total: whole ? run.historyRows : undefined,
+        read,
       })
     }
     // Keys logged after the run was opened are not in a followed run's key list.

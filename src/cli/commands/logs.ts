@@ -4,6 +4,7 @@ import { sourceOptions } from '../command.ts'
 import { openRun, printWarnings } from '../open_run.ts'
 import { fileInFolder, isFolderOutput } from '../output_path.ts'
 import { choiceOption } from '../parse_values.ts'
+import { Progress, readMeter } from '../progress.ts'
 import { FollowIdleError } from '../../follow_idle_error.ts'
 import { writeToPath } from '../../export/mod.ts'
 import {
@@ -18,7 +19,7 @@ import {
 export const logsCommand: Command = {
   name: 'logs',
   summary: "Print the run's console output (stdout and stderr, progress-bar rewrites applied)",
-  usage: '<source> [-f] [--stream stdout|stderr] [--ansi] [-o FILE]',
+  usage: '<source> [-f] [--stream stdout|stderr] [--ansi] [-o FILE] [-q]',
   details: [
     "Local runs: with --ansi, the run's output.log byte for byte where the SDK wrote it",
     'deterministically (wandb-core, SDK 0.10-0.12 and pre-0.10 runs; docs/local-runs.md);',
@@ -42,6 +43,7 @@ export const logsCommand: Command = {
       valueName: 'PATH',
       description: 'Write to PATH (default: stdout)',
     },
+    quiet: { type: 'boolean', short: 'q', description: 'No progress line on stderr' },
     ...followOptions,
     ...sourceOptions,
   },
@@ -51,23 +53,40 @@ export const logsCommand: Command = {
     const follow = followSelection(ctx, 'logs', messages)
     const outcome: IdleOutcome = {}
     const run = await openRun('logs', ctx.positionals, ctx.values, ctx.signal, ctx.retries)
+    const output = ctx.values.output
+    const toFile = typeof output === 'string' && output !== '-'
+    // A local run read to its end: a progress line as bytes of its log read (not while the
+    // lines go to the same terminal, nor for a followed log, which grows).
+    const drawing = ctx.values.quiet !== true && ctx.io.stderrIsTTY &&
+      (toFile || !ctx.io.stdoutIsTTY)
+    const read = drawing && !follow ? readMeter(run.logBytes) : undefined
+    const progress = read && new Progress('logs', ctx.io.stderr, { read, unit: 'lines' })
     let bytes = await run.logs({
       stream,
       ansi: ctx.values.ansi === true,
       errorPrefix: ctx.values['error-prefix'] === true,
       signal: ctx.signal,
       follow,
+      onRead: read?.update,
     }).catch((err) => {
       if (!follow || !(err instanceof FollowIdleError)) throw err
       outcome.error = err
       return new ReadableStream<Uint8Array>({ start: (c) => c.close() })
     })
     if (follow) bytes = endOnIdle(bytes, outcome)
-    const output = ctx.values.output
-    if (typeof output === 'string' && output !== '-') {
-      const path = isFolderOutput(output) ? fileInFolder(output, 'logs', run.id, 'log') : output
-      await writeToPath(bytes, path, { signal: ctx.signal })
-    } else await bytes.pipeTo(ctx.io.stdout(), { signal: ctx.signal })
+    if (progress) {
+      bytes = bytes.pipeThrough(progress.countLines()).pipeThrough(progress.countBytes())
+    }
+    try {
+      if (toFile) {
+        const path = isFolderOutput(output) ? fileInFolder(output, 'logs', run.id, 'log') : output
+        await writeToPath(bytes, path, { signal: ctx.signal })
+      } else await bytes.pipeTo(ctx.io.stdout(), { signal: ctx.signal })
+    } catch (err) {
+      progress?.abandon()
+      throw err
+    }
+    progress?.finish()
     printWarnings(run, ctx.io)
     return follow ? finishFollow(ctx, messages, outcome) : 0
   },

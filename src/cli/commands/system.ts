@@ -12,6 +12,7 @@ import {
 } from '../follow_output.ts'
 import { openRun, printWarnings } from '../open_run.ts'
 import { writeRows } from '../write_rows.ts'
+import { readMeter } from '../progress.ts'
 
 /** The `system` command. */
 export const systemCommand: Command = {
@@ -28,11 +29,14 @@ export const systemCommand: Command = {
     const follow = followSelection(ctx, 'system', messages)
     const outcome: IdleOutcome = {}
     const run = await openRun('system', ctx.positionals, ctx.values, ctx.signal, ctx.retries)
-    const rows = await run.systemMetrics(ctx.signal, follow)
+    // A local run read to its end: progress as bytes of its log read (a followed log grows).
+    const read = follow ? undefined : readMeter(run.logBytes)
+    const rows = await run.systemMetrics(ctx.signal, follow, read?.update)
     await writeRows(follow ? endOnIdle(rows, outcome) : rows, ctx, {
       label: 'system',
       runId: run.id,
       follow: follow !== undefined,
+      read,
     })
     printWarnings(run, ctx.io)
     return follow ? finishFollow(ctx, messages, outcome) : 0

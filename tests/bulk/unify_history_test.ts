@@ -84,3 +84,57 @@ test('a run with a new key on an incremental rerun: every older part gets the co
   await exportProject({ source: `${E}/${P}`, out: folder.dir, api })
   assert.equal(statSync(join(folder.dir, part0)).mtimeMs, mtimeAfter)
 })
+
+test('CSV: a run with a new key on an incremental rerun: every older part gets the column', {
+  timeout: 60_000,
+}, async () => {
+  const project = 'unify-csv'
+  for (let i = 0; i < 3; i++) server.addRun(seedRun(E, project, i))
+  const out = tempDir('unify-csv')
+  try {
+    const api = fastApi(server)
+    await exportProject({ source: `${E}/${project}`, out: out.dir, api, format: 'csv' })
+    const part0 = join(out.dir, 'history/run_id=r000/part-00000.csv')
+    assert.ok(!readFileSync(part0, 'utf8').split('\n')[0].includes('late_key'))
+
+    server.addRun(seedRun(E, project, 7, { metrics: ['loss', 'late_key'] }))
+    const second = await exportProject({
+      source: `${E}/${project}`,
+      out: out.dir,
+      api,
+      format: 'csv',
+    })
+    assert.equal(second.complete, true)
+    assert.equal(second.plan.runs.find((r) => r.id === 'r000')!.action, 'skip')
+    const m: Manifest = JSON.parse(readFileSync(join(out.dir, 'wbx-manifest.json'), 'utf8'))
+    const columns = m.historySchema!.columns
+    assert.ok(columns.includes('late_key'))
+    let rows = 0
+    for (const entry of Object.values(m.runs)) {
+      for (const part of entry.history!.parts) {
+        const text = readFileSync(join(out.dir, part.file), 'utf8')
+        assert.equal(text.split('\n')[0], columns.join(','), part.file)
+        assert.equal(part.schema, schemaId(m.historySchema!), part.file)
+        assert.equal(part.bytes, Buffer.byteLength(text), part.file)
+        rows += part.rows
+      }
+    }
+    // DuckDB reads the folder with its defaults (no union_by_name) and finds the new key.
+    const glob = sqlPath(join(out.dir, 'history/*/*.csv'))
+    const [n] = await duckRows(
+      `SELECT count(*) AS n, count("late_key") AS late FROM read_csv(${glob}, hive_partitioning = true)`,
+    )
+    assert.equal(Number(n.n), rows)
+    assert.equal(
+      Number(n.late),
+      serverHistory(server, E, project, 'r007').filter((r) => r.late_key != null).length,
+    )
+    const [first] = await duckRows(
+      `SELECT * FROM read_csv(${glob}, hive_partitioning = true) WHERE run_id = 'r007' ORDER BY _step LIMIT 1`,
+    )
+    assert.equal(Number(first.late_key), serverHistory(server, E, project, 'r007')[0].late_key)
+    assert.deepEqual((await verifyDataset(out.dir)).problems, [])
+  } finally {
+    out.cleanup()
+  }
+})

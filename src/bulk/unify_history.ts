@@ -5,7 +5,8 @@
  * incremental rerun), every part written with an older schema is rewritten from its own file,
  * one row group at a time, with the missing columns null and widened columns converted. Each
  * rewrite is atomic and then journaled, so a crash in between only means the next export
- * rewrites the same part again (to the same bytes).
+ * rewrites the same part again (to the same bytes). CSV parts are rewritten record by record with
+ * their cells kept (`csv_part.ts`).
  *
  * @module
  */
@@ -14,7 +15,15 @@ import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'h
 import { spoolDecompressors } from '../export/parquet_codec.ts'
 import type { ExportFormat } from '../export/mod.ts'
 import type { Row } from '../row.ts'
-import { addSchema, kindsOf, parquetPartSchema, schemaId, schemaOf } from './dataset_schema.ts'
+import { csvPartColumns, rewriteCsvPart } from './csv_part.ts'
+import {
+  addColumn,
+  addSchema,
+  kindsOf,
+  parquetPartSchema,
+  schemaId,
+  schemaOf,
+} from './dataset_schema.ts'
 import type { ExportState } from './export_state.ts'
 import type { HistorySchema } from './history_schema.ts'
 import type { PartRecord, RunEntry } from './manifest.ts'
@@ -24,7 +33,7 @@ import { TableWriter } from './table_writer.ts'
 export interface UnifyOptions {
   /** The export folder. */
   dir: string
-  /** Table format (only Parquet parts are rewritten; CSV parts are written with the schema). */
+  /** Table format (Parquet and CSV parts are rewritten; NDJSON parts have no schema). */
   format: ExportFormat
   /** Parquet codec of the rewritten parts. */
   codec?: string
@@ -43,10 +52,11 @@ export async function unifyHistory(
   target: HistorySchema,
   options: UnifyOptions,
 ): Promise<HistorySchema> {
-  if (options.format !== 'parquet') {
+  if (options.format === 'ndjson') {
     state.setHistorySchema(target)
     return target
   }
+  const csv = options.format === 'csv'
   const entries = Object.keys(state.manifest.runs).sort().map((id) => state.manifest.runs[id])
   const kinds = kindsOf(target)
   const targetId = schemaId(target)
@@ -54,7 +64,14 @@ export async function unifyHistory(
     for (const part of entry.history?.parts ?? []) {
       if (part.schema === targetId) continue
       options.signal.throwIfAborted()
-      addSchema(kinds, await parquetPartSchema(join(options.dir, part.file)))
+      const path = join(options.dir, part.file)
+      if (!csv) addSchema(kinds, await parquetPartSchema(path))
+      else {
+        // A CSV header has no types: a column only such a part has is JSON text (no respelling).
+        for (const name of await csvPartColumns(path)) {
+          if (!(name in kinds)) addColumn(kinds, name, 'json')
+        }
+      }
     }
   }
   const final = schemaOf(kinds)
@@ -67,7 +84,9 @@ export async function unifyHistory(
       options.signal.throwIfAborted()
       if (part.schema === finalId) updated.push(part)
       else {
-        const written = await rewritePart(options.dir, part, final, options)
+        const written = csv
+          ? await rewriteCsvPart(options.dir, join(options.dir, part.file), final, options.signal)
+          : await rewritePart(options.dir, part, final, options)
         options.onBytes?.(written.bytes)
         updated.push({ ...part, bytes: written.bytes, sha256: written.sha256, schema: finalId })
       }

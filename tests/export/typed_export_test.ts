@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { SchemaDriftError } from '../../src/export/schema_guard.ts'
 import { exportTypedToPath } from '../../src/export/typed_export.ts'
@@ -57,6 +57,47 @@ test('rows that drift from the schema are read again with inferred columns; noth
     assert.equal(drifts[0].column, 'loss')
     assert.equal(readFileSync(path, 'utf8'), '_step,loss,late\n0,1.0,\n1,diverged,2\n')
     assert.deepEqual(readdirSync(dir), ['h.csv'], 'the partial file is gone')
+  } finally {
+    cleanup()
+  }
+})
+
+test('with a schema, Parquet reaches the file while the source runs, a few row groups behind it', async () => {
+  const { dir, cleanup } = tempFolder()
+  try {
+    const groupRows = 100
+    const total = 40 * groupRows
+    let produced = 0
+    // Bytes in the output's temporary file each time the source is asked for more rows.
+    const seen: { produced: number; bytes: number }[] = []
+    const outputBytes = () =>
+      readdirSync(dir).filter((n) => n.startsWith('.wbx-out-'))
+        .reduce((sum, n) => sum + statSync(join(dir, n)).size, 0)
+    const open = () =>
+      new ReadableStream<Row[]>({
+        pull(controller) {
+          seen.push({ produced, bytes: outputBytes() })
+          if (produced >= total) return controller.close()
+          const batch: Row[] = []
+          for (let i = 0; i < 50; i++, produced++) {
+            batch.push({ _step: produced, loss: produced / 7, count: produced })
+          }
+          controller.enqueue(batch)
+        },
+      }, { highWaterMark: 0 })
+    const path = join(dir, 'h.parquet')
+    const result = await exportTypedToPath(open, path, {
+      schema: { ...schema, types: { ...schema.types } },
+      rowGroupSize: groupRows,
+    })
+    assert.equal(result.rows, total)
+    // Backpressure, not timing: once the source is 4 row groups ahead, the first group is on disk.
+    const early = seen.find((s) => s.produced === 4 * groupRows)!
+    assert.ok(early.bytes > 0, `no output bytes after ${early.produced} of ${total} rows`)
+    // And the bytes keep pace: at each pull the file holds all but the last few groups.
+    const full = statSync(path).size
+    const half = seen.find((s) => s.produced === total / 2)!
+    assert.ok(half.bytes > full / 3, `${half.bytes} of ${full} bytes at half the rows`)
   } finally {
     cleanup()
   }

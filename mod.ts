@@ -57,7 +57,7 @@ export {
   WandbLogFormatError,
 } from './src/local/errors.ts'
 export { Api, type RunLoadOptions, type Viewer } from './src/api/api.ts'
-export type { ApiOptions } from './src/api/api_options.ts'
+export type { ApiOptions, TransferLimits } from './src/api/api_options.ts'
 export {
   Run,
   type RunClient,
@@ -103,6 +103,7 @@ export type {
 export type { GraphqlOperation } from './src/api/queries.ts'
 export type { RetryPolicy } from './src/api/retry_policy.ts'
 export type { RetryEvent } from './src/api/retrying_fetch.ts'
+export type { FollowPollOptions } from './src/api/follow_poll.ts'
 export {
   type DownloadHistoryExportsOptions,
   type DownloadHistoryResult,

@@ -34,6 +34,7 @@ export {
   type GovernorOptions,
   type GovernorSample,
   type GovernorStats,
+  type PauseInfo,
 } from './governor.ts'
 export { LocalBulkSource } from './local_bulk_source.ts'
 export {

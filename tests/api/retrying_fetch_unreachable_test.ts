@@ -85,6 +85,7 @@ test('a host that answered before is retried in full when it refuses later (a re
   const events: RetryEvent[] = []
   const first = await retryingFetch(url, {}, { fetch, policy })
   assert.equal(await first.text(), 'ok')
+  server.closeAllConnections?.() // a keep-alive socket would hold close() open
   await new Promise<void>((resolve) => server.close(() => resolve()))
   const err = await retryingFetch(url, {}, { fetch, policy, onRetry: (e) => events.push(e) })
     .catch((e) => e)

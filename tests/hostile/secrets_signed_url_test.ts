@@ -99,6 +99,7 @@ after(async () => {
     if (value === undefined) delete process.env[name]
     else process.env[name] = value
   }
+  proxy.closeAllConnections?.() // the CLI's keep-alive sockets would hold close() open
   await new Promise<void>((resolve) => proxy.close(() => resolve()))
   await server.stop()
   rmSync(root, { recursive: true, force: true })

@@ -1,11 +1,16 @@
 /** Paths to test data, and the loud-skip rule for data that is absent. */
-import { existsSync } from 'node:fs'
+import { existsSync, realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 /** The shared fixtures folder beside the project checkout (`../shared/fixtures/`). */
-export const sharedFixturesDir: string = fileURLToPath(
-  new URL('../../shared/fixtures/', import.meta.url),
+export const sharedFixturesDir: string = realFolder(
+  fileURLToPath(new URL('../../shared/fixtures/', import.meta.url)),
 )
+
+/** A folder's path with symbolic links resolved (wbx reports real paths), or as given when absent. */
+function realFolder(path: string): string {
+  return existsSync(path) ? realpathSync(path) + '/' : path
+}
 
 /** The project's own generated fixtures (`tests/fixtures/`). */
 export const ownFixturesDir: string = fileURLToPath(new URL('./fixtures/', import.meta.url))

@@ -66,7 +66,7 @@ export {
   type RunOptions,
   type RunUpdateOptions,
   type RunUser,
-} from './src/run.ts'
+} from './src/api/run.ts'
 export type { RunsOptions } from './src/api/runs.ts'
 export type { FilesOptions } from './src/api/files.ts'
 export type { ArtifactsOptions } from './src/api/artifacts.ts'

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { Run, type RunClient } from '../run.ts'
+import { Run, type RunClient } from './run.ts'
 import { pagedStream } from './paged_stream.ts'
 import { RUNS_FULL_QUERY, RUNS_LAZY_QUERY } from './queries.ts'
 import { runsPageSchema } from './schemas.ts'

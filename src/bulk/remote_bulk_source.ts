@@ -10,7 +10,7 @@ import type { Artifact } from '../api/artifact.ts'
 import type { RunFile } from '../api/file.ts'
 import { WandbApiError } from '../api/wandb_api_error.ts'
 import type { Row } from '../row.ts'
-import type { Run } from '../run.ts'
+import type { Run } from '../api/run.ts'
 import { artifactRow } from './artifact_rows.ts'
 import type {
   BulkFile,

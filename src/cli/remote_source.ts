@@ -5,7 +5,7 @@
  */
 import { claimTarget } from '../api/safe_path.ts'
 import type { Row } from '../row.ts'
-import type { Run } from '../run.ts'
+import type { Run } from '../api/run.ts'
 import { historyColumnSchema } from '../export/history_types.ts'
 import type { FollowSelection, HistorySelection, LogSelection, RunSource } from './run_source.ts'
 import { FollowIdleError } from '../follow_idle_error.ts'

@@ -6,7 +6,7 @@
  */
 import type { Row } from '../row.ts'
 import type { LocalRun } from '../local/local_run.ts'
-import type { Run } from '../run.ts'
+import type { Run } from '../api/run.ts'
 
 /** The context of a run the report shows beside its charts. */
 export interface RunFacts {

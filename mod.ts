@@ -101,8 +101,8 @@ export type {
   ResponseSchema,
 } from './src/api/transport.ts'
 export type { GraphqlOperation } from './src/api/queries.ts'
-export type { RetryPolicy } from './src/api/retry_policy.ts'
-export type { RetryEvent } from './src/api/retrying_fetch.ts'
+export type { RetryPolicy } from './src/http/retry_policy.ts'
+export type { RetryEvent } from './src/http/retrying_fetch.ts'
 export type { FollowPollOptions } from './src/api/follow_poll.ts'
 export {
   type DownloadHistoryExportsOptions,

@@ -7,7 +7,7 @@
  */
 import { stat } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
-import { claimTarget } from '../api/safe_path.ts'
+import { claimTarget } from '../fs/safe_path.ts'
 import { md5OfFile } from '../fs/md5_of_file.ts'
 import { assertNoLinkBelow } from '../fs/safe_write.ts'
 import type { ExportFormat } from '../export/mod.ts'

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { claimTarget } from '../api/safe_path.ts'
+import { claimTarget } from '../fs/safe_path.ts'
 import type { Row } from '../row.ts'
 import type { Run } from '../api/run.ts'
 import { historyColumnSchema } from '../export/history_types.ts'

@@ -17,12 +17,15 @@ function server(pages: number[][]) {
 
 test('nothing is fetched before a read, and at most one page beyond the one delivered', async () => {
   const s = server([[1, 2], [3], [4, 5], [6]])
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 30))
   const reader = pagedStream(s.fetchPage, { maxPagesPerSecond: 1000 }).getReader()
-  await new Promise((resolve) => setTimeout(resolve, 10))
+  await settle()
   assert.deepEqual(s.asked, [])
   assert.deepEqual((await reader.read()).value, [1, 2])
+  await settle()
   assert.deepEqual(s.asked, [undefined, '1'])
   assert.deepEqual((await reader.read()).value, [3])
+  await settle()
   assert.deepEqual(s.asked, [undefined, '1', '2'])
   await reader.cancel()
 })

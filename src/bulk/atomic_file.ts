@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { basename } from 'node:path'
 import { writeAtomic } from '../fs/atomic_write.ts'
+import { oneBatch } from '../streams/one_batch.ts'
 
 /** What was written: size and sha256 (hex). */
 export interface WrittenFile {
@@ -55,17 +56,7 @@ export async function writeFileAtomic(
 
 /** Writes a string (UTF-8) to `path` inside `root` atomically. */
 export function writeTextAtomic(root: string, path: string, text: string): Promise<WrittenFile> {
-  const bytes = new TextEncoder().encode(text)
-  return writeFileAtomic(
-    root,
-    path,
-    new ReadableStream<Uint8Array>({
-      start(controller) {
-        controller.enqueue(bytes)
-        controller.close()
-      },
-    }),
-  )
+  return writeFileAtomic(root, path, oneBatch(new TextEncoder().encode(text)))
 }
 
 /** Size and sha256 of a file on disk; rejects when it cannot be read. */

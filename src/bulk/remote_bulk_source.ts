@@ -21,6 +21,7 @@ import type {
 } from './bulk_source.ts'
 import type { ManifestSource } from './manifest.ts'
 import { matchesQuery, type RunQuery, serverFilters } from './run_query.ts'
+import { oneBatch } from '../streams/one_batch.ts'
 
 /** How many system rows to ask for; the W&B API serves system metrics only sampled. */
 export const REMOTE_SYSTEM_SAMPLES = 100_000
@@ -132,13 +133,7 @@ function remoteRun(run: Run): BulkRun {
         samples: REMOTE_SYSTEM_SAMPLES,
         signal,
       })
-      const rows = sample.rows
-      return new ReadableStream<Row[]>({
-        start(controller) {
-          if (rows.length) controller.enqueue(rows)
-          controller.close()
-        },
-      })
+      return oneBatch(sample.rows)
     },
     consoleLog: async (signal) => {
       try {

@@ -9,6 +9,7 @@ import type { Run } from '../api/run.ts'
 import { historyColumnSchema } from '../export/history_types.ts'
 import type { FollowSelection, HistorySelection, LogSelection, RunSource } from './run_source.ts'
 import { FollowIdleError } from '../follow_idle_error.ts'
+import { oneBatch } from '../streams/one_batch.ts'
 
 /** How many system rows `wbx system` asks the server for; the API only serves system metrics sampled. */
 export const REMOTE_SYSTEM_SAMPLES = 100_000
@@ -206,13 +207,4 @@ async function metadataOrNull(run: Run, _signal: AbortSignal): Promise<unknown> 
   } catch {
     return null
   }
-}
-
-function oneBatch(rows: Row[]): ReadableStream<Row[]> {
-  return new ReadableStream<Row[]>({
-    start(controller) {
-      if (rows.length) controller.enqueue(rows)
-      controller.close()
-    },
-  })
 }

@@ -7,6 +7,7 @@
 import type { Row } from '../row.ts'
 import type { LocalRun } from '../local/local_run.ts'
 import type { Run } from '../api/run.ts'
+import { oneBatch } from '../streams/one_batch.ts'
 
 /** The context of a run the report shows beside its charts. */
 export interface RunFacts {
@@ -113,13 +114,7 @@ export function remoteReportSource(run: Run): ReportSource {
       notes.push(
         `system metrics of run ${run.id} are the server's sample (${sample.rows.length} rows); a local run folder has every sample`,
       )
-      const rows = sample.rows
-      return new ReadableStream<Row[]>({
-        start(controller) {
-          if (rows.length) controller.enqueue(rows)
-          controller.close()
-        },
-      })
+      return oneBatch(sample.rows)
     },
     warnings: () => notes,
   }

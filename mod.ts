@@ -128,7 +128,7 @@ export type {
   RunTextField,
   RunWriteResult,
 } from './src/api/run_update.ts'
-export type { JsonEdit } from './src/api/json_edit.ts'
+export type { JsonEdit } from './src/json/json_edit.ts'
 export type { CreateRunOptions } from './src/api/run_create.ts'
 export type { SettableRunState, WaitUntilFinishedOptions } from './src/api/run_state.ts'
 export type { UploadFetchOptions, UploadFileOptions } from './src/api/upload_file.ts'

@@ -13,7 +13,7 @@ import {
 import { type ArtifactsOptions, listRunArtifacts } from './artifacts.ts'
 import type { RunFile } from './file.ts'
 import { type FilesOptions, findRunFile, listRunFiles } from './files.ts'
-import { assertJsonValue, cloneJson, defineKey, isPlainObject } from './json_edit.ts'
+import { assertJsonValue, cloneJson, defineKey, isPlainObject } from '../json/json_edit.ts'
 import { RUN_FULL_QUERY, RUN_HISTORY_KEYS_QUERY, RUN_LAZY_QUERY } from './queries.ts'
 import { convertToDict, pyRepr, quoteSegment, splitConfig } from './run_attrs.ts'
 import { type CreateRunOptions, registerRun, type RunCreator } from './run_create.ts'

@@ -22,9 +22,7 @@ import type {
 import type { ManifestSource } from './manifest.ts'
 import { matchesQuery, type RunQuery, serverFilters } from './run_query.ts'
 import { oneBatch } from '../streams/one_batch.ts'
-
-/** How many system rows to ask for; the W&B API serves system metrics only sampled. */
-export const REMOTE_SYSTEM_SAMPLES = 100_000
+import { REMOTE_SYSTEM_SAMPLES } from '../api/history/sampled_history.ts'
 
 /** Options of {@linkcode RemoteBulkSource}. */
 export interface RemoteBulkSourceOptions {

@@ -10,9 +10,7 @@ import { historyColumnSchema } from '../export/history_types.ts'
 import type { FollowSelection, HistorySelection, LogSelection, RunSource } from './run_source.ts'
 import { FollowIdleError } from '../follow_idle_error.ts'
 import { oneBatch } from '../streams/one_batch.ts'
-
-/** How many system rows `wbx system` asks the server for; the API only serves system metrics sampled. */
-export const REMOTE_SYSTEM_SAMPLES = 100_000
+import { REMOTE_SYSTEM_SAMPLES } from '../api/history/sampled_history.ts'
 
 /** Wraps a remote Run (loaded with the full fragment) for the CLI. */
 export function remoteSource(run: Run): RunSource {

@@ -8,6 +8,7 @@ import type { Row } from '../row.ts'
 import type { LocalRun } from '../local/local_run.ts'
 import type { Run } from '../api/run.ts'
 import { oneBatch } from '../streams/one_batch.ts'
+import { REMOTE_SYSTEM_SAMPLES } from '../api/history/sampled_history.ts'
 
 /** The context of a run the report shows beside its charts. */
 export interface RunFacts {
@@ -50,9 +51,6 @@ export interface ReportSource {
   /** Notes to show with the run (damaged log, sampled system metrics). */
   warnings(): string[]
 }
-
-/** How many system rows a remote report asks for; the API only serves system metrics sampled. */
-export const REMOTE_SYSTEM_SAMPLES = 100_000
 
 /** The report source of a local run opened with the full metadata pass. */
 export function localReportSource(run: LocalRun): ReportSource {

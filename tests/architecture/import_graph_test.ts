@@ -6,9 +6,9 @@
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
   codeOnly,
@@ -146,4 +146,20 @@ test('a cycle is found and printed as a path; a layered graph has none', () => {
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+})
+
+test('no exported constant is defined in two files under src/ (one definition, imported)', () => {
+  const places = new Map<string, string[]>()
+  for (const file of typescriptFiles(join(root, 'src'))) {
+    const code = codeOnly(readFileSync(file, 'utf8'))
+    for (const m of code.matchAll(/^export const ([A-Za-z_$][\w$]*)/gm)) {
+      const where = places.get(m[1]) ?? []
+      where.push(relative(root, file).split(sep).join('/'))
+      places.set(m[1], where)
+    }
+  }
+  assert.ok(places.has('REMOTE_SYSTEM_SAMPLES'), 'the walk read the constants')
+  const twice = [...places].filter(([, files]) => files.length > 1)
+    .map(([name, files]) => `${name}: ${files.join(', ')}`)
+  assert.deepEqual(twice, [], 'define each constant once and import it where it is needed')
 })

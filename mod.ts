@@ -66,7 +66,7 @@ export {
   type RunOptions,
   type RunUpdateOptions,
   type RunUser,
-} from './src/run.ts'
+} from './src/api/run.ts'
 export type { RunsOptions } from './src/api/runs.ts'
 export type { FilesOptions } from './src/api/files.ts'
 export type { ArtifactsOptions } from './src/api/artifacts.ts'
@@ -101,8 +101,8 @@ export type {
   ResponseSchema,
 } from './src/api/transport.ts'
 export type { GraphqlOperation } from './src/api/queries.ts'
-export type { RetryPolicy } from './src/api/retry_policy.ts'
-export type { RetryEvent } from './src/api/retrying_fetch.ts'
+export type { RetryPolicy } from './src/http/retry_policy.ts'
+export type { RetryEvent } from './src/http/retrying_fetch.ts'
 export type { FollowPollOptions } from './src/api/follow_poll.ts'
 export {
   type DownloadHistoryExportsOptions,
@@ -128,7 +128,7 @@ export type {
   RunTextField,
   RunWriteResult,
 } from './src/api/run_update.ts'
-export type { JsonEdit } from './src/api/json_edit.ts'
+export type { JsonEdit } from './src/json/json_edit.ts'
 export type { CreateRunOptions } from './src/api/run_create.ts'
 export type { SettableRunState, WaitUntilFinishedOptions } from './src/api/run_state.ts'
 export type { UploadFetchOptions, UploadFileOptions } from './src/api/upload_file.ts'

@@ -19,7 +19,7 @@ import { exportProject } from '../src/bulk/bulk_export.ts'
 import { exportToPath } from '../src/export/mod.ts'
 import { hasZstd } from '../src/export/parquet_codec.ts'
 import { runtimeName } from '../src/runtime.ts'
-import type { Run } from '../src/run.ts'
+import type { Run } from '../src/api/run.ts'
 import { generateRun } from '../tests/server/generate_run.ts'
 import { startTestServer, type TestServer } from '../tests/server/test_server.ts'
 

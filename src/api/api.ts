@@ -3,13 +3,13 @@
  *
  * @module
  */
-import { Run, type RunClient } from '../run.ts'
+import { Run, type RunClient } from './run.ts'
 import { type ApiOptions, resolveApiOptions } from './api_options.ts'
 import type { SignedFetchOptions } from './history/mod.ts'
 import { GET_DEFAULT_ENTITY_QUERY, GET_VIEWER_QUERY, VIEWER_QUERY } from './queries.ts'
 import { parseProjectPath, parseRunPath, type RunPath } from './run_path.ts'
 import { checkRunsOptions, listRuns, type RunsOptions } from './runs.ts'
-import { createRun, type CreateRunOptions } from './run_create.ts'
+import type { CreateRunOptions } from './run_create.ts'
 import { defaultEntitySchema, viewerSchema } from './schemas.ts'
 import type { UploadFetchOptions } from './upload_file.ts'
 import { type GraphqlTransport, HttpGraphqlTransport } from './transport.ts'
@@ -181,7 +181,7 @@ export class Api implements RunClient {
    * an Error unless `allowExisting`. Returns the run fully loaded.
    */
   createRun(options: CreateRunOptions = {}): Promise<Run> {
-    return createRun(this, options)
+    return Run.create(this, options)
   }
 
   /**

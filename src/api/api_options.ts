@@ -6,8 +6,8 @@
 import { env } from '../runtime.ts'
 import { VERSION } from '../version.ts'
 import { readNetrcApiKey } from './netrc.ts'
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry_policy.ts'
-import type { RetryEvent } from './retrying_fetch.ts'
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../http/retry_policy.ts'
+import type { RetryEvent } from '../http/retrying_fetch.ts'
 
 /** Options of `new Api(...)`; every field is optional and falls back to the environment. */
 export interface ApiOptions {

@@ -7,7 +7,7 @@
 import { parseJson } from '../json/parse_json.ts'
 import { type DownloadResult, downloadToFile, failDownload } from './download_to_file.ts'
 import { DEFAULT_TRANSFER_LIMITS } from './api_options.ts'
-import { readCapped, TransferFailure } from './retrying_fetch.ts'
+import { readCapped, TransferFailure } from '../http/retrying_fetch.ts'
 import {
   FETCH_ARTIFACT_MANIFEST_QUERY,
   GET_ARTIFACT_MEMBERSHIP_FILE_URLS_QUERY,

@@ -6,7 +6,7 @@
  */
 import { Artifact } from './artifact.ts'
 import type { FileOwner } from './files.ts'
-import { pagedStream } from './paged_stream.ts'
+import { pagedStream } from '../streams/paged_stream.ts'
 import { RUN_INPUT_ARTIFACTS_QUERY, RUN_OUTPUT_ARTIFACTS_QUERY } from './queries.ts'
 import { runArtifactsPageSchema } from './schemas.ts'
 import type { GraphqlTransport } from './transport.ts'

@@ -12,7 +12,7 @@ import {
   formatPath,
   isPlainObject,
   type JsonEdit,
-} from './json_edit.ts'
+} from '../json/json_edit.ts'
 import { WANDB_INTERNAL_KEYS } from './run_attrs.ts'
 
 /** Whether a stored config entry is wrapped as `{value, desc}` (what `splitConfig` unwraps). */

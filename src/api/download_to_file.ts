@@ -15,10 +15,10 @@ import {
   UnsafePathError,
 } from '../fs/safe_write.ts'
 import { removeStaleTemps } from '../fs/stale_temps.ts'
-import { resolveInside } from './safe_path.ts'
+import { resolveInside } from '../fs/safe_path.ts'
 import type { GraphqlTransport } from './transport.ts'
 import { excerpt, WandbApiError } from './wandb_api_error.ts'
-import { safeUrl } from './retrying_fetch.ts'
+import { safeUrl } from '../http/retrying_fetch.ts'
 import { md5OfFile } from '../fs/md5_of_file.ts'
 
 /** What the downloaded bytes must match; unset fields are not checked. */

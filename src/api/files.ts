@@ -4,7 +4,7 @@
  * @module
  */
 import { RunFile } from './file.ts'
-import { collect, pagedStream } from './paged_stream.ts'
+import { collect, pagedStream } from '../streams/paged_stream.ts'
 import { RUN_FILES_QUERY } from './queries.ts'
 import { runFilesPageSchema } from './schemas.ts'
 import type { GraphqlTransport } from './transport.ts'

@@ -9,7 +9,7 @@
  */
 import type { Row } from '../row.ts'
 import { FollowIdleError } from '../follow_idle_error.ts'
-import { sleep } from './retry_policy.ts'
+import { sleep } from '../http/retry_policy.ts'
 import { TERMINAL_STATES } from './run_state.ts'
 import { WandbApiError } from './wandb_api_error.ts'
 

@@ -1,11 +1,12 @@
 /**
  * Creating a run through the public API (`Run.create`, `api.createRun`; SDK apis/public/api.py
- * `Api._create_run`): one `UpsertBucket` with the run id, project, entity and state.
+ * `Api._create_run`): one `UpsertBucket` with the run id, project, entity and state. This module
+ * only registers the run; `Run.create` then loads it (so this file needs no `Run` at run time).
  *
  * @module
  */
 import { randomBytes } from 'node:crypto'
-import { Run, type RunClient } from '../run.ts'
+import type { RunClient } from './run.ts'
 import { RUN_STATE_QUERY, UPSERT_BUCKET_CREATE_MUTATION } from './queries.ts'
 import { WandbApiError } from './wandb_api_error.ts'
 
@@ -62,11 +63,24 @@ function checkName(value: unknown, what: string): string {
   return value
 }
 
+/** Where the server registered a new run: the names it answered with. */
+export interface CreatedRunPath {
+  /** The entity. */
+  entity: string
+  /** The project. */
+  project: string
+  /** The run id. */
+  runId: string
+}
+
 /**
- * Creates a run and returns it fully loaded. Unless `allowExisting`, a run id that already
+ * Registers a run and returns where it lives. Unless `allowExisting`, a run id that already
  * exists is refused before anything is written.
  */
-export async function createRun(api: RunCreator, options: CreateRunOptions = {}): Promise<Run> {
+export async function registerRun(
+  api: RunCreator,
+  options: CreateRunOptions = {},
+): Promise<CreatedRunPath> {
   const state = options.state ?? 'running'
   if (state !== 'running' && state !== 'pending') {
     throw new TypeError(
@@ -121,7 +135,5 @@ export async function createRun(api: RunCreator, options: CreateRunOptions = {})
       { code: 'bad-response', status: 200, operation: 'UpsertBucket', runPath },
     )
   }
-  const run = new Run(api, entityName, projectName, name, undefined, { lazy: false })
-  await run.load(true, signal)
-  return run
+  return { entity: entityName, project: projectName, runId: name }
 }

@@ -10,7 +10,7 @@ import {
   STOP_RUN_MUTATION,
   UPDATE_RUN_STATE_MUTATION,
 } from './queries.ts'
-import { sleep } from './retry_policy.ts'
+import { sleep } from '../http/retry_policy.ts'
 import type { GraphqlTransport } from './transport.ts'
 import { WandbApiError } from './wandb_api_error.ts'
 

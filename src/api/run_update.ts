@@ -21,7 +21,7 @@ import {
   diffJson,
   type JsonEdit,
   replaceContents,
-} from './json_edit.ts'
+} from '../json/json_edit.ts'
 import { RUN_FULL_QUERY, RUN_LAZY_QUERY, UPSERT_BUCKET_MUTATION } from './queries.ts'
 import { convertToDict, splitConfig } from './run_attrs.ts'
 import { runResponseSchema } from './schemas.ts'

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { Run, type RunClient } from '../run.ts'
-import { pagedStream } from './paged_stream.ts'
+import { Run, type RunClient } from './run.ts'
+import { pagedStream } from '../streams/paged_stream.ts'
 import { RUNS_FULL_QUERY, RUNS_LAZY_QUERY } from './queries.ts'
 import { runsPageSchema } from './schemas.ts'
 import { WandbApiError } from './wandb_api_error.ts'

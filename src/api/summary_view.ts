@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { assertJsonValue, cloneJson, defineKey, isPlainObject } from './json_edit.ts'
+import { assertJsonValue, cloneJson, defineKey, isPlainObject } from '../json/json_edit.ts'
 
 /** A key path: one top-level key, or the keys from the top down to a nested one. */
 export type SummaryPath = string | readonly string[]

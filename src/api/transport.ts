@@ -6,7 +6,7 @@
 import { ClientError, GraphQLClient } from 'graphql-request'
 import { parseJson } from '../json/parse_json.ts'
 import type { GraphqlOperation } from './queries.ts'
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry_policy.ts'
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../http/retry_policy.ts'
 import { DEFAULT_TRANSFER_LIMITS, type TransferLimits } from './api_options.ts'
 import {
   type Credentials,
@@ -15,7 +15,7 @@ import {
   safeUrl,
   TransferFailure,
   UnreachableError,
-} from './retrying_fetch.ts'
+} from '../http/retrying_fetch.ts'
 import { excerpt, redact, statusHint, WandbApiError } from './wandb_api_error.ts'
 import { registerSecret } from './redact.ts'
 

@@ -11,8 +11,13 @@ import { isAbsolute, relative, resolve, sep } from 'node:path'
 import type { RunFile } from './file.ts'
 import { findRunFile } from './files.ts'
 import { CREATE_RUN_FILES_MUTATION, MARK_RUN_FILES_UPLOADED_MUTATION } from './queries.ts'
-import { retryingFetch, safeUrl, TransferFailure } from './retrying_fetch.ts'
-import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy, sleep } from './retry_policy.ts'
+import { retryingFetch, safeUrl, TransferFailure } from '../http/retrying_fetch.ts'
+import {
+  backoffDelay,
+  DEFAULT_RETRY_POLICY,
+  type RetryPolicy,
+  sleep,
+} from '../http/retry_policy.ts'
 import { serverFeatureEnabled } from './server_features.ts'
 import type { GraphqlTransport } from './transport.ts'
 import { excerpt, WandbApiError } from './wandb_api_error.ts'

@@ -15,14 +15,14 @@ import type { ApiOptions } from '../api/api_options.ts'
 import type { ExportFormat } from '../export/mod.ts'
 import { hasZstd } from '../export/parquet_codec.ts'
 import type { Row } from '../row.ts'
-import { BulkProgress, type ProgressSnapshot } from './bulk_progress.ts'
+import { BulkProgress, type BulkProgressEvent, type ProgressSnapshot } from './bulk_progress.ts'
 import type { BulkRun, BulkRunHandle, BulkSource } from './bulk_source.ts'
 import { datasetTarget } from './dataset_target.ts'
 import { planExport } from './dry_run.ts'
 import { exportRun } from './export_run.ts'
 import { ExportState } from './export_state.ts'
 import { Governor, type GovernorOptions, type PauseInfo } from './governor.ts'
-import { DEFAULT_RETRY_POLICY } from '../api/retry_policy.ts'
+import { DEFAULT_RETRY_POLICY } from '../http/retry_policy.ts'
 import { runsTableName } from './layout.ts'
 import { LocalBulkSource } from './local_bulk_source.ts'
 import type { FailureRecord, Include, ManifestQuery } from './manifest.ts'
@@ -84,11 +84,14 @@ export interface BulkExportOptions {
   checkpointMs?: number
   /** Runs per listing request (remote). @default 50 */
   perPage?: number
-  /** Progress output: a writer for lines, and whether it is a terminal. @default silent */
-  progress?: { write: (text: string) => void; tty: boolean; intervalMs?: number }
   /**
-   * Where messages go when there is no progress output (what a server asked for, ...), one line
-   * each without the newline. @default the progress output, else silent
+   * Called after each counted change (rows, bytes, a run done or set aside) and once at the end,
+   * also on failure; the CLI draws its progress line from these. @default nobody listens
+   */
+  onProgress?: (event: BulkProgressEvent) => void
+  /**
+   * Where messages go (what a server asked for, ...), one line each without the newline.
+   * @default silent
    */
   onNote?: (text: string) => void
   /** Cancels the export; progress so far stays on disk. */
@@ -166,8 +169,8 @@ export async function exportProject(options: BulkExportOptions): Promise<BulkExp
     include,
     filePattern: options.filePattern ?? null,
   }
-  const progress = new BulkProgress({ ...options.progress, governor })
-  const note = options.progress ? (t: string) => progress.note(t) : options.onNote
+  const progress = new BulkProgress({ onProgress: options.onProgress, governor })
+  const note = options.onNote
   if (governor && note) governor.onPause = pauseNotes(note)
   if (options.dryRun) {
     const plan = await planExport(source, out, query, include, {
@@ -341,7 +344,7 @@ async function openSource(
 const DEFAULT_MAX_WAIT_PER_RUN_MS = 120_000
 
 /**
- * Says on the progress output what a server asked for and what the export does: at most one
+ * Says through `onNote` what a server asked for and what the export does: at most one
  * line per 10 s, plus one when the wait budget runs out.
  */
 function pauseNotes(note: (text: string) => void): (info: PauseInfo) => void {

@@ -1,11 +1,10 @@
 /**
- * Progress of a bulk export on stderr: runs done of total, rows, bytes, the current request rate,
- * retries and an ETA. On a terminal one line is redrawn at most ten times a second; elsewhere
- * (when asked) a full line is printed every few seconds.
+ * Progress of a bulk export as counters: runs done of total, rows, bytes, the current request
+ * rate, retries and an ETA. The export reports each change as an event; drawing it (the CLI's
+ * progress line on stderr) is the caller's business, never the library's.
  *
  * @module
  */
-import { formatBytes } from '../cli/progress.ts'
 import type { Governor } from './governor.ts'
 
 /** A point-in-time view of the export's progress. */
@@ -34,21 +33,25 @@ export interface ProgressSnapshot {
   etaSeconds: number | null
 }
 
+/** What a bulk export reports as it goes. */
+export interface BulkProgressEvent {
+  /** `update` after rows, bytes or a run were counted; `finish` once at the end, also on failure. */
+  readonly type: 'update' | 'finish'
+  /** The counters now, with rate and ETA (computed on each call, so call it only to draw). */
+  snapshot(): ProgressSnapshot
+}
+
 /** Options of {@linkcode BulkProgress}. */
 export interface BulkProgressOptions {
-  /** Where lines go; undefined means silent. */
-  write?: (text: string) => void
-  /** Redraw one line in place (a terminal) rather than print lines. @default false */
-  tty?: boolean
-  /** Time between printed lines when not a terminal, in ms. @default 5000 */
-  intervalMs?: number
+  /** Called after each counted change and once at the end; undefined means nobody listens. */
+  onProgress?: (event: BulkProgressEvent) => void
   /** The request governor, for rates and retries. */
   governor?: Governor
   /** Clock in ms. @default performance.now */
   now?: () => number
 }
 
-/** Counts an export's progress and draws it. */
+/** Counts an export's progress and reports each change to a listener. */
 export class BulkProgress {
   /** Runs selected. */
   runsTotal = 0
@@ -67,37 +70,46 @@ export class BulkProgress {
   #options: BulkProgressOptions
   #now: () => number
   #start: number
-  #lastDraw = -Infinity
+  #update: BulkProgressEvent
+  #finish: BulkProgressEvent
 
   /** Starts counting now. */
   constructor(options: BulkProgressOptions = {}) {
     this.#options = options
     this.#now = options.now ?? (() => performance.now())
     this.#start = this.#now()
+    const snapshot = () => this.snapshot()
+    this.#update = { type: 'update', snapshot }
+    this.#finish = { type: 'finish', snapshot }
   }
 
   /** Adds written rows. */
   addRows(n: number): void {
     this.rows += n
-    this.#maybeDraw()
+    this.#options.onProgress?.(this.#update)
   }
 
   /** Adds written bytes. */
   addBytes(n: number): void {
     this.bytes += n
-    this.#maybeDraw()
+    this.#options.onProgress?.(this.#update)
   }
 
   /** Counts a finished run. */
   runDone(): void {
     this.runsDone++
-    this.#maybeDraw()
+    this.#options.onProgress?.(this.#update)
   }
 
   /** Counts a quarantined run. */
   runFailed(): void {
     this.runsFailed++
-    this.#maybeDraw()
+    this.#options.onProgress?.(this.#update)
+  }
+
+  /** Reports the end of the export (it finished, failed or was cancelled). */
+  finish(): void {
+    this.#options.onProgress?.(this.#finish)
   }
 
   /** The counters now, with rate and ETA. */
@@ -126,58 +138,4 @@ export class BulkProgress {
       etaSeconds: eta,
     }
   }
-
-  /** The progress as one line of text. */
-  line(): string {
-    const s = this.snapshot()
-    const parts = [
-      `runs ${s.runsDone}/${s.runsTotal}${s.runsFailed ? ` (${s.runsFailed} failed)` : ''}`,
-      `${s.rows.toLocaleString('en-US')} rows`,
-      formatBytes(s.bytes),
-    ]
-    if (this.#options.governor) {
-      parts.push(`${s.requestRate} req/s`, `concurrency ${s.concurrency}`, `${s.retries} retries`)
-    }
-    parts.push(`${s.elapsedSeconds.toFixed(1)} s`)
-    if (s.etaSeconds !== null && s.runsDone + s.runsFailed < s.runsTotal) {
-      parts.push(`ETA ${formatDuration(s.etaSeconds)}`)
-    }
-    return `export: ${parts.join(', ')}`
-  }
-
-  /** Prints a message line (what a server asked for, ...) above the progress line. */
-  note(text: string): void {
-    const write = this.#options.write
-    if (!write) return
-    write(this.#options.tty ? `\r\x1b[K${text}\n` : `${text}\n`)
-    this.#lastDraw = -Infinity
-  }
-
-  /** Draws the final line. */
-  finish(): void {
-    const write = this.#options.write
-    if (!write) return
-    write(this.#options.tty ? `\r${this.line()}\x1b[K\n` : `${this.line()}\n`)
-  }
-
-  /** Redraws when enough time has passed. */
-  #maybeDraw(): void {
-    const write = this.#options.write
-    if (!write) return
-    const now = this.#now()
-    const every = this.#options.tty ? 100 : this.#options.intervalMs ?? 5000
-    if (now - this.#lastDraw < every) return
-    this.#lastDraw = now
-    write(this.#options.tty ? `\r${this.line()}\x1b[K` : `${this.line()}\n`)
-  }
-}
-
-/** Formats seconds as `1h 02m`, `3m 04s` or `12s`. */
-export function formatDuration(seconds: number): string {
-  const s = Math.round(seconds)
-  if (s >= 3600) {
-    return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`
-  }
-  if (s >= 60) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`
-  return `${s}s`
 }

@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { parseRetryAfter } from '../api/retry_policy.ts'
+import { parseRetryAfter } from '../http/retry_policy.ts'
 
 /** Options of {@linkcode Governor}. */
 export interface GovernorOptions {

@@ -19,7 +19,7 @@ export {
   exportProject,
   resolveInclude,
 } from './bulk_export.ts'
-export type { ProgressSnapshot } from './bulk_progress.ts'
+export type { BulkProgressEvent, ProgressSnapshot } from './bulk_progress.ts'
 export type {
   BulkFile,
   BulkHistoryOptions,

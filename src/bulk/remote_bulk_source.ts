@@ -10,7 +10,7 @@ import type { Artifact } from '../api/artifact.ts'
 import type { RunFile } from '../api/file.ts'
 import { WandbApiError } from '../api/wandb_api_error.ts'
 import type { Row } from '../row.ts'
-import type { Run } from '../run.ts'
+import type { Run } from '../api/run.ts'
 import { artifactRow } from './artifact_rows.ts'
 import type {
   BulkFile,
@@ -21,9 +21,8 @@ import type {
 } from './bulk_source.ts'
 import type { ManifestSource } from './manifest.ts'
 import { matchesQuery, type RunQuery, serverFilters } from './run_query.ts'
-
-/** How many system rows to ask for; the W&B API serves system metrics only sampled. */
-export const REMOTE_SYSTEM_SAMPLES = 100_000
+import { oneBatch } from '../streams/one_batch.ts'
+import { REMOTE_SYSTEM_SAMPLES } from '../api/history/sampled_history.ts'
 
 /** Options of {@linkcode RemoteBulkSource}. */
 export interface RemoteBulkSourceOptions {
@@ -132,13 +131,7 @@ function remoteRun(run: Run): BulkRun {
         samples: REMOTE_SYSTEM_SAMPLES,
         signal,
       })
-      const rows = sample.rows
-      return new ReadableStream<Row[]>({
-        start(controller) {
-          if (rows.length) controller.enqueue(rows)
-          controller.close()
-        },
-      })
+      return oneBatch(sample.rows)
     },
     consoleLog: async (signal) => {
       try {

@@ -7,7 +7,7 @@
  */
 import { stat } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
-import { claimTarget } from '../api/safe_path.ts'
+import { claimTarget } from '../fs/safe_path.ts'
 import { md5OfFile } from '../fs/md5_of_file.ts'
 import { assertNoLinkBelow } from '../fs/safe_write.ts'
 import type { ExportFormat } from '../export/mod.ts'
@@ -17,6 +17,7 @@ import type { BulkRun } from './bulk_source.ts'
 import { filesDir, logPath, partPath } from './layout.ts'
 import type { FileRecord, RunFileRecord, TableRecord } from './manifest.ts'
 import { writeTable } from './table_writer.ts'
+import { oneBatch } from '../streams/one_batch.ts'
 
 /** Output settings the extras share. */
 export interface ExtrasOptions {
@@ -59,13 +60,7 @@ export async function exportSystem(
 export async function exportArtifacts(run: BulkRun, options: ExtrasOptions): Promise<TableRecord> {
   const file = partPath('artifacts', run.id, 0, options.format)
   const list = await run.artifacts(options.signal)
-  const rows = new ReadableStream({
-    start(controller) {
-      if (list.length) controller.enqueue(list)
-      controller.close()
-    },
-  })
-  const written = await writeTable(join(options.dir, file), rows, {
+  const written = await writeTable(join(options.dir, file), oneBatch(list), {
     root: options.dir,
     format: options.format,
     codec: options.codec,

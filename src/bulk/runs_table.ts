@@ -14,6 +14,7 @@ import { timeMs } from './since.ts'
 import { writeFileAtomic } from './atomic_file.ts'
 import { runsTableParquet } from './runs_parquet.ts'
 import { writeTable } from './table_writer.ts'
+import { oneBatch } from '../streams/one_batch.ts'
 
 /** The leading columns of the runs table, before `config.*` and `summary.*`. */
 export const RUNS_TABLE_COLUMNS: readonly string[] = [
@@ -92,23 +93,12 @@ export async function writeRunsTable(
     const written = await writeFileAtomic(
       dir,
       join(dir, name),
-      new ReadableStream({
-        start(controller) {
-          controller.enqueue(bytes)
-          controller.close()
-        },
-      }),
+      oneBatch(bytes),
       options.signal,
     )
     return { file: name, bytes: written.bytes, sha256: written.sha256 }
   }
-  const stream = new ReadableStream<Row[]>({
-    start(controller) {
-      if (sorted.length) controller.enqueue(sorted)
-      controller.close()
-    },
-  })
-  const written = await writeTable(join(dir, name), stream, {
+  const written = await writeTable(join(dir, name), oneBatch(sorted), {
     root: dir,
     format: options.format,
     codec: options.codec,

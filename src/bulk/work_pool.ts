@@ -6,8 +6,8 @@
  * @module
  */
 import { UnsafePathError } from '../fs/safe_write.ts'
-import { UnsafeNameError } from '../api/safe_path.ts'
-import { sleep } from '../api/retry_policy.ts'
+import { UnsafeNameError } from '../fs/safe_path.ts'
+import { sleep } from '../http/retry_policy.ts'
 import { WandbApiError } from '../api/wandb_api_error.ts'
 
 /** Options of {@linkcode runPool}. */

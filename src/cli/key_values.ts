@@ -6,7 +6,7 @@
  */
 import { parseJson } from '../json/parse_json.ts'
 import { stringifyJson } from '../json/stringify_json.ts'
-import { defineKey, formatPath, isPlainObject, type JsonEdit } from '../api/json_edit.ts'
+import { defineKey, formatPath, isPlainObject, type JsonEdit } from '../json/json_edit.ts'
 import type { RunChanges } from '../api/run_update.ts'
 import { UsageError } from './usage_error.ts'
 

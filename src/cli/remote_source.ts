@@ -3,15 +3,14 @@
  *
  * @module
  */
-import { claimTarget } from '../api/safe_path.ts'
+import { claimTarget } from '../fs/safe_path.ts'
 import type { Row } from '../row.ts'
-import type { Run } from '../run.ts'
+import type { Run } from '../api/run.ts'
 import { historyColumnSchema } from '../export/history_types.ts'
 import type { FollowSelection, HistorySelection, LogSelection, RunSource } from './run_source.ts'
 import { FollowIdleError } from '../follow_idle_error.ts'
-
-/** How many system rows `wbx system` asks the server for; the API only serves system metrics sampled. */
-export const REMOTE_SYSTEM_SAMPLES = 100_000
+import { oneBatch } from '../streams/one_batch.ts'
+import { REMOTE_SYSTEM_SAMPLES } from '../api/history/sampled_history.ts'
 
 /** Wraps a remote Run (loaded with the full fragment) for the CLI. */
 export function remoteSource(run: Run): RunSource {
@@ -206,13 +205,4 @@ async function metadataOrNull(run: Run, _signal: AbortSignal): Promise<unknown> 
   } catch {
     return null
   }
-}
-
-function oneBatch(rows: Row[]): ReadableStream<Row[]> {
-  return new ReadableStream<Row[]>({
-    start(controller) {
-      if (rows.length) controller.enqueue(rows)
-      controller.close()
-    },
-  })
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { RetryEvent } from '../api/retrying_fetch.ts'
+import type { RetryEvent } from '../http/retrying_fetch.ts'
 
 /** Collects retry events for one command and reports them on stderr. */
 export class RetryReporter {

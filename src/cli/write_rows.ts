@@ -187,13 +187,3 @@ function withFolderOutput(ctx: CommandContext, options: WriteRowsOptions): Comma
   const path = fileInFolder(output, options.label, options.runId, format)
   return { ...ctx, values: { ...ctx.values, output: path } }
 }
-
-/** A one-batch row stream over rows already in memory (listings and one-row documents). */
-export function rowStream(rows: Row[]): ReadableStream<Row[]> {
-  return new ReadableStream<Row[]>({
-    start(controller) {
-      if (rows.length) controller.enqueue(rows)
-      controller.close()
-    },
-  })
-}

@@ -37,17 +37,7 @@ export async function createTempFile(label: string, dir?: string): Promise<TempF
   }
 }
 
-/** Writes all of `bytes` at the handle's current position. */
-export async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
-  let done = 0
-  while (done < bytes.length) {
-    const { bytesWritten } = await handle.write(bytes, done, bytes.length - done)
-    if (bytesWritten <= 0) {
-      throw new Error(`Cannot write to a file: wrote 0 of ${bytes.length - done} bytes`)
-    }
-    done += bytesWritten
-  }
-}
+export { writeAll } from '../fs/atomic_write.ts'
 
 /** Reads up to `length` bytes at `position` into a new array, shorter only at end of file. */
 export async function readAt(

@@ -1,8 +1,8 @@
 /**
  * Writing export bytes to a file atomically, and the one-call exports built on it.
  *
- * The bytes go to a temporary file beside the target (`.wbx-out-<random>.tmp` in the same
- * folder, so the final rename stays on one file system), which is flushed to disk and renamed
+ * The bytes go to a temporary file beside the target (`.wbx-out-<pid>-<random>.tmp` in the same
+ * folder, so the final rename stays on one file system; the writer is `src/fs/atomic_write.ts`), which is flushed to disk and renamed
  * over the target only when the stream ends cleanly. A source error, an exporter error, an abort
  * or a cancel removes the temporary file and leaves nothing (and no old file changed) under the
  * final name. A symbolic link at the target is refused rather than written through or replaced,
@@ -10,8 +10,7 @@
  *
  * @module
  */
-import { open } from 'node:fs/promises'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import type { Row } from '../row.ts'
 import {
   countRows,
@@ -20,9 +19,8 @@ import {
   type ExportFormat,
   formatFromPath,
 } from './exporter.ts'
-import { assertNoLinkBelow, renameInside, UnsafePathError } from '../fs/safe_write.ts'
+import { writeAtomic } from '../fs/atomic_write.ts'
 import { removeStaleTemps } from '../fs/stale_temps.ts'
-import { removeQuietly, tempName, writeAll } from './temp_file.ts'
 
 /** Options of {@linkcode writeToPath}. */
 export interface WriteToPathOptions {
@@ -62,60 +60,21 @@ export async function writeToPath(
   path: string,
   options: WriteToPathOptions = {},
 ): Promise<number> {
-  const { signal } = options
-  signal?.throwIfAborted()
   const folder = dirname(resolve(path))
-  const temp = join(folder, tempName('out'))
-  const reader = bytes.getReader()
-  const onAbort = () => {
-    reader.cancel(signal!.reason).catch(() => {})
-  }
-  let handle
   try {
-    await assertNoLinkBelow(folder, resolve(path))
+    options.signal?.throwIfAborted()
     await removeStaleTemps(folder)
-    handle = await open(temp, 'wx').catch((err) => {
-      throw new Error(
-        `Cannot write ${path}: ${err.message}; check that the folder exists and is writable`,
-        {
-          cause: err,
-        },
-      )
-    })
   } catch (err) {
-    await reader.cancel(err).catch(() => {})
+    await bytes.cancel(err).catch(() => {})
     throw err
   }
-  signal?.addEventListener('abort', onAbort, { once: true })
-  if (signal?.aborted) onAbort()
-  let total = 0
-  let closed = false
-  try {
-    for (;;) {
-      const { done, value } = await reader.read()
-      // A cancel from the abort listener ends the read as "done": never take that for success.
-      signal?.throwIfAborted()
-      if (done) break
-      await writeAll(handle, value)
-      total += value.length
-    }
-    await handle.sync()
-    closed = true
-    await handle.close()
-    await renameInside(folder, temp, resolve(path)).catch((err) => {
-      if (err instanceof UnsafePathError) throw err
-      throw new Error(`Cannot move the finished file to ${path}: ${err.message}`, { cause: err })
-    })
-    return total
-  } catch (err) {
-    await reader.cancel(err).catch(() => {})
-    if (!closed) await handle.close().catch(() => {})
-    await removeQuietly(temp)
-    throw err
-  } finally {
-    signal?.removeEventListener('abort', onAbort)
-    reader.releaseLock()
-  }
+  return await writeAtomic(folder, resolve(path), bytes, {
+    tempPrefix: '.wbx-out-',
+    tempSuffix: '.tmp',
+    advice: 'check that the folder exists and is writable',
+    label: path,
+    signal: options.signal,
+  })
 }
 
 /** Exports rows to a file in the format its extension names (or `format`), atomically. */

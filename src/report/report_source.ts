@@ -6,7 +6,9 @@
  */
 import type { Row } from '../row.ts'
 import type { LocalRun } from '../local/local_run.ts'
-import type { Run } from '../run.ts'
+import type { Run } from '../api/run.ts'
+import { oneBatch } from '../streams/one_batch.ts'
+import { REMOTE_SYSTEM_SAMPLES } from '../api/history/sampled_history.ts'
 
 /** The context of a run the report shows beside its charts. */
 export interface RunFacts {
@@ -49,9 +51,6 @@ export interface ReportSource {
   /** Notes to show with the run (damaged log, sampled system metrics). */
   warnings(): string[]
 }
-
-/** How many system rows a remote report asks for; the API only serves system metrics sampled. */
-export const REMOTE_SYSTEM_SAMPLES = 100_000
 
 /** The report source of a local run opened with the full metadata pass. */
 export function localReportSource(run: LocalRun): ReportSource {
@@ -113,13 +112,7 @@ export function remoteReportSource(run: Run): ReportSource {
       notes.push(
         `system metrics of run ${run.id} are the server's sample (${sample.rows.length} rows); a local run folder has every sample`,
       )
-      const rows = sample.rows
-      return new ReadableStream<Row[]>({
-        start(controller) {
-          if (rows.length) controller.enqueue(rows)
-          controller.close()
-        },
-      })
+      return oneBatch(sample.rows)
     },
     warnings: () => notes,
   }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { apiFor, drain, ENTITY, PROJECT, RUN_ID, withServer } from './_setup.ts'
 import { WandbApiError } from '../../src/api/wandb_api_error.ts'
-import { Run } from '../../src/run.ts'
+import { Run } from '../../src/api/run.ts'
 import type { GenerateRunOptions } from '../server/generate_run.ts'
 
 const PATH = `${ENTITY}/${PROJECT}/${RUN_ID}`

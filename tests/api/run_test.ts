@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { apiFor, drain, ENTITY, PROJECT, RUN_ID, withServer } from './_setup.ts'
 import { WandbApiError } from '../../src/api/wandb_api_error.ts'
 import { pyRepr, quoteSegment } from '../../src/api/run_attrs.ts'
-import { Run } from '../../src/run.ts'
+import { Run } from '../../src/api/run.ts'
 import type { GenerateRunOptions } from '../server/generate_run.ts'
 import { skipWithoutWandbPython, wandbPython } from '../_python.ts'
 

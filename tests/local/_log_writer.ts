@@ -4,6 +4,9 @@
  * wandb-core layout whose blocks start at file offset 7.
  */
 import { crc32 } from '../../src/local/crc32.ts'
+import { seededRandom } from '../_seeded_random.ts'
+
+export { seededRandom }
 
 const BLOCK = 32768
 const HEADER = 7
@@ -116,18 +119,6 @@ export function writeLog(payloads: Uint8Array[], options: LogWriterOptions = {})
   const w = new LogWriter(options)
   for (const p of payloads) w.append(p)
   return w.bytes()
-}
-
-/** Deterministic pseudo-random numbers (mulberry32) for reproducible tests. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 /** Payload bytes of a given length filled from a seed (not a valid protobuf; for framing tests). */

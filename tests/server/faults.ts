@@ -6,6 +6,9 @@
  *
  * @module
  */
+import { seededRandom } from '../_seeded_random.ts'
+
+export { seededRandom }
 
 /**
  * What a fault does: an error status, a dropped connection, a body cut short, a stall, or (API
@@ -171,16 +174,4 @@ function matches(rule: FaultRule, t: FaultTarget): boolean {
     }
   }
   return true
-}
-
-/** A small seeded generator (mulberry32) returning numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }

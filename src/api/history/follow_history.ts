@@ -19,7 +19,7 @@
 import type { Row } from '../../row.ts'
 import { FollowIdleError } from '../../follow_idle_error.ts'
 import { RUN_STATE_QUERY } from '../queries.ts'
-import { sleep } from '../retry_policy.ts'
+import { sleep } from '../../http/retry_policy.ts'
 import { TERMINAL_STATES } from '../run_state.ts'
 import { WandbApiError } from '../wandb_api_error.ts'
 import { requestHistory, runNotFound, runVariables } from './history_request.ts'

@@ -20,6 +20,12 @@ import {
 } from '../queries.ts'
 import { decodeFullHistory, decodeSampledHistory } from './history_responses.ts'
 
+/**
+ * How many system rows wbx asks for when it reads a remote run's system metrics (the CLI, the
+ * bulk export, reports): the W&B API serves system metrics only sampled.
+ */
+export const REMOTE_SYSTEM_SAMPLES = 100_000
+
 /** Options for {@linkcode sampledHistory}. */
 export interface SampledHistoryOptions {
   /** How many rows the server should return at most. @default 500 */

@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { isRetryableStatus, parseRetryAfter, sleep } from '../retry_policy.ts'
-import type { RetryEvent } from '../retrying_fetch.ts'
+import { isRetryableStatus, parseRetryAfter, sleep } from '../../http/retry_policy.ts'
+import type { RetryEvent } from '../../http/retrying_fetch.ts'
 
 /** The subset of `fetch` the history readers use. */
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>

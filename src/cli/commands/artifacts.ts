@@ -3,7 +3,8 @@ import type { Command } from '../command.ts'
 import { outputOptions, sourceOptions } from '../command.ts'
 import { openRun, printWarnings } from '../open_run.ts'
 import { choiceOption } from '../parse_values.ts'
-import { rowStream, writeRows } from '../write_rows.ts'
+import { writeRows } from '../write_rows.ts'
+import { oneBatch } from '../../streams/one_batch.ts'
 
 /** The `artifacts` command. */
 export const artifactsCommand: Command = {
@@ -29,7 +30,7 @@ export const artifactsCommand: Command = {
       entries: ctx.values.entries === true,
       signal: ctx.signal,
     })
-    await writeRows(rowStream(rows), ctx, { label: 'artifacts', runId: run.id })
+    await writeRows(oneBatch(rows), ctx, { label: 'artifacts', runId: run.id })
     printWarnings(run, ctx.io)
     return 0
   },

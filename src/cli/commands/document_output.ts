@@ -3,7 +3,8 @@ import type { CommandContext, OptionSpec } from '../command.ts'
 import { writeText } from '../cli_io.ts'
 import { type NanPolicy, stringifyJson } from '../../json/stringify_json.ts'
 import { choiceOption } from '../parse_values.ts'
-import { rowStream, writeRows } from '../write_rows.ts'
+import { writeRows } from '../write_rows.ts'
+import { oneBatch } from '../../streams/one_batch.ts'
 import { compactView, type CompactViewOptions } from '../compact_view.ts'
 
 /** The `--json` option of the commands with a compact terminal view. */
@@ -41,7 +42,7 @@ export async function writeDocument(
     ctx.values.format !== undefined ||
     (ctx.values.output !== undefined && ctx.values.output !== '-')
   ) {
-    await writeRows(rowStream([doc]), ctx, { label, runId: options.runId })
+    await writeRows(oneBatch([doc]), ctx, { label, runId: options.runId })
     return
   }
   if (options.compact && ctx.io.stdoutIsTTY && ctx.values.json !== true) {

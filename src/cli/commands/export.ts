@@ -5,6 +5,7 @@
  * @module
  */
 import type { Command, CommandContext } from '../command.ts'
+import { BulkProgressLine } from '../bulk_progress_line.ts'
 import { writeText } from '../cli_io.ts'
 import { choiceOption, intOption, listOption } from '../parse_values.ts'
 import { formatBytes } from '../progress.ts'
@@ -140,6 +141,9 @@ export const exportCommand: Command = {
     const maxRps = numberOption(ctx, 'max-rps')
     const showProgress = ctx.values.quiet !== true &&
       (ctx.io.stderrIsTTY || ctx.values.progress === true)
+    const line = showProgress
+      ? new BulkProgressLine({ write: ctx.io.stderr, tty: ctx.io.stderrIsTTY })
+      : undefined
     let result: BulkExportResult
     try {
       result = await exportProject({
@@ -157,10 +161,11 @@ export const exportCommand: Command = {
         perPage: positive(ctx, 'per-page'),
         maxWaitMs: secondsOption(ctx, 'max-wait'),
         maxWaitPerRunMs: secondsOption(ctx, 'max-wait-per-run'),
-        onNote: ctx.values.quiet === true ? undefined : (text) => ctx.io.stderr(`${text}\n`),
+        onNote: line?.note ??
+          (ctx.values.quiet === true ? undefined : (text) => ctx.io.stderr(`${text}\n`)),
         governor: maxRps === undefined ? undefined : { maxRequestsPerSecond: maxRps },
         dryRun,
-        progress: showProgress ? { write: ctx.io.stderr, tty: ctx.io.stderrIsTTY } : undefined,
+        onProgress: line?.onProgress,
         signal: ctx.signal,
       })
     } catch (err) {

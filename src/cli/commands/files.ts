@@ -2,7 +2,8 @@
 import type { Command } from '../command.ts'
 import { outputOptions, sourceOptions } from '../command.ts'
 import { openRun, printWarnings } from '../open_run.ts'
-import { rowStream, writeRows } from '../write_rows.ts'
+import { writeRows } from '../write_rows.ts'
+import { oneBatch } from '../../streams/one_batch.ts'
 import { DownloadProgress } from '../download_progress.ts'
 
 /** The `files` command. */
@@ -43,7 +44,7 @@ export const filesCommand: Command = {
         progress.finish()
       }
     } else rows = await run.files({ md5: ctx.values.md5 === true, signal: ctx.signal })
-    await writeRows(rowStream(rows), ctx, { label: 'files', runId: run.id })
+    await writeRows(oneBatch(rows), ctx, { label: 'files', runId: run.id })
     printWarnings(run, ctx.io)
     return 0
   },

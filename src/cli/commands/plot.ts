@@ -6,6 +6,7 @@ import { buildReport } from '../../report/build_report.ts'
 import { renderSvgChart, type SvgSeries } from '../../report/svg_chart.ts'
 import { writeToPath } from '../../export/write_to_path.ts'
 import { chartOptions, outputPath, report, sources, xAxisOption } from './report.ts'
+import { oneBatch } from '../../streams/one_batch.ts'
 
 /** The `plot` command. */
 export const plotCommand: Command = {
@@ -56,16 +57,7 @@ export const plotCommand: Command = {
       : data.runs[0].name
     const svg = renderSvgChart(series, { title, xLabel: data.xAxis, width, height })
     const bytes = new TextEncoder().encode(svg)
-    await writeToPath(
-      new ReadableStream({
-        start(c) {
-          c.enqueue(bytes)
-          c.close()
-        },
-      }),
-      out,
-      { signal: ctx.signal },
-    )
+    await writeToPath(oneBatch(bytes), out, { signal: ctx.signal })
     report(ctx, data.missingKeys, data.runs.flatMap((r) => r.warnings))
     if (ctx.values.quiet !== true) {
       ctx.io.stderr(`wbx: wrote ${out} (${series.length} lines)\n`)

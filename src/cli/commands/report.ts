@@ -8,6 +8,7 @@ import { reportSources } from '../report_sources.ts'
 import { buildReport, describeReport } from '../../report/build_report.ts'
 import { renderReportHtml } from '../../report/report_html.ts'
 import { writeToPath } from '../../export/write_to_path.ts'
+import { oneBatch } from '../../streams/one_batch.ts'
 
 /** The options `report` and `plot` share: which runs and keys, and the x axis. */
 export const chartOptions: Record<string, OptionSpec> = {
@@ -74,7 +75,7 @@ export const reportCommand: Command = {
       },
     })
     const html = new TextEncoder().encode(renderReportHtml(data))
-    await writeToPath(oneChunk(html), out, { signal: ctx.signal })
+    await writeToPath(oneBatch(html), out, { signal: ctx.signal })
     report(ctx, data.missingKeys, data.runs.flatMap((r) => r.warnings))
     if (ctx.values.quiet !== true) {
       const d = describeReport(data)
@@ -141,13 +142,4 @@ export function outputPath(ctx: CommandContext, ext: string): string {
 export function report(ctx: CommandContext, missing: string[], warnings: string[]): void {
   if (missing.length) ctx.io.stderr(`wbx: keys never logged: ${missing.join(', ')}\n`)
   for (const w of warnings) ctx.io.stderr(`wbx: warning: ${w}\n`)
-}
-
-function oneChunk(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  return new ReadableStream({
-    start(c) {
-      c.enqueue(bytes)
-      c.close()
-    },
-  })
 }

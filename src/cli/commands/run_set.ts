@@ -1,7 +1,7 @@
 /** `wbx run set <run> ...`: edit a run's name, notes, tags, group, job type, config and summary. */
 import type { CommandContext, OptionSpec } from '../command.ts'
-import { cloneJson } from '../../api/json_edit.ts'
-import type { Run } from '../../run.ts'
+import { cloneJson } from '../../json/json_edit.ts'
+import type { Run } from '../../api/run.ts'
 import { writeText } from '../cli_io.ts'
 import { deleteAt, describeChanges, keyPath, parseAssignment, setAt } from '../key_values.ts'
 

@@ -3,14 +3,15 @@ import { existsSync } from 'node:fs'
 import type { Command, CommandContext } from '../command.ts'
 import { outputOptions } from '../command.ts'
 import { cliApi } from '../cli_api.ts'
-import type { Run } from '../../run.ts'
+import type { Run } from '../../api/run.ts'
 import { LocalRuns } from '../../local/local_runs.ts'
 import type { Row } from '../../row.ts'
 import { writeText } from '../cli_io.ts'
 import { intOption } from '../parse_values.ts'
 import { textTable } from '../text_table.ts'
 import { UsageError } from '../usage_error.ts'
-import { rowStream, writeRows } from '../write_rows.ts'
+import { writeRows } from '../write_rows.ts'
+import { oneBatch } from '../../streams/one_batch.ts'
 
 const LOCAL_COLUMNS = ['id', 'name', 'state', 'createdAt', 'project', 'tags', 'sizeBytes', 'folder']
 const REMOTE_COLUMNS = ['id', 'name', 'state', 'createdAt', 'tags', 'group', 'jobType']
@@ -59,7 +60,7 @@ export const runsCommand: Command = {
       await writeText(ctx.io, textTable(rows, local ? LOCAL_COLUMNS : REMOTE_COLUMNS))
       return 0
     }
-    await writeRows(rowStream(rows), ctx, { label: 'runs' })
+    await writeRows(oneBatch(rows), ctx, { label: 'runs' })
     return 0
   },
 }

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { sleep } from './retry_policy.ts'
+import { sleep } from '../http/retry_policy.ts'
 
 /** One fetched page: its items and the cursor of the next page (undefined when there is none). */
 export interface Page<T> {

@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { join, resolve } from 'node:path'
 import process from 'node:process'
-import { claimTarget, resolveInside, UnsafeNameError } from '../../src/api/safe_path.ts'
+import { claimTarget, resolveInside, UnsafeNameError } from '../../src/fs/safe_path.ts'
 
 test('claimTarget refuses a second name for the same file and names both', () => {
   const claims = new Map<string, string>()

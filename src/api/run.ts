@@ -3,20 +3,20 @@
  *
  * @module
  */
-import type { Artifact } from './api/artifact.ts'
+import type { Artifact } from './artifact.ts'
 import {
   type LogArtifactOptions,
   recordArtifactLog,
   recordArtifactUse,
   type UseArtifactOptions,
-} from './api/artifact_links.ts'
-import { type ArtifactsOptions, listRunArtifacts } from './api/artifacts.ts'
-import type { RunFile } from './api/file.ts'
-import { type FilesOptions, findRunFile, listRunFiles } from './api/files.ts'
-import { assertJsonValue, cloneJson, defineKey, isPlainObject } from './api/json_edit.ts'
-import { RUN_FULL_QUERY, RUN_HISTORY_KEYS_QUERY, RUN_LAZY_QUERY } from './api/queries.ts'
-import { convertToDict, pyRepr, quoteSegment, splitConfig } from './api/run_attrs.ts'
-import { createRun, type CreateRunOptions, type RunCreator } from './api/run_create.ts'
+} from './artifact_links.ts'
+import { type ArtifactsOptions, listRunArtifacts } from './artifacts.ts'
+import type { RunFile } from './file.ts'
+import { type FilesOptions, findRunFile, listRunFiles } from './files.ts'
+import { assertJsonValue, cloneJson, defineKey, isPlainObject } from '../json/json_edit.ts'
+import { RUN_FULL_QUERY, RUN_HISTORY_KEYS_QUERY, RUN_LAZY_QUERY } from './queries.ts'
+import { convertToDict, pyRepr, quoteSegment, splitConfig } from './run_attrs.ts'
+import { type CreateRunOptions, registerRun, type RunCreator } from './run_create.ts'
 import {
   checkStateTransition,
   readRunState,
@@ -26,7 +26,7 @@ import {
   type SettableRunState,
   waitForTerminalState,
   type WaitUntilFinishedOptions,
-} from './api/run_state.ts'
+} from './run_state.ts'
 import {
   applyWriteResult,
   captureBase,
@@ -37,16 +37,12 @@ import {
   snapshotForWrite,
   writeRunChanges,
   type WriteSnapshot,
-} from './api/run_update.ts'
-import { createSummaryView, type SummaryView } from './api/summary_view.ts'
-import {
-  type UploadFetchOptions,
-  type UploadFileOptions,
-  uploadRunFile,
-} from './api/upload_file.ts'
-import { runHistoryKeysSchema, runResponseSchema } from './api/schemas.ts'
-import type { GraphqlTransport } from './api/transport.ts'
-import { WandbApiError } from './api/wandb_api_error.ts'
+} from './run_update.ts'
+import { createSummaryView, type SummaryView } from './summary_view.ts'
+import { type UploadFetchOptions, type UploadFileOptions, uploadRunFile } from './upload_file.ts'
+import { runHistoryKeysSchema, runResponseSchema } from './schemas.ts'
+import type { GraphqlTransport } from './transport.ts'
+import { WandbApiError } from './wandb_api_error.ts'
 import {
   downloadHistoryExports,
   type DownloadHistoryExportsOptions,
@@ -59,11 +55,11 @@ import {
   scanHistory,
   type ScanHistoryOptions,
   type SignedFetchOptions,
-} from './api/history/mod.ts'
-import { parseJson } from './json/parse_json.ts'
-import { followPolled, type FollowPollOptions } from './api/follow_poll.ts'
-import type { Row } from './row.ts'
-import { writeStderr } from './runtime.ts'
+} from './history/mod.ts'
+import { parseJson } from '../json/parse_json.ts'
+import { followPolled, type FollowPollOptions } from './follow_poll.ts'
+import type { Row } from '../row.ts'
+import { writeStderr } from '../runtime.ts'
 
 /** What a `Run` needs from the `Api` that made it. */
 export interface RunClient {
@@ -473,9 +469,15 @@ export class Run {
     return this.#heavy('systemMetrics', 'systemMetrics') as Record<string, unknown>
   }
 
-  /** Creates a run (the SDK's `Run.create`); see {@link createRun}. Returns it fully loaded. */
-  static create(api: RunCreator, options: CreateRunOptions = {}): Promise<Run> {
-    return createRun(api, options)
+  /**
+   * Creates a run (the SDK's `Run.create`) and returns it fully loaded. Unless `allowExisting`,
+   * a run id that already exists is refused before anything is written.
+   */
+  static async create(api: RunCreator, options: CreateRunOptions = {}): Promise<Run> {
+    const { entity, project, runId } = await registerRun(api, options)
+    const run = new Run(api, entity, project, runId, undefined, { lazy: false })
+    await run.load(true, options.signal)
+    return run
   }
 
   /** The base changes are taken from, or a TypeError when the run was never read. */

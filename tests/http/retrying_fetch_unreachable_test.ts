@@ -8,9 +8,9 @@ import {
   TransferFailure,
   UnreachableError,
   unreachableReason,
-} from '../../src/api/retrying_fetch.ts'
+} from '../../src/http/retrying_fetch.ts'
 import { HttpGraphqlTransport } from '../../src/api/transport.ts'
-import { DEFAULT_RETRY_POLICY } from '../../src/api/retry_policy.ts'
+import { DEFAULT_RETRY_POLICY } from '../../src/http/retry_policy.ts'
 import { WandbApiError } from '../../src/api/wandb_api_error.ts'
 
 /** A loopback port nothing listens on. */

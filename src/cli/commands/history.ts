@@ -119,12 +119,11 @@ export const historyCommand: Command = {
 
 /** The stderr line for requested keys without a value, naming the step range when one was given. */
 export function missingKeysMessage(keys: string[], minStep?: number, maxStep?: number): string {
-  if (minStep === undefined && maxStep === undefined) {
-    return `keys never logged in this run: ${keys.join(', ')}`
-  }
+  const message = `keys never logged in this run: ${keys.join(', ')}`
+  if (minStep === undefined && maxStep === undefined) return message
   const range = [
-    minStep === undefined ? '' : `--min-step ${minStep}`,
-    maxStep === undefined ? '' : `--max-step ${maxStep}`,
-  ].filter(Boolean).join(' ')
-  return `keys never logged in the selected steps (${range}): ${keys.join(', ')}`
+    minStep === undefined ? '' : `≥ ${minStep}`,
+    maxStep === undefined ? '' : `< ${maxStep}`,
+  ].filter(Boolean).join(' and ')
+  return `${message} (only steps ${range} were read)`
 }

@@ -7,50 +7,23 @@
 import process from 'node:process'
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Api } from '../../src/api/api.ts'
 import { LocalRun } from '../../src/local/local_run.ts'
 import type { KeysMode } from '../../src/history/key_selection.ts'
 import type { Row } from '../../src/row.ts'
-import { writeLog } from '../local/_log_writer.ts'
-import { historyRecord, runRecord, type TestItem } from '../local/_proto_writer.ts'
+import { NULL_RUN_ID as RUN_ID, writeNullRun as writeRun } from './_null_run.ts'
 import { runCli } from '../cli/_run_cli.ts'
 import { seedFromLocalRun } from '../server/local_seed.ts'
 import { startTestServer, type TestServer } from '../server/test_server.ts'
 
-const RUN_ID = 'nullkeys1'
 const REMOTE = `test-entity/p/${RUN_ID}`
 const SOURCES = ['parquet', 'graphql', 'auto'] as const
 /** A run the SDK 0.31 wrote itself (tests/fixtures): `none` is logged as `None` at every step. */
 const TYPED = 'tests/fixtures/runs/wandb/offline-run-20261128_072712-wbxtyped'
 const TYPED_REMOTE = 'test-entity/wbx-fixtures/wbxtyped'
-
-/**
- * Eight steps: `loss` every step; `acc` a value on even steps and null on odd ones; `eval.score`
- * a value at steps 2 and 5, null at step 6; `gone` logged only as null (steps 1 and 4).
- */
-function historyItems(step: number): TestItem[] {
-  const items: TestItem[] = [[['_step'], String(step)], [['loss'], String(1 / (step + 1))]]
-  items.push([['acc'], step % 2 === 0 ? String(step / 10) : 'null'])
-  if (step === 2 || step === 5) items.push([['eval', 'score'], String(step * 3)])
-  if (step === 6) items.push([['eval', 'score'], 'null'])
-  if (step === 1 || step === 4) items.push([['gone'], 'null'])
-  return items
-}
-
-/** Writes the run folder (a `.wandb` log of a run record and eight history records). */
-async function writeRun(root: string): Promise<string> {
-  const folder = join(root, 'wandb', `offline-run-20260101_000000-${RUN_ID}`)
-  await mkdir(folder, { recursive: true })
-  const records = [runRecord(1, RUN_ID, 'p')]
-  for (let step = 0; step < 8; step++) {
-    records.push(historyRecord(step + 2, historyItems(step), step))
-  }
-  await writeFile(join(folder, `run-${RUN_ID}.wandb`), writeLog(records))
-  return folder
-}
 
 /** One selection: keys, mode, step range, and the rows and report every source must give. */
 interface Case {

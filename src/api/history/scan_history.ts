@@ -49,7 +49,6 @@ export interface ScanHistoryOptions extends KeySelectionOptions {
   prefetch?: number
   /** How signed export URLs are fetched (never with credentials): fetch, retries, timeouts. */
   exportFetch?: Omit<SignedFetchOptions, 'signal'>
-  onMissingKeys?: (keys: string[]) => void
   /**
    * What a shortfall does (fewer rows than the run's `historyLineCount` on a full scan, a row
    * without an integer `_step`, two different rows for one step; see `history_shortfall.ts`):

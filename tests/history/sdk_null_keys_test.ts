@@ -36,7 +36,8 @@ function scanWithSdk(server: TestServer, dir: string): Promise<Row[][]> {
     execFile(
       wandbPython!,
       [script, server.baseUrl, server.apiKey, PATH, keys],
-      { env: sdkEnv(dir), maxBuffer: 16 * 1024 * 1024, timeout: 240_000 },
+      // Below `bun test --timeout 120000`, so a stuck SDK fails with its stderr rather than a bare timeout.
+      { env: sdkEnv(dir), maxBuffer: 16 * 1024 * 1024, timeout: 90_000 },
       (err, stdout, stderr) => {
         if (err) {
           reject(new Error(`sdk_null_keys.py failed: ${err.message}\n${stderr.slice(-3000)}`))

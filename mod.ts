@@ -121,6 +121,7 @@ export {
   type ShortfallMode,
   type SignedFetchOptions,
 } from './src/api/history/mod.ts'
+export type { KeySelectionOptions } from './src/history/key_selection.ts'
 export type { SummaryMethods, SummaryPath, SummaryView } from './src/api/summary_view.ts'
 export type {
   RunChanges,

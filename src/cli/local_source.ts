@@ -1,7 +1,7 @@
 /**
  * The RunSource of a local run folder or `.wandb` file. `history`, `system` and `logs` open the
  * run with the minimal metadata pass (no history, stats or summary decoding); the keys the
- * history command reports as never logged then come from what the scan saw.
+ * history command reports as never logged come from the scan itself, as for a remote run.
  *
  * @module
  */
@@ -79,7 +79,6 @@ export function localSource(
   run: LocalRun,
   full: (signal: AbortSignal) => Promise<LocalRun> = () => Promise.resolve(run),
 ): RunSource {
-  const keys = new KeyWatch(run)
   return {
     id: run.id,
     logBytes: logBytes(run),
@@ -92,18 +91,17 @@ export function localSource(
       if (s.source !== undefined) {
         throw new TypeError('--source applies to runs on a W&B server, not local runs')
       }
-      const rows = run.scanHistory({
+      return run.scanHistory({
         keys: s.keys,
         keysMode: s.keysMode,
         minStep: s.minStep,
         maxStep: s.maxStep,
         signal: s.signal,
         onRead: s.onRead,
+        onMissingKeys: s.onMissingKeys,
         ...localFollow(s.follow),
       })
-      return keys.watch(rows, s)
     },
-    historyKeyNames: (signal) => keys.names(signal),
     systemMetrics: (signal, follow, onRead) =>
       Promise.resolve(run.scanSystemMetrics({ signal, onRead, ...localFollow(follow) })),
     summary: () => Promise.resolve(run.summary),
@@ -224,62 +222,4 @@ export function localEndMessage(end: FollowEnd): string {
     return `warning: the run's log stopped growing without an exit record (state crashed: the writer was killed or lost); every intact record was read (${end.records} records, ${end.bytes} bytes)`
   }
   return `the run ${end.state} (exit code ${end.exitCode}); followed to its end`
-}
-
-/**
- * Answers `historyKeyNames` for a run opened either way: from `historyKeys` after a full pass,
- * else from the requested keys the last history scan emitted, rescanning only for keys it did
- * not see when its filters (`keysMode: 'all'`, a step range) could have hidden them.
- */
-class KeyWatch {
-  readonly #run: LocalRun
-  #requested: string[] = []
-  #seen = new Set<string>()
-  #exact = false
-
-  /** Creates a watch over one run's history scans. */
-  constructor(run: LocalRun) {
-    this.#run = run
-  }
-
-  /** Passes a scan's batches through, noting which requested keys its rows hold. */
-  watch(rows: ReadableStream<Row[]>, s: HistorySelection): ReadableStream<Row[]> {
-    if (this.#run.metadataPass === 'full' || !s.keys?.length) return rows
-    const requested = (this.#requested = [...new Set(s.keys)])
-    const seen = (this.#seen = new Set())
-    this.#exact = (s.keysMode ?? 'any') === 'any' && s.minStep === undefined &&
-      s.maxStep === undefined
-    return rows.pipeThrough(
-      new TransformStream<Row[], Row[]>({
-        transform(batch, controller) {
-          if (seen.size < requested.length) {
-            for (const row of batch) {
-              for (const k of requested) if (Object.hasOwn(row, k)) seen.add(k)
-            }
-          }
-          controller.enqueue(batch)
-        },
-      }),
-    )
-  }
-
-  /** The logged key names, as far as the requested keys go in minimal mode. */
-  async names(signal: AbortSignal): Promise<string[]> {
-    if (this.#run.metadataPass === 'full') return Object.keys(this.#run.historyKeys.keys)
-    if (this.#requested.length === 0) {
-      const all = new Set<string>()
-      for await (const batch of this.#run.scanHistory({ signal })) {
-        for (const row of batch) for (const k of Object.keys(row)) all.add(k)
-      }
-      return [...all]
-    }
-    const unseen = this.#requested.filter((k) => !this.#seen.has(k))
-    if (unseen.length === 0 || this.#exact) return [...this.#seen]
-    const found = new Set(this.#seen)
-    for await (const batch of this.#run.scanHistory({ keys: unseen, signal })) {
-      for (const row of batch) for (const k of unseen) if (Object.hasOwn(row, k)) found.add(k)
-      if (found.size === this.#requested.length) break
-    }
-    return [...found]
-  }
 }

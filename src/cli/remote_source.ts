@@ -37,9 +37,9 @@ export function remoteSource(run: Run): RunSource {
           }
           : {}),
         onShortfall: s.onShortfall,
+        onMissingKeys: s.onMissingKeys,
         onProblem: (problem) => notes.push(`warning: ${problem}`),
       }),
-    historyKeyNames: () => Promise.resolve(historyKeyNames(run.historyKeys)),
     historySchema: () => {
       try {
         return Promise.resolve(historyColumnSchema(run.historyKeys))

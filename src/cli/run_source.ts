@@ -30,6 +30,11 @@ export interface HistorySelection {
   follow?: FollowSelection
   /** Local runs: called with the bytes of the log read so far (of `logBytes`). */
   onRead?: (bytesRead: number) => void
+  /**
+   * Called once at the end of a complete read with the requested keys that had no value in the
+   * selected steps (the library's report, one rule for both sources).
+   */
+  onMissingKeys?: (keys: string[]) => void
 }
 
 /** Console-log selection. */
@@ -62,8 +67,6 @@ export interface RunSource {
    * pass); with `pass: false`, only when that costs no extra read of a local run.
    */
   historySchema(signal: AbortSignal, pass?: boolean): Promise<ColumnSchema | undefined>
-  /** Logged keys, to report requested keys that never appear. */
-  historyKeyNames(signal: AbortSignal): Promise<string[]>
   /** System-metric rows (full resolution locally, server-sampled remotely). */
   systemMetrics(
     signal: AbortSignal,

@@ -6,28 +6,23 @@
  */
 import type { Row } from '../row.ts'
 import type { Timestamp } from './record_types.ts'
-import { buildHistoryRow, isPlainObject, KeyOrder } from './history_row.ts'
+import { buildHistoryRow, KeyOrder } from './history_row.ts'
+import {
+  checkKeySelection,
+  KeySelection,
+  type KeySelectionOptions,
+} from '../history/key_selection.ts'
 import { checkBatchSize, segmentStream } from './segment_stream.ts'
 import { type FollowOptions, segmentFollow } from './follow_log.ts'
 import type { DamageReport } from './damage_report.ts'
 import { systemRow } from './system_rows.ts'
 
-/** Options of `LocalRun.scanHistory()`; `follow: true` tails the run's last file as it grows. */
-export interface ScanHistoryOptions extends FollowOptions {
-  /**
-   * Only rows holding these keys, each projected to `_step` (system rows: `_timestamp` and
-   * `_runtime`) plus the keys it holds. A key is a
-   * top-level row key; when no top-level key has that exact name, a dotted key (`a.b`)
-   * reaches into nested objects.
-   * @default all rows, all keys
-   */
-  keys?: string[]
-  /**
-   * With `keys`: `'any'` keeps rows holding at least one key, `'all'` only rows holding every
-   * key (what the SDK's `scan_history(keys=…)` returns).
-   * @default 'any'
-   */
-  keysMode?: 'any' | 'all'
+/**
+ * Options of `LocalRun.scanHistory()`; `follow: true` tails the run's last file as it grows.
+ * `keys`, `keysMode` and `onMissingKeys` are the ones a remote `Run.scanHistory` takes too, under
+ * the same rule (src/history/key_selection.ts: a null value counts as not logged).
+ */
+export interface ScanHistoryOptions extends FollowOptions, KeySelectionOptions {
   /** First step to return (inclusive); when set, rows without an integer step are skipped. */
   minStep?: number
   /** Step to stop before (exclusive, as the SDK); when set, rows without an integer step are skipped. */
@@ -50,67 +45,15 @@ export interface ScanHistoryOptions extends FollowOptions {
   onRead?: (bytesRead: number) => void
 }
 
-const MISSING: unique symbol = Symbol('missing')
 /** Keys a keys-projected history row keeps. */
 const HISTORY_ANCHORS = ['_step']
 /** Keys a keys-projected system row keeps. */
 const SYSTEM_ANCHORS = ['_timestamp', '_runtime']
 
-/** Looks a key up in a row: the exact top-level key first, else a dotted path into nested objects. */
-export function lookupKey(row: Row, key: string): unknown {
-  if (Object.hasOwn(row, key)) return row[key]
-  if (!key.includes('.')) return MISSING
-  let node: unknown = row
-  for (const part of key.split('.')) {
-    if (!isPlainObject(node) || !Object.hasOwn(node, part)) return MISSING
-    node = node[part]
-  }
-  return node
-}
-
-/**
- * Projects a row to its `anchors` (`_step` for history rows) plus the wanted keys, or returns
- * undefined when it does not qualify.
- */
-export function selectKeys(
-  row: Row,
-  keys: readonly string[],
-  mode: 'any' | 'all',
-  anchors: readonly string[] = ['_step'],
-): Row | undefined {
-  const out: Row = {}
-  for (const a of anchors) if (Object.hasOwn(row, a)) out[a] = row[a]
-  let found = 0
-  for (const key of keys) {
-    const value = lookupKey(row, key)
-    if (value === MISSING) {
-      if (mode === 'all') return undefined
-    } else {
-      Object.defineProperty(out, key, {
-        value,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      })
-      found++
-    }
-  }
-  return found > 0 ? out : undefined
-}
-
 /** Validates scan options, throwing TypeError/RangeError for misuse, and returns the batch size. */
 export function checkScanOptions(options: ScanHistoryOptions, what: string): number {
-  const { keys, keysMode, minStep, maxStep } = options
-  if (keys !== undefined && (!Array.isArray(keys) || keys.some((k) => typeof k !== 'string'))) {
-    throw new TypeError(
-      `Cannot ${what}: keys must be an array of strings, got ${JSON.stringify(keys)}`,
-    )
-  }
-  if (keysMode !== undefined && keysMode !== 'any' && keysMode !== 'all') {
-    throw new TypeError(
-      `Cannot ${what}: keysMode must be 'any' or 'all', got ${JSON.stringify(keysMode)}`,
-    )
-  }
+  const { minStep, maxStep } = options
+  checkKeySelection(options, what)
   for (const [name, v] of [['minStep', minStep], ['maxStep', maxStep]] as const) {
     if (v !== undefined && (typeof v !== 'number' || Number.isNaN(v))) {
       throw new TypeError(`Cannot ${what}: ${name} must be a number, got ${JSON.stringify(v)}`)
@@ -119,22 +62,40 @@ export function checkScanOptions(options: ScanHistoryOptions, what: string): num
   return checkBatchSize(options.batchSize ?? options.pageSize, 1000, what)
 }
 
-/** A row filter built from scan options; returns the row to emit or undefined. */
+/**
+ * A row filter built from scan options, returning the row to emit or undefined, and the key
+ * selection behind it (which reports the keys that never had a value).
+ */
 function rowFilter(
   options: ScanHistoryOptions,
   anchors: readonly string[],
-): (row: Row, step: number | undefined) => Row | undefined {
-  const { keys, minStep, maxStep } = options
-  const mode = options.keysMode ?? 'any'
+): { filter: (row: Row, step: number | undefined) => Row | undefined; selection: KeySelection } {
+  const { minStep, maxStep } = options
+  const selection = new KeySelection(options.keys, options.keysMode, anchors)
   const stepFilter = minStep !== undefined || maxStep !== undefined
-  return (row, step) => {
+  const filter = (row: Row, step: number | undefined): Row | undefined => {
     if (stepFilter) {
       if (step === undefined) return undefined
       if (minStep !== undefined && step < minStep) return undefined
       if (maxStep !== undefined && step >= maxStep) return undefined
     }
-    return keys && keys.length > 0 ? selectKeys(row, keys, mode, anchors) : row
+    return selection.pick(row)
   }
+  return { filter, selection }
+}
+
+/**
+ * The end hook of file `index`: after the last file's last record, the keys that never had a
+ * value go to `onMissingKeys` (a cancelled or failed scan reports nothing).
+ */
+function reportAfter(
+  files: readonly string[],
+  index: number,
+  selection: KeySelection,
+  options: ScanHistoryOptions,
+): (() => void) | undefined {
+  if (index !== files.length - 1 || !options.onMissingKeys) return undefined
+  return () => void selection.report(options.onMissingKeys)
 }
 
 /** Streams the history rows of the given files in order (decoding only history records). */
@@ -144,7 +105,7 @@ export function historyRowStream(
   followReport?: DamageReport,
 ): ReadableStream<Row[]> {
   const batchSize = checkScanOptions(options, 'scan history')
-  const filter = rowFilter(options, HISTORY_ANCHORS)
+  const { filter, selection } = rowFilter(options, HISTORY_ANCHORS)
   let index = 0
   let lastStep: number | undefined
   const order = new KeyOrder()
@@ -153,7 +114,7 @@ export function historyRowStream(
     () => lastStep === undefined ? `no history row yet` : `history step ${lastStep}`,
     followReport,
   )
-  return segmentStream<Row>(files, new Set(['history']), () => ({
+  return segmentStream<Row>(files, new Set(['history']), (i) => ({
     take(records, out) {
       for (const rec of records) {
         if (rec.type !== 'history') continue
@@ -163,6 +124,7 @@ export function historyRowStream(
         if (row) out.push(row)
       }
     },
+    end: reportAfter(files, i, selection, options),
   }), { batchSize, signal: options.signal, follow, onRead: options.onRead })
 }
 
@@ -189,7 +151,7 @@ export function systemRowStream(
     )
   }
   const batchSize = checkScanOptions(options, 'scan system metrics')
-  const filter = rowFilter(options, SYSTEM_ANCHORS)
+  const { filter, selection } = rowFilter(options, SYSTEM_ANCHORS)
   let lastTime: unknown
   const follow = segmentFollow(
     options,
@@ -212,6 +174,7 @@ export function systemRowStream(
           if (row) out.push(row)
         }
       },
+      end: reportAfter(files, i, selection, options),
     }
   }, { batchSize, signal: options.signal, follow, onRead: options.onRead })
 }

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict'
 import type { Row } from '../../src/row.ts'
 import { StepMerger, type StepSource } from '../../src/api/history/step_merge.ts'
 import { rowFromParquet } from '../../src/api/history/history_row.ts'
-import { KeySelection } from '../../src/api/history/key_selection.ts'
 
 /** A source that returns fixed batches, announcing each batch's first step as its lower bound. */
 class Batches implements StepSource {
@@ -99,21 +98,4 @@ test('export rows: flattened columns nest again, escaped dots stay in the key, J
   assert.equal(row.when, 1_700_000_000.5)
   assert.equal(row.bytes, 'aGk=')
   assert.equal(rowFromParquet({ _step: null, loss: 1 }), undefined)
-})
-
-test('key selection: any/all, dotted paths into nested values, keys never seen', () => {
-  const rows: Row[] = [
-    { _step: 0, loss: 1, eval: { score: 2 } },
-    { _step: 1, loss: 0.5 },
-    { _step: 2, acc: 0.1 },
-  ]
-  const any = new KeySelection(['loss', 'eval.score', 'nope'], 'any')
-  assert.deepEqual(any.select(rows), [
-    { _step: 0, loss: 1, 'eval.score': 2 },
-    { _step: 1, loss: 0.5 },
-  ])
-  assert.deepEqual(any.missingKeys(), ['nope'])
-  const all = new KeySelection(['loss', 'eval.score'], 'all')
-  assert.deepEqual(all.select(rows), [{ _step: 0, loss: 1, 'eval.score': 2 }])
-  assert.equal(new KeySelection(undefined, 'any').select(rows), rows)
 })

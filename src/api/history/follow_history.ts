@@ -24,7 +24,7 @@ import { TERMINAL_STATES } from '../run_state.ts'
 import { WandbApiError } from '../wandb_api_error.ts'
 import { requestHistory, runNotFound, runVariables } from './history_request.ts'
 import type { HistoryRunRef, HistoryTransport } from './history_types.ts'
-import { KeySelection } from './key_selection.ts'
+import { KeySelection } from '../../history/key_selection.ts'
 import { scanHistory, type ScanHistoryOptions } from './scan_history.ts'
 
 /** How a followed remote stream ended by itself. */
@@ -109,7 +109,7 @@ export function followHistory(
   else outer?.addEventListener('abort', onOuterAbort, { once: true })
   const signal = controller.signal
   const keys = scan.keys?.length ? scan.keys : undefined
-  const selection = new KeySelection(keys, scan.keysMode ?? 'any')
+  const selection = new KeySelection(keys, scan.keysMode)
   const stop = scan.maxStep
   let last = (scan.minStep ?? 0) - 1
   let reader: ReadableStreamDefaultReader<Row[]> | undefined

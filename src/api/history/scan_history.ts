@@ -12,7 +12,11 @@
  */
 import type { Row } from '../../row.ts'
 import type { HistoryRunRef, HistoryTransport } from './history_types.ts'
-import { KeySelection, type KeysMode } from './key_selection.ts'
+import {
+  checkKeySelection,
+  KeySelection,
+  type KeySelectionOptions,
+} from '../../history/key_selection.ts'
 import { type HistoryScanReport, ScanPlan } from './scan_plan.ts'
 import type { SignedFetchOptions } from './signed_fetch.ts'
 import type { ShortfallMode } from './history_shortfall.ts'
@@ -22,15 +26,11 @@ export type { HistoryScanReport } from './scan_plan.ts'
 /** Where rows come from: Parquet exports plus live tail, GraphQL pages only, or exports when the server has them. */
 export type HistorySource = 'auto' | 'parquet' | 'graphql'
 
-/** Options for {@linkcode scanHistory}. */
-export interface ScanHistoryOptions {
-  /**
-   * Keys to keep (`_step` is always kept); every key when undefined. A key names a top-level
-   * value or, with dots, a path into nested values (`eval.score`). @default undefined
-   */
-  keys?: string[]
-  /** With `keys`: keep rows with any of them, or only rows with all of them (the SDK's behaviour). @default 'any' */
-  keysMode?: KeysMode
+/**
+ * Options for {@linkcode scanHistory}; `keys`, `keysMode` and `onMissingKeys` are the ones
+ * `LocalRun.scanHistory` takes too, under the same rule (src/history/key_selection.ts).
+ */
+export interface ScanHistoryOptions extends KeySelectionOptions {
   /** Steps per GraphQL page. @default 1000 */
   pageSize?: number
   /** First step to read (inclusive). @default 0 */
@@ -49,8 +49,6 @@ export interface ScanHistoryOptions {
   prefetch?: number
   /** How signed export URLs are fetched (never with credentials): fetch, retries, timeouts. */
   exportFetch?: Omit<SignedFetchOptions, 'signal'>
-  /** Called once at the end of the scan with the requested keys that never had a value (only when some did not). */
-  onMissingKeys?: (keys: string[]) => void
   /**
    * What a shortfall does (fewer rows than the run's `historyLineCount` on a full scan, a row
    * without an integer `_step`, two different rows for one step; see `history_shortfall.ts`):
@@ -67,20 +65,13 @@ export interface ScanHistoryOptions {
 
 /** Checks options up front so misuse fails at the call, not mid-stream. */
 function checkOptions(options: ScanHistoryOptions): void {
-  const { keys, keysMode, pageSize, minStep, maxStep, source, prefetch, onShortfall } = options
+  const { pageSize, minStep, maxStep, source, prefetch, onShortfall } = options
   if (onShortfall !== undefined && onShortfall !== 'error' && onShortfall !== 'report') {
     throw new TypeError(
       `Cannot scan history: onShortfall must be 'error' or 'report', got '${onShortfall}'`,
     )
   }
-  if (keys !== undefined && (!Array.isArray(keys) || keys.some((k) => typeof k !== 'string'))) {
-    throw new TypeError(
-      `Cannot scan history: keys must be an array of strings, got ${String(keys)}`,
-    )
-  }
-  if (keysMode !== undefined && keysMode !== 'any' && keysMode !== 'all') {
-    throw new TypeError(`Cannot scan history: keysMode must be 'any' or 'all', got '${keysMode}'`)
-  }
+  checkKeySelection(options, 'scan history')
   if (source !== undefined && !['auto', 'parquet', 'graphql'].includes(source)) {
     throw new TypeError(
       `Cannot scan history: source must be 'auto', 'parquet' or 'graphql', got '${source}'`,
@@ -116,7 +107,7 @@ export function scanHistory(
   const signal = controller.signal
   // No keys, or an empty list (as in the SDK), means every key.
   const keys = options.keys?.length ? options.keys : undefined
-  const selection = new KeySelection(keys, options.keysMode ?? 'any')
+  const selection = new KeySelection(keys, options.keysMode)
   let plan: Promise<ScanPlan> | undefined
   let emitted = 0
   const planOptions = {
@@ -143,8 +134,7 @@ export function scanHistory(
           signal.throwIfAborted()
           if (batch === null) {
             outer?.removeEventListener('abort', onOuterAbort)
-            const missingKeys = selection.missingKeys()
-            if (missingKeys.length > 0) options.onMissingKeys?.(missingKeys)
+            const missingKeys = selection.report(options.onMissingKeys)
             const report = scan.report(emitted, missingKeys)
             for (const problem of report.problems) options.onProblem?.(problem)
             options.onComplete?.(report)

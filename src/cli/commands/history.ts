@@ -24,7 +24,8 @@ export const historyCommand: Command = {
   details: [
     'Rows keep _step first, then keys in the order they were first logged.',
     'With --keys, a row is kept when it has any of the keys (--keys-mode all: every key, as the',
-    'W&B SDK does); keys that never appear are reported on stderr.',
+    'W&B SDK does); a null value counts as not logged, and keys that never have a value are',
+    'reported on stderr.',
     "Remote runs are read from the server's Parquet history exports plus the live tail when",
     'they exist (--source auto), else page by page through GraphQL.',
   ].join('\n') + '\n' + FOLLOW_DETAILS,
@@ -63,6 +64,7 @@ export const historyCommand: Command = {
     const keys = listOption(ctx.values, 'keys')
     const messages: string[] = []
     const follow = followSelection(ctx, 'history', messages)
+    let missing: string[] = []
     const selection = {
       keys,
       keysMode: choiceOption(ctx.values, 'keys-mode', ['any', 'all'] as const),
@@ -72,6 +74,7 @@ export const historyCommand: Command = {
       onShortfall: ctx.values['allow-shortfall'] === true ? 'report' as const : undefined,
       signal: ctx.signal,
       follow,
+      onMissingKeys: (keys: string[]) => (missing = keys),
     }
     const { minStep, maxStep } = selection
     if (minStep !== undefined && maxStep !== undefined && minStep >= maxStep) {
@@ -106,17 +109,21 @@ export const historyCommand: Command = {
         read,
       })
     }
-    // Keys logged after the run was opened are not in a followed run's key list.
-    if (keys && !follow) {
-      const logged = await run.historyKeyNames(ctx.signal)
-      const missing = keys.filter((k) =>
-        !logged.some((name) => name === k || name.startsWith(k + '.'))
-      )
-      if (missing.length) {
-        ctx.io.stderr(`wbx: keys never logged in this run: ${missing.join(', ')}\n`)
-      }
-    }
+    // The scan's own report (both sources, one rule: a null value is no value): requested keys
+    // without a value in any row of the selected steps.
+    if (missing.length) ctx.io.stderr(`wbx: ${missingKeysMessage(missing, minStep, maxStep)}\n`)
     printWarnings(run, ctx.io)
     return follow ? finishFollow(ctx, messages, outcome) : 0
   },
+}
+
+/** The stderr line for requested keys without a value, naming the step range when one was given. */
+export function missingKeysMessage(keys: string[], minStep?: number, maxStep?: number): string {
+  const message = `keys never logged in this run: ${keys.join(', ')}`
+  if (minStep === undefined && maxStep === undefined) return message
+  const range = [
+    minStep === undefined ? '' : `≥ ${minStep}`,
+    maxStep === undefined ? '' : `< ${maxStep}`,
+  ].filter(Boolean).join(' and ')
+  return `${message} (only steps ${range} were read)`
 }

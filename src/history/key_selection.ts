@@ -11,6 +11,7 @@
  * @module
  */
 import type { Row } from '../row.ts'
+import { floatKeysOf, setFloatKeys } from '../row_floats.ts'
 
 /**
  * How rows are chosen when keys are given: `'any'` keeps rows holding at least one of the keys
@@ -84,13 +85,19 @@ export function lookupKey(row: Row, key: string): unknown {
 
 /** Sets `row[key]` as an own enumerable property, even for `__proto__`. */
 function setOwn(row: Row, key: string, value: unknown): void {
-  if (key !== '__proto__') row[key] = value
-  else {Object.defineProperty(row, key, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    })}
+  if (key === '__proto__') {
+    Object.defineProperty(row, key, { value, enumerable: true, writable: true, configurable: true })
+  } else row[key] = value
+}
+
+/** Carries the source row's float marks (`1.0`, see row_floats.ts) that name a picked key or lie under it. */
+function keepFloatKeys(from: Row, to: Row, picked: readonly string[]): void {
+  const marks = floatKeysOf(from)
+  if (!marks) return
+  const kept = marks.filter((mark) =>
+    picked.some((key) => mark === key || (mark.startsWith(key) && mark[key.length] === '.'))
+  )
+  setFloatKeys(to, kept)
 }
 
 /** Projects and filters rows by requested keys, remembering which keys ever had a value. */
@@ -139,7 +146,9 @@ export class KeySelection {
       this.#seen.add(key)
       setOwn(picked, key, value)
     }
-    return (this.#mode === 'all' ? present === keys.length : present > 0) ? picked : undefined
+    if (this.#mode === 'all' ? present < keys.length : present === 0) return undefined
+    keepFloatKeys(row, picked, Object.keys(picked))
+    return picked
   }
 
   /** Returns the rows to emit out of `rows` (see {@linkcode KeySelection.pick}). */

@@ -2,6 +2,8 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { Row } from '../../src/row.ts'
 import { checkKeySelection, KeySelection, lookupKey } from '../../src/history/key_selection.ts'
+import { floatKeysOf, setFloatKeys } from '../../src/row_floats.ts'
+import { toCsv } from '../../src/export/csv.ts'
 
 test('key selection: any/all, dotted paths into nested values, keys never seen', () => {
   const rows: Row[] = [
@@ -75,4 +77,22 @@ test('checkKeySelection names the misused option', () => {
     /onMissingKeys must be a function/,
   )
   checkKeySelection({ keys: ['a'], keysMode: 'all', onMissingKeys: () => {} }, 'scan history')
+})
+
+test('a projected row keeps the float marks of the keys it picked (1.0 stays 1.0 in CSV/NDJSON)', async () => {
+  const row: Row = { _step: 0, loss: 1, acc: 2, eval: { score: 3, n: 4 } }
+  setFloatKeys(row, ['loss', 'acc', 'eval.score'])
+  const picked = new KeySelection(['loss', 'eval']).pick(row)
+  assert.deepEqual(JSON.parse(JSON.stringify(picked)), {
+    _step: 0,
+    loss: 1,
+    eval: { score: 3, n: 4 },
+  })
+  assert.deepEqual(floatKeysOf(picked!), ['loss', 'eval.score'])
+  const dotted = new KeySelection(['eval.score']).pick(row)
+  assert.deepEqual(floatKeysOf(dotted!), ['eval.score'])
+  assert.equal(floatKeysOf(new KeySelection(['eval.n']).pick(row)!), undefined)
+  const batches = ReadableStream.from([[new KeySelection(['loss']).pick(row)!]])
+  const csv = await new Response(batches.pipeThrough(toCsv())).text()
+  assert.equal(csv, '_step,loss\n0,1.0\n')
 })

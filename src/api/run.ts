@@ -60,6 +60,16 @@ import { parseJson } from '../json/parse_json.ts'
 import { followPolled, type FollowPollOptions } from './follow_poll.ts'
 import type { Row } from '../row.ts'
 import { writeStderr } from '../runtime.ts'
+import { collect } from '../streams/paged_stream.ts'
+import { REMOTE_SYSTEM_SAMPLES } from './history/sampled_history.ts'
+import type {
+  HistoryKeys,
+  RunArtifactEntry,
+  RunConsoleOptions,
+  RunFileEntry,
+  RunReader,
+  RunSystemOptions,
+} from '../source/run_reader.ts'
 
 /** What a `Run` needs from the `Api` that made it. */
 export interface RunClient {
@@ -116,7 +126,7 @@ let warnedUsername = false
 let warnedBetaScan = false
 
 /** A W&B run; heavy fields (`config`, `summary`, ...) need a full load on runs listed lazily. */
-export class Run {
+export class Run implements RunReader {
   /** The entity (user or team) owning the run's project. */
   readonly entity: string
   /** The project name. */
@@ -418,10 +428,10 @@ export class Run {
   get sweepName(): string | undefined {
     return this.#attrs.sweepName as string | undefined ?? undefined
   }
-  /** Raw `historyKeys` (`{keys, lastStep}`); only the full fragment selects it. */
-  get historyKeys(): unknown {
+  /** `historyKeys` as the server sent it (`{keys, lastStep}`); only the full fragment selects it. */
+  get historyKeys(): HistoryKeys {
     const value = this.#heavy('historyKeys', 'historyKeys')
-    return typeof value === 'string' ? parseJson(value) : value
+    return (typeof value === 'string' ? parseJson(value) : value) as HistoryKeys
   }
   /**
    * User config, unwrapped from `{value, desc}`, without `_wandb`/`wandb_version`. Edit it in
@@ -626,6 +636,11 @@ export class Run {
     })
   }
 
+  /** The last logged step, `-1` when unknown, as a method (the {@link RunReader} form of `lastHistoryStep`). */
+  readLastHistoryStep(_options: { signal?: AbortSignal } = {}): Promise<number> {
+    return this.lastHistoryStep
+  }
+
   /** Parsed `wandb-metadata.json`, or undefined on any failure; cached after a success. */
   get metadata(): Promise<Record<string, unknown> | undefined> {
     if (this.#metadata) return Promise.resolve(this.#metadata)
@@ -651,6 +666,31 @@ export class Run {
   /** One file by exact name; rejects with a not-found WandbApiError when absent. */
   file(name: string, signal?: AbortSignal): Promise<RunFile> {
     return findRunFile(this.transport, this, name, signal)
+  }
+
+  /** The run's console output (`output.log`) as text bytes; rejects when the run has none. */
+  async consoleText(options: RunConsoleOptions = {}): Promise<ReadableStream<Uint8Array>> {
+    const file = await this.file('output.log', options.signal)
+    return await file.stream({ signal: options.signal })
+  }
+
+  /** The run's files as every source lists them (see {@link Run.files} for URLs and MD5s). */
+  async listFiles(options: { signal?: AbortSignal } = {}): Promise<RunFileEntry[]> {
+    return (await collect(this.files(options))).map((f) => ({
+      name: f.name,
+      sizeBytes: f.sizeBytes,
+      mimetype: f.mimetype ?? null,
+      updatedAt: f.updatedAt ?? null,
+    }))
+  }
+
+  /** The artifacts the run logged or used, as every source lists them. */
+  async listArtifacts(
+    direction: 'logged' | 'used',
+    options: { signal?: AbortSignal } = {},
+  ): Promise<RunArtifactEntry[]> {
+    const list = direction === 'used' ? this.usedArtifacts(options) : this.loggedArtifacts(options)
+    return (await collect(list)).map((a) => ({ name: a.name, type: a.type, version: a.version }))
   }
 
   /** Streams the artifacts this run logged. */
@@ -688,6 +728,26 @@ export class Run {
       )
     }
     return this.scanHistory(options)
+  }
+
+  /**
+   * The system-metric rows as the server serves them, sampled (the SDK's
+   * `history(stream="system")`); with `follow: true` as {@link Run.followSystemMetrics}.
+   */
+  scanSystemMetrics(options: RunSystemOptions = {}): ReadableStream<Row[]> {
+    const { follow, signal, ...rest } = options
+    if (follow) return this.followSystemMetrics({ signal, ...rest })
+    return new ReadableStream<Row[]>({
+      pull: async (controller) => {
+        const sample = await this.history({
+          stream: 'system',
+          samples: REMOTE_SYSTEM_SAMPLES,
+          signal,
+        })
+        if (sample.rows.length) controller.enqueue(sample.rows)
+        controller.close()
+      },
+    })
   }
 
   /**

@@ -9,12 +9,11 @@ import { realpath, stat } from 'node:fs/promises'
 import type { Row } from '../row.ts'
 import { historyColumnSchema } from '../export/history_types.ts'
 import { LocalRun } from '../local/local_run.ts'
-import type { ConsoleLine } from '../local/console_output.ts'
 import { formatDamageReport, isDamaged } from '../local/damage_report.ts'
 import type { FollowEnd, FollowOptions } from '../local/follow_log.ts'
 import type { FollowSelection, HistorySelection, LogSelection, RunSource } from './run_source.ts'
 import { runInfo } from './run_info.ts'
-import { consoleText } from '../local/console_stream.ts'
+import { consoleBytes } from '../local/console_stream.ts'
 
 /** The commands that only stream rows or lines, so need no history-derived attributes. */
 const STREAM_COMMANDS: ReadonlySet<string> = new Set(['history', 'system', 'logs'])
@@ -108,7 +107,6 @@ export function localSource(
     config: (raw) => Promise.resolve(raw ? run.rawconfig : run.config),
     info: () => Promise.resolve(runInfo(run)),
     logs: (s: LogSelection) => {
-      const encoder = new TextEncoder()
       const lines = run.consoleLines({
         stream: s.stream,
         ansi: s.ansi ? 'keep' : 'strip',
@@ -117,15 +115,7 @@ export function localSource(
         onRead: s.onRead,
         ...localFollow(s.follow),
       })
-      return Promise.resolve(lines.pipeThrough(
-        new TransformStream<ConsoleLine[], Uint8Array>({
-          transform(batch, controller) {
-            if (batch.length) {
-              controller.enqueue(encoder.encode(consoleText(batch)))
-            }
-          },
-        }),
-      ))
+      return Promise.resolve(lines.pipeThrough(consoleBytes()))
     },
     files: async ({ md5 }) => {
       const rows: Row[] = []

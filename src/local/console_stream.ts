@@ -182,3 +182,13 @@ export function consoleText(lines: readonly ConsoleLine[]): string {
   for (const line of lines) text += line.unterminated ? line.text : line.text + '\n'
   return text
 }
+
+/** A TransformStream from console-line batches to their `output.log` text as UTF-8 bytes. */
+export function consoleBytes(): TransformStream<ConsoleLine[], Uint8Array> {
+  const encoder = new TextEncoder()
+  return new TransformStream({
+    transform(batch, controller) {
+      if (batch.length) controller.enqueue(encoder.encode(consoleText(batch)))
+    },
+  })
+}

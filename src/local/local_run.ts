@@ -49,7 +49,7 @@ import {
   systemRowStream,
 } from './history_scan.ts'
 import type { ConsoleLine, ConsoleOptions } from './console_output.ts'
-import { consoleRecordsConsumer } from './console_stream.ts'
+import { consoleBytes, consoleRecordsConsumer } from './console_stream.ts'
 import { segmentStream } from './segment_stream.ts'
 import { type FollowOptions, segmentFollow } from './follow_log.ts'
 import { listRunFiles, type LocalFile } from './run_files.ts'
@@ -61,6 +61,12 @@ import {
 } from './run_artifacts.ts'
 
 import type { LocalRunHtmlOptions } from '../report/run_html.ts'
+import type {
+  RunArtifactEntry,
+  RunConsoleOptions,
+  RunFileEntry,
+  RunReader,
+} from '../source/run_reader.ts'
 export type {
   ConsoleLinesOptions,
   HistoryOptions,
@@ -73,7 +79,7 @@ export type {
 const JUPYTER_DISPLAY: unique symbol = Symbol.for('Jupyter.display') as never
 
 /** A run read from local `.wandb` file(s). */
-export class LocalRun {
+export class LocalRun implements RunReader {
   /** The run id. */
   readonly id: string
   /** The display name, or the id when none was set (the server would generate a random name). */
@@ -380,6 +386,42 @@ export class LocalRun {
   /** Lists the run's files (under `files/` of every folder read, plus FilesRecord entries missing on disk). */
   files(): Promise<LocalFile[]> {
     return listRunFiles(this.segments.map((s) => s.filesDir), this.#files)
+  }
+
+  /** The last integer step, `-1` without history, as a promise (the {@link RunReader} form of `lastHistoryStep`). */
+  readLastHistoryStep(_options: { signal?: AbortSignal } = {}): Promise<number> {
+    try {
+      return Promise.resolve(this.lastHistoryStep)
+    } catch (err) {
+      return Promise.reject(err)
+    }
+  }
+
+  /** The console output as `output.log` text bytes, escape sequences stripped (as `wbx logs`). */
+  consoleText(options: RunConsoleOptions = {}): Promise<ReadableStream<Uint8Array>> {
+    const lines = this.consoleLines({ ansi: 'strip', signal: options.signal })
+    return Promise.resolve(lines.pipeThrough(consoleBytes()))
+  }
+
+  /** The run's files as every source lists them (see {@link LocalRun.files} for paths and MD5s). */
+  async listFiles(_options: { signal?: AbortSignal } = {}): Promise<RunFileEntry[]> {
+    return (await this.files()).map((f) => ({
+      name: f.name,
+      sizeBytes: f.sizeBytes,
+      mimetype: f.mimetype,
+      updatedAt: f.updatedAt,
+    }))
+  }
+
+  /** The artifacts the run logged or used, as every source lists them. */
+  async listArtifacts(
+    direction: 'logged' | 'used',
+    options: { signal?: AbortSignal } = {},
+  ): Promise<RunArtifactEntry[]> {
+    const list = direction === 'used'
+      ? await this.usedArtifacts(options)
+      : await this.loggedArtifacts(options)
+    return list.map((a) => ({ name: a.name, type: a.type, version: a.version }))
   }
 
   /** Reads the artifacts the run logged, with their manifests. */

@@ -1,0 +1,124 @@
+/**
+ * The one interface a run is read through, whatever holds it: `LocalRun` (a run folder or
+ * `.wandb` file) and `Run` (a W&B server) both implement it, and a third source (say, a
+ * TensorBoard folder) implements it to be read by the same code. Types only: this file imports
+ * nothing at run time, so the sources below it may implement it without an import cycle.
+ *
+ * @module
+ */
+import type { Row } from '../row.ts'
+import type { KeySelectionOptions } from '../history/key_selection.ts'
+import type { HistoryKeys } from '../local/history_keys.ts'
+import type { FollowEnd } from '../local/follow_log.ts'
+import type { RemoteFollowEnd } from '../api/history/follow_history.ts'
+
+export type { HistoryKeys }
+
+/**
+ * How a followed read ended: a local log's end (`records`, `bytes`, `exitCode`), a server run's
+ * history (`lastStep`, `rows`) or polled rows (`rows`); each carries the run's `state`.
+ */
+export type RunFollowEnd = FollowEnd | RemoteFollowEnd | { state: string; rows: number }
+
+/** Following a live run, shared by history, system metrics and console text. */
+export interface RunFollowOptions {
+  /** Keep reading while the run is live. @default false */
+  follow?: boolean
+  /** While following: error with a FollowIdleError after this many ms without new data. @default no limit */
+  idleTimeoutMs?: number
+  /** While following: the longest wait between two checks for new data, in ms. @default the source's */
+  pollIntervalMs?: number
+  /** While following: called once when the run ended by itself. */
+  onEnd?: (end: RunFollowEnd) => void
+}
+
+/** The options of {@link RunReader.scanHistory}: the same for every source. */
+export interface RunHistoryOptions extends KeySelectionOptions, RunFollowOptions {
+  /** First step to return (inclusive). @default no bound */
+  minStep?: number
+  /** Step to stop before (exclusive, as the SDK). @default no bound */
+  maxStep?: number
+  /** Rows per stream chunk (the SDK's `page_size`). @default the source's */
+  pageSize?: number
+  /** Aborts the scan: the stream errors with the signal's reason. */
+  signal?: AbortSignal
+}
+
+/** The options of {@link RunReader.scanSystemMetrics}. */
+export interface RunSystemOptions extends RunFollowOptions {
+  /** Aborts the scan. */
+  signal?: AbortSignal
+}
+
+/** The options of {@link RunReader.consoleText}. */
+export interface RunConsoleOptions {
+  /** Aborts the read. */
+  signal?: AbortSignal
+}
+
+/** One file of a run, as every source lists it. */
+export interface RunFileEntry {
+  /** The file's name under the run's files, `/`-separated (the API's name). */
+  name: string
+  /** Size in bytes, or null when unknown (listed but absent). */
+  sizeBytes: number | null
+  /** The MIME type, or null when unknown. */
+  mimetype: string | null
+  /** Last modification, ISO string, or null when unknown. */
+  updatedAt: string | null
+}
+
+/** One artifact a run logged or used, as every source lists it. */
+export interface RunArtifactEntry {
+  /** The artifact's name (without the version). */
+  name: string
+  /** The artifact type (`dataset`, `model`, …). */
+  type: string
+  /** The version alias (`v3`), or null when unknown. */
+  version: string | null
+}
+
+/** A run to read: its attributes and its streams, one type each whatever the source. */
+export interface RunReader {
+  /** The run id (the last part of its path). */
+  readonly id: string
+  /** The run's name as the API reports it, or undefined when unknown. */
+  readonly name: string | undefined
+  /** The entity (user or team), or empty when the source does not know it. */
+  readonly entity: string
+  /** The project, or empty when the source does not know it. */
+  readonly project: string
+  /** `[entity, project, id]`. */
+  readonly path: string[]
+  /** `running`, `finished`, `failed`, `crashed`, … */
+  readonly state: string
+  /** The run's tags. */
+  readonly tags: string[]
+  /** When the run started, ISO string, or null/undefined when unknown. */
+  readonly createdAt: string | null | undefined
+  /** The user config, without the internal `_wandb` keys. */
+  readonly config: Row
+  /** The config with its internal keys. */
+  readonly rawconfig: Row
+  /** The run summary (last values and the summary the run wrote). */
+  readonly summary: Row
+  /** History keys and value types in the API's `historyKeys` shape. */
+  readonly historyKeys: HistoryKeys
+  /** History rows, or undefined when the source does not count them up front. */
+  readonly historyLineCount: number | undefined
+  /** The last logged integer step, `-1` without history. */
+  readLastHistoryStep(options?: { signal?: AbortSignal }): Promise<number>
+  /** Every logged history row, unsampled, in step order, as batches. */
+  scanHistory(options?: RunHistoryOptions): ReadableStream<Row[]>
+  /** The system-metric rows (a server may serve them sampled), as batches. */
+  scanSystemMetrics(options?: RunSystemOptions): ReadableStream<Row[]>
+  /** The run's console output as text bytes (`output.log`). */
+  consoleText(options?: RunConsoleOptions): Promise<ReadableStream<Uint8Array>>
+  /** The run's files. */
+  listFiles(options?: { signal?: AbortSignal }): Promise<RunFileEntry[]>
+  /** The artifacts the run logged (`logged`) or used (`used`). */
+  listArtifacts(
+    direction: 'logged' | 'used',
+    options?: { signal?: AbortSignal },
+  ): Promise<RunArtifactEntry[]>
+}

@@ -5,13 +5,13 @@
  *
  * @module
  */
-import { realpath, stat } from 'node:fs/promises'
 import type { Row } from '../row.ts'
 import { historyColumnSchema } from '../export/history_types.ts'
 import { LocalRun } from '../local/local_run.ts'
 import { formatDamageReport, isDamaged } from '../local/damage_report.ts'
-import type { FollowEnd, FollowOptions } from '../local/follow_log.ts'
-import type { FollowSelection, HistorySelection, LogSelection, RunSource } from './run_source.ts'
+import { openLocalRun, type OpenRunOptions } from '../source/open_run.ts'
+import type { HistorySelection, LogSelection, RunSource } from './run_source.ts'
+import { followOptions, historyOptions, readerSource } from './reader_source.ts'
 import { runInfo } from './run_info.ts'
 import { consoleBytes } from '../local/console_stream.ts'
 
@@ -19,18 +19,7 @@ import { consoleBytes } from '../local/console_stream.ts'
 const STREAM_COMMANDS: ReadonlySet<string> = new Set(['history', 'system', 'logs'])
 
 /** Options of openLocalSource. */
-export interface OpenLocalSourceOptions {
-  /** Fail at the first damaged byte range. @default false */
-  strict?: boolean
-  /** Aborts opening. */
-  signal?: AbortSignal
-  /**
-   * The command follows the run: a symbolic link such as `wandb/latest-run` is resolved now, so
-   * the run it points to is followed even when the link moves on to a newer run.
-   * @default false
-   */
-  follow?: boolean
-}
+export type OpenLocalSourceOptions = Pick<OpenRunOptions, 'strict' | 'signal' | 'follow'>
 
 /**
  * Opens a local run for a command: `history`, `system` and `logs` use the minimal metadata
@@ -41,33 +30,17 @@ export async function openLocalSource(
   command: string,
   options: OpenLocalSourceOptions = {},
 ): Promise<RunSource> {
-  const source = options.follow ? await realpath(path) : path
-  const run = await LocalRun.open(source, {
-    strict: options.strict,
-    signal: options.signal,
-    metadata: STREAM_COMMANDS.has(command) ? 'minimal' : 'full',
-  })
-  // A followed run's log may still be empty: following waits for its first records.
-  if (!options.follow) await refuseEmptyLogs(run.wandbFiles)
-  // The history schema needs the full pass (the key/type tally); it is read only when asked.
-  const full = run.metadataPass === 'full'
-    ? () => Promise.resolve(run)
-    : (signal: AbortSignal) => LocalRun.open(path, { strict: options.strict, signal })
-  return localSource(run, full)
+  const metadata = STREAM_COMMANDS.has(command) ? 'minimal' : 'full'
+  const run = await openLocalRun(path, { ...options, metadata })
+  return localSource(run, reopenFull(path, options))
 }
 
-/**
- * Throws when every `.wandb` file of the run is empty (0 bytes): it holds no record at all, so a
- * command would print nothing and exit 0 as if the run had no data.
- */
-async function refuseEmptyLogs(files: string[]): Promise<void> {
-  const sizes = await Promise.all(files.map((f) => stat(f).then((s) => s.size, () => -1)))
-  if (files.length > 0 && sizes.every((size) => size === 0)) {
-    throw new Error(
-      `Cannot read ${files.join(', ')}: the file is empty (0 bytes) and holds no run records; ` +
-        'the run has not written anything yet or the file was cut to nothing (copy it again)',
-    )
-  }
+/** Reopens a local run with the full metadata pass (for the history schema). */
+export function reopenFull(
+  path: string,
+  options: OpenLocalSourceOptions,
+): (signal: AbortSignal) => Promise<LocalRun> {
+  return (signal) => LocalRun.open(path, { strict: options.strict, signal })
 }
 
 /**
@@ -79,7 +52,8 @@ export function localSource(
   full: (signal: AbortSignal) => Promise<LocalRun> = () => Promise.resolve(run),
 ): RunSource {
   return {
-    id: run.id,
+    ...readerSource(run),
+    historyRows: undefined,
     logBytes: logBytes(run),
     historySchema: async (signal, pass = true) => {
       if (run.metadataPass !== 'full' && !pass) return undefined
@@ -90,21 +64,10 @@ export function localSource(
       if (s.source !== undefined) {
         throw new TypeError('--source applies to runs on a W&B server, not local runs')
       }
-      return run.scanHistory({
-        keys: s.keys,
-        keysMode: s.keysMode,
-        minStep: s.minStep,
-        maxStep: s.maxStep,
-        signal: s.signal,
-        onRead: s.onRead,
-        onMissingKeys: s.onMissingKeys,
-        ...localFollow(s.follow),
-      })
+      return run.scanHistory({ ...historyOptions(s), onRead: s.onRead })
     },
     systemMetrics: (signal, follow, onRead) =>
-      Promise.resolve(run.scanSystemMetrics({ signal, onRead, ...localFollow(follow) })),
-    summary: () => Promise.resolve(run.summary),
-    config: (raw) => Promise.resolve(raw ? run.rawconfig : run.config),
+      Promise.resolve(run.scanSystemMetrics({ signal, onRead, ...followOptions(follow) })),
     info: () => Promise.resolve(runInfo(run)),
     logs: (s: LogSelection) => {
       const lines = run.consoleLines({
@@ -113,7 +76,7 @@ export function localSource(
         errorPrefix: s.errorPrefix,
         signal: s.signal,
         onRead: s.onRead,
-        ...localFollow(s.follow),
+        ...followOptions(s.follow),
       })
       return Promise.resolve(lines.pipeThrough(consoleBytes()))
     },
@@ -194,22 +157,4 @@ export function localSource(
 function logBytes(run: LocalRun): number | undefined {
   if (run.segments.some((s) => s.layout === 'pre-0.10')) return undefined
   return run.segments.reduce((sum, s) => sum + s.sizeBytes, 0)
-}
-
-/** The LocalRun follow options of a CLI follow selection (none without one). */
-function localFollow(follow: FollowSelection | undefined): FollowOptions {
-  if (!follow) return {}
-  return {
-    follow: true,
-    idleTimeoutMs: follow.idleTimeoutMs,
-    onEnd: (end) => follow.onEnd(localEndMessage(end)),
-  }
-}
-
-/** The stderr line for how a followed local run ended. */
-export function localEndMessage(end: FollowEnd): string {
-  if (end.state === 'crashed') {
-    return `warning: the run's log stopped growing without an exit record (state crashed: the writer was killed or lost); every intact record was read (${end.records} records, ${end.bytes} bytes)`
-  }
-  return `the run ${end.state} (exit code ${end.exitCode}); followed to its end`
 }

@@ -4,32 +4,21 @@
  *
  * @module
  */
-import { existsSync } from 'node:fs'
-import { env } from '../runtime.ts'
 import { cliApi } from './cli_api.ts'
 import type { CliIo } from './cli_io.ts'
 import type { OptionValues } from './command.ts'
-import { openLocalSource } from './local_source.ts'
+import { localSource, openLocalSource, reopenFull } from './local_source.ts'
 import { remoteSource } from './remote_source.ts'
+import { readerSource } from './reader_source.ts'
 import type { RetryReporter } from './retry_reporter.ts'
 import type { RunSource } from './run_source.ts'
 import { UsageError } from './usage_error.ts'
+import { LocalRun } from '../local/local_run.ts'
+import { Run } from '../api/run.ts'
+import { openRunReader, runSourceKind } from '../source/open_run.ts'
+import type { RunReader } from '../source/run_reader.ts'
 
-/** Matches `entity/project/run_id`, `entity/project/runs/run_id` and run URLs. */
-const REMOTE_PATH = /^(https?:\/\/[^/]+\/.+|[^/\s]+\/[^/\s]+\/(runs\/)?[^/\s]+\/?)$/
-
-/** A bare run id, as `api.run("run01")` takes it with the default entity and project. */
-const BARE_RUN_ID = /^[\w.-]+$/
-
-/** Whether an argument that is not a local path reads as a W&B run path or URL. */
-export function looksRemote(source: string): boolean {
-  return REMOTE_PATH.test(source)
-}
-
-/** Whether a bare run id names a remote run: WANDB_PROJECT is set, as the SDK then resolves it. */
-export function isShortRunPath(source: string): boolean {
-  return BARE_RUN_ID.test(source) && Boolean(env('WANDB_PROJECT'))
-}
+export { isShortRunPath, looksRemote } from '../source/open_run.ts'
 
 /** Opens the run named by the command's one positional argument. */
 export async function openRun(
@@ -52,22 +41,27 @@ export async function openRun(
       command,
     )
   }
-  if (existsSync(source)) {
-    return await openLocalSource(source, command, {
-      strict: values.strict === true,
-      signal,
-      follow: values.follow === true,
-    })
+  const options = { strict: values.strict === true, signal, follow: values.follow === true }
+  const kind = runSourceKind(source)
+  if (kind === 'local') return await openLocalSource(source, command, options)
+  if (kind === 'remote' && options.strict) {
+    throw new UsageError('--strict applies to local .wandb files', command)
   }
-  if (!looksRemote(source) && !isShortRunPath(source)) {
-    const hint = BARE_RUN_ID.test(source)
-      ? '; for a run on W&B pass entity/project/run_id, or set WANDB_PROJECT (and WANDB_ENTITY) as for the SDK\'s api.run("id")'
-      : ''
-    throw new Error(`Cannot open run "${source}": no such file or folder${hint}`)
-  }
-  if (values.strict) throw new UsageError('--strict applies to local .wandb files', command)
-  const api = cliApi({ retries })
-  return remoteSource(await api.run(source, { signal }))
+  const reader = await openRunReader(source, { ...options, api: () => cliApi({ retries }) })
+  return runSource(reader, () => reopenFull(source, options))
+}
+
+/**
+ * The RunSource of a reader: a local run and a server run add their extras (damage reports,
+ * byte progress, downloads, sampling notes); any other reader is read through RunReader alone.
+ */
+export function runSource(
+  reader: RunReader,
+  full?: () => (signal: AbortSignal) => Promise<LocalRun>,
+): RunSource {
+  if (reader instanceof LocalRun) return localSource(reader, full?.())
+  if (reader instanceof Run) return remoteSource(reader)
+  return readerSource(reader)
 }
 
 /** Prints a source's warnings (damage reports, sampling notes) to stderr. */

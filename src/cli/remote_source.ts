@@ -6,8 +6,8 @@
 import { claimTarget } from '../fs/safe_path.ts'
 import type { Row } from '../row.ts'
 import type { Run } from '../api/run.ts'
-import { historyColumnSchema } from '../export/history_types.ts'
 import type { FollowSelection, HistorySelection, LogSelection, RunSource } from './run_source.ts'
+import { followOptions, historyOptions, readerSource } from './reader_source.ts'
 import { FollowIdleError } from '../follow_idle_error.ts'
 import { oneBatch } from '../streams/one_batch.ts'
 import { REMOTE_SYSTEM_SAMPLES } from '../api/history/sampled_history.ts'
@@ -16,47 +16,20 @@ import { REMOTE_SYSTEM_SAMPLES } from '../api/history/sampled_history.ts'
 export function remoteSource(run: Run): RunSource {
   const notes: string[] = []
   return {
-    id: run.id,
-    historyRows: run.historyLineCount,
+    ...readerSource(run),
     history: (s: HistorySelection) =>
       run.scanHistory({
-        keys: s.keys,
-        keysMode: s.keysMode,
-        minStep: s.minStep,
-        maxStep: s.maxStep,
+        ...historyOptions(s),
         source: s.source,
-        signal: s.signal,
-        ...(s.follow
-          ? {
-            follow: true,
-            idleTimeoutMs: s.follow.idleTimeoutMs,
-            onEnd: (end) =>
-              s.follow!.onEnd(
-                `the run is ${end.state}; followed to its end (last step ${end.lastStep}, ${end.rows} rows)`,
-              ),
-          }
-          : {}),
         onShortfall: s.onShortfall,
-        onMissingKeys: s.onMissingKeys,
         onProblem: (problem) => notes.push(`warning: ${problem}`),
       }),
-    historySchema: () => {
-      try {
-        return Promise.resolve(historyColumnSchema(run.historyKeys))
-      } catch {
-        return Promise.resolve(undefined) // a lazily loaded run has no historyKeys: inferred
-      }
-    },
     systemMetrics: async (signal, follow) => {
       if (follow) {
         notes.push(
           'note: the W&B API serves system metrics sampled; following polls the sample and emits the newer rows',
         )
-        return run.followSystemMetrics({
-          signal,
-          idleTimeoutMs: follow.idleTimeoutMs,
-          onEnd: (end) => follow.onEnd(`the run is ${end.state}; followed to its end`),
-        })
+        return run.scanSystemMetrics({ signal, ...followOptions(follow) })
       }
       const sample = await run.history({ stream: 'system', samples: REMOTE_SYSTEM_SAMPLES, signal })
       notes.push(
@@ -64,8 +37,6 @@ export function remoteSource(run: Run): RunSource {
       )
       return oneBatch(sample.rows)
     },
-    summary: () => Promise.resolve(run.summary),
-    config: (raw) => Promise.resolve(raw ? run.rawconfig : run.config),
     info: async (signal) => ({
       id: run.id,
       name: run.name,
@@ -86,9 +57,9 @@ export function remoteSource(run: Run): RunSource {
       user: run.user?.username ?? null,
       readOnly: run.readOnly,
       storageId: run.storageId,
-      lastHistoryStep: await run.lastHistoryStep,
+      lastHistoryStep: await run.readLastHistoryStep({ signal }),
       historyLineCount: run.historyLineCount,
-      historyKeys: historyKeyNames(run.historyKeys),
+      historyKeys: historyKeyNames(run),
       metadata: await metadataOrNull(run, signal),
     }),
     logs: async (s: LogSelection) => {
@@ -194,8 +165,9 @@ async function waitForEnd(run: Run, follow: FollowSelection, signal: AbortSignal
   }
 }
 
-function historyKeyNames(historyKeys: unknown): string[] {
-  const keys = (historyKeys as { keys?: Record<string, unknown> } | undefined)?.keys
+/** The history key names the server reported (none when it sent no `historyKeys`). */
+function historyKeyNames(run: Run): string[] {
+  const keys = run.historyKeys?.keys
   return keys ? Object.keys(keys) : []
 }
 

@@ -134,5 +134,27 @@ export type { CreateRunOptions } from './src/api/run_create.ts'
 export type { SettableRunState, WaitUntilFinishedOptions } from './src/api/run_state.ts'
 export type { UploadFetchOptions, UploadFileOptions } from './src/api/upload_file.ts'
 export type { LogArtifactOptions, UseArtifactOptions } from './src/api/artifact_links.ts'
+export type {
+  RunArtifactEntry,
+  RunConsoleOptions,
+  RunFileEntry,
+  RunFollowEnd,
+  RunFollowOptions,
+  RunHistoryOptions,
+  RunReader,
+  RunSystemOptions,
+} from './src/source/run_reader.ts'
+export {
+  type OpenRunOptions,
+  openRunReader,
+  registerRunOpener,
+  type RunOpener,
+} from './src/source/open_run.ts'
+export {
+  openRunCatalog,
+  type OpenRunCatalogOptions,
+  type RunCatalog,
+  type RunCatalogEntry,
+} from './src/source/run_catalog.ts'
 export * from './src/bulk/mod.ts'
 export * from './src/report/mod.ts'

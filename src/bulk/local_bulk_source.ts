@@ -6,12 +6,11 @@
  */
 import { createReadStream } from 'node:fs'
 import { Readable } from 'node:stream'
-import type { ConsoleLine } from '../local/console_output.ts'
-import { consoleText } from '../local/console_stream.ts'
 import type { LocalRun } from '../local/local_run.ts'
 import { LocalRuns } from '../local/local_runs.ts'
 import type { Row } from '../row.ts'
 import { artifactRow } from './artifact_rows.ts'
+import { readerBulkRun } from './reader_bulk_run.ts'
 import {
   type BulkFile,
   type BulkRun,
@@ -66,37 +65,10 @@ export class LocalBulkSource implements BulkSource {
 
 /** Wraps an opened local run. */
 function localRun(run: LocalRun): BulkRun {
-  return {
-    id: run.id,
+  return readerBulkRun(run, {
     name: run.displayName,
-    state: run.state,
-    tags: run.tags,
-    group: run.group,
-    jobType: run.jobType,
-    createdAt: run.createdAt,
-    updatedAt: run.heartbeatAt,
-    historyLineCount: run.historyLineCount,
-    lastHistoryStep: run.lastHistoryStep,
-    historyKeys: run.historyKeys.keys,
-    config: run.config,
-    summary: run.summary,
     systemSampled: false,
-    history: (o) =>
-      run.scanHistory({ minStep: o.minStep, maxStep: o.maxStep, keys: o.keys, signal: o.signal }),
-    systemMetrics: (signal) => Promise.resolve(run.scanSystemMetrics({ signal })),
-    consoleLog: (signal) => {
-      const encoder = new TextEncoder()
-      const lines = run.consoleLines({ ansi: 'strip', signal })
-      return Promise.resolve(lines.pipeThrough(
-        new TransformStream<ConsoleLine[], Uint8Array>({
-          transform(batch, controller) {
-            if (batch.length) {
-              controller.enqueue(encoder.encode(consoleText(batch)))
-            }
-          },
-        }),
-      ))
-    },
+    consoleLog: (signal) => run.consoleText({ signal }),
     files: async (pattern) => {
       const match = pattern === undefined ? undefined : likePattern(pattern)
       const out: BulkFile[] = []
@@ -128,5 +100,5 @@ function localRun(run: LocalRun): BulkRun {
       for (const a of await run.usedArtifacts({ signal })) rows.push(artifactRow('used', a))
       return rows
     },
-  }
+  })
 }

@@ -12,17 +12,10 @@ import { WandbApiError } from '../api/wandb_api_error.ts'
 import type { Row } from '../row.ts'
 import type { Run } from '../api/run.ts'
 import { artifactRow } from './artifact_rows.ts'
-import type {
-  BulkFile,
-  BulkRun,
-  BulkRunHandle,
-  BulkSource,
-  HistoryKeyTypes,
-} from './bulk_source.ts'
+import type { BulkFile, BulkRun, BulkRunHandle, BulkSource } from './bulk_source.ts'
 import type { ManifestSource } from './manifest.ts'
 import { matchesQuery, type RunQuery, serverFilters } from './run_query.ts'
-import { oneBatch } from '../streams/one_batch.ts'
-import { REMOTE_SYSTEM_SAMPLES } from '../api/history/sampled_history.ts'
+import { readerBulkRun } from './reader_bulk_run.ts'
 
 /** Options of {@linkcode RemoteBulkSource}. */
 export interface RemoteBulkSourceOptions {
@@ -106,33 +99,9 @@ function remoteHandle(run: Run): BulkRunHandle {
 
 /** Wraps a run loaded with the full fragment. */
 function remoteRun(run: Run): BulkRun {
-  const keys = run.historyKeys as { keys?: HistoryKeyTypes; lastStep?: unknown } | null
-  const last = keys?.lastStep
-  return {
-    id: run.id,
+  return readerBulkRun(run, {
     name: run.name ?? null,
-    state: run.state,
-    tags: run.tags,
-    group: run.group ?? null,
-    jobType: run.jobType ?? null,
-    createdAt: run.createdAt ?? null,
-    updatedAt: run.heartbeatAt ?? null,
-    historyLineCount: run.historyLineCount ?? 0,
-    lastHistoryStep: typeof last === 'number' && Number.isFinite(last) ? Math.trunc(last) : -1,
-    historyKeys: keys?.keys ?? {},
-    config: run.config,
-    summary: run.summary,
     systemSampled: true,
-    history: (o) =>
-      run.scanHistory({ minStep: o.minStep, maxStep: o.maxStep, keys: o.keys, signal: o.signal }),
-    systemMetrics: async (signal) => {
-      const sample = await run.history({
-        stream: 'system',
-        samples: REMOTE_SYSTEM_SAMPLES,
-        signal,
-      })
-      return oneBatch(sample.rows)
-    },
     consoleLog: async (signal) => {
       try {
         const file = await run.file('output.log', signal)
@@ -167,5 +136,5 @@ function remoteRun(run: Run): BulkRun {
       await add('used', run.usedArtifacts({ signal }))
       return rows
     },
-  }
+  })
 }

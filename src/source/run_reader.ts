@@ -96,6 +96,12 @@ export interface RunReader {
   readonly tags: string[]
   /** When the run started, ISO string, or null/undefined when unknown. */
   readonly createdAt: string | null | undefined
+  /** The run's latest activity, ISO string, or null/undefined when unknown. */
+  readonly heartbeatAt: string | null | undefined
+  /** The run's group, or null/undefined without one. */
+  readonly group: string | null | undefined
+  /** The run's job type, or null/undefined without one. */
+  readonly jobType: string | null | undefined
   /** The user config, without the internal `_wandb` keys. */
   readonly config: Row
   /** The config with its internal keys. */

@@ -23,6 +23,7 @@ export {
 } from './build_report.ts'
 export {
   localReportSource,
+  readerReportSource,
   remoteReportSource,
   type ReportSource,
   type RunFacts,

@@ -9,6 +9,7 @@ import type { LocalRun } from '../local/local_run.ts'
 import type { Run } from '../api/run.ts'
 import { oneBatch } from '../streams/one_batch.ts'
 import { REMOTE_SYSTEM_SAMPLES } from '../api/history/sampled_history.ts'
+import type { RunReader } from '../source/run_reader.ts'
 
 /** The context of a run the report shows beside its charts. */
 export interface RunFacts {
@@ -52,26 +53,51 @@ export interface ReportSource {
   warnings(): string[]
 }
 
-/** The report source of a local run opened with the full metadata pass. */
-export function localReportSource(run: LocalRun): ReportSource {
+/**
+ * The report source of any RunReader: its attributes as the facts (`facts` replaces any of
+ * them, read only when not given), its two streams.
+ */
+export function readerReportSource(
+  reader: RunReader,
+  facts: Partial<RunFacts> = {},
+): ReportSource {
+  const summary = facts.summary ?? withoutWandb({ ...reader.summary } as Row)
+  const wandb = (facts.summary ? undefined : reader.summary._wandb) as
+    | { runtime?: unknown }
+    | undefined
+  const runtime = typeof summary._runtime === 'number' ? summary._runtime : wandb?.runtime
   return {
     facts: {
-      id: run.id,
-      name: run.name,
-      path: run.folder,
+      id: reader.id,
+      name: reader.name ?? reader.id,
+      path: reader.path.join('/'),
       url: null,
-      state: run.state,
-      createdAt: run.createdAt,
-      durationSeconds: run.metadataPass === 'full' ? run.runtime : null,
-      tags: [...run.tags],
-      notes: run.notes,
-      group: run.group,
-      jobType: run.jobType,
-      config: withoutWandb(run.config),
-      summary: run.metadataPass === 'full' ? withoutWandb(run.summary) : {},
+      state: reader.state,
+      createdAt: reader.createdAt ?? null,
+      durationSeconds: typeof runtime === 'number' ? runtime : null,
+      tags: [...reader.tags],
+      notes: reader.notes ?? null,
+      group: reader.group ?? null,
+      jobType: reader.jobType ?? null,
+      config: withoutWandb(reader.config),
+      summary,
+      ...facts,
     },
-    history: (signal) => run.scanHistory({ signal }),
-    systemMetrics: (signal) => Promise.resolve(run.scanSystemMetrics({ signal })),
+    history: (signal) => reader.scanHistory({ signal }),
+    systemMetrics: (signal) => Promise.resolve(reader.scanSystemMetrics({ signal })),
+    warnings: () => [],
+  }
+}
+
+/** The report source of a local run opened with either metadata pass. */
+export function localReportSource(run: LocalRun): ReportSource {
+  const full = run.metadataPass === 'full'
+  return {
+    ...readerReportSource(run, {
+      path: run.folder,
+      durationSeconds: full ? run.runtime : null,
+      ...(full ? {} : { summary: {} }),
+    }),
     warnings: () =>
       run.damaged
         ? [`the log of run ${run.id} is damaged; every intact record was read (wbx verify)`]
@@ -82,27 +108,12 @@ export function localReportSource(run: LocalRun): ReportSource {
 /** The report source of a remote run (loaded with config and summary). */
 export function remoteReportSource(run: Run): ReportSource {
   const notes: string[] = []
-  const summary = { ...run.summary } as Row
-  const runtime = typeof summary._runtime === 'number'
-    ? summary._runtime
-    : (summary._wandb as { runtime?: unknown } | undefined)?.runtime
   return {
-    facts: {
-      id: run.id,
+    ...readerReportSource(run, {
       name: run.displayName ?? run.name ?? run.id,
       path: run.runPath,
       url: run.url,
-      state: run.state,
-      createdAt: run.createdAt ?? null,
-      durationSeconds: typeof runtime === 'number' ? runtime : null,
-      tags: [...run.tags],
-      notes: run.notes ?? null,
-      group: run.group ?? null,
-      jobType: run.jobType ?? null,
-      config: withoutWandb(run.config as Row),
-      summary: withoutWandb(summary),
-    },
-    history: (signal) => run.scanHistory({ signal }),
+    }),
     systemMetrics: async (signal) => {
       const sample = await run.history({
         stream: 'system',

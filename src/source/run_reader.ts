@@ -98,6 +98,8 @@ export interface RunReader {
   readonly createdAt: string | null | undefined
   /** The run's latest activity, ISO string, or null/undefined when unknown. */
   readonly heartbeatAt: string | null | undefined
+  /** The run's notes, or null/undefined without any. */
+  readonly notes: string | null | undefined
   /** The run's group, or null/undefined without one. */
   readonly group: string | null | undefined
   /** The run's job type, or null/undefined without one. */

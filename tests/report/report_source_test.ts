@@ -2,7 +2,8 @@ import { it } from 'node:test'
 import assert from 'node:assert/strict'
 import { fileURLToPath } from 'node:url'
 import { LocalRun } from '../../src/local/local_run.ts'
-import { localReportSource } from '../../src/report/report_source.ts'
+import { localReportSource, readerReportSource } from '../../src/report/report_source.ts'
+import { memoryReader } from '../source/_memory_reader.ts'
 
 const SAMPLE = fileURLToPath(new URL('../../samples/wandb/latest-run', import.meta.url))
 
@@ -34,4 +35,22 @@ it("a local run's report source: its context without _wandb, and its rows as str
   for await (const batch of await source.systemMetrics()) system += batch.length
   assert.equal(system, 10)
   assert.deepEqual(source.warnings(), [])
+})
+
+it('any RunReader gives a report source: a third, in-memory source draws as a local run', async () => {
+  const run = await LocalRun.open(SAMPLE)
+  const rows: Record<string, unknown>[] = []
+  for await (const batch of run.scanHistory()) rows.push(...batch)
+  const reader = memoryReader('mem1', rows, { ...run.summary, _wandb: { runtime: 4 } })
+  const source = readerReportSource(reader)
+  assert.equal(source.facts.id, 'mem1')
+  assert.equal(source.facts.path, '/memory/mem1')
+  // As a server run's: the summary's `_runtime` (the SDK's), else `_wandb.runtime`.
+  assert.equal(source.facts.durationSeconds, run.summary._runtime)
+  assert.ok(!('_wandb' in source.facts.summary))
+  let count = 0
+  for await (const batch of source.history()) count += batch.length
+  assert.equal(count, 300)
+  const local = localReportSource(run)
+  assert.deepEqual(source.facts.summary, local.facts.summary)
 })

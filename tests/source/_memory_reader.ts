@@ -18,6 +18,7 @@ export function memoryReader(id: string, rows: Row[], summary: Row): RunReader {
     tags: [],
     createdAt: null,
     heartbeatAt: null,
+    notes: null,
     group: null,
     jobType: null,
     config: {},

@@ -10,7 +10,7 @@ import type { FollowSelection, HistorySelection, LogSelection, RunSource } from 
 import { followOptions, historyOptions, readerSource } from './reader_source.ts'
 import { FollowIdleError } from '../follow_idle_error.ts'
 import { oneBatch } from '../streams/one_batch.ts'
-import { REMOTE_SYSTEM_SAMPLES } from '../api/history/sampled_history.ts'
+import { collect } from '../streams/paged_stream.ts'
 
 /** Wraps a remote Run (loaded with the full fragment) for the CLI. */
 export function remoteSource(run: Run): RunSource {
@@ -31,11 +31,11 @@ export function remoteSource(run: Run): RunSource {
         )
         return run.scanSystemMetrics({ signal, ...followOptions(follow) })
       }
-      const sample = await run.history({ stream: 'system', samples: REMOTE_SYSTEM_SAMPLES, signal })
+      const rows = await collect(run.scanSystemMetrics({ signal }))
       notes.push(
-        `note: the W&B API serves system metrics sampled (${sample.rows.length} rows); read the run's local folder for every sample`,
+        `note: the W&B API serves system metrics sampled (${rows.length} rows); read the run's local folder for every sample`,
       )
-      return oneBatch(sample.rows)
+      return oneBatch(rows)
     },
     info: async (signal) => ({
       id: run.id,

@@ -8,7 +8,7 @@ import type { Row } from '../row.ts'
 import type { LocalRun } from '../local/local_run.ts'
 import type { Run } from '../api/run.ts'
 import { oneBatch } from '../streams/one_batch.ts'
-import { REMOTE_SYSTEM_SAMPLES } from '../api/history/sampled_history.ts'
+import { collect } from '../streams/paged_stream.ts'
 import type { RunReader } from '../source/run_reader.ts'
 
 /** The context of a run the report shows beside its charts. */
@@ -115,15 +115,11 @@ export function remoteReportSource(run: Run): ReportSource {
       url: run.url,
     }),
     systemMetrics: async (signal) => {
-      const sample = await run.history({
-        stream: 'system',
-        samples: REMOTE_SYSTEM_SAMPLES,
-        signal,
-      })
+      const rows = await collect(run.scanSystemMetrics({ signal }))
       notes.push(
-        `system metrics of run ${run.id} are the server's sample (${sample.rows.length} rows); a local run folder has every sample`,
+        `system metrics of run ${run.id} are the server's sample (${rows.length} rows); a local run folder has every sample`,
       )
-      return oneBatch(sample.rows)
+      return oneBatch(rows)
     },
     warnings: () => notes,
   }

@@ -130,8 +130,11 @@ test('files: the same files with the same names, sizes and types', async () => {
 
 test('artifacts: the same artifacts logged, with the same types, aliases and descriptions', async () => {
   const out = await both('artifacts', ['--format', 'ndjson'], ARTIFACTS, remoteArtifacts)
-  // A server names a version (`wbx-dataset:v0`, the SDK's Artifact.name) that an offline log does
-  // not know yet, and computes its own digest; the rest is compared.
+  // Excluded, with the reason: a server names a version (`wbx-dataset:v0`, the SDK's
+  // Artifact.name) that an offline log does not know yet; the fixture's staged artifact files
+  // (the manifest's localPath, in the SDK's cache) are not in the repository, so the test server
+  // holds these artifacts without files: digest, size, fileCount and --entries differ for that
+  // reason alone and are not compared.
   const pick = (rows: Record<string, unknown>[]) =>
     rows.map((a) => ({
       direction: a.direction,

@@ -675,13 +675,20 @@ export class Run implements RunReader {
   }
 
   /** The run's files as every source lists them (see {@link Run.files} for URLs and MD5s). */
-  async listFiles(options: { signal?: AbortSignal } = {}): Promise<RunFileEntry[]> {
-    return (await collect(this.files(options))).map((f) => ({
-      name: f.name,
-      sizeBytes: f.sizeBytes,
-      mimetype: f.mimetype ?? null,
-      updatedAt: f.updatedAt ?? null,
-    }))
+  async listFiles(options: { signal?: AbortSignal; md5?: boolean } = {}): Promise<RunFileEntry[]> {
+    return (await collect(this.files({ signal: options.signal }))).map((f) => {
+      const j = f.toJSON()
+      return {
+        name: j.name,
+        sizeBytes: j.sizeBytes,
+        mimetype: j.mimetype ?? null,
+        updatedAt: j.updatedAt ?? null,
+        md5: j.md5 ?? null,
+        id: j.id ?? null,
+        url: j.url ?? null,
+        directUrl: j.directUrl ?? null,
+      }
+    })
   }
 
   /** The artifacts the run logged or used, as every source lists them. */
@@ -690,7 +697,7 @@ export class Run implements RunReader {
     options: { signal?: AbortSignal } = {},
   ): Promise<RunArtifactEntry[]> {
     const list = direction === 'used' ? this.usedArtifacts(options) : this.loggedArtifacts(options)
-    return (await collect(list)).map((a) => ({ name: a.name, type: a.type, version: a.version }))
+    return (await collect(list)).map((a) => ({ ...a.toJSON() }))
   }
 
   /** Streams the artifacts this run logged. */

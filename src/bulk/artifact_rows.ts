@@ -1,59 +1,27 @@
 /**
- * The artifacts table of a bulk export: one row per artifact a run logged or used, with the same
- * columns whether the run is remote or local.
+ * The artifacts table of a bulk export: the one artifact row vocabulary (`src/source/rows.ts`),
+ * the same columns as `wbx artifacts`, with lists and metadata kept as JSON text so a column's
+ * type never varies between runs.
  *
  * @module
  */
 import type { Row } from '../row.ts'
+import type { RunReader } from '../source/run_reader.ts'
+import { ARTIFACT_COLUMNS, artifactRows } from '../source/rows.ts'
 
-/** Columns of the artifacts table, in order. */
-export const ARTIFACT_COLUMNS: readonly string[] = [
-  'direction',
-  'name',
-  'type',
-  'version',
-  'aliases',
-  'tags',
-  'digest',
-  'size',
-  'file_count',
-  'created_at',
-  'description',
-  'metadata',
-  'id',
-]
+export { ARTIFACT_COLUMNS }
 
-/** What an artifact row is built from (the API's `ArtifactInfo` or a local artifact). */
-export interface ArtifactFields {
-  name: string
-  type: string
-  version?: string | null
-  aliases?: string[] | null
-  tags?: string[] | null
-  digest?: string | null
-  size?: number | null
-  fileCount?: number | null
-  createdAt?: string | null
-  description?: string | null
-  metadata?: Record<string, unknown> | null
-  id?: string | null
+/** An artifact row as the artifacts table holds it: `aliases`, `tags`, `metadata` as JSON text. */
+export function artifactTableRow(row: Row): Row {
+  return {
+    ...row,
+    aliases: JSON.stringify(row.aliases ?? []),
+    tags: JSON.stringify(row.tags ?? []),
+    metadata: row.metadata ? JSON.stringify(row.metadata) : null,
+  }
 }
 
-/** One artifacts-table row; `metadata` is kept as JSON text so the column type never varies. */
-export function artifactRow(direction: string, a: ArtifactFields): Row {
-  return {
-    direction,
-    name: a.name,
-    type: a.type,
-    version: a.version ?? null,
-    aliases: JSON.stringify(a.aliases ?? []),
-    tags: JSON.stringify(a.tags ?? []),
-    digest: a.digest ?? null,
-    size: a.size ?? null,
-    file_count: a.fileCount ?? null,
-    created_at: a.createdAt ?? null,
-    description: a.description ?? null,
-    metadata: a.metadata ? JSON.stringify(a.metadata) : null,
-    id: a.id ?? null,
-  }
+/** A reader's artifacts-table rows, logged then used. */
+export async function artifactTableRows(reader: RunReader, signal: AbortSignal): Promise<Row[]> {
+  return (await artifactRows(reader, undefined, signal)).map(artifactTableRow)
 }

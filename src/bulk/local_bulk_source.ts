@@ -8,8 +8,6 @@ import { createReadStream } from 'node:fs'
 import { Readable } from 'node:stream'
 import type { LocalRun } from '../local/local_run.ts'
 import { LocalRuns } from '../local/local_runs.ts'
-import type { Row } from '../row.ts'
-import { artifactRow } from './artifact_rows.ts'
 import { readerBulkRun } from './reader_bulk_run.ts'
 import {
   type BulkFile,
@@ -86,19 +84,6 @@ function localRun(run: LocalRun): BulkRun {
         })
       }
       return out
-    },
-    artifacts: async (signal) => {
-      const rows: Row[] = []
-      for (const a of await run.loggedArtifacts({ signal })) {
-        rows.push(artifactRow('logged', {
-          ...a,
-          metadata: a.metadata as Record<string, unknown> | null,
-          createdAt: null,
-          id: null,
-        }))
-      }
-      for (const a of await run.usedArtifacts({ signal })) rows.push(artifactRow('used', a))
-      return rows
     },
   })
 }

@@ -1,18 +1,16 @@
 /**
  * A bulk run over any {@link RunReader}: the attributes and streams every source shares, read
- * through the one interface; each source adds what only it knows (its files, artifacts and
+ * through the one interface; each source adds what only it knows (its files and
  * console log, whether its system metrics are sampled).
  *
  * @module
  */
 import type { RunReader } from '../source/run_reader.ts'
 import type { BulkRun } from './bulk_source.ts'
+import { artifactTableRows } from './artifact_rows.ts'
 
 /** What a source adds to the shared part of a bulk run. */
-export type BulkRunExtras = Pick<
-  BulkRun,
-  'name' | 'systemSampled' | 'consoleLog' | 'files' | 'artifacts'
->
+export type BulkRunExtras = Pick<BulkRun, 'name' | 'systemSampled' | 'consoleLog' | 'files'>
 
 /** A BulkRun reading `reader`, with the source's own `extras`. */
 export function readerBulkRun(reader: RunReader, extras: BulkRunExtras): BulkRun {
@@ -39,6 +37,7 @@ export function readerBulkRun(reader: RunReader, extras: BulkRunExtras): BulkRun
         signal: o.signal,
       }),
     systemMetrics: (signal) => Promise.resolve(reader.scanSystemMetrics({ signal })),
+    artifacts: (signal) => artifactTableRows(reader, signal),
     ...extras,
   }
 }

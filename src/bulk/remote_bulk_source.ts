@@ -6,12 +6,9 @@
  * @module
  */
 import type { Api } from '../api/api.ts'
-import type { Artifact } from '../api/artifact.ts'
 import type { RunFile } from '../api/file.ts'
 import { WandbApiError } from '../api/wandb_api_error.ts'
-import type { Row } from '../row.ts'
 import type { Run } from '../api/run.ts'
-import { artifactRow } from './artifact_rows.ts'
 import type { BulkFile, BulkRun, BulkRunHandle, BulkSource } from './bulk_source.ts'
 import type { ManifestSource } from './manifest.ts'
 import { matchesQuery, type RunQuery, serverFilters } from './run_query.ts'
@@ -124,17 +121,6 @@ function remoteRun(run: Run): BulkRun {
         }
       }
       return out
-    },
-    artifacts: async (signal) => {
-      const rows: Row[] = []
-      const add = async (direction: string, stream: ReadableStream<Artifact[]>) => {
-        for await (const page of stream) {
-          for (const a of page) rows.push(artifactRow(direction, a.toJSON()))
-        }
-      }
-      await add('logged', run.loggedArtifacts({ signal }))
-      await add('used', run.usedArtifacts({ signal }))
-      return rows
     },
   })
 }

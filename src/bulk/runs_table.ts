@@ -15,35 +15,14 @@ import { writeFileAtomic } from './atomic_file.ts'
 import { runsTableParquet } from './runs_parquet.ts'
 import { writeTable } from './table_writer.ts'
 import { oneBatch } from '../streams/one_batch.ts'
+import { RUN_TABLE_COLUMNS, snakeRow } from '../source/rows.ts'
 
-/** The leading columns of the runs table, before `config.*` and `summary.*`. */
-export const RUNS_TABLE_COLUMNS: readonly string[] = [
-  'run_id',
-  'name',
-  'state',
-  'tags',
-  'group',
-  'job_type',
-  'created_at',
-  'updated_at',
-  'history_line_count',
-  'last_history_step',
-]
+/** The leading columns of the runs table, before `config.*` and `summary.*` (`wbx runs`'s first). */
+export const RUNS_TABLE_COLUMNS: readonly string[] = RUN_TABLE_COLUMNS
 
 /** A run's row (`tags` a list: LIST<STRING> in Parquet, JSON text in CSV). */
 export function runsTableRow(run: BulkRun, configSummary: boolean): Row {
-  const row: Row = {
-    run_id: run.id,
-    name: run.name,
-    state: run.state,
-    tags: [...run.tags],
-    group: run.group,
-    job_type: run.jobType,
-    created_at: run.createdAt,
-    updated_at: run.updatedAt,
-    history_line_count: run.historyLineCount,
-    last_history_step: run.lastHistoryStep,
-  }
+  const row = snakeRow(RUN_TABLE_COLUMNS, { ...run, runId: run.id, tags: [...run.tags] })
   if (configSummary) {
     row.config = run.config
     row.summary = run.summary

@@ -14,6 +14,7 @@ import type { HistorySelection, LogSelection, RunSource } from './run_source.ts'
 import { followOptions, historyOptions, readerSource } from './reader_source.ts'
 import { runInfo } from './run_info.ts'
 import { consoleBytes } from '../local/console_stream.ts'
+import { artifactEntryRow } from '../source/rows.ts'
 
 /** The commands that only stream rows or lines, so need no history-derived attributes. */
 const STREAM_COMMANDS: ReadonlySet<string> = new Set(['history', 'system', 'logs'])
@@ -51,8 +52,9 @@ export function localSource(
   run: LocalRun,
   full: (signal: AbortSignal) => Promise<LocalRun> = () => Promise.resolve(run),
 ): RunSource {
+  const base = readerSource(run)
   return {
-    ...readerSource(run),
+    ...base,
     historyRows: undefined,
     logBytes: logBytes(run),
     historySchema: async (signal, pass = true) => {
@@ -80,65 +82,17 @@ export function localSource(
       })
       return Promise.resolve(lines.pipeThrough(consoleBytes()))
     },
-    files: async ({ md5 }) => {
-      const rows: Row[] = []
-      for (const f of await run.files()) {
-        rows.push({
-          name: f.name,
-          sizeBytes: f.sizeBytes,
-          mimetype: f.mimetype,
-          updatedAt: f.updatedAt,
-          policy: f.policy,
-          present: f.path !== null,
-          path: f.path,
-          ...(md5 ? { md5: f.path !== null ? await f.md5() : null } : {}),
-        })
-      }
-      return rows
-    },
     downloadFiles: () => {
       throw new TypeError(
         "--download applies to runs on a W&B server; a local run's files are already on disk",
       )
     },
-    artifacts: async ({ direction, entries, signal }) => {
+    artifacts: async (options) => {
+      if (!options.entries) return await base.artifacts(options)
       const rows: Row[] = []
-      if (entries) {
-        for (const a of await run.loggedArtifacts({ signal })) {
-          for (const e of a.manifest?.entries ?? []) {
-            rows.push({
-              artifact: a.name,
-              type: a.type,
-              path: e.path,
-              digest: e.digest,
-              size: e.size,
-              ref: e.ref || null,
-            })
-          }
-        }
-        return rows
-      }
-      if (direction !== 'used') {
-        for (const a of await run.loggedArtifacts({ signal })) {
-          rows.push({
-            direction: 'logged',
-            name: a.name,
-            type: a.type,
-            version: a.version,
-            aliases: a.aliases,
-            tags: a.tags,
-            digest: a.digest,
-            size: a.size,
-            fileCount: a.fileCount,
-            description: a.description,
-            metadata: a.metadata,
-            id: null,
-          })
-        }
-      }
-      if (direction !== 'logged') {
-        for (const a of await run.usedArtifacts({ signal })) {
-          rows.push({ direction: 'used', name: a.name, type: a.type, version: a.version, id: a.id })
+      for (const a of await run.loggedArtifacts({ signal: options.signal })) {
+        for (const e of a.manifest?.entries ?? []) {
+          rows.push(artifactEntryRow({ artifact: a.name, type: a.type, ...e }))
         }
       }
       return rows

@@ -5,7 +5,6 @@
  *
  * @module
  */
-import type { Row } from '../row.ts'
 import { historyColumnSchema } from '../export/history_types.ts'
 import type { FollowEnd } from '../local/follow_log.ts'
 import type {
@@ -15,6 +14,7 @@ import type {
   RunReader,
 } from '../source/run_reader.ts'
 import type { FollowSelection, HistorySelection, LogSelection, RunSource } from './run_source.ts'
+import { artifactRows, fileRow, infoRow } from '../source/rows.ts'
 
 /** The one history options object of a CLI history selection, for any reader. */
 export function historyOptions(s: HistorySelection): RunHistoryOptions {
@@ -78,40 +78,49 @@ export function readerSource(reader: RunReader): RunSource {
       Promise.resolve(reader.scanSystemMetrics({ signal, ...followOptions(follow) })),
     summary: () => Promise.resolve(reader.summary),
     config: (raw) => Promise.resolve(raw ? reader.rawconfig : reader.config),
-    info: async (signal) => ({
-      id: reader.id,
-      name: reader.name,
-      entity: reader.entity,
-      project: reader.project,
-      path: reader.path,
-      state: reader.state,
-      createdAt: reader.createdAt,
-      tags: reader.tags,
-      lastHistoryStep: await reader.readLastHistoryStep({ signal }),
-      historyLineCount: attempt(() => reader.historyLineCount),
-      historyKeys: Object.keys(reader.historyKeys.keys),
-    }),
+    info: async (signal) => infoRow(await readerInfo(reader, signal)),
     logs: (s: LogSelection) => {
       if (s.stream !== undefined || s.errorPrefix || s.follow) {
         throw new TypeError('--stream, --error-prefix and --follow apply to local and W&B runs')
       }
       return reader.consoleText({ signal: s.signal })
     },
-    files: async ({ signal }) => (await reader.listFiles({ signal })) as unknown as Row[],
+    files: async ({ md5, signal }) => (await reader.listFiles({ md5, signal })).map(fileRow),
     downloadFiles: () => {
       throw new TypeError('--download applies to runs on a W&B server')
     },
-    artifacts: async ({ direction, entries, signal }) => {
+    artifacts: ({ direction, entries, signal }) => {
       if (entries) throw new TypeError('--entries applies to local and W&B runs')
-      const rows: Row[] = []
-      for (const dir of direction ? [direction] : ['logged', 'used'] as const) {
-        for (const a of await reader.listArtifacts(dir, { signal })) {
-          rows.push({ direction: dir, ...a })
-        }
-      }
-      return rows
+      return artifactRows(reader, direction, signal)
     },
     warnings: () => [],
+  }
+}
+
+/**
+ * The attributes every reader has, in its camelCase names, for {@link infoRow}; a source adds
+ * its own over them.
+ */
+export async function readerInfo(
+  reader: RunReader,
+  signal: AbortSignal,
+): Promise<Record<string, unknown>> {
+  return {
+    id: reader.id,
+    name: reader.name,
+    entity: reader.entity,
+    project: reader.project,
+    path: reader.path,
+    state: reader.state,
+    createdAt: reader.createdAt,
+    heartbeatAt: reader.heartbeatAt,
+    tags: reader.tags,
+    notes: reader.notes,
+    group: reader.group,
+    jobType: reader.jobType,
+    lastHistoryStep: await reader.readLastHistoryStep({ signal }),
+    historyLineCount: attempt(() => reader.historyLineCount),
+    historyKeys: Object.keys(reader.historyKeys?.keys ?? {}),
   }
 }
 

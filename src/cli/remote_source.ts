@@ -7,7 +7,8 @@ import { claimTarget } from '../fs/safe_path.ts'
 import type { Row } from '../row.ts'
 import type { Run } from '../api/run.ts'
 import type { FollowSelection, HistorySelection, LogSelection, RunSource } from './run_source.ts'
-import { followOptions, historyOptions, readerSource } from './reader_source.ts'
+import { followOptions, historyOptions, readerInfo, readerSource } from './reader_source.ts'
+import { artifactEntryRow, infoRow } from '../source/rows.ts'
 import { FollowIdleError } from '../follow_idle_error.ts'
 import { oneBatch } from '../streams/one_batch.ts'
 import { collect } from '../streams/paged_stream.ts'
@@ -15,8 +16,9 @@ import { collect } from '../streams/paged_stream.ts'
 /** Wraps a remote Run (loaded with the full fragment) for the CLI. */
 export function remoteSource(run: Run): RunSource {
   const notes: string[] = []
+  const base = readerSource(run)
   return {
-    ...readerSource(run),
+    ...base,
     history: (s: HistorySelection) =>
       run.scanHistory({
         ...historyOptions(s),
@@ -37,31 +39,20 @@ export function remoteSource(run: Run): RunSource {
       )
       return oneBatch(rows)
     },
-    info: async (signal) => ({
-      id: run.id,
-      name: run.name,
-      displayName: run.displayName,
-      entity: run.entity,
-      project: run.project,
-      path: run.path,
-      url: run.url,
-      state: run.state,
-      createdAt: run.createdAt,
-      heartbeatAt: run.heartbeatAt,
-      tags: run.tags,
-      notes: run.notes,
-      group: run.group,
-      jobType: run.jobType,
-      commit: run.commit,
-      sweepName: run.sweepName,
-      user: run.user?.username ?? null,
-      readOnly: run.readOnly,
-      storageId: run.storageId,
-      lastHistoryStep: await run.readLastHistoryStep({ signal }),
-      historyLineCount: run.historyLineCount,
-      historyKeys: historyKeyNames(run),
-      metadata: await metadataOrNull(run, signal),
-    }),
+    info: async (signal) =>
+      infoRow({
+        ...await readerInfo(run, signal),
+        displayName: run.displayName,
+        url: run.url,
+        commit: run.commit,
+        sweepName: run.sweepName,
+        user: run.user?.username ?? null,
+        readOnly: run.readOnly,
+        storageId: run.storageId,
+        historyLineCount: run.historyLineCount,
+        historyKeys: historyKeyNames(run),
+        metadata: await metadataOrNull(run, signal),
+      }),
     logs: async (s: LogSelection) => {
       if (s.stream !== undefined || s.errorPrefix) {
         throw new TypeError(
@@ -71,13 +62,6 @@ export function remoteSource(run: Run): RunSource {
       if (s.follow) await waitForEnd(run, s.follow, s.signal)
       const file = await run.file('output.log', s.signal)
       return await file.stream({ signal: s.signal })
-    },
-    files: async ({ signal }) => {
-      const rows: Row[] = []
-      for await (const page of run.files({ signal })) {
-        for (const f of page) rows.push(f.toJSON() as unknown as Row)
-      }
-      return rows
     },
     downloadFiles: async (dir, { replace, signal, progress }) => {
       // The listing comes first (names and sizes only), so progress has totals to count against.
@@ -98,8 +82,8 @@ export function remoteSource(run: Run): RunSource {
         const result = await f.download(dir, { replace, signal })
         rows.push({
           name: f.name,
-          sizeBytes: f.sizeBytes,
-          md5: f.md5,
+          size_bytes: f.sizeBytes,
+          md5: f.md5 ?? null,
           path: result.path,
           skipped: result.skipped,
         })
@@ -109,27 +93,14 @@ export function remoteSource(run: Run): RunSource {
       }
       return rows
     },
-    artifacts: async ({ direction, entries, signal }) => {
+    artifacts: async (options) => {
+      if (!options.entries) return await base.artifacts(options)
       const rows: Row[] = []
-      const lists = direction === 'used'
-        ? [['used', run.usedArtifacts({ signal })] as const]
-        : direction === 'logged'
-        ? [['logged', run.loggedArtifacts({ signal })] as const]
-        : [
-          ['logged', run.loggedArtifacts({ signal })] as const,
-          ['used', run.usedArtifacts({ signal })] as const,
-        ]
-      for (const [dir, stream] of lists) {
-        for await (const page of stream) {
-          for (const a of page) {
-            if (!entries) {
-              rows.push({ direction: dir, ...(a.toJSON() as unknown as Row) })
-              continue
-            }
-            if (dir !== 'logged') continue
-            for (const e of await a.manifest(signal)) {
-              rows.push({ artifact: a.name, type: a.type, ...(e as unknown as Row) })
-            }
+      if (options.direction === 'used') return rows
+      for await (const page of run.loggedArtifacts({ signal: options.signal })) {
+        for (const a of page) {
+          for (const e of await a.manifest(options.signal)) {
+            rows.push(artifactEntryRow({ artifact: a.name, type: a.type, ...e }))
           }
         }
       }

@@ -1,10 +1,11 @@
-/** The attributes `wbx info` prints for a local run, in the remote Run's names. */
+/** The attributes `wbx info` prints for a local run (`infoRow` names the columns). */
 import type { LocalRun } from '../local/local_run.ts'
 import type { Row } from '../row.ts'
+import { infoRow } from '../source/rows.ts'
 
-/** Collects a local run's attributes into one document. */
+/** A local run's `wbx info` document. */
 export function runInfo(run: LocalRun): Row {
-  return {
+  return infoRow({
     id: run.id,
     name: run.name,
     displayName: run.displayName,
@@ -34,5 +35,5 @@ export function runInfo(run: LocalRun): Row {
     pythonVersion: run.pythonVersion,
     folders: run.segments.map((s) => s.folder),
     damaged: run.damaged,
-  }
+  })
 }

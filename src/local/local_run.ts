@@ -404,13 +404,21 @@ export class LocalRun implements RunReader {
   }
 
   /** The run's files as every source lists them (see {@link LocalRun.files} for paths and MD5s). */
-  async listFiles(_options: { signal?: AbortSignal } = {}): Promise<RunFileEntry[]> {
-    return (await this.files()).map((f) => ({
-      name: f.name,
-      sizeBytes: f.sizeBytes,
-      mimetype: f.mimetype,
-      updatedAt: f.updatedAt,
-    }))
+  async listFiles(options: { signal?: AbortSignal; md5?: boolean } = {}): Promise<RunFileEntry[]> {
+    const out: RunFileEntry[] = []
+    for (const f of await this.files()) {
+      out.push({
+        name: f.name,
+        sizeBytes: f.sizeBytes,
+        mimetype: f.mimetype,
+        updatedAt: f.updatedAt,
+        md5: options.md5 && f.path !== null ? await f.md5() : null,
+        path: f.path,
+        present: f.path !== null,
+        policy: f.policy,
+      })
+    }
+    return out
   }
 
   /** The artifacts the run logged or used, as every source lists them. */
@@ -418,10 +426,28 @@ export class LocalRun implements RunReader {
     direction: 'logged' | 'used',
     options: { signal?: AbortSignal } = {},
   ): Promise<RunArtifactEntry[]> {
-    const list = direction === 'used'
-      ? await this.usedArtifacts(options)
-      : await this.loggedArtifacts(options)
-    return list.map((a) => ({ name: a.name, type: a.type, version: a.version }))
+    if (direction === 'used') {
+      return (await this.usedArtifacts(options)).map((a) => ({
+        name: a.name,
+        type: a.type,
+        version: a.version,
+        id: a.id,
+      }))
+    }
+    return (await this.loggedArtifacts(options)).map((a) => ({
+      name: a.name,
+      type: a.type,
+      version: a.version,
+      aliases: a.aliases,
+      tags: a.tags,
+      digest: a.digest,
+      size: a.size,
+      fileCount: a.fileCount,
+      description: a.description,
+      metadata: a.metadata,
+      entity: a.entity || null,
+      project: a.project || null,
+    }))
   }
 
   /** Reads the artifacts the run logged, with their manifests. */

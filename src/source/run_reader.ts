@@ -66,6 +66,20 @@ export interface RunFileEntry {
   mimetype: string | null
   /** Last modification, ISO string, or null when unknown. */
   updatedAt: string | null
+  /** W&B's base64 MD5, when the source stores it (or computes it: `listFiles({ md5: true })`). */
+  md5?: string | null
+  /** Local runs: the absolute path on disk, null when listed but absent. */
+  path?: string | null
+  /** Local runs: whether the file is on disk. */
+  present?: boolean | null
+  /** Local runs: the upload policy a FilesRecord gave the file (`now`, `end`, `live`). */
+  policy?: string | null
+  /** Server runs: the file's id. */
+  id?: string | null
+  /** Server runs: the file's API URL. */
+  url?: string | null
+  /** Server runs: the storage URL the SDK's `File.direct_url` gives. */
+  directUrl?: string | null
 }
 
 /** One artifact a run logged or used, as every source lists it. */
@@ -76,6 +90,34 @@ export interface RunArtifactEntry {
   type: string
   /** The version alias (`v3`), or null when unknown. */
   version: string | null
+  /** Aliases (without the version alias on a server). */
+  aliases?: string[] | null
+  /** Tags. */
+  tags?: string[] | null
+  /** The manifest digest. */
+  digest?: string | null
+  /** Total size in bytes. */
+  size?: number | null
+  /** Number of files. */
+  fileCount?: number | null
+  /** Creation time (a server's string). */
+  createdAt?: string | null
+  /** Last update time (a server's string). */
+  updatedAt?: string | null
+  /** `COMMITTED`, `PENDING`, … (a server's). */
+  state?: string | null
+  /** Free-text description. */
+  description?: string | null
+  /** User metadata. */
+  metadata?: unknown
+  /** Entity of the artifact's project. */
+  entity?: string | null
+  /** The artifact's project. */
+  project?: string | null
+  /** History step the artifact was logged at, when known. */
+  historyStep?: number | null
+  /** The artifact's id (a server's id, or the id a local run recorded for a used artifact). */
+  id?: string | null
 }
 
 /** A run to read: its attributes and its streams, one type each whatever the source. */
@@ -122,8 +164,8 @@ export interface RunReader {
   scanSystemMetrics(options?: RunSystemOptions): ReadableStream<Row[]>
   /** The run's console output as text bytes (`output.log`). */
   consoleText(options?: RunConsoleOptions): Promise<ReadableStream<Uint8Array>>
-  /** The run's files. */
-  listFiles(options?: { signal?: AbortSignal }): Promise<RunFileEntry[]>
+  /** The run's files; `md5: true` computes MD5s a source does not store (a local run's). */
+  listFiles(options?: { signal?: AbortSignal; md5?: boolean }): Promise<RunFileEntry[]>
   /** The artifacts the run logged (`logged`) or used (`used`). */
   listArtifacts(
     direction: 'logged' | 'used',

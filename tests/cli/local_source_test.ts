@@ -67,8 +67,8 @@ describe('openLocalSource', () => {
   it('other commands get the full pass', { skip }, async () => {
     const source = await openLocalSource(await wm5(), 'info', { signal })
     const info = await source.info(signal)
-    assert.equal(info.historyLineCount, 30)
-    assert.deepEqual(info.historyKeys, ['_step', 'train/loss', 'train/accuracy'])
+    assert.equal(info.history_line_count, 30)
+    assert.deepEqual(info.history_keys, ['_step', 'train/loss', 'train/accuracy'])
   })
 
   it('system and logs read a damaged file, warning once; strict fails', { skip }, async () => {

@@ -217,7 +217,7 @@ test('wbx summary, config and info print JSON documents', { skip }, async () => 
   const info = JSON.parse((await runCli(['info', tiny])).stdout)
   assert.equal(info.id, 'tiny0001')
   assert.equal(info.state, 'finished')
-  assert.equal(info.lastHistoryStep, 49)
+  assert.equal(info.last_history_step, 49)
   assert.equal(info.runtime, 300)
   const asCsv = await runCli(['config', tiny, '--format', 'csv'])
   assert.equal(asCsv.stdout.split('\n')[1], '32,5,0.001,adam,1234')
@@ -258,7 +258,7 @@ test('wbx files and artifacts list the 2021 offline run', { skip }, async () => 
   assert.equal(arts[0].name, 'source-g9dvvkua')
   assert.equal(arts[0].type, 'code')
   assert.equal(arts[0].digest, 'cc557740a90e40c5090544b6592d2aa3')
-  assert.equal(arts[0].fileCount, 54)
+  assert.equal(arts[0].file_count, 54)
   const entries = ndjson((await runCli(['artifacts', run, '--entries'])).stdout)
   assert.equal(entries.length, 54)
   assert.deepEqual(entries[0], {
@@ -268,6 +268,7 @@ test('wbx files and artifacts list the 2021 offline run', { skip }, async () => 
     digest: 'Pw4n8m1tHNFiJGNAZ2XlQw==',
     size: 8170,
     ref: null,
+    birth_artifact_id: null,
   })
 })
 
@@ -287,18 +288,18 @@ test(
     const table = await runCli(['runs', dir], { stdoutIsTTY: true })
     assert.equal(table.code, 0, table.stderr)
     const lines = table.stdout.trim().split('\n')
-    assert.match(lines[0], /^id\s+name\s+state\s+createdAt/)
+    assert.match(lines[0], /^run_id\s+name\s+state\s+created_at/)
     assert.equal(lines.length, 6)
     assert.match(table.stdout, /wm4crash\s+crashed-flame-4\s+failed/)
     const rows = ndjson((await runCli(['runs', dir])).stdout)
-    assert.deepEqual(rows.map((r) => r.id), [
+    assert.deepEqual(rows.map((r) => r.run_id), [
       'wm1plain',
       'wm2notes',
       'wm3live',
       'wm4crash',
       'wm5best',
     ])
-    assert.deepEqual(rows.find((r) => r.id === 'wm5best')?.tags, ['baseline', 'best'])
+    assert.deepEqual(rows.find((r) => r.run_id === 'wm5best')?.tags, ['baseline', 'best'])
   },
 )
 

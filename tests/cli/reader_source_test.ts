@@ -34,8 +34,8 @@ test('readerSource reads any RunReader: history with keys, info, artifacts, and 
   assert.deepEqual(rows, [{ _step: 0, a: 1 }])
   assert.deepEqual(missing, ['zz'])
   const info = await source.info(signal)
-  assert.equal(info.lastHistoryStep, 1)
-  assert.deepEqual(info.historyKeys, ['_step', 'a', 'b'])
+  assert.equal(info.last_history_step, 1)
+  assert.deepEqual(info.history_keys, ['_step', 'a', 'b'])
   assert.deepEqual(await source.artifacts({ entries: false, signal }), [])
   assert.throws(
     () => source.history({ source: 'parquet', signal }),

@@ -77,11 +77,11 @@ test('wbx summary, config, info and runs read a run on the server', async () => 
   assert.equal(info.id, 'wbxdemo1')
   assert.equal(info.name, 'demo-sgd-300')
   assert.deepEqual(info.tags, ['demo', 'sgd'])
-  assert.equal(info.lastHistoryStep, 299)
+  assert.equal(info.last_history_step, 299)
   const runs = ndjson(
     (await runCli(['runs', 'demo-team/wbx-demo', '--filters', '{"state": "finished"}'])).stdout,
   )
-  assert.deepEqual(runs.map((r) => r.id), ['wbxdemo1'])
+  assert.deepEqual(runs.map((r) => r.run_id), ['wbxdemo1'])
   const none = ndjson(
     (await runCli(['runs', 'demo-team/wbx-demo', '--filters', '{"state": "crashed"}'])).stdout,
   )

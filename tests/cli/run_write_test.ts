@@ -283,7 +283,7 @@ test('wbx upload streams files to a run and prints their metadata; refusals exit
     const r = await runCli(['upload', path, join(dir, 'a.txt'), join(dir, 'b.json'), '--root', dir])
     assert.equal(r.code, 0, r.stderr)
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l))
-    assert.deepEqual(lines.map((l) => [l.name, l.sizeBytes]), [['a.txt', 6], ['b.json', 9]])
+    assert.deepEqual(lines.map((l) => [l.name, l.size_bytes]), [['a.txt', 6], ['b.json', 9]])
     assert.equal(
       new TextDecoder().decode(server.store.run(E, P, 'up1')!.files.get('b.json')!.bytes),
       '{"b": 1}\n',

@@ -91,40 +91,45 @@ test('system, summary, config, config --raw and logs: identical output', async (
   }
 })
 
-test('info: the attributes both sources know are identical', async () => {
+test('info: the same keys from both sources, and the attributes both know are identical', async () => {
   const out = await both('info', ['--json'])
   const local = JSON.parse(out.local.stdout)
   const remote = JSON.parse(out.remote.stdout)
+  assert.deepEqual(Object.keys(remote), Object.keys(local))
   // Excluded, with the reason:
   // - entity, path: the sample is an offline run (no entity in its log); the server files it under demo-team;
-  // - createdAt, heartbeatAt: the W&B API writes naive UTC (no `Z`), a local log an ISO instant;
-  // - historyKeys: the same keys, the server lists `_step` first (compared sorted below).
-  const excluded = new Set(['entity', 'path', 'createdAt', 'heartbeatAt', 'historyKeys'])
-  const shared = Object.keys(local).filter((k) => k in remote && !excluded.has(k))
+  // - created_at, heartbeat_at: the W&B API writes naive UTC (no `Z`), a local log an ISO instant;
+  // - history_keys: the same keys, the server lists `_step` first (compared sorted below);
+  // - the keys one source leaves null (a local log's host and writer; a server's URL and user).
+  const excluded = new Set(['entity', 'path', 'created_at', 'heartbeat_at', 'history_keys'])
+  const shared = Object.keys(local).filter((k) =>
+    !excluded.has(k) && local[k] !== null && remote[k] !== null
+  )
   assert.deepEqual(shared, [
     'id',
     'name',
-    'displayName',
+    'display_name',
     'project',
     'state',
     'tags',
     'notes',
-    'lastHistoryStep',
-    'historyLineCount',
+    'last_history_step',
+    'history_line_count',
   ])
   for (const key of shared) assert.deepEqual(remote[key], local[key], key)
-  assert.equal(`${remote.createdAt}Z`, local.createdAt)
-  assert.deepEqual([...remote.historyKeys].sort(), [...local.historyKeys].sort())
+  assert.equal(`${remote.created_at}Z`, local.created_at)
+  assert.deepEqual([...remote.history_keys].sort(), [...local.history_keys].sort())
 })
 
 test('files: the same files with the same names, sizes and types', async () => {
   const out = await both('files', ['--format', 'ndjson'])
-  // updatedAt is the local file's mtime but the upload time on a server; the other columns are
-  // each source's own (a local path and presence; a server's id, URLs and MD5).
+  // updated_at is the local file's mtime but the upload time on a server; the other columns are
+  // each source's own (a local path and presence; a server's id, URLs and MD5): null on the other.
   const pick = (rows: Record<string, unknown>[]) =>
-    rows.map(({ name, sizeBytes, mimetype }) => ({ name, sizeBytes, mimetype }))
+    rows.map(({ name, size_bytes, mimetype }) => ({ name, size_bytes, mimetype }))
   const local = pick(ndjson(out.local.stdout))
   assert.equal(local.length, 2)
+  assert.ok(local.every((f) => typeof f.size_bytes === 'number' && f.size_bytes > 0))
   assert.deepEqual(pick(ndjson(out.remote.stdout)), local)
 })
 
@@ -133,7 +138,7 @@ test('artifacts: the same artifacts logged, with the same types, aliases and des
   // Excluded, with the reason: a server names a version (`wbx-dataset:v0`, the SDK's
   // Artifact.name) that an offline log does not know yet; the fixture's staged artifact files
   // (the manifest's localPath, in the SDK's cache) are not in the repository, so the test server
-  // holds these artifacts without files: digest, size, fileCount and --entries differ for that
+  // holds these artifacts without files: digest, size, file_count and --entries differ for that
   // reason alone and are not compared.
   const pick = (rows: Record<string, unknown>[]) =>
     rows.map((a) => ({
@@ -167,8 +172,8 @@ test('a third, in-memory source: wbx history, summary, info and the library expo
     const summary = await runCli(['summary', 'memory:demo', '--json'])
     assert.equal(summary.stdout, (await runCli(['summary', SAMPLE, '--json'])).stdout)
     const info = JSON.parse((await runCli(['info', 'memory:demo', '--json'])).stdout)
-    assert.equal(info.lastHistoryStep, 299)
-    assert.equal(info.historyLineCount, 300)
+    assert.equal(info.last_history_step, 299)
+    assert.equal(info.history_line_count, 300)
     // The library: open by name, export through the one interface.
     const opened = await openRunReader('memory:demo')
     const path = join(mkdtempSync(join(tmpdir(), 'wbx-reader-')), 'history.ndjson')

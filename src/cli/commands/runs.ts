@@ -12,9 +12,19 @@ import { textTable } from '../text_table.ts'
 import { UsageError } from '../usage_error.ts'
 import { writeRows } from '../write_rows.ts'
 import { oneBatch } from '../../streams/one_batch.ts'
+import { runRow } from '../../source/rows.ts'
 
-const LOCAL_COLUMNS = ['id', 'name', 'state', 'createdAt', 'project', 'tags', 'sizeBytes', 'folder']
-const REMOTE_COLUMNS = ['id', 'name', 'state', 'createdAt', 'tags', 'group', 'jobType']
+const LOCAL_COLUMNS = [
+  'run_id',
+  'name',
+  'state',
+  'created_at',
+  'project',
+  'tags',
+  'size_bytes',
+  'folder',
+]
+const REMOTE_COLUMNS = ['run_id', 'name', 'state', 'created_at', 'tags', 'group', 'job_type']
 
 /** The `runs` command. */
 export const runsCommand: Command = {
@@ -72,7 +82,7 @@ async function localRows(dir: string, ctx: CommandContext): Promise<Row[]> {
     }
   }
   const runs = await LocalRuns.open(dir)
-  const rows = (await runs.list({ signal: ctx.signal })) as unknown as Row[]
+  const rows = (await runs.list({ signal: ctx.signal })).map((e) => runRow({ runId: e.id, ...e }))
   for (const s of runs.skipped) ctx.io.stderr(`wbx: skipped ${s.folder}: ${s.reason}\n`)
   return rows
 }
@@ -100,23 +110,31 @@ async function remoteRows(path: string, ctx: CommandContext): Promise<Row[]> {
 }
 
 function remoteRow(run: Run, full: boolean): Row {
-  const row: Row = {
-    id: run.id,
+  const row = runRow({
+    runId: run.id,
     name: run.name,
-    displayName: run.displayName,
     state: run.state,
-    createdAt: run.createdAt,
-    heartbeatAt: run.heartbeatAt,
     tags: run.tags,
     group: run.group,
     jobType: run.jobType,
-    notes: run.notes,
+    createdAt: run.createdAt,
+    updatedAt: run.heartbeatAt,
     historyLineCount: run.historyLineCount,
+    lastHistoryStep: full ? lastStep(run) : null,
+    entity: run.entity,
+    project: run.project,
+    notes: run.notes,
     url: run.url,
-  }
+  })
   if (full) {
     row.config = run.config
     row.summary = run.summary
   }
   return row
+}
+
+/** The last history step a fully listed run's historyKeys report, else null. */
+function lastStep(run: Run): number | null {
+  const last = (run.historyKeys as { lastStep?: unknown } | undefined)?.lastStep
+  return typeof last === 'number' && Number.isFinite(last) ? Math.trunc(last) : null
 }

@@ -5,6 +5,7 @@ import { cliApi } from '../cli_api.ts'
 import { stringifyJson } from '../../json/stringify_json.ts'
 import { looksRemote } from '../open_run.ts'
 import { UsageError } from '../usage_error.ts'
+import { fileRow } from '../../source/rows.ts'
 
 /** The `upload` command. */
 export const uploadCommand: Command = {
@@ -41,10 +42,18 @@ export const uploadCommand: Command = {
     try {
       for (const file of files) {
         const uploaded = await run.uploadFile(file, { root, signal: ctx.signal })
-        const { name, sizeBytes, md5, mimetype, updatedAt } = uploaded
-        await writer.write(
-          encoder.encode(stringifyJson({ name, sizeBytes, md5, mimetype, updatedAt }) + '\n'),
-        )
+        const { id, name, url, sizeBytes, md5, mimetype, updatedAt } = uploaded.toJSON()
+        // A `wbx files` row (the storage URL, often signed, is left out).
+        const row = fileRow({
+          id,
+          name,
+          url,
+          sizeBytes,
+          md5,
+          mimetype: mimetype ?? null,
+          updatedAt: updatedAt ?? null,
+        })
+        await writer.write(encoder.encode(stringifyJson(row) + '\n'))
         ctx.io.stderr(`wbx: uploaded ${file} as ${name} to ${run.runPath}\n`)
       }
     } finally {

@@ -45,3 +45,31 @@ test('a W&B project lists the same run, opening as a RunReader with the same his
     await collect(localRun.scanHistory(keys)),
   )
 })
+
+test('a folder lists a resumed run once, or once per folder with eachFolder; filters are refused', async () => {
+  const catalog = await openRunCatalog(join(ownFixturesDir, 'runs', 'wandb'))
+  assert.equal(catalog.kind, 'folder')
+  const once = (await catalog.list()).filter((e) => e.id === 'wbxresumed')
+  assert.equal(once.length, 1)
+  const folders = (await catalog.list({ eachFolder: true })).filter((e) => e.id === 'wbxresumed')
+  assert.equal(folders.length, 3)
+  assert.equal(new Set(folders.map((e) => e.attributes.folder)).size, 3)
+  assert.ok(folders.every((e) => typeof e.attributes.sizeBytes === 'number'))
+  await assert.rejects(catalog.list({ filters: { state: 'finished' } }), /filters/)
+})
+
+test('a project lists with filters, and a cheap listing loads config when an entry opens', async () => {
+  const api = new Api({ baseUrl: server.baseUrl, apiKey: server.apiKey })
+  const catalog = await openRunCatalog('demo-team/wbx-demo', { api: () => api })
+  assert.equal(catalog.kind, 'project')
+  assert.deepEqual(await catalog.list({ filters: { state: 'crashed' } }), [])
+  const [full] = await catalog.list()
+  assert.equal(full.attributes.lastHistoryStep, 299)
+  assert.match(String(full.attributes.url), /\/demo-team\/wbx-demo\/runs\/wbxdemo1$/)
+  const [cheap] = await catalog.list({ full: false })
+  assert.equal(cheap.attributes.lastHistoryStep, null)
+  assert.equal(cheap.attributes.historyLineCount, 300)
+  const config = (await full.open()).config
+  assert.ok(Object.keys(config).length > 0)
+  assert.deepEqual((await cheap.open()).config, config)
+})

@@ -1,10 +1,8 @@
 /** `wbx runs <wandb dir | entity/project>`: the runs of a local wandb/ folder or of a W&B project. */
-import { existsSync } from 'node:fs'
 import type { Command, CommandContext } from '../command.ts'
 import { outputOptions } from '../command.ts'
 import { cliApi } from '../cli_api.ts'
-import type { Run } from '../../api/run.ts'
-import { LocalRuns } from '../../local/local_runs.ts'
+import { openRunCatalog, type RunCatalog } from '../../source/run_catalog.ts'
 import type { Row } from '../../row.ts'
 import { writeText } from '../cli_io.ts'
 import { intOption } from '../parse_values.ts'
@@ -62,8 +60,9 @@ export const runsCommand: Command = {
         'runs',
       )
     }
-    const local = existsSync(where)
-    const rows = local ? await localRows(where, ctx) : await remoteRows(where, ctx)
+    const catalog = await openRunCatalog(where, { api: () => cliApi(ctx) })
+    const local = catalog.kind === 'folder'
+    const rows = await listRows(catalog, ctx)
     const asTable = ctx.io.stdoutIsTTY && ctx.values.format === undefined &&
       ctx.values.output === undefined
     if (asTable) {
@@ -75,19 +74,15 @@ export const runsCommand: Command = {
   },
 }
 
-async function localRows(dir: string, ctx: CommandContext): Promise<Row[]> {
-  for (const name of ['filters', 'order', 'full', 'per-page']) {
-    if (ctx.values[name] !== undefined) {
-      throw new UsageError(`--${name} applies to W&B projects, not local folders`, 'runs')
+/** One row per run of the catalog (per folder of a local one, as `wbx runs` always listed). */
+async function listRows(catalog: RunCatalog, ctx: CommandContext): Promise<Row[]> {
+  if (catalog.kind === 'folder') {
+    for (const name of ['filters', 'order', 'full', 'per-page']) {
+      if (ctx.values[name] !== undefined) {
+        throw new UsageError(`--${name} applies to W&B projects, not local folders`, 'runs')
+      }
     }
   }
-  const runs = await LocalRuns.open(dir)
-  const rows = (await runs.list({ signal: ctx.signal })).map((e) => runRow({ runId: e.id, ...e }))
-  for (const s of runs.skipped) ctx.io.stderr(`wbx: skipped ${s.folder}: ${s.reason}\n`)
-  return rows
-}
-
-async function remoteRows(path: string, ctx: CommandContext): Promise<Row[]> {
   let filters: Record<string, unknown> | undefined
   if (typeof ctx.values.filters === 'string') {
     try {
@@ -97,44 +92,24 @@ async function remoteRows(path: string, ctx: CommandContext): Promise<Row[]> {
     }
   }
   const full = ctx.values.full === true
-  const stream = cliApi(ctx).runs(path, {
+  const entries = await catalog.list({
+    signal: ctx.signal,
     filters,
     order: typeof ctx.values.order === 'string' ? ctx.values.order : undefined,
     perPage: intOption(ctx.values, 'per-page'),
-    lazy: !full,
-    signal: ctx.signal,
+    full,
+    eachFolder: true,
   })
+  for (const s of catalog.skipped) ctx.io.stderr(`wbx: skipped ${s.folder}: ${s.reason}\n`)
   const rows: Row[] = []
-  for await (const page of stream) for (const run of page) rows.push(remoteRow(run, full))
-  return rows
-}
-
-function remoteRow(run: Run, full: boolean): Row {
-  const row = runRow({
-    runId: run.id,
-    name: run.name,
-    state: run.state,
-    tags: run.tags,
-    group: run.group,
-    jobType: run.jobType,
-    createdAt: run.createdAt,
-    updatedAt: run.heartbeatAt,
-    historyLineCount: run.historyLineCount,
-    lastHistoryStep: full ? lastStep(run) : null,
-    entity: run.entity,
-    project: run.project,
-    notes: run.notes,
-    url: run.url,
-  })
-  if (full) {
-    row.config = run.config
-    row.summary = run.summary
+  for (const entry of entries) {
+    const row = runRow({ ...entry.attributes, runId: entry.id })
+    if (full) {
+      const run = await entry.open({ signal: ctx.signal })
+      row.config = run.config
+      row.summary = run.summary
+    }
+    rows.push(row)
   }
-  return row
-}
-
-/** The last history step a fully listed run's historyKeys report, else null. */
-function lastStep(run: Run): number | null {
-  const last = (run.historyKeys as { lastStep?: unknown } | undefined)?.lastStep
-  return typeof last === 'number' && Number.isFinite(last) ? Math.trunc(last) : null
+  return rows
 }

@@ -112,7 +112,7 @@ export async function runSourceReport(run: RunSource, signal: AbortSignal): Prom
   return {
     facts: {
       id: String(info.id),
-      name: text(info.displayName) ?? text(info.name) ?? String(info.id),
+      name: text(info.display_name) ?? text(info.name) ?? String(info.id),
       path: folders?.length
         ? folders[folders.length - 1]
         : Array.isArray(info.path)
@@ -120,12 +120,12 @@ export async function runSourceReport(run: RunSource, signal: AbortSignal): Prom
         : String(info.path ?? ''),
       url: text(info.url),
       state: String(info.state),
-      createdAt: text(info.createdAt),
+      createdAt: text(info.created_at),
       durationSeconds: duration ?? null,
       tags: Array.isArray(info.tags) ? info.tags.map(String) : [],
       notes: text(info.notes),
       group: text(info.group),
-      jobType: text(info.jobType),
+      jobType: text(info.job_type),
       config,
       summary,
     },

@@ -35,5 +35,6 @@ export function runInfo(run: LocalRun): Row {
     pythonVersion: run.pythonVersion,
     folders: run.segments.map((s) => s.folder),
     damaged: run.damaged,
+    metadata: run.metadata,
   })
 }

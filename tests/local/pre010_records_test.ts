@@ -132,7 +132,7 @@ describe('pre-0.10 run folders', () => {
     assert.match(runs.skipped[0].reason, /no run-<id>\.wandb file .*pre-0\.10/)
     const cli = await runCli(['runs', root, '-f', 'ndjson'])
     assert.equal(cli.code, 0, cli.stderr)
-    assert.equal(JSON.parse(cli.stdout.trim()).id, 'ab-c12')
+    assert.equal(JSON.parse(cli.stdout.trim()).run_id, 'ab-c12')
     assert.match(
       cli.stderr,
       /wbx: skipped .*run-20200103_000000-empty1: it holds no run-<id>\.wandb file/,

@@ -155,6 +155,7 @@ export {
   type OpenRunCatalogOptions,
   type RunCatalog,
   type RunCatalogEntry,
+  type RunCatalogListOptions,
 } from './src/source/run_catalog.ts'
 export * from './src/bulk/mod.ts'
 export * from './src/report/mod.ts'

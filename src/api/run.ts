@@ -26,7 +26,7 @@ import {
   type SettableRunState,
   waitForTerminalState,
   type WaitUntilFinishedOptions,
-} from './run_state.ts'
+} from './run_lifecycle.ts'
 import {
   applyWriteResult,
   captureBase,

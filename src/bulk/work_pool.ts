@@ -8,6 +8,7 @@
 import { UnsafePathError } from '../fs/safe_write.ts'
 import { UnsafeNameError } from '../fs/safe_path.ts'
 import { sleep } from '../http/retry_policy.ts'
+import { linkedAbort } from '../linked_abort.ts'
 import { WandbApiError } from '../api/wandb_api_error.ts'
 
 /** Options of {@linkcode runPool}. */
@@ -82,11 +83,8 @@ export async function runPool<T>(
     )
   }
   const delay = options.retryDelayMs ?? ((n: number) => Math.min(30_000, 1000 * 2 ** (n - 1)))
-  const controller = new AbortController()
   const outer = options.signal
-  const onAbort = () => controller.abort(outer!.reason)
-  if (outer?.aborted) controller.abort(outer.reason)
-  else outer?.addEventListener('abort', onAbort, { once: true })
+  const { controller, unlink } = linkedAbort(outer)
   const signal = controller.signal
   const iterator = items[Symbol.iterator]()
   const result: PoolResult<T> = { done: 0, quarantined: [], retries: 0 }
@@ -134,7 +132,7 @@ export async function runPool<T>(
   try {
     await Promise.all(Array.from({ length: concurrency }, lane))
   } finally {
-    outer?.removeEventListener('abort', onAbort)
+    unlink()
   }
   if (fatal) throw fatal.error
   if (outer?.aborted) throw outer.reason

@@ -11,6 +11,7 @@ import {
   type RetryPolicy,
   sleep,
 } from './retry_policy.ts'
+import { concatBytes } from '../bytes.ts'
 
 /** The credential header and the base URL it is limited to. */
 export interface Credentials {
@@ -354,13 +355,7 @@ export async function readCapped(
     }
     chunks.push(value)
   }
-  const out = new Uint8Array(size)
-  let at = 0
-  for (const c of chunks) {
-    out.set(c, at)
-    at += c.byteLength
-  }
-  return out
+  return concatBytes(chunks, size)
 }
 
 /** Fetches, following up to 10 redirects by hand so credentials are re-checked on every hop. */

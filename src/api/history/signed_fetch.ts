@@ -8,6 +8,8 @@
  */
 import { isRetryableStatus, parseRetryAfter, sleep } from '../../http/retry_policy.ts'
 import type { RetryEvent } from '../../http/retrying_fetch.ts'
+import { concatBytes } from '../../bytes.ts'
+import { linkedAbort } from '../../linked_abort.ts'
 
 /** The subset of `fetch` the history readers use. */
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
@@ -45,10 +47,7 @@ export function redactSignedUrl(url: string): string {
 
 /** A signal that aborts when `outer` aborts or `ms` pass; `done()` releases its timer and listener. */
 function attemptSignal(outer: AbortSignal | undefined, ms: number) {
-  const controller = new AbortController()
-  const onAbort = () => controller.abort(outer?.reason)
-  if (outer?.aborted) controller.abort(outer.reason)
-  else outer?.addEventListener('abort', onAbort, { once: true })
+  const { controller, unlink } = linkedAbort(outer)
   const timer = setTimeout(
     () => controller.abort(new Error(`no complete response within ${ms} ms`)),
     ms,
@@ -58,7 +57,7 @@ function attemptSignal(outer: AbortSignal | undefined, ms: number) {
     /** Releases the timer and the listener on `outer`. */
     done() {
       clearTimeout(timer)
-      outer?.removeEventListener('abort', onAbort)
+      unlink()
     },
   }
 }
@@ -222,13 +221,7 @@ async function readSlice(
       await reader.cancel().catch(() => {})
     }
   }
-  const out = new Uint8Array(kept)
-  let at = 0
-  for (const c of chunks) {
-    out.set(c, at)
-    at += c.byteLength
-  }
-  return out
+  return concatBytes(chunks, kept)
 }
 
 /**

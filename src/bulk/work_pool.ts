@@ -7,7 +7,7 @@
  */
 import { UnsafePathError } from '../fs/safe_write.ts'
 import { UnsafeNameError } from '../fs/safe_path.ts'
-import { sleep } from '../http/retry_policy.ts'
+import { retryLoop } from '../http/retry_loop.ts'
 import { linkedAbort } from '../linked_abort.ts'
 import { WandbApiError } from '../api/wandb_api_error.ts'
 
@@ -92,27 +92,33 @@ export async function runPool<T>(
 
   const maxWait = options.maxWaitPerItemMs ?? Infinity
   const runItem = async (item: T): Promise<void> => {
-    let firstFailure: number | undefined
-    for (let attempt = 1;; attempt++) {
+    let firstFailure = 0
+    await retryLoop<void, unknown>(async (attempt) => {
       try {
         await worker(item, signal)
         result.done++
-        return
+        return { ok: true, value: undefined }
       } catch (error) {
         if (signal.aborted) throw signal.reason
         if (isFatal(error)) throw error
-        firstFailure ??= Date.now()
-        const waitEnds = Date.now() + delay(attempt)
-        if (attempt >= attempts || isPermanent(error) || waitEnds - firstFailure > maxWait) {
-          result.quarantined.push({ item, attempts: attempt, error })
-          await options.onQuarantine?.(item, attempt, error)
-          return
-        }
+        if (attempt === 1) firstFailure = Date.now()
+        return { ok: false, failure: error }
+      }
+    }, {
+      retries: attempts - 1,
+      signal,
+      delayMs: (_error, attempt) => delay(attempt),
+      stop: (error, _attempt, wait) =>
+        isPermanent(error) || Date.now() + wait - firstFailure > maxWait,
+      async giveUp(error, attempt) {
+        result.quarantined.push({ item, attempts: attempt, error })
+        await options.onQuarantine?.(item, attempt, error)
+      },
+      onRetry(error, attempt) {
         result.retries++
         options.onRetry?.(item, attempt, error)
-        await sleep(delay(attempt), signal)
-      }
-    }
+      },
+    })
   }
 
   const lane = async (): Promise<void> => {

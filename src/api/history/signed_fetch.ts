@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { isRetryableStatus, parseRetryAfter, sleep } from '../../http/retry_policy.ts'
+import { isRetryableStatus, parseRetryAfter } from '../../http/retry_policy.ts'
+import { retryLoop } from '../../http/retry_loop.ts'
 import type { RetryEvent } from '../../http/retrying_fetch.ts'
 import { concatBytes } from '../../bytes.ts'
 import { linkedAbort } from '../../linked_abort.ts'
@@ -94,10 +95,10 @@ export async function fetchSigned<T>(
   for (const name of CREDENTIAL_HEADERS) headers.delete(name)
   const method = init.method ?? 'GET'
   const where = `${method} ${redactSignedUrl(url)}`
-  for (let attempt = 0;; attempt++) {
+  const reasonOf = (failure: unknown) =>
+    failure instanceof Error ? failure.message : String(failure)
+  return await retryLoop<T, unknown>(async () => {
     const attemptCtl = attemptSignal(options.signal, options.timeoutMs ?? 30_000)
-    let failure: unknown
-    let waitMs: number | undefined
     try {
       const response = await doFetch(url, {
         ...init,
@@ -113,36 +114,40 @@ export async function fetchSigned<T>(
           response.status,
         )
       }
-      return await consume(response, attemptCtl.signal)
+      return { ok: true, value: await consume(response, attemptCtl.signal) }
     } catch (err) {
       if (options.signal?.aborted) throw options.signal.reason
       if (err instanceof SignedUrlError) throw err
-      failure = err
-      if (err instanceof RetryableHttpError) waitMs = err.retryAfterMs
+      return { ok: false, failure: err }
     } finally {
       attemptCtl.done()
     }
-    const reason = failure instanceof Error ? failure.message : String(failure)
-    if (attempt >= retries) {
+  }, {
+    retries,
+    signal: options.signal,
+    delayMs: (failure, attempt) => {
+      const waitMs = failure instanceof RetryableHttpError ? failure.retryAfterMs : undefined
+      const backoff = baseDelay * 2 ** (attempt - 1) * (1 + 0.25 * Math.random())
+      return Math.min(maxDelay, waitMs ?? backoff)
+    },
+    giveUp(failure, attempt) {
       throw new Error(
-        `Cannot ${where}: ${reason} (after ${
-          attempt + 1
-        } attempts); check the network, or run the scan again`,
+        `Cannot ${where}: ${
+          reasonOf(failure)
+        } (after ${attempt} attempts); check the network, or run the scan again`,
         { cause: failure },
       )
-    }
-    const backoff = baseDelay * 2 ** attempt * (1 + 0.25 * Math.random())
-    const delayMs = Math.min(maxDelay, waitMs ?? backoff)
-    options.onRetry?.({
-      url: redactSignedUrl(url),
-      detail: reason,
-      status: failure instanceof RetryableHttpError ? failure.status : 0,
-      attempt: attempt + 1,
-      maxAttempts: retries + 1,
-      delayMs,
-    })
-    await sleep(delayMs, options.signal)
-  }
+    },
+    onRetry: (failure, attempt, delayMs) =>
+      options.onRetry?.({
+        url: redactSignedUrl(url),
+        detail: reasonOf(failure),
+        status: failure instanceof RetryableHttpError ? failure.status : 0,
+        attempt,
+        maxAttempts: retries + 1,
+        delayMs,
+      }),
+  })
 }
 
 /** A non-retryable answer from a signed URL (e.g. 403 for an expired signature, 404). */

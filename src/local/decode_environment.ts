@@ -7,7 +7,7 @@
  */
 import type { ProtoReader } from './protobuf_reader.ts'
 import type { EnvironmentRecord } from './record_types.ts'
-import { readTimestamp, setOwn } from './decode_items.ts'
+import { enter, readTimestamp, setOwn, sub } from './decode_items.ts'
 
 /** How one field is read and rendered. */
 type Kind = 'string' | 'uint32' | 'uint64' | 'timestamp' | Spec
@@ -151,22 +151,14 @@ function readValue(r: ProtoReader, kind: Kind): unknown {
       return r.uint64String()
     case 'timestamp':
       return readRfc3339(r)
-    default: {
-      const end = r.lengthEnd()
-      const outer = r.end
-      r.end = end
-      const value = readMessage(r, kind)
-      r.end = outer
-      return value
-    }
+    default:
+      return sub(r, (body) => readMessage(body, kind))
   }
 }
 
 /** Reads a map entry message `{key 1: string, value 2}`; an absent value takes its default. */
 function readMapEntry(r: ProtoReader, kind: Kind): [string, unknown] {
-  const end = r.lengthEnd()
-  const outer = r.end
-  r.end = end
+  const outer = enter(r)
   let key = ''
   let value: unknown = kind === 'string' ? '' : {}
   while (r.pos < r.end) {

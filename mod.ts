@@ -131,7 +131,7 @@ export type {
 } from './src/api/run_update.ts'
 export type { JsonEdit } from './src/json/json_edit.ts'
 export type { CreateRunOptions } from './src/api/run_create.ts'
-export type { SettableRunState, WaitUntilFinishedOptions } from './src/api/run_state.ts'
+export type { SettableRunState, WaitUntilFinishedOptions } from './src/api/run_lifecycle.ts'
 export type { UploadFetchOptions, UploadFileOptions } from './src/api/upload_file.ts'
 export type { LogArtifactOptions, UseArtifactOptions } from './src/api/artifact_links.ts'
 export type {

@@ -9,8 +9,9 @@
  */
 import type { Row } from '../row.ts'
 import { FollowIdleError } from '../follow_idle_error.ts'
+import { linkedAbort } from '../linked_abort.ts'
 import { sleep } from '../http/retry_policy.ts'
-import { TERMINAL_STATES } from './run_state.ts'
+import { TERMINAL_STATES } from './run_lifecycle.ts'
 import { WandbApiError } from './wandb_api_error.ts'
 
 /** Options of {@linkcode followPolled}. */
@@ -48,11 +49,7 @@ export function followPolled(
 ): ReadableStream<Row[]> {
   const min = options.pollIntervalMs ?? 5000
   const max = Math.max(min, options.maxPollIntervalMs ?? 30_000)
-  const controller = new AbortController()
-  const outer = options.signal
-  const onAbort = () => controller.abort(outer?.reason)
-  if (outer?.aborted) controller.abort(outer.reason)
-  else outer?.addEventListener('abort', onAbort, { once: true })
+  const { controller, unlink } = linkedAbort(options.signal)
   const signal = controller.signal
   let last = -Infinity
   let polls = 0
@@ -112,7 +109,7 @@ export function followPolled(
             c.enqueue(fresh)
           }
           if (final) {
-            outer?.removeEventListener('abort', onAbort)
+            unlink()
             options.onEnd?.({ state, rows: emitted })
             c.close()
             return
@@ -120,13 +117,13 @@ export function followPolled(
           if (fresh.length > 0) return
         }
       } catch (err) {
-        outer?.removeEventListener('abort', onAbort)
+        unlink()
         controller.abort(err)
         throw err
       }
     },
     cancel(reason) {
-      outer?.removeEventListener('abort', onAbort)
+      unlink()
       controller.abort(reason)
     },
   }, { highWaterMark: 0 })

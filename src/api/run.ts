@@ -14,7 +14,8 @@ import { type ArtifactsOptions, listRunArtifacts } from './artifacts.ts'
 import type { RunFile } from './file.ts'
 import { type FilesOptions, findRunFile, listRunFiles } from './files.ts'
 import { assertJsonValue, cloneJson, defineKey, isPlainObject } from '../json/json_edit.ts'
-import { RUN_FULL_QUERY, RUN_HISTORY_KEYS_QUERY, RUN_LAZY_QUERY } from './queries.ts'
+import { RUN_HISTORY_KEYS_QUERY } from './queries.ts'
+import { fetchRunNode } from './run_node.ts'
 import { convertToDict, pyRepr, quoteSegment, splitConfig } from './run_attrs.ts'
 import { type CreateRunOptions, registerRun, type RunCreator } from './run_create.ts'
 import {
@@ -26,7 +27,7 @@ import {
   type SettableRunState,
   waitForTerminalState,
   type WaitUntilFinishedOptions,
-} from './run_state.ts'
+} from './run_lifecycle.ts'
 import {
   applyWriteResult,
   captureBase,
@@ -40,7 +41,7 @@ import {
 } from './run_update.ts'
 import { createSummaryView, type SummaryView } from './summary_view.ts'
 import { type UploadFetchOptions, type UploadFileOptions, uploadRunFile } from './upload_file.ts'
-import { runHistoryKeysSchema, runResponseSchema } from './schemas.ts'
+import { runHistoryKeysSchema } from './schemas.ts'
 import type { GraphqlTransport } from './transport.ts'
 import { WandbApiError } from './wandb_api_error.ts'
 import {
@@ -201,18 +202,13 @@ export class Run implements RunReader {
   ): Promise<Record<string, unknown>> {
     const fetch = force || Object.keys(this.#attrs).length === 0
     if (fetch) {
-      const data = await this.transport.request(full ? RUN_FULL_QUERY : RUN_LAZY_QUERY, {
-        project: this.project,
-        entity: this.entity,
-        name: this.id,
-      }, { signal, runPath: this.runPath, schema: runResponseSchema })
-      const node = data.project?.run
-      if (!node) {
-        throw new WandbApiError(
-          `Could not find run ${this.runPath} on ${this.transport.baseUrl}; check the entity, project and run id`,
-          { code: 'not-found', status: 404, operation: RUN_FULL_QUERY.name, runPath: this.runPath },
-        )
-      }
+      const node = await fetchRunNode(
+        this.transport,
+        this,
+        full,
+        `Could not find run ${this.runPath} on ${this.transport.baseUrl}; check the entity, project and run id`,
+        signal,
+      )
       this.#attrs = { ...node }
       this.#configSplit = false
       this.#state = String(node.state ?? this.#state)

@@ -22,9 +22,9 @@ import {
   type JsonEdit,
   replaceContents,
 } from '../json/json_edit.ts'
-import { RUN_FULL_QUERY, RUN_LAZY_QUERY, UPSERT_BUCKET_MUTATION } from './queries.ts'
+import { UPSERT_BUCKET_MUTATION } from './queries.ts'
+import { fetchRunNode } from './run_node.ts'
 import { convertToDict, splitConfig } from './run_attrs.ts'
-import { runResponseSchema } from './schemas.ts'
 import type { GraphqlTransport } from './transport.ts'
 import { WandbApiError } from './wandb_api_error.ts'
 
@@ -218,19 +218,13 @@ async function readFresh(
   heavy: boolean,
   signal?: AbortSignal,
 ): Promise<Record<string, unknown> & { tags: string[] }> {
-  const query = heavy ? RUN_FULL_QUERY : RUN_LAZY_QUERY
-  const data = await transport.request(query, {
-    project: run.project,
-    entity: run.entity,
-    name: run.id,
-  }, { signal, runPath: run.runPath, schema: runResponseSchema })
-  const node = data.project?.run
-  if (!node) {
-    throw new WandbApiError(
-      `Cannot update run ${run.runPath}: it no longer exists on ${transport.baseUrl}`,
-      { code: 'not-found', status: 404, operation: query.name, runPath: run.runPath },
-    )
-  }
+  const node = await fetchRunNode(
+    transport,
+    run,
+    heavy,
+    `Cannot update run ${run.runPath}: it no longer exists on ${transport.baseUrl}`,
+    signal,
+  )
   return { ...node, tags: node.tags ?? [] }
 }
 

@@ -7,7 +7,8 @@
  */
 import { UnsafePathError } from '../fs/safe_write.ts'
 import { UnsafeNameError } from '../fs/safe_path.ts'
-import { sleep } from '../http/retry_policy.ts'
+import { retryLoop } from '../http/retry_loop.ts'
+import { linkedAbort } from '../linked_abort.ts'
 import { WandbApiError } from '../api/wandb_api_error.ts'
 
 /** Options of {@linkcode runPool}. */
@@ -82,11 +83,8 @@ export async function runPool<T>(
     )
   }
   const delay = options.retryDelayMs ?? ((n: number) => Math.min(30_000, 1000 * 2 ** (n - 1)))
-  const controller = new AbortController()
   const outer = options.signal
-  const onAbort = () => controller.abort(outer!.reason)
-  if (outer?.aborted) controller.abort(outer.reason)
-  else outer?.addEventListener('abort', onAbort, { once: true })
+  const { controller, unlink } = linkedAbort(outer)
   const signal = controller.signal
   const iterator = items[Symbol.iterator]()
   const result: PoolResult<T> = { done: 0, quarantined: [], retries: 0 }
@@ -94,27 +92,33 @@ export async function runPool<T>(
 
   const maxWait = options.maxWaitPerItemMs ?? Infinity
   const runItem = async (item: T): Promise<void> => {
-    let firstFailure: number | undefined
-    for (let attempt = 1;; attempt++) {
+    let firstFailure = 0
+    await retryLoop<void, unknown>(async (attempt) => {
       try {
         await worker(item, signal)
         result.done++
-        return
+        return { ok: true, value: undefined }
       } catch (error) {
         if (signal.aborted) throw signal.reason
         if (isFatal(error)) throw error
-        firstFailure ??= Date.now()
-        const waitEnds = Date.now() + delay(attempt)
-        if (attempt >= attempts || isPermanent(error) || waitEnds - firstFailure > maxWait) {
-          result.quarantined.push({ item, attempts: attempt, error })
-          await options.onQuarantine?.(item, attempt, error)
-          return
-        }
+        if (attempt === 1) firstFailure = Date.now()
+        return { ok: false, failure: error }
+      }
+    }, {
+      retries: attempts - 1,
+      signal,
+      delayMs: (_error, attempt) => delay(attempt),
+      stop: (error, _attempt, wait) =>
+        isPermanent(error) || Date.now() + wait - firstFailure > maxWait,
+      async giveUp(error, attempt) {
+        result.quarantined.push({ item, attempts: attempt, error })
+        await options.onQuarantine?.(item, attempt, error)
+      },
+      onRetry(error, attempt) {
         result.retries++
         options.onRetry?.(item, attempt, error)
-        await sleep(delay(attempt), signal)
-      }
-    }
+      },
+    })
   }
 
   const lane = async (): Promise<void> => {
@@ -134,7 +138,7 @@ export async function runPool<T>(
   try {
     await Promise.all(Array.from({ length: concurrency }, lane))
   } finally {
-    outer?.removeEventListener('abort', onAbort)
+    unlink()
   }
   if (fatal) throw fatal.error
   if (outer?.aborted) throw outer.reason

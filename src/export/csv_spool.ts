@@ -9,6 +9,7 @@
  * @module
  */
 import type { ByteOutput } from './export_stream.ts'
+import { concatBytes } from '../bytes.ts'
 import { createTempFile, discardTempFile, readAt, type TempFile, writeAll } from './temp_file.ts'
 
 /** A run of consecutive records that were written with the same column count. */
@@ -133,12 +134,6 @@ class RecordEnds {
     const tail = chunk.subarray(start)
     pieces.push(tail)
     total += tail.length
-    const out = new Uint8Array(total)
-    let offset = 0
-    for (const piece of pieces) {
-      out.set(piece, offset)
-      offset += piece.length
-    }
-    return out
+    return concatBytes(pieces, total)
   }
 }

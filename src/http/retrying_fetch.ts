@@ -9,8 +9,9 @@ import {
   isRetryableStatus,
   parseRetryAfter,
   type RetryPolicy,
-  sleep,
 } from './retry_policy.ts'
+import { retryLoop } from './retry_loop.ts'
+import { concatBytes } from '../bytes.ts'
 
 /** The credential header and the base URL it is limited to. */
 export interface Credentials {
@@ -147,6 +148,9 @@ type Attempt =
     unreachable?: string
   }
 
+/** A failed attempt. */
+type Failed = Extract<Attempt, { ok: false }>
+
 /**
  * Fetches `url` with retries on connection errors, timeouts, truncated bodies and 408/429/5xx
  * (except 501), honouring `Retry-After`. Non-retryable statuses are returned, not thrown.
@@ -157,54 +161,61 @@ export async function retryingFetch(
   init: RequestInit,
   options: RetryingFetchOptions,
 ): Promise<Response> {
-  const { policy, signal } = options
+  const { policy } = options
   const started = Date.now()
-  let attempt = 0
-  while (true) {
+  const attemptsText = (n: number) => `${n} attempt${n === 1 ? '' : 's'}`
+  /** Whether the failure is a host this process never reached (quick retries, then give up). */
+  const unreachable = (f: Failed) =>
+    f.unreachable !== undefined && !reachedOrigins.has(new URL(url).origin)
+  return await retryLoop<Response, Failed>(async () => {
     const result = await attemptOnce(url, init, options)
-    if (result.ok) return result.response
-    attempt++
-    const attemptsText = `${attempt} attempt${attempt === 1 ? '' : 's'}`
-    if (attempt > policy.retries) {
-      throw new TransferFailure(
-        `gave up after ${attemptsText}: ${result.detail}`,
-        result.status,
-        attempt,
-        true,
-        result.cause,
-      )
-    }
-    const origin = new URL(url).origin
-    if (result.unreachable && !reachedOrigins.has(origin)) {
-      if (attempt > UNREACHABLE_RETRIES || result.unreachable.includes('blocked')) {
-        throw new UnreachableError(origin, result.unreachable, attempt, result.cause)
+    return result.ok ? { ok: true, value: result.response } : { ok: false, failure: result }
+  }, {
+    retries: policy.retries,
+    signal: options.signal,
+    delayMs: (f, attempt) =>
+      unreachable(f)
+        ? UNREACHABLE_WAIT_MS * 2 ** (attempt - 1)
+        : f.retryAfterMs ?? backoffDelay(attempt - 1, policy, options.random),
+    stop(f, attempt, delay) {
+      if (unreachable(f) && (attempt > UNREACHABLE_RETRIES || f.unreachable!.includes('blocked'))) {
+        throw new UnreachableError(new URL(url).origin, f.unreachable!, attempt, f.cause)
       }
-    }
-    const delay = result.unreachable && !reachedOrigins.has(origin)
-      ? UNREACHABLE_WAIT_MS * 2 ** (attempt - 1)
-      : result.retryAfterMs ?? backoffDelay(attempt - 1, policy, options.random)
-    if (Date.now() - started + delay > policy.maxElapsedMs) {
-      const asked = result.retryAfterMs === undefined
-        ? ''
-        : `; the server asked to wait ${Math.round(result.retryAfterMs / 1000)} s (Retry-After)`
+      if (Date.now() - started + delay > policy.maxElapsedMs) {
+        const asked = f.retryAfterMs === undefined
+          ? ''
+          : `; the server asked to wait ${Math.round(f.retryAfterMs / 1000)} s (Retry-After)`
+        throw new TransferFailure(
+          `gave up after ${
+            attemptsText(attempt)
+          } (retry budget of ${policy.maxElapsedMs} ms spent${asked}): ${f.detail}`,
+          f.status,
+          attempt,
+          true,
+          f.cause,
+        )
+      }
+      return false
+    },
+    giveUp(f, attempt) {
       throw new TransferFailure(
-        `gave up after ${attemptsText} (retry budget of ${policy.maxElapsedMs} ms spent${asked}): ${result.detail}`,
-        result.status,
+        `gave up after ${attemptsText(attempt)}: ${f.detail}`,
+        f.status,
         attempt,
         true,
-        result.cause,
+        f.cause,
       )
-    }
-    options.onRetry?.({
-      url: safeUrl(url),
-      detail: result.detail,
-      status: result.status,
-      attempt,
-      maxAttempts: policy.retries + 1,
-      delayMs: delay,
-    })
-    await sleep(delay, signal)
-  }
+    },
+    onRetry: (f, attempt, delayMs) =>
+      options.onRetry?.({
+        url: safeUrl(url),
+        detail: f.detail,
+        status: f.status,
+        attempt,
+        maxAttempts: policy.retries + 1,
+        delayMs,
+      }),
+  })
 }
 
 /** Runs one attempt: fetch with redirects, per-attempt timeout and (optionally) a buffered body. */
@@ -354,13 +365,7 @@ export async function readCapped(
     }
     chunks.push(value)
   }
-  const out = new Uint8Array(size)
-  let at = 0
-  for (const c of chunks) {
-    out.set(c, at)
-    at += c.byteLength
-  }
-  return out
+  return concatBytes(chunks, size)
 }
 
 /** Fetches, following up to 10 redirects by hand so credentials are re-checked on every hop. */

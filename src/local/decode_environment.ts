@@ -7,7 +7,7 @@
  */
 import type { ProtoReader } from './protobuf_reader.ts'
 import type { EnvironmentRecord } from './record_types.ts'
-import { setOwn } from './decode_items.ts'
+import { enter, readTimestamp, setOwn, sub } from './decode_items.ts'
 
 /** How one field is read and rendered. */
 type Kind = 'string' | 'uint32' | 'uint64' | 'timestamp' | Spec
@@ -151,22 +151,14 @@ function readValue(r: ProtoReader, kind: Kind): unknown {
       return r.uint64String()
     case 'timestamp':
       return readRfc3339(r)
-    default: {
-      const end = r.lengthEnd()
-      const outer = r.end
-      r.end = end
-      const value = readMessage(r, kind)
-      r.end = outer
-      return value
-    }
+    default:
+      return sub(r, (body) => readMessage(body, kind))
   }
 }
 
 /** Reads a map entry message `{key 1: string, value 2}`; an absent value takes its default. */
 function readMapEntry(r: ProtoReader, kind: Kind): [string, unknown] {
-  const end = r.lengthEnd()
-  const outer = r.end
-  r.end = end
+  const outer = enter(r)
   let key = ''
   let value: unknown = kind === 'string' ? '' : {}
   while (r.pos < r.end) {
@@ -181,18 +173,7 @@ function readMapEntry(r: ProtoReader, kind: Kind): [string, unknown] {
 
 /** Reads a Timestamp and formats it like protojson: UTC, with 0, 3, 6 or 9 fraction digits. */
 function readRfc3339(r: ProtoReader): string {
-  const end = r.lengthEnd()
-  const outer = r.end
-  r.end = end
-  let seconds = 0
-  let nanos = 0
-  while (r.pos < r.end) {
-    const tag = r.tag()
-    if (tag === 0x08) seconds = r.int64()
-    else if (tag === 0x10) nanos = r.int32()
-    else r.skip(tag & 7)
-  }
-  r.end = outer
+  const { seconds, nanos } = readTimestamp(r)
   if (!(seconds >= -62135596800 && seconds <= 253402300799)) {
     r.fail(`timestamp ${seconds} s out of range`)
   }

@@ -1,6 +1,7 @@
 /** Shared set-up for the API client tests: a seeded test server and a fast-retrying Api. */
 import { Api } from '../../src/api/api.ts'
 import type { ApiOptions } from '../../src/api/api_options.ts'
+import type { Row } from '../../src/row.ts'
 import { generateRun, type GenerateRunOptions } from '../server/generate_run.ts'
 import { startTestServer, type TestServer, type TestServerOptions } from '../server/test_server.ts'
 
@@ -41,6 +42,18 @@ export async function drain<T>(stream: ReadableStream<T[]>): Promise<T[]> {
     const { done, value } = await reader.read()
     if (done) return out
     out.push(...value)
+  }
+}
+
+/** Reads a whole stream of batches into rows, failing on an empty batch (a reader must not send one). */
+export async function collect(stream: ReadableStream<Row[]>): Promise<Row[]> {
+  const rows: Row[] = []
+  const reader = stream.getReader()
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) return rows
+    if (value.length === 0) throw new Error('empty batch')
+    for (const row of value) rows.push(row)
   }
 }
 

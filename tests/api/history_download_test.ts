@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { downloadHistoryExports, IncompleteRunHistoryError } from '../../src/api/history/mod.ts'
-import { sampleRows, startHarness } from './history_harness_test.ts'
+import { sampleRows, startHarness } from '../server/history_harness.ts'
 
 const RUN = { entity: 'ent', project: 'proj', id: 'run1' }
 const FAST = { retryDelayMs: 1, maxRetryDelayMs: 20 }

@@ -12,7 +12,7 @@ import type { Row } from '../../src/row.ts'
 import { floatKeysOf, setFloatKeys } from '../../src/row_floats.ts'
 import { generateRun } from '../server/generate_run.ts'
 import { startTestServer } from '../server/test_server.ts'
-import { collect } from './history_harness_test.ts'
+import { collect } from './_setup.ts'
 import { exportBytes } from '../export/_helpers.ts'
 
 /** Rows a Python client logged: `loss` 1.0 for 130 steps, then fractions; `count` integers. */

@@ -4,7 +4,8 @@ import type { Row } from '../../src/row.ts'
 import { scanHistory } from '../../src/api/history/mod.ts'
 import { columnSpan, ReadAheadBuffer } from '../../src/api/history/read_ahead.ts'
 import { LiveHistorySource } from '../../src/api/history/step_sources.ts'
-import { collect, startHarness } from './history_harness_test.ts'
+import { startHarness } from '../server/history_harness.ts'
+import { collect } from './_setup.ts'
 
 const RUN = { entity: 'ent', project: 'proj', id: 'run1' }
 

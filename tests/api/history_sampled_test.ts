@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { sampledHistory } from '../../src/api/history/mod.ts'
-import { sampleRows, startHarness } from './history_harness_test.ts'
+import { sampleRows, startHarness } from '../server/history_harness.ts'
 
 const RUN = { entity: 'ent', project: 'proj', id: 'run1' }
 

@@ -2,7 +2,8 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { Row } from '../../src/row.ts'
 import { type HistoryScanReport, scanHistory } from '../../src/api/history/mod.ts'
-import { collect, type HarnessRun, sampleRows, startHarness } from './history_harness_test.ts'
+import { type HarnessRun, sampleRows, startHarness } from '../server/history_harness.ts'
+import { collect } from './_setup.ts'
 
 const RUN = { entity: 'ent', project: 'proj', id: 'run1' }
 

@@ -14,7 +14,7 @@ import { startTestServer, type TestServer } from '../server/test_server.ts'
 import { generateRun } from '../server/generate_run.ts'
 import type { HistoryTable } from '../server/history_table.ts'
 import type { RunSeed } from '../server/run_seed.ts'
-import { collect } from './history_harness_test.ts'
+import { collect } from './_setup.ts'
 
 const FAST = { retryDelayMs: 1, maxRetryDelayMs: 20 }
 

@@ -4,7 +4,7 @@ import { apiFor, drain, ENTITY, PROJECT, RUN_ID, withServer } from './_setup.ts'
 import { gql } from '../server/_client.ts'
 import { Run } from '../../src/api/run.ts'
 import { WandbApiError } from '../../src/api/wandb_api_error.ts'
-import { pollWaitMs } from '../../src/api/run_state.ts'
+import { pollWaitMs } from '../../src/api/run_lifecycle.ts'
 import type { RunState } from '../server/run_seed.ts'
 
 const PATH = `${ENTITY}/${PROJECT}/${RUN_ID}`

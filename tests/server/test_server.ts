@@ -241,7 +241,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 const MAX_BODY = 64 * 1024 * 1024
 
 /** Reads a request body (gunzipping it when sent gzip), capped at 64 MiB. */
-async function readBody(
+export async function readBody(
   req: IncomingMessage,
 ): Promise<{ text: string; tooLarge: boolean } | undefined> {
   const chunks: Uint8Array[] = []
@@ -279,7 +279,7 @@ function parseBody(text: string): GraphqlBody | 'invalid' {
 }
 
 /** Listens and resolves with the port actually bound. */
-function listen(server: Server, host: string, port: number): Promise<number> {
+export function listen(server: Server, host: string, port: number): Promise<number> {
   return new Promise<number>((resolve, reject) => {
     server.once('error', reject)
     server.listen(port, host, () => {
@@ -291,7 +291,7 @@ function listen(server: Server, host: string, port: number): Promise<number> {
 }
 
 /** Closes a server and its open connections. */
-function close(server: Server): Promise<void> {
+export function close(server: Server): Promise<void> {
   return new Promise<void>((resolve) => {
     server.close(() => resolve())
     server.closeAllConnections?.()

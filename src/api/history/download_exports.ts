@@ -8,7 +8,7 @@ import { mkdir, rm } from 'node:fs/promises'
 import { basename, join, resolve, sep } from 'node:path'
 import { createExclusive, renameInside } from '../../fs/safe_write.ts'
 import { removeStaleTemps } from '../../fs/stale_temps.ts'
-import { type HistoryRunRef, type HistoryTransport, runPathOf } from './history_types.ts'
+import { type HistoryRunRef, type HistoryTransport, runPathOf } from './history_target.ts'
 import { IncompleteRunHistoryError } from './incomplete_history_error.ts'
 import { fetchParquetExports } from './parquet_exports.ts'
 import {

@@ -18,12 +18,13 @@
  */
 import type { Row } from '../../row.ts'
 import { FollowIdleError } from '../../follow_idle_error.ts'
+import { linkedAbort } from '../../linked_abort.ts'
 import { RUN_STATE_QUERY } from '../queries.ts'
 import { sleep } from '../../http/retry_policy.ts'
-import { TERMINAL_STATES } from '../run_state.ts'
+import { TERMINAL_STATES } from '../run_lifecycle.ts'
 import { WandbApiError } from '../wandb_api_error.ts'
 import { requestHistory, runNotFound, runVariables } from './history_request.ts'
-import type { HistoryRunRef, HistoryTransport } from './history_types.ts'
+import type { HistoryRunRef, HistoryTransport } from './history_target.ts'
 import { KeySelection } from '../../history/key_selection.ts'
 import { scanHistory, type ScanHistoryOptions } from './scan_history.ts'
 
@@ -102,11 +103,7 @@ export function followHistory(
     ...scan
   } = options
   const maxWait = Math.max(pollIntervalMs, maxPollIntervalMs)
-  const controller = new AbortController()
-  const outer = options.signal
-  const onOuterAbort = () => controller.abort(outer?.reason)
-  if (outer?.aborted) controller.abort(outer.reason)
-  else outer?.addEventListener('abort', onOuterAbort, { once: true })
+  const { controller, unlink: detach } = linkedAbort(options.signal)
   const signal = controller.signal
   const keys = scan.keys?.length ? scan.keys : undefined
   const selection = new KeySelection(keys, scan.keysMode)
@@ -125,7 +122,6 @@ export function followHistory(
   let dataAt = Date.now()
   let emitted = 0
   let failures = 0
-  const detach = () => outer?.removeEventListener('abort', onOuterAbort)
 
   /** Starts the next scan: exports allowed on the first one, GraphQL pages of the tail after. */
   const startScan = (): void => {

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { type HistoryRunRef, type HistoryTransport, runPathOf } from './history_types.ts'
+import { type HistoryRunRef, type HistoryTransport, runPathOf } from './history_target.ts'
 import type { GraphqlOperation } from '../queries.ts'
 import { historySchemas } from './history_responses.ts'
 

@@ -7,7 +7,7 @@ import { parseJson } from '../../json/parse_json.ts'
 import { RUN_HISTORY_KEYS_QUERY } from '../queries.ts'
 import { requestHistory, runVariables } from './history_request.ts'
 import { decodeHistoryKeys } from './history_responses.ts'
-import type { HistoryRunRef, HistoryTransport } from './history_types.ts'
+import type { HistoryRunRef, HistoryTransport } from './history_target.ts'
 
 /**
  * Fetches `historyKeys.lastStep`: -1 when `historyKeys` is null or has no step, `undefined`

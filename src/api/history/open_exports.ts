@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { HistoryRunRef, HistoryTransport } from './history_types.ts'
+import type { HistoryRunRef, HistoryTransport } from './history_target.ts'
 import { ParquetExportFile } from './parquet_export_file.ts'
 import { fetchParquetExports } from './parquet_exports.ts'
 import type { SignedFetchOptions } from './signed_fetch.ts'

@@ -4,7 +4,7 @@
  * @module
  */
 import { requestHistory, runNotFound } from './history_request.ts'
-import { type HistoryRunRef, type HistoryTransport, runPathOf } from './history_types.ts'
+import { type HistoryRunRef, type HistoryTransport, runPathOf } from './history_target.ts'
 import { RUN_PARQUET_HISTORY_QUERY } from '../queries.ts'
 import { decodeParquetHistory } from './history_responses.ts'
 

@@ -12,7 +12,7 @@ import { parseJson } from '../../json/parse_json.ts'
 import { setFloatKeys } from '../../row_floats.ts'
 import type { Row } from '../../row.ts'
 import { requestHistory, runNotFound, runVariables } from './history_request.ts'
-import type { HistoryRunRef, HistoryTransport } from './history_types.ts'
+import type { HistoryRunRef, HistoryTransport } from './history_target.ts'
 import {
   RUN_FULL_EVENTS_QUERY,
   RUN_FULL_HISTORY_QUERY,

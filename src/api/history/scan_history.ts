@@ -11,7 +11,8 @@
  * @module
  */
 import type { Row } from '../../row.ts'
-import type { HistoryRunRef, HistoryTransport } from './history_types.ts'
+import { linkedAbort } from '../../linked_abort.ts'
+import type { HistoryRunRef, HistoryTransport } from './history_target.ts'
 import {
   checkKeySelection,
   KeySelection,
@@ -99,11 +100,7 @@ export function scanHistory(
   options: ScanHistoryOptions = {},
 ): ReadableStream<Row[]> {
   checkOptions(options)
-  const controller = new AbortController()
-  const outer = options.signal
-  const onOuterAbort = () => controller.abort(outer?.reason)
-  if (outer?.aborted) controller.abort(outer.reason)
-  else outer?.addEventListener('abort', onOuterAbort, { once: true })
+  const { controller, unlink } = linkedAbort(options.signal)
   const signal = controller.signal
   // No keys, or an empty list (as in the SDK), means every key.
   const keys = options.keys?.length ? options.keys : undefined
@@ -133,7 +130,7 @@ export function scanHistory(
           const batch = await scan.next()
           signal.throwIfAborted()
           if (batch === null) {
-            outer?.removeEventListener('abort', onOuterAbort)
+            unlink()
             const missingKeys = selection.report(options.onMissingKeys)
             const report = scan.report(emitted, missingKeys)
             for (const problem of report.problems) options.onProblem?.(problem)
@@ -149,13 +146,13 @@ export function scanHistory(
           }
         }
       } catch (err) {
-        outer?.removeEventListener('abort', onOuterAbort)
+        unlink()
         throw err
       }
     },
     /** Aborts whatever request is in flight. */
     cancel(reason) {
-      outer?.removeEventListener('abort', onOuterAbort)
+      unlink()
       controller.abort(reason)
     },
   }, { highWaterMark: Math.max(0, (options.prefetch ?? 1) - 1) })

@@ -6,7 +6,7 @@
  */
 import type { Row } from '../../row.ts'
 import { runNotFound } from './history_request.ts'
-import { type HistoryRunRef, type HistoryTransport, runPathOf } from './history_types.ts'
+import { type HistoryRunRef, type HistoryTransport, runPathOf } from './history_target.ts'
 import { findLastHistoryStep } from './last_history_step.ts'
 import { type ExportSources, openExportSources } from './open_exports.ts'
 import type { SignedFetchOptions } from './signed_fetch.ts'

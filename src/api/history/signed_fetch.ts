@@ -6,8 +6,11 @@
  *
  * @module
  */
-import { isRetryableStatus, parseRetryAfter, sleep } from '../../http/retry_policy.ts'
+import { isRetryableStatus, parseRetryAfter } from '../../http/retry_policy.ts'
+import { retryLoop } from '../../http/retry_loop.ts'
 import type { RetryEvent } from '../../http/retrying_fetch.ts'
+import { concatBytes } from '../../bytes.ts'
+import { linkedAbort } from '../../linked_abort.ts'
 
 /** The subset of `fetch` the history readers use. */
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
@@ -45,10 +48,7 @@ export function redactSignedUrl(url: string): string {
 
 /** A signal that aborts when `outer` aborts or `ms` pass; `done()` releases its timer and listener. */
 function attemptSignal(outer: AbortSignal | undefined, ms: number) {
-  const controller = new AbortController()
-  const onAbort = () => controller.abort(outer?.reason)
-  if (outer?.aborted) controller.abort(outer.reason)
-  else outer?.addEventListener('abort', onAbort, { once: true })
+  const { controller, unlink } = linkedAbort(outer)
   const timer = setTimeout(
     () => controller.abort(new Error(`no complete response within ${ms} ms`)),
     ms,
@@ -58,7 +58,7 @@ function attemptSignal(outer: AbortSignal | undefined, ms: number) {
     /** Releases the timer and the listener on `outer`. */
     done() {
       clearTimeout(timer)
-      outer?.removeEventListener('abort', onAbort)
+      unlink()
     },
   }
 }
@@ -95,10 +95,10 @@ export async function fetchSigned<T>(
   for (const name of CREDENTIAL_HEADERS) headers.delete(name)
   const method = init.method ?? 'GET'
   const where = `${method} ${redactSignedUrl(url)}`
-  for (let attempt = 0;; attempt++) {
+  const reasonOf = (failure: unknown) =>
+    failure instanceof Error ? failure.message : String(failure)
+  return await retryLoop<T, unknown>(async () => {
     const attemptCtl = attemptSignal(options.signal, options.timeoutMs ?? 30_000)
-    let failure: unknown
-    let waitMs: number | undefined
     try {
       const response = await doFetch(url, {
         ...init,
@@ -114,36 +114,40 @@ export async function fetchSigned<T>(
           response.status,
         )
       }
-      return await consume(response, attemptCtl.signal)
+      return { ok: true, value: await consume(response, attemptCtl.signal) }
     } catch (err) {
       if (options.signal?.aborted) throw options.signal.reason
       if (err instanceof SignedUrlError) throw err
-      failure = err
-      if (err instanceof RetryableHttpError) waitMs = err.retryAfterMs
+      return { ok: false, failure: err }
     } finally {
       attemptCtl.done()
     }
-    const reason = failure instanceof Error ? failure.message : String(failure)
-    if (attempt >= retries) {
+  }, {
+    retries,
+    signal: options.signal,
+    delayMs: (failure, attempt) => {
+      const waitMs = failure instanceof RetryableHttpError ? failure.retryAfterMs : undefined
+      const backoff = baseDelay * 2 ** (attempt - 1) * (1 + 0.25 * Math.random())
+      return Math.min(maxDelay, waitMs ?? backoff)
+    },
+    giveUp(failure, attempt) {
       throw new Error(
-        `Cannot ${where}: ${reason} (after ${
-          attempt + 1
-        } attempts); check the network, or run the scan again`,
+        `Cannot ${where}: ${
+          reasonOf(failure)
+        } (after ${attempt} attempts); check the network, or run the scan again`,
         { cause: failure },
       )
-    }
-    const backoff = baseDelay * 2 ** attempt * (1 + 0.25 * Math.random())
-    const delayMs = Math.min(maxDelay, waitMs ?? backoff)
-    options.onRetry?.({
-      url: redactSignedUrl(url),
-      detail: reason,
-      status: failure instanceof RetryableHttpError ? failure.status : 0,
-      attempt: attempt + 1,
-      maxAttempts: retries + 1,
-      delayMs,
-    })
-    await sleep(delayMs, options.signal)
-  }
+    },
+    onRetry: (failure, attempt, delayMs) =>
+      options.onRetry?.({
+        url: redactSignedUrl(url),
+        detail: reasonOf(failure),
+        status: failure instanceof RetryableHttpError ? failure.status : 0,
+        attempt,
+        maxAttempts: retries + 1,
+        delayMs,
+      }),
+  })
 }
 
 /** A non-retryable answer from a signed URL (e.g. 403 for an expired signature, 404). */
@@ -222,13 +226,7 @@ async function readSlice(
       await reader.cancel().catch(() => {})
     }
   }
-  const out = new Uint8Array(kept)
-  let at = 0
-  for (const c of chunks) {
-    out.set(c, at)
-    at += c.byteLength
-  }
-  return out
+  return concatBytes(chunks, kept)
 }
 
 /**

@@ -10,7 +10,7 @@ import { setFloatKeys } from '../../row_floats.ts'
 import type { Row } from '../../row.ts'
 import { requestHistory, runNotFound } from './history_request.ts'
 import { rowFromLive, sortByStep } from './history_row.ts'
-import { type HistoryRunRef, type HistoryTransport, runPathOf } from './history_types.ts'
+import { type HistoryRunRef, type HistoryTransport, runPathOf } from './history_target.ts'
 import {
   badStepMessage,
   conflictMessage,

@@ -1,18 +1,22 @@
 /**
- * A small W&B-compatible history server for the history tests (no tests of its own): a GraphQL
- * origin answering the history operations, and a second origin serving the run's Parquet
- * exports (written with hyparquet-writer) under signed-looking URLs, with HTTP range reads,
- * a request log and fault injection.
+ * The test server's history harness: one hand-shaped run served by a GraphQL origin answering
+ * only the history operations, and a second origin serving the run's Parquet exports (written
+ * with hyparquet-writer) under signed-looking URLs, with HTTP range reads, a request log and
+ * per-request faults. Where `startTestServer` models W&B as a whole, this shapes the export
+ * itself (files, row groups, `_step` as DOUBLE, no statistics, a stale `liveData`) for the
+ * history reader's tests (tests/api/history_*_test.ts). It shares the server's row flattening,
+ * sampling and HTTP plumbing.
  *
  * @module
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { type ColumnSource, parquetWriteBuffer } from 'hyparquet-writer'
 import { parseJson } from '../../src/json/parse_json.ts'
 import { stringifyJson } from '../../src/json/stringify_json.ts'
 import type { Row } from '../../src/row.ts'
 import { HttpGraphqlTransport } from '../../src/api/transport.ts'
+import { flattenRow, sampleIndices } from './history_table.ts'
+import { close, listen, readBody } from './test_server.ts'
 
 /** The API key the harness accepts. */
 export const API_KEY = 'local-' + 'k'.repeat(40)
@@ -84,20 +88,9 @@ export interface Harness {
   close(): Promise<void>
 }
 
-/** Flattens nested objects into dotted keys, keeping objects with `_type` whole, as W&B exports name columns. */
-export function flatten(row: Row, prefix = '', out: Row = {}): Row {
-  for (const [key, value] of Object.entries(row)) {
-    const isObject = value !== null && typeof value === 'object' && !Array.isArray(value)
-    if (isObject && !('_type' in value) && Object.keys(value).length > 0) {
-      flatten(value as Row, prefix + key + '.', out)
-    } else out[prefix + key] = value
-  }
-  return out
-}
-
 /** Writes rows as one Parquet export: `_step` INT64 (or DOUBLE), numbers DOUBLE, booleans BOOLEAN, the rest STRING (objects as JSON text). */
 function writeExport(rows: Row[], names: string[], run: HarnessRun): Uint8Array {
-  const flat = rows.map((row) => flatten(row))
+  const flat = rows.map((row) => flattenRow(row))
   const columnData: ColumnSource[] = names.map((name) => {
     const values = flat.map((r) => r[name] ?? null)
     const kinds = new Set(values.filter((v) => v !== null).map((v) => typeof v))
@@ -128,7 +121,7 @@ function buildExports(run: HarnessRun): Uint8Array[] {
   if (exported.length === 0) return []
   const names = ['_step']
   for (const row of exported) {
-    for (const key of Object.keys(flatten(row))) if (!names.includes(key)) names.push(key)
+    for (const key of Object.keys(flattenRow(row))) if (!names.includes(key)) names.push(key)
   }
   const count = run.files ?? 1
   const per = Math.ceil(exported.length / count)
@@ -139,25 +132,9 @@ function buildExports(run: HarnessRun): Uint8Array[] {
   return out
 }
 
-/** Reads a request body as text. */
-function bodyOf(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = ''
-    req.setEncoding('utf8')
-    req.on('data', (c) => (text += c))
-    req.on('end', () => resolve(text))
-    req.on('error', reject)
-  })
-}
-
 /** Picks at most `samples` rows spread evenly, keeping first and last (W&B's downsampling). */
 function sample<T>(rows: T[], samples: number): T[] {
-  if (rows.length <= samples) return rows
-  if (samples <= 1) return rows.slice(0, samples)
-  return Array.from(
-    { length: samples },
-    (_, k) => rows[Math.round((k * (rows.length - 1)) / (samples - 1))],
-  )
+  return sampleIndices(0, rows.length, samples).map((i) => rows[i])
 }
 
 /** Answers one GraphQL operation for the run. */
@@ -197,15 +174,6 @@ function answer(run: HarnessRun, urls: string[], op: string, v: Record<string, u
       })
   }
   throw new Error(`harness: unknown operation ${op}`)
-}
-
-/** Listens on a free local port. */
-function listen(server: Server): Promise<string> {
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)
-    })
-  })
 }
 
 /** Starts the GraphQL and files origins for one run. */
@@ -260,7 +228,7 @@ export async function startHarness(run: HarnessRun): Promise<Harness> {
   })
 
   const apiServer = createServer(async (req, res) => {
-    const payload = JSON.parse(await bodyOf(req))
+    const payload = JSON.parse((await readBody(req))?.text ?? '')
     const operation = /\b(?:query|mutation)\s+(\w+)/.exec(payload.query)?.[1] ?? ''
     graphql.push({
       operation,
@@ -277,7 +245,12 @@ export async function startHarness(run: HarnessRun): Promise<Harness> {
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data }))
   })
 
-  const [apiUrl, filesUrl] = await Promise.all([listen(apiServer), listen(filesServer)])
+  const [apiPort, filesPort] = await Promise.all([
+    listen(apiServer, '127.0.0.1', 0),
+    listen(filesServer, '127.0.0.1', 0),
+  ])
+  const apiUrl = `http://127.0.0.1:${apiPort}`
+  const filesUrl = `http://127.0.0.1:${filesPort}`
   urls = exportBytes.map((_, i) => `${filesUrl}/exports/${i}.parquet?Expires=1&Signature=sig`)
   const transport = new HttpGraphqlTransport({
     baseUrl: apiUrl,
@@ -293,12 +266,7 @@ export async function startHarness(run: HarnessRun): Promise<Harness> {
     fileFaults,
     exportBytes,
     close: async () => {
-      filesServer.closeAllConnections?.()
-      apiServer.closeAllConnections?.()
-      await Promise.all([
-        new Promise((r) => filesServer.close(r)),
-        new Promise((r) => apiServer.close(r)),
-      ])
+      await Promise.all([close(filesServer), close(apiServer)])
     },
   }
 }
@@ -320,16 +288,4 @@ export function sampleRows(count = 60): Row[] {
     rows.push(row)
   }
   return rows
-}
-
-/** Reads a whole stream of batches into rows and batch sizes. */
-export async function collect(stream: ReadableStream<Row[]>): Promise<Row[]> {
-  const rows: Row[] = []
-  const reader = stream.getReader()
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) return rows
-    if (value.length === 0) throw new Error('empty batch')
-    for (const row of value) rows.push(row)
-  }
 }

@@ -1,9 +1,10 @@
 /**
- * A run's state on the server: changing it (`updateRunState`), asking it to stop (`stopRun`),
+ * A run's lifecycle on the server: changing it (`updateRunState`), asking it to stop (`stopRun`),
  * deleting the run, and waiting until it ends.
  *
  * @module
  */
+import { linkedAbort } from '../linked_abort.ts'
 import {
   deleteRunMutation,
   RUN_STATE_QUERY,
@@ -185,11 +186,8 @@ export async function waitForTerminalState(
   checkWaitOptions(options)
   const first = options.pollIntervalMs ?? 5_000
   const max = Math.max(first, options.maxPollIntervalMs ?? 60_000)
-  const controller = new AbortController()
-  const outer = options.signal
-  if (outer?.aborted) throw outer.reason
-  const onAbort = (): void => controller.abort(outer!.reason)
-  outer?.addEventListener('abort', onAbort, { once: true })
+  if (options.signal?.aborted) throw options.signal.reason
+  const { controller, unlink } = linkedAbort(options.signal)
   let state = 'unknown'
   const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => {
     controller.abort(
@@ -211,6 +209,6 @@ export async function waitForTerminalState(
     }
   } finally {
     clearTimeout(timer)
-    outer?.removeEventListener('abort', onAbort)
+    unlink()
   }
 }

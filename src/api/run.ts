@@ -43,7 +43,6 @@ import { createSummaryView, type SummaryView } from './summary_view.ts'
 import { type UploadFetchOptions, type UploadFileOptions, uploadRunFile } from './upload_file.ts'
 import { runHistoryKeysSchema } from './schemas.ts'
 import type { GraphqlTransport } from './transport.ts'
-import { WandbApiError } from './wandb_api_error.ts'
 import {
   downloadHistoryExports,
   type DownloadHistoryExportsOptions,

@@ -136,11 +136,14 @@ export type { UploadFetchOptions, UploadFileOptions } from './src/api/upload_fil
 export type { LogArtifactOptions, UseArtifactOptions } from './src/api/artifact_links.ts'
 export type {
   RunArtifactEntry,
+  RunArtifactFileEntry,
   RunConsoleOptions,
   RunFileEntry,
   RunFollowEnd,
   RunFollowOptions,
   RunHistoryOptions,
+  RunListFilesOptions,
+  RunOpenFileOptions,
   RunReader,
   RunSystemOptions,
 } from './src/source/run_reader.ts'

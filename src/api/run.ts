@@ -62,11 +62,15 @@ import type { Row } from '../row.ts'
 import { writeStderr } from '../runtime.ts'
 import { collect } from '../streams/paged_stream.ts'
 import { REMOTE_SYSTEM_SAMPLES } from './history/sampled_history.ts'
+import { openRunFile } from './open_run_file.ts'
 import type {
   HistoryKeys,
   RunArtifactEntry,
+  RunArtifactFileEntry,
   RunConsoleOptions,
   RunFileEntry,
+  RunListFilesOptions,
+  RunOpenFileOptions,
   RunReader,
   RunSystemOptions,
 } from '../source/run_reader.ts'
@@ -141,6 +145,7 @@ export class Run implements RunReader {
   #projectInternalId: number | undefined
   #user: RunUser | undefined
   #metadata: Record<string, unknown> | undefined
+  #listedFiles = new Map<string, RunFile>()
   #configSplit = false
   /** The writable values as last read from the server; `update()` sends the difference. */
   #base: RunWriteBase | undefined
@@ -664,14 +669,55 @@ export class Run implements RunReader {
   }
 
   /** The run's console output (`output.log`) as text bytes; rejects when the run has none. */
-  async consoleText(options: RunConsoleOptions = {}): Promise<ReadableStream<Uint8Array>> {
-    const file = await this.file('output.log', options.signal)
-    return await file.stream({ signal: options.signal })
+  consoleText(options: RunConsoleOptions = {}): Promise<ReadableStream<Uint8Array>> {
+    return this.openFile('output.log', options)
+  }
+
+  /**
+   * One file's bytes by name, through the bounded download (size cap, md5 check, deadline) with
+   * one signed-URL refresh; a file the last {@link Run.listFiles} listed opens without a request.
+   */
+  async openFile(
+    name: string,
+    options: RunOpenFileOptions = {},
+  ): Promise<ReadableStream<Uint8Array>> {
+    const signal = options.signal
+    const listed = this.#listedFiles.get(name)
+    this.#listedFiles.delete(name) // its signed URL is used once; a later open asks again
+    const file = listed ?? await this.file(name, signal)
+    return await openRunFile(file, (s) => this.file(name, s), signal)
+  }
+
+  /** The files in the manifests of the artifacts the run logged (a server's used artifacts: none). */
+  async listArtifactEntries(
+    direction: 'logged' | 'used',
+    options: { signal?: AbortSignal } = {},
+  ): Promise<RunArtifactFileEntry[]> {
+    const out: RunArtifactFileEntry[] = []
+    if (direction === 'used') return out
+    for await (const page of this.loggedArtifacts({ signal: options.signal })) {
+      for (const a of page) {
+        for (const e of await a.manifest(options.signal)) {
+          out.push({
+            artifact: a.name,
+            type: a.type,
+            path: e.path,
+            digest: e.digest,
+            size: e.size ?? null,
+            ref: e.ref || null,
+            birthArtifactId: e.birthArtifactId || null,
+          })
+        }
+      }
+    }
+    return out
   }
 
   /** The run's files as every source lists them (see {@link Run.files} for URLs and MD5s). */
-  async listFiles(options: { signal?: AbortSignal; md5?: boolean } = {}): Promise<RunFileEntry[]> {
-    return (await collect(this.files({ signal: options.signal }))).map((f) => {
+  async listFiles(options: RunListFilesOptions = {}): Promise<RunFileEntry[]> {
+    const files = await collect(this.files({ signal: options.signal, pattern: options.pattern }))
+    this.#listedFiles = new Map(files.map((f) => [f.name, f]))
+    return files.map((f) => {
       const j = f.toJSON()
       return {
         name: j.name,

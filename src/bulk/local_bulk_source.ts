@@ -4,18 +4,10 @@
  *
  * @module
  */
-import { createReadStream } from 'node:fs'
-import { Readable } from 'node:stream'
 import type { LocalRun } from '../local/local_run.ts'
 import { LocalRuns } from '../local/local_runs.ts'
 import { readerBulkRun } from './reader_bulk_run.ts'
-import {
-  type BulkFile,
-  type BulkRun,
-  type BulkRunHandle,
-  type BulkSource,
-  likePattern,
-} from './bulk_source.ts'
+import type { BulkRun, BulkRunHandle, BulkSource } from './bulk_source.ts'
 import type { ManifestSource } from './manifest.ts'
 import { matchesQuery, type RunQuery } from './run_query.ts'
 
@@ -61,29 +53,7 @@ export class LocalBulkSource implements BulkSource {
   }
 }
 
-/** Wraps an opened local run. */
+/** Wraps an opened local run: files, artifacts and console log are read through its RunReader. */
 function localRun(run: LocalRun): BulkRun {
-  return readerBulkRun(run, {
-    name: run.displayName,
-    systemSampled: false,
-    consoleLog: (signal) => run.consoleText({ signal }),
-    files: async (pattern) => {
-      const match = pattern === undefined ? undefined : likePattern(pattern)
-      const out: BulkFile[] = []
-      for (const f of await run.files()) {
-        if (f.path === null || (match && !match.test(f.name))) continue
-        const path = f.path
-        out.push({
-          name: f.name,
-          sizeBytes: f.sizeBytes ?? 0,
-          md5: null,
-          open: (signal) =>
-            Promise.resolve(
-              Readable.toWeb(createReadStream(path, { signal })) as ReadableStream<Uint8Array>,
-            ),
-        })
-      }
-      return out
-    },
-  })
+  return readerBulkRun(run, { name: run.displayName, systemSampled: false })
 }

@@ -1,16 +1,19 @@
 /**
- * A bulk run over any {@link RunReader}: the attributes and streams every source shares, read
- * through the one interface; each source adds what only it knows (its files and
- * console log, whether its system metrics are sampled).
+ * A bulk run over any {@link RunReader}: the attributes, streams, files, artifacts and console
+ * log every source shares, read through the one interface; each source adds what only it knows
+ * (its display name, whether its system metrics are sampled).
  *
  * @module
  */
 import type { RunReader } from '../source/run_reader.ts'
-import type { BulkRun } from './bulk_source.ts'
+import { WandbApiError } from '../api/wandb_api_error.ts'
+import { type BulkFile, type BulkRun, likePattern } from './bulk_source.ts'
 import { artifactTableRows } from './artifact_rows.ts'
 
-/** What a source adds to the shared part of a bulk run. */
-export type BulkRunExtras = Pick<BulkRun, 'name' | 'systemSampled' | 'consoleLog' | 'files'>
+/** What a source adds to the shared part of a bulk run (it may also replace a shared reader). */
+export type BulkRunExtras =
+  & Pick<BulkRun, 'name' | 'systemSampled'>
+  & Partial<Pick<BulkRun, 'consoleLog' | 'files' | 'artifacts'>>
 
 /** A BulkRun reading `reader`, with the source's own `extras`. */
 export function readerBulkRun(reader: RunReader, extras: BulkRunExtras): BulkRun {
@@ -38,6 +41,43 @@ export function readerBulkRun(reader: RunReader, extras: BulkRunExtras): BulkRun
       }),
     systemMetrics: (signal) => Promise.resolve(reader.scanSystemMetrics({ signal })),
     artifacts: (signal) => artifactTableRows(reader, signal),
+    consoleLog: (signal) => readerConsoleLog(reader, signal),
+    files: (pattern, signal) => readerFiles(reader, pattern, signal),
     ...extras,
   }
+}
+
+/** The run's console output, or null when the source says the run has none (not found). */
+async function readerConsoleLog(
+  reader: RunReader,
+  signal: AbortSignal,
+): Promise<ReadableStream<Uint8Array> | null> {
+  try {
+    return await reader.consoleText({ signal })
+  } catch (err) {
+    if (err instanceof WandbApiError && err.code === 'not-found') return null
+    throw err
+  }
+}
+
+/** The run's files present in the source (matching `pattern`), each opened through the reader. */
+async function readerFiles(
+  reader: RunReader,
+  pattern: string | undefined,
+  signal: AbortSignal,
+): Promise<BulkFile[]> {
+  const match = pattern === undefined ? undefined : likePattern(pattern)
+  const out: BulkFile[] = []
+  for (const f of await reader.listFiles({ pattern, signal })) {
+    if (f.present === false || f.path === null) continue // listed by the run, absent on disk
+    if (match && !match.test(f.name)) continue
+    const name = f.name
+    out.push({
+      name,
+      sizeBytes: f.sizeBytes ?? 0,
+      md5: f.md5 ?? null,
+      open: (s) => reader.openFile(name, { signal: s }),
+    })
+  }
+  return out
 }

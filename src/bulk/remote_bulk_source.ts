@@ -6,10 +6,8 @@
  * @module
  */
 import type { Api } from '../api/api.ts'
-import type { RunFile } from '../api/file.ts'
-import { WandbApiError } from '../api/wandb_api_error.ts'
 import type { Run } from '../api/run.ts'
-import type { BulkFile, BulkRun, BulkRunHandle, BulkSource } from './bulk_source.ts'
+import type { BulkRun, BulkRunHandle, BulkSource } from './bulk_source.ts'
 import type { ManifestSource } from './manifest.ts'
 import { matchesQuery, type RunQuery, serverFilters } from './run_query.ts'
 import { readerBulkRun } from './reader_bulk_run.ts'
@@ -59,30 +57,6 @@ export class RemoteBulkSource implements BulkSource {
   }
 }
 
-/** Whether a download failed because storage refused its signed URL (expired or revoked). */
-function refusedUrl(err: unknown): boolean {
-  return err instanceof WandbApiError && err.operation === 'download' &&
-    (err.status === 403 || err.status === 400 || err.status === 401)
-}
-
-/**
- * Opens a run file; when storage refuses the signed URL (403: expired), asks the API for the
- * file again (a fresh URL) and tries once more. A second refusal is the run's failure.
- */
-async function refreshOnce(
-  run: Run,
-  file: RunFile,
-  signal: AbortSignal,
-): Promise<ReadableStream<Uint8Array>> {
-  try {
-    return await file.stream({ signal })
-  } catch (err) {
-    if (!refusedUrl(err) || signal.aborted) throw err
-    const fresh = await run.file(file.name, signal)
-    return await fresh.stream({ signal })
-  }
-}
-
 /** A listed remote run: already loaded, so opening is free. */
 function remoteHandle(run: Run): BulkRunHandle {
   const bulk = remoteRun(run)
@@ -94,33 +68,10 @@ function remoteHandle(run: Run): BulkRunHandle {
   }
 }
 
-/** Wraps a run loaded with the full fragment. */
+/**
+ * Wraps a run loaded with the full fragment: files, artifacts and console log are read through
+ * its RunReader (`Run.openFile`: the bounded download with one signed-URL refresh).
+ */
 function remoteRun(run: Run): BulkRun {
-  return readerBulkRun(run, {
-    name: run.name ?? null,
-    systemSampled: true,
-    consoleLog: async (signal) => {
-      try {
-        const file = await run.file('output.log', signal)
-        return await refreshOnce(run, file, signal)
-      } catch (err) {
-        if (err instanceof WandbApiError && err.code === 'not-found') return null
-        throw err
-      }
-    },
-    files: async (pattern, signal) => {
-      const out: BulkFile[] = []
-      for await (const page of run.files({ pattern, signal })) {
-        for (const f of page) {
-          out.push({
-            name: f.name,
-            sizeBytes: f.sizeBytes,
-            md5: f.md5 ?? null,
-            open: (s) => refreshOnce(run, f, s),
-          })
-        }
-      }
-      return out
-    },
-  })
+  return readerBulkRun(run, { name: run.name ?? null, systemSampled: true })
 }

@@ -5,7 +5,6 @@
  *
  * @module
  */
-import type { Row } from '../row.ts'
 import { historyColumnSchema } from '../export/history_types.ts'
 import { LocalRun } from '../local/local_run.ts'
 import { formatDamageReport, isDamaged } from '../local/damage_report.ts'
@@ -14,7 +13,6 @@ import type { HistorySelection, LogSelection, RunSource } from './run_source.ts'
 import { followOptions, historyOptions, readerSource } from './reader_source.ts'
 import { runInfo } from './run_info.ts'
 import { consoleBytes } from '../local/console_stream.ts'
-import { artifactEntryRow } from '../source/rows.ts'
 
 /** The commands that only stream rows or lines, so need no history-derived attributes. */
 const STREAM_COMMANDS: ReadonlySet<string> = new Set(['history', 'system', 'logs'])
@@ -86,16 +84,6 @@ export function localSource(
       throw new TypeError(
         "--download applies to runs on a W&B server; a local run's files are already on disk",
       )
-    },
-    artifacts: async (options) => {
-      if (!options.entries) return await base.artifacts(options)
-      const rows: Row[] = []
-      for (const a of await run.loggedArtifacts({ signal: options.signal })) {
-        for (const e of a.manifest?.entries ?? []) {
-          rows.push(artifactEntryRow({ artifact: a.name, type: a.type, ...e }))
-        }
-      }
-      return rows
     },
     warnings: () =>
       run.damage.filter(isDamaged).map((report) =>

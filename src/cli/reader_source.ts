@@ -14,7 +14,8 @@ import type {
   RunReader,
 } from '../source/run_reader.ts'
 import type { FollowSelection, HistorySelection, LogSelection, RunSource } from './run_source.ts'
-import { artifactRows, fileRow, infoRow } from '../source/rows.ts'
+import type { Row } from '../row.ts'
+import { artifactEntryRow, artifactRows, fileRow, infoRow } from '../source/rows.ts'
 
 /** The one history options object of a CLI history selection, for any reader. */
 export function historyOptions(s: HistorySelection): RunHistoryOptions {
@@ -89,9 +90,15 @@ export function readerSource(reader: RunReader): RunSource {
     downloadFiles: () => {
       throw new TypeError('--download applies to runs on a W&B server')
     },
-    artifacts: ({ direction, entries, signal }) => {
-      if (entries) throw new TypeError('--entries applies to local and W&B runs')
-      return artifactRows(reader, direction, signal)
+    artifacts: async ({ direction, entries, signal }) => {
+      if (!entries) return await artifactRows(reader, direction, signal)
+      const rows: Row[] = []
+      for (const d of direction ? [direction] : ['logged', 'used'] as const) {
+        for (const e of await reader.listArtifactEntries(d, { signal })) {
+          rows.push(artifactEntryRow(e))
+        }
+      }
+      return rows
     },
     warnings: () => [],
   }

@@ -8,7 +8,7 @@ import type { Row } from '../row.ts'
 import type { Run } from '../api/run.ts'
 import type { FollowSelection, HistorySelection, LogSelection, RunSource } from './run_source.ts'
 import { followOptions, historyOptions, readerInfo, readerSource } from './reader_source.ts'
-import { artifactEntryRow, infoRow } from '../source/rows.ts'
+import { infoRow } from '../source/rows.ts'
 import { FollowIdleError } from '../follow_idle_error.ts'
 import { oneBatch } from '../streams/one_batch.ts'
 import { collect } from '../streams/paged_stream.ts'
@@ -60,8 +60,7 @@ export function remoteSource(run: Run): RunSource {
         )
       }
       if (s.follow) await waitForEnd(run, s.follow, s.signal)
-      const file = await run.file('output.log', s.signal)
-      return await file.stream({ signal: s.signal })
+      return await run.consoleText({ signal: s.signal }) // the bounded download, one URL refresh
     },
     downloadFiles: async (dir, { replace, signal, progress }) => {
       // The listing comes first (names and sizes only), so progress has totals to count against.
@@ -90,19 +89,6 @@ export function remoteSource(run: Run): RunSource {
         status.files++
         status.bytes += f.sizeBytes
         progress?.({ ...status })
-      }
-      return rows
-    },
-    artifacts: async (options) => {
-      if (!options.entries) return await base.artifacts(options)
-      const rows: Row[] = []
-      if (options.direction === 'used') return rows
-      for await (const page of run.loggedArtifacts({ signal: options.signal })) {
-        for (const a of page) {
-          for (const e of await a.manifest(options.signal)) {
-            rows.push(artifactEntryRow({ artifact: a.name, type: a.type, ...e }))
-          }
-        }
       }
       return rows
     },

@@ -63,10 +63,15 @@ import {
 import type { LocalRunHtmlOptions } from '../report/run_html.ts'
 import type {
   RunArtifactEntry,
+  RunArtifactFileEntry,
   RunConsoleOptions,
   RunFileEntry,
+  RunListFilesOptions,
+  RunOpenFileOptions,
   RunReader,
 } from '../source/run_reader.ts'
+import { createReadStream } from 'node:fs'
+import { Readable } from 'node:stream'
 export type {
   ConsoleLinesOptions,
   HistoryOptions,
@@ -404,7 +409,7 @@ export class LocalRun implements RunReader {
   }
 
   /** The run's files as every source lists them (see {@link LocalRun.files} for paths and MD5s). */
-  async listFiles(options: { signal?: AbortSignal; md5?: boolean } = {}): Promise<RunFileEntry[]> {
+  async listFiles(options: RunListFilesOptions = {}): Promise<RunFileEntry[]> {
     const out: RunFileEntry[] = []
     for (const f of await this.files()) {
       out.push({
@@ -417,6 +422,46 @@ export class LocalRun implements RunReader {
         present: f.path !== null,
         policy: f.policy,
       })
+    }
+    return out
+  }
+
+  /** One file's bytes, by its name under the run's `files/` (the {@link RunReader} read of a file). */
+  async openFile(
+    name: string,
+    options: RunOpenFileOptions = {},
+  ): Promise<ReadableStream<Uint8Array>> {
+    const file = (await this.files()).find((f) => f.name === name)
+    if (!file || file.path === null) {
+      throw new Error(
+        `Cannot open file ${JSON.stringify(name)} of run ${this.id}: ${
+          file ? 'listed by the run but not on disk' : 'no such file'
+        } under its files/ folder; \`wbx files\` lists the run's files`,
+      )
+    }
+    const stream = createReadStream(file.path, { signal: options.signal })
+    return Readable.toWeb(stream) as ReadableStream<Uint8Array>
+  }
+
+  /** The files of the manifests of the artifacts the run logged (a local log has no manifest of a used one). */
+  async listArtifactEntries(
+    direction: 'logged' | 'used',
+    options: { signal?: AbortSignal } = {},
+  ): Promise<RunArtifactFileEntry[]> {
+    if (direction === 'used') return []
+    const out: RunArtifactFileEntry[] = []
+    for (const a of await this.loggedArtifacts(options)) {
+      for (const e of a.manifest?.entries ?? []) {
+        out.push({
+          artifact: a.name,
+          type: a.type,
+          path: e.path,
+          digest: e.digest,
+          size: e.size,
+          ref: e.ref || null,
+          birthArtifactId: e.birthArtifactId || null,
+        })
+      }
     }
     return out
   }

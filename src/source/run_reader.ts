@@ -56,6 +56,43 @@ export interface RunConsoleOptions {
   signal?: AbortSignal
 }
 
+/** The options of {@link RunReader.openFile}. */
+export interface RunOpenFileOptions {
+  /** Aborts the read (the open and the stream it gives). */
+  signal?: AbortSignal
+}
+
+/** The options of {@link RunReader.listFiles}. */
+export interface RunListFilesOptions {
+  /** Aborts the listing. */
+  signal?: AbortSignal
+  /** Computes MD5s a source does not store (a local run's). @default false */
+  md5?: boolean
+  /**
+   * Only names matching this SQL LIKE pattern (`%` any run, `_` one character): a server filters
+   * on it; a source may list more, so callers match the names again. @default every file
+   */
+  pattern?: string
+}
+
+/** One file inside an artifact's manifest, as every source lists it. */
+export interface RunArtifactFileEntry {
+  /** The artifact's name (without the version). */
+  artifact: string
+  /** The artifact type. */
+  type: string
+  /** The path inside the artifact. */
+  path: string
+  /** The content digest (W&B's base64 MD5), or null when unknown. */
+  digest?: string | null
+  /** Size in bytes, or null when unknown. */
+  size?: number | null
+  /** The external reference URI of a reference entry, else null. */
+  ref?: string | null
+  /** The artifact version that first stored the file, when known. */
+  birthArtifactId?: string | null
+}
+
 /** One file of a run, as every source lists it. */
 export interface RunFileEntry {
   /** The file's name under the run's files, `/`-separated (the API's name). */
@@ -165,10 +202,20 @@ export interface RunReader {
   /** The run's console output as text bytes (`output.log`). */
   consoleText(options?: RunConsoleOptions): Promise<ReadableStream<Uint8Array>>
   /** The run's files; `md5: true` computes MD5s a source does not store (a local run's). */
-  listFiles(options?: { signal?: AbortSignal; md5?: boolean }): Promise<RunFileEntry[]>
+  listFiles(options?: RunListFilesOptions): Promise<RunFileEntry[]>
+  /**
+   * One listed file's bytes, by its `name` in {@link RunReader.listFiles} (size and MD5 are the
+   * listing's); rejects naming the file when the run has no such file.
+   */
+  openFile(name: string, options?: RunOpenFileOptions): Promise<ReadableStream<Uint8Array>>
   /** The artifacts the run logged (`logged`) or used (`used`). */
   listArtifacts(
     direction: 'logged' | 'used',
     options?: { signal?: AbortSignal },
   ): Promise<RunArtifactEntry[]>
+  /** The files in the manifests of the artifacts the run logged or used (none when unknown). */
+  listArtifactEntries(
+    direction: 'logged' | 'used',
+    options?: { signal?: AbortSignal },
+  ): Promise<RunArtifactFileEntry[]>
 }

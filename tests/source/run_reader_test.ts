@@ -83,3 +83,28 @@ test('scanSystemMetrics streams rows on both sources (the server samples them)',
   assert.ok(remoteRows.length > 0 && remoteRows.length <= localRows.length)
   assert.ok('_timestamp' in remoteRows[0])
 })
+
+test('openFile gives the same bytes on both sources, and names a file the run lacks', async () => {
+  const localFiles = await local.listFiles({ md5: true })
+  const present = localFiles.filter((f) => f.present)
+  assert.ok(present.length >= 2, JSON.stringify(localFiles.map((f) => f.name)))
+  const remoteFiles = new Map((await remote.listFiles()).map((f) => [f.name, f]))
+  for (const f of present) {
+    const localBytes = new Uint8Array(
+      await new Response(await local.openFile(f.name)).arrayBuffer(),
+    )
+    const remoteBytes = new Uint8Array(
+      await new Response(await remote.openFile(f.name)).arrayBuffer(),
+    )
+    assert.equal(localBytes.length, f.sizeBytes, f.name)
+    assert.deepEqual(remoteBytes, localBytes, f.name)
+    assert.equal(remoteFiles.get(f.name)?.md5, f.md5, f.name)
+  }
+  // Opened again after its listing's URL was used: the run asks the server for the file anew.
+  const again = await new Response(await remote.openFile('output.log')).text()
+  assert.equal(again, await new Response(await local.openFile('output.log')).text())
+  await assert.rejects(local.openFile('nope.txt'), /nope\.txt.*no such file/)
+  await assert.rejects(remote.openFile('nope.txt'), /nope\.txt/)
+  const txt = await remote.listFiles({ pattern: '%.txt' })
+  assert.deepEqual(txt.map((f) => f.name), ['requirements.txt'])
+})

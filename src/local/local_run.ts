@@ -150,6 +150,7 @@ export class LocalRun implements RunReader {
   /** The run folder (the last one for a multi-folder run). */
   readonly folder: string
   readonly #files: Map<string, FilePolicy>
+  #listedPaths = new Map<string, string>()
   readonly #clocks: SegmentClock[]
   readonly #full: FullPassFacts | undefined
 
@@ -411,7 +412,9 @@ export class LocalRun implements RunReader {
   /** The run's files as every source lists them (see {@link LocalRun.files} for paths and MD5s). */
   async listFiles(options: RunListFilesOptions = {}): Promise<RunFileEntry[]> {
     const out: RunFileEntry[] = []
-    for (const f of await this.files()) {
+    const files = await this.files()
+    this.#listedPaths = new Map(files.flatMap((f) => f.path === null ? [] : [[f.name, f.path]]))
+    for (const f of files) {
       out.push({
         name: f.name,
         sizeBytes: f.sizeBytes,
@@ -431,7 +434,10 @@ export class LocalRun implements RunReader {
     name: string,
     options: RunOpenFileOptions = {},
   ): Promise<ReadableStream<Uint8Array>> {
-    const file = (await this.files()).find((f) => f.name === name)
+    // A name the last listFiles listed opens without walking the folders again (a bulk export
+    // opens every listed file, so no walk per file).
+    const listed = this.#listedPaths.get(name)
+    const file = listed ? { path: listed } : (await this.files()).find((f) => f.name === name)
     if (!file || file.path === null) {
       throw new Error(
         `Cannot open file ${JSON.stringify(name)} of run ${this.id}: ${

@@ -15,6 +15,7 @@ import type {
 } from '../source/run_reader.ts'
 import type { FollowSelection, HistorySelection, LogSelection, RunSource } from './run_source.ts'
 import type { Row } from '../row.ts'
+import { downloadReaderFiles } from '../source/download_reader_files.ts'
 import { artifactEntryRow, artifactRows, fileRow, infoRow } from '../source/rows.ts'
 
 /** The one history options object of a CLI history selection, for any reader. */
@@ -87,9 +88,8 @@ export function readerSource(reader: RunReader): RunSource {
       return reader.consoleText({ signal: s.signal })
     },
     files: async ({ md5, signal }) => (await reader.listFiles({ md5, signal })).map(fileRow),
-    downloadFiles: () => {
-      throw new TypeError('--download applies to runs on a W&B server')
-    },
+    downloadFiles: (dir, { replace, signal, progress }) =>
+      downloadReaderFiles(reader, dir, { replace, signal, progress }),
     artifacts: async ({ direction, entries, signal }) => {
       if (!entries) return await artifactRows(reader, direction, signal)
       const rows: Row[] = []

@@ -1,5 +1,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { followEndMessage, readerSource } from '../../src/cli/reader_source.ts'
 import { memoryReader } from '../source/_memory_reader.ts'
 
@@ -41,5 +44,11 @@ test('readerSource reads any RunReader: history with keys, info, artifacts, and 
     () => source.history({ source: 'parquet', signal }),
     /--source applies to runs on a W&B server/,
   )
-  assert.throws(() => source.downloadFiles('x', { replace: false, signal }), /--download applies/)
+  // --download works for any reader (tests/source/third_source_cli_test.ts); this one has no files.
+  const dir = mkdtempSync(join(tmpdir(), 'wbx-reader-dl-'))
+  try {
+    assert.deepEqual(await source.downloadFiles(dir, { replace: false, signal }), [])
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 })

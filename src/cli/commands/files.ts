@@ -9,7 +9,7 @@ import { DownloadProgress } from '../download_progress.ts'
 /** The `files` command. */
 export const filesCommand: Command = {
   name: 'files',
-  summary: "List the run's files (name, size, type, md5); --download DIR fetches remote ones",
+  summary: "List the run's files (name, size, type, md5); --download DIR fetches them",
   usage: '<source> [--md5] [--download DIR [--replace]] [options]',
   details:
     "Downloads check each file's md5, skip identical files already there, and never write\noutside DIR.",
@@ -21,7 +21,7 @@ export const filesCommand: Command = {
     download: {
       type: 'string',
       valueName: 'DIR',
-      description: 'Remote runs: download every file into DIR',
+      description: 'W&B runs and other sources: download every file into DIR',
     },
     replace: { type: 'boolean', description: 'With --download: overwrite files that differ' },
     ...outputOptions,

@@ -46,13 +46,8 @@ export function schemaElement(
       if (jsonColumns === 'json') {
         return { name, repetition_type, type: 'BYTE_ARRAY', logical_type: { type: 'JSON' } }
       }
-      return {
-        name,
-        repetition_type,
-        type: 'BYTE_ARRAY',
-        converted_type: 'UTF8',
-        logical_type: { type: 'STRING' },
-      }
+      // JSON text written as a STRING column (jsonColumns 'string'): the string case below.
+      // falls through
     case 'string':
       return {
         name,

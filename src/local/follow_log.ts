@@ -15,10 +15,9 @@
 import { open } from 'node:fs/promises'
 import type { FileHandle } from 'node:fs/promises'
 import { type DamageReport, emptyDamageReport } from './damage_report.ts'
-import type { RecordType } from './decode_record.ts'
 import { BLOCK_SIZE, FILE_HEADER_SIZE, LogFramer } from './log_framer.ts'
 import { checkFileHeader, detectBlockBase, FRAME_NEED_DATA, FRAME_RECORD } from './log_reader.ts'
-import { RecordCollector } from './read_records.ts'
+import { type ReadRecordsOptions, RecordCollector } from './read_records.ts'
 import type { WandbRecord } from './record_types.ts'
 import { FollowIdleError } from '../follow_idle_error.ts'
 import { FileWaker } from './file_waker.ts'
@@ -67,20 +66,8 @@ export interface FollowOptions {
   onEnd?: (end: FollowEnd) => void
 }
 
-/** Options of followRecords. */
-export interface FollowRecordsOptions extends FollowOptions {
-  /** Decode only these record types. @default all */
-  types?: ReadonlySet<RecordType>
-  /** Report to fill in. @default a private report */
-  report?: DamageReport
-  /** Aborts following; the stream errors with the signal's reason. */
-  signal?: AbortSignal
-  /** Most records per batch. @default 512 */
-  batchSize?: number
-  /** Throw at the first damaged range. @default false */
-  strict?: boolean
-  /** Bytes read at a time. @default 1048576 */
-  readSize?: number
+/** Options of followRecords: readRecords' options (progress aside), the follow options, the idle message. */
+export interface FollowRecordsOptions extends FollowOptions, Omit<ReadRecordsOptions, 'onRead'> {
   /** Describes what the consumer saw last, for the idle-timeout message. */
   lastSeen?: () => string
 }

@@ -9,7 +9,12 @@
  * @module
  */
 import type { Row } from '../row.ts'
-import type { RunArtifactEntry, RunFileEntry, RunReader } from './run_reader.ts'
+import type {
+  RunArtifactEntry,
+  RunArtifactFileEntry,
+  RunFileEntry,
+  RunReader,
+} from './run_reader.ts'
 
 /** Columns of a file row (`wbx files`), in order. */
 export const FILE_COLUMNS: readonly string[] = [
@@ -165,26 +170,8 @@ export async function artifactRows(
   return rows
 }
 
-/** What an artifact manifest entry row is built from. */
-export interface ArtifactEntryFields {
-  /** The artifact's name. */
-  artifact: string
-  /** The artifact's type. */
-  type: string
-  /** Path inside the artifact. */
-  path: string
-  /** Content digest. */
-  digest?: string | null
-  /** Size in bytes. */
-  size?: number | null
-  /** External reference URI (reference entries), else null. */
-  ref?: string | null
-  /** The artifact version that first stored the file, when known. */
-  birthArtifactId?: string | null
-}
-
 /** An artifact manifest entry row (an empty `ref` or birth id is null). */
-export function artifactEntryRow(entry: ArtifactEntryFields): Row {
+export function artifactEntryRow(entry: RunArtifactFileEntry): Row {
   return snakeRow(ARTIFACT_ENTRY_COLUMNS, {
     ...entry,
     ref: entry.ref || null,

@@ -1,28 +1,10 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { fileURLToPath } from 'node:url'
 import { configCommand } from '../../../src/cli/commands/config.ts'
-import type { CommandContext, OptionValues } from '../../../src/cli/command.ts'
+import type { OptionValues } from '../../../src/cli/command.ts'
+import { runInProcess } from './_in_process.ts'
 
-const sample = fileURLToPath(new URL('../../../samples/wandb/latest-run', import.meta.url))
-
-/** Runs `wbx config` in-process on the bundled sample run, returning stdout. */
-async function config(values: OptionValues): Promise<{ code: number; out: string }> {
-  const chunks: Uint8Array[] = []
-  const ctx: CommandContext = {
-    values,
-    positionals: [sample],
-    signal: new AbortController().signal,
-    io: {
-      stdout: () => new WritableStream({ write: (c) => void chunks.push(c) }),
-      stderr: () => {},
-      stdoutIsTTY: false,
-      stderrIsTTY: false,
-    },
-  }
-  const code = await configCommand.run(ctx)
-  return { code, out: new TextDecoder().decode(Buffer.concat(chunks)) }
-}
+const config = (values: OptionValues) => runInProcess(configCommand, values)
 
 test('wbx config prints the user config as indented JSON', async () => {
   const { code, out } = await config({})

@@ -139,6 +139,7 @@ export async function listRunFiles(
   const out: LocalFile[] = []
   for (const [name, path] of byName) {
     const info = await stat(path).catch(() => undefined)
+    if (info?.isDirectory()) continue // a symlinked folder: never followed, and not a file
     let policy = saved.get(name) ?? null
     if (policy === null) {
       const g = globs.find((g) => g.re.test(name))

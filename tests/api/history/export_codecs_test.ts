@@ -1,0 +1,31 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import * as zlib from 'node:zlib'
+import { exportDecompressors } from '../../../src/api/history/export_codecs.ts'
+
+const text = new TextEncoder().encode('wbx history export '.repeat(50))
+
+test('exportDecompressors inflates GZIP and BROTLI pages to the original bytes', () => {
+  const codecs = exportDecompressors()
+  const gz = codecs.GZIP!(new Uint8Array(zlib.gzipSync(text)), text.length)
+  const br = codecs.BROTLI!(new Uint8Array(zlib.brotliCompressSync(text)), text.length)
+  assert.ok(gz instanceof Uint8Array && br instanceof Uint8Array)
+  assert.deepEqual(gz, text)
+  assert.deepEqual(br, text)
+})
+
+test('exportDecompressors offers ZSTD exactly when node:zlib has it', () => {
+  const z = zlib as unknown as {
+    zstdCompressSync?: (b: Uint8Array) => Uint8Array
+    zstdDecompressSync?: unknown
+  }
+  const codecs = exportDecompressors()
+  assert.equal('ZSTD' in codecs, typeof z.zstdDecompressSync === 'function')
+  if (codecs.ZSTD && z.zstdCompressSync) {
+    assert.deepEqual(codecs.ZSTD(new Uint8Array(z.zstdCompressSync(text)), text.length), text)
+  }
+})
+
+test('a corrupt GZIP page throws instead of returning garbage', () => {
+  assert.throws(() => exportDecompressors().GZIP!(new Uint8Array([1, 2, 3, 4]), 10))
+})

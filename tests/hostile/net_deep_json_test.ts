@@ -7,8 +7,7 @@
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import process from 'node:process'
 import { exportProject } from '../../src/bulk/bulk_export.ts'
@@ -26,12 +25,13 @@ import {
   type Json,
   startHostileServer,
 } from './_hostile_server.ts'
+import { tempDirs } from './_temp_dirs.ts'
 
 const REMOTE_DEPTH = 10_000
 const LOCAL_DEPTH = 100_000
 let server: TestServer
 let proxy: HostileServer
-const dirs: string[] = []
+const temps = tempDirs('wbx-net-deep-')
 
 before(async () => {
   server = await startTestServer()
@@ -52,16 +52,12 @@ before(async () => {
 })
 
 after(async () => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+  temps.removeAll()
   await proxy.stop()
   await server.stop()
 })
 
-function temp(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wbx-net-deep-'))
-  dirs.push(dir)
-  return dir
-}
+const temp = temps.make
 
 /** How many `{"k":` levels a text holds before its innermost value. */
 function depthOf(text: string): number {

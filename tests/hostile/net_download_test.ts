@@ -6,9 +6,7 @@
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readdirSync } from 'node:fs'
 import { Api, type ApiOptions } from '../../mod.ts'
 import { exportProject } from '../../src/bulk/bulk_export.ts'
 import { transferDeadline } from '../../src/api/download_to_file.ts'
@@ -20,12 +18,13 @@ import {
   slowDrip,
   startHostileServer,
 } from './_hostile_server.ts'
+import { tempDirs } from './_temp_dirs.ts'
 
 const SMALL = 'x'.repeat(168)
 const DRIP = 'd'.repeat(2000)
 let server: TestServer
 let proxy: HostileServer
-const dirs: string[] = []
+const temps = tempDirs('wbx-net-download-')
 
 before(async () => {
   server = await startTestServer()
@@ -40,16 +39,12 @@ before(async () => {
 })
 
 after(async () => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+  temps.removeAll()
   await proxy.stop()
   await server.stop()
 })
 
-function temp(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wbx-net-download-'))
-  dirs.push(dir)
-  return dir
-}
+const temp = temps.make
 
 function options(extra: ApiOptions = {}): ApiOptions {
   return { baseUrl: proxy.baseUrl, apiKey: proxy.apiKey, retryWaitMinMs: 5, ...extra }

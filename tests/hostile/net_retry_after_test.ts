@@ -6,8 +6,7 @@
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import process from 'node:process'
 import { exportProject } from '../../src/bulk/bulk_export.ts'
@@ -15,10 +14,11 @@ import { runCli } from '../cli/_run_cli.ts'
 import { generateRun } from '../server/generate_run.ts'
 import { startTestServer, type TestServer } from '../server/test_server.ts'
 import { forRun, type HostileServer, startHostileServer, statusAnswer } from './_hostile_server.ts'
+import { tempDirs } from './_temp_dirs.ts'
 
 let server: TestServer
 let proxy: HostileServer
-const dirs: string[] = []
+const temps = tempDirs('wbx-net-retry-after-')
 const IDS = ['r1', 'r2', 'r3', 'r4', 'r5']
 
 before(async () => {
@@ -28,16 +28,12 @@ before(async () => {
 })
 
 after(async () => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+  temps.removeAll()
   await proxy.stop()
   await server.stop()
 })
 
-function temp(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wbx-net-retry-after-'))
-  dirs.push(dir)
-  return dir
-}
+const temp = temps.make
 
 test('Retry-After 100000 s on one run: bounded waits, the run set aside, the ask reported', {
   timeout: 60_000,

@@ -6,8 +6,7 @@
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import process from 'node:process'
 import { exportProject } from '../../src/bulk/bulk_export.ts'
@@ -16,10 +15,11 @@ import { runCli } from '../cli/_run_cli.ts'
 import { generateRun } from '../server/generate_run.ts'
 import { startTestServer, type TestServer } from '../server/test_server.ts'
 import { type HostileServer, startHostileServer, statusAnswer } from './_hostile_server.ts'
+import { tempDirs } from './_temp_dirs.ts'
 
 let server: TestServer
 let proxy: HostileServer
-const dirs: string[] = []
+const temps = tempDirs('wbx-net-403-')
 
 before(async () => {
   server = await startTestServer()
@@ -36,16 +36,12 @@ before(async () => {
 })
 
 after(async () => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+  temps.removeAll()
   await proxy.stop()
   await server.stop()
 })
 
-function temp(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wbx-net-403-'))
-  dirs.push(dir)
-  return dir
-}
+const temp = temps.make
 
 const api = () => ({ baseUrl: proxy.baseUrl, apiKey: proxy.apiKey, retryWaitMinMs: 5 })
 const forbidden = () => statusAnswer(403)

@@ -6,7 +6,6 @@
  */
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -15,7 +14,8 @@ import { Api } from '../../src/api/api.ts'
 import type { KeysMode } from '../../src/history/key_selection.ts'
 import { parseJson } from '../../src/json/parse_json.ts'
 import type { Row } from '../../src/row.ts'
-import { sdkEnv, skipWithoutWandbPython, wandbPython } from '../_python.ts'
+import { skipWithoutWandbPython } from '../_python.ts'
+import { runSdkScript } from '../_sdk_script.ts'
 import { seedFromLocalRun } from '../server/local_seed.ts'
 import { startTestServer, type TestServer } from '../server/test_server.ts'
 import { NULL_RUN_ID, writeNullRun } from './_null_run.ts'
@@ -30,21 +30,15 @@ const QUESTIONS: { keys: string[]; mode: KeysMode }[] = [
 ]
 
 /** Runs sdk_null_keys.py (asynchronously: the server lives in this process). */
-function scanWithSdk(server: TestServer, dir: string): Promise<Row[][]> {
+async function scanWithSdk(server: TestServer, dir: string): Promise<Row[][]> {
   const keys = JSON.stringify(QUESTIONS.map((q) => q.keys))
-  return new Promise((resolve, reject) => {
-    execFile(
-      wandbPython!,
-      [script, server.baseUrl, server.apiKey, PATH, keys],
-      // Below `bun test --timeout 120000`, so a stuck SDK fails with its stderr rather than a bare timeout.
-      { env: sdkEnv(dir), maxBuffer: 16 * 1024 * 1024, timeout: 90_000 },
-      (err, stdout, stderr) => {
-        if (err) {
-          reject(new Error(`sdk_null_keys.py failed: ${err.message}\n${stderr.slice(-3000)}`))
-        } else resolve(parseJson(stdout) as Row[][])
-      },
-    )
+  const stdout = await runSdkScript(script, [server.baseUrl, server.apiKey, PATH, keys], {
+    dir,
+    server,
+    // Below `bun test --timeout 120000`, so a stuck SDK fails with its stacks rather than a bare timeout.
+    timeoutMs: 50_000,
   })
+  return parseJson(stdout) as Row[][]
 }
 
 /** An SDK row with its `None` values taken out, or undefined when no requested key is left (`all`: when one is missing). */

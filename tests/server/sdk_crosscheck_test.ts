@@ -1,6 +1,5 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,7 +7,8 @@ import process from 'node:process'
 import { fileURLToPath } from 'node:url'
 import { parseJson } from '../../src/json/parse_json.ts'
 import type { Row } from '../../src/row.ts'
-import { sdkEnv, skipWithoutWandbPython, wandbPython } from '../_python.ts'
+import { skipWithoutWandbPython } from '../_python.ts'
+import { runSdkScript } from '../_sdk_script.ts'
 import { generateRun } from './generate_run.ts'
 import { flattenRow, type HistoryTable } from './history_table.ts'
 import type { RunSeed } from './run_seed.ts'
@@ -21,21 +21,15 @@ const script = fileURLToPath(new URL('./sdk_check.py', import.meta.url))
 type Seen = any
 
 /** Runs sdk_check.py against the server (asynchronously: the server lives in this process). */
-function readWithSdk(server: TestServer, path: string): Promise<Seen> {
+async function readWithSdk(server: TestServer, path: string): Promise<Seen> {
   const dir = mkdtempSync(join(tmpdir(), 'wbx-sdk-'))
-  const env = sdkEnv(dir)
-  return new Promise((resolve, reject) => {
-    execFile(
-      wandbPython!,
-      [script, server.baseUrl, server.apiKey, path, dir],
-      { env, maxBuffer: 64 * 1024 * 1024, timeout: 240_000 },
-      (err, stdout, stderr) => {
-        rmSync(dir, { recursive: true, force: true })
-        if (err) reject(new Error(`sdk_check.py failed: ${err.message}\n${stderr.slice(-3000)}`))
-        else resolve(parseJson(stdout))
-      },
-    )
-  })
+  try {
+    // Two attempts (a hung SDK runs once more) fit below `bun test --timeout 120000`.
+    const args = [server.baseUrl, server.apiKey, path, dir]
+    return parseJson(await runSdkScript(script, args, { dir, server, timeoutMs: 55_000 }))
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 }
 
 const common = {

@@ -29,6 +29,8 @@ export interface ContentCheck {
   size?: number
   /** Epoch ms by which the whole body must have arrived (see {@link transferDeadline}). */
   deadline?: number
+  /** Who listed the file, as errors name it. @default 'the server' */
+  source?: string
 }
 
 /** What a transfer deadline is derived from. */
@@ -98,13 +100,14 @@ export async function failDownload(response: Response, url: string, label: strin
 
 /** Error for content that does not match its md5 or size. */
 function mismatch(
+  source: string,
   label: string,
   what: string,
   expected: string | number,
   got: string | number,
 ): WandbApiError {
   return new WandbApiError(
-    `Cannot accept ${label}: ${what} is ${got} but the server listed ${expected}; the transfer was corrupted or the file changed, try again`,
+    `Cannot accept ${label}: ${what} is ${got} but ${source} listed ${expected}; the transfer was corrupted or the file changed, try again`,
     { code: 'download', status: 200, operation: 'download' },
   )
 }
@@ -120,6 +123,7 @@ export function verifyingStream(
   label: string,
 ): TransformStream<Uint8Array, Uint8Array> {
   const hash = check.md5Base64 ? createHash('md5') : undefined
+  const source = check.source ?? 'the server'
   const started = Date.now()
   let count = 0
   const late = (): void => {
@@ -128,7 +132,7 @@ export function verifyingStream(
     throw new WandbApiError(
       `Cannot download ${label}: ${count} of ${
         check.size ?? 'an unknown number of'
-      } bytes arrived within its deadline of ${seconds} s; the server is sending too slowly, try again later`,
+      } bytes arrived within its deadline of ${seconds} s; ${source} is sending too slowly, try again later`,
       { code: 'download', status: 200, operation: 'download' },
     )
   }
@@ -136,7 +140,7 @@ export function verifyingStream(
     transform(chunk, controller) {
       if (check.size !== undefined && count + chunk.byteLength > check.size) {
         throw new WandbApiError(
-          `Cannot accept ${label}: the server sent more than the listed ${check.size} bytes ` +
+          `Cannot accept ${label}: ${source} sent more than the listed ${check.size} bytes ` +
             `(${count + chunk.byteLength} so far); stopped, nothing past the listed size was kept`,
           { code: 'download', status: 200, operation: 'download' },
         )
@@ -149,11 +153,11 @@ export function verifyingStream(
     flush() {
       late()
       if (check.size !== undefined && count !== check.size) {
-        throw mismatch(label, 'the size', check.size, count)
+        throw mismatch(source, label, 'the size', check.size, count)
       }
       if (hash) {
         const got = hash.digest('base64')
-        if (got !== check.md5Base64) throw mismatch(label, 'the md5', check.md5Base64!, got)
+        if (got !== check.md5Base64) throw mismatch(source, label, 'the md5', check.md5Base64!, got)
       }
     },
   })

@@ -116,7 +116,9 @@ async function downloadOne(
   try {
     temp = await createExclusive(root, dirname(target), `${basename(target)}.`, '.part')
     let bytes = 0
-    const chunks = body.pipeThrough(verifyingStream({ md5Base64: md5, size }, label)).getReader()
+    const chunks = body.pipeThrough(
+      verifyingStream({ md5Base64: md5, size, source: 'the run reader' }, label),
+    ).getReader()
     try {
       while (true) {
         const { done, value } = await chunks.read()

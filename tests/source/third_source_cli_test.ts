@@ -180,10 +180,10 @@ test('wbx files --download fails naming the file when a third source’s bytes d
     const size = await runCli(['files', 'memory:size', '--download', dir])
     assert.notEqual(size.code, 0)
     assert.match(size.stderr, /model\.bin of run size/)
-    assert.match(size.stderr, /more than the listed 4 bytes/)
+    assert.match(size.stderr, /the run reader sent more than the listed 4 bytes/)
     const md5 = await runCli(['files', 'memory:md5', '--download', dir])
     assert.notEqual(md5.code, 0)
-    assert.match(md5.stderr, /weights\.bin of run md5: the md5 is .* but the server listed/)
+    assert.match(md5.stderr, /weights\.bin of run md5: the md5 is .* but the run reader listed/)
     assert.deepEqual(readdirSync(dir), []) // nothing kept, no temporary file left
   } finally {
     unregisterSize()

@@ -80,7 +80,7 @@ export function transportFor(server: TestServer): HttpGraphqlTransport {
   return new HttpGraphqlTransport({
     baseUrl: server.baseUrl,
     apiKey: server.apiKey,
-    policy: { retries: 2, waitMinMs: 1, waitMaxMs: 5, timeoutMs: 5000 },
+    policy: { retries: 2, retryWaitMinMs: 1, retryWaitMaxMs: 5, timeoutMs: 5000 },
   })
 }
 

@@ -10,7 +10,7 @@ import { startTestServer } from '../server/test_server.ts'
 import { fileRequests, graphqlRequests, queueFileFaults, transportFor } from './_setup.ts'
 
 const RUN = { entity: 'ent', project: 'proj', id: 'run1' }
-const FAST = { retryDelayMs: 1, maxRetryDelayMs: 20 }
+const FAST = { retryWaitMinMs: 1, retryWaitMaxMs: 20 }
 
 /** Starts the test server holding RUN and returns it with a fast-retrying transport for it. */
 async function serve(run: Omit<RunSeed, 'entity' | 'project' | 'id'>) {

@@ -8,7 +8,7 @@ import { startTestServer, type TestServer } from '../server/test_server.ts'
 import { collect, fileRequests, graphqlRequests, queueFileFaults, transportFor } from './_setup.ts'
 
 const RUN = { entity: 'ent', project: 'proj', id: 'run1' }
-const FAST = { retryDelayMs: 1, maxRetryDelayMs: 20 }
+const FAST = { retryWaitMinMs: 1, retryWaitMaxMs: 20 }
 
 /** Dense rows 0..count-1 with one metric. */
 function denseRows(count: number): Row[] {

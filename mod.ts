@@ -102,6 +102,11 @@ export type {
 } from './src/api/transport.ts'
 export type { GraphqlOperation } from './src/api/queries.ts'
 export type { RetryPolicy } from './src/http/retry_policy.ts'
+export type {
+  DeprecatedRetryOptions,
+  RetryOptions,
+  RetryOptionsInput,
+} from './src/http/retry_options.ts'
 export type { RetryEvent } from './src/http/retrying_fetch.ts'
 export type { FollowPollOptions } from './src/api/follow_poll.ts'
 export {

@@ -69,7 +69,11 @@ export class Api implements RunClient {
       timeoutMs: resolved.policy.timeoutMs,
       onRetry: resolved.onRetry,
     }
-    this.uploadFetch = { fetch: resolved.fetch, policy: resolved.policy }
+    this.uploadFetch = {
+      fetch: resolved.fetch,
+      policy: resolved.policy,
+      onRetry: resolved.onRetry,
+    }
     this.transport = new HttpGraphqlTransport({
       baseUrl: resolved.baseUrl,
       apiKey: resolved.apiKey,

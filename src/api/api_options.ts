@@ -260,11 +260,11 @@ export function resolveApiOptions(options: ApiOptions = {}): ResolvedApiOptions 
   const policy: RetryPolicy = {
     retries: options.retries ?? envNumber('WANDB__GRAPHQL_RETRY_MAX') ??
       DEFAULT_RETRY_POLICY.retries,
-    waitMinMs: options.retryWaitMinMs ?? seconds('WANDB__GRAPHQL_RETRY_WAIT_MIN_SECONDS') ??
-      DEFAULT_RETRY_POLICY.waitMinMs,
-    waitMaxMs: options.retryWaitMaxMs ?? seconds('WANDB__GRAPHQL_RETRY_WAIT_MAX_SECONDS') ??
-      DEFAULT_RETRY_POLICY.waitMaxMs,
-    maxElapsedMs: options.maxRetryTimeMs ?? DEFAULT_RETRY_POLICY.maxElapsedMs,
+    retryWaitMinMs: options.retryWaitMinMs ?? seconds('WANDB__GRAPHQL_RETRY_WAIT_MIN_SECONDS') ??
+      DEFAULT_RETRY_POLICY.retryWaitMinMs,
+    retryWaitMaxMs: options.retryWaitMaxMs ?? seconds('WANDB__GRAPHQL_RETRY_WAIT_MAX_SECONDS') ??
+      DEFAULT_RETRY_POLICY.retryWaitMaxMs,
+    maxRetryTimeMs: options.maxRetryTimeMs ?? DEFAULT_RETRY_POLICY.maxRetryTimeMs,
     timeoutMs: options.timeoutMs ?? seconds('WANDB_HTTP_TIMEOUT') ?? DEFAULT_RETRY_POLICY.timeoutMs,
   }
   const extra = { ...extraHeadersFromEnv(), ...options.headers }

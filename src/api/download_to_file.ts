@@ -18,7 +18,9 @@ import { removeStaleTemps } from '../fs/stale_temps.ts'
 import { resolveInside } from '../fs/safe_path.ts'
 import type { GraphqlTransport } from './transport.ts'
 import { excerpt, WandbApiError } from './wandb_api_error.ts'
-import { safeUrl } from '../http/retrying_fetch.ts'
+import { type RetryEvent, safeUrl } from '../http/retrying_fetch.ts'
+import { retryLoop } from '../http/retry_loop.ts'
+import { type DeprecatedRetryOptions, normalizeRetryOptions } from '../http/retry_options.ts'
 import { md5OfFile } from '../fs/md5_of_file.ts'
 
 /** What the downloaded bytes must match; unset fields are not checked. */
@@ -54,14 +56,19 @@ export function transferDeadline(
   return now + limits.downloadGraceMs + share
 }
 
-/** Options of {@link downloadToFile}. */
-export interface DownloadToFileOptions {
+/** Options of {@link downloadToFile} (the old `attempts`, `retries + 1`, is still read). */
+export interface DownloadToFileOptions extends Pick<DeprecatedRetryOptions, 'attempts'> {
   /** Overwrite an existing file that differs. @default false */
   replace?: boolean
   /** Cancels the transfer. */
   signal?: AbortSignal
-  /** Attempts when the body is cut off mid-transfer. @default 3 */
-  attempts?: number
+  /**
+   * Fetches again when the body is cut off mid-transfer (the request's own HTTP retries are the
+   * transport's). @default 2
+   */
+  retries?: number
+  /** Called before each such retry. @default the transport's `onRetry` */
+  onRetry?: (event: RetryEvent) => void
   /** What each attempt's deadline derives from. @default the transport's limits, else none */
   limits?: DeadlineLimits
 }
@@ -196,11 +203,14 @@ export async function downloadToFile(
   }
   await makeDirInside(dir, dirname(target))
   await removeStaleTemps(dirname(target))
-  const attempts = Math.max(1, options.attempts ?? 3)
-  for (let attempt = 1;; attempt++) {
+  const retries = normalizeRetryOptions(options).retries ?? 2
+  const onRetry = options.onRetry ?? transport.onRetry
+  let status = 0
+  return await retryLoop<DownloadResult, unknown>(async () => {
     if (options.signal?.aborted) throw options.signal.reason
     const response = await transport.fetchUrl(url, { signal: options.signal })
     if (!response.ok) await failDownload(response, url, name)
+    status = response.status
     let temp: ExclusiveFile | undefined
     const limits = options.limits ?? transport.limits
     const deadline = limits ? transferDeadline(check.size, limits) : undefined
@@ -208,7 +218,7 @@ export async function downloadToFile(
       temp = await createExclusive(dir, dirname(target), `${basename(target)}.`, '.part')
       const bytes = await writeVerified(response.body!, temp, { ...check, deadline }, name)
       await renameInside(dir, temp.path, target)
-      return { path: target, skipped: false, bytes }
+      return { ok: true, value: { path: target, skipped: false, bytes } }
     } catch (err) {
       if (temp) await rm(temp.path, { force: true })
       else await response.body?.cancel().catch(() => {})
@@ -216,11 +226,28 @@ export async function downloadToFile(
       const cutOff = !(err instanceof WandbApiError) && !options.signal?.aborted
       const short = err instanceof WandbApiError && err.code === 'download' &&
         /the size is/.test(err.message)
-      if ((cutOff || short) && attempt < attempts) continue
+      if (cutOff || short) return { ok: false, failure: err }
       if (options.signal?.aborted) throw options.signal.reason
       throw err
     }
-  }
+  }, {
+    retries,
+    signal: options.signal,
+    delayMs: () => 0,
+    giveUp(err) {
+      if (options.signal?.aborted) throw options.signal.reason
+      throw err
+    },
+    onRetry: (err, attempt, delayMs) =>
+      onRetry?.({
+        url: safeUrl(url),
+        detail: `HTTP ${status} body cut off: ${err instanceof Error ? err.message : String(err)}`,
+        status: 0,
+        attempt,
+        maxAttempts: retries + 1,
+        delayMs,
+      }),
+  })
 }
 
 /** Streams `body` into a newly created file, verifying it; returns the byte count. */

@@ -6,7 +6,8 @@
 import { ClientError, GraphQLClient } from 'graphql-request'
 import { parseJson } from '../json/parse_json.ts'
 import type { GraphqlOperation } from './queries.ts'
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../http/retry_policy.ts'
+import { resolveRetryPolicy, type RetryPolicy } from '../http/retry_policy.ts'
+import type { RetryOptionsInput } from '../http/retry_options.ts'
 import { DEFAULT_TRANSFER_LIMITS, type TransferLimits } from './api_options.ts'
 import {
   type Credentials,
@@ -64,6 +65,8 @@ export interface GraphqlTransport {
   fetchUrl(url: string, options?: FetchUrlOptions): Promise<Response>
   /** Download deadlines and body caps. @default DEFAULT_TRANSFER_LIMITS */
   readonly limits?: TransferLimits
+  /** Called before each retry wait; downloads report their own retries through it too. */
+  readonly onRetry?: (event: RetryEvent) => void
 }
 
 /** Options of {@link HttpGraphqlTransport}. */
@@ -78,8 +81,11 @@ export interface HttpGraphqlTransportOptions {
   fileHeaders?: Record<string, string>
   /** Fetch implementation. @default globalThis.fetch */
   fetch?: typeof fetch
-  /** Retry settings; unset fields take {@link DEFAULT_RETRY_POLICY}. */
-  policy?: Partial<RetryPolicy>
+  /**
+   * Retry settings (`retries`, `retryWaitMinMs`, `retryWaitMaxMs`, `maxRetryTimeMs`,
+   * `timeoutMs`; the old `waitMinMs`, `waitMaxMs`, `maxElapsedMs` are still read). @default DEFAULT_RETRY_POLICY
+   */
+  policy?: RetryOptionsInput
   /** Random source for backoff jitter (tests). @default Math.random */
   random?: () => number
   /** Called before each retry wait (the CLI announces retries with it). */
@@ -111,7 +117,8 @@ export class HttpGraphqlTransport implements GraphqlTransport {
   #credentials: Credentials | undefined
   #secrets: string[]
   #random: (() => number) | undefined
-  #onRetry: ((event: RetryEvent) => void) | undefined
+  /** Called before each retry wait (the CLI announces retries with it). */
+  readonly onRetry: ((event: RetryEvent) => void) | undefined
   #parsed: { text: string; value: unknown }[] = []
 
   /** Creates a transport for one API base URL. */
@@ -124,13 +131,13 @@ export class HttpGraphqlTransport implements GraphqlTransport {
         `Cannot use base URL '${options.baseUrl}': not an absolute URL; pass e.g. https://api.wandb.ai`,
       )
     }
-    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.policy }
+    this.policy = resolveRetryPolicy(options.policy)
     this.limits = { ...DEFAULT_TRANSFER_LIMITS, ...options.limits }
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis)
     this.#headers = { ...options.headers }
     this.#fileHeaders = { ...(options.fileHeaders ?? options.headers) }
     this.#random = options.random
-    this.#onRetry = options.onRetry
+    this.onRetry = options.onRetry
     this.#secrets = []
     if (options.apiKey) {
       registerSecret(options.apiKey)
@@ -202,7 +209,7 @@ export class HttpGraphqlTransport implements GraphqlTransport {
         signal: options.signal,
         credentials: this.#credentials,
         random: this.#random,
-        onRetry: this.#onRetry,
+        onRetry: this.onRetry,
       })
     } catch (err) {
       if (options.signal?.aborted) throw options.signal.reason
@@ -220,7 +227,7 @@ export class HttpGraphqlTransport implements GraphqlTransport {
       buffer: true,
       maxBodyBytes: this.limits.maxResponseBytes,
       random: this.#random,
-      onRetry: this.#onRetry,
+      onRetry: this.onRetry,
       validate: (bytes) => {
         const text = new TextDecoder().decode(bytes)
         const value = parseJson(text)

@@ -11,13 +11,10 @@ import { isAbsolute, relative, resolve, sep } from 'node:path'
 import type { RunFile } from './file.ts'
 import { findRunFile } from './files.ts'
 import { CREATE_RUN_FILES_MUTATION, MARK_RUN_FILES_UPLOADED_MUTATION } from './queries.ts'
-import { retryingFetch, safeUrl, TransferFailure } from '../http/retrying_fetch.ts'
-import {
-  backoffDelay,
-  DEFAULT_RETRY_POLICY,
-  type RetryPolicy,
-  sleep,
-} from '../http/retry_policy.ts'
+import { type RetryEvent, retryingFetch, safeUrl, TransferFailure } from '../http/retrying_fetch.ts'
+import { retryLoop } from '../http/retry_loop.ts'
+import type { RetryOptionsInput } from '../http/retry_options.ts'
+import { backoffDelay, resolveRetryPolicy } from '../http/retry_policy.ts'
 import { serverFeatureEnabled } from './server_features.ts'
 import type { GraphqlTransport } from './transport.ts'
 import { excerpt, WandbApiError } from './wandb_api_error.ts'
@@ -27,8 +24,10 @@ import { uploadFetch } from '../runtime.ts'
 export interface UploadFetchOptions {
   /** Fetch implementation. @default globalThis.fetch */
   fetch?: typeof fetch
-  /** Retry settings; unset fields take the W&B defaults. */
-  policy?: Partial<RetryPolicy>
+  /** Retry settings (`RetryOptions` names; the old `RetryPolicy` names are still read); unset fields take the W&B defaults. */
+  policy?: RetryOptionsInput
+  /** Called before each retry wait of a PUT (the CLI announces retries with it). */
+  onRetry?: (event: RetryEvent) => void
 }
 
 /** Options of `run.uploadFile()`. */
@@ -122,18 +121,20 @@ async function putFile(
   transfer: UploadFetchOptions,
   options: UploadFileOptions,
 ): Promise<void> {
-  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...transfer.policy }
+  const policy = resolveRetryPolicy(transfer.policy)
   const attemptPolicy = { ...policy, retries: 0, timeoutMs: options.timeoutMs ?? 3_600_000 }
   const fetchFn = transfer.fetch ?? uploadFetch
   const started = Date.now()
-  for (let attempt = 1;; attempt++) {
+  /** What failed, without the one-attempt prefix the inner fetch adds. */
+  const detail = (failure: TransferFailure) =>
+    failure.message.replace(/^gave up after 1 attempt: /, '')
+  await retryLoop<void, TransferFailure>(async () => {
     const init = {
       method: 'PUT',
       headers: { ...headers, 'content-length': String(file.size) },
       body: file.size === 0 ? new Uint8Array(0) : fileStream(file.path),
       duplex: 'half',
     } as RequestInit
-    let failure: TransferFailure
     try {
       const response = await retryingFetch(url, init, {
         fetch: fetchFn,
@@ -142,7 +143,7 @@ async function putFile(
       })
       if (response.ok) {
         await response.body?.cancel().catch(() => {})
-        return
+        return { ok: true, value: undefined }
       }
       const body = excerpt(await response.text().catch(() => ''), 200)
       throw new WandbApiError(
@@ -153,10 +154,14 @@ async function putFile(
       )
     } catch (err) {
       if (!(err instanceof TransferFailure)) throw err
-      failure = err
+      return { ok: false, failure: err }
     }
-    const delay = backoffDelay(attempt - 1, policy)
-    if (attempt > policy.retries || Date.now() - started + delay > policy.maxElapsedMs) {
+  }, {
+    retries: policy.retries,
+    signal: options.signal,
+    delayMs: (_failure, attempt) => backoffDelay(attempt - 1, policy),
+    stop: (_failure, _attempt, delay) => Date.now() - started + delay > policy.maxRetryTimeMs,
+    giveUp(failure, attempt) {
       throw new WandbApiError(
         `Cannot upload ${file.label} to ${safeUrl(url)}: gave up after ${attempt} attempt${
           attempt === 1 ? '' : 's'
@@ -168,9 +173,17 @@ async function putFile(
           cause: failure,
         },
       )
-    }
-    await sleep(delay, options.signal)
-  }
+    },
+    onRetry: (failure, attempt, delayMs) =>
+      transfer.onRetry?.({
+        url: safeUrl(url),
+        detail: detail(failure),
+        status: failure.status,
+        attempt,
+        maxAttempts: policy.retries + 1,
+        delayMs,
+      }),
+  })
 }
 
 /**

@@ -61,7 +61,7 @@ export interface BulkExportOptions {
   filePattern?: string
   /** Runs exported at once. @default 8 */
   concurrency?: number
-  /** Attempts per run before it is quarantined. @default 3 */
+  /** Tries of a whole run before it is set aside (not HTTP retries: those are `api.retries`). @default 3 */
   attempts?: number
   /** Wait before a run's attempt n+1, in ms. @default 1000 · 2^(n-1), at most 30000 */
   retryDelayMs?: (attempt: number) => number
@@ -330,7 +330,7 @@ async function openSource(
     ...options.api,
     fetch: governor.fetch,
     maxRetryTimeMs: Math.min(
-      options.api?.maxRetryTimeMs ?? DEFAULT_RETRY_POLICY.maxElapsedMs,
+      options.api?.maxRetryTimeMs ?? DEFAULT_RETRY_POLICY.maxRetryTimeMs,
       perRun,
     ),
   })

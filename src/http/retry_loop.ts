@@ -1,8 +1,8 @@
 /**
- * The one retry loop: the retrying fetch, signed-URL reads and the bulk work pool each describe
- * their attempts, waits and limits with it, and it runs them. Their public options keep their own
- * names (`RetryPolicy`, `SignedFetchOptions`, `exportProject`'s `attempts`/`retryDelayMs`); each
- * maps them onto this one vocabulary.
+ * The one retry loop: the retrying fetch, signed-URL reads, file downloads, uploads and the bulk
+ * work pool each describe their attempts, waits and limits with it, and it runs them. Their HTTP
+ * options share one vocabulary (`RetryOptions` in `retry_options.ts`); `exportProject`'s
+ * `attempts`/`retryDelayMs` count whole runs, not requests, and keep their names.
  *
  * @module
  */

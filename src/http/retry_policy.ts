@@ -4,28 +4,34 @@
  * @module
  */
 
-/** Retry and timeout settings for one logical request. */
-export interface RetryPolicy {
-  /** Retries after the first attempt (so at most `retries + 1` attempts). @default 20 */
-  retries: number
-  /** Base of the exponential backoff, in ms. @default 2000 */
-  waitMinMs: number
-  /** Cap of one backoff wait, in ms. @default 60000 */
-  waitMaxMs: number
-  /** Give up when the next wait would end later than this many ms after the first attempt. @default 300000 */
-  maxElapsedMs: number
-  /** Timeout of one attempt (until the whole body arrived for GraphQL), in ms. @default 30000 */
-  timeoutMs: number
-}
+import {
+  normalizeRetryOptions,
+  type RetryOptions,
+  type RetryOptionsInput,
+} from './retry_options.ts'
+
+/**
+ * Retry and timeout settings for one logical request, every field set (see
+ * {@linkcode RetryOptions} for what each means; {@linkcode DEFAULT_RETRY_POLICY} for defaults).
+ */
+export type RetryPolicy = Required<RetryOptions>
 
 /** The W&B defaults: wandb-core's 20 retries, 2–60 s waits, 30 s per attempt; plus a 5 min budget. */
 export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
   retries: 20,
-  waitMinMs: 2_000,
-  waitMaxMs: 60_000,
-  maxElapsedMs: 300_000,
+  retryWaitMinMs: 2_000,
+  retryWaitMaxMs: 60_000,
+  maxRetryTimeMs: 300_000,
   timeoutMs: 30_000,
 })
+
+/** A full policy from settings in either spelling (deprecated names too), unset fields from `defaults`. */
+export function resolveRetryPolicy(
+  options: RetryOptionsInput = {},
+  defaults: Readonly<RetryPolicy> = DEFAULT_RETRY_POLICY,
+): RetryPolicy {
+  return { ...defaults, ...normalizeRetryOptions(options) }
+}
 
 /** Whether a response status is worth retrying: 408, 429 and every 5xx except 501. */
 export function isRetryableStatus(status: number): boolean {
@@ -35,10 +41,13 @@ export function isRetryableStatus(status: number): boolean {
 /** Exponential backoff with full jitter: uniform in `[0, min(waitMax, waitMin · 2^attempt))`. */
 export function backoffDelay(
   attempt: number,
-  policy: Pick<RetryPolicy, 'waitMinMs' | 'waitMaxMs'>,
+  policy: Pick<RetryPolicy, 'retryWaitMinMs' | 'retryWaitMaxMs'>,
   random: () => number = Math.random,
 ): number {
-  const ceiling = Math.min(policy.waitMaxMs, policy.waitMinMs * 2 ** Math.min(attempt, 30))
+  const ceiling = Math.min(
+    policy.retryWaitMaxMs,
+    policy.retryWaitMinMs * 2 ** Math.min(attempt, 30),
+  )
   return Math.floor(random() * ceiling)
 }
 

@@ -181,14 +181,14 @@ export async function retryingFetch(
       if (unreachable(f) && (attempt > UNREACHABLE_RETRIES || f.unreachable!.includes('blocked'))) {
         throw new UnreachableError(new URL(url).origin, f.unreachable!, attempt, f.cause)
       }
-      if (Date.now() - started + delay > policy.maxElapsedMs) {
+      if (Date.now() - started + delay > policy.maxRetryTimeMs) {
         const asked = f.retryAfterMs === undefined
           ? ''
           : `; the server asked to wait ${Math.round(f.retryAfterMs / 1000)} s (Retry-After)`
         throw new TransferFailure(
           `gave up after ${
             attemptsText(attempt)
-          } (retry budget of ${policy.maxElapsedMs} ms spent${asked}): ${f.detail}`,
+          } (retry budget of ${policy.maxRetryTimeMs} ms spent${asked}): ${f.detail}`,
           f.status,
           attempt,
           true,

@@ -1,8 +1,11 @@
 /** Shared set-up for the API client tests: a seeded test server and a fast-retrying Api. */
 import { Api } from '../../src/api/api.ts'
 import type { ApiOptions } from '../../src/api/api_options.ts'
+import { HttpGraphqlTransport } from '../../src/api/transport.ts'
 import type { Row } from '../../src/row.ts'
+import type { FaultHandle, FaultRule } from '../server/faults.ts'
 import { generateRun, type GenerateRunOptions } from '../server/generate_run.ts'
+import type { RequestLogEntry } from '../server/request_log.ts'
 import { startTestServer, type TestServer, type TestServerOptions } from '../server/test_server.ts'
 
 /** The entity, project and run id the default seed uses. */
@@ -70,4 +73,36 @@ export async function withServer<T>(
   } finally {
     await server.stop()
   }
+}
+
+/** A client transport for `server` with its API key, 2 retries and millisecond waits. */
+export function transportFor(server: TestServer): HttpGraphqlTransport {
+  return new HttpGraphqlTransport({
+    baseUrl: server.baseUrl,
+    apiKey: server.apiKey,
+    policy: { retries: 2, retryWaitMinMs: 1, retryWaitMaxMs: 5, timeoutMs: 5000 },
+  })
+}
+
+/** The GraphQL requests `server` received, in order. */
+export function graphqlRequests(server: TestServer): RequestLogEntry[] {
+  return server.requests.filter((r) => r.origin === 'api' && r.path === '/graphql')
+}
+
+/** The requests the files origin (signed URLs) received, in order. */
+export function fileRequests(server: TestServer): RequestLogEntry[] {
+  return server.requests.filter((r) => r.origin === 'files')
+}
+
+/** The GraphQL document of a logged request. */
+export function queryOf(entry: RequestLogEntry): string {
+  return String(JSON.parse(entry.body).query ?? '')
+}
+
+/** Fails the next GETs to the files origin, one fault each, in the order given. */
+export function queueFileFaults(
+  server: TestServer,
+  ...faults: Omit<FaultRule, 'origin' | 'method' | 'count'>[]
+): FaultHandle[] {
+  return faults.map((f) => server.fault({ ...f, origin: 'files', method: 'GET', count: 1 }))
 }

@@ -52,9 +52,9 @@ test('defaults are the W&B ones', () => {
     assert.equal(o.entity, undefined)
     assert.deepEqual(o.policy, {
       retries: 20,
-      waitMinMs: 2000,
-      waitMaxMs: 60000,
-      maxElapsedMs: 300000,
+      retryWaitMinMs: 2000,
+      retryWaitMaxMs: 60000,
+      maxRetryTimeMs: 300000,
       timeoutMs: 30000,
     })
     assert.equal(o.headers['Use-Admin-Privileges'], 'true')

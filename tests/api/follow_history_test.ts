@@ -21,7 +21,13 @@ function transportFor(baseUrl: string, apiKey: string): HttpGraphqlTransport {
   return new HttpGraphqlTransport({
     baseUrl,
     apiKey,
-    policy: { retries: 30, waitMinMs: 20, waitMaxMs: 200, timeoutMs: 5000, maxElapsedMs: 30_000 },
+    policy: {
+      retries: 30,
+      retryWaitMinMs: 20,
+      retryWaitMaxMs: 200,
+      timeoutMs: 5000,
+      maxRetryTimeMs: 30_000,
+    },
   })
 }
 

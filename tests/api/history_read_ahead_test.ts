@@ -4,8 +4,9 @@ import type { Row } from '../../src/row.ts'
 import { scanHistory } from '../../src/api/history/mod.ts'
 import { columnSpan, ReadAheadBuffer } from '../../src/api/history/read_ahead.ts'
 import { LiveHistorySource } from '../../src/api/history/step_sources.ts'
-import { startHarness } from '../server/history_harness.ts'
-import { collect } from './_setup.ts'
+import { exportLayout } from '../server/sample_history.ts'
+import { startTestServer } from '../server/test_server.ts'
+import { collect, fileRequests, graphqlRequests, transportFor } from './_setup.ts'
 
 const RUN = { entity: 'ent', project: 'proj', id: 'run1' }
 
@@ -100,16 +101,20 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 test('a scan reads each row group once; with prefetch 1 the next one is requested, not decoded', async () => {
   const rows = denseRows(64)
-  const h = await startHarness({ ...RUN, rows, rowGroupRows: 8 })
+  const server = await startTestServer({
+    runs: [{ ...RUN, ...exportLayout(rows, { rowGroupRows: 8 }) }],
+  })
   try {
-    assert.deepEqual(await collect(scanHistory(h.transport, RUN)), rows)
-    const ranged = h.files.filter((f) => f.method === 'GET').map((f) => f.range)
+    const transport = transportFor(server)
+    const files = () => fileRequests(server)
+    assert.deepEqual(await collect(scanHistory(transport, RUN)), rows)
+    const ranged = files().filter((f) => f.method === 'GET').map((f) => f.headers.range)
     assert.equal(new Set(ranged).size, ranged.length, `a range read twice: ${ranged.join(' ')}`)
     assert.equal(ranged.length, 1 + 8, `one footer read and one read per group: ${ranged}`)
 
-    const gets = (from: number) => h.files.slice(from).filter((f) => f.method === 'GET').length
-    const h1 = h.files.length
-    const ahead = scanHistory(h.transport, RUN, { prefetch: 1 }).getReader()
+    const gets = (from: number) => files().slice(from).filter((f) => f.method === 'GET').length
+    const h1 = files().length
+    const ahead = scanHistory(transport, RUN, { prefetch: 1 }).getReader()
     assert.deepEqual((await ahead.read()).value?.map((r) => r._step), [0, 1, 2, 3, 4, 5, 6, 7])
     await pause(50)
     assert.equal(gets(h1), 3, 'footer, group 0, and group 1 requested while group 0 decoded')
@@ -118,8 +123,8 @@ test('a scan reads each row group once; with prefetch 1 the next one is requeste
     assert.equal(gets(h1), 4, 'group 1 came from memory; group 2 requested')
     await ahead.cancel()
 
-    const h0 = h.files.length
-    const reader = scanHistory(h.transport, RUN, { prefetch: 0 }).getReader()
+    const h0 = files().length
+    const reader = scanHistory(transport, RUN, { prefetch: 0 }).getReader()
     assert.equal((await reader.read()).value?.length, 8)
     await pause(50)
     assert.equal(gets(h0), 2, 'prefetch 0: footer and group 0 only')
@@ -128,17 +133,20 @@ test('a scan reads each row group once; with prefetch 1 the next one is requeste
     assert.equal(gets(h0), 3, 'prefetch 0: one group read per pull, none ahead')
     await reader.cancel()
   } finally {
-    await h.close()
+    await server.stop()
   }
 })
 
 test('GraphQL pages: the next page is requested with the current one, and read once', async () => {
   const rows = denseRows(50)
-  const h = await startHarness({ ...RUN, rows, exports: false })
+  const server = await startTestServer({ runs: [{ ...RUN, history: rows, parquetExport: false }] })
   try {
+    const transport = transportFor(server)
     const pages = () =>
-      h.graphql.filter((g) => g.operation === 'HistoryPage').map((g) => g.variables.minStep)
-    const reader = scanHistory(h.transport, RUN, { pageSize: 10 }).getReader()
+      graphqlRequests(server).filter((g) => g.operation === 'HistoryPage').map((g) =>
+        g.variables?.minStep
+      )
+    const reader = scanHistory(transport, RUN, { pageSize: 10 }).getReader()
     assert.equal((await reader.read()).value?.length, 10)
     await pause(50)
     assert.deepEqual(pages(), [0, 10], 'page 10 requested while page 0 was parsed')
@@ -152,10 +160,10 @@ test('GraphQL pages: the next page is requested with the current one, and read o
     assert.deepEqual(pages(), [0, 10, 20, 30, 40], 'each page requested exactly once')
 
     const before = pages().length
-    const source = new LiveHistorySource(h.transport, RUN, { from: 0, stop: 50, pageSize: 25 })
+    const source = new LiveHistorySource(transport, RUN, { from: 0, stop: 50, pageSize: 25 })
     assert.equal((await source.read()).length, 25)
     assert.deepEqual(pages().slice(before), [0, 25], 'one read sent its page and the next')
-    const alone = new LiveHistorySource(h.transport, RUN, {
+    const alone = new LiveHistorySource(transport, RUN, {
       from: 0,
       stop: 50,
       pageSize: 25,
@@ -164,6 +172,6 @@ test('GraphQL pages: the next page is requested with the current one, and read o
     assert.equal((await alone.read()).length, 25)
     assert.deepEqual(pages().slice(before + 2), [0], 'without readAhead only its own page')
   } finally {
-    await h.close()
+    await server.stop()
   }
 })

@@ -1,56 +1,66 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { sampledHistory } from '../../src/api/history/mod.ts'
-import { sampleRows, startHarness } from '../server/history_harness.ts'
+import type { Row } from '../../src/row.ts'
+import { exportLayout, sampleRows } from '../server/sample_history.ts'
+import { startTestServer, type TestServer } from '../server/test_server.ts'
+import { graphqlRequests, queryOf, transportFor } from './_setup.ts'
 
 const RUN = { entity: 'ent', project: 'proj', id: 'run1' }
 
+/** Serves RUN with `rows` as history and one system sample per row (`system.cpu` = its step). */
+function serve(rows: Row[]): Promise<TestServer> {
+  const events = rows.map((r) => ({ 'system.cpu': r._step }))
+  return startTestServer({ runs: [{ ...RUN, ...exportLayout(rows), events }] })
+}
+
 test('without keys: history(samples) rows, parsed with NaN and ±Infinity, labelled sampled', async () => {
   const rows = sampleRows()
-  const h = await startHarness({ ...RUN, rows })
+  const server = await serve(rows)
   try {
-    const all = await sampledHistory(h.transport, RUN, { samples: 1000 })
+    const transport = transportFor(server)
+    const all = await sampledHistory(transport, RUN, { samples: 1000 })
     assert.equal(all.sampled, true)
     assert.equal(all.samples, 1000)
     assert.equal(all.stream, 'default')
     assert.equal(all.keys, null)
     assert.deepEqual(all.rows, rows)
-    const few = await sampledHistory(h.transport, RUN, { samples: 5 })
+    const few = await sampledHistory(transport, RUN, { samples: 5 })
     assert.deepEqual(few.rows.map((r) => r._step), [0, 15, 40, 54, 69])
-    const sent = h.graphql.filter((g) => g.operation === 'RunFullHistory')
-    assert.match(sent[0].query, /run\(name: \$name\) \{ history\(samples: \$samples\) \}/)
+    const sent = graphqlRequests(server).filter((g) => g.operation === 'RunFullHistory')
+    assert.match(queryOf(sent[0]), /run\(name: \$name\) \{ history\(samples: \$samples\) \}/)
     assert.deepEqual(sent.map((g) => g.variables), [
       { entity: 'ent', project: 'proj', name: 'run1', samples: 1000 },
       { entity: 'ent', project: 'proj', name: 'run1', samples: 5 },
     ])
   } finally {
-    await h.close()
+    await server.stop()
   }
 })
 
 test('the SDK default is 500 samples', async () => {
-  const h = await startHarness({ ...RUN, rows: sampleRows() })
+  const server = await serve(sampleRows())
   try {
-    const result = await sampledHistory(h.transport, RUN)
+    const result = await sampledHistory(transportFor(server), RUN)
     assert.equal(result.samples, 500)
-    assert.equal(h.graphql.at(-1)?.variables.samples, 500)
+    assert.equal(graphqlRequests(server).at(-1)?.variables?.samples, 500)
   } finally {
-    await h.close()
+    await server.stop()
   }
 })
 
 test('with keys: sampledHistory with the SDK spec, xAxis first, rows as the server chose them', async () => {
   const rows = sampleRows()
-  const h = await startHarness({ ...RUN, rows })
+  const server = await serve(rows)
   try {
-    const result = await sampledHistory(h.transport, RUN, {
+    const result = await sampledHistory(transportFor(server), RUN, {
       keys: ['val/loss'],
       xAxis: '_runtime',
       samples: 3,
     })
     assert.equal(result.sampled, true)
     assert.deepEqual(result.keys, ['_runtime', 'val/loss'])
-    const spec = h.graphql.at(-1)?.variables.specs
+    const spec = graphqlRequests(server).at(-1)?.variables?.specs
     assert.deepEqual(spec, ['{"keys":["_runtime","val/loss"],"samples":3}'])
     // Steps 0, 10, 30, 40, 50, 60 log val/loss; three samples spread over them.
     assert.deepEqual(result.rows, [
@@ -59,21 +69,24 @@ test('with keys: sampledHistory with the SDK spec, xAxis first, rows as the serv
       { _runtime: 30, 'val/loss': 60 / 7 },
     ])
   } finally {
-    await h.close()
+    await server.stop()
   }
 })
 
 test("stream 'system' reads events(samples)", async () => {
-  const h = await startHarness({ ...RUN, rows: sampleRows() })
+  const server = await serve(sampleRows())
   try {
-    const result = await sampledHistory(h.transport, RUN, { stream: 'system', samples: 2 })
+    const result = await sampledHistory(transportFor(server), RUN, { stream: 'system', samples: 2 })
     assert.equal(result.stream, 'system')
     assert.deepEqual(result.rows, [{ 'system.cpu': 0 }, { 'system.cpu': 69 }])
-    const sent = h.graphql.at(-1)
+    const sent = graphqlRequests(server).at(-1)
     assert.equal(sent?.operation, 'RunFullHistory')
-    assert.match(sent?.query ?? '', /run\(name: \$name\) \{ events\(samples: \$samples\) \}/)
+    assert.match(
+      sent ? queryOf(sent) : '',
+      /run\(name: \$name\) \{ events\(samples: \$samples\) \}/,
+    )
   } finally {
-    await h.close()
+    await server.stop()
   }
 })
 
@@ -88,13 +101,13 @@ test('misuse is an error, not a printed message and an empty list', async () => 
 })
 
 test('an unknown run is named in the error', async () => {
-  const h = await startHarness({ ...RUN, rows: sampleRows() })
+  const server = await serve(sampleRows())
   try {
     await assert.rejects(
-      sampledHistory(h.transport, { ...RUN, project: 'other' }),
+      sampledHistory(transportFor(server), { ...RUN, project: 'other' }),
       /Cannot sample the history of ent\/other\/run1: the server returned no run/,
     )
   } finally {
-    await h.close()
+    await server.stop()
   }
 })

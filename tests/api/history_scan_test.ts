@@ -2,39 +2,45 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { Row } from '../../src/row.ts'
 import { type HistoryScanReport, scanHistory } from '../../src/api/history/mod.ts'
-import { type HarnessRun, sampleRows, startHarness } from '../server/history_harness.ts'
-import { collect } from './_setup.ts'
+import type { RunSeed } from '../server/run_seed.ts'
+import { exportLayout, sampleRows } from '../server/sample_history.ts'
+import { startTestServer } from '../server/test_server.ts'
+import { collect, graphqlRequests, transportFor } from './_setup.ts'
 
 const RUN = { entity: 'ent', project: 'proj', id: 'run1' }
 
 /** Scans with both strategies and returns the rows and reports. */
-async function bothWays(run: HarnessRun, pageSize = 16) {
-  const h = await startHarness(run)
+async function bothWays(run: RunSeed, pageSize = 16) {
+  const server = await startTestServer({ runs: [run] })
   try {
+    const transport = transportFor(server)
     const reports: Record<string, HistoryScanReport> = {}
     const parquet = await collect(
-      scanHistory(h.transport, RUN, {
+      scanHistory(transport, RUN, {
         source: 'parquet',
         pageSize,
         onComplete: (r) => (reports.parquet = r),
       }),
     )
     const graphql = await collect(
-      scanHistory(h.transport, RUN, {
+      scanHistory(transport, RUN, {
         source: 'graphql',
         pageSize,
         onComplete: (r) => (reports.graphql = r),
       }),
     )
-    return { parquet, graphql, reports, harness: h }
+    return { parquet, graphql, reports }
   } finally {
-    await h.close()
+    await server.stop()
   }
 }
 
 test('both strategies yield the logged rows exactly: nested dicts, media, lists, NaN and ±Infinity', async () => {
   const rows = sampleRows()
-  const { parquet, graphql, reports } = await bothWays({ ...RUN, rows, exported: 45, files: 3 })
+  const { parquet, graphql, reports } = await bothWays({
+    ...RUN,
+    ...exportLayout(rows, { exported: 45, files: 3 }),
+  })
   assert.equal(rows.length, 60)
   assert.deepEqual(parquet, rows)
   assert.deepEqual(graphql, rows)
@@ -58,39 +64,48 @@ test('both strategies yield the logged rows exactly: nested dicts, media, lists,
 
 test('a fully exported run is read from Parquet alone, with no GraphQL history page', async () => {
   const rows = sampleRows()
-  const h = await startHarness({ ...RUN, rows, files: 2, stepAsDouble: true, noStatistics: true })
+  const server = await startTestServer({
+    runs: [{
+      ...RUN,
+      ...exportLayout(rows, { files: 2 }),
+      parquetStepType: 'DOUBLE',
+      parquetStatistics: false,
+    }],
+  })
   try {
+    const transport = transportFor(server)
     let report: HistoryScanReport | undefined
-    const got = await collect(scanHistory(h.transport, RUN, { onComplete: (r) => (report = r) }))
+    const got = await collect(scanHistory(transport, RUN, { onComplete: (r) => (report = r) }))
     assert.deepEqual(got, rows)
-    assert.deepEqual(await collect(scanHistory(h.transport, RUN, { keys: [] })), rows)
+    assert.deepEqual(await collect(scanHistory(transport, RUN, { keys: [] })), rows)
     assert.equal(report?.source, 'parquet')
     assert.equal(report?.livePages, 0)
     assert.equal(report?.liveFromStep, null)
-    assert.equal(h.graphql.filter((g) => g.operation === 'HistoryPage').length, 0)
+    assert.equal(graphqlRequests(server).filter((g) => g.operation === 'HistoryPage').length, 0)
   } finally {
-    await h.close()
+    await server.stop()
   }
 })
 
 test('auto falls back to GraphQL paging when the run has no exports; parquet then refuses', async () => {
   const rows = sampleRows()
-  const h = await startHarness({ ...RUN, rows, exports: false })
+  const server = await startTestServer({ runs: [{ ...RUN, history: rows, parquetExport: false }] })
   try {
+    const transport = transportFor(server)
     let report: HistoryScanReport | undefined
     const got = await collect(
-      scanHistory(h.transport, RUN, { pageSize: 7, onComplete: (r) => (report = r) }),
+      scanHistory(transport, RUN, { pageSize: 7, onComplete: (r) => (report = r) }),
     )
     assert.deepEqual(got, rows)
     assert.equal(report?.source, 'graphql')
     // 70 steps in pages of 7, the empty pages of the gap included: nothing stops early.
     assert.equal(report?.livePages, 10)
     await assert.rejects(
-      collect(scanHistory(h.transport, RUN, { source: 'parquet' })),
+      collect(scanHistory(transport, RUN, { source: 'parquet' })),
       /Cannot scan the history of ent\/proj\/run1 from Parquet exports: the server has no exports/,
     )
   } finally {
-    await h.close()
+    await server.stop()
   }
 })
 
@@ -98,7 +113,11 @@ test('the seam step appears exactly once when the live tail overlaps the exports
   const rows = sampleRows()
   // The exports hold the first 45 rows (steps 0..54) but liveData claims steps from 50 on.
   const early = rows.filter((r) => (r._step as number) >= 50).map((r) => ({ _step: r._step }))
-  const { parquet, reports } = await bothWays({ ...RUN, rows, exported: 45, liveData: early })
+  const { parquet, reports } = await bothWays({
+    ...RUN,
+    ...exportLayout(rows, { exported: 45 }),
+    liveData: early,
+  })
   assert.deepEqual(parquet, rows)
   const steps = parquet.map((r) => r._step)
   assert.equal(new Set(steps).size, steps.length)
@@ -108,7 +127,11 @@ test('the seam step appears exactly once when the live tail overlaps the exports
 
 test('rows logged after the export with no liveData reported are still read', async () => {
   const rows = sampleRows()
-  const { parquet, reports } = await bothWays({ ...RUN, rows, exported: 40, liveData: [] })
+  const { parquet, reports } = await bothWays({
+    ...RUN,
+    ...exportLayout(rows, { exported: 40 }),
+    liveData: [],
+  })
   assert.deepEqual(parquet, rows)
   assert.equal(reports.parquet.liveFromStep, (rows[39]._step as number) + 1)
   assert.equal(reports.parquet.liveRows, 20)
@@ -116,8 +139,11 @@ test('rows logged after the export with no liveData reported are still read', as
 
 test('keys: any keeps rows with one of the keys, all only rows with every key; both strategies agree', async () => {
   const rows = sampleRows()
-  const h = await startHarness({ ...RUN, rows, exported: 50, files: 2 })
+  const server = await startTestServer({
+    runs: [{ ...RUN, ...exportLayout(rows, { exported: 50, files: 2 }) }],
+  })
   try {
+    const transport = transportFor(server)
     const keys = ['acc', 'val/loss', 'dict.b']
     const pick = (r: Row) => {
       const out: Row = { _step: r._step }
@@ -132,50 +158,56 @@ test('keys: any keeps rows with one of the keys, all only rows with every key; b
     assert.equal(anyRows.length, 30) // every even step; val/loss and dict.b fall on even steps only
     assert.deepEqual(allRows.map((r) => r._step), [0, 30, 60])
     for (const source of ['parquet', 'graphql'] as const) {
-      const any = await collect(scanHistory(h.transport, RUN, { keys, source, pageSize: 9 }))
+      const any = await collect(scanHistory(transport, RUN, { keys, source, pageSize: 9 }))
       assert.deepEqual(any, anyRows, `any, ${source}`)
       const all = await collect(
-        scanHistory(h.transport, RUN, { keys, keysMode: 'all', source, pageSize: 9 }),
+        scanHistory(transport, RUN, { keys, keysMode: 'all', source, pageSize: 9 }),
       )
       assert.deepEqual(all, allRows, `all, ${source}`)
     }
   } finally {
-    await h.close()
+    await server.stop()
   }
 })
 
 test('minStep is inclusive, maxStep exclusive and clamped to lastHistoryStep + 1', async () => {
   const rows = sampleRows()
-  const h = await startHarness({ ...RUN, rows, exported: 30 })
+  const server = await startTestServer({
+    runs: [{ ...RUN, ...exportLayout(rows, { exported: 30 }) }],
+  })
   try {
+    const transport = transportFor(server)
     for (const source of ['parquet', 'graphql'] as const) {
       const got = await collect(
-        scanHistory(h.transport, RUN, { minStep: 15, maxStep: 42, source, pageSize: 5 }),
+        scanHistory(transport, RUN, { minStep: 15, maxStep: 42, source, pageSize: 5 }),
       )
       assert.deepEqual(
         got,
         rows.filter((r) => (r._step as number) >= 15 && (r._step as number) < 42),
       )
       const clamped = await collect(
-        scanHistory(h.transport, RUN, { minStep: 60, maxStep: 10_000, source }),
+        scanHistory(transport, RUN, { minStep: 60, maxStep: 10_000, source }),
       )
       assert.deepEqual(clamped.map((r) => r._step), [60, 61, 62, 63, 64, 65, 66, 67, 68, 69])
     }
-    const pages = h.graphql.filter((g) => g.operation === 'HistoryPage')
-    assert.ok(pages.every((g) => (g.variables.maxStep as number) <= 70))
+    const pages = graphqlRequests(server).filter((g) => g.operation === 'HistoryPage')
+    assert.ok(pages.every((g) => (g.variables?.maxStep as number) <= 70))
   } finally {
-    await h.close()
+    await server.stop()
   }
 })
 
 test('keys that never had a value are reported once at the end', async () => {
   const rows = sampleRows()
-  const h = await startHarness({ ...RUN, rows, exported: 50 })
+  const server = await startTestServer({
+    runs: [{ ...RUN, ...exportLayout(rows, { exported: 50 }) }],
+  })
   try {
+    const transport = transportFor(server)
     for (const source of ['parquet', 'graphql'] as const) {
       const calls: string[][] = []
       let report: HistoryScanReport | undefined
-      const got = await collect(scanHistory(h.transport, RUN, {
+      const got = await collect(scanHistory(transport, RUN, {
         keys: ['note', 'nope', 'dict.c'],
         source,
         onMissingKeys: (k) => calls.push(k),
@@ -186,7 +218,7 @@ test('keys that never had a value are reported once at the end', async () => {
       assert.deepEqual(report?.missingKeys, ['nope', 'dict.c'])
     }
   } finally {
-    await h.close()
+    await server.stop()
   }
 })
 
@@ -201,14 +233,14 @@ test('bad options fail at the call with TypeError or RangeError', () => {
 })
 
 test('an unknown run fails with a message naming it', async () => {
-  const h = await startHarness({ ...RUN, rows: sampleRows() })
+  const server = await startTestServer({ runs: [{ ...RUN, ...exportLayout(sampleRows()) }] })
   try {
     const other = { ...RUN, id: 'nope' }
     await assert.rejects(
-      collect(scanHistory(h.transport, other, { source: 'graphql' })),
+      collect(scanHistory(transportFor(server), other, { source: 'graphql' })),
       /no run ent\/proj\/nope/,
     )
   } finally {
-    await h.close()
+    await server.stop()
   }
 })

@@ -16,14 +16,14 @@ import type { HistoryTable } from '../server/history_table.ts'
 import type { RunSeed } from '../server/run_seed.ts'
 import { collect } from './_setup.ts'
 
-const FAST = { retryDelayMs: 1, maxRetryDelayMs: 20 }
+const FAST = { retryWaitMinMs: 1, retryWaitMaxMs: 20 }
 
 /** A transport for the test server with quick retries. */
 function transportFor(server: TestServer): HttpGraphqlTransport {
   return new HttpGraphqlTransport({
     baseUrl: server.baseUrl,
     apiKey: server.apiKey,
-    policy: { retries: 6, waitMinMs: 1, waitMaxMs: 10, timeoutMs: 5000 },
+    policy: { retries: 6, retryWaitMinMs: 1, retryWaitMaxMs: 10, timeoutMs: 5000 },
   })
 }
 

@@ -2,11 +2,13 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { Row } from '../../src/row.ts'
 import { type HistoryScanReport, scanHistory } from '../../src/api/history/mod.ts'
-import { type Harness, sampleRows, startHarness } from '../server/history_harness.ts'
-import { collect } from './_setup.ts'
+import type { RunSeed } from '../server/run_seed.ts'
+import { exportLayout, sampleRows } from '../server/sample_history.ts'
+import { startTestServer, type TestServer } from '../server/test_server.ts'
+import { collect, fileRequests, graphqlRequests, queueFileFaults, transportFor } from './_setup.ts'
 
 const RUN = { entity: 'ent', project: 'proj', id: 'run1' }
-const FAST = { retryDelayMs: 1, maxRetryDelayMs: 20 }
+const FAST = { retryWaitMinMs: 1, retryWaitMaxMs: 20 }
 
 /** Dense rows 0..count-1 with one metric. */
 function denseRows(count: number): Row[] {
@@ -14,39 +16,50 @@ function denseRows(count: number): Row[] {
 }
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms))
-const historyPages = (h: Harness) => h.graphql.filter((g) => g.operation === 'HistoryPage').length
-const rangeGets = (h: Harness) => h.files.filter((f) => f.method === 'GET').length
+const historyPages = (s: TestServer) =>
+  graphqlRequests(s).filter((g) => g.operation === 'HistoryPage').length
+const rangeGets = (s: TestServer) => fileRequests(s).filter((f) => f.method === 'GET').length
+
+/** Starts the test server holding RUN and returns it with a fast-retrying transport for it. */
+async function serve(run: Omit<RunSeed, 'entity' | 'project' | 'id'>) {
+  const server = await startTestServer({ runs: [{ ...RUN, ...run }] })
+  return { server, transport: transportFor(server) }
+}
 
 for (const [prefetch, ahead] of [[0, 0], [1, 1], [3, 3]]) {
   test(`prefetch ${prefetch}: while the reader holds page N, at most ${ahead} more page(s) are fetched`, async () => {
-    const h = await startHarness({ ...RUN, rows: denseRows(50), exports: false })
+    const { server, transport } = await serve({ history: denseRows(50), parquetExport: false })
     try {
-      const reader = scanHistory(h.transport, RUN, { pageSize: 5, prefetch }).getReader()
+      const reader = scanHistory(transport, RUN, { pageSize: 5, prefetch }).getReader()
       const first = await reader.read()
       const second = await reader.read()
       assert.deepEqual(first.value?.map((r) => r._step), [0, 1, 2, 3, 4])
       assert.deepEqual(second.value?.map((r) => r._step), [5, 6, 7, 8, 9])
       await pause(60)
-      assert.equal(historyPages(h), 2 + ahead)
+      assert.equal(historyPages(server), 2 + ahead)
       await pause(60)
-      assert.equal(historyPages(h), 2 + ahead, 'nothing runs further ahead while the reader waits')
+      assert.equal(
+        historyPages(server),
+        2 + ahead,
+        'nothing runs further ahead while the reader waits',
+      )
       await reader.cancel()
     } finally {
-      await h.close()
+      await server.stop()
     }
   })
 }
 
 test('export row groups are read one per pull, only as far as the prefetch bound', async () => {
-  const h = await startHarness({ ...RUN, rows: denseRows(64), rowGroupRows: 8 })
+  const { server, transport } = await serve(exportLayout(denseRows(64), { rowGroupRows: 8 }))
   try {
-    const reader = scanHistory(h.transport, RUN, { prefetch: 1 }).getReader()
+    const reader = scanHistory(transport, RUN, { prefetch: 1 }).getReader()
     const first = await reader.read()
     assert.deepEqual(first.value?.map((r) => r._step), [0, 1, 2, 3, 4, 5, 6, 7])
     await pause(60)
-    const held = rangeGets(h)
+    const held = rangeGets(server)
     await pause(60)
-    assert.equal(rangeGets(h), held, 'no range reads while the reader waits')
+    assert.equal(rangeGets(server), held, 'no range reads while the reader waits')
     const rest: Row[] = []
     for (;;) {
       const { done, value } = await reader.read()
@@ -55,17 +68,23 @@ test('export row groups are read one per pull, only as far as the prefetch bound
       rest.push(...value)
     }
     assert.equal(rest.length, 56)
-    assert.ok(rangeGets(h) >= held + 6, `${rangeGets(h)} range reads in all, ${held} before`)
+    assert.ok(
+      rangeGets(server) >= held + 6,
+      `${rangeGets(server)} range reads in all, ${held} before`,
+    )
   } finally {
-    await h.close()
+    await server.stop()
   }
 })
 
 test('faults during Parquet range reads are retried; rows are neither duplicated nor dropped', async () => {
   const rows = sampleRows()
-  const h = await startHarness({ ...RUN, rows, exported: 50, files: 2, rowGroupRows: 6 })
+  const { server, transport } = await serve(
+    exportLayout(rows, { exported: 50, files: 2, rowGroupRows: 6 }),
+  )
   try {
-    h.fileFaults.push(
+    const faults = queueFileFaults(
+      server,
       { kind: 'status', status: 503 },
       { kind: 'drop' },
       { kind: 'truncate' },
@@ -73,66 +92,66 @@ test('faults during Parquet range reads are retried; rows are neither duplicated
       { kind: 'status', status: 500 },
       { kind: 'truncate' },
     )
-    const got = await collect(scanHistory(h.transport, RUN, { exportFetch: FAST }))
-    assert.equal(h.fileFaults.length, 0, 'every fault was served')
+    const got = await collect(scanHistory(transport, RUN, { exportFetch: FAST }))
+    assert.equal(faults.filter((f) => f.fired() === 0).length, 0, 'every fault was served')
     assert.deepEqual(got, rows)
   } finally {
-    await h.close()
+    await server.stop()
   }
 })
 
 test('exports that cannot be opened: parquet fails clearly (signature hidden), auto reads GraphQL', async () => {
   const rows = sampleRows()
-  const h = await startHarness({ ...RUN, rows, rowGroupRows: 6 })
+  const { server, transport } = await serve(exportLayout(rows, { rowGroupRows: 6 }))
   try {
-    for (let i = 0; i < 3; i++) h.fileFaults.push({ kind: 'status', status: 502 })
+    for (let i = 0; i < 3; i++) queueFileFaults(server, { kind: 'status', status: 502 })
     const exportFetch = { ...FAST, retries: 2 }
-    const err = await collect(scanHistory(h.transport, RUN, { source: 'parquet', exportFetch }))
+    const err = await collect(scanHistory(transport, RUN, { source: 'parquet', exportFetch }))
       .then(() => undefined, (e: Error) => e)
     assert.ok(err instanceof Error)
     assert.match(
       err.message,
-      /^Cannot open history export 1 of 1 \(http:\/\/127\.0\.0\.1:\d+\/exports\/0\.parquet\)/,
+      /^Cannot open history export 1 of 1 \(http:\/\/127\.0\.0\.1:\d+\/wandb-history\/ent\/proj\/run1\/[0-9a-f]+\/part-00000\.parquet\)/,
     )
     assert.match(err.message, /HTTP 502 \(after 3 attempts\)/)
     assert.doesNotMatch(err.message, /Signature|sig\b/)
 
-    for (let i = 0; i < 3; i++) h.fileFaults.push({ kind: 'status', status: 502 })
+    for (let i = 0; i < 3; i++) queueFileFaults(server, { kind: 'status', status: 502 })
     let report: HistoryScanReport | undefined
     const got = await collect(
-      scanHistory(h.transport, RUN, { exportFetch, onComplete: (r) => (report = r) }),
+      scanHistory(transport, RUN, { exportFetch, onComplete: (r) => (report = r) }),
     )
     assert.deepEqual(got, rows)
     assert.equal(report?.source, 'graphql')
     assert.match(report?.exportFailure ?? '', /HTTP 502 \(after 3 attempts\)/)
   } finally {
-    await h.close()
+    await server.stop()
   }
 })
 
 test('a range read failing mid-scan: parquet ends with an error, auto continues by GraphQL without gaps', async () => {
   const rows = denseRows(64)
-  const h = await startHarness({ ...RUN, rows, rowGroupRows: 8 })
+  const { server, transport } = await serve(exportLayout(rows, { rowGroupRows: 8 }))
   try {
     const exportFetch = { ...FAST, retries: 1 }
-    const forced = scanHistory(h.transport, RUN, { source: 'parquet', exportFetch }).getReader()
+    const forced = scanHistory(transport, RUN, { source: 'parquet', exportFetch }).getReader()
     assert.equal((await forced.read()).value?.length, 8)
     await pause(30)
-    for (let i = 0; i < 50; i++) h.fileFaults.push({ kind: 'status', status: 500 })
+    for (let i = 0; i < 50; i++) queueFileFaults(server, { kind: 'status', status: 500 })
     await assert.rejects(async () => {
       for (;;) if ((await forced.read()).done) break
     }, /^Error: Cannot read row group \d of history export 1 of 1 .*HTTP 500 \(after 2 attempts\)/)
 
-    h.fileFaults.length = 0
+    server.faults.clear()
     let report: HistoryScanReport | undefined
-    const auto = scanHistory(h.transport, RUN, {
+    const auto = scanHistory(transport, RUN, {
       exportFetch,
       pageSize: 10,
       onComplete: (r) => (report = r),
     }).getReader()
     const got: Row[] = [...(await auto.read()).value ?? []]
     await pause(30)
-    for (let i = 0; i < 50; i++) h.fileFaults.push({ kind: 'status', status: 500 })
+    for (let i = 0; i < 50; i++) queueFileFaults(server, { kind: 'status', status: 500 })
     for (;;) {
       const { done, value } = await auto.read()
       if (done) break
@@ -145,47 +164,53 @@ test('a range read failing mid-scan: parquet ends with an error, auto continues 
     assert.equal(report?.liveRows, 64 - (report?.liveFromStep ?? 0))
     assert.match(report?.exportFailure ?? '', /HTTP 500 \(after 2 attempts\)/)
   } finally {
-    await h.close()
+    await server.stop()
   }
 })
 
 test('a refused signed URL (403) fails at once, saying the URL may have expired', async () => {
-  const h = await startHarness({ ...RUN, rows: sampleRows(), rowGroupRows: 6 })
+  const { server, transport } = await serve(exportLayout(sampleRows(), { rowGroupRows: 6 }))
   try {
-    h.fileFaults.push({ kind: 'status', status: 403 })
+    queueFileFaults(server, { kind: 'status', status: 403 })
     await assert.rejects(
-      collect(scanHistory(h.transport, RUN, { source: 'parquet', exportFetch: FAST })),
+      collect(scanHistory(transport, RUN, { source: 'parquet', exportFetch: FAST })),
       /HTTP 403; a signed URL may have expired/,
     )
-    assert.equal(rangeGets(h), 1, 'a 403 is not retried')
+    assert.equal(rangeGets(server), 1, 'a 403 is not retried')
   } finally {
-    await h.close()
+    await server.stop()
   }
 })
 
 test('the API key goes to the API origin only, never to the Parquet origin', async () => {
   const rows = sampleRows()
-  const h = await startHarness({ ...RUN, rows, exported: 40, files: 2 })
+  const { server, transport } = await serve(exportLayout(rows, { exported: 40, files: 2 }))
   try {
-    assert.deepEqual(await collect(scanHistory(h.transport, RUN)), rows)
+    assert.deepEqual(await collect(scanHistory(transport, RUN)), rows)
     const wantedOps = ['RunHistoryKeys', 'RunParquetHistory', 'HistoryPage']
-    assert.deepEqual([...new Set(h.graphql.map((g) => g.operation))], wantedOps)
-    assert.ok(h.graphql.every((g) => g.authorization?.startsWith('Basic ')))
-    assert.ok(h.files.length >= 4, `${h.files.length} file requests`)
-    for (const f of h.files) {
-      assert.equal(f.authorization, undefined, `${f.method} ${f.path} carried Authorization`)
-      assert.equal(f.cookie, undefined)
+    const graphql = graphqlRequests(server)
+    const files = fileRequests(server)
+    assert.deepEqual([...new Set(graphql.map((g) => g.operation))], wantedOps)
+    assert.ok(graphql.every((g) => g.headers.authorization?.startsWith('Basic ')))
+    assert.ok(files.length >= 4, `${files.length} file requests`)
+    for (const f of files) {
+      assert.equal(
+        f.headers.authorization,
+        undefined,
+        `${f.method} ${f.path} carried Authorization`,
+      )
+      assert.equal(f.headers.cookie, undefined)
     }
   } finally {
-    await h.close()
+    await server.stop()
   }
 })
 
 test('aborting the signal ends the stream with its reason and stops further requests', async () => {
-  const h = await startHarness({ ...RUN, rows: denseRows(100), exports: false })
+  const { server, transport } = await serve({ history: denseRows(100), parquetExport: false })
   try {
     const controller = new AbortController()
-    const reader = scanHistory(h.transport, RUN, { pageSize: 10, signal: controller.signal })
+    const reader = scanHistory(transport, RUN, { pageSize: 10, signal: controller.signal })
       .getReader()
     assert.equal((await reader.read()).value?.length, 10)
     controller.abort(new Error('stop here'))
@@ -195,24 +220,24 @@ test('aborting the signal ends the stream with its reason and stops further requ
     // A read-ahead request sent just before the abort may reach the server a little later (Node's
     // undici); after that, nothing new arrives.
     await pause(50)
-    const sent = h.graphql.length
+    const sent = graphqlRequests(server).length
     await pause(50)
-    assert.equal(h.graphql.length, sent)
-    assert.ok(historyPages(h) <= 3)
+    assert.equal(graphqlRequests(server).length, sent)
+    assert.ok(historyPages(server) <= 3)
   } finally {
-    await h.close()
+    await server.stop()
   }
 })
 
 test('cancelling the stream stops reading', async () => {
-  const h = await startHarness({ ...RUN, rows: denseRows(100), exports: false })
+  const { server, transport } = await serve({ history: denseRows(100), parquetExport: false })
   try {
-    const reader = scanHistory(h.transport, RUN, { pageSize: 10 }).getReader()
+    const reader = scanHistory(transport, RUN, { pageSize: 10 }).getReader()
     await reader.read()
     await reader.cancel('enough')
     await pause(50)
-    assert.ok(historyPages(h) <= 2, `${historyPages(h)} pages after cancel`)
+    assert.ok(historyPages(server) <= 2, `${historyPages(server)} pages after cancel`)
   } finally {
-    await h.close()
+    await server.stop()
   }
 })

@@ -276,7 +276,7 @@ test('retry policy: retryable statuses, full-jitter backoff, Retry-After parsing
     [400, 401, 403, 404, 409, 410, 413, 422, 501].map(isRetryableStatus),
     Array(9).fill(false),
   )
-  const policy = { waitMinMs: 100, waitMaxMs: 1_000 }
+  const policy = { retryWaitMinMs: 100, retryWaitMaxMs: 1_000 }
   assert.equal(backoffDelay(0, policy, () => 0.999999), 99)
   assert.equal(backoffDelay(3, policy, () => 0.5), 400)
   assert.equal(backoffDelay(10, policy, () => 0.5), 500)

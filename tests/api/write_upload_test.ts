@@ -10,6 +10,7 @@ import { WandbApiError } from '../../src/api/wandb_api_error.ts'
 import { fileStream } from '../../src/api/upload_file.ts'
 import { uploadFetch } from '../../src/runtime.ts'
 import type { TestServer } from '../server/test_server.ts'
+import type { RetryEvent } from '../../src/http/retrying_fetch.ts'
 
 const PATH = `${ENTITY}/${PROJECT}/${RUN_ID}`
 
@@ -171,6 +172,22 @@ test('a 503 on the PUT is retried with the file streamed again; the run gets it 
       assert.equal(file.md5, md5(content))
       const puts = server.requests.filter((r) => r.method === 'PUT').map((r) => r.status)
       assert.deepEqual(puts, [503, 503, 200])
+    })
+  })
+})
+
+test("an upload's retries are reported through the Api's onRetry, like every other retry", async () => {
+  await withDir({ 'r.txt': 'retry me' }, async (dir) => {
+    await withServer(async (server) => {
+      const events: RetryEvent[] = []
+      const run = await apiFor(server, { onRetry: (e) => events.push(e) }).run(PATH)
+      server.fault({ kind: 'status', status: 503, origin: 'files', method: 'PUT', count: 2 })
+      await run.uploadFile(join(dir, 'r.txt'), { root: dir })
+      assert.deepEqual(events.map((e) => [e.status, e.detail, e.attempt, e.maxAttempts]), [
+        [503, 'HTTP 503', 1, 21],
+        [503, 'HTTP 503', 2, 21],
+      ])
+      assert.ok(events.every((e) => e.url.startsWith(server.filesOrigin) && !e.url.includes('?')))
     })
   })
 })

@@ -1,4 +1,7 @@
 import process from 'node:process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { RetryReporter } from '../../src/cli/retry_reporter.ts'
@@ -92,4 +95,30 @@ test('retries of signed Parquet export URLs are announced too, without the signa
     /wbx: HTTP 503 from http:\/\/127\.0\.0\.1:\d+\/\S+; retry 1 of 4 in [\d.]+ s$/,
   )
   assert.ok(!line?.includes('?'), 'no query string (the signature) in the line')
+})
+
+test('retries of file downloads are announced: a 503 from storage and a body cut off mid-transfer', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'wbx-retry-files-'))
+  try {
+    const onFile = { origin: 'files', method: 'GET', path: /requirements\.txt$/ } as const
+    server.fault({ kind: 'status', status: 503, ...onFile, count: 1 })
+    server.fault({ kind: 'truncate', ...onFile, count: 1 })
+    const r = await runCli(['files', REMOTE, '--download', dir, '-q'], { stderrIsTTY: true })
+    assert.equal(r.code, 0, r.stderr)
+    const lines = r.stderr.split('\n').filter((l) => l.includes('retry'))
+    assert.equal(lines.length, 2, r.stderr)
+    assert.match(
+      lines[0],
+      /wbx: HTTP 503 from http:\/\/127\.0\.0\.1:\d+\/\S*requirements\.txt; retry 1 of 20 in [\d.]+ s$/,
+    )
+    assert.match(
+      lines[1],
+      /wbx: truncated body from http:\/\/127\.0\.0\.1:\d+\/\S*requirements\.txt; retry 1 of 2 in 0\.0 s$/,
+    )
+    assert.ok(lines.every((l) => !l.includes('?')), 'no query string (a signature) in the lines')
+    const saved = await readFile(join(dir, 'requirements.txt'), 'utf8')
+    assert.equal(saved, await readFile('samples/wandb/latest-run/files/requirements.txt', 'utf8'))
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
 })

@@ -19,9 +19,9 @@ test('408, 429 and 5xx except 501 retry; other statuses do not', () => {
 test("the defaults are wandb-core's and cannot be changed in place", () => {
   assert.deepEqual({ ...DEFAULT_RETRY_POLICY }, {
     retries: 20,
-    waitMinMs: 2_000,
-    waitMaxMs: 60_000,
-    maxElapsedMs: 300_000,
+    retryWaitMinMs: 2_000,
+    retryWaitMaxMs: 60_000,
+    maxRetryTimeMs: 300_000,
     timeoutMs: 30_000,
   })
   assert.throws(() => {
@@ -30,7 +30,7 @@ test("the defaults are wandb-core's and cannot be changed in place", () => {
 })
 
 test('backoff stays below the cap even for huge attempt numbers', () => {
-  const policy = { waitMinMs: 2_000, waitMaxMs: 60_000 }
+  const policy = { retryWaitMinMs: 2_000, retryWaitMaxMs: 60_000 }
   assert.equal(backoffDelay(1_000, policy, () => 0.999), 59_940)
   assert.equal(backoffDelay(0, policy, () => 0.5), 1_000)
 })

@@ -9,7 +9,13 @@ import {
   TransferFailure,
 } from '../../src/http/retrying_fetch.ts'
 
-const POLICY = { retries: 2, waitMinMs: 1, waitMaxMs: 2, maxElapsedMs: 10_000, timeoutMs: 5_000 }
+const POLICY = {
+  retries: 2,
+  retryWaitMinMs: 1,
+  retryWaitMaxMs: 2,
+  maxRetryTimeMs: 10_000,
+  timeoutMs: 5_000,
+}
 
 test('credentials go only to the same scheme, host, port and a path under the scope', () => {
   const scope = new URL('https://wandb.example/api/')

@@ -81,7 +81,7 @@ test('a host that answered before is retried in full when it refuses later (a re
   const server = createHttpServer((_req, res) => res.end('ok'))
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/x`
-  const policy = { ...DEFAULT_RETRY_POLICY, retries: 4, waitMinMs: 1, waitMaxMs: 5 }
+  const policy = { ...DEFAULT_RETRY_POLICY, retries: 4, retryWaitMinMs: 1, retryWaitMaxMs: 5 }
   const events: RetryEvent[] = []
   const first = await retryingFetch(url, {}, { fetch, policy })
   assert.equal(await first.text(), 'ok')
@@ -101,7 +101,7 @@ test('onRetry reports what failed, the attempt, the attempts allowed and the wai
     return Promise.resolve(new Response('busy', { status: calls <= 2 ? 503 : 200 }))
   }) as typeof fetch
   const events: RetryEvent[] = []
-  const policy = { ...DEFAULT_RETRY_POLICY, retries: 5, waitMinMs: 10, waitMaxMs: 100 }
+  const policy = { ...DEFAULT_RETRY_POLICY, retries: 5, retryWaitMinMs: 10, retryWaitMaxMs: 100 }
   const res = await retryingFetch('https://api.example.com/graphql?token=secret', {}, {
     fetch: fakeFetch,
     policy,

@@ -2,7 +2,8 @@
  * W&B-style Parquet history exports written with hyparquet-writer: one or more partition files,
  * each sorted by `_step`, one column per flattened history key (`_step` as INT64, numbers as
  * DOUBLE, booleans as BOOLEAN, everything else as STRING holding text or JSON), `null` where a
- * row did not log the key. The last `liveTail` steps stay unexported.
+ * row did not log the key. The last `liveTail` steps stay unexported. `_step` as DOUBLE and
+ * files without column statistics reproduce exports some servers wrote.
  *
  * @module
  */
@@ -31,8 +32,19 @@ export interface ParquetExport {
   columns: ExportColumn[]
 }
 
+/** Export settings with the layout ones given (step type and statistics keep their defaults). */
+export type ExportShape =
+  & ExportSettings
+  & Required<
+    Pick<ExportSettings, 'parquetExport' | 'liveTail' | 'parquetFileRows' | 'parquetRowGroupRows'>
+  >
+
 /** Plans the columns for rows [0, end): `_step` first, then keys in first-seen order. */
-export function planColumns(table: HistoryTable, end: number): ExportColumn[] {
+export function planColumns(
+  table: HistoryTable,
+  end: number,
+  stepType: 'INT64' | 'DOUBLE' = 'INT64',
+): ExportColumn[] {
   const kinds = new Map<string, Set<string>>([['_step', new Set(['int'])]])
   for (let i = 0; i < end; i++) {
     for (const [key, value] of Object.entries(flattenRow(table.rowAt(i)))) {
@@ -45,7 +57,7 @@ export function planColumns(table: HistoryTable, end: number): ExportColumn[] {
   return [...kinds].map(([name, set]) => ({
     name,
     type: name === '_step'
-      ? 'INT64'
+      ? stepType
       : set.size === 1 && set.has('number')
       ? 'DOUBLE'
       : set.size === 1 && set.has('boolean')
@@ -57,16 +69,17 @@ export function planColumns(table: HistoryTable, end: number): ExportColumn[] {
 /** Writes the exported part of a history table as Parquet partition files. */
 export function buildParquetExport(
   table: HistoryTable,
-  settings: Required<ExportSettings>,
+  settings: ExportShape,
 ): ParquetExport {
   if (!settings.parquetExport) return { files: [], exportedRows: 0, columns: [] }
   const exportedRows = Math.max(0, table.rowCount - Math.max(0, settings.liveTail))
-  const columns = planColumns(table, exportedRows)
+  const columns = planColumns(table, exportedRows, settings.parquetStepType)
   const files: Uint8Array[] = []
   const perFile = Math.max(1, settings.parquetFileRows)
   for (let start = 0; start < exportedRows; start += perFile) {
     const end = Math.min(exportedRows, start + perFile)
-    files.push(writePart(table, columns, start, end, settings.parquetRowGroupRows))
+    const statistics = settings.parquetStatistics ?? true
+    files.push(writePart(table, columns, start, end, settings.parquetRowGroupRows, statistics))
   }
   return { files, exportedRows, columns }
 }
@@ -78,11 +91,13 @@ function writePart(
   start: number,
   end: number,
   rowGroupRows: number,
+  statistics: boolean,
 ): Uint8Array {
   const buffer = parquetWriteBuffer({
     columnData: columnSources(table, columns, start, end),
     rowGroupSize: Math.max(1, rowGroupRows),
     createdBy: EXPORT_CREATED_BY,
+    statistics,
   })
   return new Uint8Array(buffer)
 }
@@ -99,9 +114,10 @@ export function columnSources(
 ): ColumnSource[] {
   const data = columns.map(() => new Array<unknown>(end - start).fill(null))
   const index = new Map(columns.map((c, i) => [c.name, i]))
+  const stepDouble = columns[0]?.type === 'DOUBLE'
   for (let r = start; r < end; r++) {
     const flat = flattenRow(table.rowAt(r))
-    data[0][r - start] = BigInt(table.stepAt(r))
+    data[0][r - start] = stepDouble ? table.stepAt(r) : BigInt(table.stepAt(r))
     for (const [key, value] of Object.entries(flat)) {
       const c = index.get(key)
       if (c === undefined || c === 0 || value === null || value === undefined) continue

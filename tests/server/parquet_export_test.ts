@@ -176,3 +176,62 @@ test('parquetUrls may come back in any order when shuffling is on, always the sa
     )
   }, true)
 })
+
+test('export shape options: _step as DOUBLE, no column statistics, whole or streamed, same bytes as exportFiles', async () => {
+  const base = { entity: 'e', project: 'p', parquetRowGroupRows: 2 }
+  const history = [{ _step: 0, v: 1 }, { _step: 1, v: 2 }, { _step: 2, v: 3 }]
+  const shaped = {
+    ...base,
+    history,
+    parquetStepType: 'DOUBLE' as const,
+    parquetStatistics: false,
+  }
+  const runs: RunSeed[] = [
+    { ...base, id: 'plain', history },
+    { ...shaped, id: 'shaped' },
+    { ...shaped, id: 'streamed', streamExport: true },
+  ]
+  await withServer(runs, async (s) => {
+    for (const id of ['plain', 'shaped', 'streamed']) {
+      const { parquetUrls } = await exportOf(s, id)
+      const served = new Uint8Array(await (await fetch(parquetUrls[0])).arrayBuffer())
+      assert.deepEqual(served, s.exportFiles('e', 'p', id)[0], `${id}: exportFiles = served bytes`)
+      const file = await asyncBufferFromUrl({ url: parquetUrls[0] })
+      const metadata = await parquetMetadataAsync(file)
+      const step = parquetSchema(metadata).children.find((c) => c.element.name === '_step')
+      const stats = metadata.row_groups[0].columns[0].meta_data?.statistics
+      const rows = await parquetReadObjects({ file })
+      if (id === 'plain') {
+        assert.equal(step?.element.type, 'INT64')
+        assert.equal(stats?.max_value, 1n)
+        assert.deepEqual(rows.map((r) => r._step), [0n, 1n, 2n])
+      } else {
+        assert.equal(step?.element.type, 'DOUBLE', id)
+        assert.equal(stats, undefined, `${id}: no statistics`)
+        assert.deepEqual(rows.map((r) => r._step), [0, 1, 2], id)
+      }
+    }
+    assert.throws(() => s.exportFiles('e', 'p', 'nope'), /test server has no run e\/p\/nope/)
+  })
+})
+
+test('a liveData override is answered as given, whatever the export holds', async () => {
+  const stale = [{ _step: 1 }, { _step: 2 }]
+  const seed: RunSeed = {
+    entity: 'e',
+    project: 'p',
+    id: 'stale',
+    history: [{ _step: 0, v: 1 }, { _step: 1, v: 2 }, { _step: 2, v: 3 }],
+    liveTail: 1,
+    liveData: stale,
+  }
+  await withServer([seed], async (s) => {
+    const { parquetUrls, liveData } = await exportOf(s, 'stale')
+    assert.equal(parquetUrls.length, 1)
+    assert.deepEqual(liveData, stale)
+    const rows = await parquetReadObjects({
+      file: await asyncBufferFromUrl({ url: parquetUrls[0] }),
+    })
+    assert.deepEqual(rows.map((r) => Number(r._step)), [0, 1], 'the export still ends at step 1')
+  })
+})

@@ -37,13 +37,29 @@ export function ensureRunExport(store: ServerStore, run: RunRecord): RunExportSt
   return run.exportCache
 }
 
+/** The bytes of a run's export files in step order (built or laid out on first use). */
+export function exportFilesOf(store: ServerStore, run: RunRecord): Uint8Array[] {
+  return ensureRunExport(store, run).paths.map((path) => {
+    const stored = store.objects.get(path)
+    if (stored) return stored.bytes
+    const part = store.streamedObjects.get(path)!.part
+    const out = new Uint8Array(part.size)
+    let at = 0
+    for (const chunk of part.read(0, part.size - 1)) {
+      out.set(chunk, at)
+      at += chunk.byteLength
+    }
+    return out
+  })
+}
+
 /** Lays out a run's export files and registers them as streamed objects (no bytes kept). */
 function streamRunExport(store: ServerStore, run: RunRecord, signature: string): RunExportState {
   const settings = run.exportSettings
   const exportedRows = settings.parquetExport
     ? Math.max(0, run.history.rowCount - Math.max(0, settings.liveTail))
     : 0
-  const columns = planColumns(run.history, exportedRows)
+  const columns = planColumns(run.history, exportedRows, settings.parquetStepType)
   const base = exportBase(run, signature)
   const perFile = Math.max(1, settings.parquetFileRows)
   const paths: string[] = []
@@ -62,6 +78,7 @@ function streamRunExport(store: ServerStore, run: RunRecord, signature: string):
         end,
         settings.parquetRowGroupRows,
         store.rowGroupCache,
+        settings.parquetStatistics,
       ),
     })
     paths.push(path)
@@ -82,12 +99,17 @@ function exportBase(run: RunRecord, signature: string): string {
   }/${generation}`
 }
 
-/** The not-yet-exported rows, reduced to the requested live keys (missing keys left out). */
+/**
+ * The not-yet-exported rows, reduced to the requested live keys (missing keys left out), or the
+ * run's `liveData` override as given.
+ */
 export function liveDataOf(
   run: RunRecord,
   state: RunExportState,
   liveKeys: string[],
 ): Record<string, unknown>[] {
+  const override = run.exportSettings.liveData
+  if (override) return override.map((item) => ({ ...item }))
   const out: Record<string, unknown>[] = []
   for (let i = state.exportedRows; i < run.history.rowCount; i++) {
     const row = run.history.rowAt(i)

@@ -86,6 +86,16 @@ export interface ExportSettings {
    * @default false
    */
   streamExport?: boolean
+  /** The Parquet type of the `_step` column (some exports carry it as DOUBLE); @default 'INT64' */
+  parquetStepType?: 'INT64' | 'DOUBLE'
+  /** Whether export files carry column statistics (min/max); @default true */
+  parquetStatistics?: boolean
+  /**
+   * What `parquetHistory` answers as `liveData`, whatever the live keys asked, instead of the
+   * unexported rows: a stale or early live boundary (a server whose export and live view
+   * disagree). @default null (the unexported rows)
+   */
+  liveData?: readonly Record<string, unknown>[] | null
 }
 
 /** Everything the store needs to create one run. */

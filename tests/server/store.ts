@@ -59,6 +59,9 @@ const EXPORT_DEFAULTS: Required<ExportSettings> = {
   parquetFileRows: 100_000,
   parquetRowGroupRows: 10_000,
   streamExport: false,
+  parquetStepType: 'INT64',
+  parquetStatistics: true,
+  liveData: null,
 }
 
 /** Projects, runs and artifacts held in memory, plus the objects served from the files origin. */
@@ -281,6 +284,9 @@ function pickExport(seed: ExportSettings): ExportSettings {
   if (seed.parquetFileRows !== undefined) out.parquetFileRows = seed.parquetFileRows
   if (seed.parquetRowGroupRows !== undefined) out.parquetRowGroupRows = seed.parquetRowGroupRows
   if (seed.streamExport !== undefined) out.streamExport = seed.streamExport
+  if (seed.parquetStepType !== undefined) out.parquetStepType = seed.parquetStepType
+  if (seed.parquetStatistics !== undefined) out.parquetStatistics = seed.parquetStatistics
+  if (seed.liveData !== undefined) out.liveData = seed.liveData
   return out
 }
 

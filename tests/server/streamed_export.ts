@@ -106,7 +106,7 @@ class FlushingWriter extends ByteWriter {
   }
 }
 
-/** Lays out the export file of rows [start, end) without keeping its bytes. */
+/** Lays out the export file of rows [start, end) without keeping its bytes (with or without column statistics). */
 export function layoutPart(
   table: HistoryTable,
   columns: ExportColumn[],
@@ -114,6 +114,7 @@ export function layoutPart(
   end: number,
   rowGroupRows: number,
   cache?: RowGroupCache,
+  statistics = true,
 ): StreamedPart {
   const partId = nextPartId++
   const perGroup = Math.max(1, rowGroupRows)
@@ -127,7 +128,7 @@ export function layoutPart(
     flushed += bytes.byteLength
   })
   const schema = schemaFromColumnData({ columnData: columnSources(table, columns, start, start) })
-  const pq = new ParquetWriter({ writer, schema, createdBy: EXPORT_CREATED_BY })
+  const pq = new ParquetWriter({ writer, schema, createdBy: EXPORT_CREATED_BY, statistics })
   for (let rowStart = start; rowStart < end; rowStart += perGroup) {
     const rowEnd = Math.min(end, rowStart + perGroup)
     const before = writer.offset
@@ -149,7 +150,7 @@ export function layoutPart(
     const cached = cache?.get(`${partId}:${index}`)
     if (cached) return cached
     const w = new ByteWriter(span.length + 64)
-    const one = new ParquetWriter({ writer: w, schema, createdBy: EXPORT_CREATED_BY })
+    const one = new ParquetWriter({ writer: w, schema, createdBy: EXPORT_CREATED_BY, statistics })
     one.write({
       columnData: columnSources(table, columns, span.rowStart, span.rowEnd),
       rowGroupSize: perGroup,

@@ -24,6 +24,7 @@ import type { RunRecord } from './records.ts'
 import { type LocalSeedOptions, seedFromLocalRun } from './local_seed.ts'
 import { headersOf, type RequestLogEntry } from './request_log.ts'
 import type { ResolverContext, ServerFeature } from './resolver_context.ts'
+import { exportFilesOf } from './run_export.ts'
 import type { ExportSettings, RunSeed } from './run_seed.ts'
 import { UrlSigner } from './signed_urls.ts'
 import { ServerStore, type ViewerInfo } from './store.ts'
@@ -96,6 +97,8 @@ export interface TestServer {
   addLocalRun(source: string, options?: LocalSeedOptions): Promise<RunRecord>
   /** Adds a fault rule (shorthand for `faults.add`). */
   fault(rule: FaultRule): ReturnType<FaultInjector['add']>
+  /** The bytes of a run's Parquet export files, in step order; throws for an unknown run. */
+  exportFiles(entity: string, project: string, id: string): Uint8Array[]
   /** Stops both origins, cutting stalled replies and open connections. */
   stop(): Promise<void>
 }
@@ -230,6 +233,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     addLocalRun: async (source, localOptions) =>
       store.addRun(await seedFromLocalRun(source, localOptions)),
     fault: (rule) => faults.add(rule),
+    exportFiles: (entity, project, id) => {
+      const run = store.run(entity, project, id)
+      if (!run) throw new Error(`test server has no run ${entity}/${project}/${id}`)
+      return exportFilesOf(store, run)
+    },
     stop: () => {
       timers.cancelAll()
       stopped ??= Promise.all([close(api), close(files)]).then(() => undefined)

@@ -7,6 +7,11 @@
  * @module
  */
 import { isRetryableStatus, parseRetryAfter } from '../../http/retry_policy.ts'
+import {
+  type DeprecatedRetryOptions,
+  normalizeRetryOptions,
+  type RetryOptions,
+} from '../../http/retry_options.ts'
 import { retryLoop } from '../../http/retry_loop.ts'
 import type { RetryEvent } from '../../http/retrying_fetch.ts'
 import { concatBytes } from '../../bytes.ts'
@@ -15,16 +20,22 @@ import { linkedAbort } from '../../linked_abort.ts'
 /** The subset of `fetch` the history readers use. */
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
 
-/** Options for requests to signed export URLs. */
-export interface SignedFetchOptions {
+/**
+ * Options for requests to signed export URLs, in the retry vocabulary of {@linkcode RetryOptions}
+ * (the old `retryDelayMs` and `maxRetryDelayMs` are still read).
+ */
+export interface SignedFetchOptions
+  extends RetryOptions, Pick<DeprecatedRetryOptions, 'retryDelayMs' | 'maxRetryDelayMs'> {
   /** The fetch used for signed URLs; it must not add credentials. @default globalThis.fetch */
   fetch?: FetchLike
   /** Attempts after the first one for connection errors, 408, 429, 5xx (not 501) and short bodies. @default 4 */
   retries?: number
   /** First backoff wait in milliseconds; each retry doubles it, plus up to 25% jitter. @default 500 */
-  retryDelayMs?: number
+  retryWaitMinMs?: number
   /** Longest single wait, `Retry-After` included. @default 30000 */
-  maxRetryDelayMs?: number
+  retryWaitMaxMs?: number
+  /** No retry starts later than this many ms after the first attempt. @default 300000 */
+  maxRetryTimeMs?: number
   /** Time limit for one attempt, body included. @default 30000 */
   timeoutMs?: number
   /** Cancels every request. */
@@ -88,9 +99,12 @@ export async function fetchSigned<T>(
   consume: (response: Response, signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
   const doFetch = options.fetch ?? globalThis.fetch
-  const retries = options.retries ?? 4
-  const baseDelay = options.retryDelayMs ?? 500
-  const maxDelay = options.maxRetryDelayMs ?? 30_000
+  const retry = normalizeRetryOptions(options)
+  const retries = retry.retries ?? 4
+  const baseDelay = retry.retryWaitMinMs ?? 500
+  const maxDelay = retry.retryWaitMaxMs ?? 30_000
+  const maxTime = retry.maxRetryTimeMs ?? 300_000
+  const started = Date.now()
   const headers = new Headers(init.headers)
   for (const name of CREDENTIAL_HEADERS) headers.delete(name)
   const method = init.method ?? 'GET'
@@ -98,7 +112,7 @@ export async function fetchSigned<T>(
   const reasonOf = (failure: unknown) =>
     failure instanceof Error ? failure.message : String(failure)
   return await retryLoop<T, unknown>(async () => {
-    const attemptCtl = attemptSignal(options.signal, options.timeoutMs ?? 30_000)
+    const attemptCtl = attemptSignal(options.signal, retry.timeoutMs ?? 30_000)
     try {
       const response = await doFetch(url, {
         ...init,
@@ -130,6 +144,7 @@ export async function fetchSigned<T>(
       const backoff = baseDelay * 2 ** (attempt - 1) * (1 + 0.25 * Math.random())
       return Math.min(maxDelay, waitMs ?? backoff)
     },
+    stop: (_failure, _attempt, delayMs) => Date.now() - started + delayMs > maxTime,
     giveUp(failure, attempt) {
       throw new Error(
         `Cannot ${where}: ${

@@ -54,7 +54,7 @@ test("fetchSigned retries a 503 after the server's Retry-After and reports the r
   const text = await fetchSigned(
     URL_WITH_SIGNATURE,
     {},
-    { fetch, retryDelayMs: 10_000, onRetry: (e) => events.push(e) },
+    { fetch, retryWaitMinMs: 10_000, onRetry: (e) => events.push(e) },
     (response) => response.text(),
   )
   assert.equal(text, 'done')
@@ -86,7 +86,7 @@ test('fetchSigned gives up after its retries, naming the URL without its signatu
     () => new Response('', { status: 500 }),
   ])
   await assert.rejects(
-    fetchSigned(URL_WITH_SIGNATURE, {}, { fetch, retries: 1, retryDelayMs: 1 }, (r) => r.text()),
+    fetchSigned(URL_WITH_SIGNATURE, {}, { fetch, retries: 1, retryWaitMinMs: 1 }, (r) => r.text()),
     (err: Error) => {
       assert.match(
         err.message,

@@ -4,7 +4,7 @@
  * loading excluded, as the Python side does) and prints one JSON line (a CaseResult).
  *
  * Usage: `<runtime> bench/local_case.ts <case> <file.wandb> [scratch folder]`, where case is
- * one of `records`, `open`, `rows`, `ndjson`, `parquet` (see LOCAL_CASES). With the environment
+ * one of `records`, `open`, `rows`, `open-rows`, `ndjson`, `parquet` (see LOCAL_CASES). With the environment
  * variable `WBX_CPU_PROFILE=<out.cpuprofile>` (Deno, Node) the measured span is CPU-profiled;
  * summarize the file with `local_profile.ts`.
  *
@@ -86,7 +86,7 @@ async function runCase(name: string, file: string, scratch: string): Promise<Cas
   const bytes = statSync(file).size
   let openMs: number | undefined
   let run: LocalRun | undefined
-  if (name !== 'records' && name !== 'open') {
+  if (name !== 'records' && name !== 'open' && name !== 'open-rows') {
     const t = performance.now()
     run = await LocalRun.open(file)
     openMs = performance.now() - t
@@ -100,7 +100,13 @@ async function runCase(name: string, file: string, scratch: string): Promise<Cas
   if (name === 'records') rows = await countRecords(file)
   else if (name === 'open') rows = (await LocalRun.open(file)).historyLineCount
   else if (name === 'rows') rows = await countRows(run!.scanHistory())
-  else {
+  else if (name === 'open-rows') {
+    const opened = await LocalRun.open(file)
+    rows = await countRows(opened.scanHistory())
+    if (opened.historyLineCount !== rows) {
+      throw new Error(`open-rows: historyLineCount ${opened.historyLineCount} ≠ ${rows} rows`)
+    }
+  } else {
     const out = join(scratch, name === 'ndjson' ? 'out.ndjson' : 'out.parquet')
     const result = await exportToPath(run!.scanHistory(), out)
     rows = result.rows

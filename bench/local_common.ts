@@ -13,6 +13,8 @@ export const LOCAL_CASES: Record<string, string> = {
   open:
     '`LocalRun.open(file)`: the metadata pass every CLI command makes first (not in the rows/s race)',
   rows: '`LocalRun.scanHistory()`: full row objects (values JSON-parsed), counted',
+  'open-rows':
+    '`LocalRun.open(file)` then `scanHistory()` then `historyLineCount`: what a library user waits for to get every row of a run',
   ndjson: '`exportToPath(run.scanHistory(), "out.ndjson")`: rows to an NDJSON file',
   parquet: '`exportToPath(run.scanHistory(), "out.parquet")`: rows to a Parquet file (snappy)',
 }

@@ -29,14 +29,20 @@ export interface LocalRunOptions {
    */
   strict?: boolean
   /**
-   * `'full'` decodes every metadata record (history and summary included) while opening;
-   * `'minimal'` skips history, stats and summary records, for callers that only stream rows,
-   * system metrics or console lines. A minimal run still reports all damage and honours
-   * `strict`, but its history-derived attributes (`summary`, `historyKeys`, `historyLineCount`,
-   * `runtime`, …) throw a TypeError.
-   * @default 'full'
+   * When the metadata records (run, config, summary, history keys, exit, …) are read.
+   * `'lazy'` reads only each file's 7-byte header here; the rest is read by whichever comes
+   * first: a `scanHistory()` or `scanSystemMetrics()` that reads the files to their end (the
+   * scan decodes the metadata records as it goes, so opening and scanning read each file once),
+   * `load()` (an asynchronous pass), or the first attribute read, which then reads the files
+   * synchronously. `'full'` reads them all while opening, as before, so that damage, `strict`
+   * errors and every attribute are known when `open` resolves (`strict: true` implies it, and
+   * pre-0.10 folders always open that way). `'minimal'` skips history, stats and summary records
+   * in that pass, for callers that only stream rows, system metrics or console lines; a minimal
+   * run still reports all damage and honours `strict`, but its history-derived attributes
+   * (`summary`, `historyKeys`, `historyLineCount`, `runtime`, …) throw a TypeError.
+   * @default 'lazy'
    */
-  metadata?: 'full' | 'minimal'
+  metadata?: 'lazy' | 'full' | 'minimal'
   /** Aborts opening. */
   signal?: AbortSignal
 }

@@ -4,7 +4,7 @@
  * loading excluded, as the Python side does) and prints one JSON line (a CaseResult).
  *
  * Usage: `<runtime> bench/local_case.ts <case> <file.wandb> [scratch folder]`, where case is
- * one of `records`, `open`, `rows`, `open-rows`, `ndjson`, `parquet` (see LOCAL_CASES). With the environment
+ * one of `records`, `open`, `rows`, `open-rows`, `open-full-rows`, `ndjson`, `parquet` (see LOCAL_CASES). With the environment
  * variable `WBX_CPU_PROFILE=<out.cpuprofile>` (Deno, Node) the measured span is CPU-profiled;
  * summarize the file with `local_profile.ts`.
  *
@@ -86,9 +86,9 @@ async function runCase(name: string, file: string, scratch: string): Promise<Cas
   const bytes = statSync(file).size
   let openMs: number | undefined
   let run: LocalRun | undefined
-  if (name !== 'records' && name !== 'open' && name !== 'open-rows') {
+  if (!['records', 'open', 'open-rows', 'open-full-rows'].includes(name)) {
     const t = performance.now()
-    run = await LocalRun.open(file)
+    run = await LocalRun.open(file, { metadata: 'full' }) // the pass done: the scan alone is timed
     openMs = performance.now() - t
   }
   const profilePath = env('WBX_CPU_PROFILE')
@@ -98,13 +98,14 @@ async function runCase(name: string, file: string, scratch: string): Promise<Cas
   let rows = 0
   let outBytes: number | undefined
   if (name === 'records') rows = await countRecords(file)
-  else if (name === 'open') rows = (await LocalRun.open(file)).historyLineCount
-  else if (name === 'rows') rows = await countRows(run!.scanHistory())
-  else if (name === 'open-rows') {
-    const opened = await LocalRun.open(file)
+  else if (name === 'open') {
+    rows = (await LocalRun.open(file, { metadata: 'full' })).historyLineCount
+  } else if (name === 'rows') rows = await countRows(run!.scanHistory())
+  else if (name === 'open-rows' || name === 'open-full-rows') {
+    const opened = await LocalRun.open(file, name === 'open-rows' ? {} : { metadata: 'full' })
     rows = await countRows(opened.scanHistory())
     if (opened.historyLineCount !== rows) {
-      throw new Error(`open-rows: historyLineCount ${opened.historyLineCount} ≠ ${rows} rows`)
+      throw new Error(`${name}: historyLineCount ${opened.historyLineCount} ≠ ${rows} rows`)
     }
   } else {
     const out = join(scratch, name === 'ndjson' ? 'out.ndjson' : 'out.parquet')

@@ -11,10 +11,12 @@ import process from 'node:process'
 export const LOCAL_CASES: Record<string, string> = {
   records: '`readRecords(file, {types: history})`: framing, CRC, protobuf decode; records counted',
   open:
-    '`LocalRun.open(file)`: the metadata pass every CLI command makes first (not in the rows/s race)',
+    "`LocalRun.open(file, { metadata: 'full' })`: the metadata pass every CLI command makes first (not in the rows/s race)",
   rows: '`LocalRun.scanHistory()`: full row objects (values JSON-parsed), counted',
   'open-rows':
     '`LocalRun.open(file)` then `scanHistory()` then `historyLineCount`: what a library user waits for to get every row of a run',
+  'open-full-rows':
+    "the same with `LocalRun.open(file, { metadata: 'full' })`, the eager pass that was the default before the one-pass open",
   ndjson: '`exportToPath(run.scanHistory(), "out.ndjson")`: rows to an NDJSON file',
   parquet: '`exportToPath(run.scanHistory(), "out.parquet")`: rows to a Parquet file (snappy)',
 }

@@ -1,11 +1,13 @@
 /**
  * The metadata pass of a lazily opened `LocalRun` (the default): instead of reading the whole
  * log at `open()`, the pass runs on the first of
- * - a history or system-metrics scan that reads every file to its end: the scan decodes the
- *   metadata record types too and hands them to the pass (a `RecordTap`), so opening and
- *   scanning read the file once;
- * - `LocalRun.load()`, an asynchronous pass of its own;
- * - any attribute read that needs it, which runs the pass synchronously (`readRecordsSync`).
+ * - `LocalRun.load()` (or `history()`), an asynchronous pass of its own;
+ * - any attribute read that needs it, which runs the pass synchronously (`readRecordsSync`);
+ * - with `metadata: 'scan'`, a history or system-metrics scan that reads every file to its end:
+ *   the scan decodes the metadata record types too and hands them to the pass (a `RecordTap`),
+ *   so opening, scanning and reading the attributes read the file once.
+ * Without that, a system-metrics scan before the pass taps only the run records (`ClockTap`),
+ * for each file's clock.
  *
  * Besides the collector's facts the pass keeps what the run state needs of the last file (its
  * newest run start and console output times, as `lastLogActivity` reads them), decoding console
@@ -22,6 +24,7 @@ import { checkFileHeader } from './log_reader.ts'
 import { readRecords } from './read_records.ts'
 import { readRecordsSync } from './read_records_sync.ts'
 import type { WandbRecord } from './record_types.ts'
+import type { SegmentClock } from './history_scan.ts'
 import { METADATA_TYPES, MetadataCollector } from './run_metadata.ts'
 import { timestampSeconds } from './system_rows.ts'
 
@@ -29,14 +32,16 @@ import { timestampSeconds } from './system_rows.ts'
 export interface RecordTap {
   /** The record types the pass decodes (the scan adds its own). */
   readonly types: ReadonlySet<RecordType>
-  /** One damage report per file, filled as the scan reads it. */
-  readonly reports: readonly DamageReport[]
+  /** One damage report per file, filled as the scan reads it. @default the scan's own */
+  readonly reports?: readonly DamageReport[]
   /** Called as file `index` starts. */
   begin(index: number): void
   /** Called with each batch of file `index`'s records, before the scan takes them. */
   take(index: number, records: WandbRecord[]): void
   /** Called once, after the last file was read to its end. */
   end(): void
+  /** File `index`'s clock as far as its records were seen (its first run record's start). */
+  clock(index: number): SegmentClock | undefined
 }
 
 /** The metadata types plus the console records the run state may need. */
@@ -85,6 +90,11 @@ export class DeferredPass implements RecordTap {
     }
   }
 
+  /** File `index`'s start and the time run before it, from its first run record with a start. */
+  clock(index: number): SegmentClock | undefined {
+    return this.collector.segments[index]
+  }
+
   /** Finishes the pass and hands it to `onEnd` (once). */
   end(): void {
     this.collector.finish()
@@ -97,6 +107,38 @@ export class DeferredPass implements RecordTap {
     if (Number.isFinite(seconds) && !(this.lastFileActivity! >= seconds)) {
       this.lastFileActivity = seconds
     }
+  }
+}
+
+/**
+ * The tap of a system-metrics scan before the metadata pass: only each file's clock (its first
+ * run record with a start time, as the pass reads it), for `_runtime`.
+ */
+export class ClockTap implements RecordTap {
+  readonly types: ReadonlySet<RecordType> = new Set<RecordType>(['run'])
+  readonly #clocks: SegmentClock[] = []
+
+  /** Starts file `index` with no clock yet. */
+  begin(index: number): void {
+    this.#clocks[index] = { priorRuntime: 0 }
+  }
+
+  /** Takes the start of file `index`'s first run record that has one. */
+  take(index: number, records: WandbRecord[]): void {
+    const clock = this.#clocks[index]
+    for (const rec of records) {
+      if (rec.type !== 'run' || !rec.run.startTime || clock.startTime) continue
+      clock.startTime = rec.run.startTime
+      clock.priorRuntime = rec.run.runtime ?? 0
+    }
+  }
+
+  /** Nothing to finish. */
+  end(): void {}
+
+  /** File `index`'s clock as far as its records were seen. */
+  clock(index: number): SegmentClock | undefined {
+    return this.#clocks[index]
   }
 }
 

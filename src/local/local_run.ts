@@ -2,13 +2,13 @@
  * `LocalRun`: one W&B run read from its local `.wandb` file(s), with the attribute names of the
  * public API's `Run` where the log holds the data.
  *
- * Opening reads only each file's header; the metadata pass (metadata record types plus history
- * and stats records, history values not JSON-parsed; memory bounded by the number of distinct
- * keys, not by run length) runs along the first history or system scan that reads every file,
- * so `open()` then `scanHistory()` reads each file once (see deferred_pass.ts). `load()` runs
- * it asynchronously; an attribute read before either runs it synchronously. With
- * `metadata: 'full'` the pass runs while opening, as before. Rows, system metrics, console
- * lines and artifacts are read on demand, each pass decoding only its own record types.
+ * Opening reads only each file's header, so opening and scanning read each file once; the
+ * metadata pass (metadata record types plus history and stats records, history values not
+ * JSON-parsed; memory bounded by the number of distinct keys, not by run length) runs on
+ * `load()`, or synchronously on the first attribute read (see deferred_pass.ts). With
+ * `metadata: 'scan'` the first history or system scan that reads every file runs it along;
+ * with `metadata: 'full'` it runs while opening, as before. Rows, system metrics, console lines
+ * and artifacts are read on demand, each pass decoding only its own record types.
  *
  * `LocalRun.open(source, { metadata: 'minimal' })` skips history, stats and summary records in
  * that pass, for callers that only stream rows, system metrics or console lines; the attributes
@@ -40,7 +40,7 @@ import {
   type StateFacts,
 } from './run_state.ts'
 import { lastLogActivity } from './log_activity.ts'
-import { checkLogHeaders, DeferredPass, runPass, runPassSync } from './deferred_pass.ts'
+import { checkLogHeaders, ClockTap, DeferredPass, runPass, runPassSync } from './deferred_pass.ts'
 import type { HistoryKeys } from './history_keys.ts'
 import { versionAtLeast } from './sdk_version.ts'
 import type { StepTally } from './history_row.ts'
@@ -131,15 +131,16 @@ export class LocalRun implements RunReader {
       )
     }
     const mode = options.metadata ?? 'lazy'
-    if (mode !== 'lazy' && mode !== 'full' && mode !== 'minimal') {
+    if (mode !== 'lazy' && mode !== 'scan' && mode !== 'full' && mode !== 'minimal') {
       throw new TypeError(
-        `Cannot open a local run: metadata must be 'lazy', 'full' or 'minimal', got ${
+        `Cannot open a local run: metadata must be 'lazy', 'scan', 'full' or 'minimal', got ${
           JSON.stringify(mode)
         }`,
       )
     }
     const segments = await openSegments(source, { id: options.id, signal: options.signal })
-    if (mode === 'lazy' && !options.strict && !segments.some((s) => s.layout === 'pre-0.10')) {
+    const lazy = mode === 'lazy' || mode === 'scan'
+    if (lazy && !options.strict && !segments.some((s) => s.layout === 'pre-0.10')) {
       await checkLogHeaders(segments.map((s) => s.wandbFile), options.signal)
       return new LocalRun(segments, options, await readMetadataFile(segments))
     }
@@ -193,8 +194,12 @@ export class LocalRun implements RunReader {
     return new DeferredPass(this.wandbFiles, recent, onEnd)
   }
 
-  /** The pass a scan that reads every file can run along (none once the attributes are known, or for a followed scan). */
+  /**
+   * The pass a scan that reads every file runs along with `metadata: 'scan'` (none once the
+   * attributes are known, or for a followed scan).
+   */
   #tap(options: FollowOptions): DeferredPass | undefined {
+    if (this.#options.metadata !== 'scan') return undefined
     if (this.#opened || this.#pass || options.follow === true) return undefined
     return this.#newPass((pass) => {
       this.#pass ??= pass
@@ -443,22 +448,22 @@ export class LocalRun implements RunReader {
       )
     }
     const scan: ScanHistoryOptions = { keys, keysMode, signal }
-    // Row counts known without another pass: from the open pass or a finished scan.
-    const known = this.#opened ?? (this.#pass ? this.#run() : undefined)
-    const counted = (keys === undefined || keys.length === 0) ? known?.full : undefined
-    if (stream === 'system') {
-      return sampleRows(() => this.scanSystemMetrics(scan), samples, counted?.systemLineCount)
-    }
-    return sampleRows(() => this.scanHistory(scan), samples, counted?.historyLineCount)
+    const sample = (counted: FullPassFacts | undefined): Promise<Row[]> =>
+      stream === 'system'
+        ? sampleRows(() => this.scanSystemMetrics(scan), samples, counted?.systemLineCount)
+        : sampleRows(() => this.scanHistory(scan), samples, counted?.historyLineCount)
+    // Without keys the metadata pass counts the rows (run now if it has not yet).
+    if (keys !== undefined && keys.length > 0) return sample(undefined)
+    return this.load({ signal }).then(() => sample(this.#run().full))
   }
 
   /** Streams the system-metric rows (API system stream shape), in log order, as batches. */
   scanSystemMetrics(
     options: Omit<ScanHistoryOptions, 'minStep' | 'maxStep'> = {},
   ): ReadableStream<Row[]> {
-    const tap = this.#tap(options)
-    // A scan that runs the pass learns each file's clock from its run record as it goes.
-    const clocks = tap ? (i: number) => tap.collector.segments[i] : this.#run().clocks
+    // Before the metadata pass, the scan learns each file's clock from its run record.
+    const tap = this.#tap(options) ?? (this.#opened || this.#pass ? undefined : new ClockTap())
+    const clocks = tap ? (i: number) => tap.clock(i) : this.#run().clocks
     return systemRowStream(this.wandbFiles, clocks, options, this.#followReport(options), tap)
   }
 

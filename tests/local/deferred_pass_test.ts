@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { LocalRun } from '../../src/local/local_run.ts'
 import { WandbLogDamageError, WandbLogFormatError } from '../../src/local/errors.ts'
-import { DeferredPass, runPass, runPassSync } from '../../src/local/deferred_pass.ts'
+import { ClockTap, DeferredPass, runPass, runPassSync } from '../../src/local/deferred_pass.ts'
+import type { WandbRecord } from '../../src/local/record_types.ts'
 import { ownFixturesDir, sharedFixture, skipWithoutSharedFixtures } from '../_fixtures.ts'
 
 const skip = skipWithoutSharedFixtures
@@ -96,73 +97,82 @@ describe('LocalRun.open (lazy by default) then a scan', () => {
     assert.equal(scanned, bytes)
     // One pass, plus the start-time peek of each folder (one 128 KiB slab) and the headers.
     assert.ok(read >= bytes && read < bytes * 1.1, `read ${read} bytes of ${bytes}`)
-    // The attributes came with the scan: reading them all reads no more of the files.
-    const mark = bytesReadByProcess()
-    const lazy = attributes(run)
-    assert.ok(bytesReadByProcess() - mark < 4096, 'attributes after the scan read the files')
-    assert.equal(run.historyLineCount, 286)
-    assert.equal(run.segments.length, 2)
-    // The eager pass gives the same attributes, and reads every file twice for the same rows.
+    // The eager pass reads every file twice for the same rows, and gives the same attributes
+    // as the lazy run's first attribute read, which runs the pass then (a second read).
     const eagerStart = bytesReadByProcess()
     const eager = await LocalRun.open(wandbDir, { id: WILD_ID, metadata: 'full' })
     assert.deepEqual(await drain(eager.scanHistory()), rows)
     const eagerRead = bytesReadByProcess() - eagerStart
     assert.ok(eagerRead > bytes * 1.9, `the full open read ${eagerRead} bytes of ${bytes}`)
+    const mark = bytesReadByProcess()
+    assert.equal(run.historyLineCount, 286)
+    assert.ok(bytesReadByProcess() - mark >= bytes, 'the first attribute read ran the pass')
+    assert.deepEqual(attributes(run), attributes(eager))
+  })
+
+  it("with metadata: 'scan' open, scan and attributes read each file once", {
+    skip: skipIo,
+  }, async () => {
+    const { wandbDir, bytes } = await twoFolderRun()
+    const before = bytesReadByProcess()
+    const run = await LocalRun.open(wandbDir, { id: WILD_ID, metadata: 'scan' })
+    assert.equal(run.metadataPass, 'full')
+    assert.equal((await drain(run.scanHistory())).length, 286)
+    const lazy = attributes(run)
+    const read = bytesReadByProcess() - before
+    assert.ok(read >= bytes && read < bytes * 1.1, `read ${read} bytes of ${bytes}`)
+    const eager = await LocalRun.open(wandbDir, { id: WILD_ID, metadata: 'full' })
     assert.deepEqual(lazy, attributes(eager))
   })
 
-  it(
-    'runs the pass along a system-metrics scan, with the same rows and clocks',
-    { skip },
-    async () => {
-      const { wandbDir } = await twoFolderRun()
-      const run = await LocalRun.open(wandbDir, { id: WILD_ID })
-      const eager = await LocalRun.open(wandbDir, { id: WILD_ID, metadata: 'full' })
-      const system = await drain(run.scanSystemMetrics())
-      assert.equal(system.length, 2 * 225)
-      assert.deepEqual(system, await drain(eager.scanSystemMetrics()))
-      assert.deepEqual(attributes(run), attributes(eager))
-    },
-  )
+  it('streams system rows with the eager clocks, with or without the pass', { skip }, async () => {
+    const { wandbDir } = await twoFolderRun()
+    const eager = await LocalRun.open(wandbDir, { id: WILD_ID, metadata: 'full' })
+    const expected = await drain(eager.scanSystemMetrics())
+    assert.equal(expected.length, 2 * 225)
+    for (const metadata of ['lazy', 'scan'] as const) {
+      const run = await LocalRun.open(wandbDir, { id: WILD_ID, metadata })
+      assert.deepEqual(await drain(run.scanSystemMetrics()), expected, metadata)
+      assert.deepEqual(attributes(run), attributes(eager), metadata)
+    }
+  })
 
-  it(
-    'leaves the pass to the first attribute read when a scan stops early',
-    { skip: skipIo },
-    async () => {
-      const run = await LocalRun.open(WILD)
-      const reader = run.scanHistory({ batchSize: 10 }).getReader()
-      assert.equal((await reader.read()).value?.length, 10)
-      await reader.cancel()
-      const before = bytesReadByProcess()
-      assert.equal(run.historyLineCount, 143)
-      assert.ok(bytesReadByProcess() - before >= (await stat(WILD)).size, 'the read ran the pass')
-      assert.deepEqual(attributes(run), attributes(await LocalRun.open(WILD, { metadata: 'full' })))
-    },
-  )
+  it('leaves the pass to the first attribute read when a scan stops early', {
+    skip: skipIo,
+  }, async () => {
+    const run = await LocalRun.open(WILD, { metadata: 'scan' })
+    const reader = run.scanHistory({ batchSize: 10 }).getReader()
+    assert.equal((await reader.read()).value?.length, 10)
+    await reader.cancel()
+    const before = bytesReadByProcess()
+    assert.equal(run.historyLineCount, 143)
+    assert.ok(bytesReadByProcess() - before >= (await stat(WILD)).size, 'the read ran the pass')
+    assert.deepEqual(attributes(run), attributes(await LocalRun.open(WILD, { metadata: 'full' })))
+  })
 
-  it(
-    'load() runs the pass asynchronously; history() then samples without counting',
-    { skip },
-    async () => {
-      const run = await LocalRun.open(WILD)
-      assert.equal(await run.load(), run)
-      const eager = await LocalRun.open(WILD, { metadata: 'full' })
-      assert.deepEqual(attributes(run), attributes(eager))
-      assert.deepEqual(await run.history({ samples: 7 }), await eager.history({ samples: 7 }))
-      assert.equal(await run.readLastHistoryStep(), eager.lastHistoryStep)
-    },
-  )
-
-  it('reports damage once, after a scan as after the full open', { skip }, async () => {
-    const run = await LocalRun.open(BAD_CRC, { runningWithinSeconds: 0 })
-    assert.equal((await drain(run.scanHistory())).length, 1)
-    const expected = [{ start: 143, end: 293, reason: 'checksum mismatch' }]
-    assert.deepEqual(run.damage[0].lostRanges, expected)
-    assert.equal(run.damaged, true)
-    await drain(run.scanSystemMetrics())
-    assert.deepEqual(run.damage[0].lostRanges, expected)
-    const eager = await LocalRun.open(BAD_CRC, { runningWithinSeconds: 0, metadata: 'full' })
+  it('load() and history() run the pass asynchronously', { skip }, async () => {
+    const eager = await LocalRun.open(WILD, { metadata: 'full' })
+    const run = await LocalRun.open(WILD)
+    assert.equal(await run.load(), run)
     assert.deepEqual(attributes(run), attributes(eager))
+    const sampled = await LocalRun.open(WILD)
+    assert.deepEqual(await sampled.history({ samples: 7 }), await eager.history({ samples: 7 }))
+    assert.deepEqual(attributes(sampled), attributes(eager))
+    assert.equal(await (await LocalRun.open(WILD)).readLastHistoryStep(), eager.lastHistoryStep)
+  })
+
+  it('reports damage once, after scans as after the full open', { skip }, async () => {
+    const eager = await LocalRun.open(BAD_CRC, { runningWithinSeconds: 0, metadata: 'full' })
+    const expected = [{ start: 143, end: 293, reason: 'checksum mismatch' }]
+    for (const metadata of ['lazy', 'scan'] as const) {
+      const run = await LocalRun.open(BAD_CRC, { runningWithinSeconds: 0, metadata })
+      assert.equal((await drain(run.scanHistory())).length, 1)
+      await drain(run.scanSystemMetrics())
+      assert.deepEqual(run.damage[0].lostRanges, expected, metadata)
+      assert.equal(run.damaged, true)
+      await drain(run.scanHistory())
+      assert.deepEqual(attributes(run), attributes(eager), metadata)
+    }
   })
 
   it('still fails at open for strict damage, a bad header or a folder', { skip }, async () => {
@@ -192,10 +202,13 @@ describe('LocalRun.open (lazy by default) then a scan', () => {
           runningWithinSeconds: within,
           metadata: 'full',
         })
-        const lazy = await LocalRun.open(join(dir, name), { runningWithinSeconds: within })
-        await drain(lazy.scanHistory())
-        assert.equal(lazy.state, eager.state, `${folder} within ${within}s`)
-        assert.equal(lazy.heartbeatAt, eager.heartbeatAt, folder)
+        for (const metadata of ['lazy', 'scan'] as const) {
+          const options = { runningWithinSeconds: within, metadata }
+          const lazy = await LocalRun.open(join(dir, name), options)
+          await drain(lazy.scanHistory())
+          assert.equal(lazy.state, eager.state, `${folder} ${metadata} within ${within}s`)
+          assert.equal(lazy.heartbeatAt, eager.heartbeatAt, folder)
+        }
       }
     }
   })
@@ -222,5 +235,21 @@ describe('DeferredPass', () => {
     assert.deepEqual(seen, [pass])
     assert.equal(pass.types.has('output'), false)
     assert.equal(new DeferredPass(['a.wandb'], true).types.has('output'), true)
+  })
+
+  it("ClockTap keeps the start of each file's first run record that has one", () => {
+    const tap = new ClockTap()
+    const run = (seconds: number, runtime?: number) =>
+      ({
+        type: 'run',
+        num: 1,
+        run: { startTime: { seconds, nanos: 0 }, runtime },
+      }) as unknown as WandbRecord
+    tap.begin(0)
+    tap.take(0, [run(100, 5), run(200, 9)])
+    tap.begin(1)
+    assert.deepEqual(tap.clock(0), { startTime: { seconds: 100, nanos: 0 }, priorRuntime: 5 })
+    assert.deepEqual(tap.clock(1), { priorRuntime: 0 })
+    assert.equal(tap.types.has('history'), false)
   })
 })

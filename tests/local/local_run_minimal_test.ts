@@ -80,7 +80,7 @@ describe("LocalRun.open with metadata: 'minimal'", () => {
     assert.equal(full.runtime, 35)
     await assert.rejects(
       LocalRun.open(made.wandbDir, { id: 'res01', metadata: 'none' as 'full' }),
-      /metadata must be 'lazy', 'full' or 'minimal', got "none"/,
+      /metadata must be 'lazy', 'scan', 'full' or 'minimal', got "none"/,
     )
   })
 

@@ -4,7 +4,7 @@
  * loading excluded, as the Python side does) and prints one JSON line (a CaseResult).
  *
  * Usage: `<runtime> bench/local_case.ts <case> <file.wandb> [scratch folder]`, where case is
- * one of `records`, `open`, `rows`, `ndjson`, `parquet` (see LOCAL_CASES). With the environment
+ * one of `records`, `open`, `rows`, `open-rows`, `open-scan-rows`, `open-full-rows`, `ndjson`, `parquet` (see LOCAL_CASES). With the environment
  * variable `WBX_CPU_PROFILE=<out.cpuprofile>` (Deno, Node) the measured span is CPU-profiled;
  * summarize the file with `local_profile.ts`.
  *
@@ -20,6 +20,13 @@ import { readRecords } from '../src/local/read_records.ts'
 import { LocalRun } from '../src/local/local_run.ts'
 import { exportToPath } from '../src/export/write_to_path.ts'
 import { type CaseResult, LOCAL_CASES, peakRssMb } from './local_common.ts'
+
+/** The open-then-scan cases and the `metadata` option each opens with. */
+const OPEN_MODES: Record<string, 'lazy' | 'scan' | 'full'> = {
+  'open-rows': 'lazy',
+  'open-scan-rows': 'scan',
+  'open-full-rows': 'full',
+}
 
 /** CPU time used by this process so far, in milliseconds. */
 function cpuMs(): number {
@@ -86,9 +93,9 @@ async function runCase(name: string, file: string, scratch: string): Promise<Cas
   const bytes = statSync(file).size
   let openMs: number | undefined
   let run: LocalRun | undefined
-  if (name !== 'records' && name !== 'open') {
+  if (name !== 'records' && name !== 'open' && !(name in OPEN_MODES)) {
     const t = performance.now()
-    run = await LocalRun.open(file)
+    run = await LocalRun.open(file, { metadata: 'full' }) // the pass done: the scan alone is timed
     openMs = performance.now() - t
   }
   const profilePath = env('WBX_CPU_PROFILE')
@@ -98,9 +105,13 @@ async function runCase(name: string, file: string, scratch: string): Promise<Cas
   let rows = 0
   let outBytes: number | undefined
   if (name === 'records') rows = await countRecords(file)
-  else if (name === 'open') rows = (await LocalRun.open(file)).historyLineCount
-  else if (name === 'rows') rows = await countRows(run!.scanHistory())
-  else {
+  else if (name === 'open') {
+    rows = (await LocalRun.open(file, { metadata: 'full' })).historyLineCount
+  } else if (name === 'rows') rows = await countRows(run!.scanHistory())
+  else if (name in OPEN_MODES) {
+    const opened = await LocalRun.open(file, { metadata: OPEN_MODES[name] })
+    rows = await countRows(opened.scanHistory())
+  } else {
     const out = join(scratch, name === 'ndjson' ? 'out.ndjson' : 'out.parquet')
     const result = await exportToPath(run!.scanHistory(), out)
     rows = result.rows

@@ -11,8 +11,14 @@ import process from 'node:process'
 export const LOCAL_CASES: Record<string, string> = {
   records: '`readRecords(file, {types: history})`: framing, CRC, protobuf decode; records counted',
   open:
-    '`LocalRun.open(file)`: the metadata pass every CLI command makes first (not in the rows/s race)',
+    "`LocalRun.open(file, { metadata: 'full' })`: the metadata pass every CLI command makes first (not in the rows/s race)",
   rows: '`LocalRun.scanHistory()`: full row objects (values JSON-parsed), counted',
+  'open-rows':
+    '`LocalRun.open(file)` then `scanHistory()`: every row of a run as a library user gets it (the default lazy open reads the file once; attributes read afterwards would run the metadata pass)',
+  'open-scan-rows':
+    "the same with `LocalRun.open(file, { metadata: 'scan' })`: the scan runs the metadata pass along, so the attributes then cost no second read",
+  'open-full-rows':
+    "the same with `LocalRun.open(file, { metadata: 'full' })`, the eager pass that was the default before the one-read open",
   ndjson: '`exportToPath(run.scanHistory(), "out.ndjson")`: rows to an NDJSON file',
   parquet: '`exportToPath(run.scanHistory(), "out.parquet")`: rows to a Parquet file (snappy)',
 }

@@ -45,7 +45,9 @@ export class LocalBulkSource implements BulkSource {
         id: entry.id,
         createdAt: entry.createdAt,
         updatedAt: undefined,
-        open: async (signal) => localRun(await this.#runs.get(entry.id, { signal })),
+        // The metadata pass inside open (async), as the wrapper reads attributes at once.
+        open: async (signal) =>
+          localRun(await this.#runs.get(entry.id, { signal, metadata: 'full' })),
       }
       if (matchesQuery(query, handle)) handles.push(handle)
     }

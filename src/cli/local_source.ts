@@ -39,7 +39,7 @@ export function reopenFull(
   path: string,
   options: OpenLocalSourceOptions,
 ): (signal: AbortSignal) => Promise<LocalRun> {
-  return (signal) => LocalRun.open(path, { strict: options.strict, signal })
+  return (signal) => LocalRun.open(path, { strict: options.strict, signal, metadata: 'full' })
 }
 
 /**

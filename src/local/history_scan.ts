@@ -15,6 +15,8 @@ import {
 import { checkBatchSize, segmentStream } from './segment_stream.ts'
 import { type FollowOptions, segmentFollow } from './follow_log.ts'
 import type { DamageReport } from './damage_report.ts'
+import type { RecordTap } from './deferred_pass.ts'
+import type { RecordType } from './decode_record.ts'
 import { systemRow } from './system_rows.ts'
 
 /**
@@ -85,24 +87,37 @@ function rowFilter(
 }
 
 /**
- * The end hook of file `index`: after the last file's last record, the keys that never had a
- * value go to `onMissingKeys` (a cancelled or failed scan reports nothing).
+ * The end hook of file `index`: after the last file's last record, the tap's pass ends and the
+ * keys that never had a value go to `onMissingKeys` (a cancelled or failed scan does neither).
  */
 function reportAfter(
   files: readonly string[],
   index: number,
   selection: KeySelection,
   options: ScanHistoryOptions,
+  tap: RecordTap | undefined,
 ): (() => void) | undefined {
-  if (index !== files.length - 1 || !options.onMissingKeys) return undefined
-  return () => void selection.report(options.onMissingKeys)
+  if (index !== files.length - 1 || (!options.onMissingKeys && !tap)) return undefined
+  return () => {
+    tap?.end()
+    if (options.onMissingKeys) void selection.report(options.onMissingKeys)
+  }
 }
 
-/** Streams the history rows of the given files in order (decoding only history records). */
+/** The record types a scan decodes: its own, plus a tap's. */
+function scanTypes(own: RecordType, tap: RecordTap | undefined): ReadonlySet<RecordType> {
+  return new Set<RecordType>([own, ...(tap?.types ?? [])])
+}
+
+/**
+ * Streams the history rows of the given files in order (decoding only history records, and
+ * the records of `tap`, which sees every batch and ends after the last file's last record).
+ */
 export function historyRowStream(
   files: readonly string[],
   options: ScanHistoryOptions = {},
   followReport?: DamageReport,
+  tap?: RecordTap,
 ): ReadableStream<Row[]> {
   const batchSize = checkScanOptions(options, 'scan history')
   const { filter, selection } = rowFilter(options, HISTORY_ANCHORS)
@@ -114,18 +129,22 @@ export function historyRowStream(
     () => lastStep === undefined ? `no history row yet` : `history step ${lastStep}`,
     followReport,
   )
-  return segmentStream<Row>(files, new Set(['history']), (i) => ({
-    take(records, out) {
-      for (const rec of records) {
-        if (rec.type !== 'history') continue
-        const built = buildHistoryRow(rec.history, index++, order)
-        lastStep = built.step ?? lastStep
-        const row = filter(built.row, built.step)
-        if (row) out.push(row)
-      }
-    },
-    end: reportAfter(files, i, selection, options),
-  }), { batchSize, signal: options.signal, follow, onRead: options.onRead })
+  return segmentStream<Row>(files, scanTypes('history', tap), (i) => {
+    tap?.begin(i)
+    return {
+      take(records, out) {
+        tap?.take(i, records)
+        for (const rec of records) {
+          if (rec.type !== 'history') continue
+          const built = buildHistoryRow(rec.history, index++, order)
+          lastStep = built.step ?? lastStep
+          const row = filter(built.row, built.step)
+          if (row) out.push(row)
+        }
+      },
+      end: reportAfter(files, i, selection, options, tap),
+    }
+  }, { batchSize, signal: options.signal, follow, onRead: options.onRead, reports: tap?.reports })
 }
 
 /** One file's start time and the seconds run before it, for `_runtime`. */
@@ -136,14 +155,15 @@ export interface SegmentClock {
 
 /**
  * Streams system rows (one per stats record) of the given files; `_runtime` counts from each
- * file's start, plus the time already run before a resume. Step filters do not apply (system
- * rows have no step).
+ * file's start (`clocks`, or as a `tap` that sees every batch learns it), plus the time already
+ * run before a resume. Step filters do not apply (system rows have no step).
  */
 export function systemRowStream(
   files: readonly string[],
-  clocks: readonly SegmentClock[],
+  clocks: readonly SegmentClock[] | ((index: number) => SegmentClock | undefined),
   options: ScanHistoryOptions = {},
   followReport?: DamageReport,
+  tap?: RecordTap,
 ): ReadableStream<Row[]> {
   if (options.minStep !== undefined || options.maxStep !== undefined) {
     throw new TypeError(
@@ -159,13 +179,14 @@ export function systemRowStream(
       lastTime === undefined ? 'no system sample yet' : `system sample at _timestamp ${lastTime}`,
     followReport,
   )
-  return segmentStream<Row>(files, new Set(['stats']), (i) => {
-    const clock = clocks[i]
-    const start = clock?.startTime
-      ? { seconds: clock.startTime.seconds - clock.priorRuntime, nanos: clock.startTime.nanos }
-      : undefined
+  const clockOf = typeof clocks === 'function' ? clocks : (i: number) => clocks[i]
+  return segmentStream<Row>(files, scanTypes('stats', tap), (i) => {
+    tap?.begin(i)
     return {
       take(records, out) {
+        tap?.take(i, records)
+        // A tap learns the file's clock from its run record, which comes before any stats.
+        const start = runStart(clockOf(i))
         for (const rec of records) {
           if (rec.type !== 'stats') continue
           const full = systemRow(rec.stats, start)
@@ -174,9 +195,16 @@ export function systemRowStream(
           if (row) out.push(row)
         }
       },
-      end: reportAfter(files, i, selection, options),
+      end: reportAfter(files, i, selection, options, tap),
     }
-  }, { batchSize, signal: options.signal, follow, onRead: options.onRead })
+  }, { batchSize, signal: options.signal, follow, onRead: options.onRead, reports: tap?.reports })
+}
+
+/** The time a file's `_runtime` counts from: its start minus the time run before a resume. */
+function runStart(clock: SegmentClock | undefined): Timestamp | undefined {
+  return clock?.startTime
+    ? { seconds: clock.startTime.seconds - clock.priorRuntime, nanos: clock.startTime.nanos }
+    : undefined
 }
 
 /** The indices of an evenly spaced sample of `samples` out of `total` rows (first and last included). */

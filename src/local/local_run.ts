@@ -2,10 +2,13 @@
  * `LocalRun`: one W&B run read from its local `.wandb` file(s), with the attribute names of the
  * public API's `Run` where the log holds the data.
  *
- * Opening reads the log once, decoding only metadata record types plus history and stats
- * records (history values are not JSON-parsed in that pass); memory is bounded by the number
- * of distinct keys, not by run length. Rows, system metrics, console lines and artifacts are
- * read again on demand, each pass decoding only its own record type.
+ * Opening reads only each file's header, so opening and scanning read each file once; the
+ * metadata pass (metadata record types plus history and stats records, history values not
+ * JSON-parsed; memory bounded by the number of distinct keys, not by run length) runs on
+ * `load()`, or synchronously on the first attribute read (see deferred_pass.ts). With
+ * `metadata: 'scan'` the first history or system scan that reads every file runs it along;
+ * with `metadata: 'full'` it runs while opening, as before. Rows, system metrics, console lines
+ * and artifacts are read on demand, each pass decoding only its own record types.
  *
  * `LocalRun.open(source, { metadata: 'minimal' })` skips history, stats and summary records in
  * that pass, for callers that only stream rows, system metrics or console lines; the attributes
@@ -37,6 +40,7 @@ import {
   type StateFacts,
 } from './run_state.ts'
 import { lastLogActivity } from './log_activity.ts'
+import { checkLogHeaders, ClockTap, DeferredPass, runPass, runPassSync } from './deferred_pass.ts'
 import type { HistoryKeys } from './history_keys.ts'
 import { versionAtLeast } from './sdk_version.ts'
 import type { StepTally } from './history_row.ts'
@@ -85,124 +89,40 @@ const JUPYTER_DISPLAY: unique symbol = Symbol.for('Jupyter.display') as never
 
 /** A run read from local `.wandb` file(s). */
 export class LocalRun implements RunReader {
-  /** The run id. */
-  readonly id: string
-  /** The display name, or the id when none was set (the server would generate a random name). */
-  readonly name: string
-  /** The display name as logged, or null when none was set. */
-  readonly displayName: string | null
-  /** The entity, or '' when the log does not name one (offline runs often don't). */
-  readonly entity: string
-  /** The project, or '' when the log does not name one. */
-  readonly project: string
-  /** `[entity, project, id]`, unencoded ('' for unknown parts). */
-  readonly path: string[]
-  /** Tags from the latest run record that lists any, else empty. */
-  readonly tags: string[]
-  /** The run notes, or null when none were set. */
-  readonly notes: string | null
-  /** The run group, or null when none was set. */
-  readonly group: string | null
-  /** The job type, or null when none was set. */
-  readonly jobType: string | null
-  /** Host name of the machine that wrote the run, or null when not recorded. */
-  readonly host: string | null
-  /** Id of the sweep the run belongs to, or null. */
-  readonly sweepId: string | null
-  /** The git commit recorded at start, or null. */
-  readonly commit: string | null
-  /** The git remote and commit recorded at start, or null. */
-  readonly git: { remoteUrl: string; commit: string } | null
-  /** Derived state; see `runningWithinSeconds`. */
-  readonly state: RunState
-  /** Exit code of the last file's exit record, or null when the run has not exited. */
-  readonly exitCode: number | null
-  /** Run start, ISO 8601 UTC with whole seconds, or null when no run record has a start time. */
-  readonly createdAt: string | null
-  /** User config (no `_wandb`), values as logged. */
-  readonly config: Row
-  /**
-   * Config including `_wandb` (first), rebuilt as the writer of the log composes it (see
-   * config_internal.ts); after `metadata: 'minimal'` the legacy writer's glob-expanded metric
-   * definitions are missing from `_wandb.m` (history is not read).
-   */
-  readonly rawconfig: Row
-  /** Environment: the `environment` records merged, else `files/wandb-metadata.json`, else null. */
-  readonly metadata: Record<string, unknown> | null
-  /** Which metadata pass opened the run (`'minimal'`: history-derived attributes throw). */
-  readonly metadataPass: 'full' | 'minimal'
-  /** One damage report per file read. */
-  readonly damage: DamageReport[]
-  /** Whether any file lost records to damage. */
-  readonly damaged: boolean
-  /** The writer: wandb-core's header producer (`<version>+<commit>`), else the SDK version, else null. */
-  readonly producer: string | null
-  /** SDK version from telemetry, or null. */
-  readonly cliVersion: string | null
-  /** Python version from telemetry, or null. */
-  readonly pythonVersion: string | null
-  /** Whether a run record says the run was resumed (`resumed`, or the `resume` mode flag of SDK ≥ 0.31). */
-  readonly resumed: boolean
-  /** The step a resumed run started at, or null. */
-  readonly startingStep: number | null
-  /** The files read, in order. */
-  readonly segments: RunSegment[]
   /** The run folder (the last one for a multi-folder run). */
   readonly folder: string
-  readonly #files: Map<string, FilePolicy>
+  /**
+   * Which metadata pass opened the run (`'minimal'`: history-derived attributes throw); a run
+   * opened lazily (the default) reports `'full'`, the pass its attributes come from.
+   */
+  readonly metadataPass: 'full' | 'minimal'
+  readonly #segments: RunSegment[]
+  readonly #options: LocalRunOptions
+  readonly #metadataFile: Record<string, unknown> | null
+  /** A finished deferred pass not yet turned into attributes. */
+  #pass: DeferredPass | undefined
+  #opened: OpenedRun | undefined
   #listedPaths = new Map<string, string>()
-  readonly #clocks: SegmentClock[]
-  readonly #full: FullPassFacts | undefined
 
   private constructor(
-    c: MetadataCollector,
     segments: RunSegment[],
-    metadata: Record<string, unknown> | null,
     options: LocalRunOptions,
-    state: RunState,
+    metadataFile: Record<string, unknown> | null,
+    opened?: OpenedRun,
   ) {
-    const f = c.fields
-    const last = c.segments[c.segments.length - 1]
-    const first = c.segments.find((s) => s.startTime)
-    const start = first?.startTime ? timestampSeconds(first.startTime) : undefined
-    this.id = f?.id || segments[0].id
-    this.displayName = f?.displayName || null
-    this.name = this.displayName ?? this.id
-    this.entity = f?.entity ?? ''
-    this.project = f?.project ?? ''
-    this.path = [this.entity, this.project, this.id]
-    this.tags = f?.tags ?? []
-    this.notes = f?.notes || null
-    this.group = f?.group || null
-    this.jobType = f?.jobType || null
-    this.host = f?.host || null
-    this.sweepId = f?.sweepId || null
-    this.git = f?.git ?? null
-    this.commit = f?.git?.commit || null
-    this.exitCode = last?.exit ? last.exit.exitCode : null
-    this.state = state
-    this.createdAt = start !== undefined ? isoSeconds(start) : null
-    this.config = c.config.config()
-    this.rawconfig = c.rawconfig()
-    this.#clocks = c.segments.map((s) => ({ startTime: s.startTime, priorRuntime: s.priorRuntime }))
-    this.metadata = metadata
-    this.metadataPass = options.metadata ?? 'full'
-    this.#full = this.metadataPass === 'full' ? fullPassFacts(c, start, options) : undefined
-    this.damage = segments.map((s) => s.damage)
-    this.damaged = this.damage.some(isDamaged)
-    this.producer = c.producer || c.cliVersion || null
-    this.cliVersion = c.cliVersion || null
-    this.pythonVersion = c.pythonVersion || null
-    this.resumed = f?.resumed ?? false
-    this.startingStep = f?.startingStep ?? null
-    this.segments = segments
+    this.#segments = segments
+    this.#options = options
+    this.#metadataFile = metadataFile
+    this.#opened = opened
     this.folder = segments[segments.length - 1].folder
-    this.#files = c.files
+    this.metadataPass = options.metadata === 'minimal' ? 'minimal' : 'full'
   }
 
   /**
    * Opens a run from a run folder, a `.wandb` file, or a `wandb/` folder (with `options.id`,
    * or holding a single run id). Throws an Error naming the path when it is none of these.
+   * By default (`metadata: 'lazy'`) only the files' headers are read here; see
+   * `LocalRunOptions.metadata` for which later call reads the rest.
    */
   static async open(source: string, options: LocalRunOptions = {}): Promise<LocalRun> {
     if (typeof source !== 'string' || source === '') {
@@ -210,15 +130,20 @@ export class LocalRun implements RunReader {
         `Cannot open a local run: source must be a non-empty path string, got ${String(source)}`,
       )
     }
-    const mode = options.metadata ?? 'full'
-    if (mode !== 'full' && mode !== 'minimal') {
+    const mode = options.metadata ?? 'lazy'
+    if (mode !== 'lazy' && mode !== 'scan' && mode !== 'full' && mode !== 'minimal') {
       throw new TypeError(
-        `Cannot open a local run: metadata must be 'full' or 'minimal', got ${
+        `Cannot open a local run: metadata must be 'lazy', 'scan', 'full' or 'minimal', got ${
           JSON.stringify(mode)
         }`,
       )
     }
     const segments = await openSegments(source, { id: options.id, signal: options.signal })
+    const lazy = mode === 'lazy' || mode === 'scan'
+    if (lazy && !options.strict && !segments.some((s) => s.layout === 'pre-0.10')) {
+      await checkLogHeaders(segments.map((s) => s.wandbFile), options.signal)
+      return new LocalRun(segments, options, await readMetadataFile(segments))
+    }
     const collectOptions: CollectOptions = {
       signal: options.signal,
       strict: options.strict,
@@ -230,13 +155,200 @@ export class LocalRun implements RunReader {
       new MetadataCollector(),
       collectOptions,
     )
-    c.segments.forEach((s, i) => {
-      if (s.startTime) {
-        segments[i].startedAt = new Date(timestampSeconds(s.startTime) * 1000).toISOString()
-      }
-    })
     const metadata = c.environment ?? await readMetadataFile(segments)
-    return new LocalRun(c, segments, metadata, options, await runState(c, segments, options))
+    const state = await runState(c, segments, options)
+    return new LocalRun(segments, options, null, openedRun(c, segments, metadata, options, state))
+  }
+
+  /**
+   * Reads what the attributes need now, asynchronously, unless a scan or an attribute read
+   * already has (a lazily opened run; otherwise nothing to do); resolves to the run.
+   */
+  async load(options: { signal?: AbortSignal } = {}): Promise<this> {
+    if (!this.#opened && !this.#pass) {
+      const pass = await runPass(this.wandbFiles, this.#newPass(), options.signal)
+      this.#pass ??= pass
+    }
+    return this
+  }
+
+  /** The attributes, from the open pass or the deferred one (run synchronously if none ran yet). */
+  #run(): OpenedRun {
+    if (this.#opened) return this.#opened
+    const pass = this.#pass ?? runPassSync(this.wandbFiles, this.#newPass())
+    const segments = this.#segments
+    pass.reports.forEach((report, i) => Object.assign(segments[i].damage, report))
+    const c = pass.collector
+    const metadata = c.environment ?? this.#metadataFile
+    const state = deferredState(pass, segments, this.#options)
+    this.#opened = openedRun(c, segments, metadata, this.#options, state)
+    this.#pass = undefined
+    return this.#opened
+  }
+
+  /** A deferred pass over the files, decoding console records when the state may need them. */
+  #newPass(onEnd?: (pass: DeferredPass) => void): DeferredPass {
+    const within = this.#options.runningWithinSeconds ?? DEFAULT_RUNNING_WITHIN_SECONDS
+    const last = this.#segments[this.#segments.length - 1]
+    const recent = Date.now() - Date.parse(last.modifiedAt) <= within * 1000
+    return new DeferredPass(this.wandbFiles, recent, onEnd)
+  }
+
+  /**
+   * The pass a scan that reads every file runs along with `metadata: 'scan'` (none once the
+   * attributes are known, or for a followed scan).
+   */
+  #tap(options: FollowOptions): DeferredPass | undefined {
+    if (this.#options.metadata !== 'scan') return undefined
+    if (this.#opened || this.#pass || options.follow === true) return undefined
+    return this.#newPass((pass) => {
+      this.#pass ??= pass
+    })
+  }
+
+  /** The run id. */
+  get id(): string {
+    return this.#run().id
+  }
+
+  /** The display name, or the id when none was set (the server would generate a random name). */
+  get name(): string {
+    return this.#run().name
+  }
+
+  /** The display name as logged, or null when none was set. */
+  get displayName(): string | null {
+    return this.#run().displayName
+  }
+
+  /** The entity, or '' when the log does not name one (offline runs often don't). */
+  get entity(): string {
+    return this.#run().entity
+  }
+
+  /** The project, or '' when the log does not name one. */
+  get project(): string {
+    return this.#run().project
+  }
+
+  /** `[entity, project, id]`, unencoded ('' for unknown parts). */
+  get path(): string[] {
+    return this.#run().path
+  }
+
+  /** Tags from the latest run record that lists any, else empty. */
+  get tags(): string[] {
+    return this.#run().tags
+  }
+
+  /** The run notes, or null when none were set. */
+  get notes(): string | null {
+    return this.#run().notes
+  }
+
+  /** The run group, or null when none was set. */
+  get group(): string | null {
+    return this.#run().group
+  }
+
+  /** The job type, or null when none was set. */
+  get jobType(): string | null {
+    return this.#run().jobType
+  }
+
+  /** Host name of the machine that wrote the run, or null when not recorded. */
+  get host(): string | null {
+    return this.#run().host
+  }
+
+  /** Id of the sweep the run belongs to, or null. */
+  get sweepId(): string | null {
+    return this.#run().sweepId
+  }
+
+  /** The git commit recorded at start, or null. */
+  get commit(): string | null {
+    return this.#run().commit
+  }
+
+  /** The git remote and commit recorded at start, or null. */
+  get git(): { remoteUrl: string; commit: string } | null {
+    return this.#run().git
+  }
+
+  /** Derived state (when the attributes were read; see `runningWithinSeconds`). */
+  get state(): RunState {
+    return this.#run().state
+  }
+
+  /** Exit code of the last file's exit record, or null when the run has not exited. */
+  get exitCode(): number | null {
+    return this.#run().exitCode
+  }
+
+  /** Run start, ISO 8601 UTC with whole seconds, or null when no run record has a start time. */
+  get createdAt(): string | null {
+    return this.#run().createdAt
+  }
+
+  /** User config (no `_wandb`), values as logged. */
+  get config(): Row {
+    return this.#run().config
+  }
+
+  /**
+   * Config including `_wandb` (first), rebuilt as the writer of the log composes it (see
+   * config_internal.ts); after `metadata: 'minimal'` the legacy writer's glob-expanded metric
+   * definitions are missing from `_wandb.m` (history is not read).
+   */
+  get rawconfig(): Row {
+    return this.#run().rawconfig
+  }
+
+  /** Environment: the `environment` records merged, else `files/wandb-metadata.json`, else null. */
+  get metadata(): Record<string, unknown> | null {
+    return this.#run().metadata
+  }
+
+  /** One damage report per file read. */
+  get damage(): DamageReport[] {
+    return this.#run().damage
+  }
+
+  /** Whether any file lost records to damage. */
+  get damaged(): boolean {
+    return this.#run().damaged
+  }
+
+  /** The writer: wandb-core's header producer (`<version>+<commit>`), else the SDK version, else null. */
+  get producer(): string | null {
+    return this.#run().producer
+  }
+
+  /** SDK version from telemetry, or null. */
+  get cliVersion(): string | null {
+    return this.#run().cliVersion
+  }
+
+  /** Python version from telemetry, or null. */
+  get pythonVersion(): string | null {
+    return this.#run().pythonVersion
+  }
+
+  /** Whether a run record says the run was resumed (`resumed`, or the `resume` mode flag of SDK ≥ 0.31). */
+  get resumed(): boolean {
+    return this.#run().resumed
+  }
+
+  /** The step a resumed run started at, or null. */
+  get startingStep(): number | null {
+    return this.#run().startingStep
+  }
+
+  /** The files read, in order (with their start times and damage reports). */
+  get segments(): RunSegment[] {
+    this.#run()
+    return this.#segments
   }
 
   /** Latest activity seen in the log (history `_timestamp`, stats, exit), ISO string, or null. */
@@ -296,7 +408,8 @@ export class LocalRun implements RunReader {
 
   /** Returns the full pass's facts, or throws a TypeError naming the attribute in minimal mode. */
   #facts(attribute: string): FullPassFacts {
-    if (this.#full) return this.#full
+    const full = this.#run().full
+    if (full) return full
     throw new TypeError(
       `Cannot read LocalRun.${attribute} of ${this.folder}: the run was opened with metadata: 'minimal', which skips history, stats and summary records; open it without that option`,
     )
@@ -304,7 +417,7 @@ export class LocalRun implements RunReader {
 
   /** The `.wandb` files read, in order. */
   get wandbFiles(): string[] {
-    return this.segments.map((s) => s.wandbFile)
+    return this.#segments.map((s) => s.wandbFile)
   }
 
   /**
@@ -312,12 +425,14 @@ export class LocalRun implements RunReader {
    * stream keeps tailing the last file until the run ends (see `follow_log.ts`).
    */
   scanHistory(options: ScanHistoryOptions = {}): ReadableStream<Row[]> {
-    return historyRowStream(this.wandbFiles, options, this.#followReport(options))
+    const tap = this.#tap(options)
+    return historyRowStream(this.wandbFiles, options, this.#followReport(options), tap)
   }
 
   /** The last file's damage report, refilled by a followed scan (the open pass saw a file still growing). */
   #followReport(options: FollowOptions): DamageReport | undefined {
-    return options.follow === true ? this.segments[this.segments.length - 1].damage : undefined
+    const segments = this.#segments
+    return options.follow === true ? segments[segments.length - 1].damage : undefined
   }
 
   /**
@@ -333,18 +448,23 @@ export class LocalRun implements RunReader {
       )
     }
     const scan: ScanHistoryOptions = { keys, keysMode, signal }
-    const counted = (keys === undefined || keys.length === 0) ? this.#full : undefined
-    if (stream === 'system') {
-      return sampleRows(() => this.scanSystemMetrics(scan), samples, counted?.systemLineCount)
-    }
-    return sampleRows(() => this.scanHistory(scan), samples, counted?.historyLineCount)
+    const sample = (counted: FullPassFacts | undefined): Promise<Row[]> =>
+      stream === 'system'
+        ? sampleRows(() => this.scanSystemMetrics(scan), samples, counted?.systemLineCount)
+        : sampleRows(() => this.scanHistory(scan), samples, counted?.historyLineCount)
+    // Without keys the metadata pass counts the rows (run now if it has not yet).
+    if (keys !== undefined && keys.length > 0) return sample(undefined)
+    return this.load({ signal }).then(() => sample(this.#run().full))
   }
 
   /** Streams the system-metric rows (API system stream shape), in log order, as batches. */
   scanSystemMetrics(
     options: Omit<ScanHistoryOptions, 'minStep' | 'maxStep'> = {},
   ): ReadableStream<Row[]> {
-    return systemRowStream(this.wandbFiles, this.#clocks, options, this.#followReport(options))
+    // Before the metadata pass, the scan learns each file's clock from its run record.
+    const tap = this.#tap(options) ?? (this.#opened || this.#pass ? undefined : new ClockTap())
+    const clocks = tap ? (i: number) => tap.clock(i) : this.#run().clocks
+    return systemRowStream(this.wandbFiles, clocks, options, this.#followReport(options), tap)
   }
 
   /**
@@ -390,17 +510,15 @@ export class LocalRun implements RunReader {
   }
 
   /** Lists the run's files (under `files/` of every folder read, plus FilesRecord entries missing on disk). */
-  files(): Promise<LocalFile[]> {
-    return listRunFiles(this.segments.map((s) => s.filesDir), this.#files)
+  async files(): Promise<LocalFile[]> {
+    await this.load()
+    return listRunFiles(this.#segments.map((s) => s.filesDir), this.#run().files)
   }
 
   /** The last integer step, `-1` without history, as a promise (the {@link RunReader} form of `lastHistoryStep`). */
-  readLastHistoryStep(_options: { signal?: AbortSignal } = {}): Promise<number> {
-    try {
-      return Promise.resolve(this.lastHistoryStep)
-    } catch (err) {
-      return Promise.reject(err)
-    }
+  async readLastHistoryStep(options: { signal?: AbortSignal } = {}): Promise<number> {
+    await this.load(options)
+    return this.lastHistoryStep
   }
 
   /** The console output as `output.log` text bytes, escape sequences stripped (as `wbx logs`). */
@@ -514,6 +632,7 @@ export class LocalRun implements RunReader {
   /** The run as one self-contained HTML view (every curve, context, config, summary), offline. */
   async toHtml(options: LocalRunHtmlOptions = {}): Promise<string> {
     const { localRunHtml } = await import('../report/run_html.ts')
+    await this.load({ signal: options.signal })
     return await localRunHtml(this, options)
   }
 
@@ -526,21 +645,26 @@ export class LocalRun implements RunReader {
   }
 }
 
+/** The state facts of the last file, before its record times are known. */
+function stateFacts(c: MetadataCollector, segments: RunSegment[]): StateFacts {
+  const last = c.segments[c.segments.length - 1]
+  return {
+    exitCode: last?.exit?.exitCode,
+    preempting: last?.preempting ?? false,
+    modifiedMs: Date.parse(segments[segments.length - 1].modifiedAt),
+  }
+}
+
 /** Derives the run state from the last file's exit record, its age and, when that is recent, its newest record time. */
 async function runState(
   c: MetadataCollector,
   segments: RunSegment[],
   options: LocalRunOptions,
 ): Promise<RunState> {
-  const last = c.segments[c.segments.length - 1]
   const within = options.runningWithinSeconds ?? DEFAULT_RUNNING_WITHIN_SECONDS
   const now = Date.now()
   const segment = segments[segments.length - 1]
-  const facts: StateFacts = {
-    exitCode: last?.exit?.exitCode,
-    preempting: last?.preempting ?? false,
-    modifiedMs: Date.parse(segment.modifiedAt),
-  }
+  const facts = stateFacts(c, segments)
   if (needsRecordTime(facts, within, now)) {
     // The full pass already saw every history `_timestamp`; the extra pass then skips history.
     const full = (options.metadata ?? 'full') === 'full'
@@ -553,6 +677,119 @@ async function runState(
     if (seconds !== undefined) facts.lastRecordMs = seconds * 1000
   }
   return deriveState(facts, within, now)
+}
+
+/**
+ * The state after a deferred pass, which saw the last file's run starts and (when it was
+ * written recently) console times besides every history `_timestamp` and stats sample.
+ */
+function deferredState(
+  pass: DeferredPass,
+  segments: RunSegment[],
+  options: LocalRunOptions,
+): RunState {
+  const within = options.runningWithinSeconds ?? DEFAULT_RUNNING_WITHIN_SECONDS
+  const now = Date.now()
+  const c = pass.collector
+  const facts = stateFacts(c, segments)
+  if (needsRecordTime(facts, within, now)) {
+    const read = pass.lastFileActivity
+    const known = c.lastActivity
+    const seconds = read === undefined ? known : known === undefined ? read : Math.max(read, known)
+    if (seconds !== undefined) facts.lastRecordMs = seconds * 1000
+  }
+  return deriveState(facts, within, now)
+}
+
+/** Every attribute of a run, from one metadata pass (open's, or a deferred one). */
+interface OpenedRun {
+  id: string
+  name: string
+  displayName: string | null
+  entity: string
+  project: string
+  path: string[]
+  tags: string[]
+  notes: string | null
+  group: string | null
+  jobType: string | null
+  host: string | null
+  sweepId: string | null
+  commit: string | null
+  git: { remoteUrl: string; commit: string } | null
+  state: RunState
+  exitCode: number | null
+  createdAt: string | null
+  config: Row
+  rawconfig: Row
+  metadata: Record<string, unknown> | null
+  damage: DamageReport[]
+  damaged: boolean
+  producer: string | null
+  cliVersion: string | null
+  pythonVersion: string | null
+  resumed: boolean
+  startingStep: number | null
+  files: Map<string, FilePolicy>
+  clocks: SegmentClock[]
+  /** The history-, stats- and summary-based attributes; undefined after a minimal pass. */
+  full: FullPassFacts | undefined
+}
+
+/** Derives every attribute from a finished metadata pass, setting each file's start time. */
+function openedRun(
+  c: MetadataCollector,
+  segments: RunSegment[],
+  metadata: Record<string, unknown> | null,
+  options: LocalRunOptions,
+  state: RunState,
+): OpenedRun {
+  c.segments.forEach((s, i) => {
+    if (s.startTime) {
+      segments[i].startedAt = new Date(timestampSeconds(s.startTime) * 1000).toISOString()
+    }
+  })
+  const f = c.fields
+  const last = c.segments[c.segments.length - 1]
+  const first = c.segments.find((s) => s.startTime)
+  const start = first?.startTime ? timestampSeconds(first.startTime) : undefined
+  const id = f?.id || segments[0].id
+  const displayName = f?.displayName || null
+  const entity = f?.entity ?? ''
+  const project = f?.project ?? ''
+  const damage = segments.map((s) => s.damage)
+  return {
+    id,
+    displayName,
+    name: displayName ?? id,
+    entity,
+    project,
+    path: [entity, project, id],
+    tags: f?.tags ?? [],
+    notes: f?.notes || null,
+    group: f?.group || null,
+    jobType: f?.jobType || null,
+    host: f?.host || null,
+    sweepId: f?.sweepId || null,
+    git: f?.git ?? null,
+    commit: f?.git?.commit || null,
+    exitCode: last?.exit ? last.exit.exitCode : null,
+    state,
+    createdAt: start !== undefined ? isoSeconds(start) : null,
+    config: c.config.config(),
+    rawconfig: c.rawconfig(),
+    clocks: c.segments.map((s) => ({ startTime: s.startTime, priorRuntime: s.priorRuntime })),
+    metadata,
+    full: options.metadata === 'minimal' ? undefined : fullPassFacts(c, start, options),
+    damage,
+    damaged: damage.some(isDamaged),
+    producer: c.producer || c.cliVersion || null,
+    cliVersion: c.cliVersion || null,
+    pythonVersion: c.pythonVersion || null,
+    resumed: f?.resumed ?? false,
+    startingStep: f?.startingStep ?? null,
+    files: c.files,
+  }
 }
 
 /** The attributes only the full metadata pass can give. */

@@ -29,14 +29,22 @@ export interface LocalRunOptions {
    */
   strict?: boolean
   /**
-   * `'full'` decodes every metadata record (history and summary included) while opening;
-   * `'minimal'` skips history, stats and summary records, for callers that only stream rows,
-   * system metrics or console lines. A minimal run still reports all damage and honours
-   * `strict`, but its history-derived attributes (`summary`, `historyKeys`, `historyLineCount`,
-   * `runtime`, …) throw a TypeError.
-   * @default 'full'
+   * When the metadata records (run, config, summary, history keys, exit, …) are read.
+   * `'lazy'` reads only each file's 7-byte header here, so `open` then `scanHistory()` reads
+   * each file once, at the scan's speed; the metadata pass runs on `load()` (asynchronously), on
+   * `history()` without keys, or on the first attribute read (synchronously). `'scan'` is the
+   * same, except that the first `scanHistory()` or `scanSystemMetrics()` that reads every file
+   * to its end runs the pass along (decoding the metadata records too, so the scan costs about
+   * as much CPU as the pass), after which the attributes cost nothing. `'full'` runs the pass
+   * while opening, as before, so that damage, `strict` errors and every attribute are known when
+   * `open` resolves (`strict: true` implies it, and pre-0.10 folders always open that way).
+   * `'minimal'` skips history, stats and summary records in that pass, for callers that only
+   * stream rows, system metrics or console lines; a minimal run still reports all damage and
+   * honours `strict`, but its history-derived attributes (`summary`, `historyKeys`,
+   * `historyLineCount`, `runtime`, …) throw a TypeError.
+   * @default 'lazy'
    */
-  metadata?: 'full' | 'minimal'
+  metadata?: 'lazy' | 'scan' | 'full' | 'minimal'
   /** Aborts opening. */
   signal?: AbortSignal
 }

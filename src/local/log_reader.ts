@@ -5,6 +5,7 @@
  * @module
  */
 import { open, stat } from 'node:fs/promises'
+import { closeSync, openSync, readSync, statSync } from 'node:fs'
 import { notRegularFileError } from '../fs/file_kind.ts'
 import type { FileHandle } from 'node:fs/promises'
 import { type DamageReport, emptyDamageReport } from './damage_report.ts'
@@ -122,6 +123,7 @@ export class LogReader {
   /** File offset of block 0 that was detected: 0, or 7 for wandb-core before 0.17.6. */
   readonly blockBase: number
   #handle: FileHandle | undefined
+  #fd: number | undefined
   #slab: Uint8Array
   #readSize: number
   #bytesRead: number
@@ -150,8 +152,7 @@ export class LogReader {
 
   /** Opens a `.wandb` file, checks its header and reads its first slab. */
   static async open(path: string, options: LogReaderOptions = {}): Promise<LogReader> {
-    const wanted = Math.floor((options.readSize ?? 1 << 20) / BLOCK_SIZE) * BLOCK_SIZE
-    const readSize = Math.max(4 * BLOCK_SIZE, wanted)
+    const readSize = slabSize(options)
     const report = options.report ?? emptyDamageReport(path)
     // Opening a FIFO for reading blocks until a writer comes: refuse anything but a regular file.
     const info = await stat(path)
@@ -176,6 +177,40 @@ export class LogReader {
       return reader
     } catch (err) {
       await handle.close()
+      throw err
+    }
+  }
+
+  /**
+   * Opens a `.wandb` file synchronously, as `open` (for a run attribute read before any pass
+   * over the file; see local_run.ts); read it on with `fillSync`.
+   */
+  static openSync(path: string, options: LogReaderOptions = {}): LogReader {
+    const readSize = slabSize(options)
+    const report = options.report ?? emptyDamageReport(path)
+    const info = statSync(path)
+    if (!info.isFile()) {
+      throw notRegularFileError(path, info, 'wbx reads .wandb logs from regular files only')
+    }
+    const fd = openSync(path, 'r')
+    try {
+      const slab = new Uint8Array(readSize)
+      const n = readFullySync(fd, slab, readSize, 0)
+      const reader = LogReader.#start(
+        slab,
+        n,
+        n < readSize,
+        path,
+        report,
+        options,
+        undefined,
+        readSize,
+      )
+      if (n === readSize && reader.version >= 0) reader.#fd = fd
+      else closeSync(fd)
+      return reader
+    } catch (err) {
+      closeSync(fd)
       throw err
     }
   }
@@ -238,6 +273,28 @@ export class LogReader {
     if (eof) await this.close()
   }
 
+  /** Reads the next slab synchronously, as `fill` (a reader made by `openSync`). */
+  fillSync(): void {
+    const fd = this.#fd
+    if (fd === undefined) throw new Error('Cannot read more of a closed .wandb log')
+    const start = this.framer.position
+    const base = this.blockBase
+    const end = base + Math.floor((start - base) / BLOCK_SIZE) * BLOCK_SIZE + this.#readSize
+    const want = end - start
+    const n = readFullySync(fd, this.#slab, want, start)
+    const eof = n < want
+    this.#bytesRead = Math.max(this.#bytesRead, start + n)
+    this.framer.setWindow(this.#slab, start, n, eof)
+    if (eof) this.closeSync()
+  }
+
+  /** Closes a file opened by `openSync`; safe to call more than once. */
+  closeSync(): void {
+    const fd = this.#fd
+    this.#fd = undefined
+    if (fd !== undefined) closeSync(fd)
+  }
+
   /** Closes the file; safe to call more than once. */
   async close(): Promise<void> {
     const handle = this.#handle
@@ -269,6 +326,23 @@ export function framePayloads(
     })
   }
   return out
+}
+
+/** The slab size for a reader: `readSize` in whole blocks, at least four. */
+function slabSize(options: LogReaderOptions): number {
+  const wanted = Math.floor((options.readSize ?? 1 << 20) / BLOCK_SIZE) * BLOCK_SIZE
+  return Math.max(4 * BLOCK_SIZE, wanted)
+}
+
+/** As `readFully`, synchronously on a file descriptor. */
+function readFullySync(fd: number, buf: Uint8Array, length: number, position: number): number {
+  let done = 0
+  while (done < length) {
+    const bytesRead = readSync(fd, buf, done, length - done, position + done)
+    if (bytesRead === 0) break
+    done += bytesRead
+  }
+  return done
 }
 
 /** Reads up to `length` bytes at `position` into `buf[0, ...)`, looping over short reads; returns the count. */

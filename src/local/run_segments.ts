@@ -102,9 +102,16 @@ export async function orderByStart(
   return keyed.map((k) => k.folder)
 }
 
+/** Bytes per read of the start-time peek (the reader's smallest slab). */
+const PEEK_BYTES = 128 * 1024
+
 /** Reads records until the first run record with a start time; Infinity when there is none. */
 async function peekStartTime(file: string, signal?: AbortSignal): Promise<number> {
-  const reader = readRecords(file, { types: new Set(['run']), signal }).getReader()
+  // One record per batch, so the read stops at the run record (a batch of 512 would read on to
+  // the end of the file), from a first slab of the smallest size.
+  const types = new Set(['run'] as const)
+  const reader = readRecords(file, { types, signal, batchSize: 1, readSize: PEEK_BYTES })
+    .getReader()
   try {
     for (;;) {
       const { done, value } = await reader.read()

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { DamageReport } from './damage_report.ts'
 import type { RecordType } from './decode_record.ts'
 import { followRecords, type FollowRecordsOptions } from './follow_log.ts'
 import { readRecords } from './read_records.ts'
@@ -43,6 +44,11 @@ export interface SegmentStreamOptions {
    * @default none
    */
   onRead?: (bytesRead: number) => void
+  /**
+   * One damage report per file, filled as each is read (not a followed file).
+   * @default a private report per file
+   */
+  reports?: readonly DamageReport[]
 }
 
 /** Checks a batch size option and returns it (or the default). */
@@ -115,7 +121,13 @@ export function segmentStream<T>(
             current = 0
             reader = (follow && next === files.length
               ? followRecords(file, { ...follow, types, signal, strict: options.strict })
-              : readRecords(file, { types, signal, strict: options.strict, onRead: fileRead }))
+              : readRecords(file, {
+                types,
+                signal,
+                strict: options.strict,
+                onRead: fileRead,
+                report: options.reports?.[next - 1],
+              }))
               .getReader()
           }
           const { done, value } = await reader.read()

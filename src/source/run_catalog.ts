@@ -132,7 +132,7 @@ function folderCatalog(source: string, runs: LocalRuns): RunCatalog {
           createdAt: entry.createdAt,
           state: entry.state,
           attributes: { ...entry },
-          open: (p = {}) => runs.get(entry.id, { signal: p.signal }),
+          open: (p = {}) => runs.get(entry.id, { signal: p.signal, metadata: 'full' }),
         })
       }
       return out

@@ -79,8 +79,8 @@ describe("LocalRun.open with metadata: 'minimal'", () => {
     assert.equal(full.historyLineCount, 5)
     assert.equal(full.runtime, 35)
     await assert.rejects(
-      LocalRun.open(made.wandbDir, { id: 'res01', metadata: 'lazy' as 'full' }),
-      /metadata must be 'full' or 'minimal', got "lazy"/,
+      LocalRun.open(made.wandbDir, { id: 'res01', metadata: 'none' as 'full' }),
+      /metadata must be 'lazy', 'scan', 'full' or 'minimal', got "none"/,
     )
   })
 

@@ -28,15 +28,8 @@ import {
   MetadataCollector,
   MINIMAL_TYPES,
 } from './run_metadata.ts'
-import {
-  DEFAULT_RUNNING_WITHIN_SECONDS,
-  deriveState,
-  isoSeconds,
-  needsRecordTime,
-  type RunState,
-  type StateFacts,
-} from './run_state.ts'
-import { lastLogActivity } from './log_activity.ts'
+import { DEFAULT_RUNNING_WITHIN_SECONDS, isoSeconds, type RunState } from './run_state.ts'
+import { logState } from './log_activity.ts'
 import type { HistoryKeys } from './history_keys.ts'
 import { versionAtLeast } from './sdk_version.ts'
 import type { StepTally } from './history_row.ts'
@@ -533,26 +526,19 @@ async function runState(
   options: LocalRunOptions,
 ): Promise<RunState> {
   const last = c.segments[c.segments.length - 1]
-  const within = options.runningWithinSeconds ?? DEFAULT_RUNNING_WITHIN_SECONDS
-  const now = Date.now()
   const segment = segments[segments.length - 1]
-  const facts: StateFacts = {
+  const facts = {
     exitCode: last?.exit?.exitCode,
     preempting: last?.preempting ?? false,
     modifiedMs: Date.parse(segment.modifiedAt),
   }
-  if (needsRecordTime(facts, within, now)) {
-    // The full pass already saw every history `_timestamp`; the extra pass then skips history.
-    const full = (options.metadata ?? 'full') === 'full'
-    const read = await lastLogActivity(segment.wandbFile, {
-      signal: options.signal,
-      history: !full,
-    })
-    const known = full ? c.lastActivity : undefined
-    const seconds = read === undefined ? known : known === undefined ? read : Math.max(read, known)
-    if (seconds !== undefined) facts.lastRecordMs = seconds * 1000
-  }
-  return deriveState(facts, within, now)
+  // The full pass already saw every history `_timestamp`; the extra pass then skips history.
+  const full = (options.metadata ?? 'full') === 'full'
+  return await logState(segment.wandbFile, facts, {
+    runningWithinSeconds: options.runningWithinSeconds ?? DEFAULT_RUNNING_WITHIN_SECONDS,
+    signal: options.signal,
+    knownActivity: full ? { seconds: c.lastActivity } : undefined,
+  })
 }
 
 /** The attributes only the full metadata pass can give. */

@@ -63,6 +63,7 @@ import type {
   RunOpenFileOptions,
   RunReader,
 } from '../source/run_reader.ts'
+import { artifactFileEntry } from '../source/rows.ts'
 import { createReadStream } from 'node:fs'
 import { Readable } from 'node:stream'
 export type {
@@ -450,17 +451,7 @@ export class LocalRun implements RunReader {
     if (direction === 'used') return []
     const out: RunArtifactFileEntry[] = []
     for (const a of await this.loggedArtifacts(options)) {
-      for (const e of a.manifest?.entries ?? []) {
-        out.push({
-          artifact: a.name,
-          type: a.type,
-          path: e.path,
-          digest: e.digest,
-          size: e.size,
-          ref: e.ref || null,
-          birthArtifactId: e.birthArtifactId || null,
-        })
-      }
+      for (const e of a.manifest?.entries ?? []) out.push(artifactFileEntry(a, e))
     }
     return out
   }

@@ -8,11 +8,10 @@
  * @module
  */
 import type { Row } from '../row.ts'
-import { FollowIdleError } from '../follow_idle_error.ts'
 import { linkedAbort } from '../linked_abort.ts'
 import { sleep } from '../http/retry_policy.ts'
 import { TERMINAL_STATES } from './run_lifecycle.ts'
-import { WandbApiError } from './wandb_api_error.ts'
+import { idleBoundedWait, MAX_FAILED_POLLS, retryablePoll } from './follow_wait.ts'
 
 /** Options of {@linkcode followPolled}. */
 export interface FollowPollOptions {
@@ -63,32 +62,28 @@ export function followPolled(
       try {
         for (;;) {
           if (polls++ > 0) {
-            const idle = Date.now() - dataAt
-            const timeout = options.idleTimeoutMs
-            if (timeout !== undefined && idle >= timeout) {
-              const seen = Number.isFinite(last)
+            const lastSeen = () =>
+              Number.isFinite(last)
                 ? `_timestamp ${last} (state ${state})`
                 : `nothing (state ${state})`
-              throw new FollowIdleError(
-                `Run ${source.runPath} looks stalled: no new ${source.what} for ${
-                  Math.round(idle / 1000)
-                } s; last seen: ${seen}. Raise the idle timeout to keep waiting, or check the run`,
-                idle,
-                seen,
-              )
-            }
-            await sleep(
-              timeout === undefined ? wait : Math.max(0, Math.min(wait, timeout - idle)),
-              signal,
-            )
+            const { runPath, what } = source
+            const idleTimeoutMs = options.idleTimeoutMs
+            const waitMs = idleBoundedWait({
+              runPath,
+              what,
+              dataAt,
+              waitMs: wait,
+              idleTimeoutMs,
+              lastSeen,
+            })
+            await sleep(waitMs, signal)
           }
           let rows: Row[]
           try {
             state = await source.state(signal)
             rows = await source.rows(signal)
           } catch (err) {
-            const transient = err instanceof WandbApiError && err.code === 'retries-exhausted'
-            if (!transient || signal.aborted || ++failures > 3) throw err
+            if (!retryablePoll(err) || signal.aborted || ++failures > MAX_FAILED_POLLS) throw err
             wait = max
             continue
           }

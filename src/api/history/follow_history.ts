@@ -17,12 +17,11 @@
  * @module
  */
 import type { Row } from '../../row.ts'
-import { FollowIdleError } from '../../follow_idle_error.ts'
 import { linkedAbort } from '../../linked_abort.ts'
 import { RUN_STATE_QUERY } from '../queries.ts'
 import { sleep } from '../../http/retry_policy.ts'
 import { TERMINAL_STATES } from '../run_lifecycle.ts'
-import { WandbApiError } from '../wandb_api_error.ts'
+import { idleBoundedWait, MAX_FAILED_POLLS, retryablePoll } from '../follow_wait.ts'
 import { requestHistory, runNotFound, runVariables } from './history_request.ts'
 import type { HistoryRunRef, HistoryTransport } from './history_target.ts'
 import { KeySelection } from '../../history/key_selection.ts'
@@ -55,9 +54,6 @@ export interface FollowHistoryOptions extends ScanHistoryOptions {
   /** While following: called once when the run reached a terminal state (or `maxStep`) and every row was read. */
   onEnd?: (end: RemoteFollowEnd) => void
 }
-
-/** Consecutive failed polls tolerated (after the transport's own retries) before the stream errors. */
-const MAX_FAILED_POLLS = 3
 
 /** Checks the follow options (RangeError for a bad duration). */
 function checkFollow(options: FollowHistoryOptions): void {
@@ -141,6 +137,8 @@ export function followHistory(
     }).getReader()
   }
 
+  const runPath = `${run.entity}/${run.project}/${run.id}`
+  const what = 'history row'
   const lastSeen = (): string =>
     last < 0 ? `no history row yet (state ${state})` : `history step ${last} (state ${state})`
 
@@ -155,7 +153,7 @@ export function followHistory(
               result = await reader.read()
             } catch (err) {
               reader = undefined
-              if (!retryable(err) || signal.aborted || ++failures > MAX_FAILED_POLLS) throw err
+              if (!retryablePoll(err) || signal.aborted || ++failures > MAX_FAILED_POLLS) throw err
               wait = maxWait
               continue
             }
@@ -190,24 +188,20 @@ export function followHistory(
             continue
           }
           if (attempts++ > 0) {
-            const idle = Date.now() - dataAt
-            if (idleTimeoutMs !== undefined && idle >= idleTimeoutMs) {
-              const seen = lastSeen()
-              throw new FollowIdleError(
-                `Run ${run.entity}/${run.project}/${run.id} looks stalled: no new history row for ${
-                  Math.round(idle / 1000)
-                } s; last seen: ${seen}. Raise the idle timeout to keep waiting, or check the run`,
-                idle,
-                seen,
-              )
-            }
-            const left = idleTimeoutMs === undefined ? wait : Math.min(wait, idleTimeoutMs - idle)
-            await sleep(Math.max(0, left), signal)
+            const waitMs = idleBoundedWait({
+              runPath,
+              what,
+              dataAt,
+              waitMs: wait,
+              idleTimeoutMs,
+              lastSeen,
+            })
+            await sleep(waitMs, signal)
           }
           try {
             state = await readState(transport, run, signal)
           } catch (err) {
-            if (!retryable(err) || signal.aborted || ++failures > MAX_FAILED_POLLS) throw err
+            if (!retryablePoll(err) || signal.aborted || ++failures > MAX_FAILED_POLLS) throw err
             wait = maxWait
             continue
           }
@@ -225,9 +219,4 @@ export function followHistory(
       controller.abort(reason)
     },
   }, { highWaterMark: 0 })
-}
-
-/** Whether a failed poll is worth another try: the transport ran out of retries on a transient failure. */
-function retryable(err: unknown): boolean {
-  return err instanceof WandbApiError && err.code === 'retries-exhausted'
 }

@@ -12,7 +12,7 @@ import { linkedAbort } from '../linked_abort.ts'
 import { sleep } from '../http/retry_policy.ts'
 import { linkedPullStream } from '../streams/linked_pull_stream.ts'
 import { TERMINAL_STATES } from './run_lifecycle.ts'
-import { idleBoundedWait, MAX_FAILED_POLLS, retryablePoll } from './follow_wait.ts'
+import { idleBoundedWait, type IdleWatch, MAX_FAILED_POLLS, retryablePoll } from './follow_wait.ts'
 
 /** Options of {@linkcode followPolled}. */
 export interface FollowPollOptions {
@@ -58,22 +58,17 @@ export function followPolled(
   let emitted = 0
   let failures = 0
   let state = 'unknown'
-  const { runPath, what } = source
-  const idleTimeoutMs = options.idleTimeoutMs
-  const lastSeen = (): string =>
-    Number.isFinite(last) ? `_timestamp ${last} (state ${state})` : `nothing (state ${state})`
+  const watch: IdleWatch = {
+    runPath: source.runPath,
+    what: source.what,
+    idleTimeoutMs: options.idleTimeoutMs,
+    lastSeen: () =>
+      Number.isFinite(last) ? `_timestamp ${last} (state ${state})` : `nothing (state ${state})`,
+  }
   return linkedPullStream<Row[]>(link, async (c) => {
     for (;;) {
       if (polls++ > 0) {
-        const waitMs = idleBoundedWait({
-          runPath,
-          what,
-          dataAt,
-          waitMs: wait,
-          idleTimeoutMs,
-          lastSeen,
-        })
-        await sleep(waitMs, signal)
+        await sleep(idleBoundedWait(watch, dataAt, wait), signal)
       }
       let rows: Row[]
       try {

@@ -16,16 +16,12 @@ export function retryablePoll(err: unknown): boolean {
   return err instanceof WandbApiError && err.code === 'retries-exhausted'
 }
 
-/** What {@linkcode idleBoundedWait} decides from. */
-export interface IdleWait {
+/** The fixed part of what {@linkcode idleBoundedWait} decides from: the run, what is followed, the timeout. */
+export interface IdleWatch {
   /** `entity/project/run_id`, for the message. */
   runPath: string
   /** What is followed, for the message (`history row`, `system metrics`). */
   what: string
-  /** When new data last arrived (ms since epoch). */
-  dataAt: number
-  /** The wait before the next poll, in ms. */
-  waitMs: number
   /** The idle timeout in ms, or undefined for none. */
   idleTimeoutMs: number | undefined
   /** What was seen last, for the message (`history step 41 (state running)`). */
@@ -34,21 +30,26 @@ export interface IdleWait {
 
 /**
  * The ms to wait before the next poll: `waitMs`, cut short at the idle timeout; throws the
- * FollowIdleError of a run that sent nothing new for `idleTimeoutMs`.
+ * FollowIdleError of a run that sent nothing new since `dataAt` for `idleTimeoutMs`.
  */
-export function idleBoundedWait(w: IdleWait, now: number = Date.now()): number {
-  const idle = now - w.dataAt
-  const timeout = w.idleTimeoutMs
-  if (timeout === undefined) return w.waitMs
+export function idleBoundedWait(
+  watch: IdleWatch,
+  dataAt: number,
+  waitMs: number,
+  now: number = Date.now(),
+): number {
+  const idle = now - dataAt
+  const timeout = watch.idleTimeoutMs
+  if (timeout === undefined) return waitMs
   if (idle >= timeout) {
-    const seen = w.lastSeen()
+    const seen = watch.lastSeen()
     throw new FollowIdleError(
-      `Run ${w.runPath} looks stalled: no new ${w.what} for ${
+      `Run ${watch.runPath} looks stalled: no new ${watch.what} for ${
         Math.round(idle / 1000)
       } s; last seen: ${seen}. Raise the idle timeout to keep waiting, or check the run`,
       idle,
       seen,
     )
   }
-  return Math.max(0, Math.min(w.waitMs, timeout - idle))
+  return Math.max(0, Math.min(waitMs, timeout - idle))
 }

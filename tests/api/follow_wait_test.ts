@@ -2,36 +2,35 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import {
   idleBoundedWait,
-  type IdleWait,
+  type IdleWatch,
   MAX_FAILED_POLLS,
   retryablePoll,
 } from '../../src/api/follow_wait.ts'
 import { WandbApiError } from '../../src/api/wandb_api_error.ts'
 import { FollowIdleError } from '../../src/follow_idle_error.ts'
 
-const base: IdleWait = {
+const DATA_AT = 1_000_000
+const base: IdleWatch = {
   runPath: 'e/p/r1',
   what: 'history row',
-  dataAt: 1_000_000,
-  waitMs: 5_000,
   idleTimeoutMs: undefined,
   lastSeen: () => 'history step 41 (state running)',
 }
 
 test('without an idle timeout the wait is the poll interval, however long nothing came', () => {
-  assert.equal(idleBoundedWait(base, base.dataAt + 3_600_000), 5_000)
+  assert.equal(idleBoundedWait(base, DATA_AT, 5_000, DATA_AT + 3_600_000), 5_000)
 })
 
 test('the wait is cut short at the idle timeout', () => {
   const w = { ...base, idleTimeoutMs: 12_000 }
-  assert.equal(idleBoundedWait(w, w.dataAt + 1_000), 5_000)
-  assert.equal(idleBoundedWait(w, w.dataAt + 10_000), 2_000)
+  assert.equal(idleBoundedWait(w, DATA_AT, 5_000, DATA_AT + 1_000), 5_000)
+  assert.equal(idleBoundedWait(w, DATA_AT, 5_000, DATA_AT + 10_000), 2_000)
 })
 
 test('past the idle timeout it throws a FollowIdleError naming the run, what and the last seen', () => {
   const w = { ...base, idleTimeoutMs: 12_000 }
   assert.throws(
-    () => idleBoundedWait(w, w.dataAt + 12_400),
+    () => idleBoundedWait(w, DATA_AT, 5_000, DATA_AT + 12_400),
     (err: unknown) => {
       assert.ok(err instanceof FollowIdleError)
       assert.equal(

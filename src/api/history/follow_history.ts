@@ -22,7 +22,7 @@ import { RUN_STATE_QUERY } from '../queries.ts'
 import { sleep } from '../../http/retry_policy.ts'
 import { linkedPullStream } from '../../streams/linked_pull_stream.ts'
 import { TERMINAL_STATES } from '../run_lifecycle.ts'
-import { idleBoundedWait, MAX_FAILED_POLLS, retryablePoll } from '../follow_wait.ts'
+import { idleBoundedWait, type IdleWatch, MAX_FAILED_POLLS, retryablePoll } from '../follow_wait.ts'
 import { requestHistory, runNotFound, runVariables } from './history_request.ts'
 import type { HistoryRunRef, HistoryTransport } from './history_target.ts'
 import { KeySelection } from '../../history/key_selection.ts'
@@ -138,10 +138,13 @@ export function followHistory(
     }).getReader()
   }
 
-  const runPath = `${run.entity}/${run.project}/${run.id}`
-  const what = 'history row'
-  const lastSeen = (): string =>
-    last < 0 ? `no history row yet (state ${state})` : `history step ${last} (state ${state})`
+  const watch: IdleWatch = {
+    runPath: `${run.entity}/${run.project}/${run.id}`,
+    what: 'history row',
+    idleTimeoutMs,
+    lastSeen: () =>
+      last < 0 ? `no history row yet (state ${state})` : `history step ${last} (state ${state})`,
+  }
 
   return linkedPullStream<Row[]>(link, async (c) => {
     for (;;) {
@@ -187,15 +190,7 @@ export function followHistory(
         continue
       }
       if (attempts++ > 0) {
-        const waitMs = idleBoundedWait({
-          runPath,
-          what,
-          dataAt,
-          waitMs: wait,
-          idleTimeoutMs,
-          lastSeen,
-        })
-        await sleep(waitMs, signal)
+        await sleep(idleBoundedWait(watch, dataAt, wait), signal)
       }
       try {
         state = await readState(transport, run, signal)

@@ -8,11 +8,11 @@
  * @module
  */
 import type { Row } from '../row.ts'
-import { FollowIdleError } from '../follow_idle_error.ts'
 import { linkedAbort } from '../linked_abort.ts'
 import { sleep } from '../http/retry_policy.ts'
+import { linkedPullStream } from '../streams/linked_pull_stream.ts'
 import { TERMINAL_STATES } from './run_lifecycle.ts'
-import { WandbApiError } from './wandb_api_error.ts'
+import { idleBoundedWait, type IdleWatch, MAX_FAILED_POLLS, retryablePoll } from './follow_wait.ts'
 
 /** Options of {@linkcode followPolled}. */
 export interface FollowPollOptions {
@@ -49,8 +49,8 @@ export function followPolled(
 ): ReadableStream<Row[]> {
   const min = options.pollIntervalMs ?? 5000
   const max = Math.max(min, options.maxPollIntervalMs ?? 30_000)
-  const { controller, unlink } = linkedAbort(options.signal)
-  const signal = controller.signal
+  const link = linkedAbort(options.signal)
+  const signal = link.controller.signal
   let last = -Infinity
   let polls = 0
   let wait = min
@@ -58,73 +58,50 @@ export function followPolled(
   let emitted = 0
   let failures = 0
   let state = 'unknown'
-  return new ReadableStream<Row[]>({
-    async pull(c) {
-      try {
-        for (;;) {
-          if (polls++ > 0) {
-            const idle = Date.now() - dataAt
-            const timeout = options.idleTimeoutMs
-            if (timeout !== undefined && idle >= timeout) {
-              const seen = Number.isFinite(last)
-                ? `_timestamp ${last} (state ${state})`
-                : `nothing (state ${state})`
-              throw new FollowIdleError(
-                `Run ${source.runPath} looks stalled: no new ${source.what} for ${
-                  Math.round(idle / 1000)
-                } s; last seen: ${seen}. Raise the idle timeout to keep waiting, or check the run`,
-                idle,
-                seen,
-              )
-            }
-            await sleep(
-              timeout === undefined ? wait : Math.max(0, Math.min(wait, timeout - idle)),
-              signal,
-            )
-          }
-          let rows: Row[]
-          try {
-            state = await source.state(signal)
-            rows = await source.rows(signal)
-          } catch (err) {
-            const transient = err instanceof WandbApiError && err.code === 'retries-exhausted'
-            if (!transient || signal.aborted || ++failures > 3) throw err
-            wait = max
-            continue
-          }
-          failures = 0
-          const fresh: Row[] = []
-          for (const row of rows) {
-            const k = source.key(row)
-            if (k !== undefined && k > last) {
-              fresh.push(row)
-              last = k
-            }
-          }
-          const final = TERMINAL_STATES.has(state)
-          wait = fresh.length > 0 ? min : Math.min(max, wait * 1.5)
-          if (fresh.length > 0) {
-            dataAt = Date.now()
-            emitted += fresh.length
-            c.enqueue(fresh)
-          }
-          if (final) {
-            unlink()
-            options.onEnd?.({ state, rows: emitted })
-            c.close()
-            return
-          }
-          if (fresh.length > 0) return
-        }
-      } catch (err) {
-        unlink()
-        controller.abort(err)
-        throw err
+  const watch: IdleWatch = {
+    runPath: source.runPath,
+    what: source.what,
+    idleTimeoutMs: options.idleTimeoutMs,
+    lastSeen: () =>
+      Number.isFinite(last) ? `_timestamp ${last} (state ${state})` : `nothing (state ${state})`,
+  }
+  return linkedPullStream<Row[]>(link, async (c) => {
+    for (;;) {
+      if (polls++ > 0) {
+        await sleep(idleBoundedWait(watch, dataAt, wait), signal)
       }
-    },
-    cancel(reason) {
-      unlink()
-      controller.abort(reason)
-    },
-  }, { highWaterMark: 0 })
+      let rows: Row[]
+      try {
+        state = await source.state(signal)
+        rows = await source.rows(signal)
+      } catch (err) {
+        if (!retryablePoll(err) || signal.aborted || ++failures > MAX_FAILED_POLLS) throw err
+        wait = max
+        continue
+      }
+      failures = 0
+      const fresh: Row[] = []
+      for (const row of rows) {
+        const k = source.key(row)
+        if (k !== undefined && k > last) {
+          fresh.push(row)
+          last = k
+        }
+      }
+      const final = TERMINAL_STATES.has(state)
+      wait = fresh.length > 0 ? min : Math.min(max, wait * 1.5)
+      if (fresh.length > 0) {
+        dataAt = Date.now()
+        emitted += fresh.length
+        c.enqueue(fresh)
+      }
+      if (final) {
+        link.unlink()
+        options.onEnd?.({ state, rows: emitted })
+        c.close()
+        return
+      }
+      if (fresh.length > 0) return
+    }
+  })
 }

@@ -25,58 +25,33 @@ function op(name: string, document: string): GraphqlOperation {
 // Run fragments and single-run queries
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * The fields of the SDK's run fragments, in its order; `*` marks the four the lightweight
+ * fragment leaves out. SDK: wandb/apis/public/runs.py `RUN_FRAGMENT`, `LIGHTWEIGHT_RUN_FRAGMENT`.
+ */
+const RUN_FRAGMENT_FIELDS: readonly string[] = (
+  'id tags name displayName sweepName state *config group jobType commit readOnly createdAt ' +
+  'heartbeatAt description notes *systemMetrics *summaryMetrics historyLineCount user *historyKeys'
+).split(' ')
+
+/** Renders a run fragment as the SDK writes it; `full: false` leaves out the `*` fields. */
+function runFragment(name: string, full: boolean): string {
+  const lines = RUN_FRAGMENT_FIELDS.filter((f) => full || !f.startsWith('*')).map((f) =>
+    f === 'user'
+      ? '    user {\n        name\n        username\n    }\n'
+      : `    ${f.replace('*', '')}\n`
+  )
+  return `fragment ${name} on Run {\n${lines.join('')}}`
+}
+
 /** The full run fragment. SDK: wandb/apis/public/runs.py `RUN_FRAGMENT`. */
-export const RUN_FRAGMENT: string = `fragment RunFragment on Run {
-    id
-    tags
-    name
-    displayName
-    sweepName
-    state
-    config
-    group
-    jobType
-    commit
-    readOnly
-    createdAt
-    heartbeatAt
-    description
-    notes
-    systemMetrics
-    summaryMetrics
-    historyLineCount
-    user {
-        name
-        username
-    }
-    historyKeys
-}`
+export const RUN_FRAGMENT: string = runFragment('RunFragment', true)
 
 /**
  * The listing fragment without `config`, `systemMetrics`, `summaryMetrics`, `historyKeys`.
  * SDK: wandb/apis/public/runs.py `LIGHTWEIGHT_RUN_FRAGMENT`.
  */
-export const LIGHTWEIGHT_RUN_FRAGMENT: string = `fragment LightweightRunFragment on Run {
-    id
-    tags
-    name
-    displayName
-    sweepName
-    state
-    group
-    jobType
-    commit
-    readOnly
-    createdAt
-    heartbeatAt
-    description
-    notes
-    historyLineCount
-    user {
-        name
-        username
-    }
-}`
+export const LIGHTWEIGHT_RUN_FRAGMENT: string = runFragment('LightweightRunFragment', false)
 
 /** Renders the single-run query for one fragment. SDK: runs.py `Run._load_with_fragment`. */
 function runQuery(fragmentName: string, fragment: string): string {
@@ -610,6 +585,20 @@ fragment PageInfoFragment on PageInfo {
 // Console logs
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * The `logLines` edges both console-log queries select, tab-indented at their depth in the
+ * wandb-core .graphql file (query_run_console_logs.graphql).
+ */
+const LOG_LINE_EDGES = `edges {
+					node {
+						number
+						timestamp
+						level
+						label
+						line
+					}
+				}`
+
 /** The last N console lines. Variables `{entity, project, runName, last}`. SDK: wandb-core core/api/graphql/query_run_console_logs.graphql (`RunConsoleLogTail`). */
 export const RUN_CONSOLE_LOG_TAIL_QUERY: GraphqlOperation = op(
   'RunConsoleLogTail',
@@ -618,15 +607,7 @@ export const RUN_CONSOLE_LOG_TAIL_QUERY: GraphqlOperation = op(
 		run(name: $runName) {
 			logLineCount
 			logLines(last: $last) {
-				edges {
-					node {
-						number
-						timestamp
-						level
-						label
-						line
-					}
-				}
+				${LOG_LINE_EDGES}
 			}
 		}
 	}
@@ -641,15 +622,7 @@ export const RUN_CONSOLE_LOG_PAGE_QUERY: GraphqlOperation = op(
 		run(name: $runName) {
 			logLineCount
 			logLines(first: $first, after: $after, useImprovedPagination: true) {
-				edges {
-					node {
-						number
-						timestamp
-						level
-						label
-						line
-					}
-				}
+				${LOG_LINE_EDGES}
 				pageInfo {
 					endCursor
 					hasNextPage

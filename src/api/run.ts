@@ -63,6 +63,7 @@ import { writeStderr } from '../runtime.ts'
 import { collect } from '../streams/paged_stream.ts'
 import { REMOTE_SYSTEM_SAMPLES } from './history/sampled_history.ts'
 import { openRunFile } from './open_run_file.ts'
+import { artifactFileEntry } from '../source/rows.ts'
 import type {
   HistoryKeys,
   RunArtifactEntry,
@@ -697,17 +698,7 @@ export class Run implements RunReader {
     if (direction === 'used') return out
     for await (const page of this.loggedArtifacts({ signal: options.signal })) {
       for (const a of page) {
-        for (const e of await a.manifest(options.signal)) {
-          out.push({
-            artifact: a.name,
-            type: a.type,
-            path: e.path,
-            digest: e.digest,
-            size: e.size ?? null,
-            ref: e.ref || null,
-            birthArtifactId: e.birthArtifactId || null,
-          })
-        }
+        for (const e of await a.manifest(options.signal)) out.push(artifactFileEntry(a, e))
       }
     }
     return out

@@ -128,6 +128,31 @@ export function finishFollow(
   return EXIT_STALLED
 }
 
+/** One command's `--follow`: its selection, and the idle ending and report that go with it. */
+export interface Following {
+  /** The selection to hand the RunSource, or undefined without `-f`. */
+  readonly selection: FollowSelection | undefined
+  /** Where an idle error ending the output is kept (a read may also fail with one before streaming). */
+  readonly outcome: IdleOutcome
+  /** With `-f`, the stream ended cleanly on the idle timeout ({@linkcode endOnIdle}); else the stream itself. */
+  endOnIdle<T>(stream: ReadableStream<T>): ReadableStream<T>
+  /** With `-f`, reports the end of following on stderr and gives the exit status ({@linkcode finishFollow}); else 0. */
+  finish(): number
+}
+
+/** Starts a command's following: parses `-f`, `--idle-timeout` and `--flush-interval` ({@linkcode followSelection}). */
+export function startFollowing(ctx: CommandContext, command: string): Following {
+  const messages: string[] = []
+  const outcome: IdleOutcome = {}
+  const selection = followSelection(ctx, command, messages)
+  return {
+    selection,
+    outcome,
+    endOnIdle: (stream) => (selection ? endOnIdle(stream, outcome) : stream),
+    finish: () => (selection ? finishFollow(ctx, messages, outcome) : 0),
+  }
+}
+
 /** The Parquet flush interval of a followed export, in ms. */
 export function flushIntervalMs(ctx: CommandContext): number {
   return secondsOption(ctx, 'flush-interval') ?? 10_000

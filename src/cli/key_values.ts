@@ -6,7 +6,7 @@
  */
 import { parseJson } from '../json/parse_json.ts'
 import { stringifyJson } from '../json/stringify_json.ts'
-import { defineKey, formatPath, isPlainObject, type JsonEdit } from '../json/json_edit.ts'
+import { formatPath, isPlainObject, type JsonEdit } from '../json/json_edit.ts'
 import type { RunChanges } from '../api/run_update.ts'
 import { UsageError } from './usage_error.ts'
 
@@ -43,25 +43,6 @@ export function valueAt(root: Record<string, unknown>, path: readonly string[]):
     node = node[key]
   }
   return node
-}
-
-/** Sets a value at a path, creating (or replacing non-object) parents. */
-export function setAt(
-  root: Record<string, unknown>,
-  path: readonly string[],
-  value: unknown,
-): void {
-  let node = root
-  for (const key of path.slice(0, -1)) {
-    const next = Object.hasOwn(node, key) ? node[key] : undefined
-    if (isPlainObject(next)) node = next
-    else {
-      const made: Record<string, unknown> = {}
-      defineKey(node, key, made)
-      node = made
-    }
-  }
-  defineKey(node, path[path.length - 1], value)
 }
 
 /** Deletes the key at a path; false when it was not there. */

@@ -14,10 +14,9 @@ import {
   type ExportFormat,
   formatFromPath,
   type JsonColumns,
-  SchemaDriftError,
-  schemaGuard,
   writeToPath,
 } from '../export/mod.ts'
+import { writeWithSchema } from '../export/typed_export.ts'
 import type { CommandContext } from './command.ts'
 import { Progress, type ReadMeter } from './progress.ts'
 import { UsageError } from './usage_error.ts'
@@ -163,18 +162,11 @@ export async function writeRows(
   const typed = schema && output && typeof rows === 'function' && layout === 'wide' &&
     !options.columns && format !== 'ndjson'
   if (!typed) return send(open(), { ...base, types: schema?.types })
-  try {
-    await send(open().pipeThrough(schemaGuard(schema.types, flatten ?? true)), {
-      ...base,
-      columns: schema.columns,
-      types: schema.types,
-      flatten: false,
-    })
-  } catch (err) {
-    if (!(err instanceof SchemaDriftError)) throw err
-    io.stderr(`wbx: ${err.message}; writing ${output} again with inferred columns\n`)
-    await send(open(), { ...base, types: schema.types })
-  }
+  await writeWithSchema(open, schema, {
+    flatten: flatten ?? true,
+    onDrift: (err) =>
+      io.stderr(`wbx: ${err.message}; writing ${output} again with inferred columns\n`),
+  }, (rows, typed) => send(rows, { ...base, ...typed }))
 }
 
 /** The context with `--output FOLDER/` replaced by the default file name inside it. */

@@ -38,17 +38,41 @@ export async function exportTypedToPath(
   if (!typed || format === 'ndjson' || format === undefined) {
     return exportToPath(open(), path, { ...rest, types: schema?.types ?? rest.types })
   }
+  return await writeWithSchema(
+    open,
+    schema,
+    { flatten: rest.flatten ?? true, onDrift },
+    (rows, typed) => exportToPath(rows, path, { ...rest, ...typed }),
+  )
+}
+
+/** The column options of one write by {@linkcode writeWithSchema}: the schema's, or inferred after a drift. */
+export interface SchemaWrite {
+  /** The schema's columns; absent when writing again with inferred columns. */
+  columns?: string[]
+  /** The schema's types (after a drift they only seed inference and float spelling). */
+  types: ColumnSchema['types']
+  /** `false` while the guard has already flattened the rows. */
+  flatten?: false
+}
+
+/**
+ * Writes the rows `open()` gives through `write` with `schema`'s columns, checked on the way
+ * (`schema_guard.ts`); when they drift from it, calls `onDrift` and writes the rows of a second
+ * `open()` with inferred columns.
+ */
+export async function writeWithSchema<T>(
+  open: () => ReadableStream<Row[]>,
+  schema: ColumnSchema,
+  options: { flatten: boolean; onDrift?: (error: SchemaDriftError) => void },
+  write: (rows: ReadableStream<Row[]>, typed: SchemaWrite) => Promise<T>,
+): Promise<T> {
   try {
-    const rows = open().pipeThrough(schemaGuard(schema.types, rest.flatten ?? true))
-    return await exportToPath(rows, path, {
-      ...rest,
-      columns: schema.columns,
-      types: schema.types,
-      flatten: false,
-    })
+    const rows = open().pipeThrough(schemaGuard(schema.types, options.flatten))
+    return await write(rows, { columns: schema.columns, types: schema.types, flatten: false })
   } catch (err) {
     if (!(err instanceof SchemaDriftError)) throw err
-    onDrift?.(err)
-    return exportToPath(open(), path, { ...rest, types: schema.types })
+    options.onDrift?.(err)
+    return await write(open(), { types: schema.types })
   }
 }

@@ -12,6 +12,7 @@
  */
 import type { Row } from '../row.ts'
 import { floatKeysOf, setFloatKeys } from '../row_floats.ts'
+import { defineKey } from '../json/json_edit.ts'
 
 /**
  * How rows are chosen when keys are given: `'any'` keeps rows holding at least one of the keys
@@ -83,13 +84,6 @@ export function lookupKey(row: Row, key: string): unknown {
   return node ?? undefined
 }
 
-/** Sets `row[key]` as an own enumerable property, even for `__proto__`. */
-function setOwn(row: Row, key: string, value: unknown): void {
-  if (key === '__proto__') {
-    Object.defineProperty(row, key, { value, enumerable: true, writable: true, configurable: true })
-  } else row[key] = value
-}
-
 /** Carries the source row's float marks (`1.0`, see row_floats.ts) that name a picked key or lie under it. */
 function keepFloatKeys(from: Row, to: Row, picked: readonly string[]): void {
   const marks = floatKeysOf(from)
@@ -136,7 +130,7 @@ export class KeySelection {
     if (!keys) return row
     const picked: Row = {}
     for (const anchor of this.#anchors) {
-      if (Object.hasOwn(row, anchor)) setOwn(picked, anchor, row[anchor])
+      if (Object.hasOwn(row, anchor)) defineKey(picked, anchor, row[anchor])
     }
     let present = 0
     for (const key of keys) {
@@ -144,7 +138,7 @@ export class KeySelection {
       if (value === undefined) continue
       present++
       this.#seen.add(key)
-      setOwn(picked, key, value)
+      defineKey(picked, key, value)
     }
     if (this.#mode === 'all' ? present < keys.length : present === 0) return undefined
     keepFloatKeys(row, picked, Object.keys(picked))

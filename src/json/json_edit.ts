@@ -90,14 +90,40 @@ export function applyJsonEdits(target: Record<string, unknown>, edits: readonly 
   }
 }
 
-/** Sets an own, enumerable key even when it is named `__proto__`. */
+/**
+ * Sets an own, enumerable key even when it is named `__proto__` (defined as data there, so the
+ * prototype never changes); other keys are plainly assigned.
+ */
 export function defineKey(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, {
-    value,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  })
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    })
+  } else target[key] = value
+}
+
+/** Sets `value` at `path` inside `target`, replacing non-objects along the way with new objects. */
+export function setPath(
+  target: Record<string, unknown>,
+  path: readonly string[],
+  value: unknown,
+): void {
+  let node = target
+  const last = path.length - 1
+  for (let i = 0; i < last; i++) {
+    const key = path[i]
+    const child = Object.hasOwn(node, key) ? node[key] : undefined
+    if (isPlainObject(child)) node = child
+    else {
+      const fresh: Record<string, unknown> = {}
+      defineKey(node, key, fresh)
+      node = fresh
+    }
+  }
+  defineKey(node, path[last], value)
 }
 
 /**

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { defineKey } from './json_edit.ts'
 
 /** Parses JSON text, accepting bare NaN/Infinity/-Infinity outside strings; throws SyntaxError otherwise. */
 export function parseJson(text: string): unknown {
@@ -120,14 +121,7 @@ class ExtendedJsonParser {
       this.#ws()
       if (this.#text[this.#pos++] !== ':') this.#fail('expected :')
       const value = this.#value()
-      if (key === '__proto__') {
-        Object.defineProperty(out, key, {
-          value,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        })
-      } else out[key] = value
+      defineKey(out, key, value)
       this.#ws()
       const c = this.#text[this.#pos++]
       if (c === '}') return out

@@ -16,7 +16,8 @@
  */
 import type { UpdateRecord } from './record_types.ts'
 import type { Row } from '../row.ts'
-import { deletePath, isPlainObject, parseValueJson, setOwn, setPath } from './history_row.ts'
+import { deletePath, isPlainObject, parseValueJson } from './history_row.ts'
+import { defineKey, setPath } from '../json/json_edit.ts'
 
 /** Keys the API moves out of `config` into `rawconfig` only. */
 export const INTERNAL_CONFIG_KEYS: readonly string[] = ['_wandb', 'wandb_version']
@@ -57,7 +58,7 @@ export class ConfigReplay {
   config(): Row {
     const out: Row = {}
     for (const key of Object.keys(this.#tree)) {
-      if (!INTERNAL_CONFIG_KEYS.includes(key)) setOwn(out, key, this.#tree[key])
+      if (!INTERNAL_CONFIG_KEYS.includes(key)) defineKey(out, key, this.#tree[key])
     }
     return out
   }
@@ -68,7 +69,7 @@ export class ConfigReplay {
     for (const key of INTERNAL_CONFIG_KEYS) {
       if (Object.hasOwn(this.#tree, key)) out[key] = this.#tree[key]
     }
-    for (const [key, value] of Object.entries(this.config())) setOwn(out, key, value)
+    for (const [key, value] of Object.entries(this.config())) defineKey(out, key, value)
     return out
   }
 }

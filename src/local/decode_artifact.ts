@@ -3,13 +3,79 @@
  *
  * @module
  */
-import { readKeyValue, sub } from './decode_items.ts'
+import { readKeyValue } from './decode_items.ts'
+import {
+  bytesField,
+  fieldTable,
+  flag,
+  int32,
+  int64,
+  message,
+  messages,
+  readFields,
+  text,
+  texts,
+} from './decode_fields.ts'
 import type { ProtoReader } from './protobuf_reader.ts'
 import type { ArtifactRecord, ManifestEntry, UseArtifactRecord } from './record_types.ts'
 
+type Manifest = NonNullable<ArtifactRecord['manifest']>
+
+/** `ArtifactManifestEntry` fields; `extra` is a list of `{key, value_json}` entries. */
+const MANIFEST_ENTRY = fieldTable<ManifestEntry>({
+  1: text('path'),
+  2: text('digest'),
+  3: text('ref'),
+  4: int64('size'),
+  5: text('mimetype'),
+  6: text('localPath'),
+  7: text('birthArtifactId'),
+  16: bytesField((r, e) => readKeyValue(r, e.extra)),
+})
+
+/** `ArtifactManifest` fields; `storage_policy_config` is a list of `{key, value_json}` entries. */
+const MANIFEST = fieldTable<Manifest>({
+  1: int32('version'),
+  2: text('storagePolicy'),
+  3: bytesField((r, m) => readKeyValue(r, m.storagePolicyConfig)),
+  4: messages('contents', readManifestEntry),
+  5: text('manifestFilePath'),
+})
+
+/** `ArtifactRecord` fields (wandb_internal.proto). */
+const ARTIFACT = fieldTable<ArtifactRecord>({
+  1: text('runId'),
+  2: text('project'),
+  3: text('entity'),
+  4: text('type'),
+  5: text('name'),
+  6: text('digest'),
+  7: text('description'),
+  8: text('metadata'),
+  9: flag('userCreated'),
+  10: flag('useAfterCommit'),
+  11: texts('aliases'),
+  12: message('manifest', readManifest),
+  13: text('distributedId'),
+  14: flag('finalize'),
+  15: text('clientId'),
+  16: text('sequenceClientId'),
+  17: text('baseId'),
+  18: int64('ttlDurationSeconds'),
+  19: texts('tags'),
+  20: text('digestAlgorithm'),
+})
+
+/** `UseArtifactRecord` fields. */
+const USE_ARTIFACT = fieldTable<UseArtifactRecord>({
+  1: text('id'),
+  2: text('type'),
+  3: text('name'),
+})
+
 /** Decodes an ArtifactRecord body with its manifest. */
 export function decodeArtifact(r: ProtoReader): ArtifactRecord {
-  const a: ArtifactRecord = {
+  return readFields(r, ARTIFACT, {
     runId: '',
     project: '',
     entity: '',
@@ -28,101 +94,23 @@ export function decodeArtifact(r: ProtoReader): ArtifactRecord {
     sequenceClientId: '',
     baseId: '',
     ttlDurationSeconds: 0,
-  }
-  while (r.pos < r.end) {
-    const tag = r.tag()
-    switch (tag) {
-      case 0x0a:
-        a.runId = r.string()
-        break
-      case 0x12:
-        a.project = r.string()
-        break
-      case 0x1a:
-        a.entity = r.string()
-        break
-      case 0x22:
-        a.type = r.string()
-        break
-      case 0x2a:
-        a.name = r.string()
-        break
-      case 0x32:
-        a.digest = r.string()
-        break
-      case 0x3a:
-        a.description = r.string()
-        break
-      case 0x42:
-        a.metadata = r.string()
-        break
-      case 0x48:
-        a.userCreated = r.bool()
-        break
-      case 0x50:
-        a.useAfterCommit = r.bool()
-        break
-      case 0x5a:
-        a.aliases.push(r.string())
-        break
-      case 0x62:
-        a.manifest = sub(r, readManifest)
-        break
-      case 0x6a:
-        a.distributedId = r.string()
-        break
-      case 0x70:
-        a.finalize = r.bool()
-        break
-      case 0x7a:
-        a.clientId = r.string()
-        break
-      case 0x82:
-        a.sequenceClientId = r.string()
-        break
-      case 0x8a:
-        a.baseId = r.string()
-        break
-      case 0x90:
-        a.ttlDurationSeconds = r.int64()
-        break
-      case 0x9a:
-        a.tags.push(r.string())
-        break
-      case 0xa2:
-        a.digestAlgorithm = r.string()
-        break
-      default:
-        r.skip(tag & 7)
-    }
-  }
-  return a
+  })
 }
 
 /** Reads an ArtifactManifest body. */
-function readManifest(r: ProtoReader): NonNullable<ArtifactRecord['manifest']> {
-  const m: NonNullable<ArtifactRecord['manifest']> = {
+function readManifest(r: ProtoReader): Manifest {
+  return readFields(r, MANIFEST, {
     version: 0,
     storagePolicy: '',
     storagePolicyConfig: {},
     contents: [],
     manifestFilePath: '',
-  }
-  while (r.pos < r.end) {
-    const tag = r.tag()
-    if (tag === 0x08) m.version = r.int32()
-    else if (tag === 0x12) m.storagePolicy = r.string()
-    else if (tag === 0x1a) readKeyValue(r, m.storagePolicyConfig)
-    else if (tag === 0x22) m.contents.push(sub(r, readManifestEntry))
-    else if (tag === 0x2a) m.manifestFilePath = r.string()
-    else r.skip(tag & 7)
-  }
-  return m
+  })
 }
 
 /** Reads an ArtifactManifestEntry body. */
 function readManifestEntry(r: ProtoReader): ManifestEntry {
-  const e: ManifestEntry = {
+  return readFields(r, MANIFEST_ENTRY, {
     path: '',
     digest: '',
     ref: '',
@@ -131,50 +119,10 @@ function readManifestEntry(r: ProtoReader): ManifestEntry {
     localPath: '',
     birthArtifactId: '',
     extra: {},
-  }
-  while (r.pos < r.end) {
-    const tag = r.tag()
-    switch (tag) {
-      case 0x0a:
-        e.path = r.string()
-        break
-      case 0x12:
-        e.digest = r.string()
-        break
-      case 0x1a:
-        e.ref = r.string()
-        break
-      case 0x20:
-        e.size = r.int64()
-        break
-      case 0x2a:
-        e.mimetype = r.string()
-        break
-      case 0x32:
-        e.localPath = r.string()
-        break
-      case 0x3a:
-        e.birthArtifactId = r.string()
-        break
-      case 0x82:
-        readKeyValue(r, e.extra)
-        break
-      default:
-        r.skip(tag & 7)
-    }
-  }
-  return e
+  })
 }
 
 /** Decodes a UseArtifactRecord body. */
 export function decodeUseArtifact(r: ProtoReader): UseArtifactRecord {
-  const u = { id: '', type: '', name: '' }
-  while (r.pos < r.end) {
-    const tag = r.tag()
-    if (tag === 0x0a) u.id = r.string()
-    else if (tag === 0x12) u.type = r.string()
-    else if (tag === 0x1a) u.name = r.string()
-    else r.skip(tag & 7)
-  }
-  return u
+  return readFields(r, USE_ARTIFACT, { id: '', type: '', name: '' })
 }

@@ -7,7 +7,8 @@
  */
 import type { ProtoReader } from './protobuf_reader.ts'
 import type { EnvironmentRecord } from './record_types.ts'
-import { enter, readTimestamp, setOwn, sub } from './decode_items.ts'
+import { enter, readTimestamp, sub } from './decode_items.ts'
+import { defineKey } from '../json/json_edit.ts'
 
 /** How one field is read and rendered. */
 type Kind = 'string' | 'uint32' | 'uint64' | 'timestamp' | Spec
@@ -122,7 +123,7 @@ function readMessage(r: ProtoReader, spec: Spec): Record<string, unknown> {
     if (field.map) {
       const [key, value] = readMapEntry(r, field.kind)
       const map = (out[field.name] ??= {}) as Record<string, unknown>
-      setOwn(map, key, value)
+      defineKey(map, key, value)
     } else if (field.repeated) {
       const list = (out[field.name] ??= []) as unknown[]
       list.push(readValue(r, field.kind))

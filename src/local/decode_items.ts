@@ -8,6 +8,7 @@ import { sharedKeyCache as keys } from './key_cache.ts'
 import type { ProtoReader } from './protobuf_reader.ts'
 import type { HistoryRecord, Item, Timestamp, UpdateRecord } from './record_types.ts'
 import { floatText } from '../row_floats.ts'
+import { defineKey } from '../json/json_edit.ts'
 
 /** Enters a length-delimited sub-message: narrows `r.end` to it and returns the outer end to restore. */
 export function enter(r: ProtoReader): number {
@@ -154,13 +155,6 @@ export function readHistory(r: ProtoReader): HistoryRecord {
   return hasStep ? { items, step } : { items }
 }
 
-/** Sets an own property even for the key `__proto__`. */
-export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') {
-    Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true })
-  } else obj[key] = value
-}
-
 /** Reads a `{key 1, value_json 2}` entry into `into`. */
 export function readKeyValue(r: ProtoReader, into: Record<string, string>): void {
   const outer = enter(r)
@@ -173,5 +167,5 @@ export function readKeyValue(r: ProtoReader, into: Record<string, string>): void
     else r.skip(tag & 7)
   }
   r.end = outer
-  setOwn(into, key, value)
+  defineKey(into, key, value)
 }

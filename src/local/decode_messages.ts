@@ -4,12 +4,21 @@
  *
  * @module
  */
-import { enter, readTimestamp } from './decode_items.ts'
+import { enter, readTimestamp, sub } from './decode_items.ts'
+import {
+  bytesField,
+  enumName,
+  fieldTable,
+  flag,
+  int32,
+  messages,
+  readFields,
+  text,
+} from './decode_fields.ts'
 import { sharedKeyCache as keys } from './key_cache.ts'
 import type { ProtoReader } from './protobuf_reader.ts'
 import type {
   ExitRecord,
-  FilePolicy,
   FilesRecord,
   MetricRecord,
   OutputRecord,
@@ -32,15 +41,12 @@ export function readOutput(r: ProtoReader): OutputRecord {
   return timestamp ? { stream, timestamp, line } : { stream, line }
 }
 
+/** `OutputLoggerRecord` fields (only the line is kept). */
+const OUTPUT_LOGGER = fieldTable<{ line: string }>({ 1: text('line') })
+
 /** Reads an OutputLoggerRecord body and returns its line. */
 export function readOutputLogger(r: ProtoReader): string {
-  let line = ''
-  while (r.pos < r.end) {
-    const tag = r.tag()
-    if (tag === 0x0a) line = r.string()
-    else r.skip(tag & 7)
-  }
-  return line
+  return readFields(r, OUTPUT_LOGGER, { line: '' }).line
 }
 
 /** Reads a StatsRecord body: timestamp and `{key, value_json}` items. */
@@ -70,86 +76,63 @@ export function readStats(r: ProtoReader): StatsRecord {
   return timestamp ? { timestamp, items } : { items }
 }
 
-const POLICIES: FilePolicy[] = ['now', 'end', 'live']
+type FileEntry = FilesRecord['files'][number]
 
-const FILE_TYPES = ['other', 'wandb', 'media', 'artifact'] as const
+/** `FilesItem` fields: path, policy and type enums (a number past them reads as the first). */
+const FILE_ITEM = fieldTable<FileEntry>({
+  1: text('path'),
+  2: enumName('policy', ['now', 'end', 'live']),
+  3: enumName('type', ['other', 'wandb', 'media', 'artifact']),
+})
+
+/** `FilesRecord` fields. */
+const FILES = fieldTable<FilesRecord>({
+  1: messages('files', (r) => readFields(r, FILE_ITEM, { path: '', policy: 'now', type: 'other' })),
+})
 
 /** Reads a FilesRecord body. */
 export function readFiles(r: ProtoReader): FilesRecord {
-  const files: FilesRecord['files'] = []
-  while (r.pos < r.end) {
-    const tag = r.tag()
-    if (tag !== 0x0a) {
-      r.skip(tag & 7)
-      continue
-    }
-    const outer = enter(r)
-    let path = ''
-    let policy: FilePolicy = 'now'
-    let type: FilesRecord['files'][number]['type'] = 'other'
-    while (r.pos < r.end) {
-      const t = r.tag()
-      if (t === 0x0a) path = r.string()
-      else if (t === 0x10) policy = POLICIES[r.uint32()] ?? 'now'
-      else if (t === 0x18) type = FILE_TYPES[r.uint32()] ?? 'other'
-      else r.skip(t & 7)
-    }
-    r.end = outer
-    files.push({ path, policy, type })
-  }
-  return { files }
+  return readFields(r, FILES, { files: [] })
 }
+
+/** `RunExitRecord` fields. */
+const EXIT = fieldTable<ExitRecord>({
+  1: int32('exitCode'),
+  2: int32('runtime'),
+  3: flag('notComplete'),
+})
 
 /** Reads a RunExitRecord body (absent fields are 0 / false). */
 export function readExit(r: ProtoReader): ExitRecord {
-  const exit: ExitRecord = { exitCode: 0, runtime: 0, notComplete: false }
-  while (r.pos < r.end) {
-    const tag = r.tag()
-    if (tag === 0x08) exit.exitCode = r.int32()
-    else if (tag === 0x10) exit.runtime = r.int32()
-    else if (tag === 0x18) exit.notComplete = r.bool()
-    else r.skip(tag & 7)
-  }
-  return exit
+  return readFields(r, EXIT, { exitCode: 0, runtime: 0, notComplete: false })
 }
+
+type Header = { producer: string; minConsumer: string }
+
+/** `HeaderRecord.VersionInfo` fields. */
+const VERSION_INFO = fieldTable<Header>({ 1: text('producer'), 2: text('minConsumer') })
+
+/** `HeaderRecord` fields: its `version_info` is read into the header itself. */
+const HEADER = fieldTable<Header>({
+  1: bytesField((r, header) => sub(r, (r) => readFields(r, VERSION_INFO, header))),
+})
 
 /** Reads a HeaderRecord body: the writer's `version_info`. */
-export function readHeader(r: ProtoReader): { producer: string; minConsumer: string } {
-  const header = { producer: '', minConsumer: '' }
-  while (r.pos < r.end) {
-    const tag = r.tag()
-    if (tag !== 0x0a) {
-      r.skip(tag & 7)
-      continue
-    }
-    const outer = enter(r)
-    while (r.pos < r.end) {
-      const t = r.tag()
-      if (t === 0x0a) header.producer = r.string()
-      else if (t === 0x12) header.minConsumer = r.string()
-      else r.skip(t & 7)
-    }
-    r.end = outer
-  }
-  return header
+export function readHeader(r: ProtoReader): Header {
+  return readFields(r, HEADER, { producer: '', minConsumer: '' })
 }
 
+type Alert = { title: string; text: string; level: string }
+
+/** `AlertRecord` fields. */
+const ALERT = fieldTable<Alert>({ 1: text('title'), 2: text('text'), 3: text('level') })
+
 /** Reads an AlertRecord body. */
-export function readAlert(r: ProtoReader): { title: string; text: string; level: string } {
-  const alert = { title: '', text: '', level: '' }
-  while (r.pos < r.end) {
-    const tag = r.tag()
-    if (tag === 0x0a) alert.title = r.string()
-    else if (tag === 0x12) alert.text = r.string()
-    else if (tag === 0x1a) alert.level = r.string()
-    else r.skip(tag & 7)
-  }
-  return alert
+export function readAlert(r: ProtoReader): Alert {
+  return readFields(r, ALERT, { title: '', text: '', level: '' })
 }
 
 const SUMMARY_NAMES = ['', 'min', 'max', 'mean', 'best', 'last', 'none', 'copy', 'first']
-
-const GOALS: MetricRecord['goal'][] = ['unset', 'minimize', 'maximize']
 
 /** A metric definition with only a name, every other field at its protobuf default. */
 export function emptyMetric(name: string): MetricRecord {
@@ -166,30 +149,30 @@ export function emptyMetric(name: string): MetricRecord {
   }
 }
 
+/** `MetricRecord` fields; options, summary and control are messages of bool flags. */
+const METRIC = fieldTable<MetricRecord>({
+  1: text('name'),
+  2: text('globName'),
+  4: text('stepMetric'),
+  5: int32('stepMetricIndex'),
+  6: bytesField((r, m) => {
+    const fields = flagFields(r)
+    m.optionFields = fields
+    if (fields.includes(2)) m.hidden = true
+  }),
+  7: bytesField((r, m) => {
+    const fields = flagFields(r)
+    m.summaryFields = fields
+    for (const f of fields) if (f < SUMMARY_NAMES.length) m.summary.push(SUMMARY_NAMES[f])
+  }),
+  8: enumName('goal', ['unset', 'minimize', 'maximize']),
+  9: bytesField((r, m) => void (m.overwrite = flagFields(r).includes(1))),
+  10: flag('expandedFromGlob'),
+})
+
 /** Decodes a MetricRecord body (`define_metric`). */
 export function decodeMetric(r: ProtoReader): MetricRecord {
-  const m = emptyMetric('')
-  while (r.pos < r.end) {
-    const tag = r.tag()
-    if (tag === 0x0a) m.name = r.string()
-    else if (tag === 0x12) m.globName = r.string()
-    else if (tag === 0x22) m.stepMetric = r.string()
-    else if (tag === 0x28) m.stepMetricIndex = r.int32()
-    else if (tag === 0x40) m.goal = GOALS[r.uint32()] ?? 'unset'
-    else if (tag === 0x50) m.expandedFromGlob = r.bool()
-    else if (tag === 0x32 || tag === 0x3a || tag === 0x4a) {
-      const fields = flagFields(r)
-      if (tag === 0x4a) m.overwrite = fields.includes(1)
-      else if (tag === 0x32) {
-        m.optionFields = fields
-        if (fields.includes(2)) m.hidden = true
-      } else {
-        m.summaryFields = fields
-        for (const f of fields) if (f < SUMMARY_NAMES.length) m.summary.push(SUMMARY_NAMES[f])
-      }
-    } else r.skip(tag & 7)
-  }
-  return m
+  return readFields(r, METRIC, emptyMetric(''))
 }
 
 /** Reads a message of bool flags, returning the field numbers set to true, ascending. */

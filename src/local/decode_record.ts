@@ -71,9 +71,33 @@ export interface RecordHead {
 
 /** Scans a record's top-level fields (skipping every sub-message) and fills `head`. */
 export function scanRecordHead(r: ProtoReader, head: RecordHead): void {
+  walkRecord(r, false)
+  head.num = walked.num
+  head.field = walked.known || walked.unknown
+}
+
+/** What {@linkcode walkRecord} saw of a record's top-level fields. */
+const walked = {
+  /** `Record.num`, 0 when absent. */
+  num: 0,
+  /** The last oneof field of a known number, decoded or not. */
+  known: 0,
+  /** The last known field that decodes to `other`, else the first unknown number. */
+  other: 0,
+  /** The first unknown length-delimited field number. */
+  unknown: 0,
+}
+
+/**
+ * Walks a record's top-level fields into {@linkcode walked}: `num`, and the `record_type` oneof
+ * fields by kind; with `decode`, decodes each decodable member and returns the last one.
+ */
+function walkRecord(r: ProtoReader, decode: boolean): RecordBody | undefined {
   let num = 0
   let known = 0
+  let other = 0
   let unknown = 0
+  let body: RecordBody | undefined
   while (r.pos < r.end) {
     const tag = r.tag()
     const field = tag >>> 3
@@ -81,13 +105,25 @@ export function scanRecordHead(r: ProtoReader, head: RecordHead): void {
       num = r.int64()
       continue
     }
-    r.skip(tag & 7)
-    if ((tag & 7) !== WIRE_LEN || isMetaField(field)) continue
-    if (ONEOF_TYPES[field] !== undefined) known = field
-    else if (unknown === 0) unknown = field
+    const type = (tag & 7) !== WIRE_LEN || isMetaField(field) ? null : ONEOF_TYPES[field]
+    if (type === undefined) {
+      if (unknown === 0) unknown = field
+      if (other === 0) other = field
+    } else if (type !== null) {
+      known = field
+      if (type === 'other') other = field
+    }
+    if (decode && type !== undefined && type !== null && type !== 'other') {
+      const outer = enter(r)
+      body = decodeBody(r, field)
+      r.end = outer
+    } else r.skip(tag & 7)
   }
-  head.num = num
-  head.field = known || unknown
+  walked.num = num
+  walked.known = known
+  walked.other = other
+  walked.unknown = unknown
+  return body
 }
 
 const peekReader = new ProtoReader()
@@ -111,27 +147,9 @@ export function decodeRecord(payload: Uint8Array, offset = 0): WandbRecord {
 
 /** Decodes the record in `r.buf[r.pos, r.end)`; the reader is left at the end. */
 export function decodeRecordAt(r: ProtoReader, offset: number): WandbRecord {
-  let num = 0
-  let body: RecordBody | undefined
-  let unknown = 0
-  while (r.pos < r.end) {
-    const tag = r.tag()
-    const field = tag >>> 3
-    if (tag === 8) {
-      num = r.int64()
-    } else if ((tag & 7) !== WIRE_LEN || isMetaField(field)) {
-      r.skip(tag & 7)
-    } else if (ONEOF_TYPES[field] === undefined || ONEOF_TYPES[field] === 'other') {
-      if (unknown === 0 || ONEOF_TYPES[field] !== undefined) unknown = field
-      r.skip(tag & 7)
-    } else {
-      const outer = enter(r)
-      body = decodeBody(r, field)
-      r.end = outer
-    }
-  }
-  const rec = (body ?? { type: 'other', field: unknown }) as WandbRecord
-  rec.num = num
+  const body = walkRecord(r, true)
+  const rec = (body ?? { type: 'other', field: walked.other }) as WandbRecord
+  rec.num = walked.num
   rec.offset = offset
   return rec
 }

@@ -3,14 +3,66 @@
  *
  * @module
  */
-import { enter, readTimestamp, readUpdateRecord, sub } from './decode_items.ts'
+import { enter, readUpdateRecord } from './decode_items.ts'
+import {
+  double,
+  fieldTable,
+  flag,
+  int32,
+  int64,
+  message,
+  readFields,
+  text,
+  texts,
+  timestamp,
+} from './decode_fields.ts'
 import { flagFields } from './decode_messages.ts'
 import type { ProtoReader } from './protobuf_reader.ts'
 import type { RunRecord, TelemetryRecord } from './record_types.ts'
 
+type GitRepo = NonNullable<RunRecord['git']>
+type BranchPoint = NonNullable<RunRecord['branchPoint']>
+
+/** `GitRepoRecord` fields. */
+const GIT = fieldTable<GitRepo>({ 1: text('remoteUrl'), 2: text('commit') })
+
+/** `BranchPoint` fields (the fork/rewind point of a run). */
+const BRANCH_POINT = fieldTable<BranchPoint>({
+  1: text('run'),
+  2: double('value'),
+  3: text('metric'),
+})
+
+/** `RunRecord` fields (wandb_internal.proto). */
+const RUN = fieldTable<RunRecord>({
+  1: text('runId'),
+  2: text('entity'),
+  3: text('project'),
+  4: message('config', readUpdateRecord),
+  5: message('summary', readUpdateRecord),
+  6: text('runGroup'),
+  7: text('jobType'),
+  8: text('displayName'),
+  9: text('notes'),
+  10: texts('tags'),
+  12: text('sweepId'),
+  13: text('host'),
+  14: int64('startingStep'),
+  16: text('storageId'),
+  17: timestamp('startTime'),
+  18: flag('resumed'),
+  19: message('telemetry', readTelemetry),
+  20: int32('runtime'),
+  21: message('git', (r) => readFields(r, GIT, { remoteUrl: '', commit: '' })),
+  22: flag('forked'),
+  23: message('branchPoint', (r) => readFields(r, BRANCH_POINT, { run: '', value: 0, metric: '' })),
+  24: flag('resume'),
+  25: flag('sharedMode'),
+})
+
 /** Decodes a RunRecord body. */
 export function decodeRun(r: ProtoReader): RunRecord {
-  const run: RunRecord = {
+  return readFields(r, RUN, {
     runId: '',
     entity: '',
     project: '',
@@ -26,109 +78,7 @@ export function decodeRun(r: ProtoReader): RunRecord {
     forked: false,
     resume: false,
     sharedMode: false,
-  }
-  while (r.pos < r.end) {
-    const tag = r.tag()
-    switch (tag) {
-      case 0x0a:
-        run.runId = r.string()
-        break
-      case 0x12:
-        run.entity = r.string()
-        break
-      case 0x1a:
-        run.project = r.string()
-        break
-      case 0x22:
-        run.config = sub(r, readUpdateRecord)
-        break
-      case 0x2a:
-        run.summary = sub(r, readUpdateRecord)
-        break
-      case 0x32:
-        run.runGroup = r.string()
-        break
-      case 0x3a:
-        run.jobType = r.string()
-        break
-      case 0x42:
-        run.displayName = r.string()
-        break
-      case 0x4a:
-        run.notes = r.string()
-        break
-      case 0x52:
-        run.tags.push(r.string())
-        break
-      case 0x62:
-        run.sweepId = r.string()
-        break
-      case 0x6a:
-        run.host = r.string()
-        break
-      case 0x70:
-        run.startingStep = r.int64()
-        break
-      case 0x82:
-        run.storageId = r.string()
-        break
-      case 0x8a:
-        run.startTime = readTimestamp(r)
-        break
-      case 0x90:
-        run.resumed = r.bool()
-        break
-      case 0x9a:
-        run.telemetry = sub(r, readTelemetry)
-        break
-      case 0xa0:
-        run.runtime = r.int32()
-        break
-      case 0xaa:
-        run.git = sub(r, readGit)
-        break
-      case 0xb0:
-        run.forked = r.bool()
-        break
-      case 0xba:
-        run.branchPoint = sub(r, readBranchPoint)
-        break
-      case 0xc0:
-        run.resume = r.bool()
-        break
-      case 0xc8:
-        run.sharedMode = r.bool()
-        break
-      default:
-        r.skip(tag & 7)
-    }
-  }
-  return run
-}
-
-/** Reads a GitRepoRecord body. */
-function readGit(r: ProtoReader): { remoteUrl: string; commit: string } {
-  const git = { remoteUrl: '', commit: '' }
-  while (r.pos < r.end) {
-    const tag = r.tag()
-    if (tag === 0x0a) git.remoteUrl = r.string()
-    else if (tag === 0x12) git.commit = r.string()
-    else r.skip(tag & 7)
-  }
-  return git
-}
-
-/** Reads a BranchPoint body (the fork/rewind point of a run). */
-function readBranchPoint(r: ProtoReader): { run: string; value: number; metric: string } {
-  const point = { run: '', value: 0, metric: '' }
-  while (r.pos < r.end) {
-    const tag = r.tag()
-    if (tag === 0x0a) point.run = r.string()
-    else if (tag === 0x11) point.value = r.double()
-    else if (tag === 0x1a) point.metric = r.string()
-    else r.skip(tag & 7)
-  }
-  return point
+  })
 }
 
 /** TelemetryRecord fields that are messages of bool flags (imports, feature, env, deprecated). */

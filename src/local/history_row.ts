@@ -17,6 +17,7 @@ import type { HistoryRecord, Item } from './record_types.ts'
 import type { Row } from '../row.ts'
 import { integralFloatPaths } from '../json/float_paths.ts'
 import { parseJson } from '../json/parse_json.ts'
+import { defineKey, setPath } from '../json/json_edit.ts'
 import { isFloatText, setFloatKeys } from '../row_floats.ts'
 
 /** Where a row's step came from; see the module documentation. */
@@ -65,39 +66,6 @@ export function parseValueJson(text: string): unknown {
 /** Whether a value is a plain (non-array, non-null) object. */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-/** Sets an own property, defining `__proto__` as data instead of changing the prototype. */
-export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') {
-    Object.defineProperty(target, key, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    })
-  } else target[key] = value
-}
-
-/** Sets `value` at `path` inside `target`, replacing non-objects along the way with new objects. */
-export function setPath(
-  target: Record<string, unknown>,
-  path: readonly string[],
-  value: unknown,
-): void {
-  let node = target
-  const last = path.length - 1
-  for (let i = 0; i < last; i++) {
-    const key = path[i]
-    const child = Object.hasOwn(node, key) ? node[key] : undefined
-    if (isPlainObject(child)) node = child
-    else {
-      const fresh: Record<string, unknown> = {}
-      setOwn(node, key, fresh)
-      node = fresh
-    }
-  }
-  setOwn(node, path[last], value)
 }
 
 /** Deletes the value at `path` inside `target`; missing intermediate objects are ignored. */
@@ -190,7 +158,7 @@ export function buildHistoryRow(
       if (inner) { for (const p of inner) (floats ??= []).push([...path, p].join('.')) }
     }
     if (path.length === 1) {
-      setOwn(row, path[0], value)
+      defineKey(row, path[0], value)
       if (path[0] === '_step') hasStepItem = true
     } else setPath(row, path, value)
   }

@@ -39,7 +39,7 @@ import {
   type RunState,
   type StateFacts,
 } from './run_state.ts'
-import { lastLogActivity } from './log_activity.ts'
+import { logState } from './log_activity.ts'
 import { checkLogHeaders, ClockTap, DeferredPass, runPass, runPassSync } from './deferred_pass.ts'
 import type { HistoryKeys } from './history_keys.ts'
 import { versionAtLeast } from './sdk_version.ts'
@@ -74,6 +74,7 @@ import type {
   RunOpenFileOptions,
   RunReader,
 } from '../source/run_reader.ts'
+import { artifactFileEntry } from '../source/rows.ts'
 import { createReadStream } from 'node:fs'
 import { Readable } from 'node:stream'
 export type {
@@ -575,17 +576,7 @@ export class LocalRun implements RunReader {
     if (direction === 'used') return []
     const out: RunArtifactFileEntry[] = []
     for (const a of await this.loggedArtifacts(options)) {
-      for (const e of a.manifest?.entries ?? []) {
-        out.push({
-          artifact: a.name,
-          type: a.type,
-          path: e.path,
-          digest: e.digest,
-          size: e.size,
-          ref: e.ref || null,
-          birthArtifactId: e.birthArtifactId || null,
-        })
-      }
+      for (const e of a.manifest?.entries ?? []) out.push(artifactFileEntry(a, e))
     }
     return out
   }
@@ -661,22 +652,13 @@ async function runState(
   segments: RunSegment[],
   options: LocalRunOptions,
 ): Promise<RunState> {
-  const within = options.runningWithinSeconds ?? DEFAULT_RUNNING_WITHIN_SECONDS
-  const now = Date.now()
-  const segment = segments[segments.length - 1]
-  const facts = stateFacts(c, segments)
-  if (needsRecordTime(facts, within, now)) {
-    // The full pass already saw every history `_timestamp`; the extra pass then skips history.
-    const full = (options.metadata ?? 'full') === 'full'
-    const read = await lastLogActivity(segment.wandbFile, {
-      signal: options.signal,
-      history: !full,
-    })
-    const known = full ? c.lastActivity : undefined
-    const seconds = read === undefined ? known : known === undefined ? read : Math.max(read, known)
-    if (seconds !== undefined) facts.lastRecordMs = seconds * 1000
-  }
-  return deriveState(facts, within, now)
+  // The full pass already saw every history `_timestamp`; the extra pass then skips history.
+  const full = (options.metadata ?? 'full') === 'full'
+  return await logState(segments[segments.length - 1].wandbFile, stateFacts(c, segments), {
+    runningWithinSeconds: options.runningWithinSeconds ?? DEFAULT_RUNNING_WITHIN_SECONDS,
+    signal: options.signal,
+    knownActivity: full ? { seconds: c.lastActivity } : undefined,
+  })
 }
 
 /**

@@ -7,15 +7,8 @@
 import { emptyDamageReport, isDamaged } from './damage_report.ts'
 import { listRunFolders, type RunFolder, type SkippedFolder } from './run_folder.ts'
 import { collectMetadata, LISTING_TYPES, MetadataCollector } from './run_metadata.ts'
-import {
-  DEFAULT_RUNNING_WITHIN_SECONDS,
-  deriveState,
-  isoSeconds,
-  needsRecordTime,
-  type RunState,
-  type StateFacts,
-} from './run_state.ts'
-import { lastLogActivity } from './log_activity.ts'
+import { DEFAULT_RUNNING_WITHIN_SECONDS, isoSeconds, type RunState } from './run_state.ts'
+import { logState } from './log_activity.ts'
 import { timestampSeconds } from './system_rows.ts'
 import { folderSizeBytes } from './run_files.ts'
 import { LocalRun, type LocalRunOptions } from './local_run.ts'
@@ -156,13 +149,10 @@ async function readEntry(
     displayName,
     entity: f?.entity ?? '',
     project: f?.project ?? '',
-    state: await entryState(
-      folder,
-      seg.exit?.exitCode,
-      seg.preempting,
-      info.mtimeMs,
-      within,
-      signal,
+    state: await logState(
+      folder.wandbFile,
+      { exitCode: seg.exit?.exitCode, preempting: seg.preempting, modifiedMs: info.mtimeMs },
+      { runningWithinSeconds: within, signal },
     ),
     exitCode: seg.exit ? seg.exit.exitCode : null,
     createdAt: start !== undefined ? isoSeconds(start) : null,
@@ -175,22 +165,4 @@ async function readEntry(
     damaged: isDamaged(report),
   }
   return { entry, start }
-}
-
-/** A folder's state: its exit record, else its file's age and, when that is recent, its newest record time. */
-async function entryState(
-  folder: RunFolder,
-  exitCode: number | undefined,
-  preempting: boolean,
-  modifiedMs: number,
-  within: number,
-  signal: AbortSignal | undefined,
-): Promise<RunState> {
-  const now = Date.now()
-  const facts: StateFacts = { exitCode, preempting, modifiedMs }
-  if (needsRecordTime(facts, within, now)) {
-    const seconds = await lastLogActivity(folder.wandbFile, { signal })
-    if (seconds !== undefined) facts.lastRecordMs = seconds * 1000
-  }
-  return deriveState(facts, within, now)
 }

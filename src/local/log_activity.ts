@@ -9,6 +9,7 @@
 import type { RecordType } from './decode_record.ts'
 import { parseValueJson } from './history_row.ts'
 import { readRecords } from './read_records.ts'
+import { deriveState, needsRecordTime, type RunState, type StateFacts } from './run_state.ts'
 import { timestampSeconds } from './system_rows.ts'
 
 const ACTIVITY_TYPES: ReadonlySet<RecordType> = new Set<RecordType>([
@@ -56,4 +57,40 @@ export async function lastLogActivity(
     }
   }
   return latest
+}
+
+/** How {@linkcode logState} decides. */
+export interface LogStateOptions {
+  /** The `runningWithinSeconds` window of the state rule (run_state.ts). */
+  runningWithinSeconds: number
+  /** Aborts the read of the log. */
+  signal?: AbortSignal
+  /**
+   * The newest activity (Unix seconds, or undefined when none) a pass that saw every history
+   * `_timestamp` already found; history records are then not read again. Absent: they are read.
+   */
+  knownActivity?: { seconds: number | undefined }
+}
+
+/**
+ * A log's state from its facts (run_state.ts), reading the newest record time of `file` only
+ * when the exit record and the file's age leave the state open.
+ */
+export async function logState(
+  file: string,
+  facts: Omit<StateFacts, 'lastRecordMs'>,
+  options: LogStateOptions,
+): Promise<RunState> {
+  const within = options.runningWithinSeconds
+  const now = Date.now()
+  if (!needsRecordTime(facts, within, now)) return deriveState(facts, within, now)
+  const known = options.knownActivity
+  const read = await lastLogActivity(file, {
+    signal: options.signal,
+    history: known === undefined,
+  })
+  const seen = known?.seconds
+  const seconds = read === undefined ? seen : seen === undefined ? read : Math.max(read, seen)
+  const lastRecordMs = seconds === undefined ? undefined : seconds * 1000
+  return deriveState({ ...facts, lastRecordMs }, within, now)
 }

@@ -4,7 +4,13 @@
  *
  * @module
  */
-import type { ArtifactRecord, ManifestEntry, UseArtifactRecord } from './record_types.ts'
+import type {
+  ArtifactRecord,
+  ManifestEntry,
+  UseArtifactRecord,
+  WandbRecord,
+} from './record_types.ts'
+import type { RecordType } from './decode_record.ts'
 import { parseValueJson } from './history_row.ts'
 import { segmentStream } from './segment_stream.ts'
 
@@ -117,30 +123,44 @@ export function toUsedArtifact(u: UseArtifactRecord): UsedArtifact {
 }
 
 /** Reads the logged artifacts of the given files, in log order. */
-export async function readLoggedArtifacts(
+export function readLoggedArtifacts(
   files: readonly string[],
   signal?: AbortSignal,
 ): Promise<LocalArtifact[]> {
-  const out: LocalArtifact[] = []
-  const stream = segmentStream<LocalArtifact>(files, new Set(['artifact']), () => ({
-    take(records, batch) {
-      for (const r of records) if (r.type === 'artifact') batch.push(toLocalArtifact(r.artifact))
-    },
-  }), { signal })
-  for await (const batch of stream) out.push(...batch)
-  return out
+  return readAll(
+    files,
+    'artifact',
+    signal,
+    (r) => r.type === 'artifact' ? toLocalArtifact(r.artifact) : undefined,
+  )
 }
 
 /** Reads the used artifacts of the given files, in log order. */
-export async function readUsedArtifacts(
+export function readUsedArtifacts(
   files: readonly string[],
   signal?: AbortSignal,
 ): Promise<UsedArtifact[]> {
-  const out: UsedArtifact[] = []
-  const stream = segmentStream<UsedArtifact>(files, new Set(['use_artifact']), () => ({
+  return readAll(
+    files,
+    'use_artifact',
+    signal,
+    (r) => r.type === 'use_artifact' ? toUsedArtifact(r.useArtifact) : undefined,
+  )
+}
+
+/** Reads every record of one type of the given files, in log order, each converted by `convert`. */
+async function readAll<T>(
+  files: readonly string[],
+  type: RecordType,
+  signal: AbortSignal | undefined,
+  convert: (record: WandbRecord) => T | undefined,
+): Promise<T[]> {
+  const out: T[] = []
+  const stream = segmentStream<T>(files, new Set([type]), () => ({
     take(records, batch) {
       for (const r of records) {
-        if (r.type === 'use_artifact') batch.push(toUsedArtifact(r.useArtifact))
+        const value = convert(r)
+        if (value !== undefined) batch.push(value)
       }
     },
   }), { signal })

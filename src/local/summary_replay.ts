@@ -14,7 +14,8 @@
  */
 import type { HistoryRecord, Item, UpdateRecord } from './record_types.ts'
 import type { Row } from '../row.ts'
-import { deletePath, parseValueJson, setOwn, setPath } from './history_row.ts'
+import { deletePath, parseValueJson } from './history_row.ts'
+import { defineKey, setPath } from '../json/json_edit.ts'
 
 /** Options for building the summary. */
 export interface SummaryResultOptions {
@@ -91,7 +92,7 @@ export class SummaryReplay {
     if (options.fromHistory ?? true) {
       for (const [top, items] of this.#hist) {
         if (!Array.isArray(items) && items.path.length === 1) {
-          setOwn(out, top, parseValueJson(items.valueJson))
+          defineKey(out, top, parseValueJson(items.valueJson))
           continue
         }
         for (const item of Array.isArray(items) ? items : [items]) {

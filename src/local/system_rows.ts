@@ -8,7 +8,8 @@
  */
 import type { StatsRecord, Timestamp } from './record_types.ts'
 import type { Row } from '../row.ts'
-import { isPlainObject, parseValueJson, setOwn } from './history_row.ts'
+import { isPlainObject, parseValueJson } from './history_row.ts'
+import { defineKey } from '../json/json_edit.ts'
 
 /** Converts a protobuf timestamp to Unix seconds. */
 export function timestampSeconds(ts: Timestamp): number {
@@ -43,7 +44,7 @@ export function systemRow(stats: StatsRecord, startTime?: Timestamp): Row {
   for (const item of stats.items) {
     const value = parseValueJson(item.valueJson)
     if (isPlainObject(value)) flattenInto(row, `system.${item.key}`, value)
-    else setOwn(row, `system.${item.key}`, value)
+    else defineKey(row, `system.${item.key}`, value)
   }
   return row
 }
@@ -53,6 +54,6 @@ function flattenInto(row: Row, prefix: string, value: Record<string, unknown>): 
   for (const key of Object.keys(value)) {
     const child = value[key]
     if (isPlainObject(child)) flattenInto(row, `${prefix}.${key}`, child)
-    else setOwn(row, `${prefix}.${key}`, child)
+    else defineKey(row, `${prefix}.${key}`, child)
   }
 }

@@ -170,6 +170,36 @@ export async function artifactRows(
   return rows
 }
 
+/** What {@linkcode artifactFileEntry} reads of one manifest entry, from either source. */
+export interface ManifestEntryFields {
+  /** The path inside the artifact. */
+  path: string
+  /** The content digest, as the source has it. */
+  digest?: string | null
+  /** Size in bytes, when known. */
+  size?: number | null
+  /** The reference URI; empty for a stored file. */
+  ref?: string | null
+  /** The artifact version that first stored the file; empty when unknown. */
+  birthArtifactId?: string | null
+}
+
+/** The entry every source lists for one file of an artifact's manifest (an empty ref or birth id is null). */
+export function artifactFileEntry(
+  artifact: { name: string; type: string },
+  entry: ManifestEntryFields,
+): RunArtifactFileEntry {
+  return {
+    artifact: artifact.name,
+    type: artifact.type,
+    path: entry.path,
+    digest: entry.digest,
+    size: entry.size ?? null,
+    ref: entry.ref || null,
+    birthArtifactId: entry.birthArtifactId || null,
+  }
+}
+
 /** An artifact manifest entry row (an empty `ref` or birth id is null). */
 export function artifactEntryRow(entry: RunArtifactFileEntry): Row {
   return snakeRow(ARTIFACT_ENTRY_COLUMNS, {

@@ -7,6 +7,8 @@
  * @module
  */
 import { sleep } from '../http/retry_policy.ts'
+import { linkedAbort } from '../linked_abort.ts'
+import { linkedPullStream } from './linked_pull_stream.ts'
 
 /** One fetched page: its items and the cursor of the next page (undefined when there is none). */
 export interface Page<T> {
@@ -98,9 +100,8 @@ export function pagedStream<T>(
     throw new RangeError(`Cannot page with maxPagesPerSecond=${rate}: use a positive number`)
   }
   let nextStart = 0
-  const controller = new AbortController()
-  const outer = options.signal
-  const onAbort = (): void => controller.abort(outer!.reason)
+  const link = linkedAbort(options.signal)
+  const controller = link.controller
   let ahead: Promise<Page<T>> | undefined
   let cursor: string | undefined
   let done = false
@@ -115,53 +116,30 @@ export function pagedStream<T>(
     p.catch(() => {}) // a prefetched page may fail after cancel; the error surfaces when awaited
     return p
   }
-  const cleanup = (): void => {
-    outer?.removeEventListener('abort', onAbort)
-  }
-
-  return new ReadableStream<T[]>(
-    {
-      start() {
-        if (outer?.aborted) controller.abort(outer.reason)
-        else outer?.addEventListener('abort', onAbort, { once: true })
-      },
-      async pull(stream) {
-        try {
-          while (true) {
-            if (controller.signal.aborted) throw controller.signal.reason
-            const asked = cursor
-            const page = await (ahead ?? start(cursor))
-            ahead = undefined
-            if (page.next !== undefined && page.next === asked && page.items.length === 0) {
-              throw new Error(
-                `Cannot page further: the server returned an empty page with the same cursor '${asked}'`,
-              )
-            }
-            guard.check(page)
-            cursor = page.next
-            done = cursor === undefined
-            if (!done && prefetch) ahead = start(cursor)
-            if (page.items.length > 0) stream.enqueue(page.items)
-            if (done) {
-              cleanup()
-              stream.close()
-              return
-            }
-            if (page.items.length > 0) return
-          }
-        } catch (err) {
-          cleanup()
-          controller.abort(err)
-          throw err
-        }
-      },
-      cancel(reason) {
-        cleanup()
-        controller.abort(reason ?? new DOMException('stream cancelled', 'AbortError'))
-      },
-    },
-    { highWaterMark: 0 },
-  )
+  return linkedPullStream<T[]>(link, async (stream) => {
+    while (true) {
+      if (controller.signal.aborted) throw controller.signal.reason
+      const asked = cursor
+      const page = await (ahead ?? start(cursor))
+      ahead = undefined
+      if (page.next !== undefined && page.next === asked && page.items.length === 0) {
+        throw new Error(
+          `Cannot page further: the server returned an empty page with the same cursor '${asked}'`,
+        )
+      }
+      guard.check(page)
+      cursor = page.next
+      done = cursor === undefined
+      if (!done && prefetch) ahead = start(cursor)
+      if (page.items.length > 0) stream.enqueue(page.items)
+      if (done) {
+        link.unlink()
+        stream.close()
+        return
+      }
+      if (page.items.length > 0) return
+    }
+  }, { cancelReason: (reason) => reason ?? new DOMException('stream cancelled', 'AbortError') })
 }
 
 /** Reads a whole stream of batches into one array (for small results such as `run.file(name)`). */

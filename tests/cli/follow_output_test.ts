@@ -14,7 +14,14 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parquetReadObjects } from 'hyparquet'
 import type { Row } from '../../src/row.ts'
-import { batchesPerInterval, firstBatchColumns } from '../../src/cli/follow_output.ts'
+import {
+  batchesPerInterval,
+  EXIT_STALLED,
+  firstBatchColumns,
+  startFollowing,
+} from '../../src/cli/follow_output.ts'
+import type { CommandContext, OptionValues } from '../../src/cli/command.ts'
+import { FollowIdleError } from '../../src/follow_idle_error.ts'
 import { runCli } from './_run_cli.ts'
 import { generateRun } from '../server/generate_run.ts'
 import { startTestServer, type TestServer } from '../server/test_server.ts'
@@ -204,5 +211,53 @@ describe('follow output helpers', () => {
     assert.equal(rows.length, 2)
     assert.equal(warnings.length, 1)
     assert.match(warnings[0], /left out: b \(pass --keys, or use NDJSON\)/)
+  })
+})
+
+describe('startFollowing', () => {
+  const context = (values: OptionValues, stderr: string[]): CommandContext => ({
+    values,
+    positionals: ['run'],
+    signal: new AbortController().signal,
+    io: {
+      stdout: () => new WritableStream(),
+      stderr: (t) => void stderr.push(t),
+      stdoutIsTTY: false,
+      stderrIsTTY: false,
+    },
+  })
+  const idleThen = (rows: number[]) => {
+    let sent = false
+    return new ReadableStream<number[]>({
+      pull(c) {
+        if (sent) throw new FollowIdleError('no new rows for 1 s', 1000, 'step 3')
+        sent = true
+        c.enqueue(rows)
+      },
+    }, { highWaterMark: 0 })
+  }
+
+  it('without -f passes the stream through (an idle error stays an error) and finishes with 0', async () => {
+    const stderr: string[] = []
+    const following = startFollowing(context({}, stderr), 'history')
+    assert.equal(following.selection, undefined)
+    const reader = following.endOnIdle(idleThen([1])).getReader()
+    assert.deepEqual((await reader.read()).value, [1])
+    await assert.rejects(reader.read(), FollowIdleError)
+    assert.equal(following.finish(), 0)
+    assert.deepEqual(stderr, [])
+  })
+
+  it('with -f ends the stream on the idle error, then reports it and exits stalled', async () => {
+    const stderr: string[] = []
+    const following = startFollowing(context({ follow: true, 'idle-timeout': '2' }, stderr), 'x')
+    assert.equal(following.selection?.idleTimeoutMs, 2000)
+    following.selection?.onEnd('run finished')
+    const batches: number[][] = []
+    for await (const b of following.endOnIdle(idleThen([1, 2]))) batches.push(b)
+    assert.deepEqual(batches, [[1, 2]])
+    assert.ok(following.outcome.error instanceof FollowIdleError)
+    assert.equal(following.finish(), EXIT_STALLED)
+    assert.deepEqual(stderr, ['wbx: run finished\n', 'wbx: no new rows for 1 s\n'])
   })
 })

@@ -6,9 +6,9 @@ import {
   keyPath,
   parseAssignment,
   parseValue,
-  setAt,
   valueAt,
 } from '../../src/cli/key_values.ts'
+import { setPath } from '../../src/json/json_edit.ts'
 
 test('keyPath splits dotted keys and names a key with an empty part', () => {
   assert.deepEqual(keyPath('a.b.c', 'config'), ['a', 'b', 'c'])
@@ -43,14 +43,14 @@ test('parseAssignment splits at the first = and refuses a missing key', () => {
   }
 })
 
-test('valueAt, setAt and deleteAt walk nested plain objects', () => {
+test('valueAt, setPath and deleteAt walk nested plain objects', () => {
   const root: Record<string, unknown> = { a: { b: 1 }, s: 'text' }
   assert.equal(valueAt(root, ['a', 'b']), 1)
   assert.equal(valueAt(root, ['a', 'missing']), undefined)
   assert.equal(valueAt(root, ['s', 'length']), undefined)
-  setAt(root, ['a', 'c'], 2)
-  setAt(root, ['s', 'x'], 3) // a non-object parent is replaced
-  setAt(root, ['__proto__', 'polluted'], true)
+  setPath(root, ['a', 'c'], 2)
+  setPath(root, ['s', 'x'], 3) // a non-object parent is replaced
+  setPath(root, ['__proto__', 'polluted'], true)
   assert.deepEqual(root.a, { b: 1, c: 2 })
   assert.deepEqual(root.s, { x: 3 })
   assert.ok(Object.hasOwn(root, '__proto__'))

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { SchemaDriftError } from '../../src/export/schema_guard.ts'
-import { exportTypedToPath } from '../../src/export/typed_export.ts'
+import { exportTypedToPath, writeWithSchema } from '../../src/export/typed_export.ts'
 import type { Row } from '../../src/row.ts'
 import { tempFolder } from './_helpers.ts'
 
@@ -101,4 +101,38 @@ test('with a schema, Parquet reaches the file while the source runs, a few row g
   } finally {
     cleanup()
   }
+})
+
+test('writeWithSchema writes once with the schema, or again with inferred columns after a drift', async () => {
+  const drain = async (rows: ReadableStream<Row[]>) => {
+    const out: Row[] = []
+    for await (const batch of rows) out.push(...batch)
+    return out
+  }
+  const fitting = opener([[{ _step: 0, loss: 0.5, count: 1 }]])
+  const calls: unknown[] = []
+  const rows = await writeWithSchema(fitting.open, schema, { flatten: true }, async (r, typed) => {
+    calls.push(typed)
+    return await drain(r)
+  })
+  assert.deepEqual(rows, [{ _step: 0, loss: 0.5, count: 1 }])
+  assert.deepEqual(calls, [{ columns: schema.columns, types: schema.types, flatten: false }])
+
+  const drifting = opener([[{ _step: 0, loss: 0.5 }], [{ _step: 1, extra: 'x' }]])
+  const seen: unknown[] = []
+  const drifts: string[] = []
+  const again = await writeWithSchema(drifting.open, schema, {
+    flatten: true,
+    onDrift: (err) => drifts.push(err.name),
+  }, async (r, typed) => {
+    seen.push(typed)
+    return await drain(r)
+  })
+  assert.equal(drifting.opened(), 2)
+  assert.deepEqual(drifts, ['SchemaDriftError'])
+  assert.deepEqual(seen, [
+    { columns: schema.columns, types: schema.types, flatten: false },
+    { types: schema.types },
+  ])
+  assert.deepEqual(again, [{ _step: 0, loss: 0.5 }, { _step: 1, extra: 'x' }])
 })

@@ -1,7 +1,14 @@
 /** Generic JSON edits: diffs, merges onto another value, and the JSON-value check. */
-import { test } from 'node:test'
+import { describe, it, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { applyJsonEdits, assertJsonValue, diffJson, jsonEqual } from '../../src/json/json_edit.ts'
+import {
+  applyJsonEdits,
+  assertJsonValue,
+  defineKey,
+  diffJson,
+  jsonEqual,
+  setPath,
+} from '../../src/json/json_edit.ts'
 
 test('diffJson finds nested sets and deletes; NaN equals NaN, arrays compare whole', () => {
   const base = { a: 1, n: NaN, arr: [1, 2], deep: { x: 1, y: { z: 2 } }, gone: true }
@@ -40,4 +47,29 @@ test('assertJsonValue names the offending path', () => {
   )
   assert.throws(() => assertJsonValue({ m: new Map() }, 'config'), /config\.m is a class instance/)
   assert.throws(() => assertJsonValue({ n: 1n }, 'config'), /config\.n is bigint/)
+})
+
+test('defineKey sets __proto__ as data and other keys plainly', () => {
+  const obj: Record<string, unknown> = {}
+  defineKey(obj, '__proto__', { polluted: true })
+  defineKey(obj, 'a', 1)
+  assert.deepEqual(Object.keys(obj), ['__proto__', 'a'])
+  assert.equal(({} as Record<string, unknown>).polluted, undefined)
+})
+
+describe('setPath', () => {
+  it('creates intermediate objects and replaces scalars on the way', () => {
+    const row: Record<string, unknown> = { a: 5 }
+    setPath(row, ['a', 'b', 'c'], 1)
+    setPath(row, ['a', 'b', 'd'], 2)
+    assert.deepEqual(row, { a: { b: { c: 1, d: 2 } } })
+  })
+
+  it('stores __proto__ as data without touching the prototype', () => {
+    const row: Record<string, unknown> = {}
+    setPath(row, ['__proto__', 'polluted'], true)
+    assert.equal(Object.getPrototypeOf(row), Object.prototype)
+    assert.deepEqual(Object.keys(row), ['__proto__'])
+    assert.equal(({} as Record<string, unknown>).polluted, undefined)
+  })
 })

@@ -6,7 +6,6 @@ import {
   readKeyValue,
   readTimestamp,
   readUpdateRecord,
-  setOwn,
   sub,
 } from '../../src/local/decode_items.ts'
 import { ProtoReader } from '../../src/local/protobuf_reader.ts'
@@ -92,12 +91,4 @@ test('readTimestamp, sub and readKeyValue restore the outer bounds', () => {
   assert.equal(sub(r, (inner) => (inner.tag(), inner.int64())), 42)
   assert.equal(r.end, r.buf.length)
   assert.equal(r.tag(), (4 << 3) | 0)
-})
-
-test('setOwn sets __proto__ as data and other keys plainly', () => {
-  const obj: Record<string, unknown> = {}
-  setOwn(obj, '__proto__', { polluted: true })
-  setOwn(obj, 'a', 1)
-  assert.deepEqual(Object.keys(obj), ['__proto__', 'a'])
-  assert.equal(({} as Record<string, unknown>).polluted, undefined)
 })

@@ -566,3 +566,24 @@ test('LEET system-stats and workspace runs: 60 samples of 15 keys, notes, tags, 
   assert.equal(run.displayName, '日本語ラン 🚀 家族👨‍👩‍👧‍👦')
   assert.deepEqual(run.tags, ['标签', '🏷️tag', 'ラベル', 'café'])
 })
+
+test('decodeRecord and peekRecordType read the same walk: last decodable body, known other, first unknown', () => {
+  const history = (w: ProtoWriter) => w.message(2, (h) => h.message(1, (i) => i.string(1, 'a')))
+  // A decodable body, then a known field that decodes to `other` (tbrecord, 9).
+  const both = record((w) => (w.varint(1, 4), history(w), w.message(9)))
+  assert.equal(decodeRecord(both).type, 'history')
+  assert.equal(decodeRecord(both).num, 4)
+  assert.equal(peekRecordType(both), 9)
+  // Unknown numbers only: the first one names the record.
+  const unknown = record((w) => w.message(50).message(60))
+  assert.deepEqual({ ...decodeRecord(unknown) }, { type: 'other', field: 50, num: 0, offset: 0 })
+  assert.equal(peekRecordType(unknown), 50)
+  // A known `other` field wins over an earlier unknown one.
+  const known = record((w) => w.message(50).message(24))
+  assert.deepEqual({ ...decodeRecord(known) }, { type: 'other', field: 24, num: 0, offset: 0 })
+  assert.equal(peekRecordType(known), 24)
+  // Meta fields (control 16, uuid 19) never name the record.
+  const meta = record((w) => w.message(16).string(19, 'u'))
+  assert.equal(decodeRecord(meta).type, 'other')
+  assert.equal(peekRecordType(meta), 0)
+})

@@ -5,7 +5,6 @@ import {
   type HistoryRow,
   isValidStep,
   parseValueJson,
-  setPath,
 } from '../../src/local/history_row.ts'
 import { HistoryKeyTally, sniffJsonType } from '../../src/local/history_keys.ts'
 import type { HistoryRecord } from '../../src/local/record_types.ts'
@@ -73,23 +72,6 @@ describe('parseValueJson', () => {
     assert.equal(parseValueJson('not json'), 'not json')
     assert.equal(parseValueJson(''), '')
     assert.equal(parseValueJson('01'), '01')
-  })
-})
-
-describe('setPath', () => {
-  it('creates intermediate objects and replaces scalars on the way', () => {
-    const row: Record<string, unknown> = { a: 5 }
-    setPath(row, ['a', 'b', 'c'], 1)
-    setPath(row, ['a', 'b', 'd'], 2)
-    assert.deepEqual(row, { a: { b: { c: 1, d: 2 } } })
-  })
-
-  it('stores __proto__ as data without touching the prototype', () => {
-    const row: Record<string, unknown> = {}
-    setPath(row, ['__proto__', 'polluted'], true)
-    assert.equal(Object.getPrototypeOf(row), Object.prototype)
-    assert.deepEqual(Object.keys(row), ['__proto__'])
-    assert.equal(({} as Record<string, unknown>).polluted, undefined)
   })
 })
 

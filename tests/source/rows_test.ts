@@ -18,6 +18,7 @@ import {
   ARTIFACT_COLUMNS,
   ARTIFACT_ENTRY_COLUMNS,
   artifactEntryRow,
+  artifactFileEntry,
   artifactRow,
   attributeName,
   FILE_COLUMNS,
@@ -194,4 +195,38 @@ test('the bulk runs and artifacts tables use the CLI names', async () => {
     )
     assertColumns(artifacts, ARTIFACT_COLUMNS, `${name} bulk artifacts`)
   }
+})
+
+test('artifactFileEntry names the artifact and nulls what a source does not know', () => {
+  const artifact = { name: 'model', type: 'weights', version: 'v0' }
+  assert.deepEqual(
+    artifactFileEntry(artifact, {
+      path: 'w.bin',
+      digest: 'abc=',
+      size: 12,
+      ref: '',
+      birthArtifactId: '',
+    }),
+    {
+      artifact: 'model',
+      type: 'weights',
+      path: 'w.bin',
+      digest: 'abc=',
+      size: 12,
+      ref: null,
+      birthArtifactId: null,
+    },
+  )
+  assert.deepEqual(
+    artifactFileEntry(artifact, { path: 'r', ref: 's3://b/k', birthArtifactId: 'QXJ0' }),
+    {
+      artifact: 'model',
+      type: 'weights',
+      path: 'r',
+      digest: undefined,
+      size: null,
+      ref: 's3://b/k',
+      birthArtifactId: 'QXJ0',
+    },
+  )
 })

@@ -17,12 +17,12 @@
  * @module
  */
 import type { Row } from '../../row.ts'
-import { FollowIdleError } from '../../follow_idle_error.ts'
 import { linkedAbort } from '../../linked_abort.ts'
 import { RUN_STATE_QUERY } from '../queries.ts'
 import { sleep } from '../../http/retry_policy.ts'
+import { linkedPullStream } from '../../streams/linked_pull_stream.ts'
 import { TERMINAL_STATES } from '../run_lifecycle.ts'
-import { WandbApiError } from '../wandb_api_error.ts'
+import { idleBoundedWait, type IdleWatch, MAX_FAILED_POLLS, retryablePoll } from '../follow_wait.ts'
 import { requestHistory, runNotFound, runVariables } from './history_request.ts'
 import type { HistoryRunRef, HistoryTransport } from './history_target.ts'
 import { KeySelection } from '../../history/key_selection.ts'
@@ -55,9 +55,6 @@ export interface FollowHistoryOptions extends ScanHistoryOptions {
   /** While following: called once when the run reached a terminal state (or `maxStep`) and every row was read. */
   onEnd?: (end: RemoteFollowEnd) => void
 }
-
-/** Consecutive failed polls tolerated (after the transport's own retries) before the stream errors. */
-const MAX_FAILED_POLLS = 3
 
 /** Checks the follow options (RangeError for a bad duration). */
 function checkFollow(options: FollowHistoryOptions): void {
@@ -103,8 +100,8 @@ export function followHistory(
     ...scan
   } = options
   const maxWait = Math.max(pollIntervalMs, maxPollIntervalMs)
-  const { controller, unlink: detach } = linkedAbort(options.signal)
-  const signal = controller.signal
+  const link = linkedAbort(options.signal)
+  const signal = link.controller.signal
   const keys = scan.keys?.length ? scan.keys : undefined
   const selection = new KeySelection(keys, scan.keysMode)
   const stop = scan.maxStep
@@ -141,93 +138,69 @@ export function followHistory(
     }).getReader()
   }
 
-  const lastSeen = (): string =>
-    last < 0 ? `no history row yet (state ${state})` : `history step ${last} (state ${state})`
+  const watch: IdleWatch = {
+    runPath: `${run.entity}/${run.project}/${run.id}`,
+    what: 'history row',
+    idleTimeoutMs,
+    lastSeen: () =>
+      last < 0 ? `no history row yet (state ${state})` : `history step ${last} (state ${state})`,
+  }
 
-  return new ReadableStream<Row[]>({
-    async pull(c) {
-      try {
-        for (;;) {
-          signal.throwIfAborted()
-          if (reader) {
-            let result: ReadableStreamReadResult<Row[]>
-            try {
-              result = await reader.read()
-            } catch (err) {
-              reader = undefined
-              if (!retryable(err) || signal.aborted || ++failures > MAX_FAILED_POLLS) throw err
-              wait = maxWait
-              continue
-            }
-            failures = 0
-            if (!result.done) {
-              const fresh = result.value.filter((row) => (row._step as number) > last)
-              if (fresh.length === 0) continue
-              for (const row of fresh) last = Math.max(last, row._step as number)
-              const rows = firstScan ? fresh : selection.select(fresh)
-              gotRows = true
-              dataAt = Date.now()
-              if (rows.length === 0) continue
-              emitted += rows.length
-              c.enqueue(rows)
-              return
-            }
-            reader = undefined
-            if (firstScan) last = Math.max(last, scanLast)
-            if (final || (stop !== undefined && last >= stop - 1)) {
-              detach()
-              if (onMissingKeys && keys) {
-                const later = new Set(selection.missingKeys())
-                const missing = polls > 1 ? firstMissing.filter((k) => later.has(k)) : firstMissing
-                if (missing.length > 0) onMissingKeys(missing)
-              }
-              onEnd?.({ state, lastStep: last, rows: emitted })
-              c.close()
-              return
-            }
-            wait = gotRows ? pollIntervalMs : Math.min(maxWait, wait * 1.5)
-            gotRows = false
-            continue
-          }
-          if (attempts++ > 0) {
-            const idle = Date.now() - dataAt
-            if (idleTimeoutMs !== undefined && idle >= idleTimeoutMs) {
-              const seen = lastSeen()
-              throw new FollowIdleError(
-                `Run ${run.entity}/${run.project}/${run.id} looks stalled: no new history row for ${
-                  Math.round(idle / 1000)
-                } s; last seen: ${seen}. Raise the idle timeout to keep waiting, or check the run`,
-                idle,
-                seen,
-              )
-            }
-            const left = idleTimeoutMs === undefined ? wait : Math.min(wait, idleTimeoutMs - idle)
-            await sleep(Math.max(0, left), signal)
-          }
-          try {
-            state = await readState(transport, run, signal)
-          } catch (err) {
-            if (!retryable(err) || signal.aborted || ++failures > MAX_FAILED_POLLS) throw err
-            wait = maxWait
-            continue
-          }
-          final = TERMINAL_STATES.has(state)
-          startScan()
+  return linkedPullStream<Row[]>(link, async (c) => {
+    for (;;) {
+      signal.throwIfAborted()
+      if (reader) {
+        let result: ReadableStreamReadResult<Row[]>
+        try {
+          result = await reader.read()
+        } catch (err) {
+          reader = undefined
+          if (!retryablePoll(err) || signal.aborted || ++failures > MAX_FAILED_POLLS) throw err
+          wait = maxWait
+          continue
         }
-      } catch (err) {
-        detach()
-        controller.abort(err)
-        throw err
+        failures = 0
+        if (!result.done) {
+          const fresh = result.value.filter((row) => (row._step as number) > last)
+          if (fresh.length === 0) continue
+          for (const row of fresh) last = Math.max(last, row._step as number)
+          const rows = firstScan ? fresh : selection.select(fresh)
+          gotRows = true
+          dataAt = Date.now()
+          if (rows.length === 0) continue
+          emitted += rows.length
+          c.enqueue(rows)
+          return
+        }
+        reader = undefined
+        if (firstScan) last = Math.max(last, scanLast)
+        if (final || (stop !== undefined && last >= stop - 1)) {
+          link.unlink()
+          if (onMissingKeys && keys) {
+            const later = new Set(selection.missingKeys())
+            const missing = polls > 1 ? firstMissing.filter((k) => later.has(k)) : firstMissing
+            if (missing.length > 0) onMissingKeys(missing)
+          }
+          onEnd?.({ state, lastStep: last, rows: emitted })
+          c.close()
+          return
+        }
+        wait = gotRows ? pollIntervalMs : Math.min(maxWait, wait * 1.5)
+        gotRows = false
+        continue
       }
-    },
-    cancel(reason) {
-      detach()
-      controller.abort(reason)
-    },
-  }, { highWaterMark: 0 })
-}
-
-/** Whether a failed poll is worth another try: the transport ran out of retries on a transient failure. */
-function retryable(err: unknown): boolean {
-  return err instanceof WandbApiError && err.code === 'retries-exhausted'
+      if (attempts++ > 0) {
+        await sleep(idleBoundedWait(watch, dataAt, wait), signal)
+      }
+      try {
+        state = await readState(transport, run, signal)
+      } catch (err) {
+        if (!retryablePoll(err) || signal.aborted || ++failures > MAX_FAILED_POLLS) throw err
+        wait = maxWait
+        continue
+      }
+      final = TERMINAL_STATES.has(state)
+      startScan()
+    }
+  })
 }

@@ -10,6 +10,7 @@
  * @module
  */
 import { parseJson } from '../../json/parse_json.ts'
+import { defineKey } from '../../json/json_edit.ts'
 import type { Row } from '../../row.ts'
 
 /** Reads a row's step as an integer, or `undefined` when it has no numeric `_step`. */
@@ -39,16 +40,9 @@ export function jsonValue(value: unknown): unknown {
   if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<number>, jsonValue)
   const out: Row = {}
   for (const [k, v] of Object.entries(value)) {
-    if (v !== undefined) setKey(out, k, jsonValue(v))
+    if (v !== undefined) defineKey(out, k, jsonValue(v))
   }
   return out
-}
-
-/** Sets a key as own data, even when it is `__proto__`. */
-function setKey(row: Row, key: string, value: unknown): void {
-  if (key === '__proto__') {
-    Object.defineProperty(row, key, { value, enumerable: true, writable: true, configurable: true })
-  } else row[key] = value
 }
 
 /**
@@ -80,13 +74,13 @@ function setPath(row: Row, path: string[], value: unknown): boolean {
     const next = Object.hasOwn(node, path[i]) ? node[path[i]] : undefined
     if (next === undefined) {
       const child: Row = {}
-      setKey(node, path[i], child)
+      defineKey(node, path[i], child)
       node = child
     } else if (next !== null && typeof next === 'object' && !Array.isArray(next)) {
       node = next as Row
     } else return false
   }
-  setKey(node, path[path.length - 1], value)
+  defineKey(node, path[path.length - 1], value)
   return true
 }
 
@@ -110,8 +104,8 @@ function cellValue(raw: unknown): unknown {
 
 /** Puts a cell under its column's key path, or under the column name when a value is in the way. */
 function putCell(row: Row, name: string, path: string[], value: unknown): void {
-  if (path.length === 1) setKey(row, path[0], value)
-  else if (!setPath(row, path, value)) setKey(row, name, value)
+  if (path.length === 1) defineKey(row, path[0], value)
+  else if (!setPath(row, path, value)) defineKey(row, name, value)
 }
 
 /**
@@ -169,7 +163,7 @@ export function rowFromLive(source: Row): Row | undefined {
   const row: Row = {}
   for (const key in source) {
     const value = source[key]
-    if (value !== null && value !== undefined) setKey(row, key, value)
+    if (value !== null && value !== undefined) defineKey(row, key, value)
   }
   return withIntegerStep(row)
 }

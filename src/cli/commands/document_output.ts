@@ -1,5 +1,10 @@
 /** Shared output of the one-document commands (summary, config, info). */
-import type { CommandContext, OptionSpec } from '../command.ts'
+import type { Command, CommandContext, OptionSpec } from '../command.ts'
+import { outputOptions, sourceOptions } from '../command.ts'
+import { openRun, printWarnings } from '../open_run.ts'
+import type { RunSource } from '../run_source.ts'
+import { sparklineOption, terminalSparklines } from '../sparklines.ts'
+import type { Row } from '../../row.ts'
 import { writeText } from '../cli_io.ts'
 import { type NanPolicy, stringifyJson } from '../../json/stringify_json.ts'
 import { choiceOption } from '../parse_values.ts'
@@ -53,4 +58,40 @@ export async function writeDocument(
   const nan: NanPolicy = choiceOption(ctx.values, 'nan', ['string', 'null', 'literal'] as const) ??
     'string'
   await writeText(ctx.io, stringifyJson(doc, { nan, indent: 2 }) + '\n' + (options.trailer ?? ''))
+}
+
+/** What a run-document command prints besides its name and summary line. */
+export interface RunDocumentCommandSpec {
+  /** The command name (also the label of a one-row table export). */
+  name: string
+  /** The one-line description in `wbx --help`. */
+  summary: string
+  /** The document to print, given the opened run and its summary (read first, for the sparklines). */
+  document(run: RunSource, summary: Row, signal: AbortSignal): Promise<Record<string, unknown>>
+}
+
+/**
+ * A command printing one run document (`info`, `summary`): the compact view on a terminal with
+ * a sparkline per numeric summary key after it, else indented JSON or a one-row table.
+ */
+export function runDocumentCommand(spec: RunDocumentCommandSpec): Command {
+  return {
+    name: spec.name,
+    summary: spec.summary,
+    usage: '<source> [options]',
+    details: [
+      'On a terminal, prints one line per key (histograms, media and long lists collapsed);',
+      'elsewhere or with --json, indented JSON; with --format or --output, a one-row table.',
+    ].join('\n'),
+    options: { ...jsonOption, ...outputOptions, ...sourceOptions, ...sparklineOption },
+    async run(ctx) {
+      const run = await openRun(spec.name, ctx.positionals, ctx.values, ctx.signal, ctx.retries)
+      const summary = await run.summary(ctx.signal)
+      const trailer = await terminalSparklines(run, ctx, summary)
+      const doc = await spec.document(run, summary, ctx.signal)
+      await writeDocument(doc, ctx, spec.name, { runId: run.id, compact: true, trailer })
+      printWarnings(run, ctx.io)
+      return 0
+    },
+  }
 }

@@ -2,13 +2,10 @@
 import type { Command } from '../command.ts'
 import { sourceOptions } from '../command.ts'
 import {
-  endOnIdle,
-  finishFollow,
   FOLLOW_DETAILS,
   followOptions,
   followOutputOptions,
-  followSelection,
-  type IdleOutcome,
+  startFollowing,
 } from '../follow_output.ts'
 import { openRun, printWarnings } from '../open_run.ts'
 import { choiceOption, intOption, listOption } from '../parse_values.ts'
@@ -62,8 +59,8 @@ export const historyCommand: Command = {
   },
   async run(ctx) {
     const keys = listOption(ctx.values, 'keys')
-    const messages: string[] = []
-    const follow = followSelection(ctx, 'history', messages)
+    const following = startFollowing(ctx, 'history')
+    const follow = following.selection
     let missing: string[] = []
     const selection = {
       keys,
@@ -83,10 +80,9 @@ export const historyCommand: Command = {
         'history',
       )
     }
-    const outcome: IdleOutcome = {}
     const run = await openRun('history', ctx.positionals, ctx.values, ctx.signal, ctx.retries)
     if (follow) {
-      await writeRows(endOnIdle(run.history(selection), outcome), ctx, {
+      await writeRows(following.endOnIdle(run.history(selection)), ctx, {
         label: 'history',
         runId: run.id,
         follow: true,
@@ -113,7 +109,7 @@ export const historyCommand: Command = {
     // without a value in any row of the selected steps.
     if (missing.length) ctx.io.stderr(`wbx: ${missingKeysMessage(missing, minStep, maxStep)}\n`)
     printWarnings(run, ctx.io)
-    return follow ? finishFollow(ctx, messages, outcome) : 0
+    return following.finish()
   },
 }
 

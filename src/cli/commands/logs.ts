@@ -7,13 +7,7 @@ import { choiceOption } from '../parse_values.ts'
 import { Progress, readMeter } from '../progress.ts'
 import { FollowIdleError } from '../../follow_idle_error.ts'
 import { writeToPath } from '../../export/mod.ts'
-import {
-  endOnIdle,
-  finishFollow,
-  followOptions,
-  followSelection,
-  type IdleOutcome,
-} from '../follow_output.ts'
+import { followOptions, startFollowing } from '../follow_output.ts'
 
 /** The `logs` command. */
 export const logsCommand: Command = {
@@ -49,9 +43,8 @@ export const logsCommand: Command = {
   },
   async run(ctx) {
     const stream = choiceOption(ctx.values, 'stream', ['stdout', 'stderr'] as const)
-    const messages: string[] = []
-    const follow = followSelection(ctx, 'logs', messages)
-    const outcome: IdleOutcome = {}
+    const following = startFollowing(ctx, 'logs')
+    const follow = following.selection
     const run = await openRun('logs', ctx.positionals, ctx.values, ctx.signal, ctx.retries)
     const output = ctx.values.output
     const toFile = typeof output === 'string' && output !== '-'
@@ -70,10 +63,10 @@ export const logsCommand: Command = {
       onRead: read?.update,
     }).catch((err) => {
       if (!follow || !(err instanceof FollowIdleError)) throw err
-      outcome.error = err
+      following.outcome.error = err
       return new ReadableStream<Uint8Array>({ start: (c) => c.close() })
     })
-    if (follow) bytes = endOnIdle(bytes, outcome)
+    bytes = following.endOnIdle(bytes)
     if (progress) {
       bytes = bytes.pipeThrough(progress.countLines()).pipeThrough(progress.countBytes())
     }
@@ -88,6 +81,6 @@ export const logsCommand: Command = {
     }
     progress?.finish()
     printWarnings(run, ctx.io)
-    return follow ? finishFollow(ctx, messages, outcome) : 0
+    return following.finish()
   },
 }

@@ -3,7 +3,8 @@ import type { CommandContext, OptionSpec } from '../command.ts'
 import { cloneJson } from '../../json/json_edit.ts'
 import type { Run } from '../../api/run.ts'
 import { writeText } from '../cli_io.ts'
-import { deleteAt, describeChanges, keyPath, parseAssignment, setAt } from '../key_values.ts'
+import { deleteAt, describeChanges, keyPath, parseAssignment } from '../key_values.ts'
+import { setPath } from '../../json/json_edit.ts'
 
 /** The options of `wbx run set`. */
 export const runSetOptions: Record<string, OptionSpec> = {
@@ -73,7 +74,7 @@ function applyOptions(run: Run, ctx: CommandContext): void {
   if (text('job-type') !== undefined) run.jobType = text('job-type')
   for (const arg of strings(ctx, 'config')) {
     const { path, value } = parseAssignment(arg, 'config')
-    setAt(run.config, path, value)
+    setPath(run.config, path, value)
   }
   for (const arg of strings(ctx, 'summary')) {
     const { path, value } = parseAssignment(arg, 'summary')

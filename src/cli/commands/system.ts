@@ -2,13 +2,10 @@
 import type { Command } from '../command.ts'
 import { sourceOptions } from '../command.ts'
 import {
-  endOnIdle,
-  finishFollow,
   FOLLOW_DETAILS,
   followOptions,
   followOutputOptions,
-  followSelection,
-  type IdleOutcome,
+  startFollowing,
 } from '../follow_output.ts'
 import { openRun, printWarnings } from '../open_run.ts'
 import { writeRows } from '../write_rows.ts'
@@ -25,20 +22,19 @@ export const systemCommand: Command = {
   ].join('\n') + '\n' + FOLLOW_DETAILS,
   options: { ...followOptions, ...followOutputOptions, ...sourceOptions },
   async run(ctx) {
-    const messages: string[] = []
-    const follow = followSelection(ctx, 'system', messages)
-    const outcome: IdleOutcome = {}
+    const following = startFollowing(ctx, 'system')
+    const follow = following.selection
     const run = await openRun('system', ctx.positionals, ctx.values, ctx.signal, ctx.retries)
     // A local run read to its end: progress as bytes of its log read (a followed log grows).
     const read = follow ? undefined : readMeter(run.logBytes)
     const rows = await run.systemMetrics(ctx.signal, follow, read?.update)
-    await writeRows(follow ? endOnIdle(rows, outcome) : rows, ctx, {
+    await writeRows(following.endOnIdle(rows), ctx, {
       label: 'system',
       runId: run.id,
       follow: follow !== undefined,
       read,
     })
     printWarnings(run, ctx.io)
-    return follow ? finishFollow(ctx, messages, outcome) : 0
+    return following.finish()
   },
 }

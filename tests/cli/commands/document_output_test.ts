@@ -1,6 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { writeDocument } from '../../../src/cli/commands/document_output.ts'
+import { runDocumentCommand, writeDocument } from '../../../src/cli/commands/document_output.ts'
+import { runInProcess } from './_in_process.ts'
 import type { CommandContext, OptionValues } from '../../../src/cli/command.ts'
 
 /** A context whose stdout is collected; `tty` says whether stdout is a terminal. */
@@ -51,4 +52,26 @@ test('writeDocument exports a one-row table with --format', async () => {
   const { ctx, out } = context({ format: 'csv', quiet: true }, false)
   await writeDocument(doc, ctx, 'summary')
   assert.equal(out(), 'acc,bad,nested.k\n0.5,NaN,v\n')
+})
+
+test('runDocumentCommand reads the summary first, hands it to document, and prints that document', async () => {
+  const seen: unknown[] = []
+  const command = runDocumentCommand({
+    name: 'probe',
+    summary: 'A probe',
+    document: (run, summary) => {
+      seen.push(summary._step)
+      return Promise.resolve({ id: run.id, best: summary.best_val_loss })
+    },
+  })
+  assert.equal(command.name, 'probe')
+  assert.equal(command.usage, '<source> [options]')
+  assert.ok('sparklines' in command.options && 'json' in command.options)
+  const { code, out } = await runInProcess(command, {})
+  assert.equal(code, 0)
+  assert.deepEqual(seen, [299])
+  const doc = JSON.parse(out)
+  assert.deepEqual(Object.keys(doc), ['id', 'best'])
+  assert.equal(doc.best, 0.052)
+  assert.match(doc.id, /^\w+$/)
 })

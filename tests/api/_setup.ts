@@ -71,3 +71,12 @@ export async function withServer<T>(
     await server.stop()
   }
 }
+
+/**
+ * The `exportTailBytes` whose first read holds exactly the footer of a Parquet file (its
+ * metadata, length and magic), so tests of row-group reads see one request per group.
+ */
+export function footerOnly(file: Uint8Array): number {
+  const view = new DataView(file.buffer, file.byteOffset, file.byteLength)
+  return view.getUint32(file.byteLength - 8, true) + 8
+}

@@ -16,6 +16,7 @@ import { stringifyJson } from '../../src/json/stringify_json.ts'
 import type { Row } from '../../src/row.ts'
 import { HttpGraphqlTransport } from '../../src/api/transport.ts'
 import { flattenRow, sampleIndices } from './history_table.ts'
+import { parseRange } from './files_origin.ts'
 import { close, listen, readBody } from './test_server.ts'
 
 /** The API key the harness accepts. */
@@ -203,13 +204,12 @@ export async function startHarness(run: HarnessRun): Promise<Harness> {
     if (req.method === 'HEAD') {
       return void res.writeHead(200, { 'content-length': bytes.length }).end()
     }
-    let start = 0
-    let end = bytes.length - 1
-    const r = range ? /bytes=(\d+)-(\d*)/.exec(range) : null
-    if (r) {
-      start = Number(r[1])
-      end = r[2] ? Math.min(Number(r[2]), bytes.length - 1) : bytes.length - 1
+    // Closed, open-ended and suffix ranges, as GCS and S3 answer them (see files_origin.ts).
+    const r = parseRange(range, bytes.length)
+    if (r === 'unsatisfiable') {
+      return void res.writeHead(416, { 'content-range': `bytes */${bytes.length}` }).end()
     }
+    const [start, end] = r ?? [0, bytes.length - 1]
     const body = bytes.subarray(start, end + 1)
     const fault = fileFaults.shift()
     const headers: Record<string, string | number> = { 'content-length': body.length }

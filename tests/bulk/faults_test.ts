@@ -53,7 +53,8 @@ test(
       api: fastApi(server),
       governor,
     })
-    await requestsReach(start, 400)
+    // About a third of the export (2 requests per run and a few listing pages) before the faults.
+    await requestsReach(start, 150)
     const faultStart = Date.now()
     const throttle = server.fault({
       kind: 'status',

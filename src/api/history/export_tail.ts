@@ -13,6 +13,7 @@ import {
   type FetchLike,
   fetchSigned,
   MAX_UNRANGED_BYTES,
+  rangeReadingFetch,
   readSlice,
   redactSignedUrl,
   shortBody,
@@ -57,84 +58,129 @@ function contentRange(
 
 /**
  * Reads the last `tailBytes` bytes of the export at `url` with one `Range: bytes=-N` GET. A 206
- * answer gives the size through `Content-Range`; a 200 (a server that ignores `Range`) is read
- * whole up to the unranged body cap; a 416 means an empty file (size 0).
+ * answer gives the size through `Content-Range`; a 200 (a server that ignores `Range`) is the
+ * whole file when its `Content-Length` is within the unranged body cap or its body ends within
+ * `tailBytes`, else the size comes from a `HEAD` and the tail from a closed range (cut from
+ * whatever the server sends); a 416 means an empty file (size 0).
  */
 export async function readExportTail(
   url: string,
   tailBytes: number,
   options: SignedFetchOptions,
 ): Promise<ExportTail> {
-  const where = `history export ${redactSignedUrl(url)}`
-  const refuse = async (response: Response, reason: string): Promise<never> => {
-    await response.body?.cancel().catch(() => {})
-    throw new SignedUrlError(`Cannot read ${where}: ${reason}`, response.status)
+  const first = await fetchSigned(
+    url,
+    { headers: { range: `bytes=-${tailBytes}` } },
+    options,
+    (response) => consumeTail(response, url, tailBytes),
+  )
+  if (first !== 'unknown-length') return first
+  // A 200 of unknown length going on past tailBytes: maybe the file, maybe more than the file.
+  const byteLength = await headLength(url, options)
+  if (byteLength === 0) return { byteLength, start: 0, bytes: new Uint8Array(0) }
+  const start = Math.max(0, byteLength - tailBytes)
+  const response = await rangeReadingFetch(options)(url, {
+    headers: { range: `bytes=${start}-${byteLength - 1}` },
+  })
+  const bytes = new Uint8Array(await response.arrayBuffer())
+  if (bytes.byteLength !== byteLength - start) {
+    throw new Error(
+      `the server sent ${bytes.byteLength} bytes for bytes ${start}-${byteLength - 1} of ` +
+        `${redactSignedUrl(url)}; run the scan again`,
+    )
   }
-  return await fetchSigned(url, { headers: { range: `bytes=-${tailBytes}` } }, options, async (
-    response,
-  ) => {
-    if (response.status === 416) {
-      // Storage answers a suffix range on an empty object with 416 (`bytes */0`).
-      const total = /\/\s*(\d+)\s*$/.exec(response.headers.get('content-range') ?? '')?.[1]
-      if (total === undefined || Number(total) === 0) {
-        await response.body?.cancel().catch(() => {})
-        return { byteLength: 0, start: 0, bytes: new Uint8Array(0) }
-      }
+  return { byteLength, start, bytes }
+}
+
+/** Reads the answer to the suffix-range GET (see {@linkcode readExportTail}). */
+async function consumeTail(
+  response: Response,
+  url: string,
+  tailBytes: number,
+): Promise<ExportTail | 'unknown-length'> {
+  const refuse = async (reason: string): Promise<never> => {
+    await response.body?.cancel().catch(() => {})
+    throw new SignedUrlError(
+      `Cannot read history export ${redactSignedUrl(url)}: ${reason}`,
+      response.status,
+    )
+  }
+  if (response.status === 416) {
+    // Storage answers a suffix range on an empty object with 416 (`bytes */0`).
+    const total = /\/\s*(\d+)\s*$/.exec(response.headers.get('content-range') ?? '')?.[1]
+    if (total === undefined || Number(total) === 0) {
+      await response.body?.cancel().catch(() => {})
+      return { byteLength: 0, start: 0, bytes: new Uint8Array(0) }
+    }
+    return await refuse(
+      `HTTP 416 for its last ${tailBytes} bytes although it has ${total}; run the scan again`,
+    )
+  }
+  if (!response.ok) {
+    return await refuse(
+      `HTTP ${response.status}; a signed URL may have expired, run the scan again`,
+    )
+  }
+  if (response.status === 206) {
+    const range = contentRange(response.headers.get('content-range'))
+    const total = range && (range.total ?? range.last + 1)
+    if (!range || total === undefined || range.last !== total - 1 || range.first > range.last) {
       return await refuse(
-        response,
-        `HTTP 416 for its last ${tailBytes} bytes although it has ${total}; run the scan again`,
+        `its answer to a read of the last ${tailBytes} bytes has Content-Range ` +
+          `'${response.headers.get('content-range')}', not the end of the file`,
       )
     }
-    if (!response.ok) {
+    const length = range.last - range.first + 1
+    if (length > tailBytes && (range.first > 0 || length > MAX_UNRANGED_BYTES)) {
       return await refuse(
-        response,
-        `HTTP ${response.status}; a signed URL may have expired, run the scan again`,
+        `the server sent ${length} bytes where the last ${tailBytes} were asked for`,
       )
     }
-    if (response.status === 206) {
-      const range = contentRange(response.headers.get('content-range'))
-      const total = range && (range.total ?? range.last + 1)
-      if (!range || total === undefined || range.last !== total - 1 || range.first > range.last) {
-        return await refuse(
-          response,
-          `its answer to a read of the last ${tailBytes} bytes has Content-Range ` +
-            `'${response.headers.get('content-range')}', not the end of the file`,
-        )
-      }
-      const length = range.last - range.first + 1
-      if (length > tailBytes && (range.first > 0 || length > MAX_UNRANGED_BYTES)) {
-        return await refuse(
-          response,
-          `the server sent ${length} bytes where the last ${tailBytes} were asked for`,
-        )
-      }
-      // One byte past the announced length tells an overlong body from a complete one.
-      const bytes = await readSlice(response.body, 0, length + 1, false)
-      if (bytes.byteLength > length) {
-        return await refuse(response, `the body is longer than the ${length} bytes announced`)
-      }
-      if (bytes.byteLength !== length) throw shortBody(bytes.byteLength, length)
-      return { byteLength: total, start: range.first, bytes }
+    // One byte past the announced length tells an overlong body from a complete one.
+    const bytes = await readSlice(response.body, 0, length + 1, false)
+    if (bytes.byteLength > length) {
+      return await refuse(`the body is longer than the ${length} bytes announced`)
     }
-    if (response.status !== 200) {
-      return await refuse(response, `HTTP ${response.status} where 206 or 200 was expected`)
+    if (bytes.byteLength !== length) throw shortBody(bytes.byteLength, length)
+    return { byteLength: total, start: range.first, bytes }
+  }
+  if (response.status !== 200) {
+    return await refuse(`HTTP ${response.status} where 206 or 200 was expected`)
+  }
+  // The server ignored Range and sends the whole file: read it whole, within the body cap.
+  const announced = expectedLength(response)
+  if (announced !== undefined) {
+    if (announced > MAX_UNRANGED_BYTES) {
+      return await refuse(
+        `the server ignored the Range header and sends the whole file (${announced} bytes), ` +
+          `more than the ${MAX_UNRANGED_BYTES} bytes read without a range; use source 'graphql' ` +
+          'for this run',
+      )
     }
-    // The server ignored Range and sends the whole file: read it whole, within the body cap.
-    const announced = expectedLength(response)
-    const tooBig = (size: string) =>
-      `the server ignored the Range header and sends the whole file (${size}), more than the ` +
-      `${MAX_UNRANGED_BYTES} bytes read without a range; use source 'graphql' for this run`
-    if (announced !== undefined && announced > MAX_UNRANGED_BYTES) {
-      return await refuse(response, tooBig(`${announced} bytes`))
-    }
-    const bytes = await readSlice(response.body, 0, MAX_UNRANGED_BYTES + 1, false)
-    if (bytes.byteLength > MAX_UNRANGED_BYTES) {
-      return await refuse(response, tooBig(`more than ${MAX_UNRANGED_BYTES} bytes`))
-    }
-    if (announced !== undefined && bytes.byteLength !== announced) {
-      throw shortBody(bytes.byteLength, announced)
-    }
-    return { byteLength: bytes.byteLength, start: 0, bytes }
+    // Whatever follows the announced length is not the file: cut it.
+    const bytes = await readSlice(response.body, 0, announced, false)
+    if (bytes.byteLength !== announced) throw shortBody(bytes.byteLength, announced)
+    return { byteLength: announced, start: 0, bytes }
+  }
+  // No length: the whole file only if the body ends within tailBytes.
+  const bytes = await readSlice(response.body, 0, tailBytes + 1, false)
+  if (bytes.byteLength <= tailBytes) return { byteLength: bytes.byteLength, start: 0, bytes }
+  return 'unknown-length'
+}
+
+/** The file's size from a `HEAD`, for a server that ignores `Range` and sends no length. */
+async function headLength(url: string, options: SignedFetchOptions): Promise<number> {
+  return await fetchSigned(url, { method: 'HEAD' }, options, async (response) => {
+    await response.body?.cancel().catch(() => {})
+    const length = response.headers.get('content-length')
+    if (response.ok && length !== null && /^\d+$/.test(length)) return Number(length)
+    throw new SignedUrlError(
+      `Cannot read history export ${redactSignedUrl(url)}: the server ignored the Range header ` +
+        `and sent a body of unknown length, and HEAD answered HTTP ${response.status} ` +
+        `${length === null ? 'without' : `with Content-Length '${length}', not`} a size; ` +
+        "use source 'graphql' for this run",
+      response.status,
+    )
   })
 }
 

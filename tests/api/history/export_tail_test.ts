@@ -16,7 +16,7 @@ import type { Row } from '../../../src/row.ts'
 import { parseRange } from '../../server/files_origin.ts'
 
 /** How the storage server answers. */
-type Mode = 'ranges' | 'ignore-range' | 'empty' | 'huge'
+type Mode = 'ranges' | 'ignore-range' | 'no-length' | 'endless' | 'empty' | 'huge'
 
 /** A storage origin serving one object at a signed path, logging `method range` per request. */
 async function storage(bytes: Uint8Array, mode: Mode = 'ranges') {
@@ -30,6 +30,16 @@ async function storage(bytes: Uint8Array, mode: Mode = 'ranges') {
     if (mode === 'huge') {
       res.writeHead(200, { 'content-length': String(MAX_UNRANGED_BYTES + 1) })
       return void res.end(bytes.subarray(0, 100))
+    }
+    if (req.method === 'HEAD') {
+      return void res.writeHead(200, { 'content-length': bytes.length }).end()
+    }
+    if (mode === 'no-length' || mode === 'endless') {
+      // Range ignored, no Content-Length (chunked); 'endless' sends 3 MiB more than the file.
+      res.writeHead(200)
+      res.write(bytes)
+      if (mode === 'endless') res.write(new Uint8Array(3 * 1024 * 1024).fill(0x20))
+      return void res.end()
     }
     const range = mode === 'ranges' ? parseRange(req.headers.range, bytes.length) : undefined
     if (range === 'unsatisfiable') return void res.writeHead(416).end()
@@ -125,6 +135,35 @@ test('a server that ignores Range: the 200 body is the whole file, decoded from 
     const file = await ParquetExportFile.open(s.url, '1 of 1', { ...FAST, tailBytes: 64 })
     assert.deepEqual(await readAll(file), rows)
     assert.deepEqual(s.log, ['GET bytes=-64'])
+  } finally {
+    await s.close()
+  }
+})
+
+test('a 200 without Content-Length ending within tailBytes is the whole file, in one request', async () => {
+  const { bytes, rows } = exportFile(2000, 500)
+  const s = await storage(bytes, 'no-length')
+  try {
+    const file = await ParquetExportFile.open(s.url, '1 of 1', FAST)
+    assert.deepEqual(await readAll(file), rows)
+    assert.deepEqual(s.log, [`GET bytes=-${DEFAULT_TAIL_BYTES}`])
+  } finally {
+    await s.close()
+  }
+})
+
+test('a 200 of unknown length going on past tailBytes: the size from HEAD, then slices cut from the body', async () => {
+  const { bytes, rows } = exportFile(2000, 500)
+  const s = await storage(bytes, 'endless')
+  try {
+    const tailBytes = 1024
+    const file = await ParquetExportFile.open(s.url, '1 of 1', { ...FAST, tailBytes })
+    assert.deepEqual(await readAll(file), rows)
+    assert.deepEqual(s.log.slice(0, 3), [
+      `GET bytes=-${tailBytes}`,
+      'HEAD -',
+      `GET bytes=${bytes.length - tailBytes}-${bytes.length - 1}`,
+    ])
   } finally {
     await s.close()
   }

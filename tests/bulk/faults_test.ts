@@ -11,7 +11,7 @@ const folders: { dir: string; cleanup: () => void }[] = []
 
 before(async () => {
   server = await startTestServer({ seed: 7 })
-  addRuns(server, 'bulk', 'faults', 200)
+  addRuns(server, 'bulk', 'faults', 400)
 })
 
 after(async () => {
@@ -53,8 +53,8 @@ test(
       api: fastApi(server),
       governor,
     })
-    // About a third of the export (2 requests per run and a few listing pages) before the faults.
-    await requestsReach(start, 150)
+    // About a third of the export (2 requests per run, a few listing pages) before the faults.
+    await requestsReach(start, 300)
     const faultStart = Date.now()
     const throttle = server.fault({
       kind: 'status',

@@ -10,7 +10,9 @@ let server: TestServer
 const folders: { dir: string; cleanup: () => void }[] = []
 
 before(async () => {
-  server = await startTestServer({ seed: 7 })
+  // A little latency makes the request rate follow the governor's budget rather than the client's
+  // CPU (with 2 requests per run, the Parquet writing between them would otherwise set it).
+  server = await startTestServer({ seed: 7, limits: { latencyMs: 20 } })
   addRuns(server, 'bulk', 'faults', 400)
 })
 

@@ -66,7 +66,8 @@ export function planRun(
     const schema = historySchema(run.historyKeys, options.keys)
     const rowBytes = schema.columns.reduce((sum, c) => sum + CELL_BYTES[schema.types[c]], 0)
     bytes += rows * rowBytes
-    if (options.remote && rows > 0) requests += 2 + Math.ceil(rows / PAGE_STEPS)
+    // RunParquetHistory, then GraphQL pages (the last step comes with the listing).
+    if (options.remote && rows > 0) requests += 1 + Math.ceil(rows / PAGE_STEPS)
   }
   if (include.system) requests += 1
   if (include.logs) requests += 2

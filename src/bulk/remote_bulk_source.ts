@@ -70,8 +70,22 @@ function remoteHandle(run: Run): BulkRunHandle {
 
 /**
  * Wraps a run loaded with the full fragment: files, artifacts and console log are read through
- * its RunReader (`Run.openFile`: the bounded download with one signed-URL refresh).
+ * its RunReader (`Run.openFile`: the bounded download with one signed-URL refresh). Its history
+ * scan takes the last step from the listing's `historyKeys`, so it sends no `RunHistoryKeys`
+ * request of its own: one `RunParquetHistory` per run remains (the SDK's `Runs` page does not
+ * select `parquetHistory`, runs.py RUN_FRAGMENT).
  */
 function remoteRun(run: Run): BulkRun {
-  return readerBulkRun(run, { name: run.name ?? null, systemSampled: true })
+  const bulk = readerBulkRun(run, { name: run.name ?? null, systemSampled: true })
+  return {
+    ...bulk,
+    history: (o) =>
+      run.scanHistory({
+        minStep: o.minStep,
+        maxStep: o.maxStep,
+        keys: o.keys,
+        signal: o.signal,
+        lastHistoryStep: bulk.lastHistoryStep,
+      }),
+  }
 }

@@ -106,3 +106,12 @@ export function queueFileFaults(
 ): FaultHandle[] {
   return faults.map((f) => server.fault({ ...f, origin: 'files', method: 'GET', count: 1 }))
 }
+
+/**
+ * The `exportTailBytes` whose first read holds exactly the footer of a Parquet file (its
+ * metadata, length and magic), so tests of row-group reads see one request per group.
+ */
+export function footerOnly(file: Uint8Array): number {
+  const view = new DataView(file.buffer, file.byteOffset, file.byteLength)
+  return view.getUint32(file.byteLength - 8, true) + 8
+}

@@ -117,6 +117,24 @@ describe('followHistory against the test server', () => {
     assert.ok(ops.filter((o) => o === 'RunState').length >= 2, 'the state was polled')
   })
 
+  it('a known lastHistoryStep holds for the first scan only: later polls still find new rows', async () => {
+    const server = await liveServer()
+    servers.push(server)
+    const transport = transportFor(server.baseUrl, server.apiKey)
+    const followed = drain(followHistory(transport, RUN, {
+      lastHistoryStep: 99,
+      pollIntervalMs: 30,
+      maxPollIntervalMs: 100,
+    }))
+    await writeRest(server, 30)
+    const rows = await followed
+    assert.deepEqual(rows.map((r) => r._step), Array.from({ length: 200 }, (_, i) => i))
+    const ops = server.requests.filter((r) => r.origin === 'api').map((r) => r.operation)
+    const firstKeys = ops.indexOf('RunHistoryKeys')
+    assert.ok(firstKeys > ops.indexOf('RunParquetHistory'), `the first scan asked none: ${ops}`)
+    assert.ok(firstKeys > 0, 'later polls ask for the new last step')
+  })
+
   it('honours minStep and ends at maxStep without waiting for the run to end', async () => {
     const server = await liveServer()
     servers.push(server)

@@ -230,6 +230,31 @@ test('bad options fail at the call with TypeError or RangeError', () => {
   assert.throws(() => scanHistory(transport, RUN, { pageSize: 0 }), RangeError)
   assert.throws(() => scanHistory(transport, RUN, { minStep: -1 }), RangeError)
   assert.throws(() => scanHistory(transport, RUN, { prefetch: 1.5 }), RangeError)
+  assert.throws(() => scanHistory(transport, RUN, { lastHistoryStep: -2 }), RangeError)
+  assert.throws(() => scanHistory(transport, RUN, { exportTailBytes: 4 }), RangeError)
+})
+
+test('a known lastHistoryStep (from a listing) saves the RunHistoryKeys request and bounds the scan', async () => {
+  const rows = sampleRows()
+  const server = await startTestServer({
+    runs: [{ ...RUN, ...exportLayout(rows, { exported: 45, files: 2 }) }],
+  })
+  try {
+    const transport = transportFor(server)
+    const last = rows[rows.length - 1]._step as number
+    const got = await collect(scanHistory(transport, RUN, { lastHistoryStep: last }))
+    assert.deepEqual(got, rows)
+    const operations = () => graphqlRequests(server).map((g) => g.operation)
+    assert.deepEqual(operations(), ['RunParquetHistory', 'HistoryPage'])
+    const before = rows[40]._step as number
+    const cut = await collect(scanHistory(transport, RUN, { lastHistoryStep: before }))
+    assert.deepEqual(cut, rows.filter((r) => (r._step as number) <= before))
+    const none = await collect(scanHistory(transport, RUN, { lastHistoryStep: -1 }))
+    assert.deepEqual(none, [])
+    assert.ok(!operations().includes('RunHistoryKeys'))
+  } finally {
+    await server.stop()
+  }
 })
 
 test('an unknown run fails with a message naming it', async () => {

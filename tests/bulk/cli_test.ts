@@ -107,8 +107,8 @@ test('--dry-run prints the plan and writes nothing', { timeout: 60_000 }, async 
   assert.equal(plan.totals.rows, rows)
   assert.equal(plan.totals.toExport, RUNS)
   assert.equal(plan.totals.listingRequests, 1)
-  // Each run: history (2 + pages) and files (a listing plus two requests per file of the five).
-  assert.equal(plan.runs[0].requests, 2 + 1 + 1 + 2 * 5)
+  // Each run: history (1 + pages) and files (a listing plus two requests per file of the five).
+  assert.equal(plan.runs[0].requests, 1 + 1 + 1 + 2 * 5)
   assert.ok(plan.totals.bytes > rows * 8)
   assert.equal(existsSync(dir), false)
 })

@@ -59,8 +59,8 @@ test('planExport plans every listed run against an absent folder, writing nothin
     listingRequests: () => 3,
   })
   assert.deepEqual(plan.runs.map((r) => [r.id, r.action, r.rows, r.bytes, r.requests]), [
-    ['r1', 'new', 1500, 1500 * 16 + 100, 2 + 2 + 1 + 4],
-    ['r2', 'new', 1500, 1500 * 16 + 100, 2 + 2 + 1 + 4],
+    ['r1', 'new', 1500, 1500 * 16 + 100, 1 + 2 + 1 + 4],
+    ['r2', 'new', 1500, 1500 * 16 + 100, 1 + 2 + 1 + 4],
   ])
   assert.deepEqual(plan.totals, {
     runs: 2,
@@ -68,7 +68,7 @@ test('planExport plans every listed run against an absent folder, writing nothin
     unchanged: 0,
     rows: 3000,
     bytes: 2 * (1500 * 16 + 100),
-    requests: 3 + 2 * 9,
+    requests: 3 + 2 * 8,
     listingRequests: 3,
   })
   assert.equal(existsSync(out), false)

@@ -33,7 +33,7 @@ test('planRun estimates rows, bytes (8 per number, 16 per string) and requests',
     action: 'new',
     rows: 2500,
     bytes: 2500 * (8 + 8 + 16),
-    requests: 2 + 3,
+    requests: 1 + 3,
   })
   const keys = planRun(run, undefined, only({ history: true }), { remote: true, keys: ['loss'] })
   assert.equal(keys.bytes, 2500 * 16)
@@ -69,7 +69,7 @@ test('planRun estimates only the new rows of an append and nothing for a skip', 
   const append = planRun(run, entry, only({ history: true }), { remote: true })
   assert.equal(append.action, 'append')
   assert.equal(append.rows, 500)
-  assert.equal(append.requests, 2 + 1)
+  assert.equal(append.requests, 1 + 1)
   const same = {
     ...entry,
     updatedAt: 't1',

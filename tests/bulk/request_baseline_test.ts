@@ -1,7 +1,12 @@
 /**
- * The request baseline of today's bulk export (issue 15): how many requests `exportProject`
- * with default settings makes per run against the test server limiting like W&B. The numbers
- * are asserted so the session that cuts them sees the change here (and updates this test).
+ * The request baseline of the bulk export (issue 15): how many requests `exportProject` with
+ * default settings makes per run against the test server limiting like W&B. The numbers are
+ * asserted so the session that cuts them sees the change here (and updates this test).
+ *
+ * Before: 2 API requests (RunHistoryKeys, RunParquetHistory) and 3 storage requests (HEAD,
+ * footer range, row-group range) per run. Now: 1 API request (RunParquetHistory; the last step
+ * comes from the listing's historyKeys) and 1 storage request (a suffix-range GET that brings a
+ * small export whole) per run. See docs/network.md.
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -13,7 +18,7 @@ import { tempDir } from './_project.ts'
 const RUNS = 24
 
 test(
-  'baseline: a default bulk export makes 2 rate-limited API requests and 3 storage requests per run, plus 1 listing page',
+  'baseline: a default bulk export makes 1 rate-limited API request and 1 storage request per run, plus 1 listing page',
   {
     timeout: 120_000,
   },
@@ -44,15 +49,20 @@ test(
       for (const r of allowed) {
         byOperation[r.operation ?? r.path] = (byOperation[r.operation ?? r.path] ?? 0) + 1
       }
-      // Today's path, per run: RunHistoryKeys, RunParquetHistory (signed URLs); on storage: HEAD,
-      // the footer range, the row-group range. Plus one listing page for 24 runs.
-      assert.deepEqual(byOperation, { Runs: 1, RunHistoryKeys: RUNS, RunParquetHistory: RUNS })
-      assert.equal(stats.storage, 3 * RUNS)
+      // Per run: RunParquetHistory (signed URLs; the last step came with the listing page); on
+      // storage one GET of the file's last MiB, which holds these small exports whole. Plus one
+      // listing page for 24 runs.
+      assert.deepEqual(byOperation, { Runs: 1, RunParquetHistory: RUNS })
+      assert.equal(stats.storage, RUNS)
       const storage = server.requests.filter((r) => r.origin === 'files')
-      assert.equal(storage.filter((r) => r.method === 'HEAD').length, RUNS)
-      assert.equal(storage.filter((r) => r.headers.range !== undefined).length, 2 * RUNS)
-      // The limit bound (49 requests at 40/s after a burst of 10): every refusal was retried.
-      assert.equal(stats.api - stats.refused, 1 + 2 * RUNS)
+      assert.deepEqual(
+        new Set(storage.map((r) => `${r.method} ${r.headers.range}`)),
+        new Set([
+          'GET bytes=-1048576',
+        ]),
+      )
+      // The limit bound (25 requests at 40/s after a burst of 10): every refusal was retried.
+      assert.equal(stats.api - stats.refused, 1 + RUNS)
       assert.equal(server.limits.limiter!.refused, stats.refused)
     } finally {
       await server.stop()

@@ -477,9 +477,11 @@ export function deepJsonText(depth: number, key = 'k'): string {
   return `{"${key}":`.repeat(depth) + '1' + '}'.repeat(depth)
 }
 
-/** Whether a GraphQL request is about run `id` (its `run` or `name` variable). */
+/** Whether a GraphQL request is about run `id` (its `run`, `name` or `runName` variable). */
 export function forRun(id: string): (req: HostileRequest) => boolean {
-  return (req) => req.variables?.run === id || req.variables?.name === id
+  // `runName` is how RunParquetHistory (wandb-core's variables) names the run.
+  return (req) =>
+    req.variables?.run === id || req.variables?.name === id || req.variables?.runName === id
 }
 
 /** A storage-style error answer with an optional `Retry-After`. */

@@ -5,6 +5,7 @@ import { RUN_FILES_QUERY } from '../../src/api/queries.ts'
 import { startTestServer, type TestServer, type TestServerOptions } from './test_server.ts'
 import type { RunSeed } from './run_seed.ts'
 import { basicAuth, gqlData } from './_client.ts'
+import { parseRange } from './files_origin.ts'
 
 const CONTENT = '0123456789abcdefghij'
 const SEED: RunSeed = {
@@ -188,4 +189,19 @@ test('with GET-only signatures, HEAD is refused (403) while GET works', async ()
     assert.equal(res.status, 206)
     assert.equal(await res.text(), '0123')
   }, { signedUrlHead: false })
+})
+
+test('suffix ranges as GCS and S3 answer them: longer than the object gives it whole, an empty object 416', async () => {
+  assert.deepEqual(parseRange('bytes=-1048576', 20), [0, 19])
+  assert.deepEqual(parseRange('bytes=-20', 20), [0, 19])
+  assert.deepEqual(parseRange('bytes=-1', 20), [19, 19])
+  assert.equal(parseRange('bytes=-8', 0), 'unsatisfiable')
+  assert.equal(parseRange('bytes=-0', 20), 'unsatisfiable')
+  await withServer(async (s) => {
+    const url = (await fileNode(s, 'data.txt')).directUrl
+    const res = await fetch(url, { headers: { range: 'bytes=-1048576' } })
+    assert.equal(res.status, 206)
+    assert.equal(res.headers.get('content-range'), 'bytes 0-19/20')
+    assert.equal(await res.text(), CONTENT)
+  })
 })

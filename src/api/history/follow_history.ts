@@ -132,6 +132,8 @@ export function followHistory(
       keys: first ? keys : undefined,
       minStep: last + 1,
       source: first ? scan.source : 'graphql',
+      // A known last step holds for the first scan only; each poll asks for the new one.
+      lastHistoryStep: first ? scan.lastHistoryStep : undefined,
       signal,
       onComplete: (report) => (scanLast = report.lastHistoryStep),
       onMissingKeys: first ? (missing) => (firstMissing = missing) : undefined,

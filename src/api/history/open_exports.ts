@@ -25,6 +25,8 @@ export interface OpenExportSourcesOptions {
   concurrency?: number
   /** Whether each source fetches the next row group's bytes while one decodes. @default true */
   readAhead?: boolean
+  /** Bytes of each file's end read first (a file no bigger is read whole). @default 1048576 */
+  tailBytes?: number
 }
 
 /** The opened exports of a run. */
@@ -41,7 +43,7 @@ export interface ExportSources {
   liveFromStep: number
 }
 
-/** Fetches the export URLs, opens every file (footer and step ranges) and returns the sources. */
+/** Fetches the export URLs, opens every file (its end, a small file whole) and returns the sources. */
 export async function openExportSources(
   transport: HistoryTransport,
   run: HistoryRunRef,
@@ -49,7 +51,12 @@ export async function openExportSources(
 ): Promise<ExportSources> {
   const found = await fetchParquetExports(transport, run, options.signal)
   const files: ParquetExportFile[] = new Array(found.urls.length)
-  const fetchOptions = { ...options.fetch, signal: options.signal, keys: options.keys }
+  const fetchOptions = {
+    ...options.fetch,
+    signal: options.signal,
+    keys: options.keys,
+    tailBytes: options.tailBytes,
+  }
   let next = 0
   const worker = async () => {
     while (next < found.urls.length) {

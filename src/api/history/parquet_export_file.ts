@@ -5,7 +5,6 @@
  * @module
  */
 import {
-  asyncBufferFromUrl,
   type Compressors,
   type FileMetaData,
   parquetMetadataAsync,
@@ -15,6 +14,12 @@ import {
 import { parseJson } from '../../json/parse_json.ts'
 import type { Row } from '../../row.ts'
 import { exportDecompressors } from './export_codecs.ts'
+import {
+  checkTailBytes,
+  DEFAULT_TAIL_BYTES,
+  ExportTailBuffer,
+  readExportTail,
+} from './export_tail.ts'
 import { columnPath, rowsFromColumns, sortByStep } from './history_row.ts'
 import { columnSpan, ReadAheadBuffer } from './read_ahead.ts'
 import { rangeReadingFetch, redactSignedUrl, type SignedFetchOptions } from './signed_fetch.ts'
@@ -37,6 +42,11 @@ export interface ExportGroup {
 export interface OpenExportOptions extends SignedFetchOptions {
   /** Keys whose columns to read besides `_step` (see `covers`); all columns when undefined. */
   keys?: string[]
+  /**
+   * Bytes of the file's end read by the first request (`Range: bytes=-N`, from 8 to 64 MiB): a
+   * file no bigger arrives whole in that one request. @default 1048576 (1 MiB)
+   */
+  tailBytes?: number
 }
 
 const utf8 = new TextDecoder()
@@ -78,19 +88,32 @@ export class ParquetExportFile {
     this.groups = groups
   }
 
-  /** Opens an export: reads its length and footer, chooses columns and finds each row group's steps. */
+  /**
+   * Opens an export: reads its end (size and footer; a small file whole) with one suffix-range
+   * request, chooses columns and finds each row group's steps.
+   */
   static async open(
     url: string,
     position: string,
     options: OpenExportOptions,
   ): Promise<ParquetExportFile> {
     const label = `history export ${position} (${redactSignedUrl(url)})`
+    const tailBytes = checkTailBytes(options.tailBytes ?? DEFAULT_TAIL_BYTES)
     try {
-      // The fetch drops credential headers; `requestInit` carries none.
-      const file = new ReadAheadBuffer(
-        await asyncBufferFromUrl({ url, fetch: rangeReadingFetch(options) }),
-      )
-      const metadata = await parquetMetadataAsync(file)
+      const tail = await readExportTail(url, tailBytes, options)
+      if (tail.byteLength < 12) {
+        throw new Error(
+          tail.byteLength === 0
+            ? 'the file is empty (0 bytes), not a Parquet file'
+            : `the file has only ${tail.byteLength} bytes, too few for a Parquet file`,
+        )
+      }
+      // The fetch drops credential headers; the requests carry none.
+      const file = new ReadAheadBuffer(new ExportTailBuffer(url, tail, rangeReadingFetch(options)))
+      // The footer is read from the tail; a longer footer costs one more range request.
+      const metadata = await parquetMetadataAsync(file, {
+        initialFetchSize: tail.bytes.byteLength,
+      })
       const names = parquetSchema(metadata).children.map((c) => c.element.name)
       if (!names.includes('_step')) {
         throw new Error(`it has no _step column (columns: ${names.slice(0, 10).join(', ')})`)

@@ -20,6 +20,7 @@ import {
 } from '../../history/key_selection.ts'
 import { type HistoryScanReport, ScanPlan } from './scan_plan.ts'
 import type { SignedFetchOptions } from './signed_fetch.ts'
+import { checkTailBytes } from './export_tail.ts'
 import type { ShortfallMode } from './history_shortfall.ts'
 
 export type { HistoryScanReport } from './scan_plan.ts'
@@ -51,6 +52,18 @@ export interface ScanHistoryOptions extends KeySelectionOptions {
   /** How signed export URLs are fetched (never with credentials): fetch, retries, timeouts. */
   exportFetch?: Omit<SignedFetchOptions, 'signal'>
   /**
+   * Bytes of each Parquet export's end read by its first request (`Range: bytes=-N`, 8 to 64 MiB):
+   * it brings the size and the footer, and a file no bigger arrives whole in that one request.
+   * @default 1048576 (1 MiB)
+   */
+  exportTailBytes?: number
+  /**
+   * The run's last logged step when the caller already knows it (e.g. `historyKeys.lastStep`
+   * from a runs listing): the scan then sends no `RunHistoryKeys` request and stops after it.
+   * -1 means no history. @default asked from the server when the scan starts
+   */
+  lastHistoryStep?: number
+  /**
    * What a shortfall does (fewer rows than the run's `historyLineCount` on a full scan, a row
    * without an integer `_step`, two different rows for one step; see `history_shortfall.ts`):
    * `'error'` errors the stream with a HistoryShortfallError naming run and step; `'report'`
@@ -67,6 +80,7 @@ export interface ScanHistoryOptions extends KeySelectionOptions {
 /** Checks options up front so misuse fails at the call, not mid-stream. */
 function checkOptions(options: ScanHistoryOptions): void {
   const { pageSize, minStep, maxStep, source, prefetch, onShortfall } = options
+  if (options.exportTailBytes !== undefined) checkTailBytes(options.exportTailBytes)
   if (onShortfall !== undefined && onShortfall !== 'error' && onShortfall !== 'report') {
     throw new TypeError(
       `Cannot scan history: onShortfall must be 'error' or 'report', got '${onShortfall}'`,
@@ -87,6 +101,7 @@ function checkOptions(options: ScanHistoryOptions): void {
   integer('minStep', minStep, 0)
   integer('maxStep', maxStep, 0)
   integer('prefetch', prefetch, 0)
+  integer('lastHistoryStep', options.lastHistoryStep, -1)
 }
 
 /**
@@ -117,6 +132,8 @@ export function scanHistory(
     // The first batch ahead is a request in flight inside the sources; the rest wait decoded.
     readAhead: (options.prefetch ?? 1) > 0,
     onShortfall: options.onShortfall,
+    exportTailBytes: options.exportTailBytes,
+    lastHistoryStep: options.lastHistoryStep,
   }
 
   return new ReadableStream<Row[]>({

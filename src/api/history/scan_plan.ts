@@ -65,6 +65,10 @@ export interface ScanPlanOptions {
   exportFetch?: Omit<SignedFetchOptions, 'signal'>
   /** Whether each source requests its next page or row group while one decodes. @default true */
   readAhead?: boolean
+  /** Bytes of each export's end read first. @default 1048576 */
+  exportTailBytes?: number
+  /** The run's last step when already known (no `RunHistoryKeys` request then). @default asked */
+  lastHistoryStep?: number
   /** Shortfalls, malformed and conflicting rows: throw, or report them. @default 'error' */
   onShortfall?: ShortfallMode
 }
@@ -118,7 +122,8 @@ export class ScanPlan {
   /** Finds the stop step, then opens the exports (or not) and the first merged part. */
   async #open(): Promise<void> {
     const { minStep, maxStep, source } = this.#options
-    const last = await findLastHistoryStep(this.#transport, this.#run, this.#signal)
+    const last = this.#options.lastHistoryStep ??
+      await findLastHistoryStep(this.#transport, this.#run, this.#signal)
     if (last === undefined) throw runNotFound(this.#run, 'scan the history')
     this.#lastHistoryStep = last
     this.#stop = maxStep === undefined || maxStep > last ? last + 1 : maxStep
@@ -132,6 +137,7 @@ export class ScanPlan {
           signal: this.#signal,
           fetch: this.#options.exportFetch,
           readAhead: this.#options.readAhead,
+          tailBytes: this.#options.exportTailBytes,
         })
       } catch (err) {
         // 'auto' reads everything through GraphQL instead (e.g. a server without parquetHistory).

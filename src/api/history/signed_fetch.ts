@@ -192,7 +192,7 @@ export function expectedLength(response: Response): number | undefined {
 }
 
 /** Most bytes read from an export answer whose length neither the request nor the answer bounds. */
-const MAX_UNRANGED_BYTES = 128 * 1024 * 1024
+export const MAX_UNRANGED_BYTES = 128 * 1024 * 1024
 
 /** The `bytes=a-b` / `bytes=a-` range of a request, if it has one. */
 function requestedRange(
@@ -208,7 +208,7 @@ function requestedRange(
  * Reads `take` bytes of `body` after skipping `skip`, then cancels the rest. With `capped`, a
  * body still going after `take` bytes is an error (an unbounded answer), else it is cut.
  */
-async function readSlice(
+export async function readSlice(
   body: ReadableStream<Uint8Array> | null,
   skip: number,
   take: number,

@@ -3,58 +3,12 @@ import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { BulkHistoryOptions, BulkRun } from '../../src/bulk/bulk_source.ts'
 import { exportHistoryParts, HistoryRewoundError } from '../../src/bulk/history_parts.ts'
 import type { PartRecord } from '../../src/bulk/manifest.ts'
 import { rowFingerprint } from '../../src/bulk/row_fingerprint.ts'
 import type { Row } from '../../src/row.ts'
+import { memoryRun } from './_memory_run.ts'
 import { tempDir } from './_project.ts'
-
-/** A run of `steps` rows (`loss` every step, `acc` on even steps), served in batches of 3. */
-function memoryRun(steps: number, change?: (row: Row) => Row): BulkRun {
-  const rows: Row[] = []
-  for (let s = 0; s < steps; s++) {
-    const row: Row = { _step: s, loss: 1 / (s + 1) }
-    if (s % 2 === 0) row.acc = s * 10
-    rows.push(change ? change(row) : row)
-  }
-  return {
-    id: 'mem1',
-    name: 'memory',
-    state: 'finished',
-    tags: [],
-    group: null,
-    jobType: null,
-    createdAt: null,
-    updatedAt: null,
-    historyLineCount: steps,
-    lastHistoryStep: steps - 1,
-    historyKeys: {
-      _step: { typeCounts: [{ type: 'number', count: steps }] },
-      loss: { typeCounts: [{ type: 'number', count: steps }] },
-      acc: { typeCounts: [{ type: 'number', count: Math.ceil(steps / 2) }] },
-    },
-    config: {},
-    summary: {},
-    systemSampled: false,
-    history(options: BulkHistoryOptions): ReadableStream<Row[]> {
-      const picked = rows.filter((r) =>
-        (r._step as number) >= options.minStep && (r._step as number) < options.maxStep
-      )
-      return new ReadableStream<Row[]>({
-        pull(controller) {
-          const batch = picked.splice(0, 3)
-          if (batch.length) controller.enqueue(batch)
-          else controller.close()
-        },
-      })
-    },
-    systemMetrics: () => Promise.resolve(new ReadableStream<Row[]>({ start: (c) => c.close() })),
-    consoleLog: () => Promise.resolve(null),
-    files: () => Promise.resolve([]),
-    artifacts: () => Promise.resolve([]),
-  }
-}
 
 async function ndjsonRows(dir: string, file: string): Promise<Row[]> {
   const text = await readFile(join(dir, file), 'utf8')

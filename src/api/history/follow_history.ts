@@ -175,7 +175,10 @@ export function followHistory(
           return
         }
         reader = undefined
-        if (firstScan) last = Math.max(last, scanLast)
+        // The run's last step counts as read only inside the range asked for.
+        if (firstScan) {
+          last = Math.max(last, stop === undefined ? scanLast : Math.min(scanLast, stop - 1))
+        }
         if (final || (stop !== undefined && last >= stop - 1)) {
           link.unlink()
           if (onMissingKeys && keys) {

@@ -1,0 +1,89 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { fetchParquetExports } from '../../../src/api/history/parquet_exports.ts'
+import { ParquetExportFile } from '../../../src/api/history/parquet_export_file.ts'
+import { HistoryShortfallError } from '../../../src/api/history/history_shortfall.ts'
+import { ExportFileSource, LiveHistorySource } from '../../../src/api/history/step_sources.ts'
+import type { Row } from '../../../src/row.ts'
+import { withServedRun } from './_served_run.ts'
+
+test('ExportFileSource reads only the row groups and rows inside its step window', async () => {
+  await withServedRun({ steps: 20, parquetRowGroupRows: 4 }, async ({ transport, run, rows }) => {
+    const { urls } = await fetchParquetExports(transport, run)
+    const file = await ParquetExportFile.open(urls[0], '1 of 1', {})
+    const source = new ExportFileSource(file, 6, 14)
+    assert.equal(source.nextStep, 6)
+    const batches: Row[][] = []
+    while (source.nextStep !== Infinity) batches.push(await source.read())
+    // groups 4-7, 8-11, 12-15 overlap [6, 14); their rows outside it are dropped
+    assert.deepEqual(batches.map((b) => b.map((r) => r._step)), [[6, 7], [8, 9, 10, 11], [12, 13]])
+    assert.deepEqual(batches.flat(), rows.slice(6, 14))
+    assert.deepEqual(await source.read(), [], 'nothing after the end')
+  })
+})
+
+test('LiveHistorySource pages the step range in pageSize steps and ends with nextStep Infinity', async () => {
+  await withServedRun({ steps: 23, parquetExport: false }, async ({ transport, run, rows }) => {
+    for (const readAhead of [true, false]) {
+      const live = new LiveHistorySource(transport, run, {
+        from: 3,
+        stop: 20,
+        pageSize: 5,
+        readAhead,
+      })
+      const pages: Row[][] = []
+      while (live.nextStep !== Infinity) pages.push(await live.read())
+      assert.deepEqual(pages.map((p) => p.length), [5, 5, 5, 2])
+      assert.deepEqual(pages.flat(), rows.slice(3, 20))
+      assert.equal(live.pages, 4)
+    }
+  })
+})
+
+/** A transport whose every HistoryPage answer holds these row texts. */
+function pageOf(texts: string[]) {
+  return {
+    request: () => Promise.resolve({ project: { run: { history: texts } } }),
+  }
+}
+const RUN = { entity: 'e', project: 'p', id: 'r1' }
+
+test('LiveHistorySource keeps one of two identical rows, drops rows outside the page, sorts by step', async () => {
+  const live = new LiveHistorySource(
+    pageOf(['{"_step":2,"a":1}', '{"_step":0,"a":0.5}', '{"_step":2,"a":1}', '{"_step":9,"a":3}']),
+    RUN,
+    { from: 0, stop: 5, pageSize: 5 },
+  )
+  assert.deepEqual(await live.read(), [{ _step: 0, a: 0.5 }, { _step: 2, a: 1 }])
+})
+
+test('malformed and conflicting rows: an error naming the run, or problems when reporting', async () => {
+  const texts = ['{"_step":1,"a":1}', '{"_step":1,"a":2}', '{"a":3}']
+  const strict = new LiveHistorySource(pageOf(texts), RUN, { from: 0, stop: 3, pageSize: 3 })
+  await assert.rejects(
+    strict.read(),
+    (err: Error) => err instanceof HistoryShortfallError && /e\/p\/r1/.test(err.message),
+  )
+  const lenient = new LiveHistorySource(pageOf(texts), RUN, {
+    from: 0,
+    stop: 3,
+    pageSize: 3,
+    onShortfall: 'report',
+  })
+  const rows = await lenient.read()
+  assert.equal(rows.length, 2)
+  assert.equal(lenient.problems.length, 2)
+  assert.equal(lenient.rowsWithoutStep, 1)
+  await assert.rejects(
+    new LiveHistorySource(pageOf(['[1,2]']), RUN, { from: 0, stop: 3, pageSize: 3 }).read(),
+    /is not a JSON object; is the server a W&B API\?/,
+  )
+  await assert.rejects(
+    new LiveHistorySource(
+      { request: () => Promise.resolve({ project: { run: null } }) },
+      RUN,
+      { from: 0, stop: 3, pageSize: 3 },
+    ).read(),
+    /e\/p\/r1/,
+  )
+})

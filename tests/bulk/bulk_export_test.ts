@@ -1,0 +1,115 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { existsSync } from 'node:fs'
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { exportProject, resolveInclude } from '../../src/bulk/bulk_export.ts'
+import type { Manifest } from '../../src/bulk/manifest.ts'
+import type { Row } from '../../src/row.ts'
+import { memoryRun, memorySource } from './_memory_run.ts'
+import { tempDir } from './_project.ts'
+
+async function ndjson(path: string): Promise<Row[]> {
+  const text = await readFile(path, 'utf8')
+  return text.split('\n').filter((l) => l).map((l) => JSON.parse(l))
+}
+
+test('resolveInclude: history and config/summary when nothing is named, else exactly what is named', () => {
+  const defaults = {
+    history: true,
+    system: false,
+    configSummary: true,
+    files: false,
+    artifacts: false,
+    logs: false,
+  }
+  assert.deepEqual(resolveInclude(undefined), defaults)
+  assert.deepEqual(resolveInclude({}), defaults)
+  assert.deepEqual(resolveInclude({ history: false }), defaults, 'all false names nothing')
+  assert.deepEqual(resolveInclude({ logs: true }), {
+    history: false,
+    system: false,
+    configSummary: false,
+    files: false,
+    artifacts: false,
+    logs: true,
+  })
+})
+
+test('exportProject writes every run of a source: history parts, runs table and a complete manifest', async () => {
+  const { dir, cleanup } = tempDir('bulk-export')
+  try {
+    const source = memorySource([memoryRun(10, undefined, 'a1'), memoryRun(3, undefined, 'b2')])
+    const result = await exportProject({ source, out: dir, format: 'ndjson', partRows: 4 })
+    assert.equal(result.complete, true)
+    assert.equal(result.dryRun, false)
+    assert.deepEqual(result.failures, [])
+    assert.equal(result.out, dir)
+    assert.equal(result.progress.rows, 13)
+    assert.deepEqual(
+      (await readdir(join(dir, 'history', 'run_id=a1'))).sort(),
+      ['part-00000.ndjson', 'part-00001.ndjson', 'part-00002.ndjson'],
+    )
+    assert.deepEqual(
+      (await ndjson(join(dir, 'history', 'run_id=b2', 'part-00000.ndjson'))).map((r) => r._step),
+      [0, 1, 2],
+    )
+    const runs = await ndjson(join(dir, 'runs.ndjson'))
+    assert.deepEqual(runs.map((r) => r.run_id).sort(), ['a1', 'b2'])
+    const manifest: Manifest = JSON.parse(await readFile(join(dir, 'wbx-manifest.json'), 'utf8'))
+    assert.equal(manifest.complete, true)
+    assert.deepEqual(manifest.selection, ['a1', 'b2'])
+    assert.equal(manifest.totals.historyRows, 13)
+    assert.equal(manifest.totals.historyParts, 4)
+    assert.equal(manifest.runs.a1.history!.lastStep, 9)
+    assert.equal(manifest.query.partRows, 4)
+  } finally {
+    cleanup()
+  }
+})
+
+test('a run that keeps failing is set aside with its error; the others are exported', async () => {
+  const { dir, cleanup } = tempDir('bulk-export-fail')
+  try {
+    const broken = {
+      ...memoryRun(5, undefined, 'bad'),
+      history: () =>
+        new ReadableStream<Row[]>({
+          pull: (c) => c.error(new Error('disk on fire')),
+        }),
+    }
+    const result = await exportProject({
+      source: memorySource([memoryRun(4, undefined, 'good'), broken]),
+      out: dir,
+      format: 'ndjson',
+      attempts: 2,
+      retryDelayMs: () => 1,
+    })
+    assert.equal(result.complete, false)
+    assert.equal(result.failures.length, 1)
+    assert.equal(result.failures[0].runId, 'bad')
+    assert.equal(result.failures[0].attempts, 2)
+    assert.match(result.failures[0].error, /disk on fire/)
+    assert.equal((await ndjson(join(dir, 'history', 'run_id=good', 'part-00000.ndjson'))).length, 4)
+    assert.equal(existsSync(join(dir, 'history', 'run_id=bad', 'part-00000.ndjson')), false)
+  } finally {
+    cleanup()
+  }
+})
+
+test('a dry run plans the runs and writes nothing', async () => {
+  const { dir, cleanup } = tempDir('bulk-export-dry')
+  try {
+    const out = join(dir, 'out')
+    const result = await exportProject({
+      source: memorySource([memoryRun(10, undefined, 'a1')]),
+      out,
+      dryRun: true,
+    })
+    assert.equal(result.dryRun, true)
+    assert.deepEqual(result.plan.runs.map((r) => [r.id, r.action]), [['a1', 'new']])
+    assert.equal(existsSync(join(out, 'wbx-manifest.json')), false)
+  } finally {
+    cleanup()
+  }
+})

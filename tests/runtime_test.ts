@@ -1,0 +1,169 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { createServer, type IncomingHttpHeaders } from 'node:http'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import process from 'node:process'
+import { PassThrough } from 'node:stream'
+import {
+  args,
+  env,
+  isBrokenPipe,
+  latin1Text,
+  nativeCrc32,
+  runtimeName,
+  toWebWritable,
+  uploadFetch,
+} from '../src/runtime.ts'
+
+const runtimeUrl = new URL('../src/runtime.ts', import.meta.url).href
+
+// Child processes run the TypeScript sources with the running runtime; Node strips types since 22.18.
+const skipOnNode =
+  runtimeName === 'node' && !(process.features as { typescript?: unknown }).typescript
+    ? 'this Node runs no TypeScript sources (Node 22.18 or later does)'
+    : false
+
+/** Runs `source` as a script with the current runtime, feeding `stdin`; resolves with its stdout. */
+async function runScript(source: string, stdin: string, argv: string[] = []): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'wbx-runtime-'))
+  try {
+    const script = join(dir, 'child.ts')
+    await writeFile(script, source)
+    const runArgs = runtimeName === 'deno' ? ['run', '-A', script, ...argv] : [script, ...argv]
+    const child = spawn(process.execPath, runArgs, { stdio: ['pipe', 'pipe', 'pipe'] })
+    let out = ''
+    let err = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.stderr.on('data', (d) => (err += d))
+    child.stdin.end(stdin)
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+    assert.equal(code, 0, `child failed: ${err}`)
+    return out
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+test('runtimeName names the runtime running the tests', () => {
+  const g = globalThis as { Deno?: unknown; Bun?: unknown }
+  assert.equal(runtimeName, g.Deno ? 'deno' : g.Bun ? 'bun' : 'node')
+})
+
+test('env reads a set variable and gives undefined for an unset one', () => {
+  process.env.WBX_RUNTIME_TEST_VALUE = 'x=1'
+  try {
+    assert.equal(env('WBX_RUNTIME_TEST_VALUE'), 'x=1')
+    assert.equal(env('WBX_RUNTIME_TEST_NEVER_SET_1b6f'), undefined)
+  } finally {
+    delete process.env.WBX_RUNTIME_TEST_VALUE
+  }
+})
+
+test('args and readStdinLine: script arguments, lines without CR/LF, undefined at end of input', {
+  skip: skipOnNode,
+  timeout: 60_000,
+}, async () => {
+  const out = await runScript(
+    `import { args, readStdinLine } from '${runtimeUrl}'
+const lines = [await readStdinLine(), await readStdinLine(), await readStdinLine(), await readStdinLine()]
+console.log(JSON.stringify({ args: args(), lines: lines.map((l) => l ?? null) }))
+`,
+    'first\r\nsecond\nlast without newline',
+    ['history', '--keys', 'a b'],
+  )
+  assert.deepEqual(JSON.parse(out), {
+    args: ['history', '--keys', 'a b'],
+    lines: ['first', 'second', 'last without newline', null],
+  })
+  assert.ok(Array.isArray(args()), 'args() is an array in the test process too')
+})
+
+test('isBrokenPipe knows Deno BrokenPipe, EPIPE codes and messages, also as a cause; nothing else', () => {
+  assert.equal(isBrokenPipe(Object.assign(new Error('x'), { name: 'BrokenPipe' })), true)
+  assert.equal(isBrokenPipe(Object.assign(new Error('write failed'), { code: 'EPIPE' })), true)
+  assert.equal(isBrokenPipe(new Error('Broken pipe (os error 32)')), true)
+  assert.equal(isBrokenPipe(new Error('outer', { cause: { code: 'EPIPE' } })), true)
+  assert.equal(isBrokenPipe(new Error('ENOENT: no such file')), false)
+  assert.equal(isBrokenPipe(Object.assign(new Error('x'), { code: 'ECONNRESET' })), false)
+  assert.equal(isBrokenPipe('EPIPE'), false, 'a bare string is not an error object')
+  assert.equal(isBrokenPipe(null), false)
+  // the cause chain is followed only a few levels deep
+  let deep: unknown = { code: 'EPIPE' }
+  for (let i = 0; i < 6; i++) deep = { cause: deep }
+  assert.equal(isBrokenPipe(deep), false)
+})
+
+test('toWebWritable writes every chunk into the node Writable, in order', async () => {
+  const node = new PassThrough()
+  const received: Buffer[] = []
+  node.on('data', (d: Buffer) => received.push(d))
+  const web = toWebWritable(node)
+  const writer = web.getWriter()
+  await writer.write(new TextEncoder().encode('hello '))
+  await writer.write(new TextEncoder().encode('world'))
+  await writer.close()
+  assert.equal(Buffer.concat(received).toString(), 'hello world')
+})
+
+test('uploadFetch sends a streamed body with its content-length and returns the response', async () => {
+  const seen: { headers: IncomingHttpHeaders; body: Buffer; method?: string }[] = []
+  const server = createServer((req, res) => {
+    const parts: Buffer[] = []
+    req.on('data', (d: Buffer) => parts.push(d))
+    req.on('end', () => {
+      seen.push({ headers: req.headers, body: Buffer.concat(parts), method: req.method })
+      res.writeHead(201, { 'x-reply': 'stored' })
+      res.end('ok')
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  try {
+    const port = (server.address() as { port: number }).port
+    const chunks = [new Uint8Array(70_000).fill(7), new Uint8Array(5).fill(9)]
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = chunks.shift()
+        if (next) controller.enqueue(next)
+        else controller.close()
+      },
+    })
+    const res = await uploadFetch(`http://127.0.0.1:${port}/bucket/key`, {
+      method: 'PUT',
+      headers: { 'content-length': '70005', 'x-upload': 'yes' },
+      body,
+      duplex: 'half',
+    } as RequestInit)
+    assert.equal(res.status, 201)
+    assert.equal(res.headers.get('x-reply'), 'stored')
+    assert.equal(await res.text(), 'ok')
+    assert.equal(seen.length, 1)
+    assert.equal(seen[0].method, 'PUT')
+    assert.equal(seen[0].headers['content-length'], '70005', 'sized, not chunked')
+    assert.equal(seen[0].headers['transfer-encoding'], undefined)
+    assert.equal(seen[0].headers['x-upload'], 'yes')
+    assert.equal(seen[0].body.length, 70_005)
+    assert.equal(seen[0].body[0], 7)
+    assert.equal(seen[0].body[70_004], 9)
+  } finally {
+    await new Promise((resolve) => server.close(resolve))
+  }
+})
+
+test('nativeCrc32 gives the standard CRC-32 and continues from a seed', () => {
+  assert.ok(nativeCrc32, 'Deno, Bun and Node 22.2+ all have zlib.crc32')
+  const bytes = new TextEncoder().encode('123456789')
+  assert.equal(nativeCrc32(bytes), 0xcbf43926, 'the CRC-32 check value')
+  assert.equal(nativeCrc32(bytes.subarray(4), nativeCrc32(bytes.subarray(0, 4))), 0xcbf43926)
+  assert.equal(nativeCrc32(new Uint8Array(0)), 0)
+})
+
+test('latin1Text reads one character per byte over the given range', () => {
+  assert.ok(latin1Text, 'Deno, Bun and Node have Buffer latin1Slice')
+  const bytes = new TextEncoder().encode('__loss/val__')
+  assert.equal(latin1Text(bytes, 2, 10), 'loss/val')
+  assert.equal(latin1Text(bytes, 3, 3), '')
+  assert.equal(latin1Text(new Uint8Array([0x61, 0xe9, 0x62]), 0, 3), 'a\u00e9b')
+})

@@ -25,24 +25,40 @@ function scripted(
   return Object.assign(fn as typeof fetch, { calls })
 }
 
-test('the limit grows by about one per round of healthy answers, up to the maximum', async () => {
+/** Sends rounds of as many requests at once as the governor's limit allows. */
+async function fullRounds(governor: Governor, rounds: number): Promise<void> {
+  for (let i = 0; i < rounds; i++) {
+    await Promise.all(Array.from({ length: governor.limit }, () => governor.fetch('http://x/')))
+  }
+}
+
+test('the limit grows by about one per round of healthy answers while in use, up to the maximum', async () => {
   const governor = new Governor({
     maxConcurrency: 6,
     initialConcurrency: 2,
-    fetch: scripted([{ status: 200 }]),
+    fetch: scripted([{ status: 200, delayMs: 2 }]),
   })
   assert.equal(governor.limit, 2)
-  for (let i = 0; i < 2; i++) await governor.fetch('http://x/')
-  assert.equal(governor.limit, 2) // 2 + 1/2 + 1/2.5 = 2.9
-  await governor.fetch('http://x/')
-  assert.equal(governor.limit, 3) // + 1/2.9
-  for (let i = 0; i < 100; i++) await governor.fetch('http://x/')
+  await fullRounds(governor, 1)
+  assert.equal(governor.limit, 2) // 2 + 1/2 (the second answer found 1 of 2 in use: 1·2 >= 2)
+  await fullRounds(governor, 40)
   assert.equal(governor.limit, 6)
-  assert.equal(governor.stats.succeeded, 103)
   assert.deepEqual(
     governor.history.filter((s) => s.event === 'increase').map((s) => s.limit),
     [3, 4, 5, 6],
   )
+})
+
+test('a limit less than half in use does not grow: more slots would not raise throughput', async () => {
+  const governor = new Governor({
+    maxConcurrency: 16,
+    initialConcurrency: 4,
+    fetch: scripted([{ status: 200 }]),
+  })
+  for (let i = 0; i < 100; i++) await governor.fetch('http://x/') // one at a time
+  assert.equal(governor.stats.succeeded, 100)
+  assert.equal(governor.limit, 4)
+  assert.equal(governor.history.filter((s) => s.event === 'increase').length, 0)
 })
 
 test('a 429 or 5xx halves the limit once per interval; 501 and 404 do not', async () => {
@@ -87,10 +103,10 @@ test('the limit does not grow again until a whole interval passed without a fail
   })
   await governor.fetch('http://x/')
   assert.equal(governor.limit, 4)
-  for (let i = 0; i < 10; i++) await governor.fetch('http://x/')
+  await fullRounds(governor, 3)
   assert.equal(governor.limit, 4, 'healthy answers right after a failure do not raise the limit')
   await new Promise((r) => setTimeout(r, 110))
-  for (let i = 0; i < 10; i++) await governor.fetch('http://x/')
+  await fullRounds(governor, 3)
   assert.ok(governor.limit > 4)
 })
 

@@ -128,15 +128,15 @@ export async function runPool<T>(
 
   const lane = async (): Promise<void> => {
     while (!fatal && !signal.aborted) {
+      const next = iterator.next()
+      if (next.done) return
       let release: (() => void) | undefined
       try {
         release = await options.slots?.acquire(signal)
       } catch {
         return // aborted while waiting: the abort's reason is thrown below
       }
-      const next = iterator.next()
       try {
-        if (next.done) return
         await runItem(next.value)
       } catch (error) {
         fatal ??= { error }

@@ -174,3 +174,30 @@ test('bad limits are RangeErrors that name the values', () => {
   )
   assert.throws(() => new Governor({ maxRequestsPerSecond: 0 }), /0 per second/)
 })
+
+test('a 429 sets a learned rate that paces later starts; a 503 does not', async () => {
+  const fetch = scripted([
+    ...Array(9).fill({ status: 200, delayMs: 10 }),
+    { status: 429 },
+    ...Array(30).fill({ status: 200 }),
+  ])
+  const governor = new Governor({ maxConcurrency: 4, initialConcurrency: 4, fetch })
+  for (let i = 0; i < 3; i++) {
+    await Promise.all(Array.from({ length: 3 }, () => governor.fetch('http://x/')))
+  }
+  assert.equal(governor.learnedRate, undefined)
+  await governor.fetch('http://x/') // the 429: 10 starts within the last second
+  const learned = governor.learnedRate!
+  assert.ok(Math.abs(learned - 0.7 * 10) < 1e-9, `learned ${learned}`) // 10 starts in the last second
+  const before = fetch.calls.length
+  await Promise.all(Array.from({ length: 4 }, () => governor.fetch('http://x/')))
+  const span = fetch.calls[before + 3] - fetch.calls[before]
+  assert.ok(
+    span >= (3 * 1000) / learned - 30,
+    `4 starts at ${learned.toFixed(1)}/s took ${span} ms`,
+  )
+
+  const other = new Governor({ fetch: scripted([{ status: 503 }, { status: 200 }]) })
+  await other.fetch('http://x/')
+  assert.equal(other.learnedRate, undefined)
+})

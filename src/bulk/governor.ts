@@ -37,6 +37,8 @@ export interface GovernorOptions {
   initialConcurrency?: number
   /** Most request starts per second; undefined means no cap. @default undefined */
   maxRequestsPerSecond?: number
+  /** Pace requests at a rate learned from 429s (`rate_cap.ts`); false: only halve and pause. @default true */
+  learnRate?: boolean
   /** Least time between two halvings, and from a failure to the next increase, in ms. @default 1000 */
   decreaseIntervalMs?: number
   /** Longest pause a `Retry-After` or `RateLimit-Reset` can impose, in ms. @default 120000 */
@@ -157,6 +159,7 @@ export class Governor {
   #lastSample = -Infinity
   #starts: number[] = []
   #learned = new RateCap()
+  readonly #learnRate: boolean
   #timer: ReturnType<typeof setTimeout> | undefined
   #timerAt = Infinity
 
@@ -182,6 +185,7 @@ export class Governor {
         `Cannot cap requests at ${this.#rps} per second: use a positive number or leave it unset`,
       )
     }
+    this.#learnRate = options.learnRate ?? true
     this.#decreaseMs = options.decreaseIntervalMs ?? 1000
     this.#maxPauseMs = options.maxPauseMs ?? 120_000
     this.#maxTotalPauseMs = options.maxTotalPauseMs ?? 600_000
@@ -276,7 +280,9 @@ export class Governor {
       this.#lastFailure = now
       if (now - this.#lastDecrease >= this.#decreaseMs) {
         this.#lastDecrease = now
-        if (status === 429) this.#learned.throttled(now, this.#starts, this.#pausedUntil)
+        if (status === 429 && this.#learnRate) {
+          this.#learned.throttled(now, this.#starts, this.#pausedUntil)
+        }
         this.#limit = Math.max(this.#min, this.#limit / 2)
         this.stats.decreases++
         this.#sample('decrease', status)

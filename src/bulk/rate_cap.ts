@@ -5,10 +5,13 @@
  * rate by running into the limit over and over wastes most of it. So:
  *
  * - **Decrease**: on a 429, the cap becomes `DECREASE` × the start rate measured since the last
- *   pause ended (at most the last second), or of the cap itself when that is lower.
+ *   pause ended (at most the last second, from the first start in it), or of the cap itself when
+ *   that is lower.
  * - **Increase**: each healthy answer while the cap binds (it held a request back in the last
- *   second and requests started at 80% of it or more) adds `INCREASE` requests/s (about +10% per second at the capped rate), so the cap creeps back up
- *   to the limit and finds it again when the limit rises; a cap that holds nothing back stays.
+ *   second and requests started at 80% of it or more) adds `INCREASE` requests/s (about +10%
+ *   per second at the capped rate) up to `NEAR` × the rate the last 429 met under the cap, then ten
+ *   times less: the cap returns quickly to just below the limit, stays there, and probes past it
+ *   (and finds a limit that rose) only slowly; a cap that holds nothing back stays.
  *
  * @module
  */
@@ -19,6 +22,9 @@ export const DECREASE = 0.7
 /** Requests/s added per healthy answer while the cap binds. */
 export const INCREASE = 0.1
 
+/** Share of the rate seen at the last 429 above which the cap grows ten times slower. */
+export const NEAR = 0.95
+
 /** The lowest cap, in requests/s. */
 export const MIN_RATE = 0.5
 
@@ -26,14 +32,24 @@ export const MIN_RATE = 0.5
 export class RateCap {
   /** Requests/s, or undefined before the first 429. */
   value: number | undefined
+  /** The start rate measured at the last 429: where the limit was met. */
+  limitSeen: number | undefined
   #heldAt = -Infinity
 
   /** Learns from a 429 at `now`: `starts` are recent start times, `since` when measuring begins. */
   throttled(now: number, starts: readonly number[], since: number): void {
     const from = Math.max(since, now - 1000)
     let n = 0
-    for (const t of starts) if (t > from) n++
-    const measured = (n * 1000) / Math.max(100, now - from)
+    let first = now
+    for (const t of starts) {
+      if (t <= from) continue
+      n++
+      first = Math.min(first, t)
+    }
+    // Over the time requests were actually starting (a burst after a quiet spell is a rate too).
+    const measured = (n * 1000) / Math.max(100, now - first)
+    // Under pacing the rate at a 429 is where the limit is; the first 429 ends an unpaced burst.
+    if (this.value !== undefined) this.limitSeen = measured
     this.value = Math.max(MIN_RATE, DECREASE * Math.min(measured, this.value ?? Infinity))
   }
 
@@ -42,7 +58,9 @@ export class RateCap {
    * requests started in the last second.
    */
   healthy(now: number, rate: number): void {
-    if (this.binding(now, rate)) this.value! += INCREASE
+    if (!this.binding(now, rate)) return
+    const near = this.limitSeen !== undefined && this.value! >= NEAR * this.limitSeen
+    this.value! += near ? INCREASE / 10 : INCREASE
   }
 
   /** Whether the cap binds: it held a request back in the last second, at 90% of it or more. */

@@ -6,7 +6,8 @@
  *
  * Usage: `deno run -A bench/memory_budget.bench.ts [--runs 64] [--sizes uniform:20000:40000]
  * [--metrics 10] [--latency-ms 20] [--concurrency 128] [--memory 100MB,500MB,100GB]
- * [--client deno|bun]`. Prints a markdown table.
+ * [--client deno|bun] [--cli PATH]`. `--memory none` passes no `--memory` (with `--cli` pointing
+ * at an older checkout's `cli.ts`: wbx before the budget). Prints a markdown table.
  *
  * @module
  */
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '128' },
     memory: { type: 'string', default: '100MB,500MB,100GB' },
     client: { type: 'string', default: 'deno' },
+    cli: { type: 'string' },
   },
 })
 
@@ -46,14 +48,15 @@ const server = await startTestServer({
 const info = server.generated[0]
 const scratch = mkdtempSync(join(tmpdir(), 'wbx-memory-bench-'))
 const client = values.client!
-const cli = join(ROOT, 'cli.ts')
+const cli = values.cli ?? join(ROOT, 'cli.ts')
 const command = client === 'deno'
   ? [executable('deno'), 'run', '-A', cli]
   : [executable(client), cli]
 const env = { ...process.env, WANDB_BASE_URL: server.baseUrl, WANDB_API_KEY: server.apiKey }
 const lines = [
   `Project: ${info.runs.length} runs, ${info.totalRows} rows (sizes ${values.sizes}, ${values.metrics}` +
-  ` metrics), latency median ${values['latency-ms']} ms, no rate limit; client ${client}.`,
+  ` metrics), latency median ${values['latency-ms']} ms, no rate limit; client ${client}` +
+  ` running ${cli}.`,
   '',
   '| --memory | -j | wall | client CPU | peak RSS | budget high-water | peak runs started |',
   '|---|---:|---:|---:|---:|---:|---:|',
@@ -65,13 +68,14 @@ try {
       [
         ...command,
         ...['export', 'bench/memory', '-o', out, '-q', '--json'],
-        ...['-j', values.concurrency!, '--memory', memory],
+        ...['-j', values.concurrency!, ...(memory === 'none' ? [] : ['--memory', memory])],
       ],
       env,
       join(scratch, 'time.txt'),
     )
     if (m.code !== 0) throw new Error(`export with --memory ${memory} failed:\n${m.stderr}`)
     const result = JSON.parse(m.stdout.trim().split('\n').pop()!)
+    result.memory ??= { highWaterBytes: NaN } // wbx before the budget
     if (result.progress.rows !== info.totalRows) {
       throw new Error(`export with --memory ${memory} wrote ${result.progress.rows} rows`)
     }

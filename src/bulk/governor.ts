@@ -4,7 +4,7 @@
  * the API client makes, retries included:
  *
  * - **AIMD**: each healthy answer raises the limit of requests in flight by `1/limit` (about +1
- *   per round of requests), but only once `decreaseIntervalMs` have passed since the last
+ *   per round of requests; by 1 until the first failure, doubling it each round), but only once `decreaseIntervalMs` have passed since the last
  *   failure, and only while at least half the limit is in use (requests in flight, or run slots
  *   taken) and the learned rate cap holds nothing back: a limit nobody fills, or a rate that
  *   binds, would not raise throughput, so it does not grow. A 429, 408, 5xx (but
@@ -298,7 +298,9 @@ export class Governor {
       const used = Math.max(this.#inFlight, this.runs.inUse)
       if (grow && used * 2 >= Math.floor(this.#limit) && !this.#learned.binding(now, rate)) {
         const before = Math.floor(this.#limit)
-        this.#limit = Math.min(this.#max, this.#limit + 1 / this.#limit)
+        // Slow start: one more per answer (doubling each round) until the first failure.
+        const step = this.#lastFailure === -Infinity ? 1 : 1 / this.#limit
+        this.#limit = Math.min(this.#max, this.#limit + step)
         if (Math.floor(this.#limit) > before) this.#sample('increase')
       }
     }

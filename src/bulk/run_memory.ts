@@ -6,9 +6,10 @@
  * The estimate per run: `RUN_BASE_BYTES` (a listing entry, request and response objects, small
  * bodies) plus `CELL_BYTES` per cell of one row group: the group's column buffers (9 bytes per
  * numeric cell, twice while the writer encodes the previous group), its encoded pages, and the
- * rows read for it in flight (the body of a range read, then decoded row objects). Calibrated by
- * `bench/memory_budget.bench.ts`: each more 30k-row run of 13 columns in flight added about 7 to
- * 23 MB of peak RSS (Deno, Bun), 20 to 60 bytes per cell.
+ * rows read for it in flight (the body of a range read, then decoded row objects), and the garbage
+ * they leave until the collector runs. Calibrated by `bench/memory_budget.bench.ts` (Deno, Bun):
+ * each more 30k-row run of 13 columns in flight added 7 to 23 MB of peak RSS, and 128 runs of
+ * 6,000 rows held about 1.3 × what 48 bytes per cell reserved, so 64.
  *
  * @module
  */
@@ -23,7 +24,7 @@ export const MAX_GROUP_CELLS = 1_000_000
 export const MIN_GROUP_ROWS = 1024
 
 /** Bytes per cell of a row group in flight (see the module docs). */
-export const CELL_BYTES = 48
+export const CELL_BYTES = 64
 
 /** Bytes every run in flight holds besides its row group. */
 export const RUN_BASE_BYTES = 256 * 1024

@@ -32,13 +32,34 @@ async function fullRounds(governor: Governor, rounds: number): Promise<void> {
   }
 }
 
-test('the limit grows by about one per round of healthy answers while in use, up to the maximum', async () => {
+test('until the first failure the limit grows by one per answer (slow start), up to the maximum', async () => {
   const governor = new Governor({
-    maxConcurrency: 6,
+    maxConcurrency: 40,
     initialConcurrency: 2,
     fetch: scripted([{ status: 200, delayMs: 2 }]),
   })
+  // +1 per answer that finds at least half the limit in use (the last answers of a round do
+  // not): 2 → 3 → 5 → 7, where after a failure each round adds about one.
+  const limits: number[] = []
+  for (let i = 0; i < 3; i++) {
+    await fullRounds(governor, 1)
+    limits.push(governor.limit)
+  }
+  assert.deepEqual(limits, [3, 5, 7])
+  await fullRounds(governor, 10)
+  assert.equal(governor.limit, 40)
+})
+
+test('after a failure the limit grows by about one per round of healthy answers', async () => {
+  const governor = new Governor({
+    maxConcurrency: 6,
+    initialConcurrency: 4,
+    decreaseIntervalMs: 20,
+    fetch: scripted([{ status: 503 }, { status: 200, delayMs: 2 }]),
+  })
+  await governor.fetch('http://x/')
   assert.equal(governor.limit, 2)
+  await new Promise((r) => setTimeout(r, 25))
   await fullRounds(governor, 1)
   assert.equal(governor.limit, 2) // 2 + 1/2 (the second answer found 1 of 2 in use: 1·2 >= 2)
   await fullRounds(governor, 40)

@@ -23,7 +23,7 @@ test('at concurrency 128 the bytes reserved never exceed the budget, and every r
 }, async () => {
   const server = await serve(200)
   const folder = tempDir('budget')
-  // Each run here reserves about 0.65 MB (a 1,024-row group of 8 columns): 3 MB holds 4 of them.
+  // Each run here reserves about 0.8 MB (a 1,024-row group of 8 columns): 3 MB holds 3 of them.
   const memoryBytes = 3_000_000
   try {
     const result = await exportProject({

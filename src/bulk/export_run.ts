@@ -7,12 +7,14 @@
  */
 import type { ExportFormat } from '../export/mod.ts'
 import type { BulkRun } from './bulk_source.ts'
+import type { ByteBudget } from './byte_budget.ts'
 import type { ExportState } from './export_state.ts'
 import type { HistorySchema } from './history_schema.ts'
 import { exportHistoryParts, HistoryRewoundError } from './history_parts.ts'
 import { encodeRunId, filesDir, partitionDir } from './layout.ts'
 import type { Include, RunEntry } from './manifest.ts'
 import { decideAction, type RunAction } from './run_action.ts'
+import { runBytes } from './run_memory.ts'
 import { exportArtifacts, exportFiles, exportLogs, exportSystem } from './run_extras.ts'
 import { removeUnrecorded } from './sweep.ts'
 
@@ -36,6 +38,8 @@ export interface RunExportContext {
   schema?: HistorySchema
   /** SQL LIKE pattern for run files. */
   filePattern?: string
+  /** The export's byte budget: the run reserves what it may hold before reading. @default none */
+  budget?: ByteBudget
   /** Cancels the export. */
   signal: AbortSignal
   /** Called with history rows written. */
@@ -63,6 +67,8 @@ export async function exportRun(run: BulkRun, ctx: RunExportContext): Promise<Ru
     await state.clearFailure(run.id)
     return { action, rows: 0 }
   }
+  const columns = ctx.schema?.columns.length ?? Object.keys(run.historyKeys).length + 1
+  const release = await ctx.budget?.reserve(runBytes(run.historyLineCount, columns), ctx.signal)
   let rows: number
   try {
     rows = await exportOnce(run, previous, action, ctx)
@@ -71,6 +77,8 @@ export async function exportRun(run: BulkRun, ctx: RunExportContext): Promise<Ru
     // The row at the last exported step changed: the run was rewound, so its parts are stale.
     action = 'rewrite'
     rows = await exportOnce(run, state.entry(run.id), action, ctx)
+  } finally {
+    release?.()
   }
   return { action, rows }
 }
@@ -131,6 +139,7 @@ async function exportOnce(
       format: ctx.format,
       codec: ctx.codec,
       partRows: ctx.partRows,
+      expectedRows: run.historyLineCount - history.rows,
       keys: ctx.keys,
       schema: ctx.schema,
       signal: ctx.signal,

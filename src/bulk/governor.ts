@@ -4,19 +4,28 @@
  * the API client makes, retries included:
  *
  * - **AIMD**: each healthy answer raises the limit of requests in flight by `1/limit` (about +1
- *   per round of requests), but only once `decreaseIntervalMs` have passed since the last
- *   failure; a 429, 408, 5xx (but 501) or connection failure halves it, at most once per
- *   `decreaseIntervalMs`, never below `minConcurrency`. While failures keep coming the limit only
- *   goes down.
+ *   per round of requests; by 1 until the first failure, doubling it each round), but only once `decreaseIntervalMs` have passed since the last
+ *   failure, and only while at least half the limit is in use (requests in flight, or run slots
+ *   taken) and the learned rate cap holds nothing back: a limit nobody fills, or a rate that
+ *   binds, would not raise throughput, so it does not grow. A 429, 408, 5xx (but
+ *   501) or connection failure halves it, at most once per `decreaseIntervalMs`, never below
+ *   `minConcurrency`. While failures keep coming the limit only goes down.
+ * - **Runs follow it**: `runs` hands out run slots up to the same limit, so a bulk export starts
+ *   as many runs as the limit allows (each run keeps about one request in flight) and fewer after
+ *   a 429.
  * - **Pauses**: `Retry-After` on a 429/503 (and `RateLimit-Remaining: 0` with `RateLimit-Reset`)
  *   holds every new request until that time, not only the retried one.
- * - **Rate cap**: `maxRequestsPerSecond` spaces request starts evenly.
+ * - **Rate cap**: `maxRequestsPerSecond` spaces request starts evenly, and so does the rate
+ *   learned from 429s (`rate_cap.ts`: 0.7 × the rate that met the limit, creeping back up while
+ *   it holds requests back), so a binding limit is used with few 429s.
  *
  * Every change of the limit is recorded in `history` (bounded), with the request rate then.
  *
  * @module
  */
 import { parseRetryAfter } from '../http/retry_policy.ts'
+import { RateCap } from './rate_cap.ts'
+import { RunSlots } from './run_slots.ts'
 
 /** Options of {@linkcode Governor}. */
 export interface GovernorOptions {
@@ -28,6 +37,8 @@ export interface GovernorOptions {
   initialConcurrency?: number
   /** Most request starts per second; undefined means no cap. @default undefined */
   maxRequestsPerSecond?: number
+  /** Pace requests at a rate learned from 429s (`rate_cap.ts`); false: only halve and pause. @default true */
+  learnRate?: boolean
   /** Least time between two halvings, and from a failure to the next increase, in ms. @default 1000 */
   decreaseIntervalMs?: number
   /** Longest pause a `Retry-After` or `RateLimit-Reset` can impose, in ms. @default 120000 */
@@ -74,6 +85,8 @@ export interface GovernorSample {
   inFlight: number
   /** Requests started in the last second. */
   rate: number
+  /** Run slots in use (`governor.runs`). */
+  runs: number
   /** What happened. */
   event: GovernorEvent
   /** The status that caused a decrease or pause (0: connection failure). */
@@ -110,6 +123,8 @@ interface Waiter {
 export class Governor {
   /** `fetch` through the governor: pass it as the API client's `fetch` option. */
   readonly fetch: typeof fetch
+  /** Run slots, as many as the request limit: a bulk export takes one per run in flight. */
+  readonly runs: RunSlots
   /** Limit changes, pauses and periodic samples, oldest first. */
   readonly history: GovernorSample[] = []
   /** Counters. */
@@ -143,6 +158,8 @@ export class Governor {
   #lastFailure = -Infinity
   #lastSample = -Infinity
   #starts: number[] = []
+  #learned = new RateCap()
+  readonly #learnRate: boolean
   #timer: ReturnType<typeof setTimeout> | undefined
   #timerAt = Infinity
 
@@ -168,6 +185,7 @@ export class Governor {
         `Cannot cap requests at ${this.#rps} per second: use a positive number or leave it unset`,
       )
     }
+    this.#learnRate = options.learnRate ?? true
     this.#decreaseMs = options.decreaseIntervalMs ?? 1000
     this.#maxPauseMs = options.maxPauseMs ?? 120_000
     this.#maxTotalPauseMs = options.maxTotalPauseMs ?? 600_000
@@ -176,12 +194,18 @@ export class Governor {
     this.#now = options.now ?? Date.now
     this.#inner = options.fetch ?? globalThis.fetch.bind(globalThis)
     this.fetch = (input, init) => this.#governedFetch(input, init)
+    this.runs = new RunSlots(() => this.#limit)
     this.#sample('start')
   }
 
   /** The current limit of requests in flight (whole requests). */
   get limit(): number {
     return Math.floor(this.#limit)
+  }
+
+  /** The request rate learned from 429s (requests/s), or undefined before the first one. */
+  get learnedRate(): number | undefined {
+    return this.#learned.value
   }
 
   /** Requests in flight. */
@@ -256,6 +280,9 @@ export class Governor {
       this.#lastFailure = now
       if (now - this.#lastDecrease >= this.#decreaseMs) {
         this.#lastDecrease = now
+        if (status === 429 && this.#learnRate) {
+          this.#learned.throttled(now, this.#starts, this.#pausedUntil)
+        }
         this.#limit = Math.max(this.#min, this.#limit / 2)
         this.stats.decreases++
         this.#sample('decrease', status)
@@ -263,9 +290,17 @@ export class Governor {
       if (retryAfter !== undefined) this.#pause(now + retryAfter, status)
     } else {
       this.stats.succeeded++
-      if (now - this.#lastFailure >= this.#decreaseMs) {
+      const grow = now - this.#lastFailure >= this.#decreaseMs
+      const rate = this.rate()
+      if (grow) this.#learned.healthy(now, rate)
+      // Grow while at least half the limit is in use (requests sent, or runs when runs take
+      // slots), and not while the learned rate holds requests back: more would not help then.
+      const used = Math.max(this.#inFlight, this.runs.inUse)
+      if (grow && used * 2 >= Math.floor(this.#limit) && !this.#learned.binding(now, rate)) {
         const before = Math.floor(this.#limit)
-        this.#limit = Math.min(this.#max, this.#limit + 1 / this.#limit)
+        // Slow start: one more per answer (doubling each round) until the first failure.
+        const step = this.#lastFailure === -Infinity ? 1 : 1 / this.#limit
+        this.#limit = Math.min(this.#max, this.#limit + step)
         if (Math.floor(this.#limit) > before) this.#sample('increase')
       }
     }
@@ -276,6 +311,7 @@ export class Governor {
       if (wait !== undefined) this.#pause(now + wait, status)
     }
     this.#pump()
+    this.runs.wake()
   }
 
   /** Pause time spent so far, in ms (at most `maxTotalPauseMs`). */
@@ -310,12 +346,18 @@ export class Governor {
       const now = this.#now()
       if (now < this.#pausedUntil) return this.#wakeAt(this.#pausedUntil)
       if (this.#inFlight >= Math.floor(this.#limit)) return
-      if (this.#rps !== undefined && now < this.#nextStart) return this.#wakeAt(this.#nextStart)
+      const rps = Math.min(this.#rps ?? Infinity, this.#learned.value ?? Infinity)
+      if (rps !== Infinity && now < this.#nextStart) {
+        this.#learned.held(now)
+        return this.#wakeAt(this.#nextStart)
+      }
       const waiter = this.#waiters.shift()!
       if (waiter.onAbort) waiter.signal!.removeEventListener('abort', waiter.onAbort)
       this.#inFlight++
-      if (this.#rps !== undefined) {
-        this.#nextStart = Math.max(now, this.#nextStart) + 1000 / this.#rps
+      if (rps !== Infinity) {
+        // Starts a late timer held back catch up (within 100 ms), so the cap is the rate reached.
+        const base = this.#nextStart >= now - 100 ? this.#nextStart : now
+        this.#nextStart = base + 1000 / rps
       }
       this.#starts.push(now)
       if (now - this.#lastSample >= 100) this.#sample('sample')
@@ -344,6 +386,7 @@ export class Governor {
       limit: Math.floor(this.#limit),
       inFlight: this.#inFlight,
       rate: this.rate(),
+      runs: this.runs.inUse,
       event,
     }
     if (status !== undefined) sample.status = status

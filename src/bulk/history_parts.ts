@@ -17,6 +17,7 @@ import { fitRows, type HistorySchema, historySchema, SchemaDriftError } from './
 import { partPath } from './layout.ts'
 import { rowFingerprint } from './row_fingerprint.ts'
 import type { PartRecord } from './manifest.ts'
+import { groupRowsFor } from './run_memory.ts'
 import { TableWriter } from './table_writer.ts'
 
 /** Options of {@linkcode exportHistoryParts}. */
@@ -33,6 +34,12 @@ export interface HistoryPartsOptions {
   keys?: string[]
   /** The dataset's schema (every part of every run is written with it). @default the run's `historyKeys` */
   schema?: HistorySchema
+  /**
+   * Rows the source says are left from the first step (`historyLineCount` less the rows already
+   * exported): each part's row groups are sized for the rows it should hold (`run_memory.ts`).
+   * @default unknown: the largest row groups
+   */
+  expectedRows?: number
   /** Cancels the export; the part in flight is not created. */
   signal: AbortSignal
   /** Called with each finished part, before the next one starts (journal it here). */
@@ -95,6 +102,7 @@ export async function exportHistoryParts(
   let partStart = fromStep
   let inferred = false
   let table: TableWriter | undefined
+  let expected = options.expectedRows ?? Infinity
 
   const startPart = (): TableWriter =>
     TableWriter.open(join(options.dir, partPath('history', run.id, index, format)), {
@@ -104,6 +112,7 @@ export async function exportHistoryParts(
       types: inferred ? undefined : schema?.types,
       flatten: format === 'ndjson' ? false : inferred,
       codec: options.codec,
+      rowGroupSize: groupRowsFor(Math.min(partRows, expected)),
       signal,
     })
   const finishPart = async (): Promise<void> => {
@@ -125,6 +134,7 @@ export async function exportHistoryParts(
       schema: inferred ? null : id,
     })
     partStart = file.maxStep + 1
+    expected = Math.max(0, expected - file.rows)
     index++
     inferred = false
   }

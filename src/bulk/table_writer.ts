@@ -24,6 +24,8 @@ export interface TableWriterOptions {
   flatten?: boolean
   /** Parquet codec. @default 'snappy' */
   codec?: string
+  /** Most rows per Parquet row group, which sizes its buffers. @default 100000 (the exporter's) */
+  rowGroupSize?: number
   /** Folder for the exporter's spool files. @default the OS temp folder */
   tempDir?: string
   /** Cancels the write; the file is not created. */
@@ -70,6 +72,7 @@ export class TableWriter {
       types: options.types,
       flatten: options.flatten,
       codec: options.codec,
+      rowGroupSize: options.rowGroupSize,
       tempDir: options.tempDir ?? tmpdir(),
     })
     const done = writeFileAtomic(options.root, path, exporter.readable, options.signal)

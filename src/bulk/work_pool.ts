@@ -13,8 +13,13 @@ import { WandbApiError } from '../api/wandb_api_error.ts'
 
 /** Options of {@linkcode runPool}. */
 export interface PoolOptions<T> {
-  /** Items processed at once. @default 8 */
+  /** Most items processed at once (with `slots`, a ceiling). @default 8 */
   concurrency?: number
+  /**
+   * Where each item takes a slot before it starts (the governor's `runs`), so the number in
+   * flight follows a moving limit up to `concurrency`. @default none: `concurrency` at once
+   */
+  slots?: { acquire(signal?: AbortSignal): Promise<() => void> }
   /** Attempts per item before it is quarantined. @default 3 */
   attempts?: number
   /** Wait before attempt n+1 (n from 1), in ms. @default 1000 · 2^(n-1), at most 30000 */
@@ -125,12 +130,20 @@ export async function runPool<T>(
     while (!fatal && !signal.aborted) {
       const next = iterator.next()
       if (next.done) return
+      let release: (() => void) | undefined
+      try {
+        release = await options.slots?.acquire(signal)
+      } catch {
+        return // aborted while waiting: the abort's reason is thrown below
+      }
       try {
         await runItem(next.value)
       } catch (error) {
         fatal ??= { error }
         controller.abort(error)
         return
+      } finally {
+        release?.()
       }
     }
   }

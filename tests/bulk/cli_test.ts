@@ -63,6 +63,10 @@ test(
       [['export', 'bulk/cli', '-o', 'x', '--shard', '3/3'], /index must be below the count/],
       [['export', 'bulk/cli', '-o', 'x', '--format', 'xlsx'], /Unknown --format "xlsx"/],
       [['export', 'bulk/cli', '-o', 'x', '--concurrency', '0'], /--concurrency must be at least 1/],
+      [
+        ['export', 'bulk/cli', '-o', 'x', '--memory', 'lots'],
+        /--memory: Cannot read the size "lots"/,
+      ],
       [['verify'], /Expected one <DIR>/],
     ]
     for (const [argv, message] of cases) {
@@ -190,10 +194,15 @@ test(
       '--artifacts',
       '--format',
       'csv',
+      '--memory',
+      '2MiB',
       '--json',
     ])
     assert.equal(r.code, 0, r.stderr)
-    assert.equal(JSON.parse(r.stdout).complete, true)
+    const out = JSON.parse(r.stdout)
+    assert.equal(out.complete, true)
+    assert.equal(out.memory.budgetBytes, 2 * 1024 * 1024)
+    assert.ok(out.memory.highWaterBytes > 0 && out.memory.highWaterBytes <= 2 * 1024 * 1024)
     assert.deepEqual(readdirSync(join(dir, 'history')).sort(), ['run_id=r001', 'run_id=r002'])
     const csv = readFileSync(join(dir, 'history/run_id=r001/part-00000.csv'), 'utf8').trim().split(
       '\n',

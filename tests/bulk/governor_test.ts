@@ -25,24 +25,61 @@ function scripted(
   return Object.assign(fn as typeof fetch, { calls })
 }
 
-test('the limit grows by about one per round of healthy answers, up to the maximum', async () => {
+/** Sends rounds of as many requests at once as the governor's limit allows. */
+async function fullRounds(governor: Governor, rounds: number): Promise<void> {
+  for (let i = 0; i < rounds; i++) {
+    await Promise.all(Array.from({ length: governor.limit }, () => governor.fetch('http://x/')))
+  }
+}
+
+test('until the first failure the limit grows by one per answer (slow start), up to the maximum', async () => {
+  const governor = new Governor({
+    maxConcurrency: 40,
+    initialConcurrency: 2,
+    fetch: scripted([{ status: 200, delayMs: 2 }]),
+  })
+  // +1 per answer that finds at least half the limit in use (the last answers of a round do
+  // not): 2 → 3 → 5 → 7, where after a failure each round adds about one.
+  const limits: number[] = []
+  for (let i = 0; i < 3; i++) {
+    await fullRounds(governor, 1)
+    limits.push(governor.limit)
+  }
+  assert.deepEqual(limits, [3, 5, 7])
+  await fullRounds(governor, 10)
+  assert.equal(governor.limit, 40)
+})
+
+test('after a failure the limit grows by about one per round of healthy answers', async () => {
   const governor = new Governor({
     maxConcurrency: 6,
-    initialConcurrency: 2,
-    fetch: scripted([{ status: 200 }]),
+    initialConcurrency: 4,
+    decreaseIntervalMs: 20,
+    fetch: scripted([{ status: 503 }, { status: 200, delayMs: 2 }]),
   })
-  assert.equal(governor.limit, 2)
-  for (let i = 0; i < 2; i++) await governor.fetch('http://x/')
-  assert.equal(governor.limit, 2) // 2 + 1/2 + 1/2.5 = 2.9
   await governor.fetch('http://x/')
-  assert.equal(governor.limit, 3) // + 1/2.9
-  for (let i = 0; i < 100; i++) await governor.fetch('http://x/')
+  assert.equal(governor.limit, 2)
+  await new Promise((r) => setTimeout(r, 25))
+  await fullRounds(governor, 1)
+  assert.equal(governor.limit, 2) // 2 + 1/2 (the second answer found 1 of 2 in use: 1·2 >= 2)
+  await fullRounds(governor, 40)
   assert.equal(governor.limit, 6)
-  assert.equal(governor.stats.succeeded, 103)
   assert.deepEqual(
     governor.history.filter((s) => s.event === 'increase').map((s) => s.limit),
     [3, 4, 5, 6],
   )
+})
+
+test('a limit less than half in use does not grow: more slots would not raise throughput', async () => {
+  const governor = new Governor({
+    maxConcurrency: 16,
+    initialConcurrency: 4,
+    fetch: scripted([{ status: 200 }]),
+  })
+  for (let i = 0; i < 100; i++) await governor.fetch('http://x/') // one at a time
+  assert.equal(governor.stats.succeeded, 100)
+  assert.equal(governor.limit, 4)
+  assert.equal(governor.history.filter((s) => s.event === 'increase').length, 0)
 })
 
 test('a 429 or 5xx halves the limit once per interval; 501 and 404 do not', async () => {
@@ -87,10 +124,10 @@ test('the limit does not grow again until a whole interval passed without a fail
   })
   await governor.fetch('http://x/')
   assert.equal(governor.limit, 4)
-  for (let i = 0; i < 10; i++) await governor.fetch('http://x/')
+  await fullRounds(governor, 3)
   assert.equal(governor.limit, 4, 'healthy answers right after a failure do not raise the limit')
   await new Promise((r) => setTimeout(r, 110))
-  for (let i = 0; i < 10; i++) await governor.fetch('http://x/')
+  await fullRounds(governor, 3)
   assert.ok(governor.limit > 4)
 })
 
@@ -157,4 +194,32 @@ test('bad limits are RangeErrors that name the values', () => {
     /maxConcurrency 2 below minConcurrency 3/,
   )
   assert.throws(() => new Governor({ maxRequestsPerSecond: 0 }), /0 per second/)
+})
+
+test('a 429 sets a learned rate that paces later starts; a 503 does not', async () => {
+  const fetch = scripted([
+    ...Array(9).fill({ status: 200, delayMs: 10 }),
+    { status: 429 },
+    ...Array(30).fill({ status: 200 }),
+  ])
+  const governor = new Governor({ maxConcurrency: 4, initialConcurrency: 4, fetch })
+  for (let i = 0; i < 3; i++) {
+    await Promise.all(Array.from({ length: 3 }, () => governor.fetch('http://x/')))
+  }
+  assert.equal(governor.learnedRate, undefined)
+  await governor.fetch('http://x/') // the 429: 10 starts within the last second
+  const learned = governor.learnedRate!
+  // 10 starts within the last second, counted over the time they took (at least 100 ms).
+  assert.ok(learned >= 0.7 * 10 && learned <= 0.7 * 100, `learned ${learned}`)
+  const before = fetch.calls.length
+  await Promise.all(Array.from({ length: 4 }, () => governor.fetch('http://x/')))
+  const span = fetch.calls[before + 3] - fetch.calls[before]
+  assert.ok(
+    span >= (3 * 1000) / learned - 30,
+    `4 starts at ${learned.toFixed(1)}/s took ${span} ms`,
+  )
+
+  const other = new Governor({ fetch: scripted([{ status: 503 }, { status: 200 }]) })
+  await other.fetch('http://x/')
+  assert.equal(other.learnedRate, undefined)
 })

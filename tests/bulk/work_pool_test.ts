@@ -1,6 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { runPool } from '../../src/bulk/work_pool.ts'
+import { RunSlots } from '../../src/bulk/run_slots.ts'
 import { WandbApiError } from '../../src/api/wandb_api_error.ts'
 
 const fast = { retryDelayMs: () => 1 }
@@ -88,4 +89,37 @@ test('an abort stops the pool with the signal reason', async () => {
 test('bad pool options are RangeErrors', async () => {
   await assert.rejects(runPool([], async () => {}, { concurrency: 0 }), RangeError)
   await assert.rejects(runPool([], async () => {}, { attempts: 0 }), RangeError)
+})
+
+test('with slots, items in flight follow the slots up to the ceiling, and each item takes one', async () => {
+  let limit = 2
+  const slots = new RunSlots(() => limit)
+  let running = 0
+  let peak = 0
+  const result = await runPool(Array.from({ length: 12 }, (_, i) => i), async (n) => {
+    running++
+    peak = Math.max(peak, running)
+    if (n === 3) limit = 5 // the limit grows mid-way
+    slots.wake()
+    await new Promise((r) => setTimeout(r, 5))
+    running--
+  }, { concurrency: 4, slots })
+  assert.equal(result.done, 12)
+  assert.equal(peak, 4, 'the ceiling holds although the slots allow 5')
+  assert.equal(slots.peak, 4)
+  assert.equal(slots.inUse, 0)
+})
+
+test('with slots, no more items run at once than the slots allow', async () => {
+  const slots = new RunSlots(() => 2)
+  let running = 0
+  let peak = 0
+  await runPool(Array.from({ length: 9 }, (_, i) => i), async () => {
+    running++
+    peak = Math.max(peak, running)
+    await new Promise((r) => setTimeout(r, 3))
+    running--
+  }, { concurrency: 8, slots })
+  assert.equal(peak, 2)
+  assert.equal(slots.peak, 2, 'a lane that finds no item left takes no slot')
 })

@@ -11,6 +11,7 @@ import { choiceOption, intOption, listOption } from '../parse_values.ts'
 import { formatBytes } from '../progress.ts'
 import { textTable } from '../text_table.ts'
 import { UsageError } from '../usage_error.ts'
+import { parseByteSize } from '../byte_size.ts'
 import { EXPORT_FORMATS, type ExportFormat } from '../../export/mod.ts'
 import { type BulkExportResult, exportProject } from '../../bulk/bulk_export.ts'
 import type { Include } from '../../bulk/manifest.ts'
@@ -88,7 +89,13 @@ export const exportCommand: Command = {
       type: 'string',
       short: 'j',
       valueName: 'N',
-      description: 'Runs at once (default 8)',
+      description:
+        'Most runs at once; remote: a ceiling for the adaptive count (default 64 remote, 8 local)',
+    },
+    memory: {
+      type: 'string',
+      valueName: 'SIZE',
+      description: 'Memory budget of the runs in flight, e.g. 500MB, 2GiB (default 500MiB)',
     },
     'max-rps': {
       type: 'string',
@@ -157,6 +164,7 @@ export const exportCommand: Command = {
         partRows: positive(ctx, 'part-rows'),
         filePattern: typeof ctx.values.pattern === 'string' ? ctx.values.pattern : undefined,
         concurrency: positive(ctx, 'concurrency'),
+        memoryBytes: memoryOption(ctx),
         attempts: positive(ctx, 'attempts'),
         perPage: positive(ctx, 'per-page'),
         maxWaitMs: secondsOption(ctx, 'max-wait'),
@@ -244,6 +252,17 @@ function positive(ctx: CommandContext, name: string): number | undefined {
   return n
 }
 
+/** `--memory SIZE` in bytes. */
+function memoryOption(ctx: CommandContext): number | undefined {
+  const raw = ctx.values.memory
+  if (typeof raw !== 'string') return undefined
+  try {
+    return parseByteSize(raw)
+  } catch (err) {
+    throw new UsageError(`--memory: ${(err as Error).message}`, 'export')
+  }
+}
+
 /** A positive number option (fractions allowed). */
 function numberOption(ctx: CommandContext, name: string): number | undefined {
   const raw = ctx.values[name]
@@ -281,6 +300,8 @@ function resultJson(result: BulkExportResult): Record<string, unknown> {
     failures: result.failures,
     progress: result.progress,
     actions: countActions(result.plan),
+    memory: { budgetBytes: result.budget.total, highWaterBytes: result.budget.highWater },
+    peakRuns: result.governor?.runs.peak ?? null,
   }
 }
 

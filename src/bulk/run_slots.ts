@@ -1,0 +1,74 @@
+/**
+ * Slots whose number follows a moving limit: the runs of a bulk export in flight at once follow
+ * the request governor's limit (`governor.runs`). Waiters are served first come, first served;
+ * a limit that falls below the slots in use takes effect as they are freed.
+ *
+ * @module
+ */
+
+/** A waiting acquirer. */
+interface SlotWaiter {
+  resolve: (release: () => void) => void
+  reject: (reason: unknown) => void
+  signal?: AbortSignal
+  onAbort?: () => void
+}
+
+/** Slots limited by a function read each time one could be handed out. */
+export class RunSlots {
+  /** Most slots ever in use at once. */
+  peak = 0
+  readonly #limit: () => number
+  #inUse = 0
+  #waiters: SlotWaiter[] = []
+
+  /** Creates the slots; `limit` is read whenever a slot could be handed out (at least 1 counts). */
+  constructor(limit: () => number) {
+    this.#limit = limit
+  }
+
+  /** Slots in use. */
+  get inUse(): number {
+    return this.#inUse
+  }
+
+  /** Acquirers waiting for a slot. */
+  get waiting(): number {
+    return this.#waiters.length
+  }
+
+  /** Waits for a free slot; the returned function frees it (calling it again does nothing). */
+  acquire(signal?: AbortSignal): Promise<() => void> {
+    return new Promise<() => void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason)
+      const waiter: SlotWaiter = { resolve, reject, signal }
+      if (signal) {
+        waiter.onAbort = () => {
+          this.#waiters = this.#waiters.filter((w) => w !== waiter)
+          reject(signal.reason)
+        }
+        signal.addEventListener('abort', waiter.onAbort, { once: true })
+      }
+      this.#waiters.push(waiter)
+      this.wake()
+    })
+  }
+
+  /** Hands free slots to waiters (call it when the limit may have grown). */
+  wake(): void {
+    const limit = Math.max(1, Math.floor(this.#limit()))
+    while (this.#waiters.length > 0 && this.#inUse < limit) {
+      const waiter = this.#waiters.shift()!
+      if (waiter.onAbort) waiter.signal!.removeEventListener('abort', waiter.onAbort)
+      this.#inUse++
+      this.peak = Math.max(this.peak, this.#inUse)
+      let freed = false
+      waiter.resolve(() => {
+        if (freed) return
+        freed = true
+        this.#inUse--
+        this.wake()
+      })
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { DECREASE, INCREASE, MIN_RATE, RateCap } from '../../src/bulk/rate_cap.ts'
+
+/** `n` start times `1000 / perSecond` ms apart, the last at `end`. */
+const startsUntil = (end: number, n: number, perSecond: number) =>
+  Array.from({ length: n }, (_, i) => end - (n - 1 - i) * (1000 / perSecond))
+
+test('a 429 caps the rate at 0.7 × the start rate since the last pause ended (or the cap)', () => {
+  const cap = new RateCap()
+  assert.equal(cap.value, undefined)
+  // Before a pause that ended at t=1500: not counted. After it: 60/s.
+  const starts = [...startsUntil(1400, 10, 200), ...startsUntil(1995, 29, 60)]
+  cap.throttled(2000, starts, 1500)
+  assert.ok(Math.abs(cap.value! / (DECREASE * 60) - 1) < 0.05, `cap ${cap.value}`)
+  assert.equal(cap.limitSeen, undefined, 'the first 429 ends an unpaced burst')
+  // A burst after a quiet spell counts over its own time, not the whole second.
+  const burst = new RateCap()
+  burst.throttled(5000, startsUntil(4995, 10, 100), 0)
+  assert.ok(burst.value! > DECREASE * 50, `burst cap ${burst.value}`)
+  // A later 429 measured above the cap lowers the cap itself, and records where the limit is.
+  const before = cap.value!
+  cap.throttled(5000, startsUntil(4995, 100, 100), 0)
+  assert.ok(Math.abs(cap.value! - DECREASE * before) < 1e-9, `cap ${cap.value}`)
+  assert.ok(Math.abs(cap.limitSeen! / 100 - 1) < 0.05, `limit seen ${cap.limitSeen}`)
+  cap.throttled(9000, [], 0)
+  assert.equal(cap.value, MIN_RATE)
+})
+
+test('the cap grows only while it binds: it held a request back and starts reach 80% of it', () => {
+  const cap = new RateCap()
+  cap.throttled(1000, startsUntil(990, 20, 20), 0) // 20/s → 14/s
+  const start = cap.value!
+  cap.healthy(1100, 14)
+  assert.equal(cap.value, start, 'nothing held back yet')
+  cap.held(1200)
+  cap.healthy(1300, 5)
+  assert.equal(cap.value, start, 'held once, but far below the cap')
+  cap.healthy(1300, 0.8 * start)
+  assert.equal(cap.value, start + INCREASE)
+  assert.equal(
+    cap.binding(2300, cap.value!),
+    false,
+    'a hold more than a second old no longer binds',
+  )
+})
+
+test('near the rate the last 429 met under the cap, the cap grows ten times slower', () => {
+  const cap = new RateCap()
+  cap.limitSeen = 20
+  cap.value = 18.9
+  cap.held(1000)
+  cap.healthy(1100, 18)
+  assert.ok(Math.abs(cap.value - (18.9 + INCREASE)) < 1e-9, 'below 95% of 20: the full step')
+  cap.healthy(1100, 18)
+  assert.ok(Math.abs(cap.value - (19 + INCREASE / 10)) < 1e-9, 'at 95% of 20: a tenth of it')
+})

@@ -205,6 +205,7 @@ class ParquetEncoder implements RowEncoder {
     const builder = this.#builder
     const n = builder.length
     if (n === 0) return
+    await this.#codec.ready
     let columnData: GroupColumn[] = builder.columnData(this.#jsonColumns)
     if (!columnData.length) columnData = [{ name: '_step', data: new Array(n).fill(null) }]
     // deno-lint-ignore no-explicit-any

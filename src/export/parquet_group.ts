@@ -4,14 +4,17 @@
  * numeric cell costs 9 bytes. A group holds at most `rowGroupSize` rows and at most
  * `rowGroupCells` cells (rows × columns), so wide rows make shorter groups instead of more memory.
  * Each column's kind widens as values arrive (see `column_kind.ts`); values already held are
- * converted when a column widens to JSON.
+ * converted when a column widens to JSON. Storage is allocated once per column and reused by
+ * every later group (only the null flags are cleared), so the hot path fills no new buffers.
  *
  * @module
  */
 import type { Row } from '../row.ts'
 import { floatKeysOf } from '../row_floats.ts'
 import { type ColumnKind, type ColumnType, isIntNumber, kindOf, widenKind } from './column_kind.ts'
+import { allocUnsafe } from '../runtime.ts'
 import { jsonText } from './json_text.ts'
+import type { NumericData } from './parquet_numeric.ts'
 import { type JsonColumns, physicalKind } from './parquet_schema.ts'
 
 /** One column's data as hyparquet-writer takes it. */
@@ -22,6 +25,8 @@ export interface GroupColumn {
   data: ArrayLike<unknown>
   /** Per-column statistics switch (off for JSON, whose min/max would be whole documents). */
   statistics?: boolean
+  /** The typed storage of an int or double column, for the fast writer (`parquet_numeric.ts`). */
+  numeric?: NumericData
 }
 
 /** Limits and typing rules of a RowGroupBuilder. */
@@ -129,7 +134,11 @@ export class RowGroupBuilder {
     this.length += end - start
   }
 
-  /** The held data as hyparquet-writer columns (JSON as UTF-8 bytes unless `jsonColumns` is 'string'). */
+  /**
+   * The held data as hyparquet-writer columns (JSON as UTF-8 bytes unless `jsonColumns` is
+   * 'string'); int and double columns also carry their typed storage, and build `data` only when
+   * asked. Valid until {@linkcode RowGroupBuilder.reset}.
+   */
   columnData(jsonColumns: JsonColumns): GroupColumn[] {
     const n = this.length
     return this.#columns.map((column): GroupColumn => {
@@ -137,17 +146,17 @@ export class RowGroupBuilder {
       switch (column.kind) {
         case 'null':
           return { name, data: new Array(n).fill(null) }
-        case 'double': {
-          if (flags!.subarray(0, n).indexOf(0) < 0) return { name, data: nums!.subarray(0, n) }
-          const data = new Array<number | null>(n)
-          for (let i = 0; i < n; i++) data[i] = flags![i] === 0 ? null : nums![i]
-          return { name, data }
-        }
+        case 'double':
         case 'int': {
-          const dense = flags!.subarray(0, n).indexOf(0) < 0
-          const data = dense ? new BigInt64Array(n) : new Array<bigint | null>(n)
-          for (let i = 0; i < n; i++) data[i] = flags![i] === 0 ? null! : BigInt(nums![i])
-          return { name, data }
+          const numeric = { nums: nums!, flags: flags!, length: n, int: column.kind === 'int' }
+          let data: ArrayLike<unknown> | undefined
+          return {
+            name,
+            numeric,
+            get data() {
+              return data ??= numericValues(numeric)
+            },
+          }
         }
         case 'bool': {
           const data = new Array<boolean | null>(n)
@@ -170,13 +179,17 @@ export class RowGroupBuilder {
     })
   }
 
-  /** Empties the group: kinds stay, storage is replaced (the writer may still hold the old arrays). */
+  /**
+   * Empties the group: kinds and storage stay (the data handed out by `columnData` is no longer
+   * valid), null flags and texts are cleared.
+   */
   reset(): void {
+    const n = this.length
     this.length = 0
-    this.#limit = this.#computeLimit()
+    this.#limit = Math.min(this.#limit, this.#computeLimit())
     for (const column of this.#columns) {
-      column.nums = column.flags = column.texts = undefined
-      this.#allocate(column)
+      column.flags?.fill(0, 0, n)
+      column.texts?.fill(null, 0, n)
     }
   }
 
@@ -242,7 +255,11 @@ export class RowGroupBuilder {
     const size = Math.max(this.#limit, this.length)
     const kind = column.kind
     if (kind === 'int' || kind === 'double') {
-      column.nums ??= new Float64Array(size)
+      // Values are read only where a flag is set: no need to zero them.
+      if (!column.nums) {
+        const bytes = allocUnsafe(size * 8)
+        column.nums = new Float64Array(bytes.buffer, bytes.byteOffset, size)
+      }
       column.flags ??= new Uint8Array(size)
     } else if (kind === 'bool') {
       column.flags ??= new Uint8Array(size)
@@ -250,4 +267,18 @@ export class RowGroupBuilder {
       column.texts ??= new Array<string | null>(size).fill(null)
     }
   }
+}
+
+/** A number column as hyparquet-writer takes it: Float64Array or BigInt64Array when dense, else an array with nulls. */
+function numericValues({ nums, flags, length: n, int }: NumericData): ArrayLike<unknown> {
+  const dense = flags.subarray(0, n).indexOf(0) < 0
+  if (!int) {
+    if (dense) return nums.subarray(0, n)
+    const data = new Array<number | null>(n)
+    for (let i = 0; i < n; i++) data[i] = flags[i] === 0 ? null : nums[i]
+    return data
+  }
+  const data = dense ? new BigInt64Array(n) : new Array<bigint | null>(n)
+  for (let i = 0; i < n; i++) data[i] = flags[i] === 0 ? null! : BigInt(nums[i])
+  return data
 }

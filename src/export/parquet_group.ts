@@ -59,6 +59,10 @@ export class RowGroupBuilder {
   /** Rows held. */
   length = 0
   #columns: ColumnBuffer[] = []
+  #byName = new Map<string, ColumnBuffer>()
+  /** The previous row's keys, and their columns (undefined: not a column). */
+  #lastKeys: string[] = []
+  #lastColumns: (ColumnBuffer | undefined)[] = []
   #limits: RowGroupLimits
   #limit: number
 
@@ -101,27 +105,47 @@ export class RowGroupBuilder {
       this.#allocate(column)
       return column
     })
+    this.#byName = new Map(this.#columns.map((c) => [c.name, c]))
+    this.#lastKeys.length = this.#lastColumns.length = 0
     // Only shrink the limit mid-group: buffers already allocated hold the old, larger one.
     this.#limit = Math.min(this.#limit, this.#computeLimit())
   }
 
-  /** Appends rows[start..end); the caller keeps end - start within `room`. */
+  /**
+   * Appends rows[start..end); the caller keeps end - start within `room`. Row by row, key by key:
+   * rows of one source usually share their key order, so each key is matched against the previous
+   * row's key at the same position (interned strings: a pointer compare) before a map lookup.
+   */
   append(rows: readonly Row[], start: number, end: number): void {
-    const base = this.length
-    for (const column of this.#columns) {
-      const name = column.name
-      const guard = name === '__proto__'
-      let pos = base
-      for (let i = start; i < end; i++, pos++) {
-        const row = rows[i]
-        const value = guard && !Object.hasOwn(row, name) ? undefined : row[name]
+    const byName = this.#byName
+    const lastKeys = this.#lastKeys
+    const lastColumns = this.#lastColumns
+    let pos = this.length
+    for (let i = start; i < end; i++, pos++) {
+      const row = rows[i]
+      let floats: readonly string[] | undefined | null = null
+      let k = 0
+      for (const key in row) {
+        let column: ColumnBuffer | undefined
+        if (lastKeys[k] === key) column = lastColumns[k]
+        else {
+          column = byName.get(key)
+          lastKeys[k] = key
+          lastColumns[k] = column
+        }
+        k++
+        if (column === undefined) continue
+        const value = row[key]
         if (value === undefined || value === null) continue
         let float = false
         if (typeof value === 'number') {
           const kind = column.kind
           // A value the source spelled as a float (`1.0`, row_floats.ts) makes an undeclared
           // column DOUBLE rather than INT64.
-          float = column.declared === undefined && floatKeysOf(row)?.includes(name) === true
+          if (column.declared === undefined) {
+            if (floats === null) floats = floatKeysOf(row)
+            float = floats?.includes(key) === true
+          }
           if (kind === 'double' || (kind === 'int' && !float && isIntNumber(value))) {
             column.nums![pos] = value
             column.flags![pos] = 1
@@ -131,7 +155,7 @@ export class RowGroupBuilder {
         this.#set(column, pos, value, float)
       }
     }
-    this.length += end - start
+    this.length = pos
   }
 
   /**

@@ -64,89 +64,91 @@ function scratchFor(count: number): Float64Array<ArrayBufferLike> {
   return scratch
 }
 
+/** Grown scratch for the dictionary sample. */
+let sampled = new Float64Array(SAMPLE)
+
 /**
  * Whether hyparquet-writer's dictionary sample would reject the column outright (distinct
  * sampled bytes over 90% of sampled bytes), so it is written PLAIN without building a dictionary.
+ * The same sample and the same equality (SameValueZero: NaN equals NaN, -0 equals 0), counted by
+ * sorting the sampled values instead of hashing boxed doubles into a Set.
  */
 export function sampleRejectsDictionary(data: NumericData): boolean {
   const { nums, flags, length } = data
   const size = Math.min(length, SAMPLE)
-  const seen = new Set<number | null>()
-  let distinct = 0
-  let total = 0
+  let count = 0
   for (let i = 0; i < size; i++) {
     const at = size === 1 ? 0 : Math.floor(i * (length - 1) / (size - 1))
-    if (flags[at] === 0) {
-      seen.add(null)
-      continue
-    }
-    const value = nums[at]
-    if (!seen.has(value)) {
-      seen.add(value)
-      distinct += 8
-    }
-    total += 8
+    // A null weighs nothing in hyparquet-writer's sample.
+    if (flags[at] !== 0) sampled[count++] = nums[at]
   }
-  return total === 0 || distinct / total > 0.9
+  if (count === 0) return true
+  const values = sampled.subarray(0, count).sort()
+  let distinct = 1
+  for (let i = 1; i < count; i++) {
+    const a = values[i - 1]
+    const b = values[i]
+    // Sorted: equal values are neighbours, NaNs last, -0 beside 0 (and -0 === 0).
+    if (a !== b && !(a !== a && b !== b)) distinct++
+  }
+  return distinct / count > 0.9
 }
 
-/** Statistics as `writeColumn` computes them (NaN skipped and counted for DOUBLE, ±0 normalised). */
-function statistics(data: NumericData): ChunkStatistics {
+/** One page: rows [start, end), `set` of them not null. */
+interface Page {
+  start: number
+  end: number
+  set: number
+}
+
+/**
+ * One pass over the column: statistics as `writeColumn` computes them (NaN skipped and counted
+ * for DOUBLE, ±0 normalised) and pages as `getPageBoundaries` draws them for 8-byte values (a page
+ * ends once its values reach 1 MiB; nulls weigh nothing).
+ */
+function scan(data: NumericData): { stats: ChunkStatistics; pages: Page[] } {
   const { nums, flags, length, int } = data
+  const pages: Page[] = []
   let min = Infinity
   let max = -Infinity
   let nulls = 0
   let nans = 0
   let any = false
+  let start = 0
+  let count = 0
   for (let i = 0; i < length; i++) {
     if (flags[i] === 0) {
       nulls++
       continue
     }
-    const v = nums[i]
-    if (v !== v) {
-      nans++
-      continue
+    if (++count >= PAGE_VALUES && i > start) {
+      pages.push({ start, end: i, set: count - 1 })
+      start = i
+      count = 1
     }
-    if (!any) {
+    const v = nums[i]
+    if (v !== v) nans++
+    else if (!any) {
       min = max = v
       any = true
     } else if (v < min) min = v
     else if (v > max) max = v
   }
-  if (int) {
-    return {
+  if (start < length) pages.push({ start, end: length, set: count })
+  const stats: ChunkStatistics = int
+    ? {
       min_value: any ? BigInt(min) : undefined,
       max_value: any ? BigInt(max) : undefined,
       null_count: BigInt(nulls),
       nan_count: undefined,
     }
-  }
-  return {
-    min_value: any ? (min === 0 ? -0 : min) : undefined,
-    max_value: any ? (max === 0 ? 0 : max) : undefined,
-    null_count: BigInt(nulls),
-    nan_count: BigInt(nans),
-  }
-}
-
-/** Page boundaries as `getPageBoundaries` draws them for 8-byte values (nulls weigh nothing). */
-function pages(data: NumericData): { start: number; end: number }[] {
-  const { flags, length } = data
-  const out: { start: number; end: number }[] = []
-  let start = 0
-  let count = 0
-  for (let i = 0; i < length; i++) {
-    if (flags[i] === 0) continue
-    count++
-    if (count >= PAGE_VALUES && i > start) {
-      out.push({ start, end: i })
-      start = i
-      count = 1
+    : {
+      min_value: any ? (min === 0 ? -0 : min) : undefined,
+      max_value: any ? (max === 0 ? 0 : max) : undefined,
+      null_count: BigInt(nulls),
+      nan_count: BigInt(nans),
     }
-  }
-  if (start < length) out.push({ start, end: length })
-  return out
+  return { stats, pages }
 }
 
 /** The PLAIN bytes of rows [start, end): doubles as stored, or int64 little-endian. */
@@ -189,18 +191,15 @@ export function writeNumericColumn(
   const type = data.int ? 'INT64' : 'DOUBLE'
   const compress = compressors[codec]
   const offsetStart = writer.offset
-  const stats = column.stats ? statistics(data) : undefined
-  const boundaries = pages(data)
+  const { stats, pages: boundaries } = scan(data)
   const offsetIndex: OffsetIndex | undefined = boundaries.length > 1 && column.offsetIndex
     ? { page_locations: [] }
     : undefined
   const data_page_offset = BigInt(writer.offset)
   let uncompressedSize = 0
-  for (const { start, end } of boundaries) {
+  for (const { start, end, set } of boundaries) {
     const pageOffset = writer.offset
     const levels = new ByteWriter(64)
-    let set = 0
-    for (let i = start; i < end; i++) if (data.flags[i] !== 0) set++
     // Number flags are 0 or 1: they are the definition levels.
     const levelBytes = writeRleBitPackedHybrid(levels, data.flags.subarray(start, end), 1)
     const plain = plainBytes(data, start, end, set)
@@ -242,7 +241,7 @@ export function writeNumericColumn(
         total_uncompressed_size: BigInt(uncompressedSize),
         data_page_offset,
         dictionary_page_offset: undefined,
-        statistics: stats,
+        statistics: column.stats ? stats : undefined,
         encoding_stats: column.stats
           ? [{ page_type: 'DATA_PAGE_V2', encoding: 'PLAIN', count: boundaries.length }]
           : undefined,

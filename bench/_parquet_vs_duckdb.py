@@ -1,0 +1,31 @@
+"""The DuckDB side of parquet_vs_duckdb.bench.ts, one case per process.
+
+Usage: python bench/_parquet_vs_duckdb.py <ndjson|rows> <input.ndjson> <out.parquet> <codec> <threads>
+- ndjson: COPY (FROM read_json(input, the 21 columns declared)) TO out: parse and write.
+- rows: the NDJSON is loaded into an in-memory table first (not timed); only COPY table TO out is timed.
+Prints one JSON line {ms, cpuMs, bytes}: wall and CPU (user + system, all threads) of the COPY.
+"""
+import json
+import os
+import sys
+import time
+
+import duckdb
+
+mode, inp, out, codec, threads = sys.argv[1:6]
+con = duckdb.connect()
+con.execute(f"SET threads={int(threads)}")
+cols = "{'_step': 'BIGINT', " + ", ".join(f"'m{k}': 'DOUBLE'" for k in range(20)) + "}"
+src = f"read_json('{inp}', format='newline_delimited', columns={cols})"
+if mode == "rows":
+    con.execute(f"CREATE TABLE t AS SELECT * FROM {src}")
+    src = "t"
+elif mode != "ndjson":
+    raise SystemExit(f'unknown mode "{mode}": use "ndjson" or "rows"')
+c0 = os.times()
+t0 = time.perf_counter()
+con.execute(f"COPY (SELECT * FROM {src}) TO '{out}' (FORMAT parquet, COMPRESSION {codec})")
+ms = (time.perf_counter() - t0) * 1000
+c1 = os.times()
+cpu = (c1.user - c0.user + c1.system - c0.system) * 1000
+print(json.dumps({"ms": ms, "cpuMs": cpu, "bytes": os.path.getsize(out)}))

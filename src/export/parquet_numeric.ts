@@ -45,9 +45,9 @@ export interface ChunkResult {
 }
 
 /** hyparquet-writer's page size (`ParquetWriter.write`'s default `pageSize`). */
-const PAGE_BYTES = 1 << 20
-/** Values per page: a page ends once its values reach PAGE_BYTES (8 bytes each). */
-const PAGE_VALUES = PAGE_BYTES / 8
+export const PAGE_SIZE = 1 << 20
+/** Values per page: a page ends once its values reach PAGE_SIZE (8 bytes each). */
+const PAGE_VALUES = PAGE_SIZE / 8
 /** hyparquet-writer's dictionary sample: at most this many values, spread over the column. */
 const SAMPLE = 1000
 const TWO_32 = 4294967296

@@ -14,10 +14,7 @@ import { writeColumn } from 'hyparquet-writer/src/column.js'
 import { encodeNestedValues } from 'hyparquet-writer/src/dremel.js'
 import { schemaPathResolver } from 'hyparquet-writer/src/schema.js'
 import type { GroupColumn } from './parquet_group.ts'
-import { type ColumnEncoder, writeNumericColumn } from './parquet_numeric.ts'
-
-/** hyparquet-writer's page size (`ParquetWriter.write`'s default `pageSize`). */
-const PAGE_SIZE = 1 << 20
+import { type ColumnEncoder, PAGE_SIZE, writeNumericColumn } from './parquet_numeric.ts'
 
 /** Writes `columns` (all of the schema's columns, in order, `rows` each) as one row group. */
 export async function writeRowGroup(

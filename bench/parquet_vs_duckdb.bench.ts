@@ -106,7 +106,7 @@ try {
           const extra = side.duckThreads ? [String(side.duckThreads)] : []
           const run = spawnSync(side.argv[0], [
             ...side.argv.slice(1),
-            mode,
+            side.mode ?? mode,
             input,
             out,
             codec,
@@ -131,8 +131,8 @@ try {
         const line = `| ${codec} | ${mode} | ${side.label} | ${
           median(s.map((x) => x.ms)).toFixed(0)
         } | ${cpu.toFixed(0)} | ${(median(s.map((x) => x.bytes)) / 2 ** 20).toFixed(2)} | ${
-          (cpu / base).toFixed(2)
-        }× |`
+          base > 0 ? `${(cpu / base).toFixed(2)}×` : '–'
+        } |`
         console.log(line)
         lines.push(line)
       }

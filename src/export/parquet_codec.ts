@@ -43,13 +43,32 @@ export interface CodecSetup {
 export const ZSTD_LEVEL = 3
 
 let zstdLoading: Promise<void> | undefined
-let zstdLoaded = false
+let zstdLoaded: 'wasm' | 'native' | undefined
 
-/** Loads the WebAssembly zstd once; resolves when {@linkcode codecSetup}'s zstd compressor can run. */
+// deno-lint-ignore no-explicit-any
+const z = zlib as any
+
+/**
+ * Loads the WebAssembly zstd once; resolves when {@linkcode codecSetup}'s zstd compressor can
+ * run. Where the WebAssembly file cannot be read (a `bun build --compile` binary run away from the
+ * node_modules it was built from), zstd falls back to the runtime's `node:zlib`, whose bytes
+ * differ between runtimes ({@linkcode zstdImplementation} tells which one is in use).
+ */
 export function loadZstd(): Promise<void> {
   if (!zstdLoading) {
     zstdLoading = initWasmZstd().then(() => {
-      zstdLoaded = true
+      zstdLoaded = 'wasm'
+    }, (err) => {
+      if (typeof z.zstdCompressSync === 'function') {
+        zstdLoaded = 'native'
+        return
+      }
+      throw new Error(
+        `Cannot write Parquet with codec "zstd": its WebAssembly compressor did not load (${
+          (err as Error).message
+        }) and this runtime's node:zlib has no zstd; use "snappy" or "gzip"`,
+        { cause: err },
+      )
     })
     // Handled here so a setup made only to check the codec cannot crash the process; writers
     // that await `ready` still see the error.
@@ -58,20 +77,24 @@ export function loadZstd(): Promise<void> {
   return zstdLoading
 }
 
-const zstdCompress: Compress = (input) => {
-  if (!zstdLoaded) {
-    throw new Error("parquet zstd compressor used before it loaded: await the codec setup's ready")
-  }
-  return wasmZstdCompress(input, ZSTD_LEVEL)
+/** Which zstd compresses pages: the pinned WebAssembly build, node:zlib's fallback, or none loaded yet. */
+export function zstdImplementation(): 'wasm' | 'native' | undefined {
+  return zstdLoaded
 }
 
-// deno-lint-ignore no-explicit-any
-const z = zlib as any
+const zstdCompress: Compress = (input) => {
+  if (zstdLoaded === 'wasm') return wasmZstdCompress(input, ZSTD_LEVEL)
+  if (zstdLoaded === 'native') return z.zstdCompressSync(input)
+  throw new Error("parquet zstd compressor used before it loaded: await the codec setup's ready")
+}
+
 /** Native zstd decompression where `node:zlib` has it, else the WebAssembly one once loaded. */
 const zstdDecompress: Decompress = typeof z.zstdDecompressSync === 'function'
   ? (input) => z.zstdDecompressSync(input)
   : (input) => {
-    if (!zstdLoaded) throw new Error('parquet zstd decompressor used before loadZstd() resolved')
+    if (zstdLoaded !== 'wasm') {
+      throw new Error('parquet zstd decompressor used before loadZstd() resolved')
+    }
     return wasmZstdDecompress(input)
   }
 

@@ -2,7 +2,12 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import * as zlib from 'node:zlib'
 import { snappyUncompress } from 'hyparquet'
-import { codecSetup, spoolDecompressors, ZSTD_LEVEL } from '../../src/export/parquet_codec.ts'
+import {
+  codecSetup,
+  spoolDecompressors,
+  ZSTD_LEVEL,
+  zstdImplementation,
+} from '../../src/export/parquet_codec.ts'
 
 const data = new TextEncoder().encode('loss,acc\n'.repeat(200) + 'tail')
 
@@ -44,6 +49,8 @@ test('zstd is the pinned WebAssembly build: a fixed frame on every runtime, cont
   const zstd = codecSetup('zstd')
   await zstd.ready
   assert.equal(ZSTD_LEVEL, 3)
+  // Not node:zlib's fallback, whose bytes differ between runtimes.
+  assert.equal(zstdImplementation(), 'wasm')
   const frame = zstd.compressors.ZSTD!(data)
   // Magic, then a frame header with the content size (Deno's node:zlib leaves it out).
   assert.deepEqual([...frame.subarray(0, 4)], [0x28, 0xb5, 0x2f, 0xfd])

@@ -4,8 +4,10 @@
  * numeric cell costs 9 bytes. A group holds at most `rowGroupSize` rows and at most
  * `rowGroupCells` cells (rows × columns), so wide rows make shorter groups instead of more memory.
  * Each column's kind widens as values arrive (see `column_kind.ts`); values already held are
- * converted when a column widens to JSON. Storage is allocated once per column and reused by
- * every later group (only the null flags are cleared), so the hot path fills no new buffers.
+ * converted when a column widens to JSON. Storage grows with the rows the group holds (from 1,024
+ * rows, doubling, up to the group's limit, so a 1,000-row file never holds buffers for 47,000)
+ * and is reused by every later group (only the null flags are cleared), so the hot path fills no
+ * new buffers.
  *
  * @module
  */
@@ -65,6 +67,8 @@ export class RowGroupBuilder {
   #lastColumns: (ColumnBuffer | undefined)[] = []
   #limits: RowGroupLimits
   #limit: number
+  /** Rows every column's storage holds. */
+  #capacity = 0
 
   /** Creates an empty builder. */
   constructor(limits: RowGroupLimits) {
@@ -117,6 +121,8 @@ export class RowGroupBuilder {
    * row's key at the same position (interned strings: a pointer compare) before a map lookup.
    */
   append(rows: readonly Row[], start: number, end: number): void {
+    const need = this.length + end - start
+    if (need > this.#capacity) this.#grow(need)
     const byName = this.#byName
     const lastKeys = this.#lastKeys
     const lastColumns = this.#lastColumns
@@ -263,7 +269,7 @@ export class RowGroupBuilder {
     if (kind === 'double') return // int and double share storage
     // Every other change ends in JSON text.
     const { nums, flags, texts: old } = column
-    const texts = new Array<string | null>(Math.max(this.#limit, filled)).fill(null)
+    const texts = new Array<string | null>(Math.max(this.#capacity, filled)).fill(null)
     for (let i = 0; i < filled; i++) {
       if (old) texts[i] = old[i] === null ? null : JSON.stringify(old[i])
       else if (flags![i] === 0) continue
@@ -274,16 +280,12 @@ export class RowGroupBuilder {
     column.nums = column.flags = undefined
   }
 
-  /** Creates empty storage for the column's kind, sized for the current limit. */
+  /** Creates empty storage for the column's kind, sized for the current capacity. */
   #allocate(column: ColumnBuffer): void {
-    const size = Math.max(this.#limit, this.length)
+    const size = Math.max(this.#capacity, this.length)
     const kind = column.kind
     if (kind === 'int' || kind === 'double') {
-      // Values are read only where a flag is set: no need to zero them.
-      if (!column.nums) {
-        const bytes = allocUnsafe(size * 8)
-        column.nums = new Float64Array(bytes.buffer, bytes.byteOffset, size)
-      }
+      column.nums ??= unzeroedFloats(size)
       column.flags ??= new Uint8Array(size)
     } else if (kind === 'bool') {
       column.flags ??= new Uint8Array(size)
@@ -291,6 +293,35 @@ export class RowGroupBuilder {
       column.texts ??= new Array<string | null>(size).fill(null)
     }
   }
+
+  /** Grows every column's storage to hold at least `need` rows, keeping the rows held. */
+  #grow(need: number): void {
+    const doubled = Math.min(this.#limit, Math.max(INITIAL_ROWS, this.#capacity * 2))
+    const capacity = Math.max(need, doubled)
+    const n = this.length
+    for (const column of this.#columns) {
+      const { nums, flags, texts } = column
+      if (nums) {
+        column.nums = unzeroedFloats(capacity)
+        column.nums.set(nums.subarray(0, n))
+      }
+      if (flags) {
+        column.flags = new Uint8Array(capacity)
+        column.flags.set(flags.subarray(0, n))
+      }
+      if (texts) { for (let i = texts.length; i < capacity; i++) texts.push(null) }
+    }
+    this.#capacity = capacity
+  }
+}
+
+/** Rows of storage a group starts with. */
+const INITIAL_ROWS = 1024
+
+/** A Float64Array of `size` values that is not zero-filled first (values are read only where a flag is set). */
+function unzeroedFloats(size: number): Float64Array {
+  const bytes = allocUnsafe(size * 8)
+  return new Float64Array(bytes.buffer, bytes.byteOffset, size)
 }
 
 /** A number column as hyparquet-writer takes it: Float64Array or BigInt64Array when dense, else an array with nulls. */

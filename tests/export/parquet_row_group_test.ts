@@ -91,3 +91,55 @@ test('writeRowGroup names a column whose length is not the row count', async () 
     { name: 'RangeError', message: 'parquet row group: column "a" has 2 values for 3 rows' },
   )
 })
+
+test('the row group builder grows its storage with the rows it holds and keeps every value', () => {
+  const builder = new RowGroupBuilder({
+    rowGroupSize: 100_000,
+    rowGroupCells: 1_000_000,
+    declared: {},
+    strict: false,
+  })
+  const names = ['_step', 'x']
+  builder.sync(names)
+  const make = (from: number, to: number): Row[] =>
+    Array.from({ length: to - from }, (_, k) => {
+      const i = from + k
+      const row: Row = { _step: i, x: i % 4 === 0 ? null : i / 2 }
+      if (i >= 2500) row.late = `s${i}`
+      if (i === 4000) row.x = { nested: true } // widens x to JSON after the storage grew
+      return row
+    })
+  builder.append(make(0, 1000), 0, 1000)
+  const small = builder.columnData('string')
+  assert.equal(
+    small[0].numeric!.nums.length,
+    1024,
+    'a 1,000-row group holds 1,024 rows, not 47,000',
+  )
+  for (let from = 1000; from < 5000; from += 700) {
+    const batch = make(from, Math.min(5000, from + 700))
+    if (from + 700 > 2500 && !builder.names.includes('late')) builder.sync([...names, 'late'])
+    builder.append(batch, 0, batch.length)
+  }
+  const columns = builder.columnData('string')
+  assert.equal(builder.length, 5000)
+  assert.ok(columns[0].numeric!.nums.length >= 5000 && columns[0].numeric!.nums.length <= 8192)
+  const step = columns[0].data as ArrayLike<bigint>
+  assert.equal(step[4999], 4999n)
+  const x = columns[1].data as (string | null)[]
+  assert.deepEqual([x[0], x[1], x[3999], x[4000], x[4001]], [
+    null,
+    '0.5',
+    '1999.5',
+    '{"nested":true}',
+    '2000.5',
+  ])
+  const late = columns[2].data as (string | null)[]
+  assert.deepEqual([late[0], late[2499], late[2500], late[4999]], [null, null, 's2500', 's4999'])
+
+  builder.reset()
+  builder.append(make(10, 12), 0, 2)
+  const again = builder.columnData('string')
+  assert.deepEqual(Array.from(again[0].data as ArrayLike<bigint>), [10n, 11n])
+  assert.deepEqual(again[2].data, [null, null], 'texts from the previous group were cleared')
+})

@@ -8,10 +8,12 @@
  *   `COPY (FROM read_json(…)) TO`.
  * - `rows`: the rows are parsed into memory first (not timed); only the Parquet writing is timed:
  *   like DuckDB's `COPY table TO` of a table already in memory.
+ * - `parts`: like `rows`, but written as one file per 1,000 rows (`<out>.<k>`), the shape of a
+ *   bulk export of many small runs (one part each): what a file costs beyond its rows.
  * - `parse`: only read the file and `JSON.parse` each line (the floor of `ndjson`: its writing
  *   costs `ndjson` − `parse`).
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 import process from 'node:process'
 import { toParquet } from '../src/export/parquet.ts'
@@ -40,8 +42,8 @@ function* parseBatches(text: string): Generator<Row[]> {
 }
 
 /** Writes batches through the Parquet exporter into `output`; resolves with the byte count. */
-async function write(batches: Iterable<Row[]>): Promise<number> {
-  const handle = await open(output, 'w')
+async function write(batches: Iterable<Row[]>, path = output): Promise<number> {
+  const handle = await open(path, 'w')
   const exporter = toParquet({
     columns: COLUMNS,
     types: TYPES,
@@ -64,15 +66,21 @@ async function write(batches: Iterable<Row[]>): Promise<number> {
 }
 
 let prepared: Row[][] | undefined
-if (mode === 'rows') prepared = [...parseBatches(readFileSync(input, 'utf8'))]
+if (mode === 'rows' || mode === 'parts') prepared = [...parseBatches(readFileSync(input, 'utf8'))]
 else if (mode !== 'ndjson' && mode !== 'parse') {
-  throw new RangeError(`Unknown mode "${mode}": use "ndjson", "rows" or "parse"`)
+  throw new RangeError(`Unknown mode "${mode}": use "ndjson", "rows", "parts" or "parse"`)
 }
 const cpu0 = process.cpuUsage()
 const t0 = performance.now()
 let bytes = 0
-if (mode === 'parse') { for (const _ of parseBatches(readFileSync(input, 'utf8'))) bytes += 0 }
-else bytes = await write(prepared ?? parseBatches(readFileSync(input, 'utf8')))
+if (mode === 'parse') {
+  for (const _ of parseBatches(readFileSync(input, 'utf8'))) bytes += 0
+} else if (mode === 'parts') {
+  for (let k = 0; k < prepared!.length; k++) {
+    bytes += await write([prepared![k]], `${output}.${k}`)
+    rmSync(`${output}.${k}`)
+  }
+} else bytes = await write(prepared ?? parseBatches(readFileSync(input, 'utf8')))
 const ms = performance.now() - t0
 const cpu = process.cpuUsage(cpu0)
 console.log(JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, bytes }))

@@ -11,6 +11,7 @@
  *   `COPY (FROM read_json(…, columns = the 21 declared)) TO … (FORMAT parquet)`.
  * - `rows`: rows already in memory → Parquet file. wbx: parsed row objects; DuckDB: a table in
  *   memory. Only the writing is timed.
+ * - `parts`: as `rows`, but one file per 1,000 rows (a bulk export of many small runs).
  * DuckDB runs with `threads` 1 (the fair single-core comparison, the ratio's base) and 2 (this
  * machine's cores); wbx is one JavaScript thread. Both use their default row-group sizes (wbx:
  * 1M cells ÷ 21 columns = 47,619 rows; DuckDB: 122,880) and zstd level 3.
@@ -34,7 +35,7 @@ const { values } = parseArgs({
     rows: { type: 'string', default: '100000' },
     repeat: { type: 'string', default: '3' },
     codecs: { type: 'string', default: 'snappy,zstd' },
-    modes: { type: 'string', default: 'ndjson,rows' },
+    modes: { type: 'string', default: 'ndjson,rows,parts' },
     runtimes: { type: 'string', default: 'deno,bun,node' },
   },
 })

@@ -16,7 +16,7 @@ import { floatKeysOf } from '../row_floats.ts'
 import { type ColumnKind, type ColumnType, isIntNumber, kindOf, widenKind } from './column_kind.ts'
 import { allocUnsafe } from '../runtime.ts'
 import { jsonText } from './json_text.ts'
-import type { NumericData } from './parquet_numeric.ts'
+import { type NumericData, numericValues } from './parquet_numeric.ts'
 import { type JsonColumns, physicalKind } from './parquet_schema.ts'
 
 /** One column's data as hyparquet-writer takes it. */
@@ -322,18 +322,4 @@ const INITIAL_ROWS = 1024
 function unzeroedFloats(size: number): Float64Array {
   const bytes = allocUnsafe(size * 8)
   return new Float64Array(bytes.buffer, bytes.byteOffset, size)
-}
-
-/** A number column as hyparquet-writer takes it: Float64Array or BigInt64Array when dense, else an array with nulls. */
-function numericValues({ nums, flags, length: n, int }: NumericData): ArrayLike<unknown> {
-  const dense = flags.subarray(0, n).indexOf(0) < 0
-  if (!int) {
-    if (dense) return nums.subarray(0, n)
-    const data = new Array<number | null>(n)
-    for (let i = 0; i < n; i++) data[i] = flags[i] === 0 ? null : nums[i]
-    return data
-  }
-  const data = dense ? new BigInt64Array(n) : new Array<bigint | null>(n)
-  for (let i = 0; i < n; i++) data[i] = flags[i] === 0 ? null! : BigInt(nums[i])
-  return data
 }

@@ -252,3 +252,17 @@ export function writeNumericColumn(
     offsetIndex,
   }
 }
+
+/** A number column as hyparquet-writer takes it: Float64Array or BigInt64Array when dense, else an array with nulls. */
+export function numericValues({ nums, flags, length: n, int }: NumericData): ArrayLike<unknown> {
+  const dense = flags.subarray(0, n).indexOf(0) < 0
+  if (!int) {
+    if (dense) return nums.subarray(0, n)
+    const data = new Array<number | null>(n)
+    for (let i = 0; i < n; i++) data[i] = flags[i] === 0 ? null : nums[i]
+    return data
+  }
+  const data = dense ? new BigInt64Array(n) : new Array<bigint | null>(n)
+  for (let i = 0; i < n; i++) data[i] = flags[i] === 0 ? null! : BigInt(nums[i])
+  return data
+}

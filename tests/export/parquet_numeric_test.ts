@@ -9,6 +9,7 @@ import { codecSetup } from '../../src/export/parquet_codec.ts'
 import {
   type ColumnEncoder,
   type NumericData,
+  numericValues,
   sampleRejectsDictionary,
   writeNumericColumn,
 } from '../../src/export/parquet_numeric.ts'
@@ -147,4 +148,14 @@ test('the dictionary sample counts nulls as hyparquet-writer does (no bytes)', (
   assert.equal(sampleRejectsDictionary(numeric([null, null, null], false)), true)
   assert.equal(sampleRejectsDictionary(numeric([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], true)), true)
   assert.equal(sampleRejectsDictionary(numeric([1, 1, 2, 2, 3, 3], true)), false)
+})
+
+test('numericValues gives hyparquet-writer typed arrays when dense, arrays with nulls otherwise', () => {
+  const dense = numericValues(numeric([1.5, -2, 3], false))
+  assert.ok(dense instanceof Float64Array)
+  assert.deepEqual([...dense as Float64Array], [1.5, -2, 3])
+  assert.deepEqual(numericValues(numeric([1, null, 3], true)), [1n, null, 3n])
+  const ints = numericValues(numeric([2 ** 53 - 1, -4], true))
+  assert.ok(ints instanceof BigInt64Array)
+  assert.deepEqual([...ints as BigInt64Array], [2n ** 53n - 1n, -4n])
 })

@@ -300,3 +300,12 @@ export const latin1Text: ((buf: Uint8Array, start: number, end: number) => strin
   typeof latin1Slice === 'function'
     ? (buf, start, end) => latin1Slice.call(buf, start, end)
     : undefined
+
+/**
+ * `size` bytes that are not zero-filled, in an ArrayBuffer of their own at offset 0 (so typed
+ * views of any element size fit), through `Buffer.allocUnsafeSlow` (Deno's may zero-fill them
+ * anyway). Callers write every byte before reading it.
+ */
+export function allocUnsafe(size: number): Uint8Array {
+  return Buffer.allocUnsafeSlow(size)
+}

@@ -189,6 +189,7 @@ export async function runsTableParquet(
   for (const c of columns) schema.push(...c.element)
   const fields: ArrowField[] = columns.map((c) => ({ name: c.element[0].name, type: c.arrow }))
   const codec = codecSetup(options.codec ?? 'snappy')
+  await codec.ready
   const out = new ByteWriter()
   const writer = new ParquetWriter({
     writer: out,

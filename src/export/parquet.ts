@@ -35,6 +35,7 @@ import {
 import { flattenRow } from './flatten.ts'
 import { type CodecSetup, codecSetup, type ParquetCodec } from './parquet_codec.ts'
 import { type GroupColumn, RowGroupBuilder } from './parquet_group.ts'
+import { writeRowGroup } from './parquet_row_group.ts'
 import { arrowSchemaBase64, type ArrowType } from './arrow_schema.ts'
 import { buildSchema, type JsonColumns, markJsonColumns } from './parquet_schema.ts'
 import { fileWriter, outputWriter, type SinkWriter } from './parquet_sink.ts'
@@ -205,10 +206,10 @@ class ParquetEncoder implements RowEncoder {
     const builder = this.#builder
     const n = builder.length
     if (n === 0) return
+    await this.#codec.ready
     let columnData: GroupColumn[] = builder.columnData(this.#jsonColumns)
     if (!columnData.length) columnData = [{ name: '_step', data: new Array(n).fill(null) }]
-    // deno-lint-ignore no-explicit-any
-    await open.writer.write({ columnData: columnData as any, rowGroupSize: n })
+    await writeRowGroup(open.writer, columnData, n)
     builder.reset()
   }
 

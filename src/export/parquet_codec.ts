@@ -1,12 +1,25 @@
 /**
  * Compression codecs for the Parquet exporter: snappy through hysnappy's WebAssembly compressor
- * when it loads (else hyparquet-writer's built-in JavaScript one), zstd where `node:zlib` has
- * `zstdCompressSync` (Deno, Bun, Node ≥ 22.15), gzip through `node:zlib`, or none. The matching
- * decompressors let the exporter re-read its own spool files.
+ * when it loads (else hyparquet-writer's built-in JavaScript one), zstd through
+ * `@bokuweb/zstd-wasm` (libzstd compiled to WebAssembly, level 3), gzip through `node:zlib`, or
+ * none. The matching decompressors let the exporter re-read its own spool files.
+ *
+ * zstd is not `node:zlib`'s: Deno, Bun and Node each link their own libzstd build with their own
+ * frame parameters (Deno leaves the content size out of the frame header; Bun's and Node's
+ * libzstd revisions pick different blocks), so the same rows made different bytes on each
+ * runtime, and a bulk export resumed under another runtime was not byte-identical. One pinned
+ * WebAssembly build makes the same bytes everywhere, at about the speed of the native one
+ * (`bench/parquet_vs_duckdb.bench.ts`). gzip still goes through each runtime's zlib, whose bytes
+ * differ between Node and Deno/Bun.
  *
  * @module
  */
 import * as zlib from 'node:zlib'
+import {
+  compress as wasmZstdCompress,
+  decompress as wasmZstdDecompress,
+  init as initWasmZstd,
+} from '@bokuweb/zstd-wasm'
 import { snappyCompressor } from 'hysnappy'
 import type { CompressionCodec } from 'hyparquet'
 
@@ -22,16 +35,68 @@ export interface CodecSetup {
   codec: CompressionCodec
   /** Compressors to hand to ParquetWriter (empty for the built-in ones). */
   compressors: Partial<Record<CompressionCodec, Compress>>
+  /** Resolves once the compressors can run (zstd loads its WebAssembly first); await it before writing. */
+  ready: Promise<void>
 }
+
+/** The zstd level of every page: zstd's own default, as DuckDB and pyarrow use. */
+export const ZSTD_LEVEL = 3
+
+let zstdLoading: Promise<void> | undefined
+let zstdLoaded: 'wasm' | 'native' | undefined
 
 // deno-lint-ignore no-explicit-any
 const z = zlib as any
-const zstdCompress: Compress | undefined = typeof z.zstdCompressSync === 'function'
-  ? (input) => z.zstdCompressSync(input)
-  : undefined
-const zstdDecompress: Decompress | undefined = typeof z.zstdDecompressSync === 'function'
+
+/**
+ * Loads the WebAssembly zstd once; resolves when {@linkcode codecSetup}'s zstd compressor can
+ * run. Where the WebAssembly file cannot be read (a `bun build --compile` binary run away from the
+ * node_modules it was built from), zstd falls back to the runtime's `node:zlib`, whose bytes
+ * differ between runtimes ({@linkcode zstdImplementation} tells which one is in use).
+ */
+export function loadZstd(): Promise<void> {
+  if (!zstdLoading) {
+    zstdLoading = initWasmZstd().then(() => {
+      zstdLoaded = 'wasm'
+    }, (err) => {
+      if (typeof z.zstdCompressSync === 'function') {
+        zstdLoaded = 'native'
+        return
+      }
+      throw new Error(
+        `Cannot write Parquet with codec "zstd": its WebAssembly compressor did not load (${
+          (err as Error).message
+        }) and this runtime's node:zlib has no zstd; use "snappy" or "gzip"`,
+        { cause: err },
+      )
+    })
+    // Handled here so a setup made only to check the codec cannot crash the process; writers
+    // that await `ready` still see the error.
+    zstdLoading.catch(() => {})
+  }
+  return zstdLoading
+}
+
+/** Which zstd compresses pages: the pinned WebAssembly build, node:zlib's fallback, or none loaded yet. */
+export function zstdImplementation(): 'wasm' | 'native' | undefined {
+  return zstdLoaded
+}
+
+const zstdCompress: Compress = (input) => {
+  if (zstdLoaded === 'wasm') return wasmZstdCompress(input, ZSTD_LEVEL)
+  if (zstdLoaded === 'native') return z.zstdCompressSync(input)
+  throw new Error("parquet zstd compressor used before it loaded: await the codec setup's ready")
+}
+
+/** Native zstd decompression where `node:zlib` has it, else the WebAssembly one once loaded. */
+const zstdDecompress: Decompress = typeof z.zstdDecompressSync === 'function'
   ? (input) => z.zstdDecompressSync(input)
-  : undefined
+  : (input) => {
+    if (zstdLoaded !== 'wasm') {
+      throw new Error('parquet zstd decompressor used before loadZstd() resolved')
+    }
+    return wasmZstdDecompress(input)
+  }
 
 /**
  * A new hysnappy compressor when its WebAssembly module works here, else undefined. Each file
@@ -59,25 +124,28 @@ const fastSnappyWorks: boolean = (() => {
   }
 })()
 
-/** Whether this runtime can write zstd. */
-export const hasZstd: boolean = zstdCompress !== undefined
+/** Whether this runtime can write zstd: always, since zstd is WebAssembly (kept for callers that ask). */
+export const hasZstd: boolean = true
+
+const READY: Promise<void> = Promise.resolve()
 
 /** The compressor setup for a codec; throws a RangeError for an unknown or unavailable codec. */
 export function codecSetup(codec: unknown): CodecSetup {
   switch (codec) {
     case 'snappy': {
       const fast = fastSnappyWorks ? newFastSnappy() : undefined
-      return { codec: 'SNAPPY', compressors: fast ? { SNAPPY: fast } : {} }
+      return { codec: 'SNAPPY', compressors: fast ? { SNAPPY: fast } : {}, ready: READY }
     }
     case 'gzip':
-      return { codec: 'GZIP', compressors: { GZIP: (input) => zlib.gzipSync(input) } }
+      return {
+        codec: 'GZIP',
+        compressors: { GZIP: (input) => zlib.gzipSync(input) },
+        ready: READY,
+      }
     case 'uncompressed':
-      return { codec: 'UNCOMPRESSED', compressors: {} }
+      return { codec: 'UNCOMPRESSED', compressors: {}, ready: READY }
     case 'zstd':
-      if (zstdCompress) return { codec: 'ZSTD', compressors: { ZSTD: zstdCompress } }
-      throw new RangeError(
-        'Cannot write Parquet with codec "zstd": this runtime\'s node:zlib has no zstdCompressSync (Node < 22.15); use "snappy" or "gzip"',
-      )
+      return { codec: 'ZSTD', compressors: { ZSTD: zstdCompress }, ready: loadZstd() }
     default:
       throw new RangeError(
         `Cannot write Parquet with codec ${
@@ -90,5 +158,5 @@ export function codecSetup(codec: unknown): CodecSetup {
 /** Decompressors for reading back gzip and zstd spool files (hyparquet reads snappy itself). */
 export const spoolDecompressors: Partial<Record<CompressionCodec, Decompress>> = {
   GZIP: (input) => zlib.gunzipSync(input),
-  ...(zstdDecompress ? { ZSTD: zstdDecompress } : {}),
+  ZSTD: zstdDecompress,
 }

@@ -4,14 +4,19 @@
  * numeric cell costs 9 bytes. A group holds at most `rowGroupSize` rows and at most
  * `rowGroupCells` cells (rows × columns), so wide rows make shorter groups instead of more memory.
  * Each column's kind widens as values arrive (see `column_kind.ts`); values already held are
- * converted when a column widens to JSON.
+ * converted when a column widens to JSON. Storage grows with the rows the group holds (from 1,024
+ * rows, doubling, up to the group's limit, so a 1,000-row file never holds buffers for 47,000)
+ * and is reused by every later group (only the null flags are cleared), so the hot path fills no
+ * new buffers.
  *
  * @module
  */
 import type { Row } from '../row.ts'
 import { floatKeysOf } from '../row_floats.ts'
 import { type ColumnKind, type ColumnType, isIntNumber, kindOf, widenKind } from './column_kind.ts'
+import { allocUnsafe } from '../runtime.ts'
 import { jsonText } from './json_text.ts'
+import { type NumericData, numericValues } from './parquet_numeric.ts'
 import { type JsonColumns, physicalKind } from './parquet_schema.ts'
 
 /** One column's data as hyparquet-writer takes it. */
@@ -22,6 +27,8 @@ export interface GroupColumn {
   data: ArrayLike<unknown>
   /** Per-column statistics switch (off for JSON, whose min/max would be whole documents). */
   statistics?: boolean
+  /** The typed storage of an int or double column, for the fast writer (`parquet_numeric.ts`). */
+  numeric?: NumericData
 }
 
 /** Limits and typing rules of a RowGroupBuilder. */
@@ -54,8 +61,14 @@ export class RowGroupBuilder {
   /** Rows held. */
   length = 0
   #columns: ColumnBuffer[] = []
+  #byName = new Map<string, ColumnBuffer>()
+  /** The previous row's keys, and their columns (undefined: not a column). */
+  #lastKeys: string[] = []
+  #lastColumns: (ColumnBuffer | undefined)[] = []
   #limits: RowGroupLimits
   #limit: number
+  /** Rows every column's storage holds. */
+  #capacity = 0
 
   /** Creates an empty builder. */
   constructor(limits: RowGroupLimits) {
@@ -96,27 +109,49 @@ export class RowGroupBuilder {
       this.#allocate(column)
       return column
     })
+    this.#byName = new Map(this.#columns.map((c) => [c.name, c]))
+    this.#lastKeys.length = this.#lastColumns.length = 0
     // Only shrink the limit mid-group: buffers already allocated hold the old, larger one.
     this.#limit = Math.min(this.#limit, this.#computeLimit())
   }
 
-  /** Appends rows[start..end); the caller keeps end - start within `room`. */
+  /**
+   * Appends rows[start..end); the caller keeps end - start within `room`. Row by row, key by key:
+   * rows of one source usually share their key order, so each key is matched against the previous
+   * row's key at the same position (interned strings: a pointer compare) before a map lookup.
+   */
   append(rows: readonly Row[], start: number, end: number): void {
-    const base = this.length
-    for (const column of this.#columns) {
-      const name = column.name
-      const guard = name === '__proto__'
-      let pos = base
-      for (let i = start; i < end; i++, pos++) {
-        const row = rows[i]
-        const value = guard && !Object.hasOwn(row, name) ? undefined : row[name]
+    const need = this.length + end - start
+    if (need > this.#capacity) this.#grow(need)
+    const byName = this.#byName
+    const lastKeys = this.#lastKeys
+    const lastColumns = this.#lastColumns
+    let pos = this.length
+    for (let i = start; i < end; i++, pos++) {
+      const row = rows[i]
+      let floats: readonly string[] | undefined | null = null
+      let k = 0
+      for (const key in row) {
+        let column: ColumnBuffer | undefined
+        if (lastKeys[k] === key) column = lastColumns[k]
+        else {
+          column = byName.get(key)
+          lastKeys[k] = key
+          lastColumns[k] = column
+        }
+        k++
+        if (column === undefined) continue
+        const value = row[key]
         if (value === undefined || value === null) continue
         let float = false
         if (typeof value === 'number') {
           const kind = column.kind
           // A value the source spelled as a float (`1.0`, row_floats.ts) makes an undeclared
           // column DOUBLE rather than INT64.
-          float = column.declared === undefined && floatKeysOf(row)?.includes(name) === true
+          if (column.declared === undefined) {
+            if (floats === null) floats = floatKeysOf(row)
+            float = floats?.includes(key) === true
+          }
           if (kind === 'double' || (kind === 'int' && !float && isIntNumber(value))) {
             column.nums![pos] = value
             column.flags![pos] = 1
@@ -126,10 +161,14 @@ export class RowGroupBuilder {
         this.#set(column, pos, value, float)
       }
     }
-    this.length += end - start
+    this.length = pos
   }
 
-  /** The held data as hyparquet-writer columns (JSON as UTF-8 bytes unless `jsonColumns` is 'string'). */
+  /**
+   * The held data as hyparquet-writer columns (JSON as UTF-8 bytes unless `jsonColumns` is
+   * 'string'); int and double columns also carry their typed storage, and build `data` only when
+   * asked. Valid until {@linkcode RowGroupBuilder.reset}.
+   */
   columnData(jsonColumns: JsonColumns): GroupColumn[] {
     const n = this.length
     return this.#columns.map((column): GroupColumn => {
@@ -137,17 +176,17 @@ export class RowGroupBuilder {
       switch (column.kind) {
         case 'null':
           return { name, data: new Array(n).fill(null) }
-        case 'double': {
-          if (flags!.subarray(0, n).indexOf(0) < 0) return { name, data: nums!.subarray(0, n) }
-          const data = new Array<number | null>(n)
-          for (let i = 0; i < n; i++) data[i] = flags![i] === 0 ? null : nums![i]
-          return { name, data }
-        }
+        case 'double':
         case 'int': {
-          const dense = flags!.subarray(0, n).indexOf(0) < 0
-          const data = dense ? new BigInt64Array(n) : new Array<bigint | null>(n)
-          for (let i = 0; i < n; i++) data[i] = flags![i] === 0 ? null! : BigInt(nums![i])
-          return { name, data }
+          const numeric = { nums: nums!, flags: flags!, length: n, int: column.kind === 'int' }
+          let data: ArrayLike<unknown> | undefined
+          return {
+            name,
+            numeric,
+            get data() {
+              return data ??= numericValues(numeric)
+            },
+          }
         }
         case 'bool': {
           const data = new Array<boolean | null>(n)
@@ -170,13 +209,17 @@ export class RowGroupBuilder {
     })
   }
 
-  /** Empties the group: kinds stay, storage is replaced (the writer may still hold the old arrays). */
+  /**
+   * Empties the group: kinds and storage stay (the data handed out by `columnData` is no longer
+   * valid), null flags and texts are cleared.
+   */
   reset(): void {
+    const n = this.length
     this.length = 0
-    this.#limit = this.#computeLimit()
+    this.#limit = Math.min(this.#limit, this.#computeLimit())
     for (const column of this.#columns) {
-      column.nums = column.flags = column.texts = undefined
-      this.#allocate(column)
+      column.flags?.fill(0, 0, n)
+      column.texts?.fill(null, 0, n)
     }
   }
 
@@ -226,7 +269,7 @@ export class RowGroupBuilder {
     if (kind === 'double') return // int and double share storage
     // Every other change ends in JSON text.
     const { nums, flags, texts: old } = column
-    const texts = new Array<string | null>(Math.max(this.#limit, filled)).fill(null)
+    const texts = new Array<string | null>(Math.max(this.#capacity, filled)).fill(null)
     for (let i = 0; i < filled; i++) {
       if (old) texts[i] = old[i] === null ? null : JSON.stringify(old[i])
       else if (flags![i] === 0) continue
@@ -237,12 +280,12 @@ export class RowGroupBuilder {
     column.nums = column.flags = undefined
   }
 
-  /** Creates empty storage for the column's kind, sized for the current limit. */
+  /** Creates empty storage for the column's kind, sized for the current capacity. */
   #allocate(column: ColumnBuffer): void {
-    const size = Math.max(this.#limit, this.length)
+    const size = Math.max(this.#capacity, this.length)
     const kind = column.kind
     if (kind === 'int' || kind === 'double') {
-      column.nums ??= new Float64Array(size)
+      column.nums ??= unzeroedFloats(size)
       column.flags ??= new Uint8Array(size)
     } else if (kind === 'bool') {
       column.flags ??= new Uint8Array(size)
@@ -250,4 +293,33 @@ export class RowGroupBuilder {
       column.texts ??= new Array<string | null>(size).fill(null)
     }
   }
+
+  /** Grows every column's storage to hold at least `need` rows, keeping the rows held. */
+  #grow(need: number): void {
+    const doubled = Math.min(this.#limit, Math.max(INITIAL_ROWS, this.#capacity * 2))
+    const capacity = Math.max(need, doubled)
+    const n = this.length
+    for (const column of this.#columns) {
+      const { nums, flags, texts } = column
+      if (nums) {
+        column.nums = unzeroedFloats(capacity)
+        column.nums.set(nums.subarray(0, n))
+      }
+      if (flags) {
+        column.flags = new Uint8Array(capacity)
+        column.flags.set(flags.subarray(0, n))
+      }
+      if (texts) { for (let i = texts.length; i < capacity; i++) texts.push(null) }
+    }
+    this.#capacity = capacity
+  }
+}
+
+/** Rows of storage a group starts with. */
+const INITIAL_ROWS = 1024
+
+/** A Float64Array of `size` values that is not zero-filled first (values are read only where a flag is set). */
+function unzeroedFloats(size: number): Float64Array {
+  const bytes = allocUnsafe(size * 8)
+  return new Float64Array(bytes.buffer, bytes.byteOffset, size)
 }

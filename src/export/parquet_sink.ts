@@ -6,6 +6,7 @@
  */
 import type { FileHandle } from 'node:fs/promises'
 import { ByteWriter } from 'hyparquet-writer'
+import { allocUnsafe } from '../runtime.ts'
 import type { ByteOutput } from './export_stream.ts'
 import { readAt, writeAll } from './temp_file.ts'
 
@@ -23,6 +24,18 @@ export class SinkWriter extends ByteWriter {
     this.#copy = copy
   }
 
+  /**
+   * Makes room for `size` more bytes, growing like ByteWriter (double, or to fit) into memory that
+   * is not zero-filled first: only the bytes already written are copied over.
+   */
+  override ensure(size: number): void {
+    if (this.index + size <= this.buffer.byteLength) return
+    const grown = allocUnsafe(Math.max(this.buffer.byteLength * 2, this.index + size))
+    grown.set(new Uint8Array(this.buffer, 0, this.index))
+    this.buffer = grown.buffer as ArrayBuffer
+    this.view = new DataView(this.buffer)
+  }
+
   /** Sends the buffered bytes to the consumer and empties the buffer. */
   async flush(): Promise<void> {
     const length = this.index
@@ -32,9 +45,10 @@ export class SinkWriter extends ByteWriter {
     } else {
       // Copies go out in pieces, so a slow consumer holds one piece, not a whole row group.
       for (let offset = 0; offset < length; offset += PIECE) {
-        await this.#consume(
-          new Uint8Array(this.buffer.slice(offset, Math.min(length, offset + PIECE))),
-        )
+        const size = Math.min(PIECE, length - offset)
+        const piece = allocUnsafe(size)
+        piece.set(new Uint8Array(this.buffer, offset, size))
+        await this.#consume(piece)
       }
     }
     this.index = 0

@@ -57,3 +57,17 @@ test('fileWriter writes to a file handle that handleBuffer reads back by range',
     await rm(dir, { recursive: true, force: true })
   }
 })
+
+test('a SinkWriter keeps every byte while it grows (memory that is not zero-filled first)', async () => {
+  const seen: Uint8Array[] = []
+  const writer = new SinkWriter((b) => (seen.push(new Uint8Array(b)), Promise.resolve()), false)
+  const expected: number[] = []
+  for (let i = 0; i < 100_000; i++) {
+    writer.appendUint32(i)
+    writer.appendUint8(i & 0xff)
+    expected.push(i & 0xff, (i >> 8) & 0xff, (i >> 16) & 0xff, 0, i & 0xff)
+  }
+  assert.ok(writer.buffer.byteLength >= 500_000 && writer.buffer.byteLength < 2 * 500_000 + 1)
+  await writer.flush()
+  assert.deepEqual([...seen[0]], expected)
+})

@@ -1,0 +1,146 @@
+/**
+ * wbx's Parquet writer against DuckDB on the same rows: N rows of `_step` + 20 float metrics
+ * (`_parquet_vs_duckdb_rows.ts`), written once as NDJSON, then turned into Parquet by each side in
+ * its own process, interleaved, `--repeat` times; medians of wall and CPU time of the measured
+ * part (runtime start-up excluded on both sides).
+ *
+ * Two comparisons, each for every codec (plus, beside `ndjson`, each runtime's `JSON.parse` of
+ * the file alone: the part of wbx's `ndjson` time that is not Parquet writing):
+ * - `ndjson`: NDJSON file → Parquet file. wbx: read the file, `JSON.parse` each line, batches of
+ *   1000 rows through `toParquet` with the 21 columns declared (the bulk export's path); DuckDB:
+ *   `COPY (FROM read_json(…, columns = the 21 declared)) TO … (FORMAT parquet)`.
+ * - `rows`: rows already in memory → Parquet file. wbx: parsed row objects; DuckDB: a table in
+ *   memory. Only the writing is timed.
+ * - `parts`: as `rows`, but one file per 1,000 rows (a bulk export of many small runs).
+ * DuckDB runs with `threads` 1 (the fair single-core comparison, the ratio's base) and 2 (this
+ * machine's cores); wbx is one JavaScript thread. Both use their default row-group sizes (wbx:
+ * 1M cells ÷ 21 columns = 47,619 rows; DuckDB: 122,880) and zstd level 3.
+ *
+ * Usage: `deno run -A bench/parquet_vs_duckdb.bench.ts [--rows 100000] [--repeat 3]
+ * [--codecs snappy,zstd] [--modes ndjson,rows] [--runtimes deno,bun,node]`. Needs Python with
+ * `duckdb` (`.venv/`, or `WBX_PYTHON`); writes `bench/out/parquet_vs_duckdb.md`.
+ */
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import process from 'node:process'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { benchRows } from './_parquet_vs_duckdb_rows.ts'
+
+const { values } = parseArgs({
+  args: process.argv.slice(2),
+  options: {
+    rows: { type: 'string', default: '100000' },
+    repeat: { type: 'string', default: '3' },
+    codecs: { type: 'string', default: 'snappy,zstd' },
+    modes: { type: 'string', default: 'ndjson,rows,parts' },
+    runtimes: { type: 'string', default: 'deno,bun,node' },
+  },
+})
+const rows = Number(values.rows)
+const repeat = Number(values.repeat)
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url))
+const root = here('../')
+const tools = join(root, '.tools/node_modules/.bin')
+const tool = (name: string) => existsSync(join(tools, name)) ? join(tools, name) : name
+const python = process.env.WBX_PYTHON ??
+  (existsSync(join(root, '.venv/bin/python')) ? join(root, '.venv/bin/python') : 'python3')
+const wbxCase = here('./_parquet_vs_duckdb_case.ts')
+const duckCase = here('./_parquet_vs_duckdb.py')
+
+/** One contender: a label and the command line before the case arguments. */
+interface Side {
+  label: string
+  argv: string[]
+  duckThreads?: number
+  /** Run in this mode instead (the JSON.parse floor beside `ndjson`). */
+  mode?: string
+}
+const sides: Side[] = [
+  ...values.runtimes!.split(',').map((name): Side => ({
+    label: `wbx ${name}`,
+    argv: name === 'deno' ? [tool('deno'), 'run', '-A', wbxCase] : [tool(name), wbxCase],
+  })),
+  ...values.runtimes!.split(',').map((name): Side => ({
+    label: `JSON.parse only, ${name}`,
+    argv: name === 'deno' ? [tool('deno'), 'run', '-A', wbxCase] : [tool(name), wbxCase],
+    mode: 'parse',
+  })),
+  { label: 'DuckDB 1 thread', argv: [python, duckCase], duckThreads: 1 },
+  { label: 'DuckDB 2 threads', argv: [python, duckCase], duckThreads: 2 },
+]
+
+const dir = mkdtempSync(join(tmpdir(), 'wbx-pq-duckdb-'))
+const input = join(dir, 'rows.ndjson')
+{
+  const lines: string[] = []
+  for (const row of benchRows(rows)) lines.push(JSON.stringify(row))
+  writeFileSync(input, lines.join('\n') + '\n')
+}
+
+interface Sample {
+  ms: number
+  cpuMs: number
+  bytes: number
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const lines = [
+  `Parquet writing, ${
+    rows.toLocaleString('en-US')
+  } rows × (_step + 20 doubles), median of ${repeat} interleaved runs, ${
+    new Date().toISOString().slice(0, 10)
+  }. Ratio = wbx CPU ÷ DuckDB 1-thread CPU.`,
+  '',
+  '| codec | mode | side | wall ms | CPU ms | output MB | CPU ratio |',
+  '|---|---|---|---:|---:|---:|---:|',
+]
+try {
+  for (const codec of values.codecs!.split(',')) {
+    for (const mode of values.modes!.split(',')) {
+      const samples = new Map<string, Sample[]>(sides.map((s) => [s.label, []]))
+      for (let r = 0; r < repeat; r++) {
+        for (const side of sides) {
+          if (side.mode && mode !== 'ndjson') continue
+          const out = join(dir, 'out.parquet')
+          const extra = side.duckThreads ? [String(side.duckThreads)] : []
+          const run = spawnSync(side.argv[0], [
+            ...side.argv.slice(1),
+            side.mode ?? mode,
+            input,
+            out,
+            codec,
+            ...extra,
+          ], {
+            cwd: root,
+            encoding: 'utf8',
+            maxBuffer: 1 << 24,
+          })
+          rmSync(out, { force: true })
+          if (run.status !== 0) {
+            throw new Error(`${side.label} ${codec} ${mode} failed:\n${run.stderr}`)
+          }
+          samples.get(side.label)!.push(JSON.parse(run.stdout.trim().split('\n').pop()!))
+        }
+      }
+      const base = median(samples.get('DuckDB 1 thread')!.map((s) => s.cpuMs))
+      for (const side of sides) {
+        const s = samples.get(side.label)!
+        if (!s.length) continue
+        const cpu = median(s.map((x) => x.cpuMs))
+        const line = `| ${codec} | ${mode} | ${side.label} | ${
+          median(s.map((x) => x.ms)).toFixed(0)
+        } | ${cpu.toFixed(0)} | ${(median(s.map((x) => x.bytes)) / 2 ** 20).toFixed(2)} | ${
+          base > 0 ? `${(cpu / base).toFixed(2)}×` : '–'
+        } |`
+        console.log(line)
+        lines.push(line)
+      }
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true })
+}
+mkdirSync(here('./out'), { recursive: true })
+writeFileSync(here('./out/parquet_vs_duckdb.md'), lines.join('\n') + '\n')

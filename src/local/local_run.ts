@@ -21,35 +21,18 @@
  * @module
  */
 import type { Row } from '../row.ts'
-import { type DamageReport, isDamaged } from './damage_report.ts'
-import type { FilePolicy } from './record_types.ts'
+import type { DamageReport } from './damage_report.ts'
 import { openSegments, readMetadataFile, type RunSegment } from './run_segments.ts'
 import type { ConsoleLinesOptions, HistoryOptions, LocalRunOptions } from './local_run_options.ts'
-import {
-  collectMetadata,
-  type CollectOptions,
-  MetadataCollector,
-  MINIMAL_TYPES,
-} from './run_metadata.ts'
-import {
-  DEFAULT_RUNNING_WITHIN_SECONDS,
-  deriveState,
-  isoSeconds,
-  needsRecordTime,
-  type RunState,
-  type StateFacts,
-} from './run_state.ts'
-import { logState } from './log_activity.ts'
+import { DEFAULT_RUNNING_WITHIN_SECONDS, type RunState } from './run_state.ts'
 import { checkLogHeaders, ClockTap, DeferredPass, runPass, runPassSync } from './deferred_pass.ts'
+import { type FullPassFacts, openDeferred, openEagerly, type OpenedRun } from './opened_run.ts'
 import type { HistoryKeys } from './history_keys.ts'
-import { versionAtLeast } from './sdk_version.ts'
 import type { StepTally } from './history_row.ts'
-import { systemRow, timestampSeconds } from './system_rows.ts'
 import {
   historyRowStream,
   sampleRows,
   type ScanHistoryOptions,
-  type SegmentClock,
   systemRowStream,
 } from './history_scan.ts'
 import type { ConsoleLine, ConsoleOptions } from './console_output.ts'
@@ -145,20 +128,7 @@ export class LocalRun implements RunReader {
       await checkLogHeaders(segments.map((s) => s.wandbFile), options.signal)
       return new LocalRun(segments, options, await readMetadataFile(segments))
     }
-    const collectOptions: CollectOptions = {
-      signal: options.signal,
-      strict: options.strict,
-      types: mode === 'minimal' ? MINIMAL_TYPES : undefined,
-    }
-    const c = await collectMetadata(
-      segments.map((s) => s.wandbFile),
-      segments.map((s) => s.damage),
-      new MetadataCollector(),
-      collectOptions,
-    )
-    const metadata = c.environment ?? await readMetadataFile(segments)
-    const state = await runState(c, segments, options)
-    return new LocalRun(segments, options, null, openedRun(c, segments, metadata, options, state))
+    return new LocalRun(segments, options, null, await openEagerly(segments, options))
   }
 
   /**
@@ -177,12 +147,7 @@ export class LocalRun implements RunReader {
   #run(): OpenedRun {
     if (this.#opened) return this.#opened
     const pass = this.#pass ?? runPassSync(this.wandbFiles, this.#newPass())
-    const segments = this.#segments
-    pass.reports.forEach((report, i) => Object.assign(segments[i].damage, report))
-    const c = pass.collector
-    const metadata = c.environment ?? this.#metadataFile
-    const state = deferredState(pass, segments, this.#options)
-    this.#opened = openedRun(c, segments, metadata, this.#options, state)
+    this.#opened = openDeferred(pass, this.#segments, this.#metadataFile, this.#options)
     this.#pass = undefined
     return this.#opened
   }
@@ -634,202 +599,4 @@ export class LocalRun implements RunReader {
       'text/plain': `LocalRun ${this.id} (${this.name}, ${this.state})`,
     }
   }
-}
-
-/** The state facts of the last file, before its record times are known. */
-function stateFacts(c: MetadataCollector, segments: RunSegment[]): StateFacts {
-  const last = c.segments[c.segments.length - 1]
-  return {
-    exitCode: last?.exit?.exitCode,
-    preempting: last?.preempting ?? false,
-    modifiedMs: Date.parse(segments[segments.length - 1].modifiedAt),
-  }
-}
-
-/** Derives the run state from the last file's exit record, its age and, when that is recent, its newest record time. */
-async function runState(
-  c: MetadataCollector,
-  segments: RunSegment[],
-  options: LocalRunOptions,
-): Promise<RunState> {
-  // The full pass already saw every history `_timestamp`; the extra pass then skips history.
-  const full = (options.metadata ?? 'full') === 'full'
-  return await logState(segments[segments.length - 1].wandbFile, stateFacts(c, segments), {
-    runningWithinSeconds: options.runningWithinSeconds ?? DEFAULT_RUNNING_WITHIN_SECONDS,
-    signal: options.signal,
-    knownActivity: full ? { seconds: c.lastActivity } : undefined,
-  })
-}
-
-/**
- * The state after a deferred pass, which saw the last file's run starts and (when it was
- * written recently) console times besides every history `_timestamp` and stats sample.
- */
-function deferredState(
-  pass: DeferredPass,
-  segments: RunSegment[],
-  options: LocalRunOptions,
-): RunState {
-  const within = options.runningWithinSeconds ?? DEFAULT_RUNNING_WITHIN_SECONDS
-  const now = Date.now()
-  const c = pass.collector
-  const facts = stateFacts(c, segments)
-  if (needsRecordTime(facts, within, now)) {
-    const read = pass.lastFileActivity
-    const known = c.lastActivity
-    const seconds = read === undefined ? known : known === undefined ? read : Math.max(read, known)
-    if (seconds !== undefined) facts.lastRecordMs = seconds * 1000
-  }
-  return deriveState(facts, within, now)
-}
-
-/** Every attribute of a run, from one metadata pass (open's, or a deferred one). */
-interface OpenedRun {
-  id: string
-  name: string
-  displayName: string | null
-  entity: string
-  project: string
-  path: string[]
-  tags: string[]
-  notes: string | null
-  group: string | null
-  jobType: string | null
-  host: string | null
-  sweepId: string | null
-  commit: string | null
-  git: { remoteUrl: string; commit: string } | null
-  state: RunState
-  exitCode: number | null
-  createdAt: string | null
-  config: Row
-  rawconfig: Row
-  metadata: Record<string, unknown> | null
-  damage: DamageReport[]
-  damaged: boolean
-  producer: string | null
-  cliVersion: string | null
-  pythonVersion: string | null
-  resumed: boolean
-  startingStep: number | null
-  files: Map<string, FilePolicy>
-  clocks: SegmentClock[]
-  /** The history-, stats- and summary-based attributes; undefined after a minimal pass. */
-  full: FullPassFacts | undefined
-}
-
-/** Derives every attribute from a finished metadata pass, setting each file's start time. */
-function openedRun(
-  c: MetadataCollector,
-  segments: RunSegment[],
-  metadata: Record<string, unknown> | null,
-  options: LocalRunOptions,
-  state: RunState,
-): OpenedRun {
-  c.segments.forEach((s, i) => {
-    if (s.startTime) {
-      segments[i].startedAt = new Date(timestampSeconds(s.startTime) * 1000).toISOString()
-    }
-  })
-  const f = c.fields
-  const last = c.segments[c.segments.length - 1]
-  const first = c.segments.find((s) => s.startTime)
-  const start = first?.startTime ? timestampSeconds(first.startTime) : undefined
-  const id = f?.id || segments[0].id
-  const displayName = f?.displayName || null
-  const entity = f?.entity ?? ''
-  const project = f?.project ?? ''
-  const damage = segments.map((s) => s.damage)
-  return {
-    id,
-    displayName,
-    name: displayName ?? id,
-    entity,
-    project,
-    path: [entity, project, id],
-    tags: f?.tags ?? [],
-    notes: f?.notes || null,
-    group: f?.group || null,
-    jobType: f?.jobType || null,
-    host: f?.host || null,
-    sweepId: f?.sweepId || null,
-    git: f?.git ?? null,
-    commit: f?.git?.commit || null,
-    exitCode: last?.exit ? last.exit.exitCode : null,
-    state,
-    createdAt: start !== undefined ? isoSeconds(start) : null,
-    config: c.config.config(),
-    rawconfig: c.rawconfig(),
-    clocks: c.segments.map((s) => ({ startTime: s.startTime, priorRuntime: s.priorRuntime })),
-    metadata,
-    full: options.metadata === 'minimal' ? undefined : fullPassFacts(c, start, options),
-    damage,
-    damaged: damage.some(isDamaged),
-    producer: c.producer || c.cliVersion || null,
-    cliVersion: c.cliVersion || null,
-    pythonVersion: c.pythonVersion || null,
-    resumed: f?.resumed ?? false,
-    startingStep: f?.startingStep ?? null,
-    files: c.files,
-  }
-}
-
-/** The attributes only the full metadata pass can give. */
-interface FullPassFacts {
-  heartbeatAt: string | null
-  runtime: number
-  summary: Row
-  systemMetrics: Row
-  historyKeys: HistoryKeys
-  historyDoubles: ReadonlySet<string>
-  historyLineCount: number
-  systemLineCount: number
-  historySteps: StepTally
-}
-
-/** Derives the history-, stats- and summary-based attributes from a full pass. */
-function fullPassFacts(
-  c: MetadataCollector,
-  start: number | undefined,
-  options: LocalRunOptions,
-): FullPassFacts {
-  const last = c.segments[c.segments.length - 1]
-  const lastStart = last?.startTime ? timestampSeconds(last.startTime) - last.priorRuntime : start
-  return {
-    heartbeatAt: c.lastActivity !== undefined ? isoSeconds(c.lastActivity) : null,
-    runtime: last?.exit
-      ? last.exit.runtime
-      : c.lastActivity !== undefined && lastStart !== undefined
-      ? Math.max(0, c.lastActivity - lastStart)
-      : 0,
-    summary: withExitRuntime(
-      c.summary.result({ fromHistory: options.summaryFromHistory ?? true }),
-      c,
-    ),
-    systemMetrics: c.lastStats ? systemMetricsOf(systemRow(c.lastStats.stats)) : {},
-    historyKeys: c.keys.result(),
-    historyDoubles: c.keys.doubles(),
-    historyLineCount: c.historyRows,
-    systemLineCount: c.systemRows,
-    historySteps: c.steps,
-  }
-}
-
-/**
- * Adds `_wandb: {runtime}` from the last exit record as the legacy Python writer of SDK 0.11 and
- * later does when it handles the exit record (replacing any `_wandb` a summary record set);
- * wandb-core writes that key as a summary record itself, and SDK 0.10 does not write it.
- */
-function withExitRuntime(summary: Row, c: MetadataCollector): Row {
-  const exit = c.segments[c.segments.length - 1]?.exit
-  if (!exit || c.producer || !versionAtLeast(c.cliVersion, '0.11.0')) return summary
-  summary['_wandb'] = { runtime: exit.runtime }
-  return summary
-}
-
-/** Keeps a system row's `system.*` keys, dropping `_wandb`, `_timestamp` and `_runtime`. */
-function systemMetricsOf(row: Row): Row {
-  const out: Row = {}
-  for (const key of Object.keys(row)) if (!key.startsWith('_')) out[key] = row[key]
-  return out
 }

@@ -26,7 +26,14 @@ import { openSegments, readMetadataFile, type RunSegment } from './run_segments.
 import type { ConsoleLinesOptions, HistoryOptions, LocalRunOptions } from './local_run_options.ts'
 import { DEFAULT_RUNNING_WITHIN_SECONDS, type RunState } from './run_state.ts'
 import { checkLogHeaders, ClockTap, DeferredPass, runPass, runPassSync } from './deferred_pass.ts'
-import { type FullPassFacts, openDeferred, openEagerly, type OpenedRun } from './opened_run.ts'
+import {
+  FULL_PASS_ATTRIBUTES,
+  type FullPassFacts,
+  openDeferred,
+  openEagerly,
+  type OpenedRun,
+  RUN_ATTRIBUTES,
+} from './opened_run.ts'
 import type { HistoryKeys } from './history_keys.ts'
 import type { StepTally } from './history_row.ts'
 import {
@@ -172,204 +179,131 @@ export class LocalRun implements RunReader {
     })
   }
 
+  // The attributes: read-only getters that the static block below defines over the metadata
+  // pass's result (RUN_ATTRIBUTES, and FULL_PASS_ATTRIBUTES which throw after a minimal pass).
+
   /** The run id. */
-  get id(): string {
-    return this.#run().id
-  }
+  declare readonly id: string
 
   /** The display name, or the id when none was set (the server would generate a random name). */
-  get name(): string {
-    return this.#run().name
-  }
+  declare readonly name: string
 
   /** The display name as logged, or null when none was set. */
-  get displayName(): string | null {
-    return this.#run().displayName
-  }
+  declare readonly displayName: string | null
 
   /** The entity, or '' when the log does not name one (offline runs often don't). */
-  get entity(): string {
-    return this.#run().entity
-  }
+  declare readonly entity: string
 
   /** The project, or '' when the log does not name one. */
-  get project(): string {
-    return this.#run().project
-  }
+  declare readonly project: string
 
   /** `[entity, project, id]`, unencoded ('' for unknown parts). */
-  get path(): string[] {
-    return this.#run().path
-  }
+  declare readonly path: string[]
 
   /** Tags from the latest run record that lists any, else empty. */
-  get tags(): string[] {
-    return this.#run().tags
-  }
+  declare readonly tags: string[]
 
   /** The run notes, or null when none were set. */
-  get notes(): string | null {
-    return this.#run().notes
-  }
+  declare readonly notes: string | null
 
   /** The run group, or null when none was set. */
-  get group(): string | null {
-    return this.#run().group
-  }
+  declare readonly group: string | null
 
   /** The job type, or null when none was set. */
-  get jobType(): string | null {
-    return this.#run().jobType
-  }
+  declare readonly jobType: string | null
 
   /** Host name of the machine that wrote the run, or null when not recorded. */
-  get host(): string | null {
-    return this.#run().host
-  }
+  declare readonly host: string | null
 
   /** Id of the sweep the run belongs to, or null. */
-  get sweepId(): string | null {
-    return this.#run().sweepId
-  }
+  declare readonly sweepId: string | null
 
   /** The git commit recorded at start, or null. */
-  get commit(): string | null {
-    return this.#run().commit
-  }
+  declare readonly commit: string | null
 
   /** The git remote and commit recorded at start, or null. */
-  get git(): { remoteUrl: string; commit: string } | null {
-    return this.#run().git
-  }
+  declare readonly git: { remoteUrl: string; commit: string } | null
 
   /** Derived state (when the attributes were read; see `runningWithinSeconds`). */
-  get state(): RunState {
-    return this.#run().state
-  }
+  declare readonly state: RunState
 
   /** Exit code of the last file's exit record, or null when the run has not exited. */
-  get exitCode(): number | null {
-    return this.#run().exitCode
-  }
+  declare readonly exitCode: number | null
 
   /** Run start, ISO 8601 UTC with whole seconds, or null when no run record has a start time. */
-  get createdAt(): string | null {
-    return this.#run().createdAt
-  }
+  declare readonly createdAt: string | null
 
   /** User config (no `_wandb`), values as logged. */
-  get config(): Row {
-    return this.#run().config
-  }
+  declare readonly config: Row
 
   /**
    * Config including `_wandb` (first), rebuilt as the writer of the log composes it (see
    * config_internal.ts); after `metadata: 'minimal'` the legacy writer's glob-expanded metric
    * definitions are missing from `_wandb.m` (history is not read).
    */
-  get rawconfig(): Row {
-    return this.#run().rawconfig
-  }
+  declare readonly rawconfig: Row
 
   /** Environment: the `environment` records merged, else `files/wandb-metadata.json`, else null. */
-  get metadata(): Record<string, unknown> | null {
-    return this.#run().metadata
-  }
+  declare readonly metadata: Record<string, unknown> | null
 
   /** One damage report per file read. */
-  get damage(): DamageReport[] {
-    return this.#run().damage
-  }
+  declare readonly damage: DamageReport[]
 
   /** Whether any file lost records to damage. */
-  get damaged(): boolean {
-    return this.#run().damaged
-  }
+  declare readonly damaged: boolean
 
   /** The writer: wandb-core's header producer (`<version>+<commit>`), else the SDK version, else null. */
-  get producer(): string | null {
-    return this.#run().producer
-  }
+  declare readonly producer: string | null
 
   /** SDK version from telemetry, or null. */
-  get cliVersion(): string | null {
-    return this.#run().cliVersion
-  }
+  declare readonly cliVersion: string | null
 
   /** Python version from telemetry, or null. */
-  get pythonVersion(): string | null {
-    return this.#run().pythonVersion
-  }
+  declare readonly pythonVersion: string | null
 
   /** Whether a run record says the run was resumed (`resumed`, or the `resume` mode flag of SDK ≥ 0.31). */
-  get resumed(): boolean {
-    return this.#run().resumed
-  }
+  declare readonly resumed: boolean
 
   /** The step a resumed run started at, or null. */
-  get startingStep(): number | null {
-    return this.#run().startingStep
-  }
+  declare readonly startingStep: number | null
+
+  /** Latest activity seen in the log (history `_timestamp`, stats, exit), ISO string, or null. */
+  declare readonly heartbeatAt: string | null
+
+  /** Seconds run: the exit record's runtime, else latest activity minus start. */
+  declare readonly runtime: number
+
+  /** Summary: history-derived last values overlaid by summary records. */
+  declare readonly summary: Row
+
+  /** The API's name for `summary` (the same object). */
+  declare readonly summaryMetrics: Row
+
+  /** The `system.*` values of the last system-metrics row (empty without one), as the API's `systemMetrics`. */
+  declare readonly systemMetrics: Row
+
+  /** History keys and value types in the API's `historyKeys` shape. */
+  declare readonly historyKeys: HistoryKeys
+
+  /** History keys with a number that was not an integer (the others held only integers). */
+  declare readonly historyDoubles: ReadonlySet<string>
+
+  /** The highest integer step, or -1 without history. */
+  declare readonly lastHistoryStep: number
+
+  /** Number of history rows. */
+  declare readonly historyLineCount: number
+
+  /** Number of system-metric rows. */
+  declare readonly systemLineCount: number
+
+  /** How row steps were resolved: logged, from the step field, synthesized (no step), invalid `_step`. */
+  declare readonly historySteps: StepTally
 
   /** The files read, in order (with their start times and damage reports). */
   get segments(): RunSegment[] {
     this.#run()
     return this.#segments
-  }
-
-  /** Latest activity seen in the log (history `_timestamp`, stats, exit), ISO string, or null. */
-  get heartbeatAt(): string | null {
-    return this.#facts('heartbeatAt').heartbeatAt ?? this.createdAt
-  }
-
-  /** Seconds run: the exit record's runtime, else latest activity minus start. */
-  get runtime(): number {
-    return this.#facts('runtime').runtime
-  }
-
-  /** Summary: history-derived last values overlaid by summary records. */
-  get summary(): Row {
-    return this.#facts('summary').summary
-  }
-
-  /** The API's name for `summary` (the same object). */
-  get summaryMetrics(): Row {
-    return this.#facts('summaryMetrics').summary
-  }
-
-  /** The `system.*` values of the last system-metrics row (empty without one), as the API's `systemMetrics`. */
-  get systemMetrics(): Row {
-    return this.#facts('systemMetrics').systemMetrics
-  }
-
-  /** History keys and value types in the API's `historyKeys` shape. */
-  get historyKeys(): HistoryKeys {
-    return this.#facts('historyKeys').historyKeys
-  }
-
-  /** History keys with a number that was not an integer (the others held only integers). */
-  get historyDoubles(): ReadonlySet<string> {
-    return this.#facts('historyKeys').historyDoubles
-  }
-
-  /** The highest integer step, or -1 without history. */
-  get lastHistoryStep(): number {
-    return this.#facts('lastHistoryStep').historyKeys.lastStep
-  }
-
-  /** Number of history rows. */
-  get historyLineCount(): number {
-    return this.#facts('historyLineCount').historyLineCount
-  }
-
-  /** Number of system-metric rows. */
-  get systemLineCount(): number {
-    return this.#facts('systemLineCount').systemLineCount
-  }
-
-  /** How row steps were resolved: logged, from the step field, synthesized (no step), invalid `_step`. */
-  get historySteps(): StepTally {
-    return this.#facts('historySteps').historySteps
   }
 
   /** Returns the full pass's facts, or throws a TypeError naming the attribute in minimal mode. */
@@ -379,6 +313,27 @@ export class LocalRun implements RunReader {
     throw new TypeError(
       `Cannot read LocalRun.${attribute} of ${this.folder}: the run was opened with metadata: 'minimal', which skips history, stats and summary records; open it without that option`,
     )
+  }
+
+  static {
+    // Each declared attribute becomes a getter over the pass's result (run on the first read);
+    // opened_run_test checks that the declared types are the pass's.
+    for (const key of RUN_ATTRIBUTES) {
+      Object.defineProperty(LocalRun.prototype, key, {
+        get(this: LocalRun) {
+          return this.#run()[key]
+        },
+        configurable: true,
+      })
+    }
+    for (const key of FULL_PASS_ATTRIBUTES) {
+      Object.defineProperty(LocalRun.prototype, key, {
+        get(this: LocalRun) {
+          return this.#facts(key)[key]
+        },
+        configurable: true,
+      })
+    }
   }
 
   /** The `.wandb` files read, in order. */

@@ -113,6 +113,52 @@ export function deferredState(
   return deriveState(facts, within, now)
 }
 
+/** The `LocalRun` attributes read straight from {@linkcode OpenedRun}. */
+export const RUN_ATTRIBUTES = [
+  'id',
+  'name',
+  'displayName',
+  'entity',
+  'project',
+  'path',
+  'tags',
+  'notes',
+  'group',
+  'jobType',
+  'host',
+  'sweepId',
+  'commit',
+  'git',
+  'state',
+  'exitCode',
+  'createdAt',
+  'config',
+  'rawconfig',
+  'metadata',
+  'damage',
+  'damaged',
+  'producer',
+  'cliVersion',
+  'pythonVersion',
+  'resumed',
+  'startingStep',
+] as const satisfies readonly (keyof OpenedRun)[]
+
+/** The `LocalRun` attributes read from {@linkcode FullPassFacts} (they throw after a minimal pass). */
+export const FULL_PASS_ATTRIBUTES = [
+  'heartbeatAt',
+  'runtime',
+  'summary',
+  'summaryMetrics',
+  'systemMetrics',
+  'historyKeys',
+  'historyDoubles',
+  'lastHistoryStep',
+  'historyLineCount',
+  'systemLineCount',
+  'historySteps',
+] as const satisfies readonly (keyof FullPassFacts)[]
+
 /** Every attribute of a run, from one metadata pass (open's, or a deferred one). */
 export interface OpenedRun {
   id: string
@@ -206,12 +252,16 @@ export function openedRun(
 
 /** The attributes only the full metadata pass can give. */
 export interface FullPassFacts {
+  /** The latest activity, else the run start, else null. */
   heartbeatAt: string | null
   runtime: number
   summary: Row
+  /** The same object as `summary`. */
+  summaryMetrics: Row
   systemMetrics: Row
   historyKeys: HistoryKeys
   historyDoubles: ReadonlySet<string>
+  lastHistoryStep: number
   historyLineCount: number
   systemLineCount: number
   historySteps: StepTally
@@ -225,20 +275,25 @@ function fullPassFacts(
 ): FullPassFacts {
   const last = c.segments[c.segments.length - 1]
   const lastStart = last?.startTime ? timestampSeconds(last.startTime) - last.priorRuntime : start
+  const heartbeat = c.lastActivity ?? start
+  const summary = withExitRuntime(
+    c.summary.result({ fromHistory: options.summaryFromHistory ?? true }),
+    c,
+  )
+  const historyKeys = c.keys.result()
   return {
-    heartbeatAt: c.lastActivity !== undefined ? isoSeconds(c.lastActivity) : null,
+    heartbeatAt: heartbeat !== undefined ? isoSeconds(heartbeat) : null,
     runtime: last?.exit
       ? last.exit.runtime
       : c.lastActivity !== undefined && lastStart !== undefined
       ? Math.max(0, c.lastActivity - lastStart)
       : 0,
-    summary: withExitRuntime(
-      c.summary.result({ fromHistory: options.summaryFromHistory ?? true }),
-      c,
-    ),
+    summary,
+    summaryMetrics: summary,
     systemMetrics: c.lastStats ? systemMetricsOf(systemRow(c.lastStats.stats)) : {},
-    historyKeys: c.keys.result(),
+    historyKeys,
     historyDoubles: c.keys.doubles(),
+    lastHistoryStep: historyKeys.lastStep,
     historyLineCount: c.historyRows,
     systemLineCount: c.systemRows,
     historySteps: c.steps,

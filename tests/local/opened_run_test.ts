@@ -9,11 +9,31 @@ import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { openSegments, readMetadataFile } from '../../src/local/run_segments.ts'
 import { DeferredPass, runPass, runPassSync } from '../../src/local/deferred_pass.ts'
-import { openDeferred, openEagerly } from '../../src/local/opened_run.ts'
+import {
+  FULL_PASS_ATTRIBUTES,
+  type FullPassFacts,
+  openDeferred,
+  openEagerly,
+  type OpenedRun,
+  RUN_ATTRIBUTES,
+} from '../../src/local/opened_run.ts'
+import { LocalRun } from '../../src/local/local_run.ts'
 import { ownFixturesDir, sharedFixture, skipWithoutSharedFixtures } from '../_fixtures.ts'
 
 const RUNS = join(ownFixturesDir, 'runs', 'wandb')
 const BAD_CRC = sharedFixture('wandb-leet-fixtures/wire/bad-crc.wandb')
+
+/** `true` only when A and B are mutually assignable. */
+type Same<A, B> = [A] extends [B] ? [B] extends [A] ? true : false : false
+type RunAttribute = typeof RUN_ATTRIBUTES[number]
+type FullPassAttribute = typeof FULL_PASS_ATTRIBUTES[number]
+// LocalRun declares its attributes and defines their getters from the two lists: these fail to
+// compile when a declared type drifts from the type of the fact its getter returns.
+const runAttributesTyped: Same<Pick<LocalRun, RunAttribute>, Pick<OpenedRun, RunAttribute>> = true
+const fullAttributesTyped: Same<
+  Pick<LocalRun, FullPassAttribute>,
+  Pick<FullPassFacts, FullPassAttribute>
+> = true
 
 /** The run folders of the repository's own fixture runs (SDK-written offline runs). */
 async function fixtureRuns(): Promise<string[]> {
@@ -65,5 +85,24 @@ describe('openEagerly and openDeferred', () => {
     assert.equal(opened.damage[0], segments[0].damage)
     assert.ok(segments[0].damage.lostRanges.length > 0)
     assert.equal(opened.metadata, null)
+  })
+
+  it('are what the LocalRun attributes return, each a getter on the prototype', async () => {
+    assert.ok(runAttributesTyped && fullAttributesTyped)
+    const folder = (await fixtureRuns()).find((f) => f.endsWith('wbxscalars'))!
+    const opened = await openEagerly(await openSegments(folder), { metadata: 'full' })
+    const run = await LocalRun.open(folder, { metadata: 'full' })
+    for (const key of RUN_ATTRIBUTES) {
+      assert.deepEqual(run[key], opened[key], key)
+      assert.equal(typeof Object.getOwnPropertyDescriptor(LocalRun.prototype, key)?.get, 'function')
+    }
+    for (const key of FULL_PASS_ATTRIBUTES) assert.deepEqual(run[key], opened.full![key], key)
+    assert.equal(run.summaryMetrics, run.summary)
+    assert.equal(run.lastHistoryStep, run.historyKeys.lastStep)
+    assert.deepEqual(Object.keys(run), ['folder', 'metadataPass'])
+    const min = await LocalRun.open(folder, { metadata: 'minimal' })
+    for (const key of FULL_PASS_ATTRIBUTES) {
+      assert.throws(() => min[key], new RegExp(`^TypeError: Cannot read LocalRun\\.${key} of `))
+    }
   })
 })

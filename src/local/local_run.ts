@@ -42,16 +42,17 @@ import {
   type ScanHistoryOptions,
   systemRowStream,
 } from './history_scan.ts'
-import type { ConsoleLine, ConsoleOptions } from './console_output.ts'
-import { consoleBytes, consoleRecordsConsumer } from './console_stream.ts'
-import { segmentStream } from './segment_stream.ts'
-import { type FollowOptions, segmentFollow } from './follow_log.ts'
-import { listRunFiles, type LocalFile } from './run_files.ts'
+import type { ConsoleLine } from './console_output.ts'
+import { consoleBytes, runConsoleLines } from './console_stream.ts'
+import type { FollowOptions } from './follow_log.ts'
+import { listRunFiles, type LocalFile, runFileEntry } from './run_files.ts'
 import {
   type LocalArtifact,
+  loggedArtifactEntry,
   readLoggedArtifacts,
   readUsedArtifacts,
   type UsedArtifact,
+  usedArtifactEntry,
 } from './run_artifacts.ts'
 
 import type { LocalRunHtmlOptions } from '../report/run_html.ts'
@@ -393,41 +394,7 @@ export class LocalRun implements RunReader {
    * `follow: true` the stream keeps tailing the last file until the run ends.
    */
   consoleLines(options: ConsoleLinesOptions & FollowOptions = {}): ReadableStream<ConsoleLine[]> {
-    const {
-      follow: followFlag,
-      idleTimeoutMs,
-      pollIntervalMs,
-      crashedAfterMs,
-      onEnd,
-      ...rest
-    } = options
-    const { stream, batchSize, signal, onRead, ...emulation } = rest
-    let lines = 0
-    const follow = segmentFollow(
-      { follow: followFlag, idleTimeoutMs, pollIntervalMs, crashedAfterMs, onEnd },
-      () => `${lines} console lines`,
-      this.#followReport(options),
-    )
-    if (stream !== undefined && stream !== 'stdout' && stream !== 'stderr' && stream !== 'logger') {
-      throw new TypeError(
-        `Cannot read console lines: stream must be 'stdout', 'stderr' or 'logger', got ${
-          JSON.stringify(stream)
-        }`,
-      )
-    }
-    const types = new Set(['header', 'output', 'output_raw', 'output_logger'] as const)
-    const consoleOptions: ConsoleOptions = { ...emulation, streams: stream ? [stream] : undefined }
-    return segmentStream(this.wandbFiles, types, () => {
-      const inner = consoleRecordsConsumer(consoleOptions)
-      return {
-        take: (records, out) => {
-          const before = out.length
-          inner.take(records, out)
-          lines += out.length - before
-        },
-        end: (out) => inner.end(out),
-      }
-    }, { batchSize, signal, follow, onRead })
+    return runConsoleLines(this.wandbFiles, options, this.#followReport(options))
   }
 
   /** Lists the run's files (under `files/` of every folder read, plus FilesRecord entries missing on disk). */
@@ -450,21 +417,10 @@ export class LocalRun implements RunReader {
 
   /** The run's files as every source lists them (see {@link LocalRun.files} for paths and MD5s). */
   async listFiles(options: RunListFilesOptions = {}): Promise<RunFileEntry[]> {
-    const out: RunFileEntry[] = []
     const files = await this.files()
     this.#listedPaths = new Map(files.flatMap((f) => f.path === null ? [] : [[f.name, f.path]]))
-    for (const f of files) {
-      out.push({
-        name: f.name,
-        sizeBytes: f.sizeBytes,
-        mimetype: f.mimetype,
-        updatedAt: f.updatedAt,
-        md5: options.md5 && f.path !== null ? await f.md5() : null,
-        path: f.path,
-        present: f.path !== null,
-        policy: f.policy,
-      })
-    }
+    const out: RunFileEntry[] = []
+    for (const f of files) out.push(await runFileEntry(f, options.md5 === true))
     return out
   }
 
@@ -506,28 +462,8 @@ export class LocalRun implements RunReader {
     direction: 'logged' | 'used',
     options: { signal?: AbortSignal } = {},
   ): Promise<RunArtifactEntry[]> {
-    if (direction === 'used') {
-      return (await this.usedArtifacts(options)).map((a) => ({
-        name: a.name,
-        type: a.type,
-        version: a.version,
-        id: a.id,
-      }))
-    }
-    return (await this.loggedArtifacts(options)).map((a) => ({
-      name: a.name,
-      type: a.type,
-      version: a.version,
-      aliases: a.aliases,
-      tags: a.tags,
-      digest: a.digest,
-      size: a.size,
-      fileCount: a.fileCount,
-      description: a.description,
-      metadata: a.metadata,
-      entity: a.entity || null,
-      project: a.project || null,
-    }))
+    if (direction === 'used') return (await this.usedArtifacts(options)).map(usedArtifactEntry)
+    return (await this.loggedArtifacts(options)).map(loggedArtifactEntry)
   }
 
   /** Reads the artifacts the run logged, with their manifests. */

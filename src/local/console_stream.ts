@@ -1,7 +1,7 @@
 /**
  * Console lines from record batches: a per-file consumer for `segmentStream` and a
  * `TransformStream` from `readRecords` batches to `ConsoleLine` batches, both driving a
- * `ConsoleEmulator`.
+ * `ConsoleEmulator`; and a run's console line stream over its files, followed or not.
  *
  * @module
  */
@@ -15,6 +15,10 @@ import {
 } from './console_output.ts'
 import { CoreConsole } from './console_core.ts'
 import { DedupedOutput } from './console_dedup.ts'
+import type { DamageReport } from './damage_report.ts'
+import { type FollowOptions, segmentFollow } from './follow_log.ts'
+import type { ConsoleLinesOptions } from './local_run_options.ts'
+import { segmentStream } from './segment_stream.ts'
 
 /** Unix seconds of an output record's timestamp, if it has one. */
 function outputTime(output: OutputRecord): number | undefined {
@@ -191,4 +195,50 @@ export function consoleBytes(): TransformStream<ConsoleLine[], Uint8Array> {
       if (batch.length) controller.enqueue(encoder.encode(consoleText(batch)))
     },
   })
+}
+
+/**
+ * Streams a run's console lines after terminal emulation (one emulator per file), as batches;
+ * with `follow: true` it keeps tailing the last file, refilling `followReport`, until the run ends.
+ */
+export function runConsoleLines(
+  files: readonly string[],
+  options: ConsoleLinesOptions & FollowOptions = {},
+  followReport?: DamageReport,
+): ReadableStream<ConsoleLine[]> {
+  const {
+    follow: followFlag,
+    idleTimeoutMs,
+    pollIntervalMs,
+    crashedAfterMs,
+    onEnd,
+    ...rest
+  } = options
+  const { stream, batchSize, signal, onRead, ...emulation } = rest
+  let lines = 0
+  const follow = segmentFollow(
+    { follow: followFlag, idleTimeoutMs, pollIntervalMs, crashedAfterMs, onEnd },
+    () => `${lines} console lines`,
+    followReport,
+  )
+  if (stream !== undefined && stream !== 'stdout' && stream !== 'stderr' && stream !== 'logger') {
+    throw new TypeError(
+      `Cannot read console lines: stream must be 'stdout', 'stderr' or 'logger', got ${
+        JSON.stringify(stream)
+      }`,
+    )
+  }
+  const types = new Set(['header', 'output', 'output_raw', 'output_logger'] as const)
+  const consoleOptions: ConsoleOptions = { ...emulation, streams: stream ? [stream] : undefined }
+  return segmentStream(files, types, () => {
+    const inner = consoleRecordsConsumer(consoleOptions)
+    return {
+      take: (records, out) => {
+        const before = out.length
+        inner.take(records, out)
+        lines += out.length - before
+      },
+      end: (out) => inner.end(out),
+    }
+  }, { batchSize, signal, follow, onRead })
 }

@@ -21,47 +21,38 @@
  * @module
  */
 import type { Row } from '../row.ts'
-import { type DamageReport, isDamaged } from './damage_report.ts'
-import type { FilePolicy } from './record_types.ts'
+import type { DamageReport } from './damage_report.ts'
 import { openSegments, readMetadataFile, type RunSegment } from './run_segments.ts'
 import type { ConsoleLinesOptions, HistoryOptions, LocalRunOptions } from './local_run_options.ts'
-import {
-  collectMetadata,
-  type CollectOptions,
-  MetadataCollector,
-  MINIMAL_TYPES,
-} from './run_metadata.ts'
-import {
-  DEFAULT_RUNNING_WITHIN_SECONDS,
-  deriveState,
-  isoSeconds,
-  needsRecordTime,
-  type RunState,
-  type StateFacts,
-} from './run_state.ts'
-import { logState } from './log_activity.ts'
+import { DEFAULT_RUNNING_WITHIN_SECONDS, type RunState } from './run_state.ts'
 import { checkLogHeaders, ClockTap, DeferredPass, runPass, runPassSync } from './deferred_pass.ts'
+import {
+  FULL_PASS_ATTRIBUTES,
+  type FullPassFacts,
+  openDeferred,
+  openEagerly,
+  type OpenedRun,
+  RUN_ATTRIBUTES,
+} from './opened_run.ts'
 import type { HistoryKeys } from './history_keys.ts'
-import { versionAtLeast } from './sdk_version.ts'
 import type { StepTally } from './history_row.ts'
-import { systemRow, timestampSeconds } from './system_rows.ts'
 import {
   historyRowStream,
   sampleRows,
   type ScanHistoryOptions,
-  type SegmentClock,
   systemRowStream,
 } from './history_scan.ts'
-import type { ConsoleLine, ConsoleOptions } from './console_output.ts'
-import { consoleBytes, consoleRecordsConsumer } from './console_stream.ts'
-import { segmentStream } from './segment_stream.ts'
-import { type FollowOptions, segmentFollow } from './follow_log.ts'
-import { listRunFiles, type LocalFile } from './run_files.ts'
+import type { ConsoleLine } from './console_output.ts'
+import { consoleBytes, runConsoleLines } from './console_stream.ts'
+import type { FollowOptions } from './follow_log.ts'
+import { listRunFiles, type LocalFile, runFileEntry } from './run_files.ts'
 import {
   type LocalArtifact,
+  loggedArtifactEntry,
   readLoggedArtifacts,
   readUsedArtifacts,
   type UsedArtifact,
+  usedArtifactEntry,
 } from './run_artifacts.ts'
 
 import type { LocalRunHtmlOptions } from '../report/run_html.ts'
@@ -145,20 +136,7 @@ export class LocalRun implements RunReader {
       await checkLogHeaders(segments.map((s) => s.wandbFile), options.signal)
       return new LocalRun(segments, options, await readMetadataFile(segments))
     }
-    const collectOptions: CollectOptions = {
-      signal: options.signal,
-      strict: options.strict,
-      types: mode === 'minimal' ? MINIMAL_TYPES : undefined,
-    }
-    const c = await collectMetadata(
-      segments.map((s) => s.wandbFile),
-      segments.map((s) => s.damage),
-      new MetadataCollector(),
-      collectOptions,
-    )
-    const metadata = c.environment ?? await readMetadataFile(segments)
-    const state = await runState(c, segments, options)
-    return new LocalRun(segments, options, null, openedRun(c, segments, metadata, options, state))
+    return new LocalRun(segments, options, null, await openEagerly(segments, options))
   }
 
   /**
@@ -177,12 +155,7 @@ export class LocalRun implements RunReader {
   #run(): OpenedRun {
     if (this.#opened) return this.#opened
     const pass = this.#pass ?? runPassSync(this.wandbFiles, this.#newPass())
-    const segments = this.#segments
-    pass.reports.forEach((report, i) => Object.assign(segments[i].damage, report))
-    const c = pass.collector
-    const metadata = c.environment ?? this.#metadataFile
-    const state = deferredState(pass, segments, this.#options)
-    this.#opened = openedRun(c, segments, metadata, this.#options, state)
+    this.#opened = openDeferred(pass, this.#segments, this.#metadataFile, this.#options)
     this.#pass = undefined
     return this.#opened
   }
@@ -207,204 +180,131 @@ export class LocalRun implements RunReader {
     })
   }
 
+  // The attributes: read-only getters that the static block below defines over the metadata
+  // pass's result (RUN_ATTRIBUTES, and FULL_PASS_ATTRIBUTES which throw after a minimal pass).
+
   /** The run id. */
-  get id(): string {
-    return this.#run().id
-  }
+  declare readonly id: string
 
   /** The display name, or the id when none was set (the server would generate a random name). */
-  get name(): string {
-    return this.#run().name
-  }
+  declare readonly name: string
 
   /** The display name as logged, or null when none was set. */
-  get displayName(): string | null {
-    return this.#run().displayName
-  }
+  declare readonly displayName: string | null
 
   /** The entity, or '' when the log does not name one (offline runs often don't). */
-  get entity(): string {
-    return this.#run().entity
-  }
+  declare readonly entity: string
 
   /** The project, or '' when the log does not name one. */
-  get project(): string {
-    return this.#run().project
-  }
+  declare readonly project: string
 
   /** `[entity, project, id]`, unencoded ('' for unknown parts). */
-  get path(): string[] {
-    return this.#run().path
-  }
+  declare readonly path: string[]
 
   /** Tags from the latest run record that lists any, else empty. */
-  get tags(): string[] {
-    return this.#run().tags
-  }
+  declare readonly tags: string[]
 
   /** The run notes, or null when none were set. */
-  get notes(): string | null {
-    return this.#run().notes
-  }
+  declare readonly notes: string | null
 
   /** The run group, or null when none was set. */
-  get group(): string | null {
-    return this.#run().group
-  }
+  declare readonly group: string | null
 
   /** The job type, or null when none was set. */
-  get jobType(): string | null {
-    return this.#run().jobType
-  }
+  declare readonly jobType: string | null
 
   /** Host name of the machine that wrote the run, or null when not recorded. */
-  get host(): string | null {
-    return this.#run().host
-  }
+  declare readonly host: string | null
 
   /** Id of the sweep the run belongs to, or null. */
-  get sweepId(): string | null {
-    return this.#run().sweepId
-  }
+  declare readonly sweepId: string | null
 
   /** The git commit recorded at start, or null. */
-  get commit(): string | null {
-    return this.#run().commit
-  }
+  declare readonly commit: string | null
 
   /** The git remote and commit recorded at start, or null. */
-  get git(): { remoteUrl: string; commit: string } | null {
-    return this.#run().git
-  }
+  declare readonly git: { remoteUrl: string; commit: string } | null
 
   /** Derived state (when the attributes were read; see `runningWithinSeconds`). */
-  get state(): RunState {
-    return this.#run().state
-  }
+  declare readonly state: RunState
 
   /** Exit code of the last file's exit record, or null when the run has not exited. */
-  get exitCode(): number | null {
-    return this.#run().exitCode
-  }
+  declare readonly exitCode: number | null
 
   /** Run start, ISO 8601 UTC with whole seconds, or null when no run record has a start time. */
-  get createdAt(): string | null {
-    return this.#run().createdAt
-  }
+  declare readonly createdAt: string | null
 
   /** User config (no `_wandb`), values as logged. */
-  get config(): Row {
-    return this.#run().config
-  }
+  declare readonly config: Row
 
   /**
    * Config including `_wandb` (first), rebuilt as the writer of the log composes it (see
    * config_internal.ts); after `metadata: 'minimal'` the legacy writer's glob-expanded metric
    * definitions are missing from `_wandb.m` (history is not read).
    */
-  get rawconfig(): Row {
-    return this.#run().rawconfig
-  }
+  declare readonly rawconfig: Row
 
   /** Environment: the `environment` records merged, else `files/wandb-metadata.json`, else null. */
-  get metadata(): Record<string, unknown> | null {
-    return this.#run().metadata
-  }
+  declare readonly metadata: Record<string, unknown> | null
 
   /** One damage report per file read. */
-  get damage(): DamageReport[] {
-    return this.#run().damage
-  }
+  declare readonly damage: DamageReport[]
 
   /** Whether any file lost records to damage. */
-  get damaged(): boolean {
-    return this.#run().damaged
-  }
+  declare readonly damaged: boolean
 
   /** The writer: wandb-core's header producer (`<version>+<commit>`), else the SDK version, else null. */
-  get producer(): string | null {
-    return this.#run().producer
-  }
+  declare readonly producer: string | null
 
   /** SDK version from telemetry, or null. */
-  get cliVersion(): string | null {
-    return this.#run().cliVersion
-  }
+  declare readonly cliVersion: string | null
 
   /** Python version from telemetry, or null. */
-  get pythonVersion(): string | null {
-    return this.#run().pythonVersion
-  }
+  declare readonly pythonVersion: string | null
 
   /** Whether a run record says the run was resumed (`resumed`, or the `resume` mode flag of SDK ≥ 0.31). */
-  get resumed(): boolean {
-    return this.#run().resumed
-  }
+  declare readonly resumed: boolean
 
   /** The step a resumed run started at, or null. */
-  get startingStep(): number | null {
-    return this.#run().startingStep
-  }
+  declare readonly startingStep: number | null
+
+  /** Latest activity seen in the log (history `_timestamp`, stats, exit), ISO string, or null. */
+  declare readonly heartbeatAt: string | null
+
+  /** Seconds run: the exit record's runtime, else latest activity minus start. */
+  declare readonly runtime: number
+
+  /** Summary: history-derived last values overlaid by summary records. */
+  declare readonly summary: Row
+
+  /** The API's name for `summary` (the same object). */
+  declare readonly summaryMetrics: Row
+
+  /** The `system.*` values of the last system-metrics row (empty without one), as the API's `systemMetrics`. */
+  declare readonly systemMetrics: Row
+
+  /** History keys and value types in the API's `historyKeys` shape. */
+  declare readonly historyKeys: HistoryKeys
+
+  /** History keys with a number that was not an integer (the others held only integers). */
+  declare readonly historyDoubles: ReadonlySet<string>
+
+  /** The highest integer step, or -1 without history. */
+  declare readonly lastHistoryStep: number
+
+  /** Number of history rows. */
+  declare readonly historyLineCount: number
+
+  /** Number of system-metric rows. */
+  declare readonly systemLineCount: number
+
+  /** How row steps were resolved: logged, from the step field, synthesized (no step), invalid `_step`. */
+  declare readonly historySteps: StepTally
 
   /** The files read, in order (with their start times and damage reports). */
   get segments(): RunSegment[] {
     this.#run()
     return this.#segments
-  }
-
-  /** Latest activity seen in the log (history `_timestamp`, stats, exit), ISO string, or null. */
-  get heartbeatAt(): string | null {
-    return this.#facts('heartbeatAt').heartbeatAt ?? this.createdAt
-  }
-
-  /** Seconds run: the exit record's runtime, else latest activity minus start. */
-  get runtime(): number {
-    return this.#facts('runtime').runtime
-  }
-
-  /** Summary: history-derived last values overlaid by summary records. */
-  get summary(): Row {
-    return this.#facts('summary').summary
-  }
-
-  /** The API's name for `summary` (the same object). */
-  get summaryMetrics(): Row {
-    return this.#facts('summaryMetrics').summary
-  }
-
-  /** The `system.*` values of the last system-metrics row (empty without one), as the API's `systemMetrics`. */
-  get systemMetrics(): Row {
-    return this.#facts('systemMetrics').systemMetrics
-  }
-
-  /** History keys and value types in the API's `historyKeys` shape. */
-  get historyKeys(): HistoryKeys {
-    return this.#facts('historyKeys').historyKeys
-  }
-
-  /** History keys with a number that was not an integer (the others held only integers). */
-  get historyDoubles(): ReadonlySet<string> {
-    return this.#facts('historyKeys').historyDoubles
-  }
-
-  /** The highest integer step, or -1 without history. */
-  get lastHistoryStep(): number {
-    return this.#facts('lastHistoryStep').historyKeys.lastStep
-  }
-
-  /** Number of history rows. */
-  get historyLineCount(): number {
-    return this.#facts('historyLineCount').historyLineCount
-  }
-
-  /** Number of system-metric rows. */
-  get systemLineCount(): number {
-    return this.#facts('systemLineCount').systemLineCount
-  }
-
-  /** How row steps were resolved: logged, from the step field, synthesized (no step), invalid `_step`. */
-  get historySteps(): StepTally {
-    return this.#facts('historySteps').historySteps
   }
 
   /** Returns the full pass's facts, or throws a TypeError naming the attribute in minimal mode. */
@@ -414,6 +314,27 @@ export class LocalRun implements RunReader {
     throw new TypeError(
       `Cannot read LocalRun.${attribute} of ${this.folder}: the run was opened with metadata: 'minimal', which skips history, stats and summary records; open it without that option`,
     )
+  }
+
+  static {
+    // Each declared attribute becomes a getter over the pass's result (run on the first read);
+    // opened_run_test checks that the declared types are the pass's.
+    for (const key of RUN_ATTRIBUTES) {
+      Object.defineProperty(LocalRun.prototype, key, {
+        get(this: LocalRun) {
+          return this.#run()[key]
+        },
+        configurable: true,
+      })
+    }
+    for (const key of FULL_PASS_ATTRIBUTES) {
+      Object.defineProperty(LocalRun.prototype, key, {
+        get(this: LocalRun) {
+          return this.#facts(key)[key]
+        },
+        configurable: true,
+      })
+    }
   }
 
   /** The `.wandb` files read, in order. */
@@ -473,41 +394,7 @@ export class LocalRun implements RunReader {
    * `follow: true` the stream keeps tailing the last file until the run ends.
    */
   consoleLines(options: ConsoleLinesOptions & FollowOptions = {}): ReadableStream<ConsoleLine[]> {
-    const {
-      follow: followFlag,
-      idleTimeoutMs,
-      pollIntervalMs,
-      crashedAfterMs,
-      onEnd,
-      ...rest
-    } = options
-    const { stream, batchSize, signal, onRead, ...emulation } = rest
-    let lines = 0
-    const follow = segmentFollow(
-      { follow: followFlag, idleTimeoutMs, pollIntervalMs, crashedAfterMs, onEnd },
-      () => `${lines} console lines`,
-      this.#followReport(options),
-    )
-    if (stream !== undefined && stream !== 'stdout' && stream !== 'stderr' && stream !== 'logger') {
-      throw new TypeError(
-        `Cannot read console lines: stream must be 'stdout', 'stderr' or 'logger', got ${
-          JSON.stringify(stream)
-        }`,
-      )
-    }
-    const types = new Set(['header', 'output', 'output_raw', 'output_logger'] as const)
-    const consoleOptions: ConsoleOptions = { ...emulation, streams: stream ? [stream] : undefined }
-    return segmentStream(this.wandbFiles, types, () => {
-      const inner = consoleRecordsConsumer(consoleOptions)
-      return {
-        take: (records, out) => {
-          const before = out.length
-          inner.take(records, out)
-          lines += out.length - before
-        },
-        end: (out) => inner.end(out),
-      }
-    }, { batchSize, signal, follow, onRead })
+    return runConsoleLines(this.wandbFiles, options, this.#followReport(options))
   }
 
   /** Lists the run's files (under `files/` of every folder read, plus FilesRecord entries missing on disk). */
@@ -530,21 +417,10 @@ export class LocalRun implements RunReader {
 
   /** The run's files as every source lists them (see {@link LocalRun.files} for paths and MD5s). */
   async listFiles(options: RunListFilesOptions = {}): Promise<RunFileEntry[]> {
-    const out: RunFileEntry[] = []
     const files = await this.files()
     this.#listedPaths = new Map(files.flatMap((f) => f.path === null ? [] : [[f.name, f.path]]))
-    for (const f of files) {
-      out.push({
-        name: f.name,
-        sizeBytes: f.sizeBytes,
-        mimetype: f.mimetype,
-        updatedAt: f.updatedAt,
-        md5: options.md5 && f.path !== null ? await f.md5() : null,
-        path: f.path,
-        present: f.path !== null,
-        policy: f.policy,
-      })
-    }
+    const out: RunFileEntry[] = []
+    for (const f of files) out.push(await runFileEntry(f, options.md5 === true))
     return out
   }
 
@@ -586,28 +462,8 @@ export class LocalRun implements RunReader {
     direction: 'logged' | 'used',
     options: { signal?: AbortSignal } = {},
   ): Promise<RunArtifactEntry[]> {
-    if (direction === 'used') {
-      return (await this.usedArtifacts(options)).map((a) => ({
-        name: a.name,
-        type: a.type,
-        version: a.version,
-        id: a.id,
-      }))
-    }
-    return (await this.loggedArtifacts(options)).map((a) => ({
-      name: a.name,
-      type: a.type,
-      version: a.version,
-      aliases: a.aliases,
-      tags: a.tags,
-      digest: a.digest,
-      size: a.size,
-      fileCount: a.fileCount,
-      description: a.description,
-      metadata: a.metadata,
-      entity: a.entity || null,
-      project: a.project || null,
-    }))
+    if (direction === 'used') return (await this.usedArtifacts(options)).map(usedArtifactEntry)
+    return (await this.loggedArtifacts(options)).map(loggedArtifactEntry)
   }
 
   /** Reads the artifacts the run logged, with their manifests. */
@@ -634,202 +490,4 @@ export class LocalRun implements RunReader {
       'text/plain': `LocalRun ${this.id} (${this.name}, ${this.state})`,
     }
   }
-}
-
-/** The state facts of the last file, before its record times are known. */
-function stateFacts(c: MetadataCollector, segments: RunSegment[]): StateFacts {
-  const last = c.segments[c.segments.length - 1]
-  return {
-    exitCode: last?.exit?.exitCode,
-    preempting: last?.preempting ?? false,
-    modifiedMs: Date.parse(segments[segments.length - 1].modifiedAt),
-  }
-}
-
-/** Derives the run state from the last file's exit record, its age and, when that is recent, its newest record time. */
-async function runState(
-  c: MetadataCollector,
-  segments: RunSegment[],
-  options: LocalRunOptions,
-): Promise<RunState> {
-  // The full pass already saw every history `_timestamp`; the extra pass then skips history.
-  const full = (options.metadata ?? 'full') === 'full'
-  return await logState(segments[segments.length - 1].wandbFile, stateFacts(c, segments), {
-    runningWithinSeconds: options.runningWithinSeconds ?? DEFAULT_RUNNING_WITHIN_SECONDS,
-    signal: options.signal,
-    knownActivity: full ? { seconds: c.lastActivity } : undefined,
-  })
-}
-
-/**
- * The state after a deferred pass, which saw the last file's run starts and (when it was
- * written recently) console times besides every history `_timestamp` and stats sample.
- */
-function deferredState(
-  pass: DeferredPass,
-  segments: RunSegment[],
-  options: LocalRunOptions,
-): RunState {
-  const within = options.runningWithinSeconds ?? DEFAULT_RUNNING_WITHIN_SECONDS
-  const now = Date.now()
-  const c = pass.collector
-  const facts = stateFacts(c, segments)
-  if (needsRecordTime(facts, within, now)) {
-    const read = pass.lastFileActivity
-    const known = c.lastActivity
-    const seconds = read === undefined ? known : known === undefined ? read : Math.max(read, known)
-    if (seconds !== undefined) facts.lastRecordMs = seconds * 1000
-  }
-  return deriveState(facts, within, now)
-}
-
-/** Every attribute of a run, from one metadata pass (open's, or a deferred one). */
-interface OpenedRun {
-  id: string
-  name: string
-  displayName: string | null
-  entity: string
-  project: string
-  path: string[]
-  tags: string[]
-  notes: string | null
-  group: string | null
-  jobType: string | null
-  host: string | null
-  sweepId: string | null
-  commit: string | null
-  git: { remoteUrl: string; commit: string } | null
-  state: RunState
-  exitCode: number | null
-  createdAt: string | null
-  config: Row
-  rawconfig: Row
-  metadata: Record<string, unknown> | null
-  damage: DamageReport[]
-  damaged: boolean
-  producer: string | null
-  cliVersion: string | null
-  pythonVersion: string | null
-  resumed: boolean
-  startingStep: number | null
-  files: Map<string, FilePolicy>
-  clocks: SegmentClock[]
-  /** The history-, stats- and summary-based attributes; undefined after a minimal pass. */
-  full: FullPassFacts | undefined
-}
-
-/** Derives every attribute from a finished metadata pass, setting each file's start time. */
-function openedRun(
-  c: MetadataCollector,
-  segments: RunSegment[],
-  metadata: Record<string, unknown> | null,
-  options: LocalRunOptions,
-  state: RunState,
-): OpenedRun {
-  c.segments.forEach((s, i) => {
-    if (s.startTime) {
-      segments[i].startedAt = new Date(timestampSeconds(s.startTime) * 1000).toISOString()
-    }
-  })
-  const f = c.fields
-  const last = c.segments[c.segments.length - 1]
-  const first = c.segments.find((s) => s.startTime)
-  const start = first?.startTime ? timestampSeconds(first.startTime) : undefined
-  const id = f?.id || segments[0].id
-  const displayName = f?.displayName || null
-  const entity = f?.entity ?? ''
-  const project = f?.project ?? ''
-  const damage = segments.map((s) => s.damage)
-  return {
-    id,
-    displayName,
-    name: displayName ?? id,
-    entity,
-    project,
-    path: [entity, project, id],
-    tags: f?.tags ?? [],
-    notes: f?.notes || null,
-    group: f?.group || null,
-    jobType: f?.jobType || null,
-    host: f?.host || null,
-    sweepId: f?.sweepId || null,
-    git: f?.git ?? null,
-    commit: f?.git?.commit || null,
-    exitCode: last?.exit ? last.exit.exitCode : null,
-    state,
-    createdAt: start !== undefined ? isoSeconds(start) : null,
-    config: c.config.config(),
-    rawconfig: c.rawconfig(),
-    clocks: c.segments.map((s) => ({ startTime: s.startTime, priorRuntime: s.priorRuntime })),
-    metadata,
-    full: options.metadata === 'minimal' ? undefined : fullPassFacts(c, start, options),
-    damage,
-    damaged: damage.some(isDamaged),
-    producer: c.producer || c.cliVersion || null,
-    cliVersion: c.cliVersion || null,
-    pythonVersion: c.pythonVersion || null,
-    resumed: f?.resumed ?? false,
-    startingStep: f?.startingStep ?? null,
-    files: c.files,
-  }
-}
-
-/** The attributes only the full metadata pass can give. */
-interface FullPassFacts {
-  heartbeatAt: string | null
-  runtime: number
-  summary: Row
-  systemMetrics: Row
-  historyKeys: HistoryKeys
-  historyDoubles: ReadonlySet<string>
-  historyLineCount: number
-  systemLineCount: number
-  historySteps: StepTally
-}
-
-/** Derives the history-, stats- and summary-based attributes from a full pass. */
-function fullPassFacts(
-  c: MetadataCollector,
-  start: number | undefined,
-  options: LocalRunOptions,
-): FullPassFacts {
-  const last = c.segments[c.segments.length - 1]
-  const lastStart = last?.startTime ? timestampSeconds(last.startTime) - last.priorRuntime : start
-  return {
-    heartbeatAt: c.lastActivity !== undefined ? isoSeconds(c.lastActivity) : null,
-    runtime: last?.exit
-      ? last.exit.runtime
-      : c.lastActivity !== undefined && lastStart !== undefined
-      ? Math.max(0, c.lastActivity - lastStart)
-      : 0,
-    summary: withExitRuntime(
-      c.summary.result({ fromHistory: options.summaryFromHistory ?? true }),
-      c,
-    ),
-    systemMetrics: c.lastStats ? systemMetricsOf(systemRow(c.lastStats.stats)) : {},
-    historyKeys: c.keys.result(),
-    historyDoubles: c.keys.doubles(),
-    historyLineCount: c.historyRows,
-    systemLineCount: c.systemRows,
-    historySteps: c.steps,
-  }
-}
-
-/**
- * Adds `_wandb: {runtime}` from the last exit record as the legacy Python writer of SDK 0.11 and
- * later does when it handles the exit record (replacing any `_wandb` a summary record set);
- * wandb-core writes that key as a summary record itself, and SDK 0.10 does not write it.
- */
-function withExitRuntime(summary: Row, c: MetadataCollector): Row {
-  const exit = c.segments[c.segments.length - 1]?.exit
-  if (!exit || c.producer || !versionAtLeast(c.cliVersion, '0.11.0')) return summary
-  summary['_wandb'] = { runtime: exit.runtime }
-  return summary
-}
-
-/** Keeps a system row's `system.*` keys, dropping `_wandb`, `_timestamp` and `_runtime`. */
-function systemMetricsOf(row: Row): Row {
-  const out: Row = {}
-  for (const key of Object.keys(row)) if (!key.startsWith('_')) out[key] = row[key]
-  return out
 }

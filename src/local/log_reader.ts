@@ -122,6 +122,8 @@ export class LogReader {
   readonly version: number
   /** File offset of block 0 that was detected: 0, or 7 for wandb-core before 0.17.6. */
   readonly blockBase: number
+  /** Whether the first slab left more of the file to read (only then does an open keep the file). */
+  #reading: boolean
   #handle: FileHandle | undefined
   #fd: number | undefined
   #slab: Uint8Array
@@ -131,7 +133,7 @@ export class LogReader {
   private constructor(
     framer: LogFramer,
     version: number,
-    handle: FileHandle | undefined,
+    reading: boolean,
     slab: Uint8Array,
     readSize: number,
     bytesRead: number,
@@ -139,7 +141,7 @@ export class LogReader {
     this.framer = framer
     this.version = version
     this.blockBase = framer.blockBase
-    this.#handle = handle
+    this.#reading = reading
     this.#slab = slab
     this.#readSize = readSize
     this.#bytesRead = bytesRead
@@ -152,8 +154,6 @@ export class LogReader {
 
   /** Opens a `.wandb` file, checks its header and reads its first slab. */
   static async open(path: string, options: LogReaderOptions = {}): Promise<LogReader> {
-    const readSize = slabSize(options)
-    const report = options.report ?? emptyDamageReport(path)
     // Opening a FIFO for reading blocks until a writer comes: refuse anything but a regular file.
     const info = await stat(path)
     if (!info.isFile()) {
@@ -161,19 +161,11 @@ export class LogReader {
     }
     const handle = await open(path, 'r')
     try {
-      const slab = new Uint8Array(readSize)
-      const n = await readFully(handle, slab, readSize, 0)
-      const reader = LogReader.#start(
-        slab,
-        n,
-        n < readSize,
-        path,
-        report,
-        options,
-        handle,
-        readSize,
-      )
-      if (!reader.#handle) await handle.close()
+      const slab = new Uint8Array(slabSize(options))
+      const n = await readFully(handle, slab, slab.length, 0)
+      const reader = LogReader.#first(path, options, slab, n)
+      if (reader.#reading) reader.#handle = handle
+      else await handle.close()
       return reader
     } catch (err) {
       await handle.close()
@@ -186,33 +178,28 @@ export class LogReader {
    * over the file; see local_run.ts); read it on with `fillSync`.
    */
   static openSync(path: string, options: LogReaderOptions = {}): LogReader {
-    const readSize = slabSize(options)
-    const report = options.report ?? emptyDamageReport(path)
     const info = statSync(path)
     if (!info.isFile()) {
       throw notRegularFileError(path, info, 'wbx reads .wandb logs from regular files only')
     }
     const fd = openSync(path, 'r')
     try {
-      const slab = new Uint8Array(readSize)
-      const n = readFullySync(fd, slab, readSize, 0)
-      const reader = LogReader.#start(
-        slab,
-        n,
-        n < readSize,
-        path,
-        report,
-        options,
-        undefined,
-        readSize,
-      )
-      if (n === readSize && reader.version >= 0) reader.#fd = fd
+      const slab = new Uint8Array(slabSize(options))
+      const reader = LogReader.#first(path, options, slab, readFullySync(fd, slab, slab.length, 0))
+      if (reader.#reading) reader.#fd = fd
       else closeSync(fd)
       return reader
     } catch (err) {
       closeSync(fd)
       throw err
     }
+  }
+
+  /** A reader over the first `n` bytes read into `slab` from the file's start, by either open. */
+  static #first(path: string, options: LogReaderOptions, slab: Uint8Array, n: number): LogReader {
+    const report = options.report ?? emptyDamageReport(path)
+    const eof = n < slab.length
+    return LogReader.#start(slab, n, eof, path, report, options, slab.length)
   }
 
   /** Frames a whole `.wandb` file already in memory (no copy is made). */
@@ -222,7 +209,7 @@ export class LogReader {
   ): LogReader {
     const file = options.file ?? options.report?.file ?? '<bytes>'
     const report = options.report ?? emptyDamageReport(file)
-    return LogReader.#start(bytes, bytes.length, true, file, report, options, undefined, 0)
+    return LogReader.#start(bytes, bytes.length, true, file, report, options, 0)
   }
 
   static #start(
@@ -232,7 +219,6 @@ export class LogReader {
     file: string,
     report: DamageReport,
     options: LogReaderOptions,
-    handle: FileHandle | undefined,
     readSize: number,
   ): LogReader {
     const version = n === 0 ? -1 : checkFileHeader(bytes, n, file)
@@ -244,12 +230,12 @@ export class LogReader {
         report.truncatedTail = true
         framer.lose(0, n, 'truncated tail')
       }
-      return new LogReader(framer, version, undefined, bytes, readSize, n)
+      return new LogReader(framer, version, false, bytes, readSize, n)
     }
     // Unless the file ends in it, the first window must end on a block boundary of the layout.
     const first = eof ? n : base + Math.floor((n - base) / BLOCK_SIZE) * BLOCK_SIZE
     framer.setWindow(bytes, 0, first, eof)
-    return new LogReader(framer, version, eof ? undefined : handle, bytes, readSize, n)
+    return new LogReader(framer, version, !eof, bytes, readSize, n)
   }
 
   /** Advances the framer: FRAME_RECORD, FRAME_NEED_DATA (call `fill`) or FRAME_END. */
@@ -262,30 +248,34 @@ export class LogReader {
   async fill(): Promise<void> {
     const handle = this.#handle
     if (!handle) throw new Error('Cannot read more of a closed or in-memory .wandb log')
-    const start = this.framer.position
-    const base = this.blockBase
-    const end = base + Math.floor((start - base) / BLOCK_SIZE) * BLOCK_SIZE + this.#readSize
-    const want = end - start
-    const n = await readFully(handle, this.#slab, want, start)
-    const eof = n < want
-    this.#bytesRead = Math.max(this.#bytesRead, start + n)
-    this.framer.setWindow(this.#slab, start, n, eof)
-    if (eof) await this.close()
+    const { start, want } = this.#nextSlab()
+    if (this.#took(start, want, await readFully(handle, this.#slab, want, start))) {
+      await this.close()
+    }
   }
 
   /** Reads the next slab synchronously, as `fill` (a reader made by `openSync`). */
   fillSync(): void {
     const fd = this.#fd
     if (fd === undefined) throw new Error('Cannot read more of a closed .wandb log')
+    const { start, want } = this.#nextSlab()
+    if (this.#took(start, want, readFullySync(fd, this.#slab, want, start))) this.closeSync()
+  }
+
+  /** Where the next slab starts (the framer's position) and how many bytes reach a block boundary. */
+  #nextSlab(): { start: number; want: number } {
     const start = this.framer.position
     const base = this.blockBase
     const end = base + Math.floor((start - base) / BLOCK_SIZE) * BLOCK_SIZE + this.#readSize
-    const want = end - start
-    const n = readFullySync(fd, this.#slab, want, start)
+    return { start, want: end - start }
+  }
+
+  /** Hands the `n` bytes either fill read at `start` to the framer; returns whether the file ended. */
+  #took(start: number, want: number, n: number): boolean {
     const eof = n < want
     this.#bytesRead = Math.max(this.#bytesRead, start + n)
     this.framer.setWindow(this.#slab, start, n, eof)
-    if (eof) this.closeSync()
+    return eof
   }
 
   /** Closes a file opened by `openSync`; safe to call more than once. */

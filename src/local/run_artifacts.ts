@@ -11,6 +11,7 @@ import type {
   WandbRecord,
 } from './record_types.ts'
 import type { RecordType } from './decode_record.ts'
+import type { RunArtifactEntry } from '../source/run_reader.ts'
 import { parseValueJson } from './history_row.ts'
 import { segmentStream } from './segment_stream.ts'
 
@@ -166,4 +167,27 @@ async function readAll<T>(
   }), { signal })
   for await (const batch of stream) out.push(...batch)
   return out
+}
+
+/** A logged artifact as every source lists a run's artifacts ('' entity or project as null). */
+export function loggedArtifactEntry(a: LocalArtifact): RunArtifactEntry {
+  return {
+    name: a.name,
+    type: a.type,
+    version: a.version,
+    aliases: a.aliases,
+    tags: a.tags,
+    digest: a.digest,
+    size: a.size,
+    fileCount: a.fileCount,
+    description: a.description,
+    metadata: a.metadata,
+    entity: a.entity || null,
+    project: a.project || null,
+  }
+}
+
+/** A used artifact as every source lists a run's artifacts (the log names no more of it). */
+export function usedArtifactEntry(u: UsedArtifact): RunArtifactEntry {
+  return { name: u.name, type: u.type, version: u.version, id: u.id }
 }

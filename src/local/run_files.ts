@@ -8,6 +8,7 @@ import { lstat, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { FilePolicy } from './record_types.ts'
 import { md5OfFile } from '../fs/md5_of_file.ts'
+import type { RunFileEntry } from '../source/run_reader.ts'
 
 /** One run file, shaped after the API's `File` (`name`, `sizeBytes`, `mimetype`, `md5`). */
 export interface LocalFile {
@@ -172,4 +173,18 @@ export async function folderSizeBytes(dir: string): Promise<number> {
   let total = 0
   for (const { path } of found) total += (await lstat(path).catch(() => undefined))?.size ?? 0
   return total
+}
+
+/** A local file as every source lists a run's files, with its MD5 when `md5` is set and it is on disk. */
+export async function runFileEntry(f: LocalFile, md5: boolean): Promise<RunFileEntry> {
+  return {
+    name: f.name,
+    sizeBytes: f.sizeBytes,
+    mimetype: f.mimetype,
+    updatedAt: f.updatedAt,
+    md5: md5 && f.path !== null ? await f.md5() : null,
+    path: f.path,
+    present: f.path !== null,
+    policy: f.policy,
+  }
 }

@@ -5,7 +5,11 @@ import {
   consoleLineStream,
   consoleRecordsConsumer,
   consoleText,
+  runConsoleLines,
 } from '../../src/local/console_stream.ts'
+import { LocalRun } from '../../src/local/local_run.ts'
+import { resumedRun } from './_resumed_run.ts'
+import { drain, removeDirs } from './_run_helpers.ts'
 import type { ConsoleLine } from '../../src/local/console_output.ts'
 import type { WandbRecord } from '../../src/local/record_types.ts'
 
@@ -63,4 +67,26 @@ test('an unknown ansi option is refused by name', () => {
     name: 'TypeError',
     message: `Cannot emulate console: ansi must be 'keep' or 'strip', got "color"`,
   })
+})
+
+test("runConsoleLines streams each file's lines in run order, by stream, in batches", async () => {
+  const made = await resumedRun()
+  try {
+    const files = (await LocalRun.open(made.wandbDir, { id: 'res01' })).wandbFiles
+    const batches: ConsoleLine[][] = []
+    for await (const batch of runConsoleLines(files, { batchSize: 2 })) batches.push(batch)
+    assert.ok(batches.every((b) => b.length <= 2))
+    assert.deepEqual(batches.flat().map((l) => [l.stream, l.text]), [
+      ['stdout', 'epoch 1'],
+      ['stdout', 'partial'],
+      ['stdout', 'resumed'],
+    ])
+    assert.deepEqual(await drain(runConsoleLines(files, { stream: 'stderr' })), [])
+    assert.throws(
+      () => runConsoleLines(files, { stream: 'stdin' as never }),
+      /^TypeError: Cannot read console lines: stream must be 'stdout', 'stderr' or 'logger', got "stdin"$/,
+    )
+  } finally {
+    await removeDirs([made.root])
+  }
 })

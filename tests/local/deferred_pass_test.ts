@@ -1,14 +1,16 @@
 import { after, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
-import { copyFile, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, readdir, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { LocalRun } from '../../src/local/local_run.ts'
 import { WandbLogDamageError, WandbLogFormatError } from '../../src/local/errors.ts'
 import { ClockTap, DeferredPass, runPass, runPassSync } from '../../src/local/deferred_pass.ts'
+import { FULL_PASS_ATTRIBUTES, RUN_ATTRIBUTES } from '../../src/local/opened_run.ts'
 import type { WandbRecord } from '../../src/local/record_types.ts'
 import { ownFixturesDir, sharedFixture, skipWithoutSharedFixtures } from '../_fixtures.ts'
+import { drain, removeDirs } from './_run_helpers.ts'
 
 const skip = skipWithoutSharedFixtures
 /** A real 3.2 MB log (SDK 0.12.4, Python writer, 143 history rows and 225 stats rows). */
@@ -26,16 +28,8 @@ function bytesReadByProcess(): number {
   return Number(/^rchar: (\d+)$/m.exec(readFileSync(IO, 'utf8'))![1])
 }
 
-async function drain<T>(stream: ReadableStream<T[]>): Promise<T[]> {
-  const items: T[] = []
-  for await (const batch of stream) items.push(...batch)
-  return items
-}
-
 const temps: string[] = []
-after(async () => {
-  for (const dir of temps) await rm(dir, { recursive: true, force: true })
-})
+after(() => removeDirs(temps))
 
 /** A `wandb/` folder holding the real log twice, as a run resumed once (two folders, one id). */
 async function twoFolderRun(): Promise<{ wandbDir: string; bytes: number }> {
@@ -52,35 +46,10 @@ async function twoFolderRun(): Promise<{ wandbDir: string; bytes: number }> {
 /** Every attribute a user reads, as JSON (getters included). */
 function attributes(run: LocalRun): Record<string, string> {
   const out: Record<string, string> = {}
-  for (
-    const key of [
-      'id',
-      'name',
-      'entity',
-      'project',
-      'tags',
-      'state',
-      'exitCode',
-      'createdAt',
-      'config',
-      'rawconfig',
-      'metadata',
-      'damage',
-      'damaged',
-      'producer',
-      'cliVersion',
-      'resumed',
-      'summary',
-      'historyKeys',
-      'lastHistoryStep',
-      'historyLineCount',
-      'systemLineCount',
-      'systemMetrics',
-      'historySteps',
-      'heartbeatAt',
-      'runtime',
-    ] as const
-  ) out[key] = JSON.stringify(run[key])
+  for (const key of [...RUN_ATTRIBUTES, ...FULL_PASS_ATTRIBUTES]) {
+    const value = run[key]
+    out[key] = JSON.stringify(value instanceof Set ? [...value] : value)
+  }
   out.segments = JSON.stringify(run.segments.map((s) => [s.startedAt, s.damage]))
   return out
 }

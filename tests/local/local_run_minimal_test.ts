@@ -1,24 +1,16 @@
 import { after, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { rm } from 'node:fs/promises'
 import { LocalRun } from '../../src/local/local_run.ts'
 import { WandbLogDamageError } from '../../src/local/errors.ts'
 import { sharedFixture, skipWithoutSharedFixtures } from '../_fixtures.ts'
 import { resumedRun } from './_resumed_run.ts'
+import { drain, removeDirs } from './_run_helpers.ts'
 
 const skip = skipWithoutSharedFixtures
 const BAD_CRC = sharedFixture('wandb-leet-fixtures/wire/bad-crc.wandb')
 
-async function drain<T>(stream: ReadableStream<T[]>): Promise<T[]> {
-  const items: T[] = []
-  for await (const batch of stream) items.push(...batch)
-  return items
-}
-
 const temps: string[] = []
-after(async () => {
-  for (const dir of temps) await rm(dir, { recursive: true, force: true })
-})
+after(() => removeDirs(temps))
 
 describe("LocalRun.open with metadata: 'minimal'", () => {
   it('streams the same rows, system rows and console lines as a full open', async () => {

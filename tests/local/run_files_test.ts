@@ -8,6 +8,7 @@ import {
   globToRegExp,
   guessMimetype,
   listRunFiles,
+  runFileEntry,
 } from '../../src/local/run_files.ts'
 
 test('guessMimetype reads the extension case-insensitively', () => {
@@ -89,5 +90,34 @@ test('listRunFiles follows a symlinked file but never a symlinked folder', async
   } finally {
     await rm(root, { recursive: true, force: true })
     await rm(outside, { recursive: true, force: true })
+  }
+})
+
+test('runFileEntry lists a file on disk with its MD5 on request and a missing one as absent', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'wbx-files-entry-'))
+  try {
+    await writeFile(join(root, 'a.txt'), 'hello')
+    const [missing, onDisk] = await listRunFiles([root], new Map([['gone.pt', 'end' as const]]))
+      .then((files) => [files.find((f) => f.path === null)!, files.find((f) => f.path !== null)!])
+    assert.deepEqual(await runFileEntry(onDisk, true), {
+      name: 'a.txt',
+      sizeBytes: 5,
+      mimetype: 'text/plain',
+      updatedAt: onDisk.updatedAt,
+      md5: 'XUFAKrxLKna5cZ2REBfFkg==',
+      path: join(root, 'a.txt'),
+      present: true,
+      policy: onDisk.policy,
+    })
+    assert.equal((await runFileEntry(onDisk, false)).md5, null)
+    const absent = await runFileEntry(missing, true)
+    assert.deepEqual([absent.name, absent.present, absent.md5, absent.path], [
+      'gone.pt',
+      false,
+      null,
+      null,
+    ])
+  } finally {
+    await rm(root, { recursive: true, force: true })
   }
 })

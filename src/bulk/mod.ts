@@ -37,6 +37,8 @@ export {
   type PauseInfo,
 } from './governor.ts'
 export { LocalBulkSource } from './local_bulk_source.ts'
+export { ByteBudget } from './byte_budget.ts'
+export { RunSlots } from './run_slots.ts'
 export {
   type FailureRecord,
   type FileRecord,

@@ -10,13 +10,12 @@
  * @module
  */
 
+import { AbortableQueue } from './abortable_queue.ts'
+
 /** A waiting reservation. */
 interface BudgetWaiter {
   bytes: number
   resolve: (release: () => void) => void
-  reject: (reason: unknown) => void
-  signal?: AbortSignal
-  onAbort?: () => void
 }
 
 /** Bytes shared by every run of an export, with a recorded high-water mark. */
@@ -28,7 +27,7 @@ export class ByteBudget {
   /** Reservations that had to wait. */
   waits = 0
   #reserved = 0
-  #waiters: BudgetWaiter[] = []
+  #waiters = new AbortableQueue<BudgetWaiter>()
 
   /** Creates a budget of `total` bytes; throws a RangeError unless it is a positive integer. */
   constructor(total: number) {
@@ -56,16 +55,10 @@ export class ByteBudget {
     const want = Math.min(this.total, Math.ceil(bytes))
     return new Promise<() => void>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason)
-      const waiter: BudgetWaiter = { bytes: want, resolve, reject, signal }
-      if (signal) {
-        waiter.onAbort = () => {
-          this.#waiters = this.#waiters.filter((w) => w !== waiter)
-          reject(signal.reason)
-          this.#grant() // the next one may fit now that this one no longer blocks the queue
-        }
-        signal.addEventListener('abort', waiter.onAbort, { once: true })
-      }
-      this.#waiters.push(waiter)
+      this.#waiters.push({ bytes: want, resolve }, signal, (reason) => {
+        reject(reason)
+        this.#grant() // the next one may fit now that this one no longer blocks the queue
+      })
       if (this.#waiters.length > 1 || this.#reserved + want > this.total) this.waits++
       this.#grant()
     })
@@ -74,10 +67,9 @@ export class ByteBudget {
   /** Grants waiting reservations in order while the first one fits. */
   #grant(): void {
     while (this.#waiters.length > 0) {
-      const waiter = this.#waiters[0]
+      const waiter = this.#waiters.peek()!
       if (this.#reserved + waiter.bytes > this.total) return
       this.#waiters.shift()
-      if (waiter.onAbort) waiter.signal!.removeEventListener('abort', waiter.onAbort)
       this.#reserved += waiter.bytes
       this.highWater = Math.max(this.highWater, this.#reserved)
       let freed = false

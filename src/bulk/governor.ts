@@ -24,6 +24,7 @@
  * @module
  */
 import { parseRetryAfter } from '../http/retry_policy.ts'
+import { AbortableQueue } from './abortable_queue.ts'
 import { RateCap } from './rate_cap.ts'
 import { RunSlots } from './run_slots.ts'
 
@@ -111,13 +112,8 @@ export interface GovernorStats {
   pauses: number
 }
 
-/** A waiting request. */
-interface Waiter {
-  resolve: () => void
-  reject: (reason: unknown) => void
-  signal?: AbortSignal
-  onAbort?: () => void
-}
+/** A waiting request: what starts it. */
+type Waiter = () => void
 
 /** Adaptive concurrency and pacing for every request of a bulk export. */
 export class Governor {
@@ -151,7 +147,7 @@ export class Governor {
   readonly #inner: typeof fetch
   #limit: number
   #inFlight = 0
-  #waiters: Waiter[] = []
+  #waiters = new AbortableQueue<Waiter>()
   #pausedUntil = 0
   #nextStart = 0
   #lastDecrease = -Infinity
@@ -239,15 +235,7 @@ export class Governor {
         this.#inFlight--
         this.#pump()
       }
-      const waiter: Waiter = { resolve: () => resolve(release), reject, signal }
-      if (signal) {
-        waiter.onAbort = () => {
-          this.#waiters = this.#waiters.filter((w) => w !== waiter)
-          reject(signal.reason)
-        }
-        signal.addEventListener('abort', waiter.onAbort, { once: true })
-      }
-      this.#waiters.push(waiter)
+      this.#waiters.push(() => resolve(release), signal, reject)
       this.#pump()
     })
   }
@@ -351,8 +339,7 @@ export class Governor {
         this.#learned.held(now)
         return this.#wakeAt(this.#nextStart)
       }
-      const waiter = this.#waiters.shift()!
-      if (waiter.onAbort) waiter.signal!.removeEventListener('abort', waiter.onAbort)
+      const start = this.#waiters.shift()!
       this.#inFlight++
       if (rps !== Infinity) {
         // Starts a late timer held back catch up (within 100 ms), so the cap is the rate reached.
@@ -361,7 +348,7 @@ export class Governor {
       }
       this.#starts.push(now)
       if (now - this.#lastSample >= 100) this.#sample('sample')
-      waiter.resolve()
+      start()
     }
   }
 

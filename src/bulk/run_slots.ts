@@ -6,13 +6,10 @@
  * @module
  */
 
-/** A waiting acquirer. */
-interface SlotWaiter {
-  resolve: (release: () => void) => void
-  reject: (reason: unknown) => void
-  signal?: AbortSignal
-  onAbort?: () => void
-}
+import { AbortableQueue } from './abortable_queue.ts'
+
+/** A waiting acquirer: what hands it its slot. */
+type SlotWaiter = (release: () => void) => void
 
 /** Slots limited by a function read each time one could be handed out. */
 export class RunSlots {
@@ -20,7 +17,7 @@ export class RunSlots {
   peak = 0
   readonly #limit: () => number
   #inUse = 0
-  #waiters: SlotWaiter[] = []
+  #waiters = new AbortableQueue<SlotWaiter>()
 
   /** Creates the slots; `limit` is read whenever a slot could be handed out (at least 1 counts). */
   constructor(limit: () => number) {
@@ -41,15 +38,7 @@ export class RunSlots {
   acquire(signal?: AbortSignal): Promise<() => void> {
     return new Promise<() => void>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason)
-      const waiter: SlotWaiter = { resolve, reject, signal }
-      if (signal) {
-        waiter.onAbort = () => {
-          this.#waiters = this.#waiters.filter((w) => w !== waiter)
-          reject(signal.reason)
-        }
-        signal.addEventListener('abort', waiter.onAbort, { once: true })
-      }
-      this.#waiters.push(waiter)
+      this.#waiters.push(resolve, signal, reject)
       this.wake()
     })
   }
@@ -58,12 +47,11 @@ export class RunSlots {
   wake(): void {
     const limit = Math.max(1, Math.floor(this.#limit()))
     while (this.#waiters.length > 0 && this.#inUse < limit) {
-      const waiter = this.#waiters.shift()!
-      if (waiter.onAbort) waiter.signal!.removeEventListener('abort', waiter.onAbort)
+      const resolve = this.#waiters.shift()!
       this.#inUse++
       this.peak = Math.max(this.peak, this.#inUse)
       let freed = false
-      waiter.resolve(() => {
+      resolve(() => {
         if (freed) return
         freed = true
         this.#inUse--

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import process from 'node:process'
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
 import type { ApiOptions } from '../../src/api/api_options.ts'
 import { flattenRow } from '../../src/export/flatten.ts'
@@ -63,6 +64,21 @@ export function fastEnv(server: TestServer): Record<string, string> {
     WANDB_API_KEY: server.apiKey,
     WANDB__GRAPHQL_RETRY_WAIT_MIN_SECONDS: '0.005',
     WANDB__GRAPHQL_RETRY_WAIT_MAX_SECONDS: '0.05',
+  }
+}
+
+/** Points this process's environment at the test server (`fastEnv`); returns what restores it. */
+export function useServerEnv(server: TestServer): () => void {
+  const saved: Record<string, string | undefined> = {}
+  for (const [name, value] of Object.entries(fastEnv(server))) {
+    saved[name] = process.env[name]
+    process.env[name] = value
+  }
+  return () => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name]
+      else process.env[name] = value
+    }
   }
 }
 

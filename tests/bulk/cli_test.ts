@@ -2,7 +2,6 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import process from 'node:process'
 import type { Manifest } from '../../src/bulk/manifest.ts'
 import { verifyDataset } from '../../src/bulk/verify.ts'
 import { ownFixturesDir } from '../_fixtures.ts'
@@ -11,33 +10,27 @@ import { startTestServer, type TestServer } from '../server/test_server.ts'
 import {
   addRuns,
   duckRows,
-  fastEnv,
   runId,
   seedRun,
   sqlPath,
   stepsOf,
   tempDir,
+  useServerEnv,
 } from './_project.ts'
 
 const RUNS = 8
 let server: TestServer
-const saved: Record<string, string | undefined> = {}
+let restoreEnv: (() => void) | undefined
 const folders: { dir: string; cleanup: () => void }[] = []
 
 before(async () => {
   server = await startTestServer()
   addRuns(server, 'bulk', 'cli', RUNS)
-  for (const [name, value] of Object.entries(fastEnv(server))) {
-    saved[name] = process.env[name]
-    process.env[name] = value
-  }
+  restoreEnv = useServerEnv(server)
 }, { timeout: 60_000 })
 
 after(async () => {
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name]
-    else process.env[name] = value
-  }
+  restoreEnv?.()
   for (const f of folders) f.cleanup()
   await server.stop()
 })

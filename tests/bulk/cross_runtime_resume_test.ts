@@ -10,7 +10,7 @@ import { ExportState } from '../../src/bulk/export_state.ts'
 import { verifyDataset } from '../../src/bulk/verify.ts'
 import { runCli } from '../cli/_run_cli.ts'
 import { startTestServer, type TestServer } from '../server/test_server.ts'
-import { addRuns, fastEnv, snapshot, tempDir, withoutTimestamps } from './_project.ts'
+import { addRuns, fastEnv, snapshot, tempDir, useServerEnv, withoutTimestamps } from './_project.ts'
 
 // An export killed under one runtime and finished under another must still be byte-identical to
 // an uninterrupted one: the parts the first runtime wrote are kept, the rest are written by the
@@ -41,23 +41,17 @@ const skip = 'missing' in other
   : false
 
 let server: TestServer
-const saved: Record<string, string | undefined> = {}
+let restoreEnv: (() => void) | undefined
 const folders: { dir: string; cleanup: () => void }[] = []
 
 before(async () => {
   server = await startTestServer()
   addRuns(server, 'bulk', 'cross', 30)
-  for (const [name, value] of Object.entries(fastEnv(server))) {
-    saved[name] = process.env[name]
-    process.env[name] = value
-  }
+  restoreEnv = useServerEnv(server)
 }, { timeout: 60_000 })
 
 after(async () => {
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name]
-    else process.env[name] = value
-  }
+  restoreEnv?.()
   for (const f of folders) f.cleanup()
   await server?.stop()
 })

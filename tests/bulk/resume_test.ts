@@ -12,7 +12,7 @@ import { runCli } from '../cli/_run_cli.ts'
 import type { CliIo } from '../../src/cli/cli_io.ts'
 import { main } from '../../src/cli/main.ts'
 import { startTestServer, type TestServer } from '../server/test_server.ts'
-import { addRuns, fastEnv, snapshot, tempDir, withoutTimestamps } from './_project.ts'
+import { addRuns, fastEnv, snapshot, tempDir, useServerEnv, withoutTimestamps } from './_project.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const cliPath = join(root, 'cli.ts')
@@ -23,23 +23,17 @@ const skip = runtimeName === 'node' && !(process.features as { typescript?: unkn
 const ARGS = ['bulk/resume', '--part-rows', '25', '--concurrency', '3']
 
 let server: TestServer
-const saved: Record<string, string | undefined> = {}
+let restoreEnv: (() => void) | undefined
 const folders: { dir: string; cleanup: () => void }[] = []
 
 before(async () => {
   server = await startTestServer()
   addRuns(server, 'bulk', 'resume', 40)
-  for (const [name, value] of Object.entries(fastEnv(server))) {
-    saved[name] = process.env[name]
-    process.env[name] = value
-  }
+  restoreEnv = useServerEnv(server)
 }, { timeout: 60_000 })
 
 after(async () => {
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name]
-    else process.env[name] = value
-  }
+  restoreEnv?.()
   for (const f of folders) f.cleanup()
   await server.stop()
 })

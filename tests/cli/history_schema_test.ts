@@ -7,15 +7,14 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import process from 'node:process'
-import { fastEnv, tempDir } from '../bulk/_project.ts'
+import { tempDir, useServerEnv } from '../bulk/_project.ts'
 import { generateRun } from '../server/generate_run.ts'
 import { startTestServer, type TestServer } from '../server/test_server.ts'
 import { runCli } from './_run_cli.ts'
 
 let server: TestServer
 let folder: { dir: string; cleanup: () => void }
-const saved: Record<string, string | undefined> = {}
+let restoreEnv: (() => void) | undefined
 
 /** 30 rows: loss 1, 0.5, …; `count` integers; `late` from step 20. */
 function rows() {
@@ -47,18 +46,12 @@ before(async () => {
     },
     lastStep: 29,
   }
-  for (const [name, value] of Object.entries(fastEnv(server))) {
-    saved[name] = process.env[name]
-    process.env[name] = value
-  }
+  restoreEnv = useServerEnv(server)
   folder = tempDir('history-schema')
 }, { timeout: 60_000 })
 
 after(async () => {
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name]
-    else process.env[name] = value
-  }
+  restoreEnv?.()
   folder.cleanup()
   await server.stop()
 })

@@ -64,8 +64,8 @@ function scratchFor(count: number): Float64Array<ArrayBufferLike> {
   return scratch
 }
 
-/** Grown scratch for the dictionary sample. */
-let sampled = new Float64Array(SAMPLE)
+/** Scratch for the dictionary sample (SAMPLE values at most). */
+const sampled = new Float64Array(SAMPLE)
 
 /**
  * Whether hyparquet-writer's dictionary sample would reject the column outright (distinct

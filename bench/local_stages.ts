@@ -24,7 +24,7 @@ import { FRAME_NEED_DATA, FRAME_RECORD, LogReader } from '../src/local/log_reade
 import { decodeRecordAt, type RecordHead, scanRecordHead } from '../src/local/decode_record.ts'
 import { ProtoReader } from '../src/local/protobuf_reader.ts'
 import { readRecords } from '../src/local/read_records.ts'
-import { buildHistoryRow, parseValueJson } from '../src/local/history_row.ts'
+import { buildHistoryRow, parseValueJson } from '../src/local/history_record_row.ts'
 import { historyRowStream } from '../src/local/history_scan.ts'
 import type { HistoryRecord } from '../src/local/record_types.ts'
 import { jsonText } from '../src/export/json_text.ts'

@@ -15,7 +15,7 @@ import {
   type ReportSource,
 } from '../report/report_source.ts'
 import type { OptionValues } from './command.ts'
-import { openRun } from './open_run.ts'
+import { openRun } from './open_run_source.ts'
 import type { RunSource } from './run_source.ts'
 import { UsageError } from './usage_error.ts'
 

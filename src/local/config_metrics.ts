@@ -5,7 +5,7 @@
  * @module
  */
 import type { HistoryRecord, MetricRecord } from './record_types.ts'
-import { parseValueJson } from './history_row.ts'
+import { parseValueJson } from './history_record_row.ts'
 import { emptyMetric } from './decode_messages.ts'
 
 /**

@@ -16,7 +16,7 @@
  */
 import type { UpdateRecord } from './record_types.ts'
 import type { Row } from '../row.ts'
-import { deletePath, isPlainObject, parseValueJson } from './history_row.ts'
+import { deletePath, isPlainObject, parseValueJson } from './history_record_row.ts'
 import { defineKey, setPath } from '../json/json_edit.ts'
 
 /** Keys the API moves out of `config` into `rawconfig` only. */

@@ -12,7 +12,7 @@
  * @module
  */
 import type { HistoryRecord, Item } from './record_types.ts'
-import { isPlainObject, parseValueJson } from './history_row.ts'
+import { isPlainObject, parseValueJson } from './history_record_row.ts'
 
 /** How often one type was seen for one key. */
 export interface TypeCount {

@@ -6,7 +6,7 @@
  */
 import type { Row } from '../row.ts'
 import type { Timestamp } from './record_types.ts'
-import { buildHistoryRow, KeyOrder } from './history_row.ts'
+import { buildHistoryRow, KeyOrder } from './history_record_row.ts'
 import {
   checkKeySelection,
   KeySelection,

@@ -35,7 +35,7 @@ import {
   RUN_ATTRIBUTES,
 } from './opened_run.ts'
 import type { HistoryKeys } from './history_keys.ts'
-import type { StepTally } from './history_row.ts'
+import type { StepTally } from './history_record_row.ts'
 import {
   historyRowStream,
   sampleRows,

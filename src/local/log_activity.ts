@@ -7,7 +7,7 @@
  * @module
  */
 import type { RecordType } from './decode_record.ts'
-import { parseValueJson } from './history_row.ts'
+import { parseValueJson } from './history_record_row.ts'
 import { readRecords } from './read_records.ts'
 import { deriveState, needsRecordTime, type RunState, type StateFacts } from './run_state.ts'
 import { timestampSeconds } from './system_rows.ts'

@@ -23,7 +23,7 @@ import { logState } from './log_activity.ts'
 import type { DeferredPass } from './deferred_pass.ts'
 import type { HistoryKeys } from './history_keys.ts'
 import { versionAtLeast } from './sdk_version.ts'
-import type { StepTally } from './history_row.ts'
+import type { StepTally } from './history_record_row.ts'
 import { systemRow, timestampSeconds } from './system_rows.ts'
 import type { SegmentClock } from './history_scan.ts'
 

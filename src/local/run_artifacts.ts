@@ -12,7 +12,7 @@ import type {
 } from './record_types.ts'
 import type { RecordType } from './decode_record.ts'
 import type { RunArtifactEntry } from '../source/run_reader.ts'
-import { parseValueJson } from './history_row.ts'
+import { parseValueJson } from './history_record_row.ts'
 import { segmentStream } from './segment_stream.ts'
 
 /** An artifact the run logged, shaped after the API's `Artifact` where the log has the data. */

@@ -27,7 +27,7 @@ import { CoreMetrics, LegacyMetrics } from './config_metrics.ts'
 import { ConfigReplay } from './config_replay.ts'
 import { SummaryReplay } from './summary_replay.ts'
 import { HistoryKeyTally } from './history_keys.ts'
-import { emptyStepTally, parseValueJson, recordStep, type StepTally } from './history_row.ts'
+import { emptyStepTally, parseValueJson, recordStep, type StepTally } from './history_record_row.ts'
 import { timestampSeconds } from './system_rows.ts'
 
 /** Every record type the full metadata pass decodes. */

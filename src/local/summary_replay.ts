@@ -14,7 +14,7 @@
  */
 import type { HistoryRecord, Item, UpdateRecord } from './record_types.ts'
 import type { Row } from '../row.ts'
-import { deletePath, parseValueJson } from './history_row.ts'
+import { deletePath, parseValueJson } from './history_record_row.ts'
 import { defineKey, setPath } from '../json/json_edit.ts'
 
 /** Options for building the summary. */

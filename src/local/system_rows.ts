@@ -8,7 +8,7 @@
  */
 import type { StatsRecord, Timestamp } from './record_types.ts'
 import type { Row } from '../row.ts'
-import { isPlainObject, parseValueJson } from './history_row.ts'
+import { isPlainObject, parseValueJson } from './history_record_row.ts'
 import { defineKey } from '../json/json_edit.ts'
 
 /** Converts a protobuf timestamp to Unix seconds. */

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { lastLogActivity, logState } from '../../src/local/log_activity.ts'
 import { readRecords } from '../../src/local/read_records.ts'
 import { timestampSeconds } from '../../src/local/system_rows.ts'
-import { parseValueJson } from '../../src/local/history_row.ts'
+import { parseValueJson } from '../../src/local/history_record_row.ts'
 import { ownFixturesDir } from '../_fixtures.ts'
 
 const KILLED = join(

@@ -1,7 +1,7 @@
 /** `wbx artifacts <source>`: artifacts the run logged and used. */
 import type { Command } from '../command.ts'
 import { outputOptions, sourceOptions } from '../command.ts'
-import { openRun, printWarnings } from '../open_run.ts'
+import { openRun, printWarnings } from '../open_run_source.ts'
 import { choiceOption } from '../parse_values.ts'
 import { writeRows } from '../write_rows.ts'
 import { oneBatch } from '../../streams/one_batch.ts'

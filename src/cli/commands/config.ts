@@ -1,7 +1,7 @@
 /** `wbx config <source>`: the run config. */
 import type { Command } from '../command.ts'
 import { outputOptions, sourceOptions } from '../command.ts'
-import { openRun, printWarnings } from '../open_run.ts'
+import { openRun, printWarnings } from '../open_run_source.ts'
 import { writeDocument } from './document_output.ts'
 
 /** The `config` command. */

@@ -1,7 +1,7 @@
 /** Shared output of the one-document commands (summary, config, info). */
 import type { Command, CommandContext, OptionSpec } from '../command.ts'
 import { outputOptions, sourceOptions } from '../command.ts'
-import { openRun, printWarnings } from '../open_run.ts'
+import { openRun, printWarnings } from '../open_run_source.ts'
 import type { RunSource } from '../run_source.ts'
 import { sparklineOption, terminalSparklines } from '../sparklines.ts'
 import type { Row } from '../../row.ts'

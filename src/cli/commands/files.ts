@@ -1,7 +1,7 @@
 /** `wbx files <source>`: the run's files with sizes and hashes, or download them. */
 import type { Command } from '../command.ts'
 import { outputOptions, sourceOptions } from '../command.ts'
-import { openRun, printWarnings } from '../open_run.ts'
+import { openRun, printWarnings } from '../open_run_source.ts'
 import { writeRows } from '../write_rows.ts'
 import { oneBatch } from '../../streams/one_batch.ts'
 import { DownloadProgress } from '../download_progress.ts'

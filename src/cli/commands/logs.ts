@@ -1,7 +1,7 @@
 /** `wbx logs <source>`: the console output, after terminal emulation of `\r` rewrites. */
 import type { Command } from '../command.ts'
 import { sourceOptions } from '../command.ts'
-import { openRun, printWarnings } from '../open_run.ts'
+import { openRun, printWarnings } from '../open_run_source.ts'
 import { fileInFolder, isFolderOutput } from '../output_path.ts'
 import { choiceOption } from '../parse_values.ts'
 import { Progress, readMeter } from '../progress.ts'

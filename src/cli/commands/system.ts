@@ -7,7 +7,7 @@ import {
   followOutputOptions,
   startFollowing,
 } from '../follow_output.ts'
-import { openRun, printWarnings } from '../open_run.ts'
+import { openRun, printWarnings } from '../open_run_source.ts'
 import { writeRows } from '../write_rows.ts'
 import { readMeter } from '../progress.ts'
 

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import type { Command } from '../command.ts'
 import { cliApi } from '../cli_api.ts'
 import { stringifyJson } from '../../json/stringify_json.ts'
-import { looksRemote } from '../open_run.ts'
+import { looksRemote } from '../open_run_source.ts'
 import { UsageError } from '../usage_error.ts'
 import { fileRow } from '../../source/rows.ts'
 

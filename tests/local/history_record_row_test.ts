@@ -5,7 +5,7 @@ import {
   type HistoryRow,
   isValidStep,
   parseValueJson,
-} from '../../src/local/history_row.ts'
+} from '../../src/local/history_record_row.ts'
 import { HistoryKeyTally, sniffJsonType } from '../../src/local/history_keys.ts'
 import type { HistoryRecord } from '../../src/local/record_types.ts'
 import { readRecords } from '../../src/local/read_records.ts'

@@ -17,7 +17,6 @@ import { parseArgs } from 'node:util'
 import { Api } from '../src/api/api.ts'
 import { exportProject } from '../src/bulk/bulk_export.ts'
 import { exportToPath } from '../src/export/mod.ts'
-import { hasZstd } from '../src/export/parquet_codec.ts'
 import { runtimeName } from '../src/runtime.ts'
 import type { Run } from '../src/api/run.ts'
 import { generateRun } from '../tests/server/generate_run.ts'
@@ -34,7 +33,7 @@ const { values } = parseArgs({
 const RUNS = Number(values.runs)
 const latencies = values.latency!.split(',').map(Number)
 const concurrency = Number(values.concurrency)
-const codec = hasZstd ? 'zstd' : 'gzip'
+const codec = 'zstd'
 
 /** Steps of run `i`: 200 to 999, varied, so runs differ in size as in a real project. */
 function steps(i: number): number {

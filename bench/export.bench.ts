@@ -12,7 +12,6 @@ import process from 'node:process'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { runtimeName } from '../src/runtime.ts'
-import { hasZstd } from '../src/export/parquet_codec.ts'
 
 const ALL = [
   'baseline',
@@ -32,7 +31,7 @@ const { values } = parseArgs({
   },
 })
 const sizes = values.rows!.split(',').map(Number)
-const cases = values.cases!.split(',').filter((c) => c !== 'parquet-zstd' || hasZstd)
+const cases = values.cases!.split(',')
 const script = fileURLToPath(new URL('./_export_case.ts', import.meta.url))
 const command = runtimeName === 'deno' ? ['run', '-A', script] : [script]
 

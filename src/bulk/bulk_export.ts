@@ -13,7 +13,6 @@ import { removeStaleTemps } from '../fs/stale_temps.ts'
 import { Api } from '../api/api.ts'
 import type { ApiOptions } from '../api/api_options.ts'
 import type { ExportFormat } from '../export/mod.ts'
-import { hasZstd } from '../export/parquet_codec.ts'
 import type { Row } from '../row.ts'
 import { ByteBudget } from './byte_budget.ts'
 import { BulkProgress, type BulkProgressEvent, type ProgressSnapshot } from './bulk_progress.ts'
@@ -137,7 +136,7 @@ export interface BulkExportResult {
  * its hash table between calls, so the same rows can compress to different bytes depending on
  * what was compressed before, and a resumed export would not be byte-identical.
  */
-const DEFAULT_CODEC: string = hasZstd ? 'zstd' : 'gzip'
+const DEFAULT_CODEC = 'zstd'
 
 const DEFAULT_INCLUDE: Include = {
   history: true,

@@ -124,9 +124,6 @@ const fastSnappyWorks: boolean = (() => {
   }
 })()
 
-/** Whether this runtime can write zstd: always, since zstd is WebAssembly (kept for callers that ask). */
-export const hasZstd: boolean = true
-
 const READY: Promise<void> = Promise.resolve()
 
 /** The compressor setup for a codec; throws a RangeError for an unknown or unavailable codec. */

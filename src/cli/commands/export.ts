@@ -78,7 +78,8 @@ export const exportCommand: Command = {
     codec: {
       type: 'string',
       valueName: 'zstd|gzip|snappy|uncompressed',
-      description: 'Parquet codec (default zstd, else gzip: the same rows give the same bytes)',
+      description:
+        'Parquet codec (default zstd: the same rows give the same bytes on every runtime)',
     },
     'part-rows': {
       type: 'string',

@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import process from 'node:process'
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
 import type { ApiOptions } from '../../src/api/api_options.ts'
 import { flattenRow } from '../../src/export/flatten.ts'
 import type { Row } from '../../src/row.ts'
 import { MANIFEST_TIMESTAMP_FIELDS } from '../../src/bulk/manifest.ts'
+import { setEnv } from '../_env.ts'
 import { generateRun } from '../server/generate_run.ts'
 import type { RunSeed } from '../server/run_seed.ts'
 import type { TestServer } from '../server/test_server.ts'
@@ -69,17 +69,7 @@ export function fastEnv(server: TestServer): Record<string, string> {
 
 /** Points this process's environment at the test server (`fastEnv`); returns what restores it. */
 export function useServerEnv(server: TestServer): () => void {
-  const saved: Record<string, string | undefined> = {}
-  for (const [name, value] of Object.entries(fastEnv(server))) {
-    saved[name] = process.env[name]
-    process.env[name] = value
-  }
-  return () => {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name]
-      else process.env[name] = value
-    }
-  }
+  return setEnv(fastEnv(server))
 }
 
 /** A fresh temporary folder and its cleanup. */

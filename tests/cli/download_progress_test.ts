@@ -1,4 +1,3 @@
-import process from 'node:process'
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdtempSync, readdirSync } from 'node:fs'
@@ -7,23 +6,19 @@ import { join } from 'node:path'
 import { DownloadProgress } from '../../src/cli/download_progress.ts'
 import { runCli } from './_run_cli.ts'
 import { startTestServer, type TestServer } from '../server/test_server.ts'
+import { setEnv } from '../_env.ts'
 
 let server: TestServer
-const saved: Record<string, string | undefined> = {}
+let restoreEnv = () => {}
 
 before(async () => {
   server = await startTestServer()
   await server.addLocalRun('samples/wandb/latest-run', { entity: 'demo-team' })
-  for (const name of ['WANDB_BASE_URL', 'WANDB_API_KEY']) saved[name] = process.env[name]
-  process.env.WANDB_BASE_URL = server.baseUrl
-  process.env.WANDB_API_KEY = server.apiKey
+  restoreEnv = setEnv({ WANDB_BASE_URL: server.baseUrl, WANDB_API_KEY: server.apiKey })
 })
 
 after(async () => {
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name]
-    else process.env[name] = value
-  }
+  restoreEnv()
   await server.stop()
 })
 

@@ -9,24 +9,24 @@ import { join } from 'node:path'
 import { runCli } from './_run_cli.ts'
 import { startTestServer, type TestServer } from '../server/test_server.ts'
 import { sdkEnv, skipWithoutWandbPython, wandbPython } from '../_python.ts'
+import { setEnv } from '../_env.ts'
 
 let server: TestServer
-const saved: Record<string, string | undefined> = {}
-const NAMES = ['WANDB_BASE_URL', 'WANDB_API_KEY', 'WANDB_ENTITY', 'WANDB_PROJECT']
+let restoreEnv = () => {}
 
 before(async () => {
   server = await startTestServer()
   await server.addLocalRun('samples/wandb/latest-run', { entity: 'demo-team' })
-  for (const name of NAMES) saved[name] = process.env[name]
-  process.env.WANDB_BASE_URL = server.baseUrl
-  process.env.WANDB_API_KEY = server.apiKey
+  restoreEnv = setEnv({
+    WANDB_BASE_URL: server.baseUrl,
+    WANDB_API_KEY: server.apiKey,
+    WANDB_ENTITY: process.env.WANDB_ENTITY,
+    WANDB_PROJECT: process.env.WANDB_PROJECT,
+  })
 })
 
 after(async () => {
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name]
-    else process.env[name] = value
-  }
+  restoreEnv()
   await server.stop()
 })
 

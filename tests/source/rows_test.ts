@@ -3,7 +3,6 @@
  * columns for a local run folder and for the same run served by the test server, and the bulk
  * export's runs and artifacts tables use the same names.
  */
-import process from 'node:process'
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -29,6 +28,7 @@ import {
   RUN_TABLE_COLUMNS,
   runRow,
 } from '../../src/source/rows.ts'
+import { setEnv } from '../_env.ts'
 
 const SAMPLE = 'samples/wandb/latest-run'
 const REMOTE = 'demo-team/wbx-demo/wbxdemo1'
@@ -38,7 +38,7 @@ const SNAKE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/
 let server: TestServer
 let remoteArtifacts = ''
 let artifactsProject = ''
-const saved: Record<string, string | undefined> = {}
+let restoreEnv = () => {}
 const out = mkdtempSync(join(tmpdir(), 'wbx-rows-'))
 
 before(async () => {
@@ -47,16 +47,11 @@ before(async () => {
   const record = await server.addLocalRun(ARTIFACTS, { entity: 'demo-team' })
   artifactsProject = `demo-team/${record.project.name}`
   remoteArtifacts = `${artifactsProject}/wbxartifacts`
-  for (const name of ['WANDB_BASE_URL', 'WANDB_API_KEY']) saved[name] = process.env[name]
-  process.env.WANDB_BASE_URL = server.baseUrl
-  process.env.WANDB_API_KEY = server.apiKey
+  restoreEnv = setEnv({ WANDB_BASE_URL: server.baseUrl, WANDB_API_KEY: server.apiKey })
 })
 
 after(async () => {
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name]
-    else process.env[name] = value
-  }
+  restoreEnv()
   await server.stop()
   rmSync(out, { recursive: true, force: true })
 })

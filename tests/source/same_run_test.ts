@@ -4,7 +4,6 @@
  * excluded by name, each with its reason. Also a third, in-memory source that the same CLI and
  * the library's export read through RunReader unchanged.
  */
-import process from 'node:process'
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdtempSync, readFileSync } from 'node:fs'
@@ -18,29 +17,25 @@ import { collect } from '../../src/streams/paged_stream.ts'
 import { exportToPath } from '../../src/export/write_to_path.ts'
 import { openRunReader, registerRunOpener } from '../../src/source/open_run.ts'
 import { memoryReader } from './_memory_reader.ts'
+import { setEnv } from '../_env.ts'
 
 const SAMPLE = 'samples/wandb/latest-run'
 const REMOTE = 'demo-team/wbx-demo/wbxdemo1'
 const ARTIFACTS = join(ownFixturesDir, 'runs/wandb/offline-run-20261128_072704-wbxartifacts')
 let server: TestServer
 let remoteArtifacts = ''
-const saved: Record<string, string | undefined> = {}
+let restoreEnv = () => {}
 
 before(async () => {
   server = await startTestServer()
   await server.addLocalRun(SAMPLE, { entity: 'demo-team' })
   const record = await server.addLocalRun(ARTIFACTS, { entity: 'demo-team' })
   remoteArtifacts = `demo-team/${record.project.name}/wbxartifacts`
-  for (const name of ['WANDB_BASE_URL', 'WANDB_API_KEY']) saved[name] = process.env[name]
-  process.env.WANDB_BASE_URL = server.baseUrl
-  process.env.WANDB_API_KEY = server.apiKey
+  restoreEnv = setEnv({ WANDB_BASE_URL: server.baseUrl, WANDB_API_KEY: server.apiKey })
 })
 
 after(async () => {
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name]
-    else process.env[name] = value
-  }
+  restoreEnv()
   await server.stop()
 })
 

@@ -25,6 +25,7 @@ import { sdkEnv } from '../tests/_python.ts'
 import { parseBandwidth } from '../tests/server/bandwidth.ts'
 import { DEFAULT_SIZES } from '../tests/server/generated_project.ts'
 import { startTestServer } from '../tests/server/test_server.ts'
+import type { RequestLogEntry } from '../tests/server/request_log.ts'
 import {
   type ChildMeasure,
   extrapolateWall,
@@ -84,6 +85,8 @@ interface Row {
   startupMs: number
   /** Wall extrapolated to the whole project (SDK sample), else undefined. */
   extrapolatedMs?: number
+  /** Per second from the spawn: allowed API requests, 429s, storage requests. */
+  timeline: number[][]
 }
 
 /** CPU this process (the server) has used, ms. */
@@ -114,6 +117,17 @@ const warmMs = performance.now() - warmStart
 const scratch = mkdtempSync(join(tmpdir(), 'wbx-moonshot-'))
 const rows: Row[] = []
 
+/** Counts allowed API requests, 429s and storage requests per second since `start`. */
+function perSecond(entries: readonly RequestLogEntry[], start: number): number[][] {
+  const out: number[][] = []
+  for (const e of entries) {
+    const second = Math.max(0, Math.floor((e.receivedAt - start) / 1000))
+    while (out.length <= second) out.push([0, 0, 0])
+    out[second][e.origin === 'files' ? 2 : e.rateLimited ? 1 : 0]++
+  }
+  return out
+}
+
 /** Runs one client as a child and records what it used and what the server saw. */
 async function measure(
   limit: Limit,
@@ -138,6 +152,7 @@ async function measure(
     stats: requestStats(server.requests.slice(before)),
     serverCpuMs: cpuMs() - cpu0,
     startupMs: (server.requests[before]?.receivedAt ?? NaN) - spawnedAt,
+    timeline: perSecond(server.requests.slice(before), spawnedAt),
   }
 }
 
@@ -236,3 +251,7 @@ const text = lines.join('\n') + '\n'
 process.stdout.write(text)
 mkdirSync(join(ROOT, 'bench', 'out'), { recursive: true })
 writeFileSync(join(ROOT, 'bench', 'out', 'moonshot.md'), text)
+writeFileSync(
+  join(ROOT, 'bench', 'out', 'moonshot-timeline.json'),
+  JSON.stringify(rows.map((r) => ({ limit: r.limit, client: r.client, perSecond: r.timeline }))),
+)

@@ -9,7 +9,8 @@ limit is swapped between settings). Reports wall, requests, 429s, utilisation of
  * Usage: `deno run -A bench/moonshot.bench.ts [--runs 5000] [--sizes pareto:500:300000:1.1]
  * [--rate 10,50] [--burst 20,100] [--latency-ms 100] [--storage-bandwidth 100MB] [--client deno|bun]
  * [--sdk-sample 0] [--sdk-threads 30] [--cold-exports] [--export-cache 1GiB] [--seed 1]
- * [--metrics 20]`. The server runs in this process (its CPU is not the client's, and is
+ * [--metrics 20] [--variants '@0 --workers 0;@0,1']`. Each `;`-separated variant runs wbx with
+ * extra arguments, pinned to the CPUs after `@` (`taskset -c`). The server runs in this process (its CPU is not the client's, and is
  * reported beside it); each client is a child process measured with GNU time. Before measuring
  * the server lays out every export and keeps the encoded row groups (up to `--export-cache`), so
  * it does no encoding while a client runs unless the cache is too small or `--cold-exports`. Prints a markdown table and writes `bench/out/moonshot.md`.
@@ -55,6 +56,7 @@ const { values } = parseArgs({
     'sdk-threads': { type: 'string', default: '30' },
     'cold-exports': { type: 'boolean', default: false },
     'export-cache': { type: 'string', default: '1GiB' },
+    variants: { type: 'string', default: '' },
   },
 })
 const RUNS = Number(values.runs)
@@ -71,6 +73,24 @@ const bandwidth = values['storage-bandwidth']
 const SDK_SAMPLE = Number(values['sdk-sample'])
 const THREADS = Number(values['sdk-threads'])
 const PROJECT = 'bench/moonshot'
+
+/** A way to run wbx: extra arguments, and the CPUs to pin it to (`taskset -c`). */
+interface Variant {
+  label: string
+  args: string[]
+  cpus?: string
+}
+
+/** `--variants 'A;B'`: each is extra arguments, after `@CPUS ` to pin the client (`@0 --workers 0`). */
+function parseVariants(text: string): Variant[] {
+  return text.split(';').map((item) => {
+    const words = item.trim().split(/\s+/).filter(Boolean)
+    const cpus = words[0]?.startsWith('@') ? words.shift()!.slice(1) : undefined
+    const label = [cpus ? `CPUs ${cpus}` : '', words.join(' ')].filter(Boolean).join(', ')
+    return { label: label || 'defaults', args: words, cpus }
+  })
+}
+const variants = parseVariants(values.variants!)
 
 /** One measured client under one limit. */
 interface Row {
@@ -168,13 +188,17 @@ try {
     throw new Error('--sdk-sample needs WBX_PYTHON (a Python with wandb and pandas)')
   }
   for (const [i, limit] of limits.entries()) {
-    const out = join(scratch, `wbx-export-${i}`)
-    rows.push(
-      await measure(limit, `wbx export (${client}, defaults)`, RUNS, [
-        ...command,
-        ...['export', PROJECT, '-o', out, '-q'],
-      ], env),
-    )
+    for (const [v, variant] of variants.entries()) {
+      const out = join(scratch, `wbx-export-${i}-${v}`)
+      const pin = variant.cpus ? ['taskset', '-c', variant.cpus] : []
+      rows.push(
+        await measure(limit, `wbx export (${client}, ${variant.label})`, RUNS, [
+          ...pin,
+          ...command,
+          ...['export', PROJECT, '-o', out, '-q', ...variant.args],
+        ], env),
+      )
+    }
     if (SDK_SAMPLE === 0) continue
     const dir = join(scratch, `sdk-${i}`)
     mkdirSync(join(dir, 'out'), { recursive: true })

@@ -9,6 +9,7 @@ import { Buffer } from 'node:buffer'
 import { type ClientRequest, request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { Readable, Writable } from 'node:stream'
+import { isMainThread, parentPort, Worker } from 'node:worker_threads'
 
 /** The JavaScript runtime wbx is running on. */
 export type RuntimeName = 'deno' | 'bun' | 'node'
@@ -308,4 +309,62 @@ export const latin1Text: ((buf: Uint8Array, start: number, end: number) => strin
  */
 export function allocUnsafe(size: number): Uint8Array {
   return Buffer.allocUnsafeSlow(size)
+}
+
+/** A worker thread as wbx uses it: messages both ways, and whether it keeps the process alive. */
+export interface WorkerThread {
+  /** Sends a message, moving the `transfer` buffers instead of copying them. */
+  post(message: unknown, transfer?: ArrayBuffer[]): void
+  /** Called with each message from the worker. */
+  onMessage(handler: (message: unknown) => void): void
+  /** Called once if the worker fails or exits. */
+  onExit(handler: (error: Error) => void): void
+  /** Whether the worker keeps the process alive (while work is pending). */
+  keepAlive(on: boolean): void
+  /** Stops the worker. */
+  terminate(): Promise<void>
+}
+
+/**
+ * Starts the module at `url` in a worker thread. Deno, Bun and Node all provide
+ * `node:worker_threads`, so this is one code path; the worker starts without keeping the
+ * process alive.
+ */
+export function startWorker(url: URL): WorkerThread {
+  const worker = new Worker(url)
+  worker.unref()
+  let exited: ((error: Error) => void) | undefined
+  let reported = false
+  const report = (error: Error): void => {
+    if (reported) return
+    reported = true
+    exited?.(error)
+  }
+  worker.on('error', (err: unknown) => report(err instanceof Error ? err : new Error(String(err))))
+  worker.on('exit', (code: number) => report(new Error(`the worker exited with code ${code}`)))
+  return {
+    post: (message, transfer) => worker.postMessage(message, transfer),
+    onMessage: (handler) => void worker.on('message', handler),
+    onExit: (handler) => void (exited = handler),
+    keepAlive: (on) => void (on ? worker.ref() : worker.unref()),
+    terminate: async () => {
+      reported = true
+      await worker.terminate()
+    },
+  }
+}
+
+/** The parent of this worker thread (post to it, hear from it), or undefined on the main thread. */
+export function parentThread():
+  | {
+    post(message: unknown, transfer?: ArrayBuffer[]): void
+    onMessage(handler: (message: unknown) => void): void
+  }
+  | undefined {
+  if (isMainThread || !parentPort) return undefined
+  const port = parentPort
+  return {
+    post: (message, transfer) => port.postMessage(message, transfer),
+    onMessage: (handler) => void port.on('message', handler),
+  }
 }

@@ -7,13 +7,14 @@
  */
 import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { resolve } from 'node:path'
 import { removeStaleTemps } from '../fs/stale_temps.ts'
 import { Api } from '../api/api.ts'
 import type { ApiOptions } from '../api/api_options.ts'
 import type { ExportFormat } from '../export/mod.ts'
 import type { Row } from '../row.ts'
+import { availableParallelism, tmpdir } from 'node:os'
+import { ParquetWorkers } from '../export/parquet_workers.ts'
 import { ByteBudget } from './byte_budget.ts'
 import { BulkProgress, type BulkProgressEvent, type ProgressSnapshot } from './bulk_progress.ts'
 import type { BulkRun, BulkRunHandle, BulkSource } from './bulk_source.ts'
@@ -71,6 +72,12 @@ export interface BulkExportOptions {
    * than the whole budget runs alone. @default 524288000 (500 MiB)
    */
   memoryBytes?: number
+  /**
+   * Worker threads that encode the Parquet history parts while the main thread reads and writes
+   * (`src/export/parquet_workers.ts`); 0 encodes on the main thread. The bytes are the same
+   * either way. @default one less than the cores (`os.availableParallelism()`), at most 16
+   */
+  workers?: number
   /** Tries of a whole run before it is set aside (not HTTP retries: those are `api.retries`). @default 3 */
   attempts?: number
   /** Wait before a run's attempt n+1, in ms. @default 1000 · 2^(n-1), at most 30000 */
@@ -129,6 +136,8 @@ export interface BulkExportResult {
   governor: Governor | undefined
   /** The byte budget the runs reserved from (its `highWater` is the most reserved at once). */
   budget: ByteBudget
+  /** Encoder worker threads used, and the row groups they encoded. */
+  encoding: { workers: number; groups: number }
 }
 
 /**
@@ -207,6 +216,7 @@ export async function exportProject(options: BulkExportOptions): Promise<BulkExp
       progress: progress.snapshot(),
       governor,
       budget,
+      encoding: { workers: 0, groups: 0 },
     }
   }
   await mkdir(out, { recursive: true })
@@ -223,6 +233,9 @@ export async function exportProject(options: BulkExportOptions): Promise<BulkExp
   const runsRows = new Map<string, Row>()
   const selected = new Set<string>()
   let ended = false
+  const workers = include.history && format === 'parquet'
+    ? await startWorkers(options.workers, note)
+    : undefined
   try {
     const handles = await source.list(query, signal)
     progress.runsTotal = handles.length
@@ -270,6 +283,7 @@ export async function exportProject(options: BulkExportOptions): Promise<BulkExp
         schema: history ? target : undefined,
         filePattern: options.filePattern,
         budget,
+        workers,
         signal: runSignal,
         onRows: (n) => progress.addRows(n),
         onBytes: (n) => progress.addBytes(n),
@@ -314,6 +328,7 @@ export async function exportProject(options: BulkExportOptions): Promise<BulkExp
     ended = true
   } finally {
     if (!ended) await state.close().catch(() => {})
+    await workers?.close()
     progress.finish()
   }
   return {
@@ -325,6 +340,7 @@ export async function exportProject(options: BulkExportOptions): Promise<BulkExp
     progress: progress.snapshot(),
     governor,
     budget,
+    encoding: { workers: workers?.size ?? 0, groups: workers?.groups ?? 0 },
   }
 }
 
@@ -375,6 +391,32 @@ const DEFAULT_LOCAL_CONCURRENCY = 8
 
 /** Requests (and runs) in flight when a remote export starts: few, so a limit is found from below. */
 const INITIAL_CONCURRENCY = 4
+
+/** Default of `workers`: one less than the cores, at most 16. */
+export function defaultWorkers(): number {
+  return Math.max(0, Math.min(16, availableParallelism() - 1))
+}
+
+/**
+ * Starts the encoder workers, or none (0, or a runtime where they do not start: the export then
+ * encodes on the main thread and says so).
+ */
+async function startWorkers(
+  count: number | undefined,
+  note: ((text: string) => void) | undefined,
+): Promise<ParquetWorkers | undefined> {
+  const n = count ?? defaultWorkers()
+  if (!Number.isInteger(n) || n < 0) {
+    throw new RangeError(`Cannot encode with ${n} workers: use a whole number >= 0`)
+  }
+  if (n === 0) return undefined
+  try {
+    return await ParquetWorkers.start(n)
+  } catch (err) {
+    note?.(`wbx: encoding on the main thread: ${err instanceof Error ? err.message : err}`)
+    return undefined
+  }
+}
 
 /** Default of `memoryBytes`: 500 MiB. */
 const DEFAULT_MEMORY_BYTES = 500 * 1024 * 1024

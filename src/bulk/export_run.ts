@@ -6,6 +6,7 @@
  * @module
  */
 import type { ExportFormat } from '../export/mod.ts'
+import type { ParquetWorkers } from '../export/parquet_workers.ts'
 import type { BulkRun } from './bulk_source.ts'
 import type { ByteBudget } from './byte_budget.ts'
 import type { ExportState } from './export_state.ts'
@@ -40,6 +41,8 @@ export interface RunExportContext {
   filePattern?: string
   /** The export's byte budget: the run reserves what it may hold before reading. @default none */
   budget?: ByteBudget
+  /** Encoder workers for Parquet history parts. @default the main thread */
+  workers?: ParquetWorkers
   /** Cancels the export. */
   signal: AbortSignal
   /** Called with history rows written. */
@@ -142,6 +145,7 @@ async function exportOnce(
       expectedRows: run.historyLineCount - history.rows,
       keys: ctx.keys,
       schema: ctx.schema,
+      workers: ctx.workers,
       signal: ctx.signal,
       onPart: async (part) => {
         await state.addPart(run.id, part)

@@ -10,6 +10,7 @@
  */
 import { join } from 'node:path'
 import type { ExportFormat } from '../export/mod.ts'
+import type { ParquetWorkers } from '../export/parquet_workers.ts'
 import type { Row } from '../row.ts'
 import type { BulkRun } from './bulk_source.ts'
 import { schemaId } from './dataset_schema.ts'
@@ -40,6 +41,8 @@ export interface HistoryPartsOptions {
    * @default unknown: the largest row groups
    */
   expectedRows?: number
+  /** Encoder workers for Parquet parts. @default the main thread */
+  workers?: ParquetWorkers
   /** Cancels the export; the part in flight is not created. */
   signal: AbortSignal
   /** Called with each finished part, before the next one starts (journal it here). */
@@ -113,6 +116,7 @@ export async function exportHistoryParts(
       flatten: format === 'ndjson' ? false : inferred,
       codec: options.codec,
       rowGroupSize: groupRowsFor(Math.min(partRows, expected)),
+      workers: options.workers,
       signal,
     })
   const finishPart = async (): Promise<void> => {

@@ -7,6 +7,7 @@
 import { tmpdir } from 'node:os'
 import type { ColumnType } from '../export/column_kind.ts'
 import { createExporter, type ExportFormat } from '../export/mod.ts'
+import type { ParquetWorkers } from '../export/parquet_workers.ts'
 import type { Row } from '../row.ts'
 import { writeFileAtomic, type WrittenFile } from './atomic_file.ts'
 
@@ -28,6 +29,8 @@ export interface TableWriterOptions {
   rowGroupSize?: number
   /** Folder for the exporter's spool files. @default the OS temp folder */
   tempDir?: string
+  /** Encoder workers for Parquet row groups. @default the calling thread */
+  workers?: ParquetWorkers
   /** Cancels the write; the file is not created. */
   signal?: AbortSignal
 }
@@ -73,6 +76,7 @@ export class TableWriter {
       flatten: options.flatten,
       codec: options.codec,
       rowGroupSize: options.rowGroupSize,
+      workers: options.workers,
       tempDir: options.tempDir ?? tmpdir(),
     })
     const done = writeFileAtomic(options.root, path, exporter.readable, options.signal)

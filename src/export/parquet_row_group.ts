@@ -3,8 +3,9 @@
  * row group builder holds in typed storage go through the fast path (`parquet_numeric.ts`), every
  * other column through hyparquet-writer's own `writeColumn`, and the group is recorded in the
  * writer exactly as `ParquetWriter.write` records it (row group, page indexes, row count), so
- * `finish()` writes the usual footer. Everything is encoded before this returns; only the flush
- * to the sink is awaited, so the caller may reuse its column storage afterwards.
+ * `finish()` writes the usual footer. The columns are encoded here, or by a worker thread when
+ * the caller passes a {@linkcode GroupEncoder} (`parquet_workers.ts`); either way the bytes are the
+ * same and the caller may reuse its column storage once this returns.
  *
  * @module
  */
@@ -14,46 +15,68 @@ import { writeColumn } from 'hyparquet-writer/src/column.js'
 import { encodeNestedValues } from 'hyparquet-writer/src/dremel.js'
 import { schemaPathResolver } from 'hyparquet-writer/src/schema.js'
 import type { GroupColumn } from './parquet_group.ts'
-import { type ColumnEncoder, PAGE_SIZE, writeNumericColumn } from './parquet_numeric.ts'
+import {
+  type ChunkResult,
+  type ColumnEncoder,
+  PAGE_SIZE,
+  writeNumericColumn,
+  type Writer,
+} from './parquet_numeric.ts'
+
+/** How a file's columns are compressed and described, as the encoder needs them. */
+export interface GroupSetup {
+  /** The file's schema. */
+  schema: SchemaElement[]
+  /** The Parquet codec name (`writer.codec`). */
+  codec: ColumnEncoder['codec']
+  /** Compressors by codec name. */
+  compressors: ColumnEncoder['compressors']
+  /** Statistics by default. */
+  statistics: boolean
+  /** hyparquet-writer's statistics truncation. */
+  statisticsTruncateLength?: number
+}
+
+/** Encodes a row group somewhere else (a worker) into bytes starting at file offset `offset`. */
+export interface GroupEncoder {
+  /** Encodes `columns` (`rows` each) of the file `file`, whose setup is `setup`, placed at `offset`. */
+  encode(
+    file: object,
+    setup: GroupSetup,
+    codecName: string,
+    columns: readonly GroupColumn[],
+    rows: number,
+    offset: number,
+  ): Promise<{ bytes: Uint8Array; results: ChunkResult[] }>
+}
 
 /** Writes `columns` (all of the schema's columns, in order, `rows` each) as one row group. */
 export async function writeRowGroup(
   writer: ParquetWriter,
   columns: readonly GroupColumn[],
   rows: number,
+  encoder?: { workers: GroupEncoder; file: object; codecName: string },
 ): Promise<void> {
-  const resolve = schemaPathResolver(writer.schema)
   const out = writer.writer
   const groupStart = out.offset
+  let results: ChunkResult[]
+  if (encoder) {
+    const setup = setupOf(writer)
+    const done = await encoder.workers.encode(
+      encoder.file,
+      setup,
+      encoder.codecName,
+      columns,
+      rows,
+      groupStart,
+    )
+    out.appendBytes(done.bytes)
+    results = done.results
+  } else {
+    results = encodeColumns(out, setupOf(writer), columns, rows)
+  }
   const chunks: ColumnChunk[] = []
-  for (const source of columns) {
-    const path = resolve([source.name])
-    const leaf = path[path.length - 1]
-    if (leaf.children.length) {
-      throw new TypeError(`parquet row group: column "${source.name}" is not a flat leaf column`)
-    }
-    const schemaPath: SchemaElement[] = path.map((node) => node.element)
-    const column: ColumnEncoder = {
-      columnName: source.name,
-      element: leaf.element,
-      schemaPath,
-      codec: writer.codec,
-      compressors: writer.compressors,
-      stats: source.statistics ?? writer.statistics,
-      statisticsTruncateLength: writer.statisticsTruncateLength,
-      pageSize: PAGE_SIZE,
-      columnIndex: false,
-      offsetIndex: true,
-    }
-    const numeric = source.numeric
-    const fast = numeric && numeric.length === rows && leaf.element.repetition_type === 'OPTIONAL'
-      ? writeNumericColumn(out, column, numeric)
-      : undefined
-    const result = fast ?? writeColumn({
-      writer: out,
-      column,
-      pageData: encodeNestedValues(path, checkLength(source, rows)),
-    })
+  for (const result of results) {
     chunks.push(result.chunk)
     writer.pendingIndexes.push(result)
   }
@@ -67,6 +90,60 @@ export async function writeRowGroup(
     total_compressed_size: BigInt(out.offset - groupStart),
   })
   await out.flush?.()
+}
+
+/** The encoder setup of an open ParquetWriter. */
+function setupOf(writer: ParquetWriter): GroupSetup {
+  return {
+    schema: writer.schema,
+    codec: writer.codec,
+    compressors: writer.compressors,
+    statistics: writer.statistics,
+    statisticsTruncateLength: writer.statisticsTruncateLength,
+  }
+}
+
+/** Encodes every column chunk of a row group into `out`, returning their metadata in order. */
+export function encodeColumns(
+  out: Writer,
+  setup: GroupSetup,
+  columns: readonly GroupColumn[],
+  rows: number,
+): ChunkResult[] {
+  const resolve = schemaPathResolver(setup.schema)
+  const results: ChunkResult[] = []
+  for (const source of columns) {
+    const path = resolve([source.name])
+    const leaf = path[path.length - 1]
+    if (leaf.children.length) {
+      throw new TypeError(`parquet row group: column "${source.name}" is not a flat leaf column`)
+    }
+    const schemaPath: SchemaElement[] = path.map((node) => node.element)
+    const column: ColumnEncoder = {
+      columnName: source.name,
+      element: leaf.element,
+      schemaPath,
+      codec: setup.codec,
+      compressors: setup.compressors,
+      stats: source.statistics ?? setup.statistics,
+      statisticsTruncateLength: setup.statisticsTruncateLength,
+      pageSize: PAGE_SIZE,
+      columnIndex: false,
+      offsetIndex: true,
+    }
+    const numeric = source.numeric
+    const fast = numeric && numeric.length === rows && leaf.element.repetition_type === 'OPTIONAL'
+      ? writeNumericColumn(out, column, numeric)
+      : undefined
+    results.push(
+      fast ?? writeColumn({
+        writer: out,
+        column,
+        pageData: encodeNestedValues(path, checkLength(source, rows)),
+      }),
+    )
+  }
+  return results
 }
 
 /** The column's values, after checking they are `rows` long. */

@@ -12,16 +12,13 @@ import { readAt, writeAll } from './temp_file.ts'
 
 const PIECE = 1 << 20
 
-/** A ByteWriter whose flush() (called by ParquetWriter after each row group) drains to a consumer. */
-export class SinkWriter extends ByteWriter {
-  #consume: (bytes: Uint8Array) => Promise<void>
-  #copy: boolean
-
-  /** With `copy`, the consumer gets its own bytes; without, a view it must finish with before resolving. */
-  constructor(consume: (bytes: Uint8Array) => Promise<void>, copy: boolean) {
-    super(1 << 16)
-    this.#consume = consume
-    this.#copy = copy
+/** A ByteWriter that grows into memory it does not zero-fill first. */
+export class GrowingWriter extends ByteWriter {
+  /** Starts with room for `size` bytes. */
+  constructor(size: number) {
+    super(0)
+    this.buffer = allocUnsafe(size).buffer as ArrayBuffer
+    this.view = new DataView(this.buffer)
   }
 
   /**
@@ -34,6 +31,19 @@ export class SinkWriter extends ByteWriter {
     grown.set(new Uint8Array(this.buffer, 0, this.index))
     this.buffer = grown.buffer as ArrayBuffer
     this.view = new DataView(this.buffer)
+  }
+}
+
+/** A ByteWriter whose flush() (called by ParquetWriter after each row group) drains to a consumer. */
+export class SinkWriter extends GrowingWriter {
+  #consume: (bytes: Uint8Array) => Promise<void>
+  #copy: boolean
+
+  /** With `copy`, the consumer gets its own bytes; without, a view it must finish with before resolving. */
+  constructor(consume: (bytes: Uint8Array) => Promise<void>, copy: boolean) {
+    super(1 << 16)
+    this.#consume = consume
+    this.#copy = copy
   }
 
   /** Sends the buffered bytes to the consumer and empties the buffer. */

@@ -56,6 +56,8 @@ test(
       [['export', 'bulk/cli', '-o', 'x', '--shard', '3/3'], /index must be below the count/],
       [['export', 'bulk/cli', '-o', 'x', '--format', 'xlsx'], /Unknown --format "xlsx"/],
       [['export', 'bulk/cli', '-o', 'x', '--concurrency', '0'], /--concurrency must be at least 1/],
+      [['export', 'bulk/cli', '-o', 'x', '--workers=-1'], /--workers must be 0 or more, got -1/],
+      [['export', 'bulk/cli', '-o', 'x', '--workers', 'all'], /--workers must be an integer/],
       [
         ['export', 'bulk/cli', '-o', 'x', '--memory', 'lots'],
         /--memory: Cannot read the size "lots"/,
@@ -221,6 +223,28 @@ test(
     assert.deepEqual((await verifyDataset(dir)).problems, [])
   },
 )
+
+test('--workers encodes history parts on worker threads, byte for byte as the main thread does', {
+  timeout: 60_000,
+}, async () => {
+  const parts = async (workers: string): Promise<[Record<string, string>, unknown]> => {
+    const dir = folder(`workers-${workers}`)
+    const r = await runCli(['export', 'bulk/cli', '-o', dir, '--workers', workers, '--json'])
+    assert.equal(r.code, 0, r.stderr)
+    const m: Manifest = JSON.parse(readFileSync(join(dir, 'wbx-manifest.json'), 'utf8'))
+    const hashes: Record<string, string> = {}
+    for (const run of Object.values(m.runs)) {
+      for (const part of run.history!.parts) hashes[part.file] = part.sha256
+    }
+    return [hashes, JSON.parse(r.stdout).encoding]
+  }
+  const [inline, noWorkers] = await parts('0')
+  const [threaded, encoding] = await parts('2')
+  assert.equal(Object.keys(inline).length, RUNS)
+  assert.deepEqual(threaded, inline)
+  assert.deepEqual(noWorkers, { workers: 0, groups: 0 })
+  assert.deepEqual(encoding, { workers: 2, groups: RUNS })
+})
 
 test('a run that fails every attempt is quarantined, the rest complete, and the exit code is 1', {
   timeout: 60_000,

@@ -98,6 +98,12 @@ export const exportCommand: Command = {
       valueName: 'SIZE',
       description: 'Memory budget of the runs in flight, e.g. 500MB, 2GiB (default 500MiB)',
     },
+    workers: {
+      type: 'string',
+      valueName: 'N',
+      description:
+        'Threads encoding Parquet history beside the main one; 0: none (default: cores - 1)',
+    },
     'max-rps': {
       type: 'string',
       valueName: 'N',
@@ -166,6 +172,7 @@ export const exportCommand: Command = {
         filePattern: typeof ctx.values.pattern === 'string' ? ctx.values.pattern : undefined,
         concurrency: positive(ctx, 'concurrency'),
         memoryBytes: memoryOption(ctx),
+        workers: workersOption(ctx),
         attempts: positive(ctx, 'attempts'),
         perPage: positive(ctx, 'per-page'),
         maxWaitMs: secondsOption(ctx, 'max-wait'),
@@ -253,6 +260,15 @@ function positive(ctx: CommandContext, name: string): number | undefined {
   return n
 }
 
+/** `--workers N`: a whole number, 0 allowed. */
+function workersOption(ctx: CommandContext): number | undefined {
+  const n = intOption(ctx.values, 'workers')
+  if (n !== undefined && n < 0) {
+    throw new UsageError(`--workers must be 0 or more, got ${n}`, 'export')
+  }
+  return n
+}
+
 /** `--memory SIZE` in bytes. */
 function memoryOption(ctx: CommandContext): number | undefined {
   const raw = ctx.values.memory
@@ -303,6 +319,7 @@ function resultJson(result: BulkExportResult): Record<string, unknown> {
     actions: countActions(result.plan),
     memory: { budgetBytes: result.budget.total, highWaterBytes: result.budget.highWater },
     peakRuns: result.governor?.runs.peak ?? null,
+    encoding: result.encoding,
   }
 }
 

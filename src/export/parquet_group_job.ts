@@ -1,0 +1,79 @@
+/**
+ * A row group's columns as a message to an encoder worker: number columns are copied out of the
+ * builder's reused storage into buffers of their own, which are transferred (not copied again);
+ * strings, booleans and JSON bytes go by structured clone. The worker turns the job back into
+ * {@linkcode GroupColumn}s and encodes them as the main thread would.
+ *
+ * @module
+ */
+import type { SchemaElement } from 'hyparquet'
+import type { GroupColumn } from './parquet_group.ts'
+import { type NumericData, numericValues } from './parquet_numeric.ts'
+
+/** One column of a job: typed number storage, or plain values. */
+export interface JobColumn {
+  /** Column name. */
+  name: string
+  /** Statistics switch, as on the GroupColumn. */
+  statistics?: boolean
+  /** Number storage (its buffers are the job's own). */
+  numeric?: NumericData
+  /** Other values. */
+  data?: ArrayLike<unknown>
+}
+
+/** A row group for a worker to encode. */
+export interface GroupJob {
+  /** The file, as the pool numbers it (the worker keeps one compressor per file). */
+  file: number
+  /** Codec option name (`snappy`, `zstd`, ...), for the worker's own compressor. */
+  codecName: string
+  /** The file's schema. */
+  schema: SchemaElement[]
+  /** Statistics by default. */
+  statistics: boolean
+  /** hyparquet-writer's statistics truncation. */
+  statisticsTruncateLength?: number
+  /** Rows in the group. */
+  rows: number
+  /** File offset of the group's first byte. */
+  offset: number
+  /** Columns, in schema order. */
+  columns: JobColumn[]
+}
+
+/** The job's columns and the buffers to transfer with it. */
+export function jobColumns(
+  columns: readonly GroupColumn[],
+  rows: number,
+): { columns: JobColumn[]; transfer: ArrayBuffer[] } {
+  const transfer: ArrayBuffer[] = []
+  const out = columns.map((column): JobColumn => {
+    const { name, statistics, numeric } = column
+    if (numeric && numeric.length === rows) {
+      const nums = numeric.nums.slice(0, rows)
+      const flags = numeric.flags.slice(0, rows)
+      transfer.push(nums.buffer, flags.buffer)
+      return { name, statistics, numeric: { nums, flags, length: rows, int: numeric.int } }
+    }
+    return { name, statistics, data: column.data }
+  })
+  return { columns: out, transfer }
+}
+
+/** The GroupColumns a job describes (number columns build their plain values only if asked). */
+export function groupColumns(job: GroupJob): GroupColumn[] {
+  return job.columns.map((column): GroupColumn => {
+    const { name, statistics, numeric } = column
+    if (!numeric) return { name, statistics, data: column.data! }
+    let data: ArrayLike<unknown> | undefined
+    return {
+      name,
+      statistics,
+      numeric,
+      get data() {
+        return data ??= numericValues(numeric)
+      },
+    }
+  })
+}

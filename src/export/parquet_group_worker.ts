@@ -1,0 +1,56 @@
+/**
+ * The encoder worker's entry module: it encodes the row groups the main thread posts
+ * ({@linkcode GroupJob}) and posts back their bytes and column chunk metadata. Each file keeps its
+ * own compressor here, as it would on the main thread, so the bytes do not depend on which thread
+ * encoded them.
+ *
+ * @module
+ */
+import { parentThread } from '../runtime.ts'
+import { type CodecSetup, codecSetup } from './parquet_codec.ts'
+import { groupColumns, type GroupJob } from './parquet_group_job.ts'
+import { encodeColumns } from './parquet_row_group.ts'
+import { GrowingWriter } from './parquet_sink.ts'
+
+/** A message from the main thread: a job, or the end of a file. */
+type Request = { id: number; job: GroupJob } | { release: number }
+
+const port = parentThread()
+if (!port) throw new Error('parquet_group_worker.ts runs only as a worker thread')
+const codecs = new Map<number, CodecSetup>()
+
+port.onMessage((message) => void handle(message as Request))
+port.post({ ready: true })
+
+/** Encodes one job (or forgets a finished file) and answers. */
+async function handle(request: Request): Promise<void> {
+  if ('release' in request) {
+    codecs.delete(request.release)
+    return
+  }
+  const { id, job } = request
+  try {
+    let codec = codecs.get(job.file)
+    if (!codec) codecs.set(job.file, codec = codecSetup(job.codecName))
+    await codec.ready
+    const out = new GrowingWriter(Math.max(1 << 16, job.rows * job.columns.length * 9))
+    out.offset = job.offset
+    const results = encodeColumns(
+      out,
+      {
+        schema: job.schema,
+        codec: codec.codec,
+        compressors: codec.compressors,
+        statistics: job.statistics,
+        statisticsTruncateLength: job.statisticsTruncateLength,
+      },
+      groupColumns(job),
+      job.rows,
+    )
+    const bytes = new Uint8Array(out.buffer, 0, out.index)
+    port!.post({ id, bytes, results }, [out.buffer])
+  } catch (err) {
+    const error = err instanceof Error ? err : new Error(String(err))
+    port!.post({ id, error: { name: error.name, message: error.message } })
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * A pool of worker threads that encode Parquet row groups, so a bulk export's encoding and
+ * compression run on every core while the main thread reads, schedules and writes. Each file
+ * sticks to one worker (its compressor lives there); a new file goes to the worker with the
+ * fewest open files. A group's number columns move to the worker without a copy
+ * (`parquet_group_job.ts`) and its bytes come back the same way. Workers do not keep the process
+ * alive while idle.
+ *
+ * @module
+ */
+import { startWorker, type WorkerThread } from '../runtime.ts'
+import type { GroupColumn } from './parquet_group.ts'
+import { type GroupJob, jobColumns } from './parquet_group_job.ts'
+import type { ChunkResult } from './parquet_numeric.ts'
+import type { GroupEncoder, GroupSetup } from './parquet_row_group.ts'
+
+/** Options of {@linkcode ParquetWorkers.start}. */
+export interface ParquetWorkersOptions {
+  /** Longest wait for the workers to start, in ms. @default 20000 */
+  startTimeoutMs?: number
+}
+
+/** What a worker answers for a job. */
+type Answer = {
+  id: number
+  bytes?: Uint8Array
+  results?: ChunkResult[]
+  error?: { name: string; message: string }
+}
+
+/** A job waiting for its answer. */
+interface Pending {
+  resolve: (done: { bytes: Uint8Array; results: ChunkResult[] }) => void
+  reject: (err: Error) => void
+}
+
+/** One worker thread and what it is doing. */
+class Lane {
+  readonly thread: WorkerThread
+  readonly pending = new Map<number, Pending>()
+  files = 0
+  groups = 0
+  failed: Error | undefined
+
+  /** Wraps a started thread; answers settle their jobs, an exit fails the rest. */
+  constructor(thread: WorkerThread) {
+    this.thread = thread
+    thread.onMessage((message) => {
+      const answer = message as Answer
+      const job = this.pending.get(answer.id)
+      if (!job) return
+      this.pending.delete(answer.id)
+      if (this.pending.size === 0) thread.keepAlive(false)
+      if (answer.error) {
+        const err = new Error(`parquet encoder worker: ${answer.error.message}`)
+        err.name = answer.error.name
+        job.reject(err)
+      } else {
+        this.groups++
+        job.resolve({ bytes: answer.bytes!, results: answer.results! })
+      }
+    })
+    thread.onExit((error) => {
+      this.failed = new Error(
+        `parquet encoder worker stopped (${error.message}); run again with --workers 0 to encode on the main thread`,
+      )
+      for (const job of this.pending.values()) job.reject(this.failed)
+      this.pending.clear()
+    })
+  }
+}
+
+/** Worker threads that encode Parquet row groups (a {@linkcode GroupEncoder}). */
+export class ParquetWorkers implements GroupEncoder {
+  readonly #lanes: Lane[]
+  readonly #files = new WeakMap<object, { lane: Lane; id: number }>()
+  #nextFile = 1
+  #nextJob = 1
+
+  /** Use {@linkcode ParquetWorkers.start}. */
+  private constructor(lanes: Lane[]) {
+    this.#lanes = lanes
+  }
+
+  /** Starts `count` workers and waits until each is ready; rejects (stopping them) if one is not. */
+  static async start(count: number, options: ParquetWorkersOptions = {}): Promise<ParquetWorkers> {
+    if (!Number.isInteger(count) || count < 1) {
+      throw new RangeError(`Cannot start ${count} encoder workers: use a whole number >= 1`)
+    }
+    const url = new URL('./parquet_group_worker.ts', import.meta.url)
+    const threads: WorkerThread[] = []
+    const timeout = options.startTimeoutMs ?? 20_000
+    try {
+      await Promise.all(Array.from({ length: count }, () =>
+        new Promise<void>((resolve, reject) => {
+          const thread = startWorker(url)
+          threads.push(thread)
+          thread.keepAlive(true)
+          const timer = setTimeout(
+            () => reject(new Error(`the encoder worker did not start within ${timeout} ms`)),
+            timeout,
+          )
+          let ready = false
+          thread.onMessage(() => {
+            if (ready) return
+            ready = true
+            clearTimeout(timer)
+            thread.keepAlive(false)
+            resolve()
+          })
+          thread.onExit((error) => {
+            clearTimeout(timer)
+            reject(new Error(`the encoder worker did not start: ${error.message}`))
+          })
+        })))
+    } catch (err) {
+      await Promise.all(threads.map((t) => t.terminate().catch(() => {})))
+      throw err
+    }
+    return new ParquetWorkers(threads.map((thread) => new Lane(thread)))
+  }
+
+  /** Workers in the pool. */
+  get size(): number {
+    return this.#lanes.length
+  }
+
+  /** Row groups the workers have encoded so far. */
+  get groups(): number {
+    return this.#lanes.reduce((sum, lane) => sum + lane.groups, 0)
+  }
+
+  /** Encodes a row group of `file` on its worker. */
+  encode(
+    file: object,
+    setup: GroupSetup,
+    codecName: string,
+    columns: readonly GroupColumn[],
+    rows: number,
+    offset: number,
+  ): Promise<{ bytes: Uint8Array; results: ChunkResult[] }> {
+    let entry = this.#files.get(file)
+    if (!entry) {
+      const lane = this.#lanes.reduce((a, b) => (b.files < a.files ? b : a))
+      lane.files++
+      entry = { lane, id: this.#nextFile++ }
+      this.#files.set(file, entry)
+    }
+    const { lane, id } = entry
+    if (lane.failed) return Promise.reject(lane.failed)
+    const { columns: jobCols, transfer } = jobColumns(columns, rows)
+    const job: GroupJob = {
+      file: id,
+      codecName,
+      schema: setup.schema,
+      statistics: setup.statistics,
+      statisticsTruncateLength: setup.statisticsTruncateLength,
+      rows,
+      offset,
+      columns: jobCols,
+    }
+    const jobId = this.#nextJob++
+    return new Promise((resolve, reject) => {
+      lane.pending.set(jobId, { resolve, reject })
+      lane.thread.keepAlive(true)
+      lane.thread.post({ id: jobId, job }, transfer)
+    })
+  }
+
+  /** Forgets a finished (or abandoned) file: its worker drops the file's compressor. */
+  release(file: object): void {
+    const entry = this.#files.get(file)
+    if (!entry) return
+    this.#files.delete(file)
+    entry.lane.files--
+    if (!entry.lane.failed) entry.lane.thread.post({ release: entry.id })
+  }
+
+  /** Stops every worker; jobs still waiting fail. */
+  async close(): Promise<void> {
+    await Promise.all(this.#lanes.map((lane) => lane.thread.terminate().catch(() => {})))
+    const closed = new Error('parquet encoder workers were closed')
+    for (const lane of this.#lanes) {
+      lane.failed ??= closed
+      for (const job of lane.pending.values()) job.reject(closed)
+      lane.pending.clear()
+    }
+  }
+}

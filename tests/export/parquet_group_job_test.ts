@@ -1,0 +1,51 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import type { GroupColumn } from '../../src/export/parquet_group.ts'
+import { groupColumns, type GroupJob, jobColumns } from '../../src/export/parquet_group_job.ts'
+
+/** A number column over storage longer than the group (as the builder reuses it). */
+function numberColumn(int: boolean): GroupColumn {
+  const nums = new Float64Array([1, 2, 3, 99, 99])
+  const flags = new Uint8Array([1, 0, 1, 1, 1])
+  return { name: int ? 'i' : 'x', numeric: { nums, flags, length: 3, int }, data: [] }
+}
+
+test('number storage is copied into buffers of the job own, the group length long', () => {
+  const source = numberColumn(false)
+  const { columns, transfer } = jobColumns([source, { name: 's', data: ['a', null, 'c'] }], 3)
+  assert.equal(transfer.length, 2)
+  const numeric = columns[0].numeric!
+  assert.deepEqual([...numeric.nums], [1, 2, 3])
+  assert.deepEqual([...numeric.flags], [1, 0, 1])
+  assert.notEqual(numeric.nums.buffer, source.numeric!.nums.buffer)
+  assert.ok(transfer.includes(numeric.nums.buffer as ArrayBuffer))
+  // the builder may refill its storage right after: the job keeps the values it was given
+  source.numeric!.nums[0] = -1
+  assert.equal(numeric.nums[0], 1)
+  assert.deepEqual(columns[1], { name: 's', statistics: undefined, data: ['a', null, 'c'] })
+})
+
+test('a worker rebuilds the columns, with plain number values only when asked', () => {
+  const { columns } = jobColumns([numberColumn(true), numberColumn(false)], 3)
+  const job: GroupJob = {
+    file: 1,
+    codecName: 'snappy',
+    schema: [],
+    statistics: true,
+    rows: 3,
+    offset: 4,
+    columns,
+  }
+  const [ints, doubles] = groupColumns(job)
+  assert.equal(ints.numeric?.int, true)
+  assert.deepEqual(Array.from(ints.data), [1n, null, 3n])
+  assert.deepEqual(Array.from(doubles.data), [1, null, 3])
+})
+
+test('a number column whose length is not the group length goes as plain values', () => {
+  const column = numberColumn(false)
+  const { columns, transfer } = jobColumns([{ ...column, data: [7, 8] }], 2)
+  assert.equal(transfer.length, 0)
+  assert.equal(columns[0].numeric, undefined)
+  assert.deepEqual(columns[0].data, [7, 8])
+})

@@ -1,0 +1,137 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { parquetReadObjects } from 'hyparquet'
+import { Buffer } from 'node:buffer'
+import { toParquet } from '../../src/export/parquet.ts'
+import { ParquetWorkers } from '../../src/export/parquet_workers.ts'
+import { spoolDecompressors } from '../../src/export/parquet_codec.ts'
+import type { Row } from '../../src/row.ts'
+
+/** Rows with ints, floats (with nulls, NaN and ±Infinity), strings, booleans and JSON. */
+function sampleRows(n: number, seed: number): Row[] {
+  const rows: Row[] = []
+  let x = seed
+  const next = () => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648
+  for (let i = 0; i < n; i++) {
+    const row: Row = { _step: i, loss: next(), acc: i % 7 === 0 ? null : next() * 100 }
+    row.epoch = Math.floor(i / 100)
+    row.phase = i % 3 === 0 ? 'train' : 'eval'
+    row.flag = i % 2 === 0
+    row.hist = { _type: 'histogram', values: [i, i + 1] }
+    row.odd = i === 5 ? NaN : i === 6 ? Infinity : i === 7 ? -Infinity : i
+    rows.push(row)
+  }
+  return rows
+}
+
+const TYPES = {
+  _step: 'int',
+  loss: 'double',
+  acc: 'double',
+  epoch: 'int',
+  phase: 'string',
+  flag: 'bool',
+  hist: 'json',
+  odd: 'double',
+} as const
+
+/** Writes rows in batches through a Parquet exporter, returning the file's bytes. */
+async function write(
+  rows: Row[],
+  codec: 'snappy' | 'zstd',
+  workers?: ParquetWorkers,
+): Promise<Uint8Array> {
+  const stream = toParquet({
+    columns: Object.keys(TYPES),
+    types: { ...TYPES },
+    codec,
+    rowGroupSize: 1000,
+    flatten: false,
+    workers,
+  })
+  const chunks: Uint8Array[] = []
+  const reading = (async () => {
+    for await (const chunk of stream.readable) chunks.push(chunk)
+  })()
+  reading.catch(() => {}) // awaited below; a failed write rejects first
+  const writer = stream.writable.getWriter()
+  for (let i = 0; i < rows.length; i += 700) await writer.write(rows.slice(i, i + 700))
+  await writer.close()
+  await reading
+  return new Uint8Array(Buffer.concat(chunks))
+}
+
+test('row groups encoded on worker threads give the same bytes as the main thread', async () => {
+  const workers = await ParquetWorkers.start(2)
+  try {
+    for (const codec of ['snappy', 'zstd'] as const) {
+      const rows = sampleRows(4321, 7)
+      const inline = await write(rows, codec)
+      const threaded = await write(rows, codec, workers)
+      assert.ok(inline.length > 10_000)
+      assert.deepEqual(threaded, inline, `${codec}: the worker's bytes differ`)
+      const read = await parquetReadObjects({
+        file: threaded.buffer as ArrayBuffer,
+        compressors: spoolDecompressors,
+      })
+      assert.equal(read.length, 4321)
+      assert.equal(read[4320].loss, rows[4320].loss)
+      assert.equal(read[7].odd, -Infinity)
+      assert.equal(read[9].phase, 'train')
+    }
+  } finally {
+    await workers.close()
+  }
+})
+
+test('many files at once share the workers and each keeps its own bytes', async () => {
+  const workers = await ParquetWorkers.start(2)
+  try {
+    const sets = Array.from({ length: 6 }, (_, i) => sampleRows(1500 + i * 250, i + 1))
+    const expected = await Promise.all(sets.map((rows) => write(rows, 'snappy')))
+    const threaded = await Promise.all(sets.map((rows) => write(rows, 'snappy', workers)))
+    for (let i = 0; i < sets.length; i++) assert.deepEqual(threaded[i], expected[i], `file ${i}`)
+  } finally {
+    await workers.close()
+  }
+})
+
+test('a worker error names the worker and fails only the file being encoded', async () => {
+  const workers = await ParquetWorkers.start(1)
+  try {
+    await assert.rejects(
+      workers.encode(
+        {},
+        {
+          schema: [{ name: 'root', num_children: 1 }, {
+            name: 'x',
+            type: 'DOUBLE',
+            repetition_type: 'OPTIONAL',
+          }],
+          codec: 'SNAPPY',
+          compressors: {},
+          statistics: true,
+        },
+        'snappy',
+        [{ name: 'x', data: [1, 2] }],
+        3,
+        4,
+      ),
+      /parquet encoder worker: parquet row group: column "x" has 2 values for 3 rows/,
+    )
+    const rows = sampleRows(100, 3)
+    assert.deepEqual(await write(rows, 'snappy', workers), await write(rows, 'snappy'))
+  } finally {
+    await workers.close()
+  }
+})
+
+test('closing the pool fails waiting jobs and a closed pool refuses new ones', async () => {
+  const workers = await ParquetWorkers.start(1)
+  await workers.close()
+  await assert.rejects(write(sampleRows(50, 1), 'snappy', workers), /closed|stopped/)
+})
+
+test('the pool refuses a count that is not a whole number >= 1', async () => {
+  await assert.rejects(ParquetWorkers.start(0), /Cannot start 0 encoder workers/)
+})

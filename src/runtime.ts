@@ -311,6 +311,12 @@ export function allocUnsafe(size: number): Uint8Array {
   return Buffer.allocUnsafeSlow(size)
 }
 
+/**
+ * Whether this is a `bun build --compile` binary, whose bundle holds no worker module to start
+ * (`startWorker` callers then stay on the main thread).
+ */
+export const isCompiledBinary: boolean = import.meta.url.includes('/$bunfs/')
+
 /** A worker thread as wbx uses it: messages both ways, and whether it keeps the process alive. */
 export interface WorkerThread {
   /** Sends a message, moving the `transfer` buffers instead of copying them. */

@@ -14,6 +14,7 @@ import type { ApiOptions } from '../api/api_options.ts'
 import type { ExportFormat } from '../export/mod.ts'
 import type { Row } from '../row.ts'
 import { availableParallelism, tmpdir } from 'node:os'
+import { isCompiledBinary } from '../runtime.ts'
 import { ParquetWorkers } from '../export/parquet_workers.ts'
 import { ByteBudget } from './byte_budget.ts'
 import { BulkProgress, type BulkProgressEvent, type ProgressSnapshot } from './bulk_progress.ts'
@@ -75,7 +76,8 @@ export interface BulkExportOptions {
   /**
    * Worker threads that encode the Parquet history parts while the main thread reads and writes
    * (`src/export/parquet_workers.ts`); 0 encodes on the main thread. The bytes are the same
-   * either way. @default one less than the cores (`os.availableParallelism()`), at most 16
+   * either way. @default one less than the cores (`os.availableParallelism()`), at most 16; none
+   * in a `bun build --compile` binary
    */
   workers?: number
   /** Tries of a whole run before it is set aside (not HTTP retries: those are `api.retries`). @default 3 */
@@ -392,8 +394,9 @@ const DEFAULT_LOCAL_CONCURRENCY = 8
 /** Requests (and runs) in flight when a remote export starts: few, so a limit is found from below. */
 const INITIAL_CONCURRENCY = 4
 
-/** Default of `workers`: one less than the cores, at most 16. */
+/** Default of `workers`: one less than the cores, at most 16 (none in a compiled binary). */
 export function defaultWorkers(): number {
+  if (isCompiledBinary) return 0
   return Math.max(0, Math.min(16, availableParallelism() - 1))
 }
 

@@ -311,8 +311,8 @@ export class Governor {
       this.#lastFailure = now
       // A 429 from an origin already paced is its rate cap's to correct (see the module doc).
       const paced = status === 429 && this.#learnRate && lane.learned.value !== undefined
+      if (status === 429) lane.rejected()
       if (status === 429 && this.#learnRate && now - lane.lastThrottle >= this.#decreaseMs) {
-        lane.lastThrottle = now
         lane.throttled(now)
       }
       if (!paced && now - this.#lastDecrease >= this.#decreaseMs) {

@@ -15,9 +15,10 @@ import { RateCap } from './rate_cap.ts'
 export const MAX_LANES = 16
 
 /**
- * Most request starts a paced lane may catch up at once after it fell behind its clock (the
- * event loop stalled, or nobody asked): the server's token bucket refilled meanwhile, and a
- * bucket of W&B's kind holds a burst of more than this.
+ * Most request starts a paced lane may catch up at once after it fell behind its clock by more
+ * than 100 ms (the event loop stalled, or nobody asked), when the server's token bucket refilled
+ * meanwhile. 1: none, only the late timer's 100 ms. 5 was tried in the 500-run moonshot at 10/s
+ * (bench/README.md, "Per-origin pacing") and showed no gain there, so it stays off.
  */
 export const CATCH_UP_STARTS = 1
 
@@ -57,6 +58,10 @@ export class Lane {
   lastThrottle = -Infinity
   /** Start times within the last second, oldest first. */
   readonly starts: number[] = []
+  /** Requests started since the last 429 that taught the rate cap. */
+  #started = 0
+  /** 429s since then. */
+  #rejected = 0
 
   /** A lane for `origin`. */
   constructor(origin: string) {
@@ -74,9 +79,24 @@ export class Lane {
     return rps === Infinity ? this.pausedUntil : Math.max(this.pausedUntil, this.nextStart)
   }
 
-  /** Learns from a 429 at `now`: the server's bucket is empty, so the pacing clock catches nothing up. */
+  /** Counts a 429 from this origin (a request its limit did not let through). */
+  rejected(): void {
+    this.#rejected++
+  }
+
+  /**
+   * Learns from a 429 at `now` (the governor calls this at most once per interval): the rate cap
+   * learns, and since the server's bucket is empty the pacing clock catches nothing up.
+   */
   throttled(now: number): void {
-    this.learned.throttled(now, this.starts, this.pausedUntil)
+    const windowMs = now - this.lastThrottle
+    const allowed = Number.isFinite(windowMs)
+      ? { requests: Math.max(0, this.#started - this.#rejected), windowMs }
+      : undefined
+    this.learned.throttled(now, this.starts, this.pausedUntil, allowed)
+    this.lastThrottle = now
+    this.#started = 0
+    this.#rejected = 0
     this.nextStart = Math.max(this.nextStart, now)
   }
 
@@ -92,6 +112,7 @@ export class Lane {
       this.nextStart = base + interval
     }
     this.starts.push(now)
+    this.#started++
     this.#trim(now)
   }
 

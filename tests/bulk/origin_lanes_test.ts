@@ -8,6 +8,7 @@ import {
   originOf,
   OVERFLOW,
 } from '../../src/bulk/origin_lanes.ts'
+import { NEAR } from '../../src/bulk/rate_cap.ts'
 
 test('originOf takes the origin of a string, URL or Request; an input without one is the overflow key', () => {
   assert.equal(originOf('https://api.wandb.ai/graphql?x=1'), 'https://api.wandb.ai')
@@ -52,4 +53,17 @@ test('a 429 leaves nothing to catch up: the server bucket is empty', () => {
   lane.throttled(3000)
   assert.ok(lane.learned.value !== undefined)
   assert.ok(lane.nextStart >= 3000, `next start ${lane.nextStart}`)
+})
+
+test('the requests a lane got through between two 429s (its 429s not counted) teach its rate cap', () => {
+  const lane = new Lane('http://api.test')
+  for (let t = 0; t < 1000; t += 50) lane.started(t, Infinity) // 20/s, then a 429
+  lane.rejected()
+  lane.throttled(1000)
+  const first = lane.learned.value!
+  for (let t = 1100; t <= 11_000; t += 100) lane.started(t, first) // 100 starts in 10 s
+  lane.rejected() // the last of them was the next 429
+  lane.throttled(11_000)
+  assert.ok(Math.abs(lane.learned.value! - NEAR * 9.9) < 1e-9, `cap ${lane.learned.value}`)
+  assert.ok(Math.abs(lane.learned.limitSeen! - 9.9) < 1e-9)
 })

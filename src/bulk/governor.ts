@@ -214,7 +214,7 @@ export class Governor {
     let rate: number | undefined
     for (const lane of this.#lanes.all()) {
       const value = lane.learned.value
-      if (value !== undefined && !(rate !== undefined && rate <= value)) rate = value
+      if (value !== undefined && (rate === undefined || value < rate)) rate = value
     }
     return rate
   }
@@ -258,8 +258,8 @@ export class Governor {
   }
 
   /**
-   * Waits for a slot (and for any pause or rate spacing of the origin of `url`); the returned
-   * function frees it.
+   * Waits for a slot (and for any pause or rate spacing of the origin of `url`; without one, the
+   * shared overflow lane's); the returned function frees it.
    */
   acquire(signal?: AbortSignal, url: RequestInfo | URL = ''): Promise<() => void> {
     const lane = this.#lanes.for(originOf(url))

@@ -13,19 +13,30 @@
  * - **Runs follow it**: `runs` hands out run slots up to the same limit, so a bulk export starts
  *   as many runs as the limit allows (each run keeps about one request in flight) and fewer after
  *   a 429.
+ * - **Per origin** (`origin_lanes.ts`): pauses, pacing and learned rates belong to the origin
+ *   (scheme, host, port) that answered, since a rate limit belongs to one service: W&B limits
+ *   its API, not the signed storage URLs a run's files come from. A 429 from the API neither
+ *   paces nor holds storage downloads. Waiting requests start first come, first served among
+ *   the origins that may start. At most 16 origins get a lane; the rest share one.
  * - **Pauses**: `Retry-After` on a 429/503 (and `RateLimit-Remaining: 0` with `RateLimit-Reset`)
- *   holds every new request until that time, not only the retried one.
- * - **Rate cap**: `maxRequestsPerSecond` spaces request starts evenly, and so does the rate
- *   learned from 429s (`rate_cap.ts`: 0.7 × the rate that met the limit, creeping back up while
- *   it holds requests back), so a binding limit is used with few 429s.
+ *   holds every new request to that origin until that time, not only the retried one. The pause
+ *   budget (`maxTotalPauseMs`) is one for the whole export.
+ * - **Rate cap**: `maxRequestsPerSecond` spaces request starts to each origin evenly, and so does
+ *   the rate learned from that origin's 429s (`rate_cap.ts`: 0.7 × the rate that met the limit,
+ *   creeping back up while it holds requests back), so a binding limit is used with few 429s.
+ * - **A 429 from a paced origin does not halve the limit**: once an origin's rate is learned, a
+ *   429 from it means requests started a little too fast, which its rate cap corrects; halving
+ *   the limit of requests in flight (and so of runs in flight) would not slow that origin's
+ *   starts (they wait for the pacing clock, not for a slot) but would starve the other origins
+ *   and stages (storage downloads, decoding, writing). The first 429 from an origin, before its
+ *   rate is learned, halves as any failure does; 408, 5xx and connection failures always do.
  *
  * Every change of the limit is recorded in `history` (bounded), with the request rate then.
  *
  * @module
  */
 import { parseRetryAfter } from '../http/retry_policy.ts'
-import { AbortableQueue } from './abortable_queue.ts'
-import { RateCap } from './rate_cap.ts'
+import { type Lane, OriginLanes, originOf } from './origin_lanes.ts'
 import { RunSlots } from './run_slots.ts'
 
 /** Options of {@linkcode Governor}. */
@@ -36,7 +47,7 @@ export interface GovernorOptions {
   minConcurrency?: number
   /** Limit at the start. @default half of maxConcurrency, at least minConcurrency */
   initialConcurrency?: number
-  /** Most request starts per second; undefined means no cap. @default undefined */
+  /** Most request starts per second to each origin; undefined means no cap. @default undefined */
   maxRequestsPerSecond?: number
   /** Pace requests at a rate learned from 429s (`rate_cap.ts`); false: only halve and pause. @default true */
   learnRate?: boolean
@@ -112,9 +123,6 @@ export interface GovernorStats {
   pauses: number
 }
 
-/** A waiting request: what starts it. */
-type Waiter = () => void
-
 /** Adaptive concurrency and pacing for every request of a bulk export. */
 export class Governor {
   /** `fetch` through the governor: pass it as the API client's `fetch` option. */
@@ -147,14 +155,13 @@ export class Governor {
   readonly #inner: typeof fetch
   #limit: number
   #inFlight = 0
-  #waiters = new AbortableQueue<Waiter>()
-  #pausedUntil = 0
-  #nextStart = 0
+  #lanes = new OriginLanes()
+  #waiting = 0
+  #seq = 0
   #lastDecrease = -Infinity
   #lastFailure = -Infinity
   #lastSample = -Infinity
   #starts: number[] = []
-  #learned = new RateCap()
   readonly #learnRate: boolean
   #timer: ReturnType<typeof setTimeout> | undefined
   #timerAt = Infinity
@@ -199,9 +206,27 @@ export class Governor {
     return Math.floor(this.#limit)
   }
 
-  /** The request rate learned from 429s (requests/s), or undefined before the first one. */
+  /**
+   * The request rate learned from 429s (requests/s): the lowest over the origins that taught one
+   * (in a bulk export, the W&B API's), or undefined before the first 429.
+   */
   get learnedRate(): number | undefined {
-    return this.#learned.value
+    let rate: number | undefined
+    for (const lane of this.#lanes.all()) {
+      const value = lane.learned.value
+      if (value !== undefined && (rate === undefined || value < rate)) rate = value
+    }
+    return rate
+  }
+
+  /** The rate learned from the 429s of the origin of `url` (requests/s), or undefined. */
+  learnedRateFor(url: RequestInfo | URL): number | undefined {
+    return this.#lanes.for(originOf(url)).learned.value
+  }
+
+  /** Origins with a lane of their own or shared (at most 17: 16 and the overflow lane). */
+  get lanes(): number {
+    return this.#lanes.size
   }
 
   /** Requests in flight. */
@@ -219,13 +244,25 @@ export class Governor {
     return starts.length
   }
 
-  /** Epoch ms until which new requests are held, or 0. */
+  /** Epoch ms until which new requests to some origin are held (the latest such time), or 0. */
   get pausedUntil(): number {
-    return this.#pausedUntil > this.#now() ? this.#pausedUntil : 0
+    let until = 0
+    for (const lane of this.#lanes.all()) until = Math.max(until, lane.pausedUntil)
+    return until > this.#now() ? until : 0
   }
 
-  /** Waits for a slot (and for any pause or rate spacing); the returned function frees it. */
-  acquire(signal?: AbortSignal): Promise<() => void> {
+  /** Epoch ms until which new requests to the origin of `url` are held, or 0. */
+  pausedUntilFor(url: RequestInfo | URL): number {
+    const until = this.#lanes.for(originOf(url)).pausedUntil
+    return until > this.#now() ? until : 0
+  }
+
+  /**
+   * Waits for a slot (and for any pause or rate spacing of the origin of `url`; without one, the
+   * shared overflow lane's); the returned function frees it.
+   */
+  acquire(signal?: AbortSignal, url: RequestInfo | URL = ''): Promise<() => void> {
+    const lane = this.#lanes.for(originOf(url))
     return new Promise<() => void>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason)
       let released = false
@@ -235,7 +272,12 @@ export class Governor {
         this.#inFlight--
         this.#pump()
       }
-      this.#waiters.push(() => resolve(release), signal, reject)
+      this.#waiting++
+      const onAbort = (reason: unknown) => {
+        this.#waiting--
+        reject(reason)
+      }
+      lane.waiters.push({ seq: this.#seq++, start: () => resolve(release) }, signal, onAbort)
       this.#pump()
     })
   }
@@ -243,22 +285,23 @@ export class Governor {
   /** Fetch through a slot, then learn from the answer. */
   async #governedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const signal = init?.signal ?? undefined
-    const release = await this.acquire(signal)
+    const lane = this.#lanes.for(originOf(input))
+    const release = await this.acquire(signal, input)
     this.stats.requests++
     try {
       const response = await this.#inner(input, init)
-      this.#observe(response.status, response.headers)
+      this.#observe(lane, response.status, response.headers)
       return response
     } catch (err) {
-      if (!signal?.aborted) this.#observe(0, undefined)
+      if (!signal?.aborted) this.#observe(lane, 0, undefined)
       throw err
     } finally {
       release()
     }
   }
 
-  /** Adjusts the limit and pauses from one answer (status 0: no answer). */
-  #observe(status: number, headers: Headers | undefined): void {
+  /** Adjusts the limit, and the pauses and rate of `lane`, from one answer (status 0: no answer). */
+  #observe(lane: Lane, status: number, headers: Headers | undefined): void {
     const now = this.#now()
     const retryAfter = parseRetryAfter(headers?.get('retry-after') ?? null, now)
     if (status === 429 || status === 408 || status === 0 || (status >= 500 && status !== 501)) {
@@ -266,25 +309,27 @@ export class Governor {
       else if (status === 0) this.stats.networkErrors++
       else this.stats.serverErrors++
       this.#lastFailure = now
-      if (now - this.#lastDecrease >= this.#decreaseMs) {
+      // A 429 from an origin already paced is its rate cap's to correct (see the module doc).
+      const paced = status === 429 && this.#learnRate && lane.learned.value !== undefined
+      if (status === 429) lane.rejected()
+      if (status === 429 && this.#learnRate && now - lane.lastThrottle >= this.#decreaseMs) {
+        lane.throttled(now)
+      }
+      if (!paced && now - this.#lastDecrease >= this.#decreaseMs) {
         this.#lastDecrease = now
-        if (status === 429 && this.#learnRate) {
-          this.#learned.throttled(now, this.#starts, this.#pausedUntil)
-        }
         this.#limit = Math.max(this.#min, this.#limit / 2)
         this.stats.decreases++
         this.#sample('decrease', status)
       }
-      if (retryAfter !== undefined) this.#pause(now + retryAfter, status)
+      if (retryAfter !== undefined) this.#pause(lane, now + retryAfter, status)
     } else {
       this.stats.succeeded++
       const grow = now - this.#lastFailure >= this.#decreaseMs
-      const rate = this.rate()
-      if (grow) this.#learned.healthy(now, rate)
+      if (grow) lane.learned.healthy(now, lane.rate(now))
       // Grow while at least half the limit is in use (requests sent, or runs when runs take
-      // slots), and not while the learned rate holds requests back: more would not help then.
+      // slots), and not while a learned rate holds requests back: more would not help then.
       const used = Math.max(this.#inFlight, this.runs.inUse)
-      if (grow && used * 2 >= Math.floor(this.#limit) && !this.#learned.binding(now, rate)) {
+      if (grow && used * 2 >= Math.floor(this.#limit) && !this.#rateBinds(now)) {
         const before = Math.floor(this.#limit)
         // Slow start: one more per answer (doubling each round) until the first failure.
         const step = this.#lastFailure === -Infinity ? 1 : 1 / this.#limit
@@ -296,7 +341,7 @@ export class Governor {
     const reset = headers?.get('ratelimit-reset')
     if (remaining != null && Number(remaining) <= 0 && reset != null) {
       const wait = parseRetryAfter(reset, now)
-      if (wait !== undefined) this.#pause(now + wait, status)
+      if (wait !== undefined) this.#pause(lane, now + wait, status)
     }
     this.#pump()
     this.runs.wake()
@@ -307,10 +352,18 @@ export class Governor {
     return this.#pauseSpent
   }
 
-  /** Holds new requests until `until`, capped by `maxPauseMs` and what is left of the budget. */
-  #pause(until: number, status: number): void {
+  /** Whether some origin's learned rate holds requests back. */
+  #rateBinds(now: number): boolean {
+    for (const lane of this.#lanes.all()) {
+      if (lane.learned.binding(now, lane.rate(now))) return true
+    }
+    return false
+  }
+
+  /** Holds new requests to `lane` until `until`, capped by `maxPauseMs` and the budget left. */
+  #pause(lane: Lane, until: number, status: number): void {
     const now = this.#now()
-    const from = Math.max(now, this.#pausedUntil)
+    const from = Math.max(now, lane.pausedUntil)
     const left = Math.max(0, this.#maxTotalPauseMs - this.#pauseSpent)
     const capped = Math.min(until, now + this.#maxPauseMs, from + left)
     const granted = Math.max(0, capped - from)
@@ -323,33 +376,47 @@ export class Governor {
     })
     if (granted <= 0) return
     this.#pauseSpent += granted
-    this.#pausedUntil = capped
+    lane.pausedUntil = capped
     this.stats.pauses++
     this.#sample('pause', status)
   }
 
-  /** Starts as many waiters as the limit, pause and rate cap allow; sets a timer for the rest. */
+  /**
+   * Starts as many waiters as the limit allows, each origin's first waiter once its pause and
+   * rate cap allow (the earliest arrival first); sets a timer for the rest.
+   */
   #pump(): void {
-    while (this.#waiters.length > 0) {
+    while (this.#waiting > 0 && this.#inFlight < Math.floor(this.#limit)) {
       const now = this.#now()
-      if (now < this.#pausedUntil) return this.#wakeAt(this.#pausedUntil)
-      if (this.#inFlight >= Math.floor(this.#limit)) return
-      const rps = Math.min(this.#rps ?? Infinity, this.#learned.value ?? Infinity)
-      if (rps !== Infinity && now < this.#nextStart) {
-        this.#learned.held(now)
-        return this.#wakeAt(this.#nextStart)
+      let next: Lane | undefined
+      let nextSeq = Infinity
+      let wake = Infinity
+      for (const lane of this.#lanes.all()) {
+        const head = lane.waiters.peek()
+        if (head === undefined) continue
+        const at = lane.readyAt(this.#rpsOf(lane))
+        if (at > now) {
+          if (now >= lane.pausedUntil) lane.learned.held(now) // held by its rate cap
+          wake = Math.min(wake, at)
+        } else if (head.seq < nextSeq) {
+          next = lane
+          nextSeq = head.seq
+        }
       }
-      const start = this.#waiters.shift()!
+      if (next === undefined) return wake === Infinity ? undefined : this.#wakeAt(wake)
+      const waiter = next.waiters.shift()!
+      this.#waiting--
       this.#inFlight++
-      if (rps !== Infinity) {
-        // Starts a late timer held back catch up (within 100 ms), so the cap is the rate reached.
-        const base = this.#nextStart >= now - 100 ? this.#nextStart : now
-        this.#nextStart = base + 1000 / rps
-      }
+      next.started(now, this.#rpsOf(next))
       this.#starts.push(now)
       if (now - this.#lastSample >= 100) this.#sample('sample')
-      start()
+      waiter.start()
     }
+  }
+
+  /** The rate cap of `lane` (requests/s; Infinity: none). */
+  #rpsOf(lane: Lane): number {
+    return Math.min(this.#rps ?? Infinity, lane.learned.value ?? Infinity)
   }
 
   /** Arms the wake-up timer for `at` unless an earlier one is set. */

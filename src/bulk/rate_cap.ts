@@ -7,6 +7,13 @@
  * - **Decrease**: on a 429, the cap becomes `DECREASE` × the start rate measured since the last
  *   pause ended (at most the last second, from the first start in it), or of the cap itself when
  *   that is lower.
+ * - **The rate between two 429s**: a token bucket is empty at each 429, so the requests it let
+ *   through between two of them (at least `MIN_WINDOW_MS` apart) are what it refilled in that
+ *   time: its sustained rate, whatever its burst (a lower one when the client left the bucket
+ *   full for a while, so it only ever raises the cap). The cap then starts again from `NEAR` ×
+ *   that rate unless the decrease left it higher, and takes it (or the cap, if higher) as the
+ *   limit seen. The rate of the last second alone overshoots it (a refilled bucket lets a burst
+ *   through), so the cap kept climbing back past the limit.
  * - **Increase**: each healthy answer while the cap binds (it held a request back in the last
  *   second and requests started at 80% of it or more) adds `INCREASE` requests/s (about +10%
  *   per second at the capped rate) up to `NEAR` × the rate the last 429 met under the cap, then ten
@@ -28,6 +35,9 @@ export const NEAR = 0.95
 /** The lowest cap, in requests/s. */
 export const MIN_RATE = 0.5
 
+/** Least time between two 429s for the requests allowed between them to measure the rate, in ms. */
+export const MIN_WINDOW_MS = 2000
+
 /** A learned cap on request starts per second. */
 export class RateCap {
   /** Requests/s, or undefined before the first 429. */
@@ -36,8 +46,16 @@ export class RateCap {
   limitSeen: number | undefined
   #heldAt = -Infinity
 
-  /** Learns from a 429 at `now`: `starts` are recent start times, `since` when measuring begins. */
-  throttled(now: number, starts: readonly number[], since: number): void {
+  /**
+   * Learns from a 429 at `now`: `starts` are recent start times, `since` when measuring begins,
+   * `allowed` the requests let through since the previous 429 `windowMs` before (if any).
+   */
+  throttled(
+    now: number,
+    starts: readonly number[],
+    since: number,
+    allowed?: { requests: number; windowMs: number },
+  ): void {
     const from = Math.max(since, now - 1000)
     let n = 0
     let first = now
@@ -51,6 +69,11 @@ export class RateCap {
     // Under pacing the rate at a 429 is where the limit is; the first 429 ends an unpaced burst.
     if (this.value !== undefined) this.limitSeen = measured
     this.value = Math.max(MIN_RATE, DECREASE * Math.min(measured, this.value ?? Infinity))
+    if (allowed !== undefined && allowed.windowMs >= MIN_WINDOW_MS) {
+      const sustained = (allowed.requests * 1000) / allowed.windowMs
+      this.value = Math.max(this.value, NEAR * sustained)
+      this.limitSeen = Math.max(sustained, this.value)
+    }
   }
 
   /**

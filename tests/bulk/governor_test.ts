@@ -223,3 +223,99 @@ test('a 429 sets a learned rate that paces later starts; a 503 does not', async 
   await other.fetch('http://x/')
   assert.equal(other.learnedRate, undefined)
 })
+
+/** A fetch answering by origin: each origin's calls get the next answer of its own script. */
+function byOrigin(
+  scripts: Record<string, { status: number; headers?: Record<string, string> }[]>,
+): typeof fetch & { calls: { origin: string; at: number }[] } {
+  const calls: { origin: string; at: number }[] = []
+  const seen = new Map<string, number>()
+  const fn = (input: RequestInfo | URL) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
+    const origin = new URL(url).origin
+    const script = scripts[origin]
+    const i = seen.get(origin) ?? 0
+    seen.set(origin, i + 1)
+    calls.push({ origin, at: Date.now() })
+    const answer = script[Math.min(i, script.length - 1)]
+    return Promise.resolve(new Response(null, { status: answer.status, headers: answer.headers }))
+  }
+  return Object.assign(fn as typeof fetch, { calls })
+}
+
+test('a Retry-After from one origin holds the next request there, not one to another origin', async () => {
+  const fetch = byOrigin({
+    'http://api.test': [{ status: 429, headers: { 'retry-after': '0.3' } }, { status: 200 }],
+    'http://files.test': [{ status: 200 }],
+  })
+  const governor = new Governor({ maxConcurrency: 4, fetch })
+  const t0 = Date.now()
+  await governor.fetch('http://api.test/graphql')
+  assert.ok(governor.pausedUntilFor('http://api.test/graphql') >= t0 + 250)
+  assert.equal(governor.pausedUntilFor('http://files.test/a'), 0)
+  assert.ok(governor.pausedUntil >= t0 + 250, 'pausedUntil is the latest pause of any origin')
+  const api = governor.fetch('http://api.test/graphql')
+  // A Request input counts by its URL's origin too.
+  await governor.fetch(new Request('http://files.test/run/1.parquet'))
+  const filesAt = Date.now() - t0
+  assert.ok(filesAt < 200, `the storage request waited ${filesAt} ms behind the API's pause`)
+  await api
+  const apiAt = fetch.calls.filter((c) => c.origin === 'http://api.test')[1].at - t0
+  assert.ok(apiAt >= 280, `second API request after ${apiAt} ms`)
+})
+
+test('a rate learned from one origin paces only that origin', async () => {
+  const api = 'http://api.test/graphql'
+  const files = 'http://files.test/f'
+  const fetch = byOrigin({
+    'http://api.test': [...Array(9).fill({ status: 200 }), { status: 429 }, { status: 200 }],
+    'http://files.test': [{ status: 200 }],
+  })
+  const governor = new Governor({ maxConcurrency: 8, initialConcurrency: 8, fetch })
+  await Promise.all(Array.from({ length: 9 }, () => governor.fetch(api)))
+  await governor.fetch(api) // the 429: 10 starts within the last second
+  const learned = governor.learnedRate!
+  assert.ok(learned >= 7 && learned <= 70, `learned ${learned}`)
+  const t0 = Date.now()
+  await Promise.all([
+    ...Array.from({ length: 4 }, () => governor.fetch(api)),
+    ...Array.from({ length: 4 }, () => governor.fetch(files)),
+  ])
+  const fileStarts = fetch.calls.filter((c) => c.origin === 'http://files.test').map((c) => c.at)
+  const apiStarts = fetch.calls.filter((c) => c.origin === 'http://api.test').slice(10)
+  assert.ok(fileStarts[3] - t0 < 40, `4 storage requests took ${fileStarts[3] - t0} ms`)
+  const span = apiStarts[3].at - apiStarts[0].at
+  assert.ok(
+    span >= (3 * 1000) / learned - 30,
+    `4 API starts at ${learned.toFixed(1)}/s took ${span} ms`,
+  )
+  assert.equal(governor.learnedRateFor(api), learned)
+  assert.equal(governor.learnedRateFor(files), undefined)
+})
+
+test('a 429 from an origin whose rate is learned does not halve the limit; the first 429 does', async () => {
+  const fetch = scripted([{ status: 429 }])
+  const governor = new Governor({
+    maxConcurrency: 16,
+    initialConcurrency: 16,
+    decreaseIntervalMs: 0,
+    fetch,
+  })
+  await governor.fetch('http://api.test/graphql')
+  assert.equal(governor.limit, 8, 'the first 429 halves: its cause is not known yet')
+  assert.ok(governor.learnedRate !== undefined)
+  await governor.fetch('http://api.test/graphql')
+  await governor.fetch('http://api.test/graphql')
+  assert.equal(governor.limit, 8, 'later 429s lower the pace, not the requests in flight')
+  assert.equal(governor.stats.throttled, 3)
+  assert.equal(governor.stats.decreases, 1)
+  await governor.fetch('http://other.test/') // another origin's first 429 halves again
+  assert.equal(governor.limit, 4)
+})
+
+test('origins past 16 share one lane: many hosts do not make the governor grow', async () => {
+  const governor = new Governor({ maxConcurrency: 4, fetch: scripted([{ status: 200 }]) })
+  for (let i = 0; i < 100; i++) await governor.fetch(`http://h${i}.test/`)
+  assert.equal(governor.lanes, 17)
+  assert.equal(governor.stats.succeeded, 100)
+})

@@ -1,6 +1,13 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { DECREASE, INCREASE, MIN_RATE, RateCap } from '../../src/bulk/rate_cap.ts'
+import {
+  DECREASE,
+  INCREASE,
+  MIN_RATE,
+  MIN_WINDOW_MS,
+  NEAR,
+  RateCap,
+} from '../../src/bulk/rate_cap.ts'
 
 /** `n` start times `1000 / perSecond` ms apart, the last at `end`. */
 const startsUntil = (end: number, n: number, perSecond: number) =>
@@ -54,4 +61,24 @@ test('near the rate the last 429 met under the cap, the cap grows ten times slow
   assert.ok(Math.abs(cap.value - (18.9 + INCREASE)) < 1e-9, 'below 95% of 20: the full step')
   cap.healthy(1100, 18)
   assert.ok(Math.abs(cap.value - (19 + INCREASE / 10)) < 1e-9, 'at 95% of 20: a tenth of it')
+})
+
+test('the requests let through between two 429s raise the cap the last second left too low', () => {
+  // A bucket of 10/s: the 10 s between two 429s let 100 requests through. Under a cap of 12/s the
+  // second 429 would leave 0.7 × 12 = 8.4/s; the bucket's rate says 0.95 × 10.
+  const cap = new RateCap()
+  cap.value = 12
+  cap.throttled(11_000, startsUntil(10_990, 12, 12), 0, { requests: 100, windowMs: 10_000 })
+  assert.ok(Math.abs(cap.value! - NEAR * 10) < 1e-9, `cap ${cap.value}`)
+  assert.ok(Math.abs(cap.limitSeen! - 10) < 1e-9, `limit seen ${cap.limitSeen}`)
+  // A client that left the bucket full for a while lets fewer through: never below the decrease.
+  const idle = new RateCap()
+  idle.value = 12
+  idle.throttled(11_000, startsUntil(10_990, 12, 12), 0, { requests: 30, windowMs: 10_000 })
+  assert.ok(Math.abs(idle.value! - DECREASE * 12) < 1e-9, `cap ${idle.value}`)
+  // A window shorter than MIN_WINDOW_MS says too little: the rate of the last second decides.
+  const short = new RateCap()
+  short.value = 12
+  short.throttled(2000, startsUntil(1990, 12, 12), 0, { requests: 5, windowMs: MIN_WINDOW_MS - 1 })
+  assert.ok(Math.abs(short.value! - DECREASE * 12) < 1e-9, `cap ${short.value}`)
 })

@@ -107,7 +107,7 @@ export const exportCommand: Command = {
     'max-rps': {
       type: 'string',
       valueName: 'N',
-      description: 'Most requests per second (default: adaptive only)',
+      description: 'Most requests per second to each host (default: adaptive only)',
     },
     attempts: {
       type: 'string',

@@ -14,6 +14,7 @@ import type { ApiOptions } from '../api/api_options.ts'
 import type { ExportFormat } from '../export/mod.ts'
 import type { Row } from '../row.ts'
 import { availableParallelism, tmpdir } from 'node:os'
+import { LoopLag } from './loop_lag.ts'
 import { isCompiledBinary } from '../runtime.ts'
 import { ParquetWorkers } from '../export/parquet_workers.ts'
 import { ByteBudget } from './byte_budget.ts'
@@ -173,6 +174,17 @@ export function resolveInclude(include: Partial<Include> | undefined): Include {
 
 /** Exports (or plans) a project into `options.out`; see the module docs. */
 export async function exportProject(options: BulkExportOptions): Promise<BulkExportResult> {
+  const lag = new LoopLag()
+  lag.start()
+  try {
+    return await exportWith(options, lag)
+  } finally {
+    lag.stop()
+  }
+}
+
+/** The export, with the measure of the event loop's lag the governor consults. */
+async function exportWith(options: BulkExportOptions, lag: LoopLag): Promise<BulkExportResult> {
   const out = resolve(options.out)
   const signal = options.signal ?? new AbortController().signal
   const ceiling = options.concurrency
@@ -181,7 +193,11 @@ export async function exportProject(options: BulkExportOptions): Promise<BulkExp
   const codec = options.codec ?? DEFAULT_CODEC
   const partRows = options.partRows ?? 1_000_000
   const query = options.query ?? {}
-  const { source, governor } = await openSource(options, ceiling ?? DEFAULT_REMOTE_CONCURRENCY)
+  const { source, governor } = await openSource(
+    options,
+    ceiling ?? DEFAULT_REMOTE_CONCURRENCY,
+    () => lag.busy(),
+  )
   const concurrency = ceiling ?? (governor ? DEFAULT_REMOTE_CONCURRENCY : DEFAULT_LOCAL_CONCURRENCY)
   const budget = new ByteBudget(options.memoryBytes ?? DEFAULT_MEMORY_BYTES)
   const manifestQuery: ManifestQuery = {
@@ -350,6 +366,7 @@ export async function exportProject(options: BulkExportOptions): Promise<BulkExp
 async function openSource(
   options: BulkExportOptions,
   concurrency: number,
+  busy: () => boolean,
 ): Promise<{ source: BulkSource; governor: Governor | undefined }> {
   if (typeof options.source !== 'string') {
     const governor = options.governor instanceof Governor ? options.governor : undefined
@@ -359,6 +376,7 @@ async function openSource(
     return { source: await LocalBulkSource.open(options.source), governor: undefined }
   }
   const governor = options.governor instanceof Governor ? options.governor : new Governor({
+    busy,
     maxConcurrency: Math.max(2, concurrency * 2),
     initialConcurrency: Math.min(INITIAL_CONCURRENCY, concurrency),
     fetch: options.api?.fetch,

@@ -6,8 +6,9 @@
  * - **AIMD**: each healthy answer raises the limit of requests in flight by `1/limit` (about +1
  *   per round of requests; by 1 until the first failure, doubling it each round), but only once `decreaseIntervalMs` have passed since the last
  *   failure, and only while at least half the limit is in use (requests in flight, or run slots
- *   taken) and the learned rate cap holds nothing back: a limit nobody fills, or a rate that
- *   binds, would not raise throughput, so it does not grow. A 429, 408, 5xx (but
+ *   taken), the learned rate cap holds nothing back and the client's event loop is not
+ *   saturated (`busy`): a limit nobody fills, a rate that binds, or a client busy decoding and
+ *   writing would not raise throughput (only memory), so it does not grow. A 429, 408, 5xx (but
  *   501) or connection failure halves it, at most once per `decreaseIntervalMs`, never below
  *   `minConcurrency`. While failures keep coming the limit only goes down.
  * - **Runs follow it**: `runs` hands out run slots up to the same limit, so a bulk export starts
@@ -51,6 +52,12 @@ export interface GovernorOptions {
   maxRequestsPerSecond?: number
   /** Pace requests at a rate learned from 429s (`rate_cap.ts`); false: only halve and pause. @default true */
   learnRate?: boolean
+  /**
+   * Whether the client itself is the bottleneck (its event loop saturated, `loop_lag.ts`): the
+   * limit does not grow then, since more requests in flight would add memory, not throughput.
+   * @default never
+   */
+  busy?: () => boolean
   /** Least time between two halvings, and from a failure to the next increase, in ms. @default 1000 */
   decreaseIntervalMs?: number
   /** Longest pause a `Retry-After` or `RateLimit-Reset` can impose, in ms. @default 120000 */
@@ -163,6 +170,7 @@ export class Governor {
   #lastSample = -Infinity
   #starts: number[] = []
   readonly #learnRate: boolean
+  readonly #busy: (() => boolean) | undefined
   #timer: ReturnType<typeof setTimeout> | undefined
   #timerAt = Infinity
 
@@ -189,6 +197,7 @@ export class Governor {
       )
     }
     this.#learnRate = options.learnRate ?? true
+    this.#busy = options.busy
     this.#decreaseMs = options.decreaseIntervalMs ?? 1000
     this.#maxPauseMs = options.maxPauseMs ?? 120_000
     this.#maxTotalPauseMs = options.maxTotalPauseMs ?? 600_000
@@ -327,9 +336,12 @@ export class Governor {
       const grow = now - this.#lastFailure >= this.#decreaseMs
       if (grow) lane.learned.healthy(now, lane.rate(now))
       // Grow while at least half the limit is in use (requests sent, or runs when runs take
-      // slots), and not while a learned rate holds requests back: more would not help then.
+      // slots), and not while a learned rate holds requests back or the client's own loop is
+      // saturated: more would not help then.
       const used = Math.max(this.#inFlight, this.runs.inUse)
-      if (grow && used * 2 >= Math.floor(this.#limit) && !this.#rateBinds(now)) {
+      if (
+        grow && used * 2 >= Math.floor(this.#limit) && !this.#rateBinds(now) && !this.#busy?.()
+      ) {
         const before = Math.floor(this.#limit)
         // Slow start: one more per answer (doubling each round) until the first failure.
         const step = this.#lastFailure === -Infinity ? 1 : 1 / this.#limit

@@ -3,8 +3,8 @@
  * (`historyLineCount` and its columns), so row-group buffers are sized for the run instead of for
  * the largest group, and the export's byte budget (`byte_budget.ts`) knows what to reserve.
  *
- * The estimate per run: `RUN_BASE_BYTES` (a listing entry, request and response objects, small
- * bodies) plus `CELL_BYTES` per cell of one row group: the group's column buffers (9 bytes per
+ * The estimate per run: `RUN_BASE_BYTES` (a listing entry, request and response objects, the
+ * export file's tail) plus `CELL_BYTES` per cell of one row group: the group's column buffers (9 bytes per
  * numeric cell, twice while the writer encodes the previous group), its encoded pages, and the
  * rows read for it in flight (the body of a range read, then decoded row objects), and the garbage
  * they leave until the collector runs. Calibrated by `bench/memory_budget.bench.ts` (Deno, Bun):
@@ -26,8 +26,13 @@ export const MIN_GROUP_ROWS = 1024
 /** Bytes per cell of a row group in flight (see the module docs). */
 export const CELL_BYTES = 64
 
-/** Bytes every run in flight holds besides its row group. */
-export const RUN_BASE_BYTES = 256 * 1024
+/**
+ * Bytes every run in flight holds besides its row group: the export file's tail read whole (1 MiB
+ * by default, `exportTailBytes`), its decoded footer and the request and response objects. A
+ * 150-run export held about 4.6 MB more peak RSS per more small run in flight (Deno, `-j 64`
+ * against `-j 8`), so 256 KiB, the earlier figure, let the budget admit far more runs than it held.
+ */
+export const RUN_BASE_BYTES = 2 * 1024 * 1024
 
 /**
  * Rows per row group for a part expected to hold `expectedRows` rows: that many (within

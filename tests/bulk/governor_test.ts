@@ -50,6 +50,21 @@ test('until the first failure the limit grows by one per answer (slow start), up
   assert.equal(governor.limit, 40)
 })
 
+test('the limit does not grow while the client says it is busy (its event loop saturated)', async () => {
+  let busy = true
+  const governor = new Governor({
+    maxConcurrency: 40,
+    initialConcurrency: 2,
+    busy: () => busy,
+    fetch: scripted([{ status: 200, delayMs: 2 }]),
+  })
+  await fullRounds(governor, 3)
+  assert.equal(governor.limit, 2)
+  busy = false
+  await fullRounds(governor, 1)
+  assert.equal(governor.limit, 3)
+})
+
 test('after a failure the limit grows by about one per round of healthy answers', async () => {
   const governor = new Governor({
     maxConcurrency: 6,

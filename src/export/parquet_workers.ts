@@ -2,17 +2,21 @@
  * A pool of worker threads that encode Parquet row groups, so a bulk export's encoding and
  * compression run on every core while the main thread reads, schedules and writes. Each file
  * sticks to one worker (its compressor lives there); a new file goes to the worker with the
- * fewest open files. A group's number columns move to the worker without a copy
- * (`parquet_group_job.ts`) and its bytes come back the same way. Workers do not keep the process
- * alive while idle.
+ * fewest open files. A group's number columns are copied once into buffers that move to the
+ * worker (`parquet_group_job.ts`), and its bytes come back the same way. A worker that stops
+ * (crashes, or {@linkcode ParquetWorkers.stopWorker}) fails the files it was encoding; later files
+ * go to the other workers or, with none left, are encoded on the calling thread. Workers do not
+ * keep the process alive while idle.
  *
  * @module
  */
 import { startWorker, type WorkerThread } from '../runtime.ts'
+import { type CodecSetup, codecSetup } from './parquet_codec.ts'
 import type { GroupColumn } from './parquet_group.ts'
 import { type GroupJob, jobColumns } from './parquet_group_job.ts'
 import type { ChunkResult } from './parquet_numeric.ts'
-import type { GroupEncoder, GroupSetup } from './parquet_row_group.ts'
+import { encodeColumns, type GroupEncoder, type GroupSetup } from './parquet_row_group.ts'
+import { GrowingWriter } from './parquet_sink.ts'
 
 /** Options of {@linkcode ParquetWorkers.start}. */
 export interface ParquetWorkersOptions {
@@ -60,20 +64,24 @@ class Lane {
         job.resolve({ bytes: answer.bytes!, results: answer.results! })
       }
     })
-    thread.onExit((error) => {
-      this.failed = new Error(
-        `parquet encoder worker stopped (${error.message}); run again with --workers 0 to encode on the main thread`,
-      )
-      for (const job of this.pending.values()) job.reject(this.failed)
-      this.pending.clear()
-    })
+    thread.onExit((error) => this.stopped(error))
+  }
+
+  /** Fails the waiting jobs and every later one of this worker's files. */
+  stopped(error: Error): void {
+    this.failed ??= new Error(
+      `parquet encoder worker stopped (${error.message}); run again with --workers 0 to encode on the main thread`,
+    )
+    for (const job of this.pending.values()) job.reject(this.failed)
+    this.pending.clear()
   }
 }
 
 /** Worker threads that encode Parquet row groups (a {@linkcode GroupEncoder}). */
 export class ParquetWorkers implements GroupEncoder {
   readonly #lanes: Lane[]
-  readonly #files = new WeakMap<object, { lane: Lane; id: number }>()
+  readonly #files = new WeakMap<object, { lane?: Lane; codec?: CodecSetup; id: number }>()
+  #closed: Error | undefined
   #nextFile = 1
   #nextJob = 1
 
@@ -139,14 +147,17 @@ export class ParquetWorkers implements GroupEncoder {
     rows: number,
     offset: number,
   ): Promise<{ bytes: Uint8Array; results: ChunkResult[] }> {
+    if (this.#closed) return Promise.reject(this.#closed)
     let entry = this.#files.get(file)
     if (!entry) {
-      const lane = this.#lanes.reduce((a, b) => (b.files < a.files ? b : a))
-      lane.files++
-      entry = { lane, id: this.#nextFile++ }
+      const live = this.#lanes.filter((lane) => !lane.failed)
+      const lane = live.length ? live.reduce((a, b) => (b.files < a.files ? b : a)) : undefined
+      if (lane) lane.files++
+      entry = { lane, id: this.#nextFile++, codec: lane ? undefined : codecSetup(codecName) }
       this.#files.set(file, entry)
     }
-    const { lane, id } = entry
+    const { lane, id, codec } = entry
+    if (!lane) return encodeHere(codec!, setup, columns, rows, offset)
     if (lane.failed) return Promise.reject(lane.failed)
     const { columns: jobCols, transfer } = jobColumns(columns, rows)
     const job: GroupJob = {
@@ -172,18 +183,55 @@ export class ParquetWorkers implements GroupEncoder {
     const entry = this.#files.get(file)
     if (!entry) return
     this.#files.delete(file)
-    entry.lane.files--
-    if (!entry.lane.failed) entry.lane.thread.post({ release: entry.id })
+    const lane = entry.lane
+    if (!lane) return
+    lane.files--
+    if (!lane.failed) lane.thread.post({ release: entry.id })
+  }
+
+  /** Stops one worker, as a crash would: its files fail, later ones go elsewhere. */
+  async stopWorker(index: number): Promise<void> {
+    const lane = this.#lanes[index]
+    if (!lane) {
+      throw new RangeError(`Cannot stop encoder worker ${index}: the pool has ${this.size}`)
+    }
+    await lane.thread.terminate()
+    lane.stopped(new Error('stopped'))
   }
 
   /** Stops every worker; jobs still waiting fail. */
   async close(): Promise<void> {
+    this.#closed = new Error('parquet encoder workers were closed')
     await Promise.all(this.#lanes.map((lane) => lane.thread.terminate().catch(() => {})))
-    const closed = new Error('parquet encoder workers were closed')
+    const closed = this.#closed
     for (const lane of this.#lanes) {
       lane.failed ??= closed
       for (const job of lane.pending.values()) job.reject(closed)
       lane.pending.clear()
     }
   }
+}
+
+/** Encodes a group on the calling thread with the file's own compressor (no worker left). */
+async function encodeHere(
+  codec: CodecSetup,
+  setup: GroupSetup,
+  columns: readonly GroupColumn[],
+  rows: number,
+  offset: number,
+): Promise<{ bytes: Uint8Array; results: ChunkResult[] }> {
+  await codec.ready
+  const out = new GrowingWriter(1 << 16)
+  out.offset = offset
+  const results = encodeColumns(
+    out,
+    {
+      ...setup,
+      codec: codec.codec,
+      compressors: codec.compressors,
+    },
+    columns,
+    rows,
+  )
+  return { bytes: new Uint8Array(out.buffer, 0, out.index), results }
 }

@@ -126,6 +126,41 @@ test('a worker error names the worker and fails only the file being encoded', as
   }
 })
 
+test('a stopped worker fails its open file; later files go to the others, then to this thread', async () => {
+  const workers = await ParquetWorkers.start(2)
+  try {
+    const setup = {
+      schema: [{ name: 'root', num_children: 1 }, {
+        name: 'x',
+        type: 'DOUBLE' as const,
+        repetition_type: 'OPTIONAL' as const,
+      }],
+      codec: 'SNAPPY' as const,
+      compressors: {},
+      statistics: true,
+    }
+    const open = {}
+    await workers.encode(open, setup, 'snappy', [{ name: 'x', data: [1, 2, 3] }], 3, 4)
+    assert.equal(workers.groups, 1)
+    // the first file went to worker 0 (both had none open)
+    await workers.stopWorker(0)
+    await assert.rejects(
+      workers.encode(open, setup, 'snappy', [{ name: 'x', data: [4] }], 1, 40),
+      /parquet encoder worker stopped \(stopped\); run again with --workers 0/,
+    )
+    const sets = Array.from({ length: 3 }, (_, i) => sampleRows(1200 + i * 100, i + 9))
+    const expected = await Promise.all(sets.map((rows) => write(rows, 'zstd')))
+    assert.deepEqual(await Promise.all(sets.map((rows) => write(rows, 'zstd', workers))), expected)
+    const onWorkers = workers.groups
+    assert.ok(onWorkers > 1)
+    await workers.stopWorker(1)
+    assert.deepEqual(await write(sets[0], 'zstd', workers), expected[0])
+    assert.equal(workers.groups, onWorkers, 'no worker left: encoded on this thread')
+  } finally {
+    await workers.close()
+  }
+})
+
 test('closing the pool fails waiting jobs and a closed pool refuses new ones', async () => {
   const workers = await ParquetWorkers.start(1)
   await workers.close()

@@ -6,7 +6,8 @@
  */
 import { tmpdir } from 'node:os'
 import type { ColumnType } from '../export/column_kind.ts'
-import { createExporter, type ExportFormat } from '../export/mod.ts'
+import { createExporter, type ExporterOptions, type ExportFormat } from '../export/mod.ts'
+import type { ParquetInternalOptions } from '../export/parquet.ts'
 import type { ParquetWorkers } from '../export/parquet_workers.ts'
 import type { Row } from '../row.ts'
 import { writeFileAtomic, type WrittenFile } from './atomic_file.ts'
@@ -70,15 +71,16 @@ export class TableWriter {
 
   /** Starts writing `path` (atomically: nothing appears there until {@linkcode TableWriter.close}). */
   static open(path: string, options: TableWriterOptions): TableWriter {
-    const exporter = createExporter(options.format, {
+    const settings: ExporterOptions & ParquetInternalOptions = {
       columns: options.columns,
       types: options.types,
       flatten: options.flatten,
-      codec: options.codec,
+      codec: options.codec as ParquetInternalOptions['codec'],
       rowGroupSize: options.rowGroupSize,
       workers: options.workers,
       tempDir: options.tempDir ?? tmpdir(),
-    })
+    }
+    const exporter = createExporter(options.format, settings)
     const done = writeFileAtomic(options.root, path, exporter.readable, options.signal)
     done.catch(() => {}) // observed in close() or abort()
     const writer = (exporter.writable as WritableStream<Row[]>).getWriter()

@@ -65,6 +65,10 @@ export interface ParquetOptions {
   tempDir?: string
   /** End a row group after every written batch (a followed run: one group per flush interval). @default false */
   groupPerWrite?: boolean
+}
+
+/** {@linkcode ParquetOptions} plus what wbx's own callers (the bulk export) may pass. */
+export interface ParquetInternalOptions extends ParquetOptions {
   /**
    * Encode row groups on these worker threads (`parquet_workers.ts`) when the output streams
    * (every column declared); the bytes are the same either way. @default the calling thread
@@ -129,7 +133,7 @@ class ParquetEncoder implements RowEncoder {
     this.#flatten = options.flatten ?? true
     this.#codecName = options.codec ?? 'snappy'
     this.#codec = codecSetup(this.#codecName)
-    this.#workers = this.#direct ? options.workers : undefined
+    this.#workers = this.#direct ? (options as ParquetInternalOptions).workers : undefined
     this.#jsonColumns = jsonColumns
     this.#tempDir = options.tempDir
     this.#groupPerWrite = options.groupPerWrite ?? false

@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { parquetReadObjects } from 'hyparquet'
 import { Buffer } from 'node:buffer'
-import { toParquet } from '../../src/export/parquet.ts'
+import { type ParquetInternalOptions, toParquet } from '../../src/export/parquet.ts'
 import { ParquetWorkers } from '../../src/export/parquet_workers.ts'
 import { spoolDecompressors } from '../../src/export/parquet_codec.ts'
 import type { Row } from '../../src/row.ts'
@@ -41,14 +41,15 @@ async function write(
   codec: 'snappy' | 'zstd',
   workers?: ParquetWorkers,
 ): Promise<Uint8Array> {
-  const stream = toParquet({
+  const options: ParquetInternalOptions = {
     columns: Object.keys(TYPES),
     types: { ...TYPES },
     codec,
     rowGroupSize: 1000,
     flatten: false,
     workers,
-  })
+  }
+  const stream = toParquet(options)
   const chunks: Uint8Array[] = []
   const reading = (async () => {
     for await (const chunk of stream.readable) chunks.push(chunk)

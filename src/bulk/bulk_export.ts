@@ -14,6 +14,7 @@ import type { ApiOptions } from '../api/api_options.ts'
 import type { ExportFormat } from '../export/mod.ts'
 import type { Row } from '../row.ts'
 import { availableParallelism, tmpdir } from 'node:os'
+import { HistoryPrefetch } from './history_prefetch.ts'
 import { LoopLag } from './loop_lag.ts'
 import { isCompiledBinary } from '../runtime.ts'
 import { ParquetWorkers } from '../export/parquet_workers.ts'
@@ -280,51 +281,62 @@ async function exportWith(options: BulkExportOptions, lag: LoopLag): Promise<Bul
         others: include.configSummary ? others : undefined,
       })
       : undefined
-    await runPool<BulkRunHandle>(handles, async (handle, runSignal) => {
-      const memo = opened.get(handle.id)
-      opened.delete(handle.id)
-      const run = memo ?? await handle.open(runSignal)
-      if (!matchesQuery(query, run)) {
-        progress.runsTotal-- // a local run's update time is known only once it is open
-        return
-      }
-      selected.add(run.id)
-      runsRows.set(run.id, runsTableRow(run, include.configSummary))
-      const outcome = await exportRun(run, {
-        dir: out,
-        state,
-        include,
-        format,
-        codec,
-        partRows,
-        keys: options.keys,
-        schema: history ? target : undefined,
-        filePattern: options.filePattern,
-        budget,
-        workers,
-        signal: runSignal,
-        onRows: (n) => progress.addRows(n),
-        onBytes: (n) => progress.addBytes(n),
+    // Remote runs that will read history get their one API request sent ahead of their turn.
+    const prefetch = source.remote && include.history
+      ? new HistoryPrefetch(await runsReadingHistory(handles, planned, signal), PREFETCH_AHEAD)
+      : undefined
+    const prefetching = prefetch?.run(signal)
+    try {
+      await runPool<BulkRunHandle>(handles, async (handle, runSignal) => {
+        prefetch?.taken(handle.id)
+        const memo = opened.get(handle.id)
+        opened.delete(handle.id)
+        const run = memo ?? await handle.open(runSignal)
+        if (!matchesQuery(query, run)) {
+          progress.runsTotal-- // a local run's update time is known only once it is open
+          return
+        }
+        selected.add(run.id)
+        runsRows.set(run.id, runsTableRow(run, include.configSummary))
+        const outcome = await exportRun(run, {
+          dir: out,
+          state,
+          include,
+          format,
+          codec,
+          partRows,
+          keys: options.keys,
+          schema: history ? target : undefined,
+          filePattern: options.filePattern,
+          budget,
+          workers,
+          signal: runSignal,
+          onRows: (n) => progress.addRows(n),
+          onBytes: (n) => progress.addBytes(n),
+        })
+        // What was done: a rewound run found during the export shows as a rewrite, rows as written.
+        const before = planned.get(run.id) ??
+          { id: run.id, action: outcome.action, rows: 0, bytes: 0, requests: 0 }
+        planned.set(run.id, { ...before, action: outcome.action, rows: outcome.rows })
+        progress.runDone()
+      }, {
+        concurrency,
+        slots: governor?.runs,
+        attempts: options.attempts,
+        retryDelayMs: options.retryDelayMs,
+        maxWaitPerItemMs: options.maxWaitPerRunMs ?? DEFAULT_MAX_WAIT_PER_RUN_MS,
+        signal,
+        onRetry: () => progress.runRetries++,
+        onQuarantine: async (handle, attempts, error) => {
+          selected.add(handle.id)
+          progress.runFailed()
+          await state.fail({ runId: handle.id, attempts, error: errorText(error) })
+        },
       })
-      // What was done: a rewound run found during the export shows as a rewrite, rows as written.
-      const before = planned.get(run.id) ??
-        { id: run.id, action: outcome.action, rows: 0, bytes: 0, requests: 0 }
-      planned.set(run.id, { ...before, action: outcome.action, rows: outcome.rows })
-      progress.runDone()
-    }, {
-      concurrency,
-      slots: governor?.runs,
-      attempts: options.attempts,
-      retryDelayMs: options.retryDelayMs,
-      maxWaitPerItemMs: options.maxWaitPerRunMs ?? DEFAULT_MAX_WAIT_PER_RUN_MS,
-      signal,
-      onRetry: () => progress.runRetries++,
-      onQuarantine: async (handle, attempts, error) => {
-        selected.add(handle.id)
-        progress.runFailed()
-        await state.fail({ runId: handle.id, attempts, error: errorText(error) })
-      },
-    })
+    } finally {
+      prefetch?.stop()
+      await prefetching
+    }
     if (history && target) {
       await unifyHistory(state, target, {
         dir: out,
@@ -411,6 +423,25 @@ const DEFAULT_LOCAL_CONCURRENCY = 8
 
 /** Requests (and runs) in flight when a remote export starts: few, so a limit is found from below. */
 const INITIAL_CONCURRENCY = 4
+
+/** Remote runs asked for their history exports ahead of their turn (`history_prefetch.ts`). */
+const PREFETCH_AHEAD = 16
+
+/** The listed runs, in order, whose planned action reads history. */
+async function runsReadingHistory(
+  handles: readonly BulkRunHandle[],
+  planned: ReadonlyMap<string, RunPlan>,
+  signal: AbortSignal,
+): Promise<BulkRun[]> {
+  const runs: BulkRun[] = []
+  for (const handle of handles) {
+    const action = planned.get(handle.id)?.action
+    if (action === 'skip' || action === 'refresh') continue
+    const run = await handle.open(signal)
+    if (run.lastHistoryStep >= 0) runs.push(run)
+  }
+  return runs
+}
 
 /** Default of `workers`: one less than the cores, at most 16 (none in a compiled binary). */
 export function defaultWorkers(): number {

@@ -69,6 +69,11 @@ export interface BulkRun {
   readonly systemSampled: boolean
   /** Every history row with a step in `[minStep, maxStep)`, in step order. */
   history(options: BulkHistoryOptions): ReadableStream<Row[]>
+  /**
+   * Sends the request the next `history()` call starts with, now (a remote run's
+   * `RunParquetHistory`), so that call finds the answer waiting. @default absent: nothing to send
+   */
+  prefetchHistory?(signal: AbortSignal): void
   /** System-metric rows. */
   systemMetrics(signal: AbortSignal): Promise<ReadableStream<Row[]>>
   /** The console output as text, or null when the run has none. */

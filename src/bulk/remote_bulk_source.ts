@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { fetchParquetExports, type ParquetExports } from '../api/history/parquet_exports.ts'
+import type { ScanInternalOptions } from '../api/history/scan_history.ts'
 import type { Api } from '../api/api.ts'
 import type { Run } from '../api/run.ts'
 import type { BulkRun, BulkRunHandle, BulkSource } from './bulk_source.ts'
@@ -77,15 +79,26 @@ function remoteHandle(run: Run): BulkRunHandle {
  */
 function remoteRun(run: Run): BulkRun {
   const bulk = readerBulkRun(run, { name: run.name ?? null, systemSampled: true })
+  let ahead: Promise<ParquetExports> | undefined
   return {
     ...bulk,
-    history: (o) =>
-      run.scanHistory({
+    history: (o) => {
+      // A prefetched answer serves the first scan only (a second one asks again).
+      const parquetExports = ahead
+      ahead = undefined
+      const options: ScanInternalOptions = {
         minStep: o.minStep,
         maxStep: o.maxStep,
         keys: o.keys,
         signal: o.signal,
         lastHistoryStep: bulk.lastHistoryStep,
-      }),
+        parquetExports,
+      }
+      return run.scanHistory(options)
+    },
+    prefetchHistory: (signal) => {
+      ahead ??= fetchParquetExports(run.transport, run, signal)
+      ahead.catch(() => {}) // the scan that takes it sees the error
+    },
   }
 }

@@ -70,3 +70,42 @@ test(
     }
   },
 )
+
+test(
+  'with one run at a time, the next runs\u2019 RunParquetHistory is asked for while a run downloads (prefetch), still once per run',
+  { timeout: 120_000 },
+  async () => {
+    const server = await startTestServer({
+      limits: { latencyMs: 30 },
+      generatedProjects: [{
+        entity: 'e',
+        project: 'ahead',
+        runs: 12,
+        sizes: 'fixed:500',
+        metrics: 3,
+      }],
+      warm: {},
+    })
+    const folder = tempDir('prefetch')
+    try {
+      const result = await exportProject({
+        source: 'e/ahead',
+        out: folder.dir,
+        concurrency: 1,
+        api: { baseUrl: server.baseUrl, apiKey: server.apiKey },
+      })
+      assert.equal(result.complete, true)
+      const order = server.requests.map((r) => r.origin === 'files' ? 'GET' : r.operation)
+      assert.equal(order.filter((o) => o === 'RunParquetHistory').length, 12)
+      assert.equal(order.filter((o) => o === 'GET').length, 12)
+      // Without the prefetch each run's request comes right before its download (alternating);
+      // with it, the requests for later runs come before the first run's download.
+      const firstGet = order.indexOf('GET')
+      const before = order.slice(0, firstGet).filter((o) => o === 'RunParquetHistory').length
+      assert.ok(before > 1, `RunParquetHistory requests before the first download: ${before}`)
+    } finally {
+      await server.stop()
+      folder.cleanup()
+    }
+  },
+)

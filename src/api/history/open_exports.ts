@@ -5,7 +5,7 @@
  */
 import type { HistoryRunRef, HistoryTransport } from './history_target.ts'
 import { ParquetExportFile } from './parquet_export_file.ts'
-import { fetchParquetExports } from './parquet_exports.ts'
+import { fetchParquetExports, type ParquetExports } from './parquet_exports.ts'
 import type { SignedFetchOptions } from './signed_fetch.ts'
 import { ExportFileSource } from './step_sources.ts'
 
@@ -27,6 +27,8 @@ export interface OpenExportSourcesOptions {
   readAhead?: boolean
   /** Bytes of each file's end read first (a file no bigger is read whole). @default 1048576 */
   tailBytes?: number
+  /** The answer of `RunParquetHistory`, already asked for. @default asked here */
+  exports?: Promise<ParquetExports>
 }
 
 /** The opened exports of a run. */
@@ -49,7 +51,7 @@ export async function openExportSources(
   run: HistoryRunRef,
   options: OpenExportSourcesOptions,
 ): Promise<ExportSources> {
-  const found = await fetchParquetExports(transport, run, options.signal)
+  const found = await (options.exports ?? fetchParquetExports(transport, run, options.signal))
   const files: ParquetExportFile[] = new Array(found.urls.length)
   const fetchOptions = {
     ...options.fetch,

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import type { ParquetExports } from './parquet_exports.ts'
 import type { Row } from '../../row.ts'
 import { linkedAbort } from '../../linked_abort.ts'
 import type { HistoryRunRef, HistoryTransport } from './history_target.ts'
@@ -77,6 +78,12 @@ export interface ScanHistoryOptions extends KeySelectionOptions {
   onComplete?: (report: HistoryScanReport) => void
 }
 
+/** {@linkcode ScanHistoryOptions} plus what wbx's own callers (the bulk export) may pass. */
+export interface ScanInternalOptions extends ScanHistoryOptions {
+  /** The answer of this run's `RunParquetHistory`, already asked for. @default asked at the start */
+  parquetExports?: Promise<ParquetExports>
+}
+
 /** Checks options up front so misuse fails at the call, not mid-stream. */
 function checkOptions(options: ScanHistoryOptions): void {
   const { pageSize, minStep, maxStep, source, prefetch, onShortfall } = options
@@ -134,6 +141,7 @@ export function scanHistory(
     onShortfall: options.onShortfall,
     exportTailBytes: options.exportTailBytes,
     lastHistoryStep: options.lastHistoryStep,
+    parquetExports: (options as ScanInternalOptions).parquetExports,
   }
 
   return new ReadableStream<Row[]>({

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { ParquetExports } from './parquet_exports.ts'
 import type { Row } from '../../row.ts'
 import { runNotFound } from './history_request.ts'
 import { type HistoryRunRef, type HistoryTransport, runPathOf } from './history_target.ts'
@@ -71,6 +72,8 @@ export interface ScanPlanOptions {
   lastHistoryStep?: number
   /** Shortfalls, malformed and conflicting rows: throw, or report them. @default 'error' */
   onShortfall?: ShortfallMode
+  /** The answer of `RunParquetHistory`, already asked for. @default asked when the exports open */
+  parquetExports?: Promise<ParquetExports>
 }
 
 /** One merged sequence of sources and the live source at its end. */
@@ -138,6 +141,7 @@ export class ScanPlan {
           fetch: this.#options.exportFetch,
           readAhead: this.#options.readAhead,
           tailBytes: this.#options.exportTailBytes,
+          exports: this.#options.parquetExports,
         })
       } catch (err) {
         // 'auto' reads everything through GraphQL instead (e.g. a server without parquetHistory).

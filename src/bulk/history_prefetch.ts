@@ -1,0 +1,68 @@
+/**
+ * Asking for runs' history exports ahead of their export: a remote run's one rate-limited request
+ * (`RunParquetHistory`) is sent for the next runs in line while the runs in flight download,
+ * decode and write, so a binding rate limit keeps being used when every run slot is busy with a
+ * big run. At most `ahead` runs are asked for and not yet started; a run the pool reaches first
+ * is not asked for here. The answers are signed URLs, used seconds later, well within their life.
+ *
+ * @module
+ */
+import type { BulkRun } from './bulk_source.ts'
+
+/** Starts history requests ahead of the runs the pool starts, in the same order. */
+export class HistoryPrefetch {
+  readonly #runs: readonly BulkRun[]
+  readonly #ahead: number
+  readonly #waiting = new Set<string>()
+  readonly #taken = new Set<string>()
+  #next = 0
+  #wake: (() => void) | undefined
+  #stopped = false
+
+  /** Prefetches for `runs` (those with `prefetchHistory`), at most `ahead` not yet taken. */
+  constructor(runs: readonly BulkRun[], ahead: number) {
+    if (!Number.isInteger(ahead) || ahead < 1) {
+      throw new RangeError(`Cannot prefetch ${ahead} runs ahead: use a whole number >= 1`)
+    }
+    this.#runs = runs
+    this.#ahead = ahead
+  }
+
+  /** Runs asked for and not yet taken. */
+  get waiting(): number {
+    return this.#waiting.size
+  }
+
+  /** Asks for the runs in order until all are asked for, taken, or {@linkcode stop} is called. */
+  async run(signal: AbortSignal): Promise<void> {
+    while (!this.#stopped && !signal.aborted && this.#next < this.#runs.length) {
+      if (this.#waiting.size >= this.#ahead) {
+        await new Promise<void>((resolve) => (this.#wake = resolve))
+        continue
+      }
+      const run = this.#runs[this.#next++]
+      if (this.#taken.has(run.id) || !run.prefetchHistory) continue
+      run.prefetchHistory(signal)
+      this.#waiting.add(run.id)
+    }
+  }
+
+  /** The pool started (or gave up on) run `id`: it is no longer waiting. */
+  taken(id: string): void {
+    this.#taken.add(id)
+    if (this.#waiting.delete(id)) this.#poke()
+  }
+
+  /** Ends {@linkcode run}. */
+  stop(): void {
+    this.#stopped = true
+    this.#poke()
+  }
+
+  /** Wakes the loop. */
+  #poke(): void {
+    const wake = this.#wake
+    this.#wake = undefined
+    wake?.()
+  }
+}

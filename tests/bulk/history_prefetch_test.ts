@@ -1,0 +1,57 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import type { BulkRun } from '../../src/bulk/bulk_source.ts'
+import { HistoryPrefetch } from '../../src/bulk/history_prefetch.ts'
+
+/** Runs that record when they are asked to prefetch. */
+function runs(n: number, asked: string[], without = new Set<string>()): BulkRun[] {
+  return Array.from({ length: n }, (_, i) => {
+    const id = `r${i}`
+    const run = { id } as BulkRun
+    if (!without.has(id)) {
+      ;(run as { prefetchHistory?: (signal: AbortSignal) => void }).prefetchHistory = () =>
+        void asked.push(id)
+    }
+    return run
+  })
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 0))
+
+test('runs are asked for in order, at most `ahead` not yet taken', async () => {
+  const asked: string[] = []
+  const prefetch = new HistoryPrefetch(runs(6, asked), 2)
+  const done = prefetch.run(new AbortController().signal)
+  await tick()
+  assert.deepEqual(asked, ['r0', 'r1'])
+  assert.equal(prefetch.waiting, 2)
+  prefetch.taken('r0')
+  await tick()
+  assert.deepEqual(asked, ['r0', 'r1', 'r2'])
+  // a run the pool reaches before the prefetch is not asked for
+  prefetch.taken('r3')
+  prefetch.taken('r1')
+  prefetch.taken('r2')
+  await done
+  assert.deepEqual(asked, ['r0', 'r1', 'r2', 'r4', 'r5'])
+})
+
+test('runs without prefetchHistory are passed over, and stop() ends the loop', async () => {
+  const asked: string[] = []
+  const prefetch = new HistoryPrefetch(runs(5, asked, new Set(['r0'])), 1)
+  const done = prefetch.run(new AbortController().signal)
+  await tick()
+  assert.deepEqual(asked, ['r1'])
+  prefetch.stop()
+  await done
+  assert.deepEqual(asked, ['r1'])
+})
+
+test('an aborted signal ends the loop, and a bad count is a RangeError', async () => {
+  const asked: string[] = []
+  const controller = new AbortController()
+  controller.abort()
+  await new HistoryPrefetch(runs(3, asked), 4).run(controller.signal)
+  assert.deepEqual(asked, [])
+  assert.throws(() => new HistoryPrefetch([], 0), /Cannot prefetch 0 runs ahead/)
+})

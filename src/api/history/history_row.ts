@@ -124,7 +124,7 @@ export function rowFromParquet(source: Record<string, unknown>): Row | undefined
 
 /**
  * Builds rows as {@linkcode rowFromParquet} does, straight from decoded columns: `columns[c][r]`
- * is the cell of column `names[c]` in row `r`, for `r < length`. Rows without a numeric
+ * is the cell of column `names[c]` in row `r`, for rows `start` to `start + length`. Rows without a numeric
  * `_step` are left out. Going column arrays to rows once, with each column's key path looked up
  * once, avoids building an intermediate object per row.
  */
@@ -132,6 +132,7 @@ export function rowsFromColumns(
   names: readonly string[],
   columns: readonly ArrayLike<unknown>[],
   length: number,
+  start = 0,
 ): Row[] {
   if (columns.length !== names.length) {
     throw new RangeError(
@@ -143,7 +144,7 @@ export function rowsFromColumns(
   const plain = paths.map((p) => p.length === 1 && p[0] !== '__proto__')
   const keys = paths.map((p) => p[0])
   const rows: Row[] = []
-  for (let r = 0; r < length; r++) {
+  for (let r = start; r < start + length; r++) {
     const row: Row = {}
     for (let c = 0; c < columns.length; c++) {
       const raw = columns[c][r]

@@ -141,9 +141,15 @@ export class ParquetExportFile {
 
   /** Reads one row group's rows (sparse, step-sorted, only the chosen columns). */
   async readGroup(group: ExportGroup): Promise<Row[]> {
+    const { names, data, length } = await this.readGroupColumns(group)
+    return sortByStep(rowsFromColumns(names, data, length))
+  }
+
+  /** Reads one row group's decoded columns (only the chosen ones, in schema order), not yet rows. */
+  async readGroupColumns(group: ExportGroup): Promise<DecodedGroup> {
     const span = this.#span(group)
     try {
-      return await this.#readRows(group.rowStart, group.rowEnd, this.columns)
+      return await this.#readColumns(group.rowStart, group.rowEnd, this.columns)
     } catch (err) {
       throw exportError(`read row group ${group.index} of ${this.label}`, err)
     } finally {
@@ -168,6 +174,12 @@ export class ParquetExportFile {
 
   /** Reads rows `[rowStart, rowEnd)` of `columns` as sparse, step-sorted rows. */
   async #readRows(rowStart: number, rowEnd: number, columns?: string[]): Promise<Row[]> {
+    const { names, data, length } = await this.#readColumns(rowStart, rowEnd, columns)
+    return sortByStep(rowsFromColumns(names, data, length))
+  }
+
+  /** Decodes rows `[rowStart, rowEnd)` of `columns`, column by column. */
+  async #readColumns(rowStart: number, rowEnd: number, columns?: string[]): Promise<DecodedGroup> {
     decompressors ??= exportDecompressors()
     const chunks = new Map<string, ColumnChunk[]>()
     await parquetRead({
@@ -187,7 +199,7 @@ export class ParquetExportFile {
     // Schema order, as the columns appear in the file (and as row objects would list them).
     const names = this.#schemaNames.filter((name) => chunks.has(name))
     const data = names.map((name) => gatherColumn(chunks.get(name)!, rowStart, rowEnd))
-    return sortByStep(rowsFromColumns(names, data, rowEnd - rowStart))
+    return { names, data, length: rowEnd - rowStart }
   }
 
   /** Lists row groups with their step range, from statistics or, without them, by reading `_step`. */
@@ -216,6 +228,16 @@ export class ParquetExportFile {
     }
     return groups.sort((a, b) => a.minStep - b.minStep)
   }
+}
+
+/** A row group decoded column by column: `data[c][r]` is the cell of column `names[c]` in row `r`. */
+export interface DecodedGroup {
+  /** Column names, in schema order. */
+  names: string[]
+  /** Each column's values. */
+  data: ArrayLike<unknown>[]
+  /** Rows. */
+  length: number
 }
 
 /** Decoded values of one column as hyparquet hands them over, starting at row `start` of the file. */

@@ -9,7 +9,7 @@ import { parseJson } from '../../json/parse_json.ts'
 import { setFloatKeys } from '../../row_floats.ts'
 import type { Row } from '../../row.ts'
 import { requestHistory, runNotFound } from './history_request.ts'
-import { rowFromLive, sortByStep } from './history_row.ts'
+import { rowFromLive, rowsFromColumns, sortByStep } from './history_row.ts'
 import { type HistoryRunRef, type HistoryTransport, runPathOf } from './history_target.ts'
 import {
   badStepMessage,
@@ -17,12 +17,29 @@ import {
   HistoryShortfallError,
   type ShortfallMode,
 } from './history_shortfall.ts'
-import type { ExportGroup, ParquetExportFile } from './parquet_export_file.ts'
+import type { DecodedGroup, ExportGroup, ParquetExportFile } from './parquet_export_file.ts'
 import { HISTORY_PAGE_QUERY } from '../queries.ts'
 import { decodeHistoryPage } from './history_responses.ts'
 import type { StepSource } from './step_merge.ts'
 
-/** Reads one export file's row groups that overlap `[minStep, stop)`, one group per read. */
+/** Rows made into objects per read from a decoded row group (`ExportFileSource`). */
+export const EXPORT_SLICE_ROWS = 8192
+
+/** A decoded row group whose rows are handed out a slice at a time. */
+interface HeldGroup {
+  group: DecodedGroup
+  /** The `_step` column. */
+  steps: ArrayLike<unknown>
+  /** First row not yet handed out. */
+  pos: number
+}
+
+/**
+ * Reads one export file's row groups that overlap `[minStep, stop)`. A group is decoded whole,
+ * then turned into row objects `EXPORT_SLICE_ROWS` at a time, one slice per read (a group whose
+ * steps are out of order, which W&B does not write, is read whole): the rows of a 100,000-row
+ * group never all exist at once, and each slice is garbage before the collector promotes it.
+ */
 export class ExportFileSource implements StepSource {
   #file: ParquetExportFile
   #groups: ExportGroup[]
@@ -30,6 +47,7 @@ export class ExportFileSource implements StepSource {
   #stop: number
   #readAhead: boolean
   #next = 0
+  #held: HeldGroup | undefined
 
   /**
    * Reads `file` restricted to steps in `[minStep, stop)`; with `readAhead`, the next group's
@@ -45,23 +63,78 @@ export class ExportFileSource implements StepSource {
       : []
   }
 
-  /** The smallest step of the next unread group (groups are sorted by it), or Infinity. */
+  /**
+   * The smallest step not yet read: the next row of the group being sliced, else the next unread
+   * group's (groups are sorted by it), or Infinity.
+   */
   get nextStep(): number {
+    const held = this.#held
+    if (held) {
+      const step = firstStep(held.steps, held.pos, held.group.length)
+      if (step !== undefined) return Math.max(step, this.#minStep)
+    }
     const group = this.#groups[this.#next]
     return group ? Math.max(group.minStep, this.#minStep) : Infinity
   }
 
-  /** Reads the next row group and keeps the rows inside the step range. */
+  /** Reads the next slice of rows (decoding the next row group first when none is held) in range. */
   async read(): Promise<Row[]> {
-    const group = this.#groups[this.#next]
-    if (!group) return []
-    const ahead = this.#groups[this.#next + 1]
-    if (ahead && this.#readAhead) this.#file.prefetch(ahead)
-    const rows = await this.#file.readGroup(group)
-    this.#next++
+    if (!this.#held) {
+      const group = this.#groups[this.#next]
+      if (!group) return []
+      const ahead = this.#groups[this.#next + 1]
+      if (ahead && this.#readAhead) this.#file.prefetch(ahead)
+      const decoded = await this.#file.readGroupColumns(group)
+      this.#next++
+      const steps = decoded.data[decoded.names.indexOf('_step')] ?? []
+      if (!stepsAscending(steps, decoded.length)) {
+        return this.#inRange(
+          sortByStep(rowsFromColumns(decoded.names, decoded.data, decoded.length)),
+        )
+      }
+      this.#held = { group: decoded, steps, pos: 0 }
+    }
+    const held = this.#held
+    const { names, data, length } = held.group
+    const count = Math.min(EXPORT_SLICE_ROWS, length - held.pos)
+    const rows = rowsFromColumns(names, data, count, held.pos)
+    held.pos += count
+    if (held.pos >= length) this.#held = undefined
+    return this.#inRange(rows)
+  }
+
+  /** The rows with a step in `[minStep, stop)`. */
+  #inRange(rows: Row[]): Row[] {
     const step = (row: Row) => row._step as number
     return rows.filter((row) => step(row) >= this.#minStep && step(row) < this.#stop)
   }
+}
+
+/** A raw `_step` cell as a number (hyparquet gives INT64 as bigint), or undefined. */
+function stepValue(raw: unknown): number | undefined {
+  const n = typeof raw === 'bigint' ? Number(raw) : raw
+  return typeof n === 'number' && Number.isFinite(n) ? Math.trunc(n) : undefined
+}
+
+/** Whether the numeric steps of the first `length` cells never go down (cells without one skipped). */
+function stepsAscending(steps: ArrayLike<unknown>, length: number): boolean {
+  let last = -Infinity
+  for (let i = 0; i < length; i++) {
+    const step = stepValue(steps[i])
+    if (step === undefined) continue
+    if (step < last) return false
+    last = step
+  }
+  return true
+}
+
+/** The first numeric step in cells `[from, length)`, or undefined. */
+function firstStep(steps: ArrayLike<unknown>, from: number, length: number): number | undefined {
+  for (let i = from; i < length; i++) {
+    const step = stepValue(steps[i])
+    if (step !== undefined) return step
+  }
+  return undefined
 }
 
 /** Options for {@linkcode LiveHistorySource}. */

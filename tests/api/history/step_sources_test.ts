@@ -3,7 +3,11 @@ import assert from 'node:assert/strict'
 import { fetchParquetExports } from '../../../src/api/history/parquet_exports.ts'
 import { ParquetExportFile } from '../../../src/api/history/parquet_export_file.ts'
 import { HistoryShortfallError } from '../../../src/api/history/history_shortfall.ts'
-import { ExportFileSource, LiveHistorySource } from '../../../src/api/history/step_sources.ts'
+import {
+  EXPORT_SLICE_ROWS,
+  ExportFileSource,
+  LiveHistorySource,
+} from '../../../src/api/history/step_sources.ts'
 import type { Row } from '../../../src/row.ts'
 import { withServedRun } from './_served_run.ts'
 
@@ -19,6 +23,25 @@ test('ExportFileSource reads only the row groups and rows inside its step window
     assert.deepEqual(batches.map((b) => b.map((r) => r._step)), [[6, 7], [8, 9, 10, 11], [12, 13]])
     assert.deepEqual(batches.flat(), rows.slice(6, 14))
     assert.deepEqual(await source.read(), [], 'nothing after the end')
+  })
+})
+
+test('ExportFileSource hands a big row group out in slices, with nextStep following the slice', async () => {
+  const steps = 2 * EXPORT_SLICE_ROWS + 100
+  await withServedRun({ steps, parquetRowGroupRows: steps }, async ({ transport, run, rows }) => {
+    const { urls } = await fetchParquetExports(transport, run)
+    const file = await ParquetExportFile.open(urls[0], '1 of 1', {})
+    const source = new ExportFileSource(file, 5, steps)
+    const batches: Row[][] = []
+    const bounds: number[] = []
+    while (source.nextStep !== Infinity) {
+      bounds.push(source.nextStep)
+      batches.push(await source.read())
+    }
+    // one group of 16,484 rows: three reads of at most EXPORT_SLICE_ROWS rows
+    assert.deepEqual(batches.map((b) => b.length), [EXPORT_SLICE_ROWS - 5, EXPORT_SLICE_ROWS, 100])
+    assert.deepEqual(bounds, [5, EXPORT_SLICE_ROWS, 2 * EXPORT_SLICE_ROWS])
+    assert.deepEqual(batches.flat(), rows.slice(5))
   })
 })
 

@@ -22,6 +22,11 @@ import { GrowingWriter } from './parquet_sink.ts'
 export interface ParquetWorkersOptions {
   /** Longest wait for the workers to start, in ms. @default 20000 */
   startTimeoutMs?: number
+  /**
+   * Longest time a worker with jobs waiting may go without answering any, in ms; a worker that
+   * does is stopped (its files fail, later ones go elsewhere). @default 120000
+   */
+  stallTimeoutMs?: number
 }
 
 /** What a worker answers for a job. */
@@ -45,6 +50,8 @@ class Lane {
   files = 0
   groups = 0
   failed: Error | undefined
+  /** When the worker last answered, or was given work while idle (ms, `performance.now()`). */
+  lastProgress = 0
 
   /** Wraps a started thread; answers settle their jobs, an exit fails the rest. */
   constructor(thread: WorkerThread) {
@@ -53,6 +60,7 @@ class Lane {
       const answer = message as Answer
       const job = this.pending.get(answer.id)
       if (!job) return
+      this.lastProgress = performance.now()
       this.pending.delete(answer.id)
       if (this.pending.size === 0) thread.keepAlive(false)
       if (answer.error) {
@@ -80,14 +88,31 @@ class Lane {
 /** Worker threads that encode Parquet row groups (a {@linkcode GroupEncoder}). */
 export class ParquetWorkers implements GroupEncoder {
   readonly #lanes: Lane[]
+  readonly #stallMs: number
+  #watch: ReturnType<typeof setInterval> | undefined
   readonly #files = new WeakMap<object, { lane?: Lane; codec?: CodecSetup; id: number }>()
   #closed: Error | undefined
   #nextFile = 1
   #nextJob = 1
 
   /** Use {@linkcode ParquetWorkers.start}. */
-  private constructor(lanes: Lane[]) {
+  private constructor(lanes: Lane[], stallMs: number) {
     this.#lanes = lanes
+    this.#stallMs = stallMs
+    this.#watch = setInterval(() => this.#stopStalled(), Math.max(1, Math.min(10_000, stallMs / 2))) // deno-lint-ignore no-explicit-any
+    ;(this.#watch as any).unref?.()
+  }
+
+  /** Stops every worker that has jobs waiting and has not answered for `stallTimeoutMs`. */
+  #stopStalled(): void {
+    const now = performance.now()
+    for (const lane of this.#lanes) {
+      if (lane.failed || lane.pending.size === 0 || now - lane.lastProgress < this.#stallMs) {
+        continue
+      }
+      lane.stopped(new Error(`no answer for ${this.#stallMs} ms`))
+      lane.thread.terminate().catch(() => {})
+    }
   }
 
   /** Starts `count` workers and waits until each is ready; rejects (stopping them) if one is not. */
@@ -125,7 +150,14 @@ export class ParquetWorkers implements GroupEncoder {
       await Promise.all(threads.map((t) => t.terminate().catch(() => {})))
       throw err
     }
-    return new ParquetWorkers(threads.map((thread) => new Lane(thread)))
+    const stallMs = options.stallTimeoutMs ?? 120_000
+    if (!(stallMs > 0)) {
+      await Promise.all(threads.map((t) => t.terminate().catch(() => {})))
+      throw new RangeError(
+        `Cannot watch encoder workers with stallTimeoutMs ${stallMs}: use a positive number`,
+      )
+    }
+    return new ParquetWorkers(threads.map((thread) => new Lane(thread)), stallMs)
   }
 
   /** Workers in the pool. */
@@ -172,6 +204,7 @@ export class ParquetWorkers implements GroupEncoder {
     }
     const jobId = this.#nextJob++
     return new Promise((resolve, reject) => {
+      if (lane.pending.size === 0) lane.lastProgress = performance.now()
       lane.pending.set(jobId, { resolve, reject })
       lane.thread.keepAlive(true)
       lane.thread.post({ id: jobId, job }, transfer)
@@ -202,6 +235,7 @@ export class ParquetWorkers implements GroupEncoder {
   /** Stops every worker; jobs still waiting fail. */
   async close(): Promise<void> {
     this.#closed = new Error('parquet encoder workers were closed')
+    clearInterval(this.#watch)
     await Promise.all(this.#lanes.map((lane) => lane.thread.terminate().catch(() => {})))
     const closed = this.#closed
     for (const lane of this.#lanes) {

@@ -162,6 +162,33 @@ test('a stopped worker fails its open file; later files go to the others, then t
   }
 })
 
+test('a worker that answers nothing for stallTimeoutMs is stopped and its jobs fail', async () => {
+  const workers = await ParquetWorkers.start(1, { stallTimeoutMs: 5 })
+  try {
+    // 4M random doubles (32 MB) take far longer than 5 ms to encode and compress
+    const n = 4_000_000
+    const nums = new Float64Array(n).map((_, i) => Math.sin(i) * 1e6)
+    const flags = new Uint8Array(n).fill(1)
+    const setup = {
+      schema: [{ name: 'root', num_children: 1 }, {
+        name: 'x',
+        type: 'DOUBLE' as const,
+        repetition_type: 'OPTIONAL' as const,
+      }],
+      codec: 'ZSTD' as const,
+      compressors: {},
+      statistics: true,
+    }
+    const column = { name: 'x', numeric: { nums, flags, length: n, int: false }, data: [] }
+    await assert.rejects(
+      workers.encode({}, setup, 'zstd', [column], n, 4),
+      /parquet encoder worker stopped \(no answer for 5 ms\)/,
+    )
+  } finally {
+    await workers.close()
+  }
+})
+
 test('closing the pool fails waiting jobs and a closed pool refuses new ones', async () => {
   const workers = await ParquetWorkers.start(1)
   await workers.close()

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { parquetReadObjects } from 'hyparquet'
 import { Buffer } from 'node:buffer'
 import { type ParquetInternalOptions, toParquet } from '../../src/export/parquet.ts'
+import type { GroupSetup } from '../../src/export/parquet_row_group.ts'
 import { ParquetWorkers } from '../../src/export/parquet_workers.ts'
 import { spoolDecompressors } from '../../src/export/parquet_codec.ts'
 import type { Row } from '../../src/row.ts'
@@ -34,6 +35,20 @@ const TYPES = {
   hist: 'json',
   odd: 'double',
 } as const
+
+/** The setup of a file with one optional DOUBLE column `x`. */
+function doubleColumnSetup(codec: 'SNAPPY' | 'ZSTD'): GroupSetup {
+  return {
+    schema: [{ name: 'root', num_children: 1 }, {
+      name: 'x',
+      type: 'DOUBLE',
+      repetition_type: 'OPTIONAL',
+    }],
+    codec,
+    compressors: {},
+    statistics: true,
+  }
+}
 
 /** Writes rows in batches through a Parquet exporter, returning the file's bytes. */
 async function write(
@@ -103,16 +118,7 @@ test('a worker error names the worker and fails only the file being encoded', as
     await assert.rejects(
       workers.encode(
         {},
-        {
-          schema: [{ name: 'root', num_children: 1 }, {
-            name: 'x',
-            type: 'DOUBLE',
-            repetition_type: 'OPTIONAL',
-          }],
-          codec: 'SNAPPY',
-          compressors: {},
-          statistics: true,
-        },
+        doubleColumnSetup('SNAPPY'),
         'snappy',
         [{ name: 'x', data: [1, 2] }],
         3,
@@ -130,16 +136,7 @@ test('a worker error names the worker and fails only the file being encoded', as
 test('a stopped worker fails its open file; later files go to the others, then to this thread', async () => {
   const workers = await ParquetWorkers.start(2)
   try {
-    const setup = {
-      schema: [{ name: 'root', num_children: 1 }, {
-        name: 'x',
-        type: 'DOUBLE' as const,
-        repetition_type: 'OPTIONAL' as const,
-      }],
-      codec: 'SNAPPY' as const,
-      compressors: {},
-      statistics: true,
-    }
+    const setup = doubleColumnSetup('SNAPPY')
     const open = {}
     await workers.encode(open, setup, 'snappy', [{ name: 'x', data: [1, 2, 3] }], 3, 4)
     assert.equal(workers.groups, 1)
@@ -169,16 +166,7 @@ test('a worker that answers nothing for stallTimeoutMs is stopped and its jobs f
     const n = 4_000_000
     const nums = new Float64Array(n).map((_, i) => Math.sin(i) * 1e6)
     const flags = new Uint8Array(n).fill(1)
-    const setup = {
-      schema: [{ name: 'root', num_children: 1 }, {
-        name: 'x',
-        type: 'DOUBLE' as const,
-        repetition_type: 'OPTIONAL' as const,
-      }],
-      codec: 'ZSTD' as const,
-      compressors: {},
-      statistics: true,
-    }
+    const setup = doubleColumnSetup('ZSTD')
     const column = { name: 'x', numeric: { nums, flags, length: n, int: false }, data: [] }
     await assert.rejects(
       workers.encode({}, setup, 'zstd', [column], n, 4),

@@ -7,17 +7,17 @@
  */
 import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
+import { availableParallelism, tmpdir } from 'node:os'
 import { resolve } from 'node:path'
 import { removeStaleTemps } from '../fs/stale_temps.ts'
 import { Api } from '../api/api.ts'
 import type { ApiOptions } from '../api/api_options.ts'
 import type { ExportFormat } from '../export/mod.ts'
+import { ParquetWorkers } from '../export/parquet_workers.ts'
 import type { Row } from '../row.ts'
-import { availableParallelism, tmpdir } from 'node:os'
+import { isCompiledBinary } from '../runtime.ts'
 import { HistoryPrefetch } from './history_prefetch.ts'
 import { LoopLag } from './loop_lag.ts'
-import { isCompiledBinary } from '../runtime.ts'
-import { ParquetWorkers } from '../export/parquet_workers.ts'
 import { ByteBudget } from './byte_budget.ts'
 import { BulkProgress, type BulkProgressEvent, type ProgressSnapshot } from './bulk_progress.ts'
 import type { BulkRun, BulkRunHandle, BulkSource } from './bulk_source.ts'
@@ -252,10 +252,9 @@ async function exportWith(options: BulkExportOptions, lag: LoopLag): Promise<Bul
   const runsRows = new Map<string, Row>()
   const selected = new Set<string>()
   let ended = false
-  const workers = include.history && format === 'parquet'
-    ? await startWorkers(options.workers, note)
-    : undefined
+  let workers: ParquetWorkers | undefined
   try {
+    if (include.history && format === 'parquet') workers = await startWorkers(options.workers, note)
     const handles = await source.list(query, signal)
     progress.runsTotal = handles.length
     if (source.remote) {

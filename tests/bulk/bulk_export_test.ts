@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
-import { readdir, readFile } from 'node:fs/promises'
+import { readdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { exportProject, resolveInclude } from '../../src/bulk/bulk_export.ts'
 import type { Manifest } from '../../src/bulk/manifest.ts'
@@ -94,6 +94,28 @@ test('a run that keeps failing is set aside with its error; the others are expor
     assert.equal(existsSync(join(dir, 'history', 'run_id=bad', 'part-00000.ndjson')), false)
   } finally {
     cleanup()
+  }
+})
+
+test('a bad workers count is a RangeError, and the folder can be exported right after', async () => {
+  const { dir, cleanup } = tempDir('bulk-workers')
+  try {
+    const source = memorySource([memoryRun(6, undefined, 'w1')])
+    await assert.rejects(
+      exportProject({ source, out: dir, workers: -1 }),
+      /Cannot encode with -1 workers: use a whole number >= 0/,
+    )
+    const result = await exportProject({ source, out: dir, workers: 1 })
+    assert.equal(result.complete, true)
+    assert.deepEqual(result.encoding, { workers: 1, groups: 1 })
+    const inline = await exportProject({ source, out: `${dir}-inline`, workers: 0 })
+    assert.deepEqual(inline.encoding, { workers: 0, groups: 0 })
+    const part = (folder: string) =>
+      readFile(join(folder, 'history', 'run_id=w1', 'part-00000.parquet'))
+    assert.deepEqual(await part(dir), await part(`${dir}-inline`))
+  } finally {
+    cleanup()
+    await rm(`${dir}-inline`, { recursive: true, force: true })
   }
 })
 

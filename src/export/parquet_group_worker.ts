@@ -9,8 +9,7 @@
 import { parentThread } from '../runtime.ts'
 import { type CodecSetup, codecSetup } from './parquet_codec.ts'
 import { groupColumns, type GroupJob } from './parquet_group_job.ts'
-import { encodeColumns } from './parquet_row_group.ts'
-import { GrowingWriter } from './parquet_sink.ts'
+import { encodeGroupBytes } from './parquet_row_group.ts'
 
 /** A message from the main thread: a job, or the end of a file. */
 type Request = { id: number; job: GroupJob } | { release: number }
@@ -33,10 +32,7 @@ async function handle(request: Request): Promise<void> {
     let codec = codecs.get(job.file)
     if (!codec) codecs.set(job.file, codec = codecSetup(job.codecName))
     await codec.ready
-    const out = new GrowingWriter(Math.max(1 << 16, job.rows * job.columns.length * 9))
-    out.offset = job.offset
-    const results = encodeColumns(
-      out,
+    const { bytes, results } = encodeGroupBytes(
       {
         schema: job.schema,
         codec: codec.codec,
@@ -46,9 +42,9 @@ async function handle(request: Request): Promise<void> {
       },
       groupColumns(job),
       job.rows,
+      job.offset,
     )
-    const bytes = new Uint8Array(out.buffer, 0, out.index)
-    port!.post({ id, bytes, results }, [out.buffer])
+    port!.post({ id, bytes, results }, [bytes.buffer as ArrayBuffer])
   } catch (err) {
     const error = err instanceof Error ? err : new Error(String(err))
     port!.post({ id, error: { name: error.name, message: error.message } })

@@ -22,6 +22,7 @@ import {
   writeNumericColumn,
   type Writer,
 } from './parquet_numeric.ts'
+import { GrowingWriter } from './parquet_sink.ts'
 
 /** How a file's columns are compressed and described, as the encoder needs them. */
 export interface GroupSetup {
@@ -144,6 +145,19 @@ export function encodeColumns(
     )
   }
   return results
+}
+
+/** Encodes a row group into bytes of its own, as if written at file offset `offset`. */
+export function encodeGroupBytes(
+  setup: GroupSetup,
+  columns: readonly GroupColumn[],
+  rows: number,
+  offset: number,
+): { bytes: Uint8Array; results: ChunkResult[] } {
+  const out = new GrowingWriter(Math.max(1 << 16, rows * columns.length * 9))
+  out.offset = offset
+  const results = encodeColumns(out, setup, columns, rows)
+  return { bytes: new Uint8Array(out.buffer, 0, out.index), results }
 }
 
 /** The column's values, after checking they are `rows` long. */

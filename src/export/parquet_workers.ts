@@ -15,8 +15,7 @@ import { type CodecSetup, codecSetup } from './parquet_codec.ts'
 import type { GroupColumn } from './parquet_group.ts'
 import { type GroupJob, jobColumns } from './parquet_group_job.ts'
 import type { ChunkResult } from './parquet_numeric.ts'
-import { encodeColumns, type GroupEncoder, type GroupSetup } from './parquet_row_group.ts'
-import { GrowingWriter } from './parquet_sink.ts'
+import { encodeGroupBytes, type GroupEncoder, type GroupSetup } from './parquet_row_group.ts'
 
 /** Options of {@linkcode ParquetWorkers.start}. */
 export interface ParquetWorkersOptions {
@@ -255,17 +254,10 @@ async function encodeHere(
   offset: number,
 ): Promise<{ bytes: Uint8Array; results: ChunkResult[] }> {
   await codec.ready
-  const out = new GrowingWriter(1 << 16)
-  out.offset = offset
-  const results = encodeColumns(
-    out,
-    {
-      ...setup,
-      codec: codec.codec,
-      compressors: codec.compressors,
-    },
+  return encodeGroupBytes(
+    { ...setup, codec: codec.codec, compressors: codec.compressors },
     columns,
     rows,
+    offset,
   )
-  return { bytes: new Uint8Array(out.buffer, 0, out.index), results }
 }

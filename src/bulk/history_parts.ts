@@ -11,10 +11,18 @@
 import { join } from 'node:path'
 import type { ExportFormat } from '../export/mod.ts'
 import type { ParquetWorkers } from '../export/parquet_workers.ts'
+import { type HistoryBatch, HistorySlice } from '../api/history/history_slice.ts'
 import type { Row } from '../row.ts'
 import type { BulkRun } from './bulk_source.ts'
 import { schemaId } from './dataset_schema.ts'
-import { fitRows, type HistorySchema, historySchema, SchemaDriftError } from './history_schema.ts'
+import {
+  fitRows,
+  type HistorySchema,
+  historySchema,
+  SchemaDriftError,
+  sliceFits,
+} from './history_schema.ts'
+import { historyBatches } from './history_slices.ts'
 import { partPath } from './layout.ts'
 import { rowFingerprint } from './row_fingerprint.ts'
 import type { PartRecord } from './manifest.ts'
@@ -95,12 +103,15 @@ export async function exportHistoryParts(
     ? undefined
     : options.schema ?? historySchema(run.historyKeys, options.keys)
   const id = schema ? schemaId(schema) : null
-  const open = (from: number) =>
-    run.history({ minStep: from, maxStep: stop, keys: options.keys, signal }).getReader()
-  let reader = open(watermark ? Math.min(watermark.step, fromStep) : fromStep)
-  let pending: Row[] = []
+  // A Parquet part with the declared schema takes export columns as they were decoded.
+  const open = (from: number, slices: boolean) =>
+    historyBatches(run, { minStep: from, maxStep: stop, keys: options.keys, signal }, slices)
+      .getReader()
+  const columnar = format === 'parquet' && schema !== undefined
+  let reader = open(watermark ? Math.min(watermark.step, fromStep) : fromStep, columnar)
+  let pending: HistoryBatch = []
   let checking = watermark !== undefined
-  let lastRow: Row | undefined
+  let last: HistoryBatch | undefined
   let index = firstIndex
   let partStart = fromStep
   let inferred = false
@@ -134,7 +145,7 @@ export async function exportHistoryParts(
       rows: file.rows,
       minStep: file.minStep,
       maxStep: file.maxStep,
-      lastRowHash: lastRow ? rowFingerprint(lastRow) : null,
+      lastRowHash: last ? rowFingerprint(lastOf(last)) : null,
       schema: inferred ? null : id,
     })
     partStart = file.maxStep + 1
@@ -151,29 +162,34 @@ export async function exportHistoryParts(
         pending = next.value
         if (checking && pending.length > 0) {
           checking = false
-          pending = checkWatermark(run.id, pending, watermark!, fromStep)
+          pending = checkWatermark(run.id, rowsOf(pending), watermark!, fromStep)
         }
         continue
       }
       table ??= startPart()
-      const take = pending.length <= partRows - table.rows
+      const take: HistoryBatch = pending.length <= partRows - table.rows
         ? pending
         : pending.slice(0, partRows - table.rows)
       pending = take === pending ? [] : pending.slice(take.length)
       try {
-        await table.write(schema && !inferred ? fitRows(take, schema) : take)
+        if (take instanceof HistorySlice && columnar && !inferred && sliceFits(take, schema!)) {
+          await table.write(take)
+        } else {
+          const rows = rowsOf(take)
+          await table.write(schema && !inferred ? fitRows(rows, schema) : rows)
+        }
       } catch (err) {
         if (!(err instanceof SchemaDriftError)) throw err
         // historyKeys did not describe these rows: write this part again with inferred columns.
         await table.abort(err)
         table = undefined
         await reader.cancel(err).catch(() => {})
-        reader = open(partStart)
+        reader = open(partStart, false)
         pending = []
         inferred = true
         continue
       }
-      lastRow = take[take.length - 1]
+      last = take
       options.onRows?.(take.length)
       if (table.rows >= partRows) await finishPart()
     }
@@ -184,6 +200,16 @@ export async function exportHistoryParts(
     await reader.cancel(err).catch(() => {})
     throw err
   }
+}
+
+/** A batch's rows as row objects. */
+function rowsOf(batch: HistoryBatch): Row[] {
+  return batch instanceof HistorySlice ? batch.rows() : batch
+}
+
+/** A non-empty batch's last row. */
+function lastOf(batch: HistoryBatch): Row {
+  return batch instanceof HistorySlice ? batch.row(batch.length - 1) : batch[batch.length - 1]
 }
 
 /** Checks the first rows against the watermark and drops those before `fromStep`. */

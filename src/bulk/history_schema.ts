@@ -11,7 +11,8 @@
  *
  * @module
  */
-import type { ColumnType } from '../export/column_kind.ts'
+import { type ColumnType, kindOf, widenKind } from '../export/column_kind.ts'
+import type { HistorySlice } from '../api/history/history_slice.ts'
 import { fitRows as fitTypes, SchemaDriftError } from '../export/schema_guard.ts'
 import type { Row } from '../row.ts'
 import type { HistoryKeyTypes } from './bulk_source.ts'
@@ -63,4 +64,60 @@ export function historySchema(keys: HistoryKeyTypes, selected?: string[]): Histo
  */
 export function fitRows(rows: Row[], schema: HistorySchema): Row[] {
   return fitTypes(rows, schema.types)
+}
+
+/**
+ * Whether a slice of export columns can be written as columns with the same result as its rows
+ * through {@linkcode fitRows}: every column declared, named so that nesting and flattening give
+ * the name back (no backslash, no `__proto__` or inner `_type` segment, no column whose name is
+ * another's dotted prefix), and every cell a number, bigint, boolean or string (not JSON text of
+ * an object or list) its declared type holds. When false, the caller writes the slice's rows,
+ * and `fitRows` says what drifted.
+ */
+export function sliceFits(slice: HistorySlice, schema: HistorySchema): boolean {
+  const { names, data, start, length } = slice
+  const types = schema.types
+  for (let c = 0; c < names.length; c++) {
+    const name = names[c]
+    const declared = Object.hasOwn(types, name) ? types[name] : undefined
+    if (declared === undefined || !flatName(name, names)) return false
+    if (name === '_step') continue // integers, strictly increasing: the slice's own rule
+    const cells = data[c]
+    for (let i = start; i < start + length; i++) {
+      const raw = cells[i]
+      if (raw === null || raw === undefined) continue
+      let value: unknown = raw
+      switch (typeof raw) {
+        case 'number':
+          if (declared === 'double') continue
+          break
+        case 'bigint':
+          value = Number(raw)
+          break
+        case 'boolean':
+          break
+        case 'string': {
+          const first = raw.charCodeAt(0)
+          if (first === 123 || first === 91) return false // '{' or '[': JSON text, decoded as rows
+          break
+        }
+        default:
+          return false
+      }
+      if (declared !== 'json' && widenKind(declared, kindOf(value)) !== declared) return false
+    }
+  }
+  return true
+}
+
+/** Whether nesting `name` by its dots and flattening it again gives `name` (see `sliceFits`). */
+function flatName(name: string, names: readonly string[]): boolean {
+  if (name.includes('\\')) return false
+  if (!name.includes('.')) return name !== '__proto__'
+  const parts = name.split('.')
+  if (parts.some((part, i) => part === '__proto__' || (i > 0 && part === '_type'))) return false
+  for (let i = 1; i < parts.length; i++) {
+    if (names.includes(parts.slice(0, i).join('.'))) return false
+  }
+  return true
 }

@@ -6,10 +6,11 @@
  * @module
  */
 import { fetchParquetExports, type ParquetExports } from '../api/history/parquet_exports.ts'
-import type { ScanInternalOptions } from '../api/history/scan_history.ts'
+import { scanHistorySlices, type ScanInternalOptions } from '../api/history/scan_history.ts'
 import type { Api } from '../api/api.ts'
 import type { Run } from '../api/run.ts'
-import type { BulkRun, BulkRunHandle, BulkSource } from './bulk_source.ts'
+import type { BulkHistoryOptions, BulkRun, BulkRunHandle, BulkSource } from './bulk_source.ts'
+import { withHistorySlices } from './history_slices.ts'
 import type { ManifestSource } from './manifest.ts'
 import { matchesQuery, type RunQuery, serverFilters } from './run_query.ts'
 import { readerBulkRun } from './reader_bulk_run.ts'
@@ -80,25 +81,30 @@ function remoteHandle(run: Run): BulkRunHandle {
 function remoteRun(run: Run): BulkRun {
   const bulk = readerBulkRun(run, { name: run.name ?? null, systemSampled: true })
   let ahead: Promise<ParquetExports> | undefined
-  return {
+  const scanOptions = (o: BulkHistoryOptions): ScanInternalOptions => {
+    // A prefetched answer serves the first scan only (a second one asks again).
+    const parquetExports = ahead
+    ahead = undefined
+    return {
+      minStep: o.minStep,
+      maxStep: o.maxStep,
+      keys: o.keys,
+      signal: o.signal,
+      lastHistoryStep: bulk.lastHistoryStep,
+      parquetExports,
+    }
+  }
+  const remote: BulkRun = {
     ...bulk,
-    history: (o) => {
-      // A prefetched answer serves the first scan only (a second one asks again).
-      const parquetExports = ahead
-      ahead = undefined
-      const options: ScanInternalOptions = {
-        minStep: o.minStep,
-        maxStep: o.maxStep,
-        keys: o.keys,
-        signal: o.signal,
-        lastHistoryStep: bulk.lastHistoryStep,
-        parquetExports,
-      }
-      return run.scanHistory(options)
-    },
+    history: (o) => run.scanHistory(scanOptions(o)),
     prefetchHistory: (signal) => {
       ahead ??= fetchParquetExports(run.transport, run, signal)
       ahead.catch(() => {}) // the scan that takes it sees the error
     },
   }
+  return withHistorySlices(remote, (o) =>
+    scanHistorySlices(run.transport, run, {
+      exportFetch: run.client.exportFetch,
+      ...scanOptions(o),
+    }))
 }

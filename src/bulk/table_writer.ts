@@ -9,6 +9,8 @@ import type { ColumnType } from '../export/column_kind.ts'
 import { createExporter, type ExporterOptions, type ExportFormat } from '../export/mod.ts'
 import type { ParquetInternalOptions } from '../export/parquet.ts'
 import type { ParquetWorkers } from '../export/parquet_workers.ts'
+import { HistorySlice } from '../api/history/history_slice.ts'
+import type { ColumnBatch } from '../export/column_batch.ts'
 import type { Row } from '../row.ts'
 import { writeFileAtomic, type WrittenFile } from './atomic_file.ts'
 
@@ -54,13 +56,13 @@ export class TableWriter {
   minStep: number | null = null
   /** Largest `_step` so far. */
   maxStep: number | null = null
-  #writer: WritableStreamDefaultWriter<Row[]>
+  #writer: WritableStreamDefaultWriter<Row[] | ColumnBatch>
   #done: Promise<WrittenFile>
   #settled: Promise<void>
 
   /** Use {@linkcode TableWriter.open}. */
   private constructor(
-    writer: WritableStreamDefaultWriter<Row[]>,
+    writer: WritableStreamDefaultWriter<Row[] | ColumnBatch>,
     done: Promise<WrittenFile>,
     settled: Promise<void>,
   ) {
@@ -83,21 +85,36 @@ export class TableWriter {
     const exporter = createExporter(options.format, settings)
     const done = writeFileAtomic(options.root, path, exporter.readable, options.signal)
     done.catch(() => {}) // observed in close() or abort()
-    const writer = (exporter.writable as WritableStream<Row[]>).getWriter()
+    // Every exporter's writable takes rows; the Parquet one also takes column batches (its
+    // `writeColumns`), which only declared-schema parts send.
+    const writable = exporter.writable as unknown as WritableStream<Row[] | ColumnBatch>
+    const writer = writable.getWriter()
     return new TableWriter(writer, done, exporter.settled ?? Promise.resolve())
   }
 
-  /** Writes a batch (must not be empty). */
-  async write(batch: Row[]): Promise<void> {
+  /**
+   * Writes a batch (must not be empty): rows, or a slice of export columns (Parquet with every
+   * column declared only).
+   */
+  async write(batch: Row[] | HistorySlice): Promise<void> {
+    if (batch instanceof HistorySlice) {
+      this.#steps(batch.firstStep, batch.lastStep)
+      this.rows += batch.length
+      await this.#writer.write(batch)
+      return
+    }
     for (const row of batch) {
       const step = row._step
-      if (typeof step === 'number' && Number.isFinite(step)) {
-        if (this.minStep === null || step < this.minStep) this.minStep = step
-        if (this.maxStep === null || step > this.maxStep) this.maxStep = step
-      }
+      if (typeof step === 'number' && Number.isFinite(step)) this.#steps(step, step)
     }
     this.rows += batch.length
     await this.#writer.write(batch)
+  }
+
+  /** Widens the step range to hold `[min, max]`. */
+  #steps(min: number, max: number): void {
+    if (this.minStep === null || min < this.minStep) this.minStep = min
+    if (this.maxStep === null || max > this.maxStep) this.maxStep = max
   }
 
   /** Ends the table and resolves once the file is in place. */

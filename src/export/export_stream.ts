@@ -5,6 +5,7 @@
  * @module
  */
 import type { Row } from '../row.ts'
+import { ColumnBatch } from './column_batch.ts'
 
 /**
  * Rows in, bytes out: structurally a `TransformStream<Row | Row[], Uint8Array>`, so
@@ -33,6 +34,8 @@ export interface ByteOutput {
 export interface RowEncoder {
   /** Encodes one batch. */
   write(rows: Row[], out: ByteOutput): void | Promise<void>
+  /** Encodes a batch of columns (`column_batch.ts`); absent: the encoder takes rows only. */
+  writeColumns?(batch: ColumnBatch, out: ByteOutput): void | Promise<void>
   /** Emits everything still held, at the end of the input. */
   close(out: ByteOutput): void | Promise<void>
   /** Frees temporary files; called once after close, error, abort or cancel. */
@@ -93,6 +96,14 @@ export function encoderStream(encoder: RowEncoder): ExportStream {
       sink = controller
     },
     write(chunk) {
+      if (chunk instanceof ColumnBatch) {
+        return run(() => {
+          if (!encoder.writeColumns) {
+            throw new TypeError('Cannot write a column batch: this format takes rows only')
+          }
+          return encoder.writeColumns(chunk, out)
+        })
+      }
       return run(() => encoder.write(toBatch(chunk), out))
     },
     async close() {

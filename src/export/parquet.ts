@@ -25,6 +25,7 @@ import { ParquetWriter } from 'hyparquet-writer'
 import type { Row } from '../row.ts'
 import { VERSION } from '../version.ts'
 import { checkColumnType, type ColumnType } from './column_kind.ts'
+import type { ColumnBatch } from './column_batch.ts'
 import { ColumnOrder } from './column_order.ts'
 import {
   type ByteOutput,
@@ -157,6 +158,29 @@ class ParquetEncoder implements RowEncoder {
       }
       end = Math.min(end, i + builder.room)
       builder.append(rows, i, end)
+      i = end
+      if (builder.room === 0) await this.#flushGroup(out, false)
+    }
+    if (this.#groupPerWrite && builder.length > 0) await this.#flushGroup(out, false)
+  }
+
+  /**
+   * Adds a column batch (its names among the declared columns, its cells checked against their
+   * types) to the open row group, flushing each time the group fills; only a file whose columns
+   * are all declared takes one.
+   */
+  async writeColumns(batch: ColumnBatch, out: ByteOutput): Promise<void> {
+    if (!this.#direct) {
+      throw new TypeError(
+        'Cannot write a column batch to Parquet without every column declared: write rows',
+      )
+    }
+    const builder = this.#builder
+    let i = 0
+    while (i < batch.length) {
+      if (builder.room === 0) await this.#flushGroup(out, false)
+      const end = Math.min(batch.length, i + builder.room)
+      builder.appendColumns(batch, i, end)
       i = end
       if (builder.room === 0) await this.#flushGroup(out, false)
     }

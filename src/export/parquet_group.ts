@@ -12,6 +12,7 @@
  * @module
  */
 import type { Row } from '../row.ts'
+import type { ColumnBatch } from './column_batch.ts'
 import { floatKeysOf } from '../row_floats.ts'
 import { type ColumnKind, type ColumnType, isIntNumber, kindOf, widenKind } from './column_kind.ts'
 import { allocUnsafe } from '../runtime.ts'
@@ -162,6 +163,40 @@ export class RowGroupBuilder {
       }
     }
     this.length = pos
+  }
+
+  /**
+   * Appends rows `[from, to)` of a column batch, as {@linkcode RowGroupBuilder.append} would the
+   * same cells as rows (a bigint as its number); the caller keeps `to - from` within `room`, and
+   * every name must be a column here.
+   */
+  appendColumns(batch: ColumnBatch, from: number, to: number): void {
+    const need = this.length + to - from
+    if (need > this.#capacity) this.#grow(need)
+    const first = this.length
+    const offset = batch.start + from
+    for (let c = 0; c < batch.names.length; c++) {
+      const column = this.#byName.get(batch.names[c])
+      if (column === undefined) {
+        throw new RangeError(`Cannot append column "${batch.names[c]}": the row group has none`)
+      }
+      const cells = batch.data[c]
+      for (let r = 0, pos = first; r < to - from; r++, pos++) {
+        const raw = cells[offset + r]
+        if (raw === undefined || raw === null) continue
+        const value = typeof raw === 'bigint' ? Number(raw) : raw
+        if (typeof value === 'number') {
+          const kind = column.kind
+          if (kind === 'double' || (kind === 'int' && isIntNumber(value))) {
+            column.nums![pos] = value
+            column.flags![pos] = 1
+            continue
+          }
+        }
+        this.#set(column, pos, value, false)
+      }
+    }
+    this.length = need
   }
 
   /**

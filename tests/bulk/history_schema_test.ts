@@ -1,6 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { fitRows, historySchema, typeFromCounts } from '../../src/bulk/history_schema.ts'
+import { HistorySlice } from '../../src/api/history/history_slice.ts'
+import { fitRows, historySchema, sliceFits, typeFromCounts } from '../../src/bulk/history_schema.ts'
 
 const counts = (...types: string[]) => types.map((type) => ({ type, count: 1 }))
 
@@ -56,4 +57,29 @@ test('fitRows flattens rows and names a column that drifts from the schema', () 
     name: 'SchemaDriftError',
     message: /^column "loss" holds a string value where double was declared/,
   })
+})
+
+test('sliceFits takes a slice of declared, flat-named columns of fitting cells, and nothing else', () => {
+  const schema = historySchema({
+    loss: { typeCounts: [{ type: 'number', count: 3 }] },
+    phase: { typeCounts: [{ type: 'string', count: 3 }] },
+    done: { typeCounts: [{ type: 'boolean', count: 3 }] },
+    'eval.score': { typeCounts: [{ type: 'number', count: 3 }] },
+    eval: { typeCounts: [{ type: 'number', count: 3 }] },
+  })
+  const slice = (names: string[], ...columns: unknown[][]) =>
+    new HistorySlice(names, [[0n, 1n, 2n], ...columns], [0n, 1n, 2n], 0, 3)
+  const fits = (names: string[], ...columns: unknown[][]) =>
+    sliceFits(slice(['_step', ...names], ...columns), schema)
+  assert.equal(
+    fits(['loss', 'phase', 'done'], [1, null, 2n], ['a', null, ''], [true, null, false]),
+    true,
+  )
+  assert.equal(fits(['eval.score'], [1, 2, 3]), true)
+  assert.equal(fits(['other'], [1, 2, 3]), false, 'a column outside the schema')
+  assert.equal(fits(['loss'], [1, 'x', 3]), false, 'text in a number column')
+  assert.equal(fits(['phase'], ['{"a":1}', null, null]), false, 'JSON text, an object as a row')
+  assert.equal(fits(['phase'], ['[1]', null, null]), false, 'JSON text, a list as a row')
+  assert.equal(fits(['loss'], [new Date(0), null, null]), false, 'a cell that is not JSON-like')
+  assert.equal(fits(['eval', 'eval.score'], [1, null, null], [null, 2, null]), false, 'a prefix')
 })

@@ -12,6 +12,7 @@
  */
 import type { ParquetExports } from './parquet_exports.ts'
 import type { Row } from '../../row.ts'
+import { type HistoryBatch, HistorySlice } from './history_slice.ts'
 import { linkedAbort } from '../../linked_abort.ts'
 import type { HistoryRunRef, HistoryTransport } from './history_target.ts'
 import {
@@ -121,6 +122,30 @@ export function scanHistory(
   run: HistoryRunRef,
   options: ScanHistoryOptions = {},
 ): ReadableStream<Row[]> {
+  return historyBatches(transport, run, options, false) as ReadableStream<Row[]>
+}
+
+/**
+ * {@linkcode scanHistory} for wbx's own callers that write columns (the bulk export's Parquet
+ * parts): a batch that needs no merging, and no key selection, comes as a {@linkcode HistorySlice}
+ * of an export's decoded columns instead of row objects. The rows, their order and every check
+ * are the same.
+ */
+export function scanHistorySlices(
+  transport: HistoryTransport,
+  run: HistoryRunRef,
+  options: ScanInternalOptions = {},
+): ReadableStream<HistoryBatch> {
+  return historyBatches(transport, run, options, true)
+}
+
+/** The scan behind both: with `columns`, unmerged batches of a scan of every key come as slices. */
+function historyBatches(
+  transport: HistoryTransport,
+  run: HistoryRunRef,
+  options: ScanHistoryOptions,
+  columns: boolean,
+): ReadableStream<HistoryBatch> {
   checkOptions(options)
   const { controller, unlink } = linkedAbort(options.signal)
   const signal = controller.signal
@@ -144,7 +169,9 @@ export function scanHistory(
     parquetExports: (options as ScanInternalOptions).parquetExports,
   }
 
-  return new ReadableStream<Row[]>({
+  // Key selection picks keys out of row objects, so a scan of some keys reads rows.
+  const slices = columns && keys === undefined
+  return new ReadableStream<HistoryBatch>({
     /** Opens the scan on first use, then enqueues the next non-empty batch or closes. */
     async pull(stream) {
       try {
@@ -152,7 +179,7 @@ export function scanHistory(
         plan ??= ScanPlan.open(transport, run, planOptions, signal)
         const scan = await plan
         for (;;) {
-          const batch = await scan.next()
+          const batch = await scan.next(slices)
           signal.throwIfAborted()
           if (batch === null) {
             unlink()
@@ -163,7 +190,7 @@ export function scanHistory(
             stream.close()
             return
           }
-          const rows = selection.select(batch)
+          const rows = batch instanceof HistorySlice ? batch : selection.select(batch)
           if (rows.length > 0) {
             emitted += rows.length
             stream.enqueue(rows)

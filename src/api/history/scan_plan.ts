@@ -5,6 +5,7 @@
  * @module
  */
 import type { ParquetExports } from './parquet_exports.ts'
+import type { HistoryBatch } from './history_slice.ts'
 import type { Row } from '../../row.ts'
 import { runNotFound } from './history_request.ts'
 import { type HistoryRunRef, type HistoryTransport, runPathOf } from './history_target.ts'
@@ -180,14 +181,17 @@ export class ScanPlan {
   /**
    * The next merged batch, or null at the end. Under `'auto'`, a failure while reading the
    * exports switches once to GraphQL pages from the step after the last one emitted, so no row
-   * is repeated or lost.
+   * is repeated or lost. With `columns`, a batch that needs no merging comes as a slice of an
+   * export's columns (`StepMerger.nextSlice`).
    */
-  async next(): Promise<Row[] | null> {
+  next(): Promise<Row[] | null>
+  next(columns: boolean): Promise<HistoryBatch | null>
+  async next(columns = false): Promise<HistoryBatch | null> {
     for (;;) {
       const part = this.#parts[this.#parts.length - 1]
-      let batch: Row[] | null
+      let batch: HistoryBatch | null
       try {
-        batch = await part.merger.next()
+        batch = (columns ? await part.merger.nextSlice() : undefined) ?? await part.merger.next()
       } catch (err) {
         const switchable = this.#options.source === 'auto' && this.#source === 'parquet' &&
           this.#parts.length === 1 && !this.#signal.aborted &&

@@ -11,6 +11,7 @@
  */
 import type { Row } from '../../row.ts'
 import { sortByStep } from './history_row.ts'
+import type { HistorySlice } from './history_slice.ts'
 
 /** A pull-based source of rows in `_step` order. */
 export interface StepSource {
@@ -18,6 +19,11 @@ export interface StepSource {
   readonly nextStep: number
   /** Reads the next batch, rows with integer `_step` ≥ the `nextStep` before the call. */
   read(): Promise<Row[]>
+  /**
+   * Reads the next batch as columns when its steps are integers in `(after, before)`, strictly
+   * increasing; else reads nothing and returns undefined. Absent: rows only.
+   */
+  readSlice?(after: number, before: number): Promise<HistorySlice | undefined>
 }
 
 /** Counts kept while merging. */
@@ -67,6 +73,33 @@ export class StepMerger {
       this.counts.rowsBySource[lowest] += rows.length
       if (rows.length > 0) this.#append(lowest, rows)
     }
+  }
+
+  /**
+   * The next batch as columns, when it needs no merging: nothing is buffered, and the source with
+   * the smallest `nextStep` can hand its next slice over whole, every step in it below every other
+   * source's `nextStep`. Otherwise undefined, with nothing read; `next()` then reads rows.
+   */
+  async nextSlice(): Promise<HistorySlice | undefined> {
+    for (const buffer of this.#buffers) if (buffer.length > 0) return undefined
+    let bound = Infinity
+    let others = Infinity
+    let lowest = -1
+    for (let i = 0; i < this.#sources.length; i++) {
+      const next = this.#sources[i].nextStep
+      if (next < bound) {
+        others = bound
+        bound = next
+        lowest = i
+      } else if (next < others) others = next
+    }
+    const source = this.#sources[lowest]
+    if (!source?.readSlice) return undefined
+    const slice = await source.readSlice(this.#lastStep, others)
+    if (!slice) return undefined
+    this.counts.rowsBySource[lowest] += slice.length
+    this.#lastStep = slice.lastStep
+    return slice
   }
 
   /** Adds a batch to a source's buffer, keeping the buffer in step order. */

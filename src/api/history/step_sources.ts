@@ -20,6 +20,7 @@ import {
 import type { DecodedGroup, ExportGroup, ParquetExportFile } from './parquet_export_file.ts'
 import { HISTORY_PAGE_QUERY } from '../queries.ts'
 import { decodeHistoryPage } from './history_responses.ts'
+import { HistorySlice } from './history_slice.ts'
 import type { StepSource } from './step_merge.ts'
 
 /** Rows made into objects per read from a decoded row group (`ExportFileSource`). */
@@ -38,7 +39,8 @@ interface HeldGroup {
  * Reads one export file's row groups that overlap `[minStep, stop)`. A group is decoded whole,
  * then turned into row objects `EXPORT_SLICE_ROWS` at a time, one slice per read (a group whose
  * steps are out of order, which W&B does not write, is read whole): the rows of a 100,000-row
- * group never all exist at once, and each slice is garbage before the collector promotes it.
+ * group never all exist at once, and each slice is garbage before the collector promotes it. A
+ * slice can also be read as columns (`readSlice`), with no row objects at all.
  */
 export class ExportFileSource implements StepSource {
   #file: ParquetExportFile
@@ -48,6 +50,8 @@ export class ExportFileSource implements StepSource {
   #readAhead: boolean
   #next = 0
   #held: HeldGroup | undefined
+  /** The in-range rows of a group whose steps were out of order, sorted, not yet read. */
+  #sorted: Row[] | undefined
 
   /**
    * Reads `file` restricted to steps in `[minStep, stop)`; with `readAhead`, the next group's
@@ -68,6 +72,8 @@ export class ExportFileSource implements StepSource {
    * group's (groups are sorted by it), or Infinity.
    */
   get nextStep(): number {
+    const sorted = this.#sorted
+    if (sorted && sorted.length > 0) return sorted[0]._step as number
     const held = this.#held
     if (held) {
       const step = firstStep(held.steps, held.pos, held.group.length)
@@ -79,28 +85,74 @@ export class ExportFileSource implements StepSource {
 
   /** Reads the next slice of rows (decoding the next row group first when none is held) in range. */
   async read(): Promise<Row[]> {
-    if (!this.#held) {
-      const group = this.#groups[this.#next]
-      if (!group) return []
-      const ahead = this.#groups[this.#next + 1]
-      if (ahead && this.#readAhead) this.#file.prefetch(ahead)
-      const decoded = await this.#file.readGroupColumns(group)
-      this.#next++
-      const steps = decoded.data[decoded.names.indexOf('_step')] ?? []
-      if (!stepsAscending(steps, decoded.length)) {
-        return this.#inRange(
-          sortByStep(rowsFromColumns(decoded.names, decoded.data, decoded.length)),
-        )
-      }
-      this.#held = { group: decoded, steps, pos: 0 }
+    if (!(await this.#hold())) return []
+    if (this.#sorted) {
+      const rows = this.#sorted
+      this.#sorted = undefined
+      return rows
     }
-    const held = this.#held
+    const held = this.#held!
     const { names, data, length } = held.group
     const count = Math.min(EXPORT_SLICE_ROWS, length - held.pos)
     const rows = rowsFromColumns(names, data, count, held.pos)
     held.pos += count
     if (held.pos >= length) this.#held = undefined
     return this.#inRange(rows)
+  }
+
+  /**
+   * Reads the next slice as columns, when its rows are exactly what {@linkcode read} would give:
+   * every step an integer in `[minStep, stop)`, above `after` and below `before`, strictly
+   * increasing. Otherwise reads nothing and returns undefined (a later `read` gets those rows).
+   */
+  async readSlice(after: number, before: number): Promise<HistorySlice | undefined> {
+    if (!(await this.#hold()) || !this.#held) return undefined
+    const held = this.#held
+    const { names, data, length } = held.group
+    const steps = held.steps
+    // Rows before minStep (a scan starting inside the group) are never read: skip them.
+    while (held.pos < length && (stepValue(steps[held.pos]) ?? Infinity) < this.#minStep) {
+      held.pos++
+    }
+    if (held.pos >= length) {
+      this.#held = undefined
+      return undefined
+    }
+    const count = Math.min(EXPORT_SLICE_ROWS, length - held.pos)
+    let last = Math.max(after, this.#minStep - 1)
+    for (let i = held.pos; i < held.pos + count; i++) {
+      const raw = steps[i]
+      const step = typeof raw === 'bigint' ? Number(raw) : raw
+      if (typeof step !== 'number' || !Number.isInteger(step) || step <= last) return undefined
+      last = step
+    }
+    if (last >= this.#stop || last >= before) return undefined
+    const slice = new HistorySlice(names, data, steps, held.pos, count)
+    held.pos += count
+    if (held.pos >= length) this.#held = undefined
+    return slice
+  }
+
+  /**
+   * Makes sure a group is held (decoding the next one when none is), or the sorted rows of one
+   * whose steps are out of order; false when every group is read.
+   */
+  async #hold(): Promise<boolean> {
+    if (this.#held || this.#sorted) return true
+    const group = this.#groups[this.#next]
+    if (!group) return false
+    const ahead = this.#groups[this.#next + 1]
+    if (ahead && this.#readAhead) this.#file.prefetch(ahead)
+    const decoded = await this.#file.readGroupColumns(group)
+    this.#next++
+    const steps = decoded.data[decoded.names.indexOf('_step')] ?? []
+    if (stepsAscending(steps, decoded.length)) this.#held = { group: decoded, steps, pos: 0 }
+    else {
+      this.#sorted = this.#inRange(
+        sortByStep(rowsFromColumns(decoded.names, decoded.data, decoded.length)),
+      )
+    }
+    return true
   }
 
   /** The rows with a step in `[minStep, stop)`. */

@@ -1,5 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { HistorySlice } from '../../../src/api/history/history_slice.ts'
 import { StepMerger, type StepSource } from '../../../src/api/history/step_merge.ts'
 import type { Row } from '../../../src/row.ts'
 
@@ -72,4 +73,41 @@ test('StepMerger sorts an unordered batch and folds away a step sent again after
 
 test('StepMerger over no sources ends at once', async () => {
   assert.equal(await new StepMerger([]).next(), null)
+})
+
+test('StepMerger.nextSlice takes a slice only from the lowest source, below every other promise', async () => {
+  const slices: HistorySlice[] = []
+  const sliced = (from: number, count: number) => {
+    const steps = Array.from({ length: count }, (_, i) => from + i)
+    return new HistorySlice(['_step'], [steps], steps, 0, count)
+  }
+  // a: a slice source of steps 0-4 then 5-9; b: rows from step 7
+  let pos = 0
+  const batches = [sliced(0, 5), sliced(5, 5)]
+  const a: StepSource = {
+    get nextStep() {
+      return pos < batches.length ? batches[pos].firstStep : Infinity
+    },
+    read: () => Promise.resolve(batches[pos++]?.rows() ?? []),
+    readSlice(after: number, before: number) {
+      const slice = batches[pos]
+      if (!slice || slice.firstStep <= after || slice.lastStep >= before) {
+        return Promise.resolve(undefined)
+      }
+      pos++
+      slices.push(slice)
+      return Promise.resolve(slice)
+    },
+  }
+  const b = source([[{ _step: 7, b: 1 }]])
+  const merger = new StepMerger([a, b])
+  const first = await merger.nextSlice()
+  assert.equal(first, batches[0], 'steps 0-4 are below b’s promise (7)')
+  assert.equal(merger.lastStep, 4)
+  assert.equal(await merger.nextSlice(), undefined, 'steps 5-9 reach b’s step 7: merge as rows')
+  const rest = await drain(merger)
+  assert.deepEqual(rest.flat().map((r) => r._step), [5, 6, 7, 8, 9])
+  assert.deepEqual(rest.flat().find((r) => r._step === 7), { _step: 7, b: 1 })
+  assert.deepEqual(merger.counts.rowsBySource, [10, 1])
+  assert.equal(slices.length, 1)
 })

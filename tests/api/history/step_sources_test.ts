@@ -9,6 +9,8 @@ import {
   LiveHistorySource,
 } from '../../../src/api/history/step_sources.ts'
 import type { Row } from '../../../src/row.ts'
+import { startTestServer } from '../../server/test_server.ts'
+import { apiFor } from '../_setup.ts'
 import { withServedRun } from './_served_run.ts'
 
 test('ExportFileSource reads only the row groups and rows inside its step window', async () => {
@@ -109,4 +111,55 @@ test('malformed and conflicting rows: an error naming the run, or problems when 
     ).read(),
     /e\/p\/r1/,
   )
+})
+
+test('ExportFileSource.readSlice hands a clean slice over as columns, and leaves any other to read()', async () => {
+  const steps = EXPORT_SLICE_ROWS + 50
+  await withServedRun({ steps, parquetRowGroupRows: steps }, async ({ transport, run, rows }) => {
+    const { urls } = await fetchParquetExports(transport, run)
+    const file = await ParquetExportFile.open(urls[0], '1 of 1', {})
+    const source = new ExportFileSource(file, 3, steps - 10)
+    assert.equal(await source.readSlice(-Infinity, 100), undefined, 'a slice reaching past before')
+    assert.equal(source.nextStep, 3, 'nothing was read (the rows before minStep are skipped)')
+    const first = await source.readSlice(-Infinity, Infinity)
+    assert.ok(first)
+    assert.deepEqual([first.firstStep, first.lastStep], [3, EXPORT_SLICE_ROWS + 2])
+    assert.deepEqual(first.rows(), rows.slice(3, EXPORT_SLICE_ROWS + 3))
+    assert.equal(source.nextStep, EXPORT_SLICE_ROWS + 3)
+    // the last slice runs past stop: not a slice, but the rows read() gives
+    assert.equal(await source.readSlice(first.lastStep, Infinity), undefined)
+    assert.deepEqual(await source.read(), rows.slice(EXPORT_SLICE_ROWS + 3, steps - 10))
+    assert.equal(source.nextStep, Infinity)
+    assert.equal(await source.readSlice(-Infinity, Infinity), undefined, 'nothing after the end')
+  })
+})
+
+test('ExportFileSource.readSlice refuses a repeated step, or one not above after', async () => {
+  const history = [0, 1, 1, 2].map((step) => ({ _step: step, loss: step }))
+  for (
+    const [label, rows, after] of [
+      ['a repeated step', history, -Infinity],
+      ['a step not above after', history.slice(2), 1],
+    ] as const
+  ) {
+    const server = await startTestServer()
+    try {
+      server.addRun({
+        entity: 'e',
+        project: 'p',
+        id: 'r1',
+        history: rows,
+        parquetStepType: 'DOUBLE',
+      })
+      const transport = apiFor(server).transport
+      const run = { entity: 'e', project: 'p', id: 'r1' }
+      const { urls } = await fetchParquetExports(transport, run)
+      const file = await ParquetExportFile.open(urls[0], '1 of 1', {})
+      const source = new ExportFileSource(file, 0, 10)
+      assert.equal(await source.readSlice(after, Infinity), undefined, label)
+      assert.ok((await source.read()).length > 0, `${label}: the rows are still there`)
+    } finally {
+      await server.stop()
+    }
+  }
 })

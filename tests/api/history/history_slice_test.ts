@@ -1,0 +1,22 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { rowsFromColumns } from '../../../src/api/history/history_row.ts'
+import { HistorySlice } from '../../../src/api/history/history_slice.ts'
+
+const names = ['_step', 'loss', 'eval.score', 'media']
+const steps = [10n, 11n, 12n, 13n]
+const data = [steps, [0.5, null, 0.25, 1], [null, 2, null, 3], [null, null, '{"a":1}', 'x']]
+
+test('a HistorySlice gives the rows rowsFromColumns would, its steps, and sub-slices', () => {
+  const slice = new HistorySlice(names, data, steps, 1, 3)
+  assert.equal(slice.length, 3)
+  assert.equal(slice.firstStep, 11)
+  assert.equal(slice.lastStep, 13)
+  assert.deepEqual(slice.rows(), rowsFromColumns(names, data, 3, 1))
+  assert.deepEqual(slice.rows()[1], { _step: 12, loss: 0.25, media: { a: 1 } })
+  assert.deepEqual(slice.row(0), { _step: 11, eval: { score: 2 } })
+  const tail = slice.slice(1)
+  assert.deepEqual([tail.start, tail.length, tail.firstStep], [2, 2, 12])
+  assert.deepEqual(slice.slice(0, 1).rows(), [slice.row(0)])
+  assert.equal(slice.slice(2, 10).length, 1, 'the end is clamped')
+})

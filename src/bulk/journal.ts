@@ -73,11 +73,26 @@ export async function readJournal(path: string): Promise<JournalOp[]> {
   return ops
 }
 
-/** An open journal: appends are queued, each written and flushed before the next. */
+/** An append waiting for the write that takes it. */
+interface Waiter {
+  line: string
+  resolve: () => void
+  reject: (err: unknown) => void
+}
+
+/**
+ * An open journal. Appends are written in order; those that arrive while a write is queued or on
+ * its way join the next one, so many runs finishing at once share one write and one flush (group
+ * commit) instead of each waiting for its own.
+ */
 export class Journal {
   readonly path: string
+  /** Flushes to disk so far (one per write of one or more lines). */
+  syncs = 0
   #handle: FileHandle
   #queue: Promise<void> = Promise.resolve()
+  /** Lines for the write queued next, not yet started. */
+  #batch: Waiter[] | undefined
 
   /** Use {@linkcode Journal.open}. */
   private constructor(path: string, handle: FileHandle) {
@@ -92,18 +107,37 @@ export class Journal {
 
   /** Appends one operation and resolves once it is on disk. */
   append(op: JournalOp): Promise<void> {
-    return this.#enqueue(async () => {
-      await this.#handle.write(JSON.stringify(op) + '\n')
-      await this.#handle.datasync()
+    const line = JSON.stringify(op) + '\n'
+    return new Promise((resolve, reject) => {
+      if (!this.#batch) {
+        const batch: Waiter[] = this.#batch = []
+        this.#enqueue(() => this.#write(batch)).catch(() => {}) // each waiter hears the error
+      }
+      this.#batch.push({ line, resolve, reject })
     })
   }
 
   /** Empties the journal (after the manifest took in everything), in queue order. */
   truncate(): Promise<void> {
+    this.#batch = undefined // later appends are written after the truncation
     return this.#enqueue(async () => {
       await this.#handle.truncate(0)
       await this.#handle.datasync()
     })
+  }
+
+  /** Writes a batch's lines with one write and one flush, then settles their appends. */
+  async #write(batch: Waiter[]): Promise<void> {
+    if (this.#batch === batch) this.#batch = undefined
+    try {
+      await this.#handle.write(batch.map((w) => w.line).join(''))
+      await this.#handle.datasync()
+      this.syncs++
+    } catch (err) {
+      for (const waiter of batch) waiter.reject(err)
+      throw err
+    }
+    for (const waiter of batch) waiter.resolve()
   }
 
   /** Runs `task` after every queued write, in queue order. */

@@ -71,3 +71,27 @@ test('Journal appends lines that readJournal reads back, stopping at a torn line
     await rm(dir, { recursive: true, force: true })
   }
 })
+
+test('appends that arrive together share one write and one flush, in order; truncate cuts between', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'wbx-journal-'))
+  try {
+    const path = join(dir, '.wbx-journal.ndjson')
+    const journal = await Journal.open(dir, path)
+    const ops: JournalOp[] = Array.from({ length: 40 }, (_, i) => ({
+      op: 'clear-failure',
+      runId: `r${i}`,
+    }))
+    await Promise.all(ops.map((op) => journal.append(op)))
+    assert.deepEqual(await readJournal(path), ops)
+    assert.ok(journal.syncs <= 2, `40 appends at once took ${journal.syncs} flushes`)
+    // an append queued before truncate() is cut with it; one after it survives
+    const before = journal.append({ op: 'clear-failure', runId: 'before' })
+    const truncated = journal.truncate()
+    const after = journal.append({ op: 'clear-failure', runId: 'after' })
+    await Promise.all([before, truncated, after])
+    assert.deepEqual(await readJournal(path), [{ op: 'clear-failure', runId: 'after' }])
+    await journal.close(true)
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+})

@@ -4,6 +4,8 @@ Usage: python bench/_parquet_vs_duckdb.py <ndjson|rows> <input.ndjson> <out.parq
 - ndjson: COPY (FROM read_json(input, the 21 columns declared)) TO out: parse and write.
 - rows: the NDJSON is loaded into an in-memory table first (not timed); only COPY table TO out is timed.
 - parts: as rows, one file per 1,000 rows (a COPY of each _step range).
+- export: the input is a Parquet file shaped like a W&B history export; COPY (FROM read_parquet) TO.
+- make-export: writes that file from the NDJSON (snappy, row groups of 10,000 rows); not timed.
 Prints one JSON line {ms, cpuMs, bytes}: wall and CPU (user + system, all threads) of the COPY.
 """
 import json
@@ -18,11 +20,18 @@ con = duckdb.connect()
 con.execute(f"SET threads={int(threads)}")
 cols = "{'_step': 'BIGINT', " + ", ".join(f"'m{k}': 'DOUBLE'" for k in range(20)) + "}"
 src = f"read_json('{inp}', format='newline_delimited', columns={cols})"
-if mode in ("rows", "parts"):
+if mode == "make-export":
+    con.execute(
+        f"COPY (FROM {src}) TO '{out}' (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 10000)"
+    )
+    raise SystemExit(0)
+if mode == "export":
+    src = f"read_parquet('{inp}')"
+elif mode in ("rows", "parts"):
     con.execute(f"CREATE TABLE t AS SELECT * FROM {src}")
     src = "t"
 elif mode != "ndjson":
-    raise SystemExit(f'unknown mode "{mode}": use "ndjson", "rows" or "parts"')
+    raise SystemExit(f'unknown mode "{mode}": use "ndjson", "rows", "parts" or "export"')
 c0 = os.times()
 t0 = time.perf_counter()
 size = 0

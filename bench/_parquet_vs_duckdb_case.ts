@@ -12,10 +12,21 @@
  *   bulk export of many small runs (one part each): what a file costs beyond its rows.
  * - `parse`: only read the file and `JSON.parse` each line (the floor of `ndjson`: its writing
  *   costs `ndjson` − `parse`).
+ * - `export`: the input is a Parquet file shaped like a W&B history export (snappy, row groups of
+ *   10,000 rows); each row group is decoded as a remote run's export is (`parquetRead` with the
+ *   export decompressors, `gatherColumn`), handed on in slices of `EXPORT_SLICE_ROWS` as
+ *   `HistorySlice`s, checked with `sliceFits` and written as columns: the bulk export's path from
+ *   a downloaded export to a history part, without the network.
  */
 import { readFileSync, rmSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 import process from 'node:process'
+import { parquetMetadataAsync, parquetRead } from 'hyparquet'
+import { exportDecompressors } from '../src/api/history/export_codecs.ts'
+import { HistorySlice } from '../src/api/history/history_slice.ts'
+import { type ColumnChunk, gatherColumn } from '../src/api/history/parquet_export_file.ts'
+import { EXPORT_SLICE_ROWS } from '../src/api/history/step_sources.ts'
+import { sliceFits } from '../src/bulk/history_schema.ts'
 import { toParquet } from '../src/export/parquet.ts'
 import type { ParquetCodec } from '../src/export/parquet_codec.ts'
 import type { Row } from '../src/row.ts'
@@ -41,8 +52,47 @@ function* parseBatches(text: string): Generator<Row[]> {
   if (batch.length) yield batch
 }
 
+/** Decodes an export file group by group into slices that fit the declared columns. */
+async function* exportSlices(path: string): AsyncGenerator<HistorySlice> {
+  const bytes = readFileSync(path)
+  const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)
+  const metadata = await parquetMetadataAsync(file)
+  const compressors = exportDecompressors()
+  const schema = { columns: COLUMNS, types: TYPES }
+  let rowStart = 0
+  for (const group of metadata.row_groups) {
+    const rowEnd = rowStart + Number(group.num_rows)
+    const chunks = new Map<string, ColumnChunk[]>()
+    await parquetRead({
+      file,
+      metadata,
+      rowStart,
+      rowEnd,
+      compressors,
+      onChunk({ columnName, columnData, rowStart: start }) {
+        let list = chunks.get(columnName)
+        if (!list) chunks.set(columnName, list = [])
+        list.push({ start, data: columnData })
+      },
+    })
+    const names = COLUMNS.filter((name) => chunks.has(name))
+    const data = names.map((name) => gatherColumn(chunks.get(name)!, rowStart, rowEnd))
+    const steps = data[names.indexOf('_step')]
+    for (let at = 0; at < rowEnd - rowStart; at += EXPORT_SLICE_ROWS) {
+      const count = Math.min(EXPORT_SLICE_ROWS, rowEnd - rowStart - at)
+      const slice = new HistorySlice(names, data, steps, at, count)
+      if (!sliceFits(slice, schema)) throw new Error('the export does not fit the columns')
+      yield slice
+    }
+    rowStart = rowEnd
+  }
+}
+
 /** Writes batches through the Parquet exporter into `output`; resolves with the byte count. */
-async function write(batches: Iterable<Row[]>, path = output): Promise<number> {
+async function write(
+  batches: Iterable<Row[]> | AsyncIterable<HistorySlice>,
+  path = output,
+): Promise<number> {
   const handle = await open(path, 'w')
   const exporter = toParquet({
     columns: COLUMNS,
@@ -57,8 +107,8 @@ async function write(batches: Iterable<Row[]>, path = output): Promise<number> {
       await handle.write(chunk)
     }
   })()
-  const writer = exporter.writable.getWriter()
-  for (const batch of batches) await writer.write(batch)
+  const writer = (exporter.writable as WritableStream<Row[] | HistorySlice>).getWriter()
+  for await (const batch of batches) await writer.write(batch)
   await writer.close()
   await drain
   await handle.close()
@@ -67,8 +117,10 @@ async function write(batches: Iterable<Row[]>, path = output): Promise<number> {
 
 let prepared: Row[][] | undefined
 if (mode === 'rows' || mode === 'parts') prepared = [...parseBatches(readFileSync(input, 'utf8'))]
-else if (mode !== 'ndjson' && mode !== 'parse') {
-  throw new RangeError(`Unknown mode "${mode}": use "ndjson", "rows", "parts" or "parse"`)
+else if (mode !== 'ndjson' && mode !== 'parse' && mode !== 'export') {
+  throw new RangeError(
+    `Unknown mode "${mode}": use "ndjson", "rows", "parts", "parse" or "export"`,
+  )
 }
 const cpu0 = process.cpuUsage()
 const t0 = performance.now()
@@ -80,7 +132,8 @@ if (mode === 'parse') {
     bytes += await write([prepared![k]], `${output}.${k}`)
     rmSync(`${output}.${k}`)
   }
-} else bytes = await write(prepared ?? parseBatches(readFileSync(input, 'utf8')))
+} else if (mode === 'export') bytes = await write(exportSlices(input))
+else bytes = await write(prepared ?? parseBatches(readFileSync(input, 'utf8')))
 const ms = performance.now() - t0
 const cpu = process.cpuUsage(cpu0)
 console.log(JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, bytes }))

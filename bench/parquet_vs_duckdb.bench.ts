@@ -12,6 +12,9 @@
  * - `rows`: rows already in memory → Parquet file. wbx: parsed row objects; DuckDB: a table in
  *   memory. Only the writing is timed.
  * - `parts`: as `rows`, but one file per 1,000 rows (a bulk export of many small runs).
+ * - `export`: a Parquet file shaped like a W&B history export (snappy, row groups of 10,000 rows,
+ *   written by DuckDB from the NDJSON) → a history part: wbx decodes it and writes the columns as
+ *   a bulk export does (no row objects); DuckDB: `COPY (FROM read_parquet(…)) TO`.
  * DuckDB runs with `threads` 1 (the fair single-core comparison, the ratio's base) and 2 (this
  * machine's cores); wbx is one JavaScript thread. Both use their default row-group sizes (wbx:
  * 1M cells ÷ 21 columns = 47,619 rows; DuckDB: 122,880) and zstd level 3.
@@ -35,7 +38,7 @@ const { values } = parseArgs({
     rows: { type: 'string', default: '100000' },
     repeat: { type: 'string', default: '3' },
     codecs: { type: 'string', default: 'snappy,zstd' },
-    modes: { type: 'string', default: 'ndjson,rows,parts' },
+    modes: { type: 'string', default: 'ndjson,rows,parts,export' },
     runtimes: { type: 'string', default: 'deno,bun,node' },
   },
 })
@@ -79,6 +82,13 @@ const input = join(dir, 'rows.ndjson')
   for (const row of benchRows(rows)) lines.push(JSON.stringify(row))
   writeFileSync(input, lines.join('\n') + '\n')
 }
+const exportInput = join(dir, 'export.parquet')
+if (values.modes!.split(',').includes('export')) {
+  const made = spawnSync(python, [duckCase, 'make-export', input, exportInput, 'snappy', '1'], {
+    encoding: 'utf8',
+  })
+  if (made.status !== 0) throw new Error(`Cannot write the export file:\n${made.stderr}`)
+}
 
 interface Sample {
   ms: number
@@ -108,7 +118,7 @@ try {
           const run = spawnSync(side.argv[0], [
             ...side.argv.slice(1),
             side.mode ?? mode,
-            input,
+            mode === 'export' ? exportInput : input,
             out,
             codec,
             ...extra,

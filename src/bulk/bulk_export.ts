@@ -72,14 +72,14 @@ export interface BulkExportOptions {
   /**
    * Bytes the runs in flight may hold together (row-group buffers and the rows and bodies read
    * for them, estimated per run from its row count): a run that does not fit waits, a run larger
-   * than the whole budget runs alone. @default 524288000 (500 MiB)
+   * than the whole budget runs alone. @default 150 MiB plus 64 MiB per encoder worker
    */
   memoryBytes?: number
   /**
    * Worker threads that encode the Parquet history parts while the main thread reads and writes
    * (`src/export/parquet_workers.ts`); 0 encodes on the main thread. The bytes are the same
-   * either way. @default one less than the cores (`os.availableParallelism()`), at most 16; none
-   * in a `bun build --compile` binary
+   * either way. @default two fewer than the cores (`os.availableParallelism()`), at most 16;
+   * none in a `bun build --compile` binary
    */
   workers?: number
   /** Tries of a whole run before it is set aside (not HTTP retries: those are `api.retries`). @default 3 */
@@ -200,7 +200,8 @@ async function exportWith(options: BulkExportOptions, lag: LoopLag): Promise<Bul
     () => lag.busy(),
   )
   const concurrency = ceiling ?? (governor ? DEFAULT_REMOTE_CONCURRENCY : DEFAULT_LOCAL_CONCURRENCY)
-  const budget = new ByteBudget(options.memoryBytes ?? DEFAULT_MEMORY_BYTES)
+  const encoders = include.history && format === 'parquet' ? workerCount(options.workers) : 0
+  const budget = new ByteBudget(options.memoryBytes ?? defaultMemoryBytes(encoders))
   const manifestQuery: ManifestQuery = {
     filters: query.filters ?? {},
     order: query.order || '+created_at',
@@ -254,7 +255,7 @@ async function exportWith(options: BulkExportOptions, lag: LoopLag): Promise<Bul
   let ended = false
   let workers: ParquetWorkers | undefined
   try {
-    if (include.history && format === 'parquet') workers = await startWorkers(options.workers, note)
+    if (encoders > 0) workers = await startWorkers(encoders, note)
     const handles = await source.list(query, signal)
     progress.runsTotal = handles.length
     if (source.remote) {
@@ -442,25 +443,43 @@ async function runsReadingHistory(
   return runs
 }
 
-/** Default of `workers`: one less than the cores, at most 16 (none in a compiled binary). */
+/**
+ * Default of `workers`: two fewer than the cores, at most 16 (none in a compiled binary): one core
+ * for the main thread, one for the runtime's own threads (collector, compiler, network) and the
+ * system. Measured on 2 cores (`bench/README.md`, "Export columns without row objects"): since
+ * export columns skip row objects, a worker there added 50–70% CPU and 40–120 MB of peak RSS and
+ * made the export no faster.
+ */
 export function defaultWorkers(): number {
   if (isCompiledBinary) return 0
-  return Math.max(0, Math.min(16, availableParallelism() - 1))
+  return Math.max(0, Math.min(16, availableParallelism() - 2))
 }
 
 /**
- * Starts the encoder workers, or none (0, or a runtime where they do not start: the export then
- * encodes on the main thread and says so).
+ * Default of `memoryBytes`: 150 MiB, and 64 MiB more per encoder worker (about what a 300k-row run
+ * of 20 metrics reserves), so each worker can have a big run to encode.
  */
-async function startWorkers(
-  count: number | undefined,
-  note: ((text: string) => void) | undefined,
-): Promise<ParquetWorkers | undefined> {
+export function defaultMemoryBytes(workers: number): number {
+  return (150 + 64 * workers) * 1024 * 1024
+}
+
+/** The encoder workers to start: `count`, checked, or the default. */
+function workerCount(count: number | undefined): number {
   const n = count ?? defaultWorkers()
   if (!Number.isInteger(n) || n < 0) {
     throw new RangeError(`Cannot encode with ${n} workers: use a whole number >= 0`)
   }
-  if (n === 0) return undefined
+  return n
+}
+
+/**
+ * Starts `n` encoder workers, or none where they do not start (the export then encodes on the
+ * main thread and says so).
+ */
+async function startWorkers(
+  n: number,
+  note: ((text: string) => void) | undefined,
+): Promise<ParquetWorkers | undefined> {
   try {
     return await ParquetWorkers.start(n)
   } catch (err) {
@@ -468,9 +487,6 @@ async function startWorkers(
     return undefined
   }
 }
-
-/** Default of `memoryBytes`: 500 MiB. */
-const DEFAULT_MEMORY_BYTES = 500 * 1024 * 1024
 
 /** Default of `maxWaitPerRunMs`. */
 const DEFAULT_MAX_WAIT_PER_RUN_MS = 120_000

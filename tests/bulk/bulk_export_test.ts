@@ -3,11 +3,19 @@ import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
 import { readdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { exportProject, resolveInclude } from '../../src/bulk/bulk_export.ts'
+import { availableParallelism } from 'node:os'
+import {
+  defaultMemoryBytes,
+  defaultWorkers,
+  exportProject,
+  resolveInclude,
+} from '../../src/bulk/bulk_export.ts'
 import type { Manifest } from '../../src/bulk/manifest.ts'
 import type { Row } from '../../src/row.ts'
 import { memoryRun, memorySource } from './_memory_run.ts'
 import { tempDir } from './_project.ts'
+
+const MIB = 1024 * 1024
 
 async function ndjson(path: string): Promise<Row[]> {
   const text = await readFile(path, 'utf8')
@@ -110,6 +118,9 @@ test('a bad workers count is a RangeError, and the folder can be exported right 
     assert.deepEqual(result.encoding, { workers: 1, groups: 1 })
     const inline = await exportProject({ source, out: `${dir}-inline`, workers: 0 })
     assert.deepEqual(inline.encoding, { workers: 0, groups: 0 })
+    // The default budget: 150 MiB, and 64 MiB more per encoder worker.
+    assert.equal(result.budget.total, 214 * MIB)
+    assert.equal(inline.budget.total, 150 * MIB)
     const part = (folder: string) =>
       readFile(join(folder, 'history', 'run_id=w1', 'part-00000.parquet'))
     assert.deepEqual(await part(dir), await part(`${dir}-inline`))
@@ -117,6 +128,12 @@ test('a bad workers count is a RangeError, and the folder can be exported right 
     cleanup()
     await rm(`${dir}-inline`, { recursive: true, force: true })
   }
+})
+
+test('the defaults: workers two fewer than the cores (at most 16), memory 150 MiB plus 64 MiB each', () => {
+  assert.equal(defaultWorkers(), Math.max(0, Math.min(16, availableParallelism() - 2)))
+  assert.equal(defaultMemoryBytes(0), 150 * MIB)
+  assert.equal(defaultMemoryBytes(3), 342 * MIB)
 })
 
 test('a dry run plans the runs and writes nothing', async () => {

@@ -96,13 +96,14 @@ export const exportCommand: Command = {
     memory: {
       type: 'string',
       valueName: 'SIZE',
-      description: 'Memory budget of the runs in flight, e.g. 500MB, 2GiB (default 500MiB)',
+      description:
+        'Memory budget of the runs in flight, e.g. 500MB, 2GiB (default 150MiB + 64MiB per worker)',
     },
     workers: {
       type: 'string',
       valueName: 'N',
       description:
-        'Threads encoding Parquet history beside the main one; 0: none (default: cores - 1)',
+        'Threads encoding Parquet history beside the main one; 0: none (default: cores - 2)',
     },
     'max-rps': {
       type: 'string',

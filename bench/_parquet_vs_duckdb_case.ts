@@ -13,18 +13,17 @@
  * - `parse`: only read the file and `JSON.parse` each line (the floor of `ndjson`: its writing
  *   costs `ndjson` − `parse`).
  * - `export`: the input is a Parquet file shaped like a W&B history export (snappy, row groups of
- *   10,000 rows); each row group is decoded as a remote run's export is (`parquetRead` with the
- *   export decompressors, `gatherColumn`), handed on in slices of `EXPORT_SLICE_ROWS` as
- *   `HistorySlice`s, checked with `sliceFits` and written as columns: the bulk export's path from
- *   a downloaded export to a history part, without the network.
+ *   10,000 rows); each row group is decoded as a remote run's export is (`decodeColumns`), handed
+ *   on in slices of `EXPORT_SLICE_ROWS` as `HistorySlice`s, checked with `sliceFits` and written
+ *   as columns: the bulk export's path from a downloaded export to a history part, without the
+ *   network.
  */
 import { readFileSync, rmSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 import process from 'node:process'
-import { parquetMetadataAsync, parquetRead } from 'hyparquet'
-import { exportDecompressors } from '../src/api/history/export_codecs.ts'
+import { parquetMetadataAsync, parquetSchema } from 'hyparquet'
 import { HistorySlice } from '../src/api/history/history_slice.ts'
-import { type ColumnChunk, gatherColumn } from '../src/api/history/parquet_export_file.ts'
+import { decodeColumns } from '../src/api/history/parquet_export_file.ts'
 import { EXPORT_SLICE_ROWS } from '../src/api/history/step_sources.ts'
 import { sliceFits } from '../src/bulk/history_schema.ts'
 import { toParquet } from '../src/export/parquet.ts'
@@ -52,35 +51,21 @@ function* parseBatches(text: string): Generator<Row[]> {
   if (batch.length) yield batch
 }
 
-/** Decodes an export file group by group into slices that fit the declared columns. */
+/** Decodes an export file group by group (as a remote run's export is) into slices that fit. */
 async function* exportSlices(path: string): AsyncGenerator<HistorySlice> {
   const bytes = readFileSync(path)
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)
   const metadata = await parquetMetadataAsync(file)
-  const compressors = exportDecompressors()
+  const names = parquetSchema(metadata).children.map((c) => c.element.name)
   const schema = { columns: COLUMNS, types: TYPES }
   let rowStart = 0
   for (const group of metadata.row_groups) {
     const rowEnd = rowStart + Number(group.num_rows)
-    const chunks = new Map<string, ColumnChunk[]>()
-    await parquetRead({
-      file,
-      metadata,
-      rowStart,
-      rowEnd,
-      compressors,
-      onChunk({ columnName, columnData, rowStart: start }) {
-        let list = chunks.get(columnName)
-        if (!list) chunks.set(columnName, list = [])
-        list.push({ start, data: columnData })
-      },
-    })
-    const names = COLUMNS.filter((name) => chunks.has(name))
-    const data = names.map((name) => gatherColumn(chunks.get(name)!, rowStart, rowEnd))
-    const steps = data[names.indexOf('_step')]
-    for (let at = 0; at < rowEnd - rowStart; at += EXPORT_SLICE_ROWS) {
-      const count = Math.min(EXPORT_SLICE_ROWS, rowEnd - rowStart - at)
-      const slice = new HistorySlice(names, data, steps, at, count)
+    const decoded = await decodeColumns({ file, metadata, names }, rowStart, rowEnd)
+    const steps = decoded.data[decoded.names.indexOf('_step')]
+    for (let at = 0; at < decoded.length; at += EXPORT_SLICE_ROWS) {
+      const count = Math.min(EXPORT_SLICE_ROWS, decoded.length - at)
+      const slice = new HistorySlice(decoded.names, decoded.data, steps, at, count)
       if (!sliceFits(slice, schema)) throw new Error('the export does not fit the columns')
       yield slice
     }

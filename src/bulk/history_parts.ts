@@ -148,6 +148,7 @@ export async function exportHistoryParts(
       lastRowHash: last ? rowFingerprint(lastOf(last)) : null,
       schema: inferred ? null : id,
     })
+    last = undefined // a slice holds its whole decoded group
     partStart = file.maxStep + 1
     expected = Math.max(0, expected - file.rows)
     index++

@@ -5,6 +5,7 @@
  * @module
  */
 import {
+  type AsyncBuffer,
   type Compressors,
   type FileMetaData,
   parquetMetadataAsync,
@@ -179,27 +180,9 @@ export class ParquetExportFile {
   }
 
   /** Decodes rows `[rowStart, rowEnd)` of `columns`, column by column. */
-  async #readColumns(rowStart: number, rowEnd: number, columns?: string[]): Promise<DecodedGroup> {
-    decompressors ??= exportDecompressors()
-    const chunks = new Map<string, ColumnChunk[]>()
-    await parquetRead({
-      file: this.#file,
-      metadata: this.#metadata,
-      columns,
-      rowStart,
-      rowEnd,
-      compressors: decompressors,
-      parsers: { jsonFromBytes },
-      onChunk({ columnName, columnData, rowStart: start }) {
-        let list = chunks.get(columnName)
-        if (!list) chunks.set(columnName, list = [])
-        list.push({ start, data: columnData })
-      },
-    })
-    // Schema order, as the columns appear in the file (and as row objects would list them).
-    const names = this.#schemaNames.filter((name) => chunks.has(name))
-    const data = names.map((name) => gatherColumn(chunks.get(name)!, rowStart, rowEnd))
-    return { names, data, length: rowEnd - rowStart }
+  #readColumns(rowStart: number, rowEnd: number, columns?: string[]): Promise<DecodedGroup> {
+    const source = { file: this.#file, metadata: this.#metadata, names: this.#schemaNames }
+    return decodeColumns(source, rowStart, rowEnd, columns)
   }
 
   /** Lists row groups with their step range, from statistics or, without them, by reading `_step`. */
@@ -238,6 +221,48 @@ export interface DecodedGroup {
   data: ArrayLike<unknown>[]
   /** Rows. */
   length: number
+}
+
+/** A Parquet file to decode columns from: its bytes, footer and top-level column names in schema order. */
+export interface ColumnSource {
+  /** The file's bytes. */
+  file: AsyncBuffer
+  /** Its decoded footer. */
+  metadata: FileMetaData
+  /** Its top-level column names, in schema order. */
+  names: readonly string[]
+}
+
+/**
+ * Decodes rows `[rowStart, rowEnd)` of `columns` (all when undefined) column by column, with the
+ * export decompressors and W&B's JSON (bare NaN and Infinity allowed), in schema order.
+ */
+export async function decodeColumns(
+  source: ColumnSource,
+  rowStart: number,
+  rowEnd: number,
+  columns?: string[],
+): Promise<DecodedGroup> {
+  decompressors ??= exportDecompressors()
+  const chunks = new Map<string, ColumnChunk[]>()
+  await parquetRead({
+    file: source.file,
+    metadata: source.metadata,
+    columns,
+    rowStart,
+    rowEnd,
+    compressors: decompressors,
+    parsers: { jsonFromBytes },
+    onChunk({ columnName, columnData, rowStart: start }) {
+      let list = chunks.get(columnName)
+      if (!list) chunks.set(columnName, list = [])
+      list.push({ start, data: columnData })
+    },
+  })
+  // Schema order, as the columns appear in the file (and as row objects would list them).
+  const names = source.names.filter((name) => chunks.has(name))
+  const data = names.map((name) => gatherColumn(chunks.get(name)!, rowStart, rowEnd))
+  return { names, data, length: rowEnd - rowStart }
 }
 
 /** Decoded values of one column as hyparquet hands them over, starting at row `start` of the file. */

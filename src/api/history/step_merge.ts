@@ -57,15 +57,7 @@ export class StepMerger {
   /** Returns the next batch of final rows, reading sources only as far as needed; null when all are drained. */
   async next(): Promise<Row[] | null> {
     for (;;) {
-      let bound = Infinity
-      let lowest = -1
-      for (let i = 0; i < this.#sources.length; i++) {
-        const next = this.#sources[i].nextStep
-        if (next < bound) {
-          bound = next
-          lowest = i
-        }
-      }
+      const { lowest, bound } = this.#promises()
       const out = this.#take(bound)
       if (out.length > 0) return out
       if (lowest < 0) return null
@@ -82,6 +74,21 @@ export class StepMerger {
    */
   async nextSlice(): Promise<HistorySlice | undefined> {
     for (const buffer of this.#buffers) if (buffer.length > 0) return undefined
+    const { lowest, others } = this.#promises()
+    const source = this.#sources[lowest]
+    if (!source?.readSlice) return undefined
+    const slice = await source.readSlice(this.#lastStep, others)
+    if (!slice) return undefined
+    this.counts.rowsBySource[lowest] += slice.length
+    this.#lastStep = slice.lastStep
+    return slice
+  }
+
+  /**
+   * The sources' promises: the source with the smallest `nextStep` (-1 when all are done), that
+   * step (`bound`), and the smallest `nextStep` of every other source (`others`).
+   */
+  #promises(): { lowest: number; bound: number; others: number } {
     let bound = Infinity
     let others = Infinity
     let lowest = -1
@@ -93,13 +100,7 @@ export class StepMerger {
         lowest = i
       } else if (next < others) others = next
     }
-    const source = this.#sources[lowest]
-    if (!source?.readSlice) return undefined
-    const slice = await source.readSlice(this.#lastStep, others)
-    if (!slice) return undefined
-    this.counts.rowsBySource[lowest] += slice.length
-    this.#lastStep = slice.lastStep
-    return slice
+    return { lowest, bound, others }
   }
 
   /** Adds a batch to a source's buffer, keeping the buffer in step order. */

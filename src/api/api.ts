@@ -8,7 +8,7 @@ import { type ApiOptions, resolveApiOptions } from './api_options.ts'
 import type { SignedFetchOptions } from './history/mod.ts'
 import { GET_DEFAULT_ENTITY_QUERY, GET_VIEWER_QUERY, VIEWER_QUERY } from './queries.ts'
 import { parseProjectPath, parseRunPath, type RunPath } from './run_path.ts'
-import { checkRunsOptions, listRuns, type RunsOptions } from './runs.ts'
+import { checkRunsOptions, listRunPages, listRuns, type RunNode, type RunsOptions } from './runs.ts'
 import type { CreateRunOptions } from './run_create.ts'
 import { defaultEntitySchema, viewerSchema } from './schemas.ts'
 import type { UploadFetchOptions } from './upload_file.ts'
@@ -193,21 +193,51 @@ export class Api implements RunClient {
    * project URL; empty means WANDB_PROJECT or `uncategorized`) as batches of `Run`s.
    */
   runs(path: string | undefined, options: RunsOptions = {}): ReadableStream<Run[]> {
+    return this.#listing(
+      path,
+      options,
+      (entity, project) => listRuns(this, entity, project, options),
+    )
+  }
+
+  /**
+   * wbx's own, not the SDK's: the same listing as {@linkcode runs} (same requests), with each run
+   * as the node the server sent instead of a `Run`, for callers that hold many runs and make a
+   * `Run` only when one is needed (`new Run(api, entity, project, node.name, node, {lazy})`).
+   */
+  runNodes(
+    path: string | undefined,
+    options: RunsOptions = {},
+  ): ReadableStream<{ entity: string; project: string; node: RunNode }[]> {
+    return this.#listing(
+      path,
+      options,
+      (entity, project) =>
+        listRunPages(this, entity, project, options, (node) => ({ entity, project, node })),
+    )
+  }
+
+  /** The listing of a project path, its entity resolved on the first read. */
+  #listing<T>(
+    path: string | undefined,
+    options: RunsOptions,
+    list: (entity: string, project: string) => ReadableStream<T[]>,
+  ): ReadableStream<T[]> {
     checkRunsOptions(options)
     const parsed = path
       ? parseProjectPath(path)
       : { entity: undefined, project: this.#project ?? 'uncategorized' }
-    let inner: ReadableStream<Run[]> | undefined
-    let reader: ReadableStreamDefaultReader<Run[]> | undefined
-    const open = async (): Promise<ReadableStreamDefaultReader<Run[]>> => {
+    let inner: ReadableStream<T[]> | undefined
+    let reader: ReadableStreamDefaultReader<T[]> | undefined
+    const open = async (): Promise<ReadableStreamDefaultReader<T[]>> => {
       if (reader) return reader
       const entity = parsed.entity ??
         await this.#entityFor(`project path '${path ?? parsed.project}'`, options.signal)
-      inner = listRuns(this, entity, parsed.project, options)
+      inner = list(entity, parsed.project)
       reader = inner.getReader()
       return reader
     }
-    return new ReadableStream<Run[]>({
+    return new ReadableStream<T[]>({
       async pull(controller) {
         const { done, value } = await (await open()).read()
         if (done) controller.close()

@@ -6,7 +6,8 @@
 import { Run, type RunClient } from './run.ts'
 import { pagedStream } from '../streams/paged_stream.ts'
 import { RUNS_FULL_QUERY, RUNS_LAZY_QUERY } from './queries.ts'
-import { runsPageSchema } from './schemas.ts'
+import { type runNodeSchema, runsPageSchema } from './schemas.ts'
+import type { z } from 'zod'
 import { WandbApiError } from './wandb_api_error.ts'
 
 /** Options of `api.runs(path, ...)`. */
@@ -37,6 +38,9 @@ export function checkRunsOptions(options: RunsOptions): void {
   }
 }
 
+/** A run as a listing page carries it, checked by zod and otherwise as the server sent it. */
+export type RunNode = z.infer<typeof runNodeSchema>
+
 /**
  * Streams the runs of `entity/project` page by page (cursor = last edge's cursor, as the SDK's
  * `Runs` pages), with at most one page in flight ahead of the consumer. A missing project fails
@@ -48,6 +52,24 @@ export function listRuns(
   project: string,
   options: RunsOptions = {},
 ): ReadableStream<Run[]> {
+  const lazy = options.lazy ?? true
+  return listRunPages(
+    client,
+    entity,
+    project,
+    options,
+    (node) => new Run(client, entity, project, node.name, node, { lazy }),
+  )
+}
+
+/** Streams the listing pages of `entity/project` as {@linkcode listRuns} does, each node made into a `T`. */
+export function listRunPages<T>(
+  client: RunClient,
+  entity: string,
+  project: string,
+  options: RunsOptions,
+  make: (node: RunNode) => T,
+): ReadableStream<T[]> {
   checkRunsOptions(options)
   const perPage = options.perPage ?? 50
   const filters = options.filters ?? {}
@@ -71,7 +93,7 @@ export function listRuns(
       )
     }
     const edges = data.project.runs?.edges ?? []
-    const items = edges.map((e) => new Run(client, entity, project, e.node.name, e.node, { lazy }))
+    const items = edges.map((e) => make(e.node))
     const last = edges.length > 0 ? edges[edges.length - 1].cursor ?? undefined : undefined
     const next = data.project.runs?.pageInfo?.hasNextPage && last ? last : undefined
     return { items, next, total: data.project.runCount ?? undefined }

@@ -15,7 +15,7 @@ import type { ApiOptions } from '../api/api_options.ts'
 import type { ExportFormat } from '../export/mod.ts'
 import { ParquetWorkers } from '../export/parquet_workers.ts'
 import type { Row } from '../row.ts'
-import { isCompiledBinary } from '../runtime.ts'
+import { isCompiledBinary, residentBytes } from '../runtime.ts'
 import { HistoryPrefetch } from './history_prefetch.ts'
 import { LoopLag } from './loop_lag.ts'
 import { ByteBudget } from './byte_budget.ts'
@@ -30,6 +30,7 @@ import { DEFAULT_RETRY_POLICY } from '../http/retry_policy.ts'
 import { runsTableName } from './layout.ts'
 import { LocalBulkSource } from './local_bulk_source.ts'
 import type { FailureRecord, Include, ManifestQuery } from './manifest.ts'
+import { MemoryWatch, type MemoryWatchStats } from './memory_watch.ts'
 import { type ExportPlan, planRun, type RunPlan, summarizePlan } from './plan.ts'
 import { RemoteBulkSource } from './remote_bulk_source.ts'
 import { matchesQuery, type RunQuery } from './run_query.ts'
@@ -75,6 +76,13 @@ export interface BulkExportOptions {
    * than the whole budget runs alone. @default 150 MiB plus 64 MiB per encoder worker
    */
   memoryBytes?: number
+  /**
+   * Resident bytes of the process above which the export collects garbage (`memory_watch.ts`),
+   * so what finished row groups leave behind does not pile up until the engine's own collector
+   * runs; 0 never collects. @default the process's resident size when the export starts, plus
+   * `memoryBytes`, plus 160 MiB (the listed runs, the manifest and room between collections)
+   */
+  residentBytes?: number
   /**
    * Worker threads that encode the Parquet history parts while the main thread reads and writes
    * (`src/export/parquet_workers.ts`); 0 encodes on the main thread. The bytes are the same
@@ -142,6 +150,8 @@ export interface BulkExportResult {
   budget: ByteBudget
   /** Encoder worker threads used, and the row groups they encoded. */
   encoding: { workers: number; groups: number }
+  /** The resident-memory watch: peak resident size read, and the collections it ran. */
+  memory: MemoryWatchStats
 }
 
 /**
@@ -175,22 +185,53 @@ export function resolveInclude(include: Partial<Include> | undefined): Include {
 
 /** Exports (or plans) a project into `options.out`; see the module docs. */
 export async function exportProject(options: BulkExportOptions): Promise<BulkExportResult> {
+  const include = resolveInclude(options.include)
+  const format = options.format ?? 'parquet'
+  const encoders = include.history && format === 'parquet' ? workerCount(options.workers) : 0
+  const budget = new ByteBudget(options.memoryBytes ?? defaultMemoryBytes(encoders))
+  const limit = options.residentBytes ?? residentBytes() + budget.total + EXPORT_RESIDENT_BYTES
+  const watch = limit > 0 ? new MemoryWatch({ limitBytes: limit }).start() : undefined
   const lag = new LoopLag()
   lag.start()
   try {
-    return await exportWith(options, lag)
+    const result = await exportWith(options, lag, { include, format, encoders, budget })
+    watch?.check()
+    return { ...result, memory: { ...(watch?.stats ?? NO_WATCH) } }
   } finally {
     lag.stop()
+    watch?.stop()
   }
 }
 
+/** What `exportProject` settles before the export: what, in which format, with which memory. */
+interface ExportSetup {
+  include: Include
+  format: ExportFormat
+  encoders: number
+  budget: ByteBudget
+}
+
+/** The stats of an export that ran no memory watch. */
+const NO_WATCH: MemoryWatchStats = { peakBytes: 0, collections: 0, collectMs: 0 }
+
+/**
+ * Resident bytes the default `residentBytes` allows an export beyond its byte budget: the listed
+ * runs (about 20 MB of text for 5,000), the manifest, and room between two collections. From the
+ * process's size at the start, so a process that holds other things does not collect at every
+ * check; a `wbx export` starts at about 100 MB on Deno, so its limit is about 410 MB.
+ */
+const EXPORT_RESIDENT_BYTES = 160 * 1024 * 1024
+
 /** The export, with the measure of the event loop's lag the governor consults. */
-async function exportWith(options: BulkExportOptions, lag: LoopLag): Promise<BulkExportResult> {
+async function exportWith(
+  options: BulkExportOptions,
+  lag: LoopLag,
+  setup: ExportSetup,
+): Promise<Omit<BulkExportResult, 'memory'>> {
   const out = resolve(options.out)
   const signal = options.signal ?? new AbortController().signal
   const ceiling = options.concurrency
-  const include = resolveInclude(options.include)
-  const format = options.format ?? 'parquet'
+  const { include, format, encoders, budget } = setup
   const codec = options.codec ?? DEFAULT_CODEC
   const partRows = options.partRows ?? 1_000_000
   const query = options.query ?? {}
@@ -200,8 +241,6 @@ async function exportWith(options: BulkExportOptions, lag: LoopLag): Promise<Bul
     () => lag.busy(),
   )
   const concurrency = ceiling ?? (governor ? DEFAULT_REMOTE_CONCURRENCY : DEFAULT_LOCAL_CONCURRENCY)
-  const encoders = include.history && format === 'parquet' ? workerCount(options.workers) : 0
-  const budget = new ByteBudget(options.memoryBytes ?? defaultMemoryBytes(encoders))
   const manifestQuery: ManifestQuery = {
     filters: query.filters ?? {},
     order: query.order || '+created_at',
@@ -258,6 +297,8 @@ async function exportWith(options: BulkExportOptions, lag: LoopLag): Promise<Bul
     if (encoders > 0) workers = await startWorkers(encoders, note)
     const handles = await source.list(query, signal)
     progress.runsTotal = handles.length
+    // The remote runs whose planned action reads history, for the prefetch.
+    const readers = new Set<string>()
     if (source.remote) {
       // Remote runs come loaded with the listing: the plan (and the ETA's row total) is free.
       for (const h of handles) {
@@ -265,6 +306,8 @@ async function exportWith(options: BulkExportOptions, lag: LoopLag): Promise<Bul
         const p = planRun(run, state.entry(run.id), include, { keys: options.keys, remote: true })
         planned.set(run.id, p)
         progress.plannedRows += p.rows
+        const reads = p.action !== 'skip' && p.action !== 'refresh' && run.lastHistoryStep >= 0
+        if (reads) readers.add(run.id)
       }
     }
     // One schema for the whole history table, fixed before the first part is written.
@@ -283,7 +326,7 @@ async function exportWith(options: BulkExportOptions, lag: LoopLag): Promise<Bul
       : undefined
     // Remote runs that will read history get their one API request sent ahead of their turn.
     const prefetch = source.remote && include.history
-      ? new HistoryPrefetch(await runsReadingHistory(handles, planned, signal), PREFETCH_AHEAD)
+      ? new HistoryPrefetch(handles.filter((h) => readers.has(h.id)), PREFETCH_AHEAD)
       : undefined
     const prefetching = prefetch?.run(signal)
     try {
@@ -426,22 +469,6 @@ const INITIAL_CONCURRENCY = 4
 
 /** Remote runs asked for their history exports ahead of their turn (`history_prefetch.ts`). */
 const PREFETCH_AHEAD = 16
-
-/** The listed runs, in order, whose planned action reads history. */
-async function runsReadingHistory(
-  handles: readonly BulkRunHandle[],
-  planned: ReadonlyMap<string, RunPlan>,
-  signal: AbortSignal,
-): Promise<BulkRun[]> {
-  const runs: BulkRun[] = []
-  for (const handle of handles) {
-    const action = planned.get(handle.id)?.action
-    if (action === 'skip' || action === 'refresh') continue
-    const run = await handle.open(signal)
-    if (run.lastHistoryStep >= 0) runs.push(run)
-  }
-  return runs
-}
 
 /**
  * Default of `workers`: two fewer than the cores, at most 16 (none in a compiled binary): one core

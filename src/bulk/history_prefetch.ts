@@ -4,14 +4,16 @@
  * decode and write, so a binding rate limit keeps being used when every run slot is busy with a
  * big run. At most `ahead` runs are asked for and not yet started; a run the pool reaches first
  * is not asked for here. The answers are signed URLs, used seconds later, well within their life.
+ * It holds the listed handles, not opened runs, and opens each at its turn: a remote run opened is
+ * several times the size of its listing entry, so holding thousands opened would cost memory.
  *
  * @module
  */
-import type { BulkRun } from './bulk_source.ts'
+import type { BulkRunHandle } from './bulk_source.ts'
 
 /** Starts history requests ahead of the runs the pool starts, in the same order. */
 export class HistoryPrefetch {
-  readonly #runs: readonly BulkRun[]
+  readonly #runs: readonly BulkRunHandle[]
   readonly #ahead: number
   readonly #waiting = new Set<string>()
   readonly #taken = new Set<string>()
@@ -19,8 +21,8 @@ export class HistoryPrefetch {
   #wake: (() => void) | undefined
   #stopped = false
 
-  /** Prefetches for `runs` (those with `prefetchHistory`), at most `ahead` not yet taken. */
-  constructor(runs: readonly BulkRun[], ahead: number) {
+  /** Prefetches for `runs` (those whose opened run has `prefetchHistory`), at most `ahead` not yet taken. */
+  constructor(runs: readonly BulkRunHandle[], ahead: number) {
     if (!Number.isInteger(ahead) || ahead < 1) {
       throw new RangeError(`Cannot prefetch ${ahead} runs ahead: use a whole number >= 1`)
     }
@@ -40,10 +42,12 @@ export class HistoryPrefetch {
         await new Promise<void>((resolve) => (this.#wake = resolve))
         continue
       }
-      const run = this.#runs[this.#next++]
-      if (this.#taken.has(run.id) || !run.prefetchHistory) continue
+      const handle = this.#runs[this.#next++]
+      if (this.#taken.has(handle.id)) continue
+      const run = await handle.open(signal).catch(() => undefined) // the pool reports a failed open
+      if (!run?.prefetchHistory || this.#taken.has(handle.id) || this.#stopped) continue
       run.prefetchHistory(signal)
-      this.#waiting.add(run.id)
+      this.#waiting.add(handle.id)
     }
   }
 

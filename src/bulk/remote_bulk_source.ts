@@ -8,7 +8,8 @@
 import { fetchParquetExports, type ParquetExports } from '../api/history/parquet_exports.ts'
 import { scanHistorySlices, type ScanInternalOptions } from '../api/history/scan_history.ts'
 import type { Api } from '../api/api.ts'
-import type { Run } from '../api/run.ts'
+import { Run } from '../api/run.ts'
+import type { RunNode } from '../api/runs.ts'
 import type { BulkHistoryOptions, BulkRun, BulkRunHandle, BulkSource } from './bulk_source.ts'
 import { withHistorySlices } from './history_slices.ts'
 import type { ManifestSource } from './manifest.ts'
@@ -37,9 +38,13 @@ export class RemoteBulkSource implements BulkSource {
     this.description = { kind: 'remote', path, baseUrl: api.baseUrl }
   }
 
-  /** Lists the project's runs (server-side filters, then the client-side check), each id once. */
+  /**
+   * Lists the project's runs (server-side filters, then the client-side check), each id once.
+   * Each listed run is kept as the JSON text of its listing node, about a third of the objects
+   * a `Run` holds for it, so a listing of thousands of runs stays small; opening parses it again.
+   */
   async list(query: RunQuery, signal: AbortSignal): Promise<BulkRunHandle[]> {
-    const stream = this.#api.runs(this.#path, {
+    const stream = this.#api.runNodes(this.#path, {
       filters: serverFilters(query),
       order: query.order,
       perPage: this.#perPage,
@@ -49,10 +54,10 @@ export class RemoteBulkSource implements BulkSource {
     const seen = new Set<string>()
     const handles: BulkRunHandle[] = []
     for await (const page of stream) {
-      for (const run of page) {
-        if (seen.has(run.id)) continue // pages of a changing project can repeat a run
-        seen.add(run.id)
-        const handle = remoteHandle(run)
+      for (const { entity, project, node } of page) {
+        if (seen.has(node.name)) continue // pages of a changing project can repeat a run
+        seen.add(node.name)
+        const handle = remoteHandle(this.#api, entity, project, node)
         if (matchesQuery(query, handle)) handles.push(handle)
       }
     }
@@ -60,15 +65,25 @@ export class RemoteBulkSource implements BulkSource {
   }
 }
 
-/** A listed remote run: already loaded, so opening is free. */
-function remoteHandle(run: Run): BulkRunHandle {
-  const bulk = remoteRun(run)
+/** A listed remote run: its listing node as text, made into a `Run` (no request) on each open. */
+function remoteHandle(api: Api, entity: string, project: string, node: RunNode): BulkRunHandle {
+  const id = node.name
+  const text = JSON.stringify(node) // the closure below holds the text, never the node
+  const prefetched: Prefetched = {}
   return {
-    id: run.id,
-    createdAt: run.createdAt ?? null,
-    updatedAt: run.heartbeatAt ?? null,
-    open: () => Promise.resolve(bulk),
+    id,
+    createdAt: typeof node.createdAt === 'string' ? node.createdAt : null,
+    updatedAt: typeof node.heartbeatAt === 'string' ? node.heartbeatAt : null,
+    open: () => {
+      const run = new Run(api, entity, project, id, JSON.parse(text), { lazy: false })
+      return Promise.resolve(remoteRun(run, prefetched))
+    },
   }
+}
+
+/** The history request sent ahead for a listed run, shared by every open of it. */
+interface Prefetched {
+  ahead?: Promise<ParquetExports>
 }
 
 /**
@@ -78,13 +93,12 @@ function remoteHandle(run: Run): BulkRunHandle {
  * request of its own: one `RunParquetHistory` per run remains (the SDK's `Runs` page does not
  * select `parquetHistory`, runs.py RUN_FRAGMENT).
  */
-function remoteRun(run: Run): BulkRun {
+function remoteRun(run: Run, prefetched: Prefetched): BulkRun {
   const bulk = readerBulkRun(run, { name: run.name ?? null, systemSampled: true })
-  let ahead: Promise<ParquetExports> | undefined
   const scanOptions = (o: BulkHistoryOptions): ScanInternalOptions => {
     // A prefetched answer serves the first scan only (a second one asks again).
-    const parquetExports = ahead
-    ahead = undefined
+    const parquetExports = prefetched.ahead
+    prefetched.ahead = undefined
     return {
       minStep: o.minStep,
       maxStep: o.maxStep,
@@ -98,8 +112,8 @@ function remoteRun(run: Run): BulkRun {
     ...bulk,
     history: (o) => run.scanHistory(scanOptions(o)),
     prefetchHistory: (signal) => {
-      ahead ??= fetchParquetExports(run.transport, run, signal)
-      ahead.catch(() => {}) // the scan that takes it sees the error
+      prefetched.ahead ??= fetchParquetExports(run.transport, run, signal)
+      prefetched.ahead.catch(() => {}) // the scan that takes it sees the error
     },
   }
   return withHistorySlices(remote, (o) =>

@@ -136,6 +136,30 @@ test('the defaults: workers two fewer than the cores (at most 16), memory 150 Mi
   assert.equal(defaultMemoryBytes(3), 342 * MIB)
 })
 
+test('the memory watch: an export reads its resident size, collects past residentBytes, 0 turns it off', async () => {
+  const { dir, cleanup } = tempDir('bulk-memory-watch')
+  try {
+    const source = memorySource([memoryRun(6, undefined, 'm1')])
+    const watched = await exportProject({ source, out: dir, workers: 0 })
+    assert.ok(
+      watched.memory.peakBytes > 10 * MIB,
+      `resident size read: ${watched.memory.peakBytes}`,
+    )
+    const tight = await exportProject({ source, out: `${dir}-tight`, workers: 0, residentBytes: 1 })
+    assert.ok(tight.memory.collections >= 1, 'past a 1-byte limit the export collects')
+    assert.ok(tight.memory.collectMs > 0)
+    const off = await exportProject({ source, out: `${dir}-off`, workers: 0, residentBytes: 0 })
+    assert.deepEqual(off.memory, { peakBytes: 0, collections: 0, collectMs: 0 })
+    const part = (folder: string) =>
+      readFile(join(folder, 'history', 'run_id=m1', 'part-00000.parquet'))
+    assert.deepEqual(await part(`${dir}-tight`), await part(dir), 'collecting changes no byte')
+  } finally {
+    cleanup()
+    await rm(`${dir}-tight`, { recursive: true, force: true })
+    await rm(`${dir}-off`, { recursive: true, force: true })
+  }
+})
+
 test('a dry run plans the runs and writes nothing', async () => {
   const { dir, cleanup } = tempDir('bulk-export-dry')
   try {

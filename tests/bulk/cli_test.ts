@@ -62,6 +62,10 @@ test(
         ['export', 'bulk/cli', '-o', 'x', '--memory', 'lots'],
         /--memory: Cannot read the size "lots"/,
       ],
+      [
+        ['export', 'bulk/cli', '-o', 'x', '--rss-limit', 'small'],
+        /--rss-limit: Cannot read the size "small".*, or 0/,
+      ],
       [['verify'], /Expected one <DIR>/],
     ]
     for (const [argv, message] of cases) {
@@ -191,6 +195,8 @@ test(
       'csv',
       '--memory',
       '2MiB',
+      '--rss-limit',
+      '1MB',
       '--json',
     ])
     assert.equal(r.code, 0, r.stderr)
@@ -198,6 +204,9 @@ test(
     assert.equal(out.complete, true)
     assert.equal(out.memory.budgetBytes, 2 * 1024 * 1024)
     assert.ok(out.memory.highWaterBytes > 0 && out.memory.highWaterBytes <= 2 * 1024 * 1024)
+    // The memory watch: the peak resident size it read, and the collections it ran.
+    assert.ok(out.memory.peakResidentBytes > 10 * 1024 * 1024, String(out.memory.peakResidentBytes))
+    assert.ok(out.memory.collections >= 1, 'past a 1 MB limit the export collects')
     assert.deepEqual(readdirSync(join(dir, 'history')).sort(), ['run_id=r001', 'run_id=r002'])
     const csv = readFileSync(join(dir, 'history/run_id=r001/part-00000.csv'), 'utf8').trim().split(
       '\n',

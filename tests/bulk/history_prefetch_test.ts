@@ -1,18 +1,21 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import type { BulkRun } from '../../src/bulk/bulk_source.ts'
+import type { BulkRun, BulkRunHandle } from '../../src/bulk/bulk_source.ts'
 import { HistoryPrefetch } from '../../src/bulk/history_prefetch.ts'
 
-/** Runs that record when they are asked to prefetch. */
-function runs(n: number, asked: string[], without = new Set<string>()): BulkRun[] {
+/** Handles of runs that record when they are asked to prefetch (a new object each open). */
+function runs(n: number, asked: string[], without = new Set<string>()): BulkRunHandle[] {
   return Array.from({ length: n }, (_, i) => {
     const id = `r${i}`
-    const run = { id } as BulkRun
-    if (!without.has(id)) {
-      ;(run as { prefetchHistory?: (signal: AbortSignal) => void }).prefetchHistory = () =>
-        void asked.push(id)
+    const open = () => {
+      const run = { id } as BulkRun
+      if (!without.has(id)) {
+        ;(run as { prefetchHistory?: (signal: AbortSignal) => void }).prefetchHistory = () =>
+          void asked.push(id)
+      }
+      return Promise.resolve(run)
     }
-    return run
+    return { id, createdAt: null, updatedAt: null, open }
   })
 }
 
@@ -54,4 +57,12 @@ test('an aborted signal ends the loop, and a bad count is a RangeError', async (
   await new HistoryPrefetch(runs(3, asked), 4).run(controller.signal)
   assert.deepEqual(asked, [])
   assert.throws(() => new HistoryPrefetch([], 0), /Cannot prefetch 0 runs ahead/)
+})
+
+test('a run that fails to open is passed over; the pool reports it', async () => {
+  const asked: string[] = []
+  const handles = runs(3, asked)
+  handles[1] = { ...handles[1], open: () => Promise.reject(new Error('gone')) }
+  await new HistoryPrefetch(handles, 4).run(new AbortController().signal)
+  assert.deepEqual(asked, ['r0', 'r2'])
 })

@@ -73,3 +73,31 @@ test('an opened remote bulk run is the listed run: metadata without a request, h
     assert.deepEqual(rows, serverHistory(server, 'bulk', 'remote-src', runId(2)))
   })
 })
+
+test('a listed run is made anew on each open, with the same values; a prefetch serves the next open', async () => {
+  await withProject(2, async (server, api) => {
+    const [handle] = await new RemoteBulkSource(api, 'bulk/remote-src').list({}, signal)
+    const before = server.requests.length
+    const first = await handle.open(signal)
+    const second = await handle.open(signal)
+    assert.notEqual(first, second, 'the handle holds text, not an opened run')
+    assert.equal(server.requests.length, before, 'opening sends no request')
+    for (const key of ['id', 'name', 'state', 'createdAt', 'lastHistoryStep'] as const) {
+      assert.equal(second[key], first[key], key)
+    }
+    assert.deepEqual(second.config, first.config)
+    assert.deepEqual(second.summary, first.summary)
+    assert.deepEqual(second.historyKeys, first.historyKeys)
+    assert.ok(Object.keys(first.config).length > 0 && 'loss' in first.historyKeys)
+    // What one opened run asked for ahead, the run opened next for the export reads.
+    first.prefetchHistory!(signal)
+    const rows = await rowsOf((await handle.open(signal)).history({
+      minStep: 0,
+      maxStep: Number.MAX_SAFE_INTEGER,
+      signal,
+    }))
+    const asked = server.requests.slice(before).filter((r) => r.operation === 'RunParquetHistory')
+    assert.equal(asked.length, 1, 'one RunParquetHistory for the prefetch and the scan')
+    assert.deepEqual(rows, serverHistory(server, 'bulk', 'remote-src', handle.id))
+  })
+})

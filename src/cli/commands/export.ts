@@ -99,6 +99,12 @@ export const exportCommand: Command = {
       description:
         'Memory budget of the runs in flight, e.g. 500MB, 2GiB (default 150MiB + 64MiB per worker)',
     },
+    'rss-limit': {
+      type: 'string',
+      valueName: 'SIZE',
+      description:
+        'Collect garbage once the process is this big; 0: never (default: its size at start + --memory + 160MiB)',
+    },
     workers: {
       type: 'string',
       valueName: 'N',
@@ -173,6 +179,7 @@ export const exportCommand: Command = {
         filePattern: typeof ctx.values.pattern === 'string' ? ctx.values.pattern : undefined,
         concurrency: positive(ctx, 'concurrency'),
         memoryBytes: memoryOption(ctx),
+        residentBytes: rssLimitOption(ctx),
         workers: workersOption(ctx),
         attempts: positive(ctx, 'attempts'),
         perPage: positive(ctx, 'per-page'),
@@ -281,6 +288,18 @@ function memoryOption(ctx: CommandContext): number | undefined {
   }
 }
 
+/** `--rss-limit SIZE` in bytes (0 turns the memory watch off). */
+function rssLimitOption(ctx: CommandContext): number | undefined {
+  const raw = ctx.values['rss-limit']
+  if (typeof raw !== 'string') return undefined
+  if (/^\s*0+\s*$/.test(raw)) return 0
+  try {
+    return parseByteSize(raw)
+  } catch (err) {
+    throw new UsageError(`--rss-limit: ${(err as Error).message}, or 0`, 'export')
+  }
+}
+
 /** A positive number option (fractions allowed). */
 function numberOption(ctx: CommandContext, name: string): number | undefined {
   const raw = ctx.values[name]
@@ -318,7 +337,12 @@ function resultJson(result: BulkExportResult): Record<string, unknown> {
     failures: result.failures,
     progress: result.progress,
     actions: countActions(result.plan),
-    memory: { budgetBytes: result.budget.total, highWaterBytes: result.budget.highWater },
+    memory: {
+      budgetBytes: result.budget.total,
+      highWaterBytes: result.budget.highWater,
+      peakResidentBytes: result.memory.peakBytes,
+      collections: result.memory.collections,
+    },
     peakRuns: result.governor?.runs.peak ?? null,
     encoding: result.encoding,
   }

@@ -1,0 +1,87 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { MemoryWatch } from '../../src/bulk/memory_watch.ts'
+import { collectGarbage } from '../../src/runtime.ts'
+
+const MiB = 1024 * 1024
+
+/** A watch over a resident size the test sets, recording its collections. */
+function watched(limitMiB: number, stepMiB: number, freedMiB: number) {
+  let resident = 0
+  const calls: number[] = []
+  const watch = new MemoryWatch({
+    limitBytes: limitMiB * MiB,
+    stepBytes: stepMiB * MiB,
+    resident: () => resident,
+    collect: () => {
+      calls.push(resident / MiB)
+      resident -= freedMiB * MiB
+      return true
+    },
+  })
+  return { watch, calls, set: (mib: number) => void (resident = mib * MiB) }
+}
+
+test('below the limit nothing is collected; past it, once, then again only after the step', () => {
+  const { watch, calls, set } = watched(400, 32, 100)
+  set(399)
+  assert.equal(watch.check(), false)
+  set(450)
+  assert.equal(watch.check(), true) // 450 -> 350: the next one is due at the limit again
+  set(399)
+  assert.equal(watch.check(), false)
+  set(420)
+  assert.equal(watch.check(), true)
+  assert.deepEqual(calls, [450, 420])
+  assert.equal(watch.stats.collections, 2)
+  assert.equal(watch.stats.peakBytes, 450 * MiB)
+})
+
+test('live memory above the limit is collected once per step of growth, not at every check', () => {
+  const { watch, calls, set } = watched(400, 32, 10)
+  set(500)
+  assert.equal(watch.check(), true) // 500 -> 490: the next one is due at 522
+  for (const mib of [495, 510, 521]) {
+    set(mib)
+    assert.equal(watch.check(), false, `${mib} MiB is within the step`)
+  }
+  set(523)
+  assert.equal(watch.check(), true)
+  assert.deepEqual(calls, [500, 523])
+})
+
+test('a runtime that cannot collect is asked once; a bad limit is a RangeError naming it', () => {
+  let asked = 0
+  const watch = new MemoryWatch({
+    limitBytes: 1,
+    resident: () => 2,
+    collect: () => (asked++, false),
+  })
+  assert.equal(watch.check(), false)
+  assert.equal(watch.check(), false)
+  assert.equal(asked, 1)
+  assert.equal(watch.stats.collections, 0)
+  assert.throws(() => new MemoryWatch({ limitBytes: 0 }), /limit of 0 bytes: use a positive/)
+})
+
+test('collectGarbage runs a real collection on this runtime: an unreachable object is gone', async () => {
+  let ref: WeakRef<object> | undefined
+  ;(() => {
+    ref = new WeakRef({ payload: new Array(1000).fill(1) })
+  })()
+  // A WeakRef's target stays alive until the current job ends.
+  await new Promise((resolve) => setTimeout(resolve, 0))
+  assert.equal(collectGarbage(), true)
+  assert.equal(ref!.deref(), undefined)
+})
+
+test('the watch started by an export reads the real resident size and stops cleanly', async () => {
+  const watch = new MemoryWatch({ limitBytes: 1, intervalMs: 5 }).start()
+  await new Promise((resolve) => setTimeout(resolve, 40))
+  watch.stop()
+  assert.ok(watch.stats.peakBytes > 10 * MiB, `resident size read: ${watch.stats.peakBytes}`)
+  assert.ok(watch.stats.collections >= 1, 'a limit of 1 byte collects at the first check')
+  const after = watch.stats.collections
+  await new Promise((resolve) => setTimeout(resolve, 20))
+  assert.equal(watch.stats.collections, after, 'no checks after stop()')
+})

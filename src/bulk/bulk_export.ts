@@ -80,7 +80,7 @@ export interface BulkExportOptions {
    * Resident bytes of the process above which the export collects garbage (`memory_watch.ts`),
    * so what finished row groups leave behind does not pile up until the engine's own collector
    * runs; 0 never collects. @default the process's resident size when the export starts, plus
-   * `memoryBytes`, plus 160 MiB (the listed runs, the manifest and room between collections)
+   * `memoryBytes`, plus 128 MiB (the listed runs, the manifest and room between collections)
    */
   residentBytes?: number
   /**
@@ -218,9 +218,9 @@ const NO_WATCH: MemoryWatchStats = { peakBytes: 0, collections: 0, collectMs: 0 
  * Resident bytes the default `residentBytes` allows an export beyond its byte budget: the listed
  * runs (about 20 MB of text for 5,000), the manifest, and room between two collections. From the
  * process's size at the start, so a process that holds other things does not collect at every
- * check; a `wbx export` starts at about 100 MB on Deno, so its limit is about 410 MB.
+ * check; a `wbx export` starts at about 100 MB on Deno, so its limit is about 380 MB.
  */
-const EXPORT_RESIDENT_BYTES = 160 * 1024 * 1024
+const EXPORT_RESIDENT_BYTES = 128 * 1024 * 1024
 
 /** The export, with the measure of the event loop's lag the governor consults. */
 async function exportWith(

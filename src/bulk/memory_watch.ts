@@ -4,10 +4,10 @@
  * the engine collects what they leave behind when its own heuristics say so: the decoded row
  * groups, bodies and encoded pages of finished groups. On Deno a 500-run export that held about
  * 150 MB alive reached 620 MB of resident memory, and 320 MB with the garbage collected as it
- * came (`bench/README.md`). So the watch reads the resident size every `intervalMs` and, once it
- * is above `limitBytes` and has grown by `stepBytes` since the last collection, runs a full one
- * (`runtime.ts` `collectGarbage`). The step keeps a process whose live memory is above the limit
- * from collecting again and again for nothing.
+ * came (`bench/README.md`, "A memory watch"). So the watch reads the resident size every
+ * `intervalMs` and runs a full collection (`runtime.ts` `collectGarbage`) once it is above
+ * `limitBytes` and above the size the last collection left plus `stepBytes`. The step keeps a
+ * process whose live memory is above the limit from collecting again and again for nothing.
  *
  * @module
  */
@@ -19,7 +19,7 @@ export interface MemoryWatchOptions {
   limitBytes: number
   /** Growth of the resident size since the last collection before another one. @default 64 MiB */
   stepBytes?: number
-  /** Milliseconds between two reads of the resident size. @default 100 */
+  /** Milliseconds between two reads of the resident size. @default 50 */
   intervalMs?: number
   /** Reads the resident size. @default `residentBytes` (runtime.ts) */
   resident?: () => number
@@ -59,7 +59,7 @@ export class MemoryWatch {
     }
     this.#limit = options.limitBytes
     this.#step = options.stepBytes ?? 64 * 1024 * 1024
-    this.#interval = options.intervalMs ?? 100
+    this.#interval = options.intervalMs ?? 50
     this.#resident = options.resident ?? residentBytes
     this.#collect = options.collect ?? collectGarbage
     this.#next = this.#limit

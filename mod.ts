@@ -67,7 +67,7 @@ export {
   type RunUpdateOptions,
   type RunUser,
 } from './src/api/run.ts'
-export type { RunsOptions } from './src/api/runs.ts'
+export type { RunNode, RunsOptions } from './src/api/runs.ts'
 export type { FilesOptions } from './src/api/files.ts'
 export type { ArtifactsOptions } from './src/api/artifacts.ts'
 export {

@@ -9,10 +9,12 @@ import process from 'node:process'
 import { PassThrough } from 'node:stream'
 import {
   args,
+  collectGarbage,
   env,
   isBrokenPipe,
   latin1Text,
   nativeCrc32,
+  residentBytes,
   runtimeName,
   toWebWritable,
   uploadFetch,
@@ -166,4 +168,11 @@ test('latin1Text reads one character per byte over the given range', () => {
   assert.equal(latin1Text(bytes, 2, 10), 'loss/val')
   assert.equal(latin1Text(bytes, 3, 3), '')
   assert.equal(latin1Text(new Uint8Array([0x61, 0xe9, 0x62]), 0, 3), 'a\u00e9b')
+})
+
+test('residentBytes reads the process size; collectGarbage runs a collection on every runtime', () => {
+  const before = residentBytes()
+  assert.ok(before > 10 * 1024 * 1024 && before < 64 * 1024 ** 3, `resident size ${before}`)
+  assert.equal(collectGarbage(), true)
+  assert.equal(collectGarbage(), true, 'a second call takes the same collector')
 })

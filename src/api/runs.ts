@@ -6,8 +6,7 @@
 import { Run, type RunClient } from './run.ts'
 import { pagedStream } from '../streams/paged_stream.ts'
 import { RUNS_FULL_QUERY, RUNS_LAZY_QUERY } from './queries.ts'
-import { type runNodeSchema, runsPageSchema } from './schemas.ts'
-import type { z } from 'zod'
+import { runsPageSchema } from './schemas.ts'
 import { WandbApiError } from './wandb_api_error.ts'
 
 /** Options of `api.runs(path, ...)`. */
@@ -38,8 +37,20 @@ export function checkRunsOptions(options: RunsOptions): void {
   }
 }
 
-/** A run as a listing page carries it, checked by zod and otherwise as the server sent it. */
-export type RunNode = z.infer<typeof runNodeSchema>
+/**
+ * A run as a listing page carries it: the fields zod checks (`runNodeSchema`), the rest as the
+ * server sent them (`config` and `summaryMetrics` as JSON text, `historyKeys`, ...).
+ */
+export interface RunNode {
+  /** The run id. */
+  name: string
+  /** The opaque GraphQL node id. */
+  id?: string | null
+  /** Run state. */
+  state?: string | null
+  /** Every other field of the fragment. */
+  [field: string]: unknown
+}
 
 /**
  * Streams the runs of `entity/project` page by page (cursor = last edge's cursor, as the SDK's

@@ -2,9 +2,9 @@
  * Keeps a bulk export's resident memory near its bound by collecting garbage once the process
  * passes it. The byte budget (`byte_budget.ts`) bounds what the runs in flight hold alive, but
  * the engine collects what they leave behind when its own heuristics say so: the decoded row
- * groups, bodies and encoded pages of finished groups. On Deno a 500-run export that held about
- * 150 MB alive reached 620 MB of resident memory, and 320 MB with the garbage collected as it
- * came (`bench/README.md`, "A memory watch"). So the watch reads the resident size every
+ * groups, bodies and encoded pages of finished groups. On Deno a 500-run export reached 620 MB of
+ * resident memory, and 320 MB with the garbage collected as it came (`bench/README.md`, "A memory
+ * watch"). So the watch reads the resident size every
  * `intervalMs` and runs a full collection (`runtime.ts` `collectGarbage`) once it is above
  * `limitBytes` and above the size the last collection left plus `stepBytes`. The step keeps a
  * process whose live memory is above the limit from collecting again and again for nothing.

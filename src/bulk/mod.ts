@@ -38,6 +38,7 @@ export {
 } from './governor.ts'
 export { LocalBulkSource } from './local_bulk_source.ts'
 export { ByteBudget } from './byte_budget.ts'
+export { MemoryWatch, type MemoryWatchOptions, type MemoryWatchStats } from './memory_watch.ts'
 export { RunSlots } from './run_slots.ts'
 export {
   type FailureRecord,

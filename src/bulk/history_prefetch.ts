@@ -13,7 +13,7 @@ import type { BulkRunHandle } from './bulk_source.ts'
 
 /** Starts history requests ahead of the runs the pool starts, in the same order. */
 export class HistoryPrefetch {
-  readonly #runs: readonly BulkRunHandle[]
+  readonly #handles: readonly BulkRunHandle[]
   readonly #ahead: number
   readonly #waiting = new Set<string>()
   readonly #taken = new Set<string>()
@@ -21,12 +21,12 @@ export class HistoryPrefetch {
   #wake: (() => void) | undefined
   #stopped = false
 
-  /** Prefetches for `runs` (those whose opened run has `prefetchHistory`), at most `ahead` not yet taken. */
-  constructor(runs: readonly BulkRunHandle[], ahead: number) {
+  /** Prefetches for `handles` (those whose opened run has `prefetchHistory`), at most `ahead` not yet taken. */
+  constructor(handles: readonly BulkRunHandle[], ahead: number) {
     if (!Number.isInteger(ahead) || ahead < 1) {
       throw new RangeError(`Cannot prefetch ${ahead} runs ahead: use a whole number >= 1`)
     }
-    this.#runs = runs
+    this.#handles = handles
     this.#ahead = ahead
   }
 
@@ -37,12 +37,12 @@ export class HistoryPrefetch {
 
   /** Asks for the runs in order until all are asked for, taken, or {@linkcode stop} is called. */
   async run(signal: AbortSignal): Promise<void> {
-    while (!this.#stopped && !signal.aborted && this.#next < this.#runs.length) {
+    while (!this.#stopped && !signal.aborted && this.#next < this.#handles.length) {
       if (this.#waiting.size >= this.#ahead) {
         await new Promise<void>((resolve) => (this.#wake = resolve))
         continue
       }
-      const handle = this.#runs[this.#next++]
+      const handle = this.#handles[this.#next++]
       if (this.#taken.has(handle.id)) continue
       const run = await handle.open(signal).catch(() => undefined) // the pool reports a failed open
       if (!run?.prefetchHistory || this.#taken.has(handle.id) || this.#stopped) continue

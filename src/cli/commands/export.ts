@@ -178,8 +178,8 @@ export const exportCommand: Command = {
         partRows: positive(ctx, 'part-rows'),
         filePattern: typeof ctx.values.pattern === 'string' ? ctx.values.pattern : undefined,
         concurrency: positive(ctx, 'concurrency'),
-        memoryBytes: memoryOption(ctx),
-        residentBytes: rssLimitOption(ctx),
+        memoryBytes: byteOption(ctx, 'memory'),
+        residentBytes: byteOption(ctx, 'rss-limit', true),
         workers: workersOption(ctx),
         attempts: positive(ctx, 'attempts'),
         perPage: positive(ctx, 'per-page'),
@@ -277,26 +277,15 @@ function workersOption(ctx: CommandContext): number | undefined {
   return n
 }
 
-/** `--memory SIZE` in bytes. */
-function memoryOption(ctx: CommandContext): number | undefined {
-  const raw = ctx.values.memory
+/** A size option (`--memory`, `--rss-limit`) in bytes; with `zero`, `0` is allowed too. */
+function byteOption(ctx: CommandContext, name: string, zero = false): number | undefined {
+  const raw = ctx.values[name]
   if (typeof raw !== 'string') return undefined
+  if (zero && /^\s*0+\s*$/.test(raw)) return 0
   try {
     return parseByteSize(raw)
   } catch (err) {
-    throw new UsageError(`--memory: ${(err as Error).message}`, 'export')
-  }
-}
-
-/** `--rss-limit SIZE` in bytes (0 turns the memory watch off). */
-function rssLimitOption(ctx: CommandContext): number | undefined {
-  const raw = ctx.values['rss-limit']
-  if (typeof raw !== 'string') return undefined
-  if (/^\s*0+\s*$/.test(raw)) return 0
-  try {
-    return parseByteSize(raw)
-  } catch (err) {
-    throw new UsageError(`--rss-limit: ${(err as Error).message}, or 0`, 'export')
+    throw new UsageError(`--${name}: ${(err as Error).message}${zero ? ', or 0' : ''}`, 'export')
   }
 }
 

@@ -15,6 +15,8 @@ import {
 import { parseJson } from '../../json/parse_json.ts'
 import type { Row } from '../../row.ts'
 import { exportDecompressors } from './export_codecs.ts'
+import { chunkRange, flatDoubleDecoder, readFlatDoubles, wholeGroupIndex } from './flat_doubles.ts'
+import { parquetPlan, prefetchAsyncBuffer } from 'hyparquet/src/plan.js'
 import {
   checkTailBytes,
   DEFAULT_TAIL_BYTES,
@@ -244,25 +246,69 @@ export async function decodeColumns(
   columns?: string[],
 ): Promise<DecodedGroup> {
   decompressors ??= exportDecompressors()
+  const { file, flat } = await decodeFlatDoubles(source, rowStart, rowEnd, columns)
   const chunks = new Map<string, ColumnChunk[]>()
-  await parquetRead({
+  const rest = flat.size ? (columns ?? source.names).filter((name) => !flat.has(name)) : columns
+  if (!rest || rest.length > 0) {
+    await parquetRead({
+      file,
+      metadata: source.metadata,
+      columns: rest,
+      rowStart,
+      rowEnd,
+      compressors: decompressors,
+      parsers: { jsonFromBytes },
+      onChunk({ columnName, columnData, rowStart: start }) {
+        let list = chunks.get(columnName)
+        if (!list) chunks.set(columnName, list = [])
+        list.push({ start, data: columnData })
+      },
+    })
+  }
+  // Schema order, as the columns appear in the file (and as row objects would list them).
+  const names = source.names.filter((name) => chunks.has(name) || flat.has(name))
+  const data = names.map((name) =>
+    flat.get(name) ?? gatherColumn(chunks.get(name)!, rowStart, rowEnd)
+  )
+  return { names, data, length: rowEnd - rowStart }
+}
+
+/**
+ * Decodes the flat nullable DOUBLE and FLOAT columns among `columns` (all when undefined) when
+ * `[rowStart, rowEnd)` is one whole row group, unboxed (`flat_doubles.ts`). The bytes of every
+ * chosen column are fetched as hyparquet's reader would have (its plan: the same ranges, the same
+ * requests), and the file to read the other columns from serves them from those fetches.
+ */
+async function decodeFlatDoubles(
+  source: ColumnSource,
+  rowStart: number,
+  rowEnd: number,
+  columns: string[] | undefined,
+): Promise<{ file: AsyncBuffer; flat: Map<string, unknown[]> }> {
+  const flat = new Map<string, unknown[]>()
+  const index = wholeGroupIndex(source.metadata, rowStart, rowEnd)
+  if (index === undefined || rowEnd <= rowStart) return { file: source.file, flat }
+  const schema = parquetSchema(source.metadata)
+  const chosen = source.metadata.row_groups[index].columns.flatMap((chunk) => {
+    const name = chunk.meta_data?.path_in_schema[0]
+    if (name === undefined || (columns && !columns.includes(name))) return []
+    const decoder = flatDoubleDecoder(schema, chunk, decompressors)
+    return decoder ? [{ name, chunk, decoder }] : []
+  })
+  if (chosen.length === 0) return { file: source.file, flat }
+  const plan = parquetPlan({
     file: source.file,
     metadata: source.metadata,
-    columns,
     rowStart,
     rowEnd,
-    compressors: decompressors,
-    parsers: { jsonFromBytes },
-    onChunk({ columnName, columnData, rowStart: start }) {
-      let list = chunks.get(columnName)
-      if (!list) chunks.set(columnName, list = [])
-      list.push({ start, data: columnData })
-    },
+    columns,
   })
-  // Schema order, as the columns appear in the file (and as row objects would list them).
-  const names = source.names.filter((name) => chunks.has(name))
-  const data = names.map((name) => gatherColumn(chunks.get(name)!, rowStart, rowEnd))
-  return { names, data, length: rowEnd - rowStart }
+  const file = prefetchAsyncBuffer(source.file, plan)
+  for (const { name, chunk, decoder } of chosen) {
+    const [start, end] = chunkRange(chunk)
+    flat.set(name, readFlatDoubles(await file.slice(start, end), rowEnd - rowStart, decoder))
+  }
+  return { file, flat }
 }
 
 /** Decoded values of one column as hyparquet hands them over, starting at row `start` of the file. */

@@ -1,11 +1,11 @@
 /**
  * Decoding a history export's flat, nullable DOUBLE or FLOAT column chunk into a holey array: a
  * missing cell is a hole (read as undefined), and the engine keeps the numbers unboxed, 8 bytes
- * a cell. hyparquet's own path assembles such a column by pushing each value or null into an
- * array, which boxes every number of a column that has nulls (about 24 bytes a cell, kept until
- * the group is written, and the bulk of an export's garbage: `bench/README.md`, "Decoding
- * sparse columns unboxed"). hyparquet still parses each page header, decompresses the page and
- * decodes its levels and values; only the assembly is done here.
+ * a cell. hyparquet's own path assembles such a column by pushing each value or null into a
+ * growing array; on V8 a group assembled that way holds about 23 bytes a cell until it is written,
+ * and decoding takes twice the time (`bench/README.md`, "Decoding sparse columns unboxed").
+ * hyparquet still parses each page header, decompresses the page and decodes its levels and
+ * values; only the assembly is done here.
  *
  * @module
  */
@@ -21,8 +21,8 @@ type ColumnDecoder = Parameters<typeof readDataPage>[2]
 type Encoding = Parameters<typeof convertWithDictionary>[2]
 
 /**
- * The decoder of `name`'s chunk in `rowGroup` when it is a top-level OPTIONAL DOUBLE or FLOAT
- * column with no logical or converted type (the columns this module decodes), else undefined.
+ * The decoder of a column chunk when its column is a top-level OPTIONAL DOUBLE or FLOAT with no
+ * logical or converted type (the columns this module decodes), else undefined.
  */
 export function flatDoubleDecoder(
   schema: SchemaTree,

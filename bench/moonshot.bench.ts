@@ -7,7 +7,7 @@ limit is swapped between settings). Reports wall, requests, 429s, utilisation of
  * client CPU and peak RSS.
  *
  * Usage: `deno run -A bench/moonshot.bench.ts [--runs 5000] [--sizes pareto:500:300000:1.1]
- * [--rate 10,50] [--burst 20,100] [--latency-ms 100] [--storage-bandwidth 100MB] [--client deno|bun]
+ * [--rate 10,50] [--burst 20,100] [--latency-ms 100] [--storage-bandwidth 100MB] [--client deno|bun|node]
  * [--sdk-sample 0] [--sdk-threads 30] [--cold-exports] [--export-cache 1GiB] [--seed 1]
  * [--metrics 20] [--variants '@0 --workers 0;@0,1']`. Each `;`-separated variant runs wbx with
  * extra arguments, pinned to the CPUs after `@` (`taskset -c`). The server runs in this process (its CPU is not the client's, and is

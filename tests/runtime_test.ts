@@ -173,7 +173,7 @@ test('latin1Text reads one character per byte over the given range', () => {
 test('collectGarbage gives freed memory back to the system: the resident size falls', {
   skip: skipOnNode,
 }, async () => {
-  // In a child of its own, so the figures are that process's: about 150 MB of small objects,
+  // In a child of its own, so the figures are that process's: about 140 MB of small objects,
   // dropped, then one collection. Node's plain gc() left the resident size where it was.
   const out = await runScript(
     `import { collectGarbage, residentBytes } from '${runtimeUrl}'

@@ -78,13 +78,15 @@ export function readFlatDoubles(
     }
     const compressed = new Uint8Array(bytes, reader.offset, size)
     reader.offset += size
-    if (header.type === 'DICTIONARY_PAGE') {
-      const page = decompressPage(
+    const decompress = () =>
+      decompressPage(
         compressed,
         Number(header.uncompressed_page_size),
         decoder.codec,
         decoder.compressors,
       )
+    if (header.type === 'DICTIONARY_PAGE') {
+      const page = decompress()
       const view = new DataView(page.buffer, page.byteOffset, page.byteLength)
       const count = header.dictionary_page_header?.num_values ?? 0
       dictionary = readPlain({ view, offset: 0 }, decoder.type, count, undefined)
@@ -97,13 +99,7 @@ export function readFlatDoubles(
     if (header.type === 'DATA_PAGE') {
       const daph = header.data_page_header
       if (!daph) throw new Error(`parquet column ${name}: a data page has no header`)
-      const page = decompressPage(
-        compressed,
-        Number(header.uncompressed_page_size),
-        decoder.codec,
-        decoder.compressors,
-      )
-      const data = readDataPage(page, daph, decoder)
+      const data = readDataPage(decompress(), daph, decoder)
       ;({ encoding, num_values: count } = daph)
       levels = data.definitionLevels ?? []
       values = data.dataPage

@@ -1,6 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import * as zlib from 'node:zlib'
+import { compress as zstdCompressFresh } from '@bokuweb/zstd-wasm'
 import { snappyUncompress } from 'hyparquet'
 import {
   codecSetup,
@@ -58,6 +59,31 @@ test('zstd is the pinned WebAssembly build: a fixed frame on every runtime, cont
   const hex = Array.from(frame, (b) => b.toString(16).padStart(2, '0')).join('')
   assert.equal(hex, EXPECTED_FRAME)
   assert.equal(zstd.compressors.ZSTD!(new Uint8Array(0)).length > 0, true)
+})
+
+test('zstd pages from the one reused context are the bytes of a fresh ZSTD_compress each', async () => {
+  const zstd = codecSetup('zstd')
+  await zstd.ready
+  const compress = zstd.compressors.ZSTD!
+  // Doubles of a random walk (what history pages hold), half of them float32-valued, in sizes
+  // from empty to 1 MiB and back, so a context carrying state from a bigger or similar page
+  // would show.
+  const page = (seed: number, count: number): Uint8Array => {
+    const values = new Float64Array(count)
+    let x = seed
+    let v = 0
+    for (let i = 0; i < count; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0
+      v += x / 2 ** 32 - 0.5
+      values[i] = seed % 2 ? Math.fround(v) : v
+    }
+    return new Uint8Array(values.buffer)
+  }
+  const pages = [131072, 10, 0, 10000, 10000, 1, 40000, 131072, 2500].map((n, i) => page(i + 1, n))
+  pages.push(pages[3], data, pages[0])
+  for (const [i, input] of pages.entries()) {
+    assert.deepEqual(compress(input), zstdCompressFresh(input, ZSTD_LEVEL), `page ${i}`)
+  }
 })
 
 test('codecSetup names an unknown codec and the choices', () => {

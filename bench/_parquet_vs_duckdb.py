@@ -6,6 +6,7 @@ Usage: python bench/_parquet_vs_duckdb.py <ndjson|rows> <input.ndjson> <out.parq
 - parts: as rows, one file per 1,000 rows (a COPY of each _step range).
 - export: the input is a Parquet file shaped like a W&B history export; COPY (FROM read_parquet) TO.
 - make-export: writes that file from the NDJSON (snappy, row groups of 10,000 rows); not timed.
+With WBX_BENCH_WARM=K in the environment, K unmeasured conversions run first.
 Prints one JSON line {ms, cpuMs, bytes}: wall and CPU (user + system, all threads) of the COPY.
 """
 import json
@@ -32,23 +33,33 @@ elif mode in ("rows", "parts"):
     src = "t"
 elif mode != "ndjson":
     raise SystemExit(f'unknown mode "{mode}": use "ndjson", "rows", "parts" or "export"')
+
+
+def convert():
+    """One conversion of the input, as the mode says; returns the bytes written."""
+    size = 0
+    if mode == "parts":
+        # One file per 1,000 rows, as wbx's parts mode writes them.
+        rows = con.execute("SELECT count(*) FROM t").fetchone()[0]
+        for k in range(0, (rows + 999) // 1000):
+            part = f"{out}.{k}"
+            con.execute(
+                f"COPY (SELECT * FROM t WHERE _step >= {k * 1000} AND _step < {(k + 1) * 1000}) "
+                f"TO '{part}' (FORMAT parquet, COMPRESSION {codec})"
+            )
+            size += os.path.getsize(part)
+            os.remove(part)
+    else:
+        con.execute(f"COPY (SELECT * FROM {src}) TO '{out}' (FORMAT parquet, COMPRESSION {codec})")
+        size = os.path.getsize(out)
+    return size
+
+
+for _ in range(int(os.environ.get("WBX_BENCH_WARM", "0"))):
+    convert()
 c0 = os.times()
 t0 = time.perf_counter()
-size = 0
-if mode == "parts":
-    # One file per 1,000 rows, as wbx's parts mode writes them.
-    rows = con.execute("SELECT count(*) FROM t").fetchone()[0]
-    for k in range(0, (rows + 999) // 1000):
-        part = f"{out}.{k}"
-        con.execute(
-            f"COPY (SELECT * FROM t WHERE _step >= {k * 1000} AND _step < {(k + 1) * 1000}) "
-            f"TO '{part}' (FORMAT parquet, COMPRESSION {codec})"
-        )
-        size += os.path.getsize(part)
-        os.remove(part)
-else:
-    con.execute(f"COPY (SELECT * FROM {src}) TO '{out}' (FORMAT parquet, COMPRESSION {codec})")
-    size = os.path.getsize(out)
+size = convert()
 ms = (time.perf_counter() - t0) * 1000
 c1 = os.times()
 cpu = (c1.user - c0.user + c1.system - c0.system) * 1000

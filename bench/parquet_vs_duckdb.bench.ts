@@ -19,8 +19,12 @@
  * machine's cores); wbx is one JavaScript thread. Both use their default row-group sizes (wbx:
  * 1M cells ÷ 21 columns = 47,619 rows; DuckDB: 122,880) and zstd level 3.
  *
+ * `--warm K` runs K unmeasured conversions in each process before the measured one (both sides):
+ * the steady state of a long bulk export, which writes thousands of parts in one process, instead
+ * of a process that is still compiling its code.
+ *
  * Usage: `deno run -A bench/parquet_vs_duckdb.bench.ts [--rows 100000] [--repeat 3]
- * [--codecs snappy,zstd] [--modes ndjson,rows] [--runtimes deno,bun,node]`. Needs Python with
+ * [--codecs snappy,zstd] [--modes ndjson,rows] [--runtimes deno,bun,node] [--warm 0]`. Needs Python with
  * `duckdb` (`.venv/`, or `WBX_PYTHON`); writes `bench/out/parquet_vs_duckdb.md`.
  */
 import { spawnSync } from 'node:child_process'
@@ -40,10 +44,15 @@ const { values } = parseArgs({
     codecs: { type: 'string', default: 'snappy,zstd' },
     modes: { type: 'string', default: 'ndjson,rows,parts,export' },
     runtimes: { type: 'string', default: 'deno,bun,node' },
+    warm: { type: 'string', default: '0' },
   },
 })
 const rows = Number(values.rows)
 const repeat = Number(values.repeat)
+const warm = Number(values.warm)
+if (!Number.isInteger(warm) || warm < 0) {
+  throw new RangeError(`Cannot warm up with --warm ${values.warm}: use a whole number >= 0`)
+}
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url))
 const root = here('../')
 const tools = join(root, '.tools/node_modules/.bin')
@@ -99,9 +108,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const lines = [
   `Parquet writing, ${
     rows.toLocaleString('en-US')
-  } rows × (_step + 20 doubles), median of ${repeat} interleaved runs, ${
-    new Date().toISOString().slice(0, 10)
-  }. Ratio = wbx CPU ÷ DuckDB 1-thread CPU.`,
+  } rows × (_step + 20 doubles), median of ${repeat} interleaved runs${
+    warm ? `, each measured after ${warm} unmeasured conversions in the same process` : ''
+  }, ${new Date().toISOString().slice(0, 10)}. Ratio = wbx CPU ÷ DuckDB 1-thread CPU.`,
   '',
   '| codec | mode | side | wall ms | CPU ms | output MB | CPU ratio |',
   '|---|---|---|---:|---:|---:|---:|',
@@ -124,6 +133,7 @@ try {
             ...extra,
           ], {
             cwd: root,
+            env: { ...process.env, WBX_BENCH_WARM: String(warm) },
             encoding: 'utf8',
             maxBuffer: 1 << 24,
           })

@@ -15,7 +15,7 @@ import type { ApiOptions } from '../api/api_options.ts'
 import type { ExportFormat } from '../export/mod.ts'
 import { ParquetWorkers } from '../export/parquet_workers.ts'
 import type { Row } from '../row.ts'
-import { isCompiledBinary, residentBytes } from '../runtime.ts'
+import { collectGarbage, isCompiledBinary, residentBytes } from '../runtime.ts'
 import { HistoryPrefetch } from './history_prefetch.ts'
 import { LoopLag } from './loop_lag.ts'
 import { ByteBudget } from './byte_budget.ts'
@@ -73,7 +73,7 @@ export interface BulkExportOptions {
   /**
    * Bytes the runs in flight may hold together (row-group buffers and the rows and bodies read
    * for them, estimated per run from its row count): a run that does not fit waits, a run larger
-   * than the whole budget runs alone. @default 150 MiB plus 64 MiB per encoder worker
+   * than the whole budget runs alone. @default 150 MiB plus 64 MiB per encoder worker beyond the first
    */
   memoryBytes?: number
   /**
@@ -86,7 +86,7 @@ export interface BulkExportOptions {
   /**
    * Worker threads that encode the Parquet history parts while the main thread reads and writes
    * (`src/export/parquet_workers.ts`); 0 encodes on the main thread. The bytes are the same
-   * either way. @default two fewer than the cores (`os.availableParallelism()`), at most 16;
+   * either way. @default one fewer than the cores (`os.availableParallelism()`), at most 16;
    * none in a `bun build --compile` binary
    */
   workers?: number
@@ -190,11 +190,18 @@ export async function exportProject(options: BulkExportOptions): Promise<BulkExp
   const encoders = include.history && format === 'parquet' ? workerCount(options.workers) : 0
   const budget = new ByteBudget(options.memoryBytes ?? defaultMemoryBytes(encoders))
   const limit = options.residentBytes ?? residentBytes() + budget.total + EXPORT_RESIDENT_BYTES
-  const watch = limit > 0 ? new MemoryWatch({ limitBytes: limit }).start() : undefined
+  const started: StartedWorkers = {}
+  // A collection covers the main thread's heap; the encoder workers collect theirs beside it.
+  const collect = (): boolean => {
+    const collected = collectGarbage()
+    void started.workers?.collectGarbage()
+    return collected
+  }
+  const watch = limit > 0 ? new MemoryWatch({ limitBytes: limit, collect }).start() : undefined
   const lag = new LoopLag()
   lag.start()
   try {
-    const result = await exportWith(options, lag, { include, format, encoders, budget })
+    const result = await exportWith(options, lag, { include, format, encoders, budget, started })
     watch?.check()
     return { ...result, memory: { ...(watch?.stats ?? NO_WATCH) } }
   } finally {
@@ -209,6 +216,13 @@ interface ExportSetup {
   format: ExportFormat
   encoders: number
   budget: ByteBudget
+  /** Set to the encoder workers once they run, for the memory watch. */
+  started: StartedWorkers
+}
+
+/** The encoder workers of an export, once started. */
+interface StartedWorkers {
+  workers?: ParquetWorkers
 }
 
 /** The stats of an export that ran no memory watch. */
@@ -294,7 +308,7 @@ async function exportWith(
   let ended = false
   let workers: ParquetWorkers | undefined
   try {
-    if (encoders > 0) workers = await startWorkers(encoders, note)
+    if (encoders > 0) setup.started.workers = workers = await startWorkers(encoders, note)
     const handles = await source.list(query, signal)
     progress.runsTotal = handles.length
     // The remote runs whose planned action reads history, for the prefetch.
@@ -471,23 +485,23 @@ const INITIAL_CONCURRENCY = 4
 const PREFETCH_AHEAD = 16
 
 /**
- * Default of `workers`: two fewer than the cores, at most 16 (none in a compiled binary): one core
- * for the main thread, one for the runtime's own threads (collector, compiler, network) and the
- * system. Measured on 2 cores (`bench/README.md`, "Export columns without row objects"): since
- * export columns skip row objects, a worker there added 50–70% CPU and 40–120 MB of peak RSS and
- * made the export no faster.
+ * Default of `workers`: one fewer than the cores, at most 16 (none in a compiled binary), so the
+ * main thread and the workers use every core. Measured on 2 cores at 5,000 runs (`bench/README.md`,
+ * "Encoder workers on every core"): one worker made the export 1.5–4% faster on Deno, Bun and Node
+ * for 2–16% more CPU, since Deno no longer walks each message element by element.
  */
 export function defaultWorkers(): number {
   if (isCompiledBinary) return 0
-  return Math.max(0, Math.min(16, availableParallelism() - 2))
+  return Math.max(0, Math.min(16, availableParallelism() - 1))
 }
 
 /**
- * Default of `memoryBytes`: 150 MiB, and 64 MiB more per encoder worker (about what a 300k-row run
- * of 20 metrics reserves), so each worker can have a big run to encode.
+ * Default of `memoryBytes`: 150 MiB, and 64 MiB more per encoder worker beyond the first (about
+ * what a 300k-row run of 20 metrics reserves), so each further worker can have a big run to
+ * encode; 150 MiB already holds two such runs, and keeps one worker's export under 0.5 GB.
  */
 export function defaultMemoryBytes(workers: number): number {
-  return (150 + 64 * workers) * 1024 * 1024
+  return (150 + 64 * Math.max(0, workers - 1)) * 1024 * 1024
 }
 
 /** The encoder workers to start: `count`, checked, or the default. */

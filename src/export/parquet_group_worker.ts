@@ -1,18 +1,19 @@
 /**
  * The encoder worker's entry module: it encodes the row groups the main thread posts
- * ({@linkcode GroupJob}) and posts back their bytes and column chunk metadata. Each file keeps its
+ * ({@linkcode GroupJob}) and posts back their bytes and column chunk metadata, and collects its
+ * own heap's garbage when the main thread's memory watch asks. Each file keeps its
  * own compressor here, as it would on the main thread, so the bytes do not depend on which thread
  * encoded them.
  *
  * @module
  */
-import { parentThread } from '../runtime.ts'
+import { collectGarbage, parentThread } from '../runtime.ts'
 import { type CodecSetup, codecSetup } from './parquet_codec.ts'
 import { groupColumns, type GroupJob } from './parquet_group_job.ts'
 import { encodeGroupBytes } from './parquet_row_group.ts'
 
-/** A message from the main thread: a job, or the end of a file. */
-type Request = { id: number; job: GroupJob } | { release: number }
+/** A message from the main thread: a job, the end of a file, or a request to collect garbage. */
+type Request = { id: number; job: GroupJob } | { release: number } | { collect: number }
 
 const port = parentThread()
 if (!port) throw new Error('parquet_group_worker.ts runs only as a worker thread')
@@ -25,6 +26,10 @@ port.post({ ready: true })
 async function handle(request: Request): Promise<void> {
   if ('release' in request) {
     codecs.delete(request.release)
+    return
+  }
+  if ('collect' in request) {
+    port!.post({ collect: request.collect, collected: collectGarbage() })
     return
   }
   const { id, job } = request
@@ -44,7 +49,11 @@ async function handle(request: Request): Promise<void> {
       job.rows,
       job.offset,
     )
-    port!.post({ id, bytes, results }, [bytes.buffer as ArrayBuffer])
+    // The bytes go as their bare buffer (see parquet_group_job.ts), which is theirs alone.
+    const buffer = bytes.buffer as ArrayBuffer
+    port!.post({ id, buffer, offset: bytes.byteOffset, length: bytes.byteLength, results }, [
+      buffer,
+    ])
   } catch (err) {
     const error = err instanceof Error ? err : new Error(String(err))
     port!.post({ id, error: { name: error.name, message: error.message } })

@@ -30,8 +30,14 @@ export interface ParquetWorkersOptions {
 
 /** What a worker answers for a job. */
 type Answer = {
-  id: number
-  bytes?: Uint8Array
+  id?: number
+  /** Set in the answer to a request to collect garbage: its number, and whether it could. */
+  collect?: number
+  collected?: boolean
+  /** The group's bytes: `length` bytes from `offset` of `buffer`. */
+  buffer?: ArrayBuffer
+  offset?: number
+  length?: number
   results?: ChunkResult[]
   error?: { name: string; message: string }
 }
@@ -46,6 +52,8 @@ interface Pending {
 class Lane {
   readonly thread: WorkerThread
   readonly pending = new Map<number, Pending>()
+  /** Requests to collect garbage waiting for their answer, by number. */
+  readonly collects = new Map<number, (collected: boolean) => void>()
   files = 0
   groups = 0
   failed: Error | undefined
@@ -57,21 +65,33 @@ class Lane {
     this.thread = thread
     thread.onMessage((message) => {
       const answer = message as Answer
-      const job = this.pending.get(answer.id)
+      if (answer.collect !== undefined) {
+        this.collects.get(answer.collect)?.(answer.collected === true)
+        this.collects.delete(answer.collect)
+        this.release()
+        return
+      }
+      const job = this.pending.get(answer.id!)
       if (!job) return
       this.lastProgress = performance.now()
-      this.pending.delete(answer.id)
-      if (this.pending.size === 0) thread.keepAlive(false)
+      this.pending.delete(answer.id!)
+      this.release()
       if (answer.error) {
         const err = new Error(`parquet encoder worker: ${answer.error.message}`)
         err.name = answer.error.name
         job.reject(err)
       } else {
         this.groups++
-        job.resolve({ bytes: answer.bytes!, results: answer.results! })
+        const bytes = new Uint8Array(answer.buffer!, answer.offset, answer.length)
+        job.resolve({ bytes, results: answer.results! })
       }
     })
     thread.onExit((error) => this.stopped(error))
+  }
+
+  /** Lets the process exit once nothing is waiting for this worker. */
+  release(): void {
+    if (this.pending.size === 0 && this.collects.size === 0) this.thread.keepAlive(false)
   }
 
   /** Fails the waiting jobs and every later one of this worker's files. */
@@ -81,6 +101,8 @@ class Lane {
     )
     for (const job of this.pending.values()) job.reject(this.failed)
     this.pending.clear()
+    for (const answer of this.collects.values()) answer(false)
+    this.collects.clear()
   }
 }
 
@@ -210,6 +232,23 @@ export class ParquetWorkers implements GroupEncoder {
     })
   }
 
+  /**
+   * Asks every live worker to collect its heap's garbage (the memory watch's collection covers
+   * the main thread's heap only); resolves with how many did. A worker busy with a group collects
+   * after it.
+   */
+  collectGarbage(): Promise<number> {
+    const live = this.#closed ? [] : this.#lanes.filter((lane) => !lane.failed)
+    return Promise.all(live.map((lane) =>
+      new Promise<boolean>((resolve) => {
+        const id = this.#nextJob++
+        lane.collects.set(id, resolve)
+        lane.thread.keepAlive(true)
+        lane.thread.post({ collect: id })
+      })
+    )).then((done) => done.filter(Boolean).length)
+  }
+
   /** Forgets a finished (or abandoned) file: its worker drops the file's compressor. */
   release(file: object): void {
     const entry = this.#files.get(file)
@@ -241,6 +280,8 @@ export class ParquetWorkers implements GroupEncoder {
       lane.failed ??= closed
       for (const job of lane.pending.values()) job.reject(closed)
       lane.pending.clear()
+      for (const answer of lane.collects.values()) answer(false)
+      lane.collects.clear()
     }
   }
 }

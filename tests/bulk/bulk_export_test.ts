@@ -118,8 +118,8 @@ test('a bad workers count is a RangeError, and the folder can be exported right 
     assert.deepEqual(result.encoding, { workers: 1, groups: 1 })
     const inline = await exportProject({ source, out: `${dir}-inline`, workers: 0 })
     assert.deepEqual(inline.encoding, { workers: 0, groups: 0 })
-    // The default budget: 150 MiB, and 64 MiB more per encoder worker.
-    assert.equal(result.budget.total, 214 * MIB)
+    // The default budget: 150 MiB with none or one encoder worker, 64 MiB more for each further one.
+    assert.equal(result.budget.total, 150 * MIB)
     assert.equal(inline.budget.total, 150 * MIB)
     const part = (folder: string) =>
       readFile(join(folder, 'history', 'run_id=w1', 'part-00000.parquet'))
@@ -130,10 +130,11 @@ test('a bad workers count is a RangeError, and the folder can be exported right 
   }
 })
 
-test('the defaults: workers two fewer than the cores (at most 16), memory 150 MiB plus 64 MiB each', () => {
-  assert.equal(defaultWorkers(), Math.max(0, Math.min(16, availableParallelism() - 2)))
+test('the defaults: workers one fewer than the cores (at most 16), memory 150 MiB plus 64 MiB each beyond one', () => {
+  assert.equal(defaultWorkers(), Math.max(0, Math.min(16, availableParallelism() - 1)))
   assert.equal(defaultMemoryBytes(0), 150 * MIB)
-  assert.equal(defaultMemoryBytes(3), 342 * MIB)
+  assert.equal(defaultMemoryBytes(1), 150 * MIB)
+  assert.equal(defaultMemoryBytes(3), 278 * MIB)
 })
 
 test('the memory watch: an export reads its resident size, collects past residentBytes, 0 turns it off', async () => {

@@ -186,3 +186,20 @@ test('closing the pool fails waiting jobs and a closed pool refuses new ones', a
 test('the pool refuses a count that is not a whole number >= 1', async () => {
   await assert.rejects(ParquetWorkers.start(0), /Cannot start 0 encoder workers/)
 })
+
+test('each live worker collects its garbage when asked; stopped and closed ones do not', async () => {
+  const workers = await ParquetWorkers.start(2)
+  try {
+    // Give both some garbage first: a file each (a new file goes to the worker with fewest).
+    await Promise.all([
+      write(sampleRows(500, 1), 'zstd', workers),
+      write(sampleRows(500, 2), 'zstd', workers),
+    ])
+    assert.equal(await workers.collectGarbage(), 2)
+    await workers.stopWorker(0)
+    assert.equal(await workers.collectGarbage(), 1)
+  } finally {
+    await workers.close()
+  }
+  assert.equal(await workers.collectGarbage(), 0)
+})

@@ -97,7 +97,7 @@ export const exportCommand: Command = {
       type: 'string',
       valueName: 'SIZE',
       description:
-        'Memory budget of the runs in flight, e.g. 500MB, 2GiB (default 150MiB + 64MiB per worker)',
+        'Memory budget of the runs in flight, e.g. 500MB, 2GiB (default 150MiB + 64MiB per worker past one)',
     },
     'rss-limit': {
       type: 'string',
@@ -109,7 +109,7 @@ export const exportCommand: Command = {
       type: 'string',
       valueName: 'N',
       description:
-        'Threads encoding Parquet history beside the main one; 0: none (default: cores - 2)',
+        'Threads encoding Parquet history beside the main one; 0: none (default: cores - 1)',
     },
     'max-rps': {
       type: 'string',

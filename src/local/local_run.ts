@@ -383,9 +383,12 @@ export class LocalRun implements RunReader {
   scanSystemMetrics(
     options: Omit<ScanHistoryOptions, 'minStep' | 'maxStep'> = {},
   ): ReadableStream<Row[]> {
-    // Before the metadata pass, the scan learns each file's clock from its run record.
-    const tap = this.#tap(options) ?? (this.#opened || this.#pass ? undefined : new ClockTap())
-    const clocks = tap ? (i: number) => tap.clock(i) : this.#run().clocks
+    // Before the metadata pass, the scan learns each file's clock from its run record; so does
+    // a scan of a run opened before its writer wrote one (a followed run that just started).
+    const known = this.#opened || this.#pass ? this.#run().clocks : undefined
+    const tap = this.#tap(options) ??
+      (known && this.wandbFiles.every((_, i) => known[i]?.startTime) ? undefined : new ClockTap())
+    const clocks = tap ? (i: number) => tap.clock(i) : known!
     return systemRowStream(this.wandbFiles, clocks, options, this.#followReport(options), tap)
   }
 

@@ -1,9 +1,8 @@
 /**
  * The encoder worker's entry module: it encodes the row groups the main thread posts
  * ({@linkcode GroupJob}) and posts back their bytes and column chunk metadata, and collects its
- * own heap's garbage when the main thread's memory watch asks. Each file keeps its
- * own compressor here, as it would on the main thread, so the bytes do not depend on which thread
- * encoded them.
+ * own heap's garbage when the main thread's memory watch asks. Each file keeps its own compressor
+ * here, as it would on the main thread, so the bytes do not depend on which thread encoded them.
  *
  * @module
  */

@@ -313,7 +313,7 @@ export class Governor {
   #observe(lane: Lane, status: number, headers: Headers | undefined): void {
     const now = this.#now()
     const retryAfter = parseRetryAfter(headers?.get('retry-after') ?? null, now)
-    if (status === 429 || status === 408 || status === 0 || (status >= 500 && status !== 501)) {
+    if (isFailureStatus(status)) {
       if (status === 429) this.stats.throttled++
       else if (status === 0) this.stats.networkErrors++
       else this.stats.serverErrors++
@@ -459,4 +459,9 @@ export class Governor {
     this.history.push(sample)
     if (this.history.length > this.#historyLimit) this.history.splice(0, this.history.length >> 1)
   }
+}
+
+/** Whether a status is a failure the governor slows down for: 429, 408, 5xx but 501, 0 (no answer). */
+export function isFailureStatus(status: number): boolean {
+  return status === 429 || status === 408 || status === 0 || (status >= 500 && status !== 501)
 }

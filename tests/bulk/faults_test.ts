@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { exportProject } from '../../src/bulk/bulk_export.ts'
-import { Governor, type GovernorSample } from '../../src/bulk/governor.ts'
+import { Governor, type GovernorSample, isFailureStatus } from '../../src/bulk/governor.ts'
 import { verifyDataset } from '../../src/bulk/verify.ts'
 import { startTestServer, type TestServer } from '../server/test_server.ts'
 import { addRuns, fastApi, snapshot, tempDir, withoutTimestamps } from './_project.ts'
@@ -131,11 +131,8 @@ test(
     // No increase came sooner than decreaseIntervalMs (1 s) after a failure the governor recorded
     // (a decrease or a Retry-After pause). A stall of a loaded machine may leave a whole second
     // without failures, so "no increase at all" would depend on the machine.
-    const failed = (status = 200) =>
-      status === 429 || status === 408 || status === 0 ||
-      (status >= 500 && status !== 501)
     const failuresSeen = history.filter((s) =>
-      (s.event === 'decrease' || s.event === 'pause') && failed(s.status)
+      (s.event === 'decrease' || s.event === 'pause') && isFailureStatus(s.status ?? 200)
     )
     for (const raise of history.filter((s) => s.event === 'increase')) {
       const last = failuresSeen.filter((s) => s.at <= raise.at).at(-1)

@@ -83,6 +83,7 @@ export function sliceFits(slice: HistorySlice, schema: HistorySchema): boolean {
     if (declared === undefined || !flatName(name, names)) return false
     if (name === '_step') continue // integers, strictly increasing: the slice's own rule
     const cells = data[c]
+    if (declared === 'double' && cells instanceof Float64Array) continue // numbers only
     for (let i = start; i < start + length; i++) {
       const raw = cells[i]
       if (raw === null || raw === undefined) continue

@@ -181,6 +181,12 @@ export class RowGroupBuilder {
         throw new RangeError(`Cannot append column "${batch.names[c]}": the row group has none`)
       }
       const cells = batch.data[c]
+      if (cells instanceof Float64Array && column.kind === 'double') {
+        // A dense decoded DOUBLE column (`flat_doubles.ts`): every cell is a number.
+        column.nums!.set(cells.subarray(offset, offset + to - from), first)
+        column.flags!.fill(1, first, need)
+        continue
+      }
       for (let r = 0, pos = first; r < to - from; r++, pos++) {
         const raw = cells[offset + r]
         if (raw === undefined || raw === null) continue

@@ -64,33 +64,58 @@ function scratchFor(count: number): Float64Array<ArrayBufferLike> {
   return scratch
 }
 
-/** Scratch for the dictionary sample (SAMPLE values at most). */
-const sampled = new Float64Array(SAMPLE)
+/** Open-addressing table of the sample's distinct doubles, as bit pairs, stamped per call. */
+const SLOTS = 4096
+const slotLow = new Int32Array(SLOTS)
+const slotHigh = new Int32Array(SLOTS)
+const slotStamp = new Uint32Array(SLOTS)
+let stamp = 0
+const bits = new Float64Array(1)
+const words = new Int32Array(bits.buffer)
 
 /**
  * Whether hyparquet-writer's dictionary sample would reject the column outright (distinct
  * sampled bytes over 90% of sampled bytes), so it is written PLAIN without building a dictionary.
- * The same sample and the same equality (SameValueZero: NaN equals NaN, -0 equals 0), counted by
- * sorting the sampled values instead of hashing boxed doubles into a Set.
+ * The same sample and the same equality (SameValueZero: NaN equals NaN, -0 equals 0), counted in
+ * a hash table of the values' bits instead of a Set of boxed doubles.
  */
 export function sampleRejectsDictionary(data: NumericData): boolean {
   const { nums, flags, length } = data
   const size = Math.min(length, SAMPLE)
+  if (++stamp === 0xffffffff) {
+    slotStamp.fill(0)
+    stamp = 1
+  }
   let count = 0
+  let distinct = 0
+  let nan = false
   for (let i = 0; i < size; i++) {
     const at = size === 1 ? 0 : Math.floor(i * (length - 1) / (size - 1))
     // A null weighs nothing in hyparquet-writer's sample.
-    if (flags[at] !== 0) sampled[count++] = nums[at]
+    if (flags[at] === 0) continue
+    count++
+    const v = nums[at]
+    if (v !== v) {
+      if (!nan) distinct++
+      nan = true
+      continue
+    }
+    bits[0] = v === 0 ? 0 : v
+    const low = words[0]
+    const high = words[1]
+    let slot = (Math.imul(low ^ Math.imul(high, 0x9e3779b1), 0x85ebca6b) >>> 20) & (SLOTS - 1)
+    while (slotStamp[slot] === stamp) {
+      if (slotLow[slot] === low && slotHigh[slot] === high) break
+      slot = (slot + 1) & (SLOTS - 1)
+    }
+    if (slotStamp[slot] !== stamp) {
+      slotStamp[slot] = stamp
+      slotLow[slot] = low
+      slotHigh[slot] = high
+      distinct++
+    }
   }
   if (count === 0) return true
-  const values = sampled.subarray(0, count).sort()
-  let distinct = 1
-  for (let i = 1; i < count; i++) {
-    const a = values[i - 1]
-    const b = values[i]
-    // Sorted: equal values are neighbours, NaNs last, -0 beside 0 (and -0 === 0).
-    if (a !== b && !(a !== a && b !== b)) distinct++
-  }
   return distinct / count > 0.9
 }
 

@@ -159,3 +159,52 @@ test('numericValues gives hyparquet-writer typed arrays when dense, arrays with 
   assert.ok(ints instanceof BigInt64Array)
   assert.deepEqual([...ints as BigInt64Array], [2n ** 53n - 1n, -4n])
 })
+
+test('the dictionary sample counts distinct values as a Map of the sampled values would', () => {
+  /** hyparquet-writer's rule over the same sample: Map keys (SameValueZero), nulls weigh nothing. */
+  const reference = (values: (number | null)[]) => {
+    const size = Math.min(values.length, 1000)
+    const seen = new Set<number>()
+    let count = 0
+    for (let i = 0; i < size; i++) {
+      const v = values[size === 1 ? 0 : Math.floor(i * (values.length - 1) / (size - 1))]
+      if (v === null) continue
+      count++
+      seen.add(v)
+    }
+    return count === 0 || seen.size / count > 0.9
+  }
+  // NaNs with other payloads than the NaN literal's.
+  const view = new DataView(new ArrayBuffer(8))
+  view.setUint32(0, 0x7ff80000 | 0x1234)
+  view.setUint32(4, 99)
+  const otherNaN = view.getFloat64(0)
+  view.setUint32(0, 0xfff00000)
+  view.setUint32(4, 1)
+  const signalingNaN = view.getFloat64(0)
+  let seed = 7
+  const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32
+  const cases: (number | null)[][] = [
+    [0, -0, 1],
+    [NaN, otherNaN, signalingNaN, 2, 3],
+    [1e-300, -1e-300, 5e-324, -5e-324, Number.MAX_VALUE, -Infinity, Infinity],
+  ]
+  for (const length of [1, 2, 999, 1000, 1001, 50_000]) {
+    for (const repeats of [0, 0.05, 0.09, 0.1, 0.11, 0.5]) {
+      for (const nulls of [0, 0.3]) {
+        cases.push(Array.from({ length }, (_, i) => {
+          if (random() < nulls) return null
+          if (random() < repeats) return i % 2 ? 0.5 : -0
+          return i % 97 === 0 ? otherNaN : Math.fround(random() * 1000)
+        }))
+      }
+    }
+  }
+  for (const [k, values] of cases.entries()) {
+    assert.equal(
+      sampleRejectsDictionary(numeric(values, false)),
+      reference(values),
+      `case ${k} (${values.length} values)`,
+    )
+  }
+})

@@ -1,19 +1,29 @@
 /**
- * Decoding a history export's flat, nullable DOUBLE or FLOAT column chunk into a holey array: a
- * missing cell is a hole (read as undefined), and the engine keeps the numbers unboxed, 8 bytes
- * a cell. hyparquet's own path assembles such a column by pushing each value or null into a
- * growing array; on V8 a group assembled that way holds about 23 bytes a cell until it is written,
- * and decoding takes twice the time (`bench/README.md`, "Decoding sparse columns unboxed").
- * hyparquet still parses each page header, decompresses the page and decodes its levels and
- * values; only the assembly is done here.
+ * Decoding a history export's flat, nullable DOUBLE or FLOAT column chunk unboxed: a Float64Array
+ * when every row has a value (the bulk export then copies it into a row group in one move,
+ * `parquet_group.ts`), else a holey array where a missing cell is a hole (read as undefined) and
+ * the engine keeps the numbers unboxed, 8 bytes a cell. hyparquet's own path assembles such a
+ * column by pushing each value or null into a growing array; on V8 a group assembled that way
+ * holds about 23 bytes a cell until it is written, and decoding takes twice the time
+ * (`bench/README.md`, "Decoding sparse columns unboxed"). hyparquet still parses each page header,
+ * decompresses the page and decodes its levels and values; only the assembly is done here.
  *
  * @module
  */
-import type { ColumnChunk, Compressors, DecodedArray, FileMetaData, SchemaTree } from 'hyparquet'
+import type {
+  ColumnChunk,
+  Compressors,
+  DecodedArray,
+  FileMetaData,
+  PageHeader,
+  SchemaTree,
+} from 'hyparquet'
 import { parquetHeader } from 'hyparquet/src/column.js'
 import { convertWithDictionary, DEFAULT_PARSERS } from 'hyparquet/src/convert.js'
 import { decompressPage, readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js'
+import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js'
 import { readPlain } from 'hyparquet/src/plain.js'
+import { allocUnsafe } from '../../runtime.ts'
 
 /** What hyparquet's page readers take to decode one column (its type is not exported). */
 type ColumnDecoder = Parameters<typeof readDataPage>[2]
@@ -57,19 +67,22 @@ export function chunkRange(chunk: ColumnChunk): [number, number] {
 }
 
 /**
- * Decodes a whole column chunk (`bytes`, its pages from the first) of a group of `rows` rows into
- * a holey array of `rows` cells: numbers where the column has a value, holes where it has none.
+ * Decodes a whole column chunk (`bytes`, its pages from the first) of a group of `rows` rows: a
+ * Float64Array when every row has a value, else a holey array of `rows` cells (numbers where the
+ * column has a value, holes where it has none).
  */
 export function readFlatDoubles(
   bytes: ArrayBuffer,
   rows: number,
   decoder: ColumnDecoder,
-): (number | undefined)[] {
-  const out: (number | undefined)[] = new Array(rows)
+): Float64Array | (number | undefined)[] {
+  const nums = unzeroedFloats(rows)
+  const flags = new Uint8Array(rows)
   const name = decoder.pathInSchema.join('.')
   const reader = { view: new DataView(bytes), offset: 0 }
   let dictionary: DecodedArray | undefined
   let row = 0
+  let nulls = 0
   while (row < rows && reader.offset < bytes.byteLength - 1) {
     const header = parquetHeader(reader)
     const size = header.compressed_page_size
@@ -90,6 +103,16 @@ export function readFlatDoubles(
       const view = new DataView(page.buffer, page.byteOffset, page.byteLength)
       const count = header.dictionary_page_header?.num_values ?? 0
       dictionary = readPlain({ view, offset: 0 }, decoder.type, count, undefined)
+      continue
+    }
+    const plain = plainDoublePage(header, decoder)
+    if (plain) {
+      const count = plain.num_values
+      if (row + count > rows) {
+        throw new Error(`parquet column ${name}: more values than the row group's ${rows} rows`)
+      }
+      nulls += readPlainDoublePage(compressed, header, decoder, nums, flags, row, count)
+      row += count
       continue
     }
     let encoding: Encoding
@@ -117,28 +140,165 @@ export function readFlatDoubles(
       throw new Error(`parquet column ${name}: more values than the row group's ${rows} rows`)
     }
     const numbers = convertWithDictionary(values, dictionary, encoding, decoder)
+    // hyparquet hands no levels over for a page without nulls.
     if (levels.length === 0) {
       if (numbers.length !== count) {
         throw new Error(
           `parquet column ${name}: a page of ${count} rows has ${numbers.length} values`,
         )
       }
-      for (let i = 0; i < count; i++) out[row + i] = numbers[i] as number
+      nums.set(numbers as ArrayLike<number>, row)
+      flags.fill(1, row, row + count)
     } else {
       let v = 0
-      for (let i = 0; i < count; i++) if (levels[i] === 1) out[row + i] = numbers[v++] as number
+      for (let i = 0; i < count; i++) {
+        if (levels[i] !== 1) continue
+        nums[row + i] = numbers[v++] as number
+        flags[row + i] = 1
+      }
       if (v !== numbers.length) {
         throw new Error(
           `parquet column ${name}: a page has ${numbers.length} values for ${v} set cells`,
         )
       }
+      nulls += count - v
     }
     row += count
   }
   if (row !== rows) {
     throw new Error(`parquet column ${name}: ${row} values for a row group of ${rows} rows`)
   }
+  if (nulls === 0) return nums
+  const out: (number | undefined)[] = new Array(rows)
+  for (let i = 0; i < rows; i++) if (flags[i] !== 0) out[i] = nums[i]
   return out
+}
+
+/** The data page header of a PLAIN-encoded DOUBLE page (the pages read without hyparquet's arrays), else undefined. */
+function plainDoublePage(
+  header: PageHeader,
+  decoder: ColumnDecoder,
+): { num_values: number } | undefined {
+  if (decoder.type !== 'DOUBLE') return undefined
+  const page = header.type === 'DATA_PAGE'
+    ? header.data_page_header
+    : header.type === 'DATA_PAGE_V2'
+    ? header.data_page_header_v2
+    : undefined
+  return page?.encoding === 'PLAIN' ? page : undefined
+}
+
+/**
+ * Reads a PLAIN DOUBLE data page (v1 or v2) of `count` rows straight into rows `[row, row +
+ * count)` of `nums` and `flags` (its definition levels are the flags), without the level and value
+ * arrays hyparquet's page readers make; returns the page's nulls.
+ */
+function readPlainDoublePage(
+  compressed: Uint8Array,
+  header: PageHeader,
+  decoder: ColumnDecoder,
+  nums: Float64Array,
+  flags: Uint8Array,
+  row: number,
+  count: number,
+): number {
+  const levels = flags.subarray(row, row + count)
+  let page: Uint8Array
+  let offset: number
+  const v2 = header.data_page_header_v2
+  if (header.type === 'DATA_PAGE_V2' && v2) {
+    const levelBytes = v2.repetition_levels_byte_length + v2.definition_levels_byte_length
+    if (v2.repetition_levels_byte_length !== 0 || levelBytes > compressed.length) {
+      throw new Error(
+        `parquet column ${decoder.pathInSchema.join('.')}: a page of ${compressed.length} bytes ` +
+          `claims ${levelBytes} bytes of levels, ${v2.repetition_levels_byte_length} of them ` +
+          'repetition levels a flat column cannot have',
+      )
+    }
+    if (v2.num_nulls === 0) levels.fill(1)
+    else {
+      const view = new DataView(compressed.buffer, compressed.byteOffset, levelBytes)
+      readRleBitPackedHybrid({ view, offset: 0 }, 1, levels, levelBytes)
+    }
+    const values = compressed.subarray(levelBytes)
+    page = v2.is_compressed === false ? values : decompressPage(
+      values,
+      header.uncompressed_page_size - levelBytes,
+      decoder.codec,
+      decoder.compressors,
+    )
+    offset = 0
+  } else {
+    page = decompressPage(
+      compressed,
+      header.uncompressed_page_size,
+      decoder.codec,
+      decoder.compressors,
+    )
+    const view = new DataView(page.buffer, page.byteOffset, page.byteLength)
+    if (view.byteLength >= 4 && oneRunOfSet(view, 4, 4 + view.getUint32(0, true), count)) {
+      levels.fill(1)
+      offset = 4 + view.getUint32(0, true)
+    } else {
+      const reader = { view, offset: 0 }
+      readRleBitPackedHybrid(reader, 1, levels)
+      offset = reader.offset
+    }
+  }
+  let set = 0
+  for (let i = 0; i < count; i++) set += levels[i]
+  const bytes = set * 8
+  if (offset + bytes > page.length) {
+    throw new Error(
+      `parquet column ${decoder.pathInSchema.join('.')}: a page of ${set} values holds ${
+        page.length - offset
+      } bytes of them`,
+    )
+  }
+  const source = page.subarray(offset, offset + bytes)
+  if (set === count) {
+    new Uint8Array(nums.buffer, nums.byteOffset + row * 8, bytes).set(source)
+    return 0
+  }
+  const values = alignedDoubles(source)
+  let v = 0
+  for (let i = 0; i < count; i++) if (levels[i] !== 0) nums[row + i] = values[v++]
+  return count - set
+}
+
+/**
+ * Whether the definition levels at `[offset, end)` of `view` (RLE/bit-packed hybrid, bit width 1)
+ * begin with one RLE run of at least `count` ones: a page without nulls, as writers encode it.
+ */
+function oneRunOfSet(view: DataView, offset: number, end: number, count: number): boolean {
+  if (end > view.byteLength) return false
+  let header = 0
+  for (let shift = 0; shift < 35 && offset < end; shift += 7) {
+    const byte = view.getUint8(offset++)
+    header += (byte & 0x7f) * 2 ** shift
+    if (byte < 0x80) {
+      return header % 2 === 0 && header / 2 >= count && offset < end && view.getUint8(offset) === 1
+    }
+  }
+  return false
+}
+
+/** Scratch for values whose bytes do not start on an 8-byte boundary. */
+let scratch = new Float64Array(0)
+
+/** The doubles in `bytes`: a view when aligned, else a copy in scratch. */
+function alignedDoubles(bytes: Uint8Array): Float64Array {
+  const count = bytes.length / 8
+  if (bytes.byteOffset % 8 === 0) return new Float64Array(bytes.buffer, bytes.byteOffset, count)
+  if (scratch.length < count) scratch = new Float64Array(Math.max(count, scratch.length * 2))
+  new Uint8Array(scratch.buffer, 0, bytes.length).set(bytes)
+  return scratch
+}
+
+/** A Float64Array of `size` values that is not zero-filled first (every cell read is written). */
+function unzeroedFloats(size: number): Float64Array {
+  const bytes = allocUnsafe(size * 8)
+  return new Float64Array(bytes.buffer, bytes.byteOffset, size)
 }
 
 /** Whether `[rowStart, rowEnd)` is exactly one row group of `metadata`; gives its index. */

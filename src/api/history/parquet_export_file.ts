@@ -284,8 +284,8 @@ async function decodeFlatDoubles(
   rowStart: number,
   rowEnd: number,
   columns: string[] | undefined,
-): Promise<{ file: AsyncBuffer; flat: Map<string, unknown[]> }> {
-  const flat = new Map<string, unknown[]>()
+): Promise<{ file: AsyncBuffer; flat: Map<string, ArrayLike<unknown>> }> {
+  const flat = new Map<string, ArrayLike<unknown>>()
   const index = wholeGroupIndex(source.metadata, rowStart, rowEnd)
   if (index === undefined || rowEnd <= rowStart) return { file: source.file, flat }
   const schema = parquetSchema(source.metadata)

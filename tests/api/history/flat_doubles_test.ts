@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parquetWriteBuffer } from 'hyparquet-writer'
+import { ByteWriter, parquetWriteBuffer } from 'hyparquet-writer'
+import { writePageHeader } from 'hyparquet-writer/src/datapage.js'
 import { type FileMetaData, parquetMetadata, parquetRead, parquetSchema } from 'hyparquet'
 import {
   chunkRange,
@@ -197,44 +198,95 @@ test('a chunk cut short or holding other than its rows fails naming the column',
 })
 
 const noPyarrow = skipWithout('pyarrow')
-test(
-  'pyarrow files with version 2 data pages and zstd decode to the values pyarrow wrote',
-  { skip: noPyarrow },
-  async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wbx-flat-'))
-    try {
-      const path = join(dir, 'v2.parquet')
-      const script = [
-        'import sys, math, pyarrow as pa, pyarrow.parquet as pq',
-        'n = 5000',
-        'loss = [None if i % 3 == 0 else (math.nan if i % 50 == 1 else i * 0.5) for i in range(n)]',
-        'f32 = pa.array([None if i % 4 else float(i) for i in range(n)], pa.float32())',
-        "t = pa.table({'_step': pa.array(range(n), pa.int64()), 'loss': pa.array(loss, pa.float64()), 'f32': f32})",
-        "pq.write_table(t, sys.argv[1], data_page_version='2.0', compression='zstd', row_group_size=n, data_page_size=4096)",
-      ].join('\n')
-      const made = spawnSync(wandbPython!, ['-c', script, path], { encoding: 'utf8' })
-      assert.equal(made.status, 0, made.stderr)
-      const buffer = readFileSync(path)
-      const bytes = buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength)
-      const metadata = parquetMetadata(bytes)
-      const file = {
-        byteLength: bytes.byteLength,
-        slice: (s: number, e?: number) => bytes.slice(s, e),
+for (const [version, dictionary] of [['1.0', false], ['2.0', false], ['2.0', true]] as const) {
+  test(
+    `pyarrow files with version ${version} data pages, ${
+      dictionary ? 'dictionaries' : 'PLAIN values'
+    } and zstd decode to the values pyarrow wrote`,
+    { skip: noPyarrow },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'wbx-flat-'))
+      try {
+        const path = join(dir, 'pyarrow.parquet')
+        const script = [
+          'import sys, math, pyarrow as pa, pyarrow.parquet as pq',
+          'n = 5000',
+          'loss = [None if i % 3 == 0 else (math.nan if i % 50 == 1 else i * 0.5) for i in range(n)]',
+          'f32 = pa.array([None if i % 4 else float(i) for i in range(n)], pa.float32())',
+          'lr = pa.array([-0.0 if i == 7 else i / 7 for i in range(n)], pa.float64())',
+          "t = pa.table({'_step': pa.array(range(n), pa.int64()), 'loss': pa.array(loss, pa.float64()), 'f32': f32, 'lr': lr})",
+          `pq.write_table(t, sys.argv[1], data_page_version='${version}', use_dictionary=${
+            dictionary ? 'True' : 'False'
+          }, compression='zstd', row_group_size=n, data_page_size=4096)`,
+        ].join('\n')
+        const made = spawnSync(wandbPython!, ['-c', script, path], { encoding: 'utf8' })
+        assert.equal(made.status, 0, made.stderr)
+        const buffer = readFileSync(path)
+        const bytes = buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength)
+        const metadata = parquetMetadata(bytes)
+        const encodings = metadata.row_groups[0].columns[1].meta_data!.encodings
+        assert.equal(encodings.some((e) => e.endsWith('_DICTIONARY')), dictionary, `${encodings}`)
+        const file = {
+          byteLength: bytes.byteLength,
+          slice: (s: number, e?: number) => bytes.slice(s, e),
+        }
+        const decoded = await decodeColumns(
+          { file, metadata, names: ['_step', 'loss', 'f32', 'lr'] },
+          0,
+          5000,
+        )
+        const [, loss, f32, lr] = decoded.data
+        assert.ok(Array.isArray(loss), 'a column with nulls is a holey array')
+        assert.ok(lr instanceof Float64Array, 'a column without nulls is a Float64Array')
+        for (let i = 0; i < 5000; i++) {
+          const want = i % 3 === 0 ? undefined : i % 50 === 1 ? NaN : i * 0.5
+          assert.ok(Object.is(loss[i], want), `loss row ${i}: ${String(loss[i])}`)
+          assert.ok(Object.is(f32[i], i % 4 ? undefined : i), `f32 row ${i}: ${String(f32[i])}`)
+          assert.ok(Object.is(lr[i], i === 7 ? -0 : i / 7), `lr row ${i}: ${String(lr[i])}`)
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
       }
-      const decoded = await decodeColumns(
-        { file, metadata, names: ['_step', 'loss', 'f32'] },
-        0,
-        5000,
-      )
-      const loss = decoded.data[1]
-      const f32 = decoded.data[2]
-      for (let i = 0; i < 5000; i++) {
-        const want = i % 3 === 0 ? undefined : i % 50 === 1 ? NaN : i * 0.5
-        assert.ok(Object.is(loss[i], want), `loss row ${i}: ${String(loss[i])}`)
-        assert.ok(Object.is(f32[i], i % 4 ? undefined : i), `f32 row ${i}: ${String(f32[i])}`)
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
-  },
-)
+    },
+  )
+}
+
+test('a PLAIN page whose levels or values overrun it fails naming the column', () => {
+  const { metadata } = sampleFile({ codec: 'UNCOMPRESSED' })
+  const schema = parquetSchema(metadata)
+  const chunk = metadata.row_groups[0].columns[3] // lr: dense, PLAIN, version 2 pages
+  const decoder = flatDoubleDecoder(schema, chunk, undefined)!
+  /** One DATA_PAGE_V2 of `rows` rows, uncompressed, with the level byte count and body given. */
+  const page = (rows: number, nulls: number, levelBytes: number, body: Uint8Array) => {
+    const writer = new ByteWriter()
+    writePageHeader(writer, {
+      type: 'DATA_PAGE_V2',
+      uncompressed_page_size: body.length,
+      compressed_page_size: body.length,
+      data_page_header_v2: {
+        num_values: rows,
+        num_nulls: nulls,
+        num_rows: rows,
+        encoding: 'PLAIN',
+        definition_levels_byte_length: levelBytes,
+        repetition_levels_byte_length: 0,
+        is_compressed: false,
+      },
+    })
+    writer.appendBytes(body)
+    return writer.getBytes().slice().buffer
+  }
+  const twoDoubles = new Uint8Array(Float64Array.of(1.5, 2.5).buffer)
+  assert.deepEqual(
+    readFlatDoubles(page(2, 0, 0, twoDoubles), 2, decoder),
+    Float64Array.of(1.5, 2.5),
+  )
+  assert.throws(
+    () => readFlatDoubles(page(4, 0, 0, twoDoubles), 4, decoder),
+    /parquet column lr: a page of 4 values holds 16 bytes of them/,
+  )
+  assert.throws(
+    () => readFlatDoubles(page(2, 1, 100, twoDoubles), 2, decoder),
+    /parquet column lr: a page of 16 bytes claims 100 bytes of levels/,
+  )
+})

@@ -85,6 +85,17 @@ const CASES: Record<string, { values: (number | null)[]; int: boolean }> = {
     values: Array.from({ length: 300_000 }, (_, i) => (i % 1001 === 0 ? null : i + next())),
     int: false,
   },
+  'more than one page of dense doubles, with NaN and ±0': {
+    values: Array.from(
+      { length: 2 * 131_071 + 5 },
+      (_, i) => (i % 4099 === 0 ? NaN : i === 7 ? -0 : i === 9 ? 0 : i - next() * 1e6),
+    ),
+    int: false,
+  },
+  'exactly one dense page, then one value': {
+    values: Array.from({ length: 131_072 }, (_, i) => i * 0.5 + next()),
+    int: false,
+  },
   'more than one page of ints': {
     values: Array.from({ length: 140_000 }, (_, i) => i * 3),
     int: true,

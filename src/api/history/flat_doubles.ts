@@ -5,8 +5,10 @@
  * the engine keeps the numbers unboxed, 8 bytes a cell. hyparquet's own path assembles such a
  * column by pushing each value or null into a growing array; on V8 a group assembled that way
  * holds about 23 bytes a cell until it is written, and decoding takes twice the time
- * (`bench/README.md`, "Decoding sparse columns unboxed"). hyparquet still parses each page header,
- * decompresses the page and decodes its levels and values; only the assembly is done here.
+ * (`bench/README.md`, "Decoding sparse columns unboxed"). hyparquet still parses each page header
+ * and decompresses the page; a PLAIN DOUBLE page's values are copied straight into typed storage
+ * (its levels through hyparquet's RLE decoder), and other pages' levels and values are decoded by
+ * hyparquet's page readers before they are assembled here.
  *
  * @module
  */

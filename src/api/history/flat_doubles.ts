@@ -71,15 +71,26 @@ export function chunkRange(chunk: ColumnChunk): [number, number] {
 /**
  * Decodes a whole column chunk (`bytes`, its pages from the first) of a group of `rows` rows: a
  * Float64Array when every row has a value, else a holey array of `rows` cells (numbers where the
- * column has a value, holes where it has none).
+ * column has a value, holes where it has none). `noNulls` (the chunk's statistics count none) only
+ * chooses where the values are assembled; the result is the same.
  */
 export function readFlatDoubles(
   bytes: ArrayBuffer,
   rows: number,
   decoder: ColumnDecoder,
+  noNulls = false,
 ): Float64Array | (number | undefined)[] {
-  const nums = unzeroedFloats(rows)
-  const flags = new Uint8Array(rows)
+  // Every row's value and flag is written before it is read, so a group of up to SCRATCH_ROWS
+  // rows is assembled in this thread's reused scratch and only the result is new memory; a chunk
+  // whose statistics say it has no nulls is decoded straight into its Float64Array.
+  const small = rows <= SCRATCH_ROWS
+  if (small && scratchFlags.length < rows) {
+    const size = Math.min(SCRATCH_ROWS, Math.max(rows, scratchFlags.length * 2))
+    scratchNums = unzeroedFloats(size)
+    scratchFlags = new Uint8Array(size)
+  }
+  const nums = small && !noNulls ? scratchNums : unzeroedFloats(rows)
+  const flags = small ? scratchFlags : new Uint8Array(rows)
   const name = decoder.pathInSchema.join('.')
   const reader = { view: new DataView(bytes), offset: 0 }
   let dictionary: DecodedArray | undefined
@@ -154,7 +165,10 @@ export function readFlatDoubles(
     } else {
       let v = 0
       for (let i = 0; i < count; i++) {
-        if (levels[i] !== 1) continue
+        if (levels[i] !== 1) {
+          flags[row + i] = 0
+          continue
+        }
         nums[row + i] = numbers[v++] as number
         flags[row + i] = 1
       }
@@ -170,7 +184,12 @@ export function readFlatDoubles(
   if (row !== rows) {
     throw new Error(`parquet column ${name}: ${row} values for a row group of ${rows} rows`)
   }
-  if (nulls === 0) return nums
+  if (nulls === 0) {
+    if (nums !== scratchNums) return nums
+    const out = unzeroedFloats(rows)
+    out.set(nums.subarray(0, rows))
+    return out
+  }
   const out: (number | undefined)[] = new Array(rows)
   for (let i = 0; i < rows; i++) if (flags[i] !== 0) out[i] = nums[i]
   return out
@@ -285,6 +304,12 @@ function oneRunOfSet(view: DataView, offset: number, end: number, count: number)
   return false
 }
 
+/** Most rows of a group assembled in the reused scratch (2.25 MiB of it); bigger groups get their own. */
+const SCRATCH_ROWS = 262_144
+/** Values and flags of the chunk being decoded (see readFlatDoubles). */
+let scratchNums: Float64Array<ArrayBufferLike> = new Float64Array(0)
+let scratchFlags = new Uint8Array(0)
+
 /** Scratch for values whose bytes do not start on an 8-byte boundary. */
 let scratch = new Float64Array(0)
 
@@ -297,7 +322,7 @@ function alignedDoubles(bytes: Uint8Array): Float64Array {
   return scratch
 }
 
-/** A Float64Array of `size` values that is not zero-filled first (every cell read is written). */
+/** A Float64Array of `size` values that is not zero-filled first. */
 function unzeroedFloats(size: number): Float64Array {
   const bytes = allocUnsafe(size * 8)
   return new Float64Array(bytes.buffer, bytes.byteOffset, size)

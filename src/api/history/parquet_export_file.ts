@@ -306,7 +306,11 @@ async function decodeFlatDoubles(
   const file = prefetchAsyncBuffer(source.file, plan)
   for (const { name, chunk, decoder } of chosen) {
     const [start, end] = chunkRange(chunk)
-    flat.set(name, readFlatDoubles(await file.slice(start, end), rowEnd - rowStart, decoder))
+    const noNulls = Number(chunk.meta_data?.statistics?.null_count ?? -1) === 0
+    flat.set(
+      name,
+      readFlatDoubles(await file.slice(start, end), rowEnd - rowStart, decoder, noNulls),
+    )
   }
   return { file, flat }
 }

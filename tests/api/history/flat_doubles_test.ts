@@ -123,6 +123,11 @@ for (const encoding of [undefined, 'PLAIN'] as const) {
           const [start, end] = chunkRange(chunk)
           const got = readFlatDoubles(bytes.slice(start, end), rows, decoder)
           assertSameCells(got, want.get(name)!, `${name} in the group at row ${groupStart}`)
+          assert.equal(got instanceof Float64Array, name === 'lr', `${name}: only lr has no nulls`)
+          // Told the chunk has no nulls (as its statistics may say, rightly or not): the same cells.
+          const told = readFlatDoubles(bytes.slice(start, end), rows, decoder, true)
+          assertSameCells(told, want.get(name)!, `${name}, told it has no nulls`)
+          assert.equal(told instanceof Float64Array, name === 'lr')
           decoded++
         }
         groupStart += rows
@@ -289,4 +294,44 @@ test('a PLAIN page whose levels or values overrun it fails naming the column', (
     () => readFlatDoubles(page(2, 1, 100, twoDoubles), 2, decoder),
     /parquet column lr: a page of 16 bytes claims 100 bytes of levels/,
   )
+})
+
+test('a row group bigger than the reused scratch decodes the same, and a small one after it too', async () => {
+  const rows = 300_000
+  const bytes = parquetWriteBuffer(
+    {
+      columnData: [
+        {
+          name: 'dense',
+          data: Float64Array.from({ length: rows }, (_, i) => i / 3),
+          type: 'DOUBLE',
+        },
+        {
+          name: 'holes',
+          data: Array.from({ length: rows }, (_, i) => (i % 1000 === 999 ? null : i * 0.5)),
+          type: 'DOUBLE',
+        },
+      ],
+      rowGroupSize: [rows, 10],
+    } as Parameters<typeof parquetWriteBuffer>[0],
+  )
+  const metadata = parquetMetadata(bytes)
+  const schema = parquetSchema(metadata)
+  let groupStart = 0
+  for (const group of metadata.row_groups) {
+    const n = Number(group.num_rows)
+    const want = await referenceColumns(bytes, metadata, groupStart, groupStart + n)
+    for (const chunk of group.columns) {
+      const name = chunk.meta_data!.path_in_schema[0]
+      const [start, end] = chunkRange(chunk)
+      const got = readFlatDoubles(
+        bytes.slice(start, end),
+        n,
+        flatDoubleDecoder(schema, chunk, undefined)!,
+      )
+      assert.equal(got instanceof Float64Array, name === 'dense', `${name}: its kind`)
+      assertSameCells(got, want.get(name)!, `${name} in the group of ${n} rows`)
+    }
+    groupStart += n
+  }
 })

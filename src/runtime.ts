@@ -313,6 +313,12 @@ export function allocUnsafe(size: number): Uint8Array {
   return Buffer.allocUnsafeSlow(size)
 }
 
+/** `size` float64 slots that are not zero-filled, over {@linkcode allocUnsafe}'s own buffer. */
+export function allocUnsafeFloats(size: number): Float64Array {
+  const bytes = allocUnsafe(size * 8)
+  return new Float64Array(bytes.buffer, bytes.byteOffset, size)
+}
+
 /** The resident set size of the process, in bytes (about 10 µs on Deno, Bun and Node). */
 export function residentBytes(): number {
   return process.memoryUsage.rss()

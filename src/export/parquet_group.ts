@@ -15,7 +15,7 @@ import type { Row } from '../row.ts'
 import type { ColumnBatch } from './column_batch.ts'
 import { floatKeysOf } from '../row_floats.ts'
 import { type ColumnKind, type ColumnType, isIntNumber, kindOf, widenKind } from './column_kind.ts'
-import { allocUnsafe } from '../runtime.ts'
+import { allocUnsafeFloats } from '../runtime.ts'
 import { jsonText } from './json_text.ts'
 import { type NumericData, numericValues } from './parquet_numeric.ts'
 import { type JsonColumns, physicalKind } from './parquet_schema.ts'
@@ -326,7 +326,7 @@ export class RowGroupBuilder {
     const size = Math.max(this.#capacity, this.length)
     const kind = column.kind
     if (kind === 'int' || kind === 'double') {
-      column.nums ??= unzeroedFloats(size)
+      column.nums ??= allocUnsafeFloats(size)
       column.flags ??= new Uint8Array(size)
     } else if (kind === 'bool') {
       column.flags ??= new Uint8Array(size)
@@ -343,7 +343,7 @@ export class RowGroupBuilder {
     for (const column of this.#columns) {
       const { nums, flags, texts } = column
       if (nums) {
-        column.nums = unzeroedFloats(capacity)
+        column.nums = allocUnsafeFloats(capacity)
         column.nums.set(nums.subarray(0, n))
       }
       if (flags) {
@@ -358,9 +358,3 @@ export class RowGroupBuilder {
 
 /** Rows of storage a group starts with. */
 const INITIAL_ROWS = 1024
-
-/** A Float64Array of `size` values that is not zero-filled first (values are read only where a flag is set). */
-function unzeroedFloats(size: number): Float64Array {
-  const bytes = allocUnsafe(size * 8)
-  return new Float64Array(bytes.buffer, bytes.byteOffset, size)
-}

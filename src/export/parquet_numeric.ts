@@ -15,7 +15,7 @@ import { ByteWriter } from 'hyparquet-writer'
 import type { writeColumn } from 'hyparquet-writer/src/column.js'
 import { writePageHeader } from 'hyparquet-writer/src/datapage.js'
 import { writeRleBitPackedHybrid } from 'hyparquet-writer/src/encoding.js'
-import { allocUnsafe } from '../runtime.ts'
+import { allocUnsafeFloats } from '../runtime.ts'
 
 /** hyparquet-writer's column setup, as its `writeColumn` takes it. */
 export type ColumnEncoder = Parameters<typeof writeColumn>[0]['column']
@@ -58,8 +58,7 @@ let scratch: Float64Array<ArrayBufferLike> = new Float64Array(0)
 /** A scratch view of at least `count` float64 slots. */
 function scratchFor(count: number): Float64Array<ArrayBufferLike> {
   if (scratch.length < count) {
-    const bytes = allocUnsafe(Math.max(count, scratch.length * 2) * 8)
-    scratch = new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8)
+    scratch = allocUnsafeFloats(Math.max(count, scratch.length * 2))
   }
   return scratch
 }

@@ -25,7 +25,7 @@ import { convertWithDictionary, DEFAULT_PARSERS } from 'hyparquet/src/convert.js
 import { decompressPage, readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js'
 import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js'
 import { readPlain } from 'hyparquet/src/plain.js'
-import { allocUnsafe } from '../../runtime.ts'
+import { allocUnsafeFloats } from '../../runtime.ts'
 
 /** What hyparquet's page readers take to decode one column (its type is not exported). */
 type ColumnDecoder = Parameters<typeof readDataPage>[2]
@@ -86,10 +86,10 @@ export function readFlatDoubles(
   const small = rows <= SCRATCH_ROWS
   if (small && scratchFlags.length < rows) {
     const size = Math.min(SCRATCH_ROWS, Math.max(rows, scratchFlags.length * 2))
-    scratchNums = unzeroedFloats(size)
+    scratchNums = allocUnsafeFloats(size)
     scratchFlags = new Uint8Array(size)
   }
-  const nums = small && !noNulls ? scratchNums : unzeroedFloats(rows)
+  const nums = small && !noNulls ? scratchNums : allocUnsafeFloats(rows)
   const flags = small ? scratchFlags : new Uint8Array(rows)
   const name = decoder.pathInSchema.join('.')
   const reader = { view: new DataView(bytes), offset: 0 }
@@ -186,7 +186,7 @@ export function readFlatDoubles(
   }
   if (nulls === 0) {
     if (nums !== scratchNums) return nums
-    const out = unzeroedFloats(rows)
+    const out = allocUnsafeFloats(rows)
     out.set(nums.subarray(0, rows))
     return out
   }
@@ -226,6 +226,8 @@ function readPlainDoublePage(
   const levels = flags.subarray(row, row + count)
   let page: Uint8Array
   let offset: number
+  // Values in the page, known when its levels are one run of ones; else counted below.
+  let set = -1
   const v2 = header.data_page_header_v2
   if (header.type === 'DATA_PAGE_V2' && v2) {
     const levelBytes = v2.repetition_levels_byte_length + v2.definition_levels_byte_length
@@ -236,8 +238,10 @@ function readPlainDoublePage(
           'repetition levels a flat column cannot have',
       )
     }
-    if (v2.num_nulls === 0) levels.fill(1)
-    else {
+    if (v2.num_nulls === 0) {
+      levels.fill(1)
+      set = count
+    } else {
       const view = new DataView(compressed.buffer, compressed.byteOffset, levelBytes)
       readRleBitPackedHybrid({ view, offset: 0 }, 1, levels, levelBytes)
     }
@@ -257,17 +261,21 @@ function readPlainDoublePage(
       decoder.compressors,
     )
     const view = new DataView(page.buffer, page.byteOffset, page.byteLength)
-    if (view.byteLength >= 4 && oneRunOfSet(view, 4, 4 + view.getUint32(0, true), count)) {
+    const levelsEnd = view.byteLength >= 4 ? 4 + view.getUint32(0, true) : 0
+    if (levelsEnd > 0 && oneRunOfSet(view, 4, levelsEnd, count)) {
       levels.fill(1)
-      offset = 4 + view.getUint32(0, true)
+      set = count
+      offset = levelsEnd
     } else {
       const reader = { view, offset: 0 }
       readRleBitPackedHybrid(reader, 1, levels)
       offset = reader.offset
     }
   }
-  let set = 0
-  for (let i = 0; i < count; i++) set += levels[i]
+  if (set < 0) {
+    set = 0
+    for (let i = 0; i < count; i++) set += levels[i]
+  }
   const bytes = set * 8
   if (offset + bytes > page.length) {
     throw new Error(
@@ -320,12 +328,6 @@ function alignedDoubles(bytes: Uint8Array): Float64Array {
   if (scratch.length < count) scratch = new Float64Array(Math.max(count, scratch.length * 2))
   new Uint8Array(scratch.buffer, 0, bytes.length).set(bytes)
   return scratch
-}
-
-/** A Float64Array of `size` values that is not zero-filled first. */
-function unzeroedFloats(size: number): Float64Array {
-  const bytes = allocUnsafe(size * 8)
-  return new Float64Array(bytes.buffer, bytes.byteOffset, size)
 }
 
 /** Whether `[rowStart, rowEnd)` is exactly one row group of `metadata`; gives its index. */

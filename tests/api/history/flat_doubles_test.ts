@@ -91,6 +91,41 @@ async function referenceColumns(
   return columns
 }
 
+/** A flat DOUBLE or FLOAT chunk of a file, its group's rows and hyparquet's cells for it. */
+interface FlatChunk {
+  name: string
+  bytes: ArrayBuffer
+  rows: number
+  groupStart: number
+  decoder: NonNullable<ReturnType<typeof flatDoubleDecoder>>
+  want: unknown[]
+}
+
+/** Every chunk of `bytes` that `flatDoubleDecoder` takes, group by group. */
+async function* flatChunks(bytes: ArrayBuffer, metadata: FileMetaData): AsyncGenerator<FlatChunk> {
+  const schema = parquetSchema(metadata)
+  let groupStart = 0
+  for (const group of metadata.row_groups) {
+    const rows = Number(group.num_rows)
+    const want = await referenceColumns(bytes, metadata, groupStart, groupStart + rows)
+    for (const chunk of group.columns) {
+      const decoder = flatDoubleDecoder(schema, chunk, undefined)
+      if (!decoder) continue
+      const name = chunk.meta_data!.path_in_schema[0]
+      const [start, end] = chunkRange(chunk)
+      yield {
+        name,
+        bytes: bytes.slice(start, end),
+        rows,
+        groupStart,
+        decoder,
+        want: want.get(name)!,
+      }
+    }
+    groupStart += rows
+  }
+}
+
 /** Asserts a holey column holds exactly the reference cells: numbers equal (NaN and -0 too), holes for null. */
 function assertSameCells(got: ArrayLike<unknown>, want: unknown[], name: string): void {
   assert.equal(got.length, want.length, name)
@@ -110,27 +145,18 @@ for (const encoding of [undefined, 'PLAIN'] as const) {
   for (const codec of ['SNAPPY', 'UNCOMPRESSED'] as const) {
     test(`readFlatDoubles gives hyparquet's values, with holes for nulls (${encoding ?? 'dictionary'}, ${codec})`, async () => {
       const { bytes, metadata } = sampleFile({ encoding, codec })
-      const schema = parquetSchema(metadata)
-      let groupStart = 0
       let decoded = 0
-      for (const group of metadata.row_groups) {
-        const rows = Number(group.num_rows)
-        const want = await referenceColumns(bytes, metadata, groupStart, groupStart + rows)
-        for (const chunk of group.columns) {
-          const name = chunk.meta_data!.path_in_schema[0]
-          const decoder = flatDoubleDecoder(schema, chunk, undefined)
-          if (!decoder) continue
-          const [start, end] = chunkRange(chunk)
-          const got = readFlatDoubles(bytes.slice(start, end), rows, decoder)
-          assertSameCells(got, want.get(name)!, `${name} in the group at row ${groupStart}`)
-          assert.equal(got instanceof Float64Array, name === 'lr', `${name}: only lr has no nulls`)
-          // Told the chunk has no nulls (as its statistics may say, rightly or not): the same cells.
-          const told = readFlatDoubles(bytes.slice(start, end), rows, decoder, true)
-          assertSameCells(told, want.get(name)!, `${name}, told it has no nulls`)
-          assert.equal(told instanceof Float64Array, name === 'lr')
-          decoded++
-        }
-        groupStart += rows
+      for await (
+        const { name, bytes: chunk, rows, groupStart, decoder, want } of flatChunks(bytes, metadata)
+      ) {
+        const got = readFlatDoubles(chunk, rows, decoder)
+        assertSameCells(got, want, `${name} in the group at row ${groupStart}`)
+        assert.equal(got instanceof Float64Array, name === 'lr', `${name}: only lr has no nulls`)
+        // Told the chunk has no nulls (as its statistics may say, rightly or not): the same cells.
+        const told = readFlatDoubles(chunk, rows, decoder, true)
+        assertSameCells(told, want, `${name}, told it has no nulls`)
+        assert.equal(told instanceof Float64Array, name === 'lr')
+        decoded++
       }
       assert.equal(decoded, 2 * 4, 'loss, acc, lr and f32 in each of two groups')
       if (encoding === undefined) {
@@ -303,35 +329,32 @@ test('a row group bigger than the reused scratch decodes the same, and a small o
       columnData: [
         {
           name: 'dense',
-          data: Float64Array.from({ length: rows }, (_, i) => i / 3),
+          data: Float64Array.from({ length: rows + 10 }, (_, i) => i / 3),
           type: 'DOUBLE',
         },
         {
           name: 'holes',
-          data: Array.from({ length: rows }, (_, i) => (i % 1000 === 999 ? null : i * 0.5)),
+          data: Array.from(
+            { length: rows + 10 },
+            (_, i) => (i % 1000 === 999 || i === rows + 3 ? null : i * 0.5),
+          ),
           type: 'DOUBLE',
         },
       ],
       rowGroupSize: [rows, 10],
     } as Parameters<typeof parquetWriteBuffer>[0],
   )
-  const metadata = parquetMetadata(bytes)
-  const schema = parquetSchema(metadata)
-  let groupStart = 0
-  for (const group of metadata.row_groups) {
-    const n = Number(group.num_rows)
-    const want = await referenceColumns(bytes, metadata, groupStart, groupStart + n)
-    for (const chunk of group.columns) {
-      const name = chunk.meta_data!.path_in_schema[0]
-      const [start, end] = chunkRange(chunk)
-      const got = readFlatDoubles(
-        bytes.slice(start, end),
-        n,
-        flatDoubleDecoder(schema, chunk, undefined)!,
-      )
-      assert.equal(got instanceof Float64Array, name === 'dense', `${name}: its kind`)
-      assertSameCells(got, want.get(name)!, `${name} in the group of ${n} rows`)
-    }
-    groupStart += n
+  let decoded = 0
+  for await (
+    const { name, bytes: chunk, rows: n, decoder, want } of flatChunks(
+      bytes,
+      parquetMetadata(bytes),
+    )
+  ) {
+    const got = readFlatDoubles(chunk, n, decoder)
+    assert.equal(got instanceof Float64Array, name === 'dense', `${name}: its kind`)
+    assertSameCells(got, want, `${name} in the group of ${n} rows`)
+    decoded++
   }
+  assert.equal(decoded, 4, 'dense and holes in each of the two groups')
 })

@@ -3,7 +3,10 @@
  * what the SDK was doing when it fails: a watchdog (Python's faulthandler) prints every thread's
  * stack before the time limit, and the error adds the server's last requests and the tail of
  * wandb-core's debug log. An SDK that hangs is run once more (said on stderr), since a hung
- * referee says nothing about wbx; a wrong answer is never retried.
+ * referee says nothing about wbx; a wrong answer is never retried. Scripts read through the public
+ * API only (no `wandb.init`, so nothing is left for exit handlers to finish): once one returns, its
+ * output is flushed and Python exits at once, skipping the SDK's exit-time wait for wandb-core,
+ * which hung in CI twice in a row after a script had served its answer.
  */
 import { execFile } from 'node:child_process'
 import { readdir, readFile } from 'node:fs/promises'
@@ -63,10 +66,13 @@ function runOnce(script: string, args: string[], options: SdkScriptOptions): Pro
   const timeoutMs = options.timeoutMs ?? 75_000
   const watchdog = Math.max(1, Math.floor(timeoutMs / 1000) - 5)
   const boot = [
-    'import faulthandler, runpy, sys',
+    'import faulthandler, os, runpy, sys',
     `faulthandler.dump_traceback_later(${watchdog}, exit=True)`,
     'sys.argv = sys.argv[1:]',
     "runpy.run_path(sys.argv[0], run_name='__main__')",
+    'sys.stdout.flush()',
+    'sys.stderr.flush()',
+    'os._exit(0)',
   ].join('; ')
   return new Promise((resolve) => {
     execFile(

@@ -1,28 +1,22 @@
 /**
  * Compression codecs for the Parquet exporter: snappy through hysnappy's WebAssembly compressor
- * when it loads (else hyparquet-writer's built-in JavaScript one), zstd through
- * `@bokuweb/zstd-wasm` (libzstd compiled to WebAssembly, level 3), gzip through `node:zlib`, or
- * none. The matching decompressors let the exporter re-read its own spool files.
+ * when it loads (else hyparquet-writer's built-in JavaScript one), zstd through libzstd compiled
+ * to WebAssembly (level 3, `zstd_wasm.ts`), gzip through `node:zlib`, or none. The matching
+ * decompressors let the exporter re-read its own spool files.
  *
  * zstd is not `node:zlib`'s: Deno, Bun and Node each link their own libzstd build with their own
  * frame parameters (Deno leaves the content size out of the frame header; Bun's and Node's
  * libzstd revisions pick different blocks), so the same rows made different bytes on each
  * runtime, and a bulk export resumed under another runtime was not byte-identical. One pinned
- * WebAssembly build makes the same bytes everywhere, at about the speed of the native one
- * (`bench/parquet_vs_duckdb.bench.ts`). gzip still goes through each runtime's zlib, whose bytes
- * differ between Node and Deno/Bun.
+ * WebAssembly build makes the same bytes everywhere. gzip still goes through each runtime's zlib,
+ * whose bytes differ between Node and Deno/Bun.
  *
  * @module
  */
 import * as zlib from 'node:zlib'
-import {
-  compressUsingDict as wasmZstdCompressWith,
-  createCCtx as wasmZstdContext,
-  decompress as wasmZstdDecompress,
-  init as initWasmZstd,
-} from '@bokuweb/zstd-wasm'
 import { snappyCompressor } from 'hysnappy'
 import type { CompressionCodec } from 'hyparquet'
+import { type ZstdCompress, zstdCompressor } from './zstd_wasm.ts'
 
 /** A codec name accepted by the Parquet exporter. */
 export type ParquetCodec = 'snappy' | 'zstd' | 'gzip' | 'uncompressed'
@@ -45,34 +39,40 @@ export const ZSTD_LEVEL = 3
 
 let zstdLoading: Promise<void> | undefined
 let zstdLoaded: 'wasm' | 'native' | undefined
-/** This thread's zstd compression context, made once the WebAssembly has loaded. */
-let zstdContext: number | undefined
-const NO_DICTIONARY = new Uint8Array(0)
+/** This thread's WebAssembly zstd compressor, with its one context, once loaded. */
+let wasmZstd: ZstdCompress | undefined
 
 // deno-lint-ignore no-explicit-any
 const z = zlib as any
 
 /**
- * Loads the WebAssembly zstd once; resolves when {@linkcode codecSetup}'s zstd compressor can
- * run. Where the WebAssembly file cannot be read (a `bun build --compile` binary run away from the
- * node_modules it was built from), zstd falls back to the runtime's `node:zlib`, whose bytes
- * differ between runtimes ({@linkcode zstdImplementation} tells which one is in use).
+ * Makes this thread's WebAssembly zstd compressor once; resolves when {@linkcode codecSetup}'s zstd
+ * compressor can run. Where WebAssembly cannot run (a runtime started without it), zstd falls
+ * back to the runtime's `node:zlib`, whose bytes differ between runtimes
+ * ({@linkcode zstdImplementation} tells which one is in use).
  */
 export function loadZstd(): Promise<void> {
   if (!zstdLoading) {
-    zstdLoading = initWasmZstd().then(() => {
-      zstdLoaded = 'wasm'
-    }, (err) => {
-      if (typeof z.zstdCompressSync === 'function') {
-        zstdLoaded = 'native'
-        return
+    zstdLoading = new Promise((resolve, reject) => {
+      try {
+        wasmZstd = zstdCompressor(ZSTD_LEVEL)
+        zstdLoaded = 'wasm'
+        resolve()
+      } catch (err) {
+        if (typeof z.zstdCompressSync === 'function') {
+          zstdLoaded = 'native'
+          resolve()
+          return
+        }
+        reject(
+          new Error(
+            `Cannot write Parquet with codec "zstd": its WebAssembly compressor did not load (${
+              (err as Error).message
+            }) and this runtime's node:zlib has no zstd; use "snappy" or "gzip"`,
+            { cause: err },
+          ),
+        )
       }
-      throw new Error(
-        `Cannot write Parquet with codec "zstd": its WebAssembly compressor did not load (${
-          (err as Error).message
-        }) and this runtime's node:zlib has no zstd; use "snappy" or "gzip"`,
-        { cause: err },
-      )
     })
     // Handled here so a setup made only to check the codec cannot crash the process; writers
     // that await `ready` still see the error.
@@ -86,30 +86,22 @@ export function zstdImplementation(): 'wasm' | 'native' | undefined {
   return zstdLoaded
 }
 
-/**
- * Compresses a page with this thread's one zstd context (`ZSTD_compress_usingDict` without a
- * dictionary is `ZSTD_compressCCtx`): libzstd then reuses the context's tables instead of
- * allocating and clearing them for every page as `ZSTD_compress` does, and the bytes are the
- * same (`tests/export/parquet_codec_test.ts`).
- */
+/** Compresses a page with this thread's zstd: one context reused page after page, each frame as a fresh `ZSTD_compress` writes it. */
 const zstdCompress: Compress = (input) => {
-  if (zstdLoaded === 'wasm') {
-    zstdContext ??= wasmZstdContext()
-    return wasmZstdCompressWith(zstdContext, input, NO_DICTIONARY, ZSTD_LEVEL)
-  }
+  if (wasmZstd) return wasmZstd(input)
   if (zstdLoaded === 'native') return z.zstdCompressSync(input)
   throw new Error("parquet zstd compressor used before it loaded: await the codec setup's ready")
 }
 
-/** Native zstd decompression where `node:zlib` has it, else the WebAssembly one once loaded. */
-const zstdDecompress: Decompress = typeof z.zstdDecompressSync === 'function'
-  ? (input) => z.zstdDecompressSync(input)
-  : (input) => {
-    if (zstdLoaded !== 'wasm') {
-      throw new Error('parquet zstd decompressor used before loadZstd() resolved')
-    }
-    return wasmZstdDecompress(input)
+/** zstd decompression through `node:zlib` (Deno, Bun and Node 24 all have it). */
+const zstdDecompress: Decompress = (input) => {
+  if (typeof z.zstdDecompressSync !== 'function') {
+    throw new Error(
+      "Cannot read back a zstd Parquet spool file: this runtime's node:zlib has no zstd; use Node 24, Deno 2 or Bun",
+    )
   }
+  return z.zstdDecompressSync(input)
+}
 
 /**
  * A new hysnappy compressor when its WebAssembly module works here, else undefined. Each file

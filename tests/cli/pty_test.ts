@@ -10,7 +10,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { parquetMetadata } from 'hyparquet'
 import { cliRuntimes, runInPty, skipWithoutScript } from './_pty.ts'
+import { ZSTD_WASM_BASE64 } from '../../src/export/zstd_wasm_module.ts'
 import { startTestServer, type TestServer } from '../server/test_server.ts'
 import { tempWandbDir, writeTestRun } from '../report/_report_runs.ts'
 
@@ -52,6 +54,9 @@ async function closedPort(): Promise<number> {
 
 const lines = (output: string) => output.split(/\r?\n/)
 
+/** The zstd Parquet file of the sample each runtime wrote so far, by runtime. */
+const zstdFiles = new Map<string, Uint8Array>()
+
 for (const runtime of cliRuntimes(binaryDir)) {
   const skip = skipWithoutScript || runtime.missing || false
   const wbx = runtime.command ?? ''
@@ -79,6 +84,33 @@ for (const runtime of cliRuntimes(binaryDir)) {
     )
     assert.deepEqual(readdirSync(dir), ['large.csv'])
   })
+
+  test(
+    `${name}: a zstd Parquet file has the bytes every other runtime wrote`,
+    { skip },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'wbx-pty-'))
+      try {
+        const r = await runInPty(`${wbx} history ${SAMPLE} -o ${dir}/h.parquet --codec zstd`)
+        assert.equal(r.code, 0, r.output)
+        const bytes = new Uint8Array(readFileSync(join(dir, 'h.parquet')))
+        const footer = parquetMetadata(bytes.buffer)
+        assert.equal(Number(footer.num_rows), 300)
+        assert.ok(footer.row_groups[0].columns.every((c) => c.meta_data?.codec === 'ZSTD'))
+        if (name === 'bun binary') {
+          // The binary carries the WebAssembly module itself: it needs no node_modules beside it.
+          const binary = readFileSync(wbx)
+          assert.ok(binary.includes(ZSTD_WASM_BASE64.slice(0, 4096)), 'zstd module in the binary')
+        }
+        for (const [other, theirs] of zstdFiles) {
+          assert.ok(bytes.length === theirs.length && bytes.every((b, i) => b === theirs[i]), other)
+        }
+        zstdFiles.set(name, bytes)
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    },
+  )
 
   test(
     `${name}: a long local export shows the bytes of the log read, a percentage and an ETA`,

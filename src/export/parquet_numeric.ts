@@ -175,6 +175,16 @@ function scan(data: NumericData): { stats: ChunkStatistics; pages: Page[] } {
   return { stats, pages }
 }
 
+/**
+ * Writes the levels of a page without nulls as the one RLE run writeRleBitPackedHybrid makes of
+ * `count` ≥ 8 ones, without looking at each flag; returns the bytes written.
+ */
+function writeRunOfOnes(levels: ByteWriter, count: number): number {
+  levels.appendVarInt(count << 1)
+  levels.appendUint8(1)
+  return levels.offset
+}
+
 /** The PLAIN bytes of rows [start, end): doubles as stored, or int64 little-endian. */
 function plainBytes(data: NumericData, start: number, end: number, set: number): Uint8Array {
   const { nums, flags, int } = data
@@ -225,7 +235,9 @@ export function writeNumericColumn(
     const pageOffset = writer.offset
     const levels = new ByteWriter(64)
     // Number flags are 0 or 1: they are the definition levels.
-    const levelBytes = writeRleBitPackedHybrid(levels, data.flags.subarray(start, end), 1)
+    const levelBytes = set === end - start && set >= 8
+      ? writeRunOfOnes(levels, set)
+      : writeRleBitPackedHybrid(levels, data.flags.subarray(start, end), 1)
     const plain = plainBytes(data, start, end, set)
     const compressed = compress ? compress(plain) : plain
     const headerStart = writer.offset

@@ -81,6 +81,10 @@ const CASES: Record<string, { values: (number | null)[]; int: boolean }> = {
     int: true,
   },
   'one row': { values: [42.5], int: false },
+  // A page without nulls writes its levels as one run from 8 rows up, bit-packed below that.
+  'seven dense rows': { values: Array.from({ length: 7 }, () => next()), int: false },
+  'eight dense rows': { values: Array.from({ length: 8 }, () => next()), int: false },
+  'nine dense ints': { values: Array.from({ length: 9 }, (_, i) => i * 1e6 + 1), int: true },
   'more than one page (offset index)': {
     values: Array.from({ length: 300_000 }, (_, i) => (i % 1001 === 0 ? null : i + next())),
     int: false,

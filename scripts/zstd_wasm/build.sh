@@ -51,7 +51,10 @@ done
 export ZIG_GLOBAL_CACHE_DIR="$work/cache" ZIG_LOCAL_CACHE_DIR="$work/cache"
 "$zig" cc "${flags[@]}" "${exclude[@]}" -w -c -o "$work/zstd.o" "$src/zstd.c"
 "$zig" cc "${flags[@]}" -c -o "$work/wbx_zstd.o" "$here/wbx_zstd.c"
+# A 256 KiB stack (zig's default is 16 MiB), which zig places below the data, so an overflow
+# traps instead of writing over it.
 "$zig" cc -target wasm32-wasi -nostdlib -O3 -flto -Wl,--no-entry -Wl,--strip-all \
+  -Wl,-z,stack-size=262144 \
   -o "$work/zstd.wasm" "$work/zstd.o" "$work/wbx_zstd.o"
 
 "$python" - "$work/zstd.wasm" "$here/LICENSE" "$root/src/export/zstd_wasm_module.ts" <<'PY'

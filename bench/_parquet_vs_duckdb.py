@@ -5,6 +5,7 @@ Usage: python bench/_parquet_vs_duckdb.py <ndjson|rows> <input.ndjson> <out.parq
 - rows: the NDJSON is loaded into an in-memory table first (not timed); only COPY table TO out is timed.
 - parts: as rows, one file per 1,000 rows (a COPY of each _step range).
 - export: the input is a Parquet file shaped like a W&B history export; COPY (FROM read_parquet) TO.
+- columns: that file is loaded into an in-memory table first (not timed); only COPY table TO is timed.
 - make-export: writes that file from the NDJSON (snappy, row groups of 10,000 rows); not timed.
 With WBX_BENCH_WARM=K in the environment, K unmeasured conversions run first.
 Prints one JSON line {ms, cpuMs, bytes}: wall and CPU (user + system, all threads) of the COPY.
@@ -28,11 +29,14 @@ if mode == "make-export":
     raise SystemExit(0)
 if mode == "export":
     src = f"read_parquet('{inp}')"
+elif mode == "columns":
+    con.execute(f"CREATE TABLE t AS SELECT * FROM read_parquet('{inp}')")
+    src = "t"
 elif mode in ("rows", "parts"):
     con.execute(f"CREATE TABLE t AS SELECT * FROM {src}")
     src = "t"
 elif mode != "ndjson":
-    raise SystemExit(f'unknown mode "{mode}": use "ndjson", "rows", "parts" or "export"')
+    raise SystemExit(f'unknown mode "{mode}": use "ndjson", "rows", "parts", "export" or "columns"')
 
 
 def convert():

@@ -15,6 +15,9 @@
  * - `export`: a Parquet file shaped like a W&B history export (snappy, row groups of 10,000 rows,
  *   written by DuckDB from the NDJSON) → a history part: wbx decodes it and writes the columns as
  *   a bulk export does (no row objects); DuckDB: `COPY (FROM read_parquet(…)) TO`.
+ * - `columns`: as `export`, but both sides hold the decoded rows before the clock starts (wbx: the
+ *   export's slices; DuckDB: a table in memory), so only writing is timed: the bulk export's writer
+ *   alone.
  * DuckDB runs with `threads` 1 (the fair single-core comparison, the ratio's base) and 2 (this
  * machine's cores); wbx is one JavaScript thread. Both use their default row-group sizes (wbx:
  * 1M cells ÷ 21 columns = 47,619 rows; DuckDB: 122,880) and zstd level 3.
@@ -24,7 +27,7 @@
  * of a process that is still compiling its code.
  *
  * Usage: `deno run -A bench/parquet_vs_duckdb.bench.ts [--rows 100000] [--repeat 3]
- * [--codecs snappy,zstd] [--modes ndjson,rows] [--runtimes deno,bun,node] [--warm 0]`. Needs Python with
+ * [--codecs snappy,zstd] [--modes ndjson,rows,parts,export,columns] [--runtimes deno,bun,node] [--warm 0]`. Needs Python with
  * `duckdb` (`.venv/`, or `WBX_PYTHON`); writes `bench/out/parquet_vs_duckdb.md`.
  */
 import { spawnSync } from 'node:child_process'
@@ -42,7 +45,7 @@ const { values } = parseArgs({
     rows: { type: 'string', default: '100000' },
     repeat: { type: 'string', default: '3' },
     codecs: { type: 'string', default: 'snappy,zstd' },
-    modes: { type: 'string', default: 'ndjson,rows,parts,export' },
+    modes: { type: 'string', default: 'ndjson,rows,parts,export,columns' },
     runtimes: { type: 'string', default: 'deno,bun,node' },
     warm: { type: 'string', default: '0' },
   },
@@ -92,7 +95,7 @@ const input = join(dir, 'rows.ndjson')
   writeFileSync(input, lines.join('\n') + '\n')
 }
 const exportInput = join(dir, 'export.parquet')
-if (values.modes!.split(',').includes('export')) {
+if (values.modes!.split(',').some((m) => m === 'export' || m === 'columns')) {
   const made = spawnSync(python, [duckCase, 'make-export', input, exportInput, 'snappy', '1'], {
     encoding: 'utf8',
   })
@@ -127,7 +130,7 @@ try {
           const run = spawnSync(side.argv[0], [
             ...side.argv.slice(1),
             side.mode ?? mode,
-            mode === 'export' ? exportInput : input,
+            mode === 'export' || mode === 'columns' ? exportInput : input,
             out,
             codec,
             ...extra,

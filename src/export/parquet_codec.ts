@@ -86,7 +86,7 @@ export function zstdImplementation(): 'wasm' | 'native' | undefined {
   return zstdLoaded
 }
 
-/** Compresses a page with this thread's zstd: one context reused page after page, each frame as a fresh `ZSTD_compress` writes it. */
+/** Compresses a page with this thread's zstd: one context for every page, fresh frames' bytes. */
 const zstdCompress: Compress = (input) => {
   if (wasmZstd) return wasmZstd(input)
   if (zstdLoaded === 'native') return z.zstdCompressSync(input)

@@ -1,8 +1,9 @@
 /**
- * zstd pages from libzstd 1.5.7 compiled to WebAssembly by `wasm/zstd/build.sh`: the same bytes on
- * Deno, Bun and Node (the runtimes' own libzstd builds differ), and the bytes `@bokuweb/zstd-wasm`
- * 0.0.27 wrote before it, about 13% faster on V8 (`bench/zstd_wasm.bench.ts`). The module has no
- * imports; each thread instantiates it once and keeps one compression context in it.
+ * zstd pages from libzstd 1.5.7 compiled to WebAssembly by `scripts/zstd_wasm/build.sh`: the same
+ * bytes on Deno, Bun and Node (the runtimes' own libzstd builds differ), and the bytes
+ * `@bokuweb/zstd-wasm` 0.0.27 wrote before it, 15–17% faster on Deno and Node and about as fast on
+ * Bun (`bench/zstd_wasm.bench.ts`). The module has no imports; each compressor instantiates it and
+ * keeps one compression context in it.
  *
  * @module
  */
@@ -47,7 +48,9 @@ export function zstdCompressor(level: number): ZstdCompress {
     }
     new Uint8Array(wasm.memory.buffer, at, input.length).set(input)
     const size = wasm.wbx_zstd_compress()
-    if (size < 0) throw new Error(`zstd failed on a page of ${input.length} bytes: error ${-size}`)
+    if (size < 0) {
+      throw new Error(`zstd failed on a page of ${input.length} bytes: libzstd error code ${-size}`)
+    }
     return new Uint8Array(wasm.memory.buffer, wasm.wbx_zstd_output(), size).slice()
   }
 }

@@ -2,15 +2,9 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Buffer } from 'node:buffer'
 import { spawnSync } from 'node:child_process'
-import { createHash } from 'node:crypto'
 import * as zlib from 'node:zlib'
 import { compress as bokuwebCompress, init as bokuwebInit } from '@bokuweb/zstd-wasm'
 import { zstdCompressor } from '../../src/export/zstd_wasm.ts'
-import {
-  ZSTD_WASM_BASE64,
-  ZSTD_WASM_BYTES,
-  ZSTD_WASM_SHA256,
-} from '../../src/export/zstd_wasm_module.ts'
 import { wandbPython } from '../_python.ts'
 
 // @types/node 20 does not declare zstd yet; Deno, Bun and Node 24 have it.
@@ -67,24 +61,6 @@ const corpus: [string, Uint8Array][] = [
     [`float32 doubles ${n}`, walk(n, i + 21, true)],
   ]),
 ]
-
-test('the embedded module is the one build.sh recorded: no imports, four entry points and its memory', () => {
-  const bytes = Buffer.from(ZSTD_WASM_BASE64, 'base64')
-  assert.equal(bytes.length, ZSTD_WASM_BYTES)
-  assert.equal(createHash('sha256').update(bytes).digest('hex'), ZSTD_WASM_SHA256)
-  const module = new WebAssembly.Module(bytes)
-  assert.deepEqual(WebAssembly.Module.imports(module), [])
-  assert.deepEqual(
-    WebAssembly.Module.exports(module).map((e) => `${e.kind} ${e.name}`).sort(),
-    [
-      'function wbx_zstd_compress',
-      'function wbx_zstd_init',
-      'function wbx_zstd_input',
-      'function wbx_zstd_output',
-      'memory memory',
-    ],
-  )
-})
 
 test('zstd frames are the bytes @bokuweb/zstd-wasm 0.0.27 wrote, page after page from one context', async () => {
   await bokuwebInit()

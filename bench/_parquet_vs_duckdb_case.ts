@@ -80,7 +80,7 @@ async function* exportSlices(path: string): AsyncGenerator<HistorySlice> {
 
 /** Writes batches through the Parquet exporter into `output`; resolves with the byte count. */
 async function write(
-  batches: Iterable<Row[]> | AsyncIterable<HistorySlice>,
+  batches: Iterable<Row[] | HistorySlice> | AsyncIterable<HistorySlice>,
   path = output,
 ): Promise<number> {
   const handle = await open(path, 'w')
@@ -105,11 +105,6 @@ async function write(
   return bytes
 }
 
-/** The slices as the async stream `write` takes from `exportSlices`. */
-async function* toAsync(items: HistorySlice[]): AsyncGenerator<HistorySlice> {
-  yield* items
-}
-
 let prepared: Row[][] | undefined
 let slices: HistorySlice[] | undefined
 if (mode === 'rows' || mode === 'parts') prepared = [...parseBatches(readFileSync(input, 'utf8'))]
@@ -130,7 +125,7 @@ async function convert(): Promise<number> {
       rmSync(`${output}.${k}`)
     }
   } else if (mode === 'export') bytes = await write(exportSlices(input))
-  else if (mode === 'columns') bytes = await write(toAsync(slices!))
+  else if (mode === 'columns') bytes = await write(slices!)
   else bytes = await write(prepared ?? parseBatches(readFileSync(input, 'utf8')))
   return bytes
 }

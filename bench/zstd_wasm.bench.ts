@@ -15,19 +15,7 @@ import process from 'node:process'
 import { compressUsingDict, createCCtx, init } from '@bokuweb/zstd-wasm'
 import { zstdCompressor } from '../src/export/zstd_wasm.ts'
 import { runtimeName } from '../src/runtime.ts'
-
-/** A page of `count` doubles of a random walk, float32-valued when `float32`. */
-function walk(count: number, seed: number, float32: boolean): Uint8Array {
-  const values = new Float64Array(count)
-  let x = seed
-  let v = 0
-  for (let i = 0; i < count; i++) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0
-    v += (x / 2 ** 32 - 0.5) * 0.01
-    values[i] = float32 ? Math.fround(v) : v
-  }
-  return new Uint8Array(values.buffer)
-}
+import { randomWalkBytes } from '../tests/_random_walk.ts'
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
@@ -49,7 +37,10 @@ console.log('| pages | MB | @bokuweb/zstd-wasm | wbx zstd_wasm | ratio |')
 console.log('| --- | ---: | ---: | ---: | ---: |')
 // A bulk export's small parts (1,000 rows a page) and a big run's row group (47,619 rows a page).
 for (const [count, pages] of [[1000, 2100], [47619, 42]]) {
-  const input = Array.from({ length: pages }, (_, i) => walk(count, i + 1, i % 2 === 0))
+  const input = Array.from(
+    { length: pages },
+    (_, i) => randomWalkBytes(count, i + 1, i % 2 === 0, 0.01),
+  )
   for (const page of input) {
     const [a, b] = sides.map(([, compress]) => compress(page))
     if (Buffer.compare(a, b) !== 0) {

@@ -49,7 +49,9 @@ export function zstdCompressor(level: number): ZstdCompress {
     new Uint8Array(wasm.memory.buffer, at, input.length).set(input)
     const size = wasm.wbx_zstd_compress()
     if (size < 0) {
-      throw new Error(`zstd failed on a page of ${input.length} bytes: libzstd error code ${-size}`)
+      throw new Error(
+        `zstd failed on a page of ${input.length} bytes (libzstd error code ${-size}); write with codec "snappy" instead`,
+      )
     }
     return new Uint8Array(wasm.memory.buffer, wasm.wbx_zstd_output(), size).slice()
   }

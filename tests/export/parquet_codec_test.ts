@@ -9,6 +9,7 @@ import {
   ZSTD_LEVEL,
   zstdImplementation,
 } from '../../src/export/parquet_codec.ts'
+import { randomWalkBytes } from '../_random_walk.ts'
 
 const data = new TextEncoder().encode('loss,acc\n'.repeat(200) + 'tail')
 
@@ -70,18 +71,9 @@ test('zstd pages from the one reused context are the bytes of a fresh ZSTD_compr
   // Doubles of a random walk (what history pages hold), half of them float32-valued, in sizes
   // from empty to 1 MiB and back, so a context carrying state from a bigger or similar page
   // would show.
-  const page = (seed: number, count: number): Uint8Array => {
-    const values = new Float64Array(count)
-    let x = seed
-    let v = 0
-    for (let i = 0; i < count; i++) {
-      x = (Math.imul(x, 1103515245) + 12345) >>> 0
-      v += x / 2 ** 32 - 0.5
-      values[i] = seed % 2 ? Math.fround(v) : v
-    }
-    return new Uint8Array(values.buffer)
-  }
-  const pages = [131072, 10, 0, 10000, 10000, 1, 40000, 131072, 2500].map((n, i) => page(i + 1, n))
+  const pages = [131072, 10, 0, 10000, 10000, 1, 40000, 131072, 2500].map((n, i) =>
+    randomWalkBytes(n, i + 1, i % 2 === 0)
+  )
   pages.push(pages[3], data, pages[0])
   for (const [i, input] of pages.entries()) {
     assert.deepEqual(compress(input), zstdCompressFresh(input, ZSTD_LEVEL), `page ${i}`)

@@ -6,6 +6,7 @@ import * as zlib from 'node:zlib'
 import { compress as bokuwebCompress, init as bokuwebInit } from '@bokuweb/zstd-wasm'
 import { zstdCompressor } from '../../src/export/zstd_wasm.ts'
 import { wandbPython } from '../_python.ts'
+import { randomWalkBytes } from '../_random_walk.ts'
 
 // @types/node 20 does not declare zstd yet; Deno, Bun and Node 24 have it.
 const zstdDecompress = (zlib as unknown as { zstdDecompressSync(input: Uint8Array): Uint8Array })
@@ -20,19 +21,6 @@ function noise(size: number, seed: number): Uint8Array {
     out[i] = x >>> 24
   }
   return out
-}
-
-/** A history page: doubles of a random walk, float32-valued when `float32`. */
-function walk(count: number, seed: number, float32: boolean): Uint8Array {
-  const values = new Float64Array(count)
-  let x = seed
-  let v = 0
-  for (let i = 0; i < count; i++) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0
-    v += x / 2 ** 32 - 0.5
-    values[i] = float32 ? Math.fround(v) : v
-  }
-  return new Uint8Array(values.buffer)
 }
 
 const text = new TextEncoder().encode(
@@ -57,8 +45,8 @@ const corpus: [string, Uint8Array][] = [
   ['zeros 1 MiB', new Uint8Array(1 << 20)],
   ['ndjson text', text],
   ...[10, 500, 2000, 10000, 47619, 131072, 524288].flatMap((n, i): [string, Uint8Array][] => [
-    [`doubles ${n}`, walk(n, i + 11, false)],
-    [`float32 doubles ${n}`, walk(n, i + 21, true)],
+    [`doubles ${n}`, randomWalkBytes(n, i + 11, false)],
+    [`float32 doubles ${n}`, randomWalkBytes(n, i + 21, true)],
   ]),
 ]
 
@@ -84,8 +72,8 @@ test('zstd frames are the bytes @bokuweb/zstd-wasm 0.0.27 wrote, page after page
 test('two compressors in one thread keep their own contexts', () => {
   const a = zstdCompressor(3)
   const b = zstdCompressor(3)
-  const big = walk(131072, 5, false)
-  const small = walk(500, 6, true)
+  const big = randomWalkBytes(131072, 5, false)
+  const small = randomWalkBytes(500, 6, true)
   const expected = zstdCompressor(3)(small)
   a(big)
   assert.deepEqual(b(small), expected)

@@ -19,6 +19,11 @@
  *   per second at the capped rate) up to `NEAR` × the rate the last 429 met under the cap, then ten
  *   times less: the cap returns quickly to just below the limit, stays there, and probes past it
  *   (and finds a limit that rose) only slowly; a cap that holds nothing back stays.
+ * - **Forget**: a cap that met no 429 for `FORGET_MS` is dropped, and the next 429 teaches a new
+ *   one. Under a token bucket the slow probe meets the limit sooner than that (every 15–25 s in
+ *   `bench/moonshot.bench.ts`); 429s that were not a rate limit's (a server shedding load for a
+ *   few seconds) can leave a cap far below what the server takes, and a tenth of a step near the
+ *   rate they met would keep the rest of the export there.
  *
  * @module
  */
@@ -35,6 +40,9 @@ export const NEAR = 0.95
 /** The lowest cap, in requests/s. */
 export const MIN_RATE = 0.5
 
+/** Time without a 429 after which the cap is dropped, in ms. */
+export const FORGET_MS = 30_000
+
 /** Least time between two 429s for the requests allowed between them to measure the rate, in ms. */
 export const MIN_WINDOW_MS = 2000
 
@@ -45,6 +53,7 @@ export class RateCap {
   /** The start rate measured at the last 429: where the limit was met. */
   limitSeen: number | undefined
   #heldAt = -Infinity
+  #throttledAt = -Infinity
 
   /**
    * Learns from a 429 at `now`: `starts` are recent start times, `since` when measuring begins,
@@ -56,6 +65,7 @@ export class RateCap {
     since: number,
     allowed?: { requests: number; windowMs: number },
   ): void {
+    this.#throttledAt = now
     const from = Math.max(since, now - 1000)
     let n = 0
     let first = now
@@ -78,15 +88,19 @@ export class RateCap {
 
   /**
    * Learns from a healthy answer (callers skip this right after a failure): `rate` is the
-   * requests started in the last second.
+   * requests started in the last second; drops the cap `FORGET_MS` after the last 429.
    */
   healthy(now: number, rate: number): void {
+    if (this.value !== undefined && now - this.#throttledAt >= FORGET_MS) {
+      this.value = this.limitSeen = undefined
+      return
+    }
     if (!this.binding(now, rate)) return
     const near = this.limitSeen !== undefined && this.value! >= NEAR * this.limitSeen
     this.value! += near ? INCREASE / 10 : INCREASE
   }
 
-  /** Whether the cap binds: it held a request back in the last second, at 90% of it or more. */
+  /** Whether the cap binds: it held a request back in the last second, and starts reached 80% of it. */
   binding(now: number, rate: number): boolean {
     return this.value !== undefined && now - this.#heldAt < 1000 && rate >= 0.8 * this.value
   }

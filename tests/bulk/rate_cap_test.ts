@@ -2,6 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import {
   DECREASE,
+  FORGET_MS,
   INCREASE,
   MIN_RATE,
   MIN_WINDOW_MS,
@@ -54,6 +55,7 @@ test('the cap grows only while it binds: it held a request back and starts reach
 
 test('near the rate the last 429 met under the cap, the cap grows ten times slower', () => {
   const cap = new RateCap()
+  cap.throttled(900, [], 0)
   cap.limitSeen = 20
   cap.value = 18.9
   cap.held(1000)
@@ -81,4 +83,25 @@ test('the requests let through between two 429s raise the cap the last second le
   short.value = 12
   short.throttled(2000, startsUntil(1990, 12, 12), 0, { requests: 5, windowMs: MIN_WINDOW_MS - 1 })
   assert.ok(Math.abs(short.value! - DECREASE * 12) < 1e-9, `cap ${short.value}`)
+})
+
+test('a cap that met no 429 for FORGET_MS is dropped, and the next 429 teaches a new one', () => {
+  // 429s that were no rate limit's left a cap of 6/s where the server takes far more.
+  const cap = new RateCap()
+  cap.throttled(1000, startsUntil(990, 10, 10), 0)
+  cap.value = 6
+  cap.limitSeen = 6.2
+  cap.held(FORGET_MS)
+  cap.healthy(FORGET_MS, 6)
+  assert.ok(Math.abs(cap.value - (6 + INCREASE / 10)) < 1e-9, 'kept, and slowed near 6.2/s')
+  cap.held(1000 + FORGET_MS)
+  cap.healthy(1000 + FORGET_MS, 6)
+  assert.equal(cap.value, undefined, 'dropped 30 s after the 429')
+  assert.equal(cap.limitSeen, undefined)
+  assert.equal(cap.binding(1000 + FORGET_MS, 6), false, 'nothing held back any more')
+  // The next 429 ends an unpaced burst, and the requests let through since the last one say the
+  // rate: 40/s over 40 s.
+  cap.throttled(41_000, startsUntil(40_995, 100, 100), 0, { requests: 1600, windowMs: 40_000 })
+  assert.ok(Math.abs(cap.value! / (DECREASE * 100) - 1) < 0.02, `cap ${cap.value}`)
+  assert.equal(cap.limitSeen, cap.value, 'above the 40/s let through: the cap is the limit seen')
 })

@@ -201,9 +201,11 @@ class ParquetEncoder implements RowEncoder {
     await this.#finish(final)
   }
 
-  /** Removes every temporary segment file. */
+  /** Removes every temporary segment file, and gives the group's and output's buffers back to the pool. */
   async dispose(): Promise<void> {
     if (this.#open) this.#workers?.release(this.#open)
+    this.#open?.sink.release()
+    this.#builder.release()
     const files = [this.#open?.file, ...this.#segments.map((s) => s.file)]
     this.#open = undefined
     this.#segments = []

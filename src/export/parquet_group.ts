@@ -7,7 +7,8 @@
  * converted when a column widens to JSON. Storage grows with the rows the group holds (from 1,024
  * rows, doubling, up to the group's limit, so a 1,000-row file never holds buffers for 47,000)
  * and is reused by every later group (only the null flags are cleared), so the hot path fills no
- * new buffers.
+ * new buffers; the storage outgrown, and all of it once the file is done
+ * ({@linkcode RowGroupBuilder.release}), goes back to `buffer_pool.ts` for the next file.
  *
  * @module
  */
@@ -15,7 +16,7 @@ import type { Row } from '../row.ts'
 import type { ColumnBatch } from './column_batch.ts'
 import { floatKeysOf } from '../row_floats.ts'
 import { type ColumnKind, type ColumnType, isIntNumber, kindOf, widenKind } from './column_kind.ts'
-import { allocUnsafeFloats } from '../runtime.ts'
+import { giveBack, takeFloats, takeZeroedBytes } from './buffer_pool.ts'
 import { jsonText } from './json_text.ts'
 import { type NumericData, numericValues } from './parquet_numeric.ts'
 import { type JsonColumns, physicalKind } from './parquet_schema.ts'
@@ -251,6 +252,21 @@ export class RowGroupBuilder {
   }
 
   /**
+   * Gives every column's storage back to the pool once the file is done (no data `columnData`
+   * handed out is used any more); a later row starts the storage again from 1,024 rows.
+   */
+  release(): void {
+    for (const column of this.#columns) {
+      if (column.nums) giveBack(column.nums)
+      if (column.flags) giveBack(column.flags)
+      column.nums = column.flags = undefined
+    }
+    this.length = 0
+    this.#capacity = 0
+    for (const column of this.#columns) this.#allocate(column)
+  }
+
+  /**
    * Empties the group: kinds and storage stay (the data handed out by `columnData` is no longer
    * valid), null flags and texts are cleared.
    */
@@ -326,10 +342,10 @@ export class RowGroupBuilder {
     const size = Math.max(this.#capacity, this.length)
     const kind = column.kind
     if (kind === 'int' || kind === 'double') {
-      column.nums ??= allocUnsafeFloats(size)
-      column.flags ??= new Uint8Array(size)
+      column.nums ??= takeFloats(size)
+      column.flags ??= takeZeroedBytes(size)
     } else if (kind === 'bool') {
-      column.flags ??= new Uint8Array(size)
+      column.flags ??= takeZeroedBytes(size)
     } else if (kind === 'string' || kind === 'json') {
       column.texts ??= new Array<string | null>(size).fill(null)
     }
@@ -343,12 +359,14 @@ export class RowGroupBuilder {
     for (const column of this.#columns) {
       const { nums, flags, texts } = column
       if (nums) {
-        column.nums = allocUnsafeFloats(capacity)
+        column.nums = takeFloats(capacity)
         column.nums.set(nums.subarray(0, n))
+        giveBack(nums)
       }
       if (flags) {
-        column.flags = new Uint8Array(capacity)
+        column.flags = takeZeroedBytes(capacity)
         column.flags.set(flags.subarray(0, n))
+        giveBack(flags)
       }
       if (texts) { for (let i = texts.length; i < capacity; i++) texts.push(null) }
     }

@@ -7,17 +7,18 @@
 import type { FileHandle } from 'node:fs/promises'
 import { ByteWriter } from 'hyparquet-writer'
 import { allocUnsafe } from '../runtime.ts'
+import { giveBack, takeBuffer } from './buffer_pool.ts'
 import type { ByteOutput } from './export_stream.ts'
 import { readAt, writeAll } from './temp_file.ts'
 
 const PIECE = 1 << 20
 
-/** A ByteWriter that grows into memory it does not zero-fill first. */
+/** A ByteWriter that grows into memory it does not zero-fill first (from `buffer_pool.ts`). */
 export class GrowingWriter extends ByteWriter {
   /** Starts with room for `size` bytes. */
   constructor(size: number) {
     super(0)
-    this.buffer = allocUnsafe(size).buffer as ArrayBuffer
+    this.buffer = takeBuffer(size)
     this.view = new DataView(this.buffer)
   }
 
@@ -27,9 +28,9 @@ export class GrowingWriter extends ByteWriter {
    */
   override ensure(size: number): void {
     if (this.index + size <= this.buffer.byteLength) return
-    const grown = allocUnsafe(Math.max(this.buffer.byteLength * 2, this.index + size))
-    grown.set(new Uint8Array(this.buffer, 0, this.index))
-    this.buffer = grown.buffer as ArrayBuffer
+    const grown = takeBuffer(Math.max(this.buffer.byteLength * 2, this.index + size))
+    new Uint8Array(grown).set(new Uint8Array(this.buffer, 0, this.index))
+    this.buffer = grown
     this.view = new DataView(this.buffer)
   }
 }
@@ -67,6 +68,17 @@ export class SinkWriter extends GrowingWriter {
   /** Sends the rest (the footer) to the consumer. */
   override finish(): Promise<void> {
     return this.flush()
+  }
+
+  /**
+   * Gives the buffer back to the pool once the file is done (flushed, and its consumer finished
+   * with every view); a later write starts a new one.
+   */
+  release(): void {
+    giveBack(this.buffer)
+    this.buffer = new ArrayBuffer(0)
+    this.view = new DataView(this.buffer)
+    this.index = 0
   }
 }
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { MemoryWatch } from '../../src/bulk/memory_watch.ts'
+import { giveBack, pooledBytes } from '../../src/export/buffer_pool.ts'
 import { collectGarbage } from '../../src/runtime.ts'
 
 const MiB = 1024 * 1024
@@ -35,6 +36,17 @@ test('below the limit nothing is collected; past it, once, then again only after
   assert.deepEqual(calls, [450, 420])
   assert.equal(watch.stats.collections, 2)
   assert.equal(watch.stats.peakBytes, 450 * MiB)
+})
+
+test("a collection lets the Parquet writers' pooled buffers go first; a check below the limit keeps them", () => {
+  const { watch, set } = watched(400, 32, 100)
+  giveBack(new ArrayBuffer(1 * MiB))
+  set(399)
+  watch.check()
+  assert.ok(pooledBytes() >= 1 * MiB)
+  set(450)
+  assert.equal(watch.check(), true)
+  assert.equal(pooledBytes(), 0)
 })
 
 test('live memory above the limit is collected once per step of growth, not at every check', () => {

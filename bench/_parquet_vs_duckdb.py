@@ -7,7 +7,8 @@ Usage: python bench/_parquet_vs_duckdb.py <ndjson|rows> <input.ndjson> <out.parq
 - export: the input is a Parquet file shaped like a W&B history export; COPY (FROM read_parquet) TO.
 - columns: that file is loaded into an in-memory table first (not timed); only COPY table TO is timed.
 - make-export: writes that file from the NDJSON (snappy, row groups of 10,000 rows); not timed.
-With WBX_BENCH_WARM=K in the environment, K unmeasured conversions run first.
+With WBX_BENCH_WARM=K in the environment, K unmeasured conversions run first; with
+WBX_BENCH_MEASURE=M, the figures are the mean of M measured conversions (default 1).
 Prints one JSON line {ms, cpuMs, bytes}: wall and CPU (user + system, all threads) of the COPY.
 """
 import json
@@ -61,10 +62,12 @@ def convert():
 
 for _ in range(int(os.environ.get("WBX_BENCH_WARM", "0"))):
     convert()
+measured = int(os.environ.get("WBX_BENCH_MEASURE", "1"))
 c0 = os.times()
 t0 = time.perf_counter()
-size = convert()
-ms = (time.perf_counter() - t0) * 1000
+for _ in range(measured):
+    size = convert()
+ms = (time.perf_counter() - t0) * 1000 / measured
 c1 = os.times()
-cpu = (c1.user - c0.user + c1.system - c0.system) * 1000
+cpu = (c1.user - c0.user + c1.system - c0.system) * 1000 / measured
 print(json.dumps({"ms": ms, "cpuMs": cpu, "bytes": size}))

@@ -24,10 +24,12 @@
  *
  * `--warm K` runs K unmeasured conversions in each process before the measured one (both sides):
  * the steady state of a long bulk export, which writes thousands of parts in one process, instead
- * of a process that is still compiling its code.
+ * of a process that is still compiling its code. `--measure M` reports the mean of M conversions
+ * after those (both sides): one conversion may or may not hold a full collection, and Python's
+ * process times move in 10 ms steps.
  *
  * Usage: `deno run -A bench/parquet_vs_duckdb.bench.ts [--rows 100000] [--repeat 3]
- * [--codecs snappy,zstd] [--modes ndjson,rows,parts,export,columns] [--runtimes deno,bun,node] [--warm 0]`. Needs Python with
+ * [--codecs snappy,zstd] [--modes ndjson,rows,parts,export,columns] [--runtimes deno,bun,node] [--warm 0] [--measure 1]`. Needs Python with
  * `duckdb` (`.venv/`, or `WBX_PYTHON`); writes `bench/out/parquet_vs_duckdb.md`.
  */
 import { spawnSync } from 'node:child_process'
@@ -48,11 +50,18 @@ const { values } = parseArgs({
     modes: { type: 'string', default: 'ndjson,rows,parts,export,columns' },
     runtimes: { type: 'string', default: 'deno,bun,node' },
     warm: { type: 'string', default: '0' },
+    measure: { type: 'string', default: '1' },
   },
 })
 const rows = Number(values.rows)
 const repeat = Number(values.repeat)
 const warm = Number(values.warm)
+const measure = Number(values.measure)
+if (!Number.isInteger(measure) || measure < 1) {
+  throw new RangeError(
+    `Cannot measure --measure ${values.measure} conversions: use a whole number >= 1`,
+  )
+}
 if (!Number.isInteger(warm) || warm < 0) {
   throw new RangeError(`Cannot warm up with --warm ${values.warm}: use a whole number >= 0`)
 }
@@ -113,7 +122,9 @@ const lines = [
     rows.toLocaleString('en-US')
   } rows × (_step + 20 doubles), median of ${repeat} interleaved runs${
     warm ? `, each measured after ${warm} unmeasured conversions in the same process` : ''
-  }, ${new Date().toISOString().slice(0, 10)}. Ratio = wbx CPU ÷ DuckDB 1-thread CPU.`,
+  }${measure > 1 ? `, each the mean of ${measure} conversions` : ''}, ${
+    new Date().toISOString().slice(0, 10)
+  }. Ratio = wbx CPU ÷ DuckDB 1-thread CPU.`,
   '',
   '| codec | mode | side | wall ms | CPU ms | output MB | CPU ratio |',
   '|---|---|---|---:|---:|---:|---:|',
@@ -136,7 +147,11 @@ try {
             ...extra,
           ], {
             cwd: root,
-            env: { ...process.env, WBX_BENCH_WARM: String(warm) },
+            env: {
+              ...process.env,
+              WBX_BENCH_WARM: String(warm),
+              WBX_BENCH_MEASURE: String(measure),
+            },
             encoding: 'utf8',
             maxBuffer: 1 << 24,
           })

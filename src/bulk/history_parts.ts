@@ -148,7 +148,8 @@ export async function exportHistoryParts(
       lastRowHash: last ? rowFingerprint(lastOf(last)) : null,
       schema: inferred ? null : id,
     })
-    last = undefined // a slice holds its whole decoded group
+    release(last) // a slice holds its whole decoded group
+    last = undefined
     partStart = file.maxStep + 1
     expected = Math.max(0, expected - file.rows)
     index++
@@ -163,15 +164,23 @@ export async function exportHistoryParts(
         pending = next.value
         if (checking && pending.length > 0) {
           checking = false
-          pending = checkWatermark(run.id, rowsOf(pending), watermark!, fromStep)
+          const rows = rowsOf(pending)
+          release(pending)
+          pending = checkWatermark(run.id, rows, watermark!, fromStep)
         }
         continue
       }
       table ??= startPart()
-      const take: HistoryBatch = pending.length <= partRows - table.rows
-        ? pending
-        : pending.slice(0, partRows - table.rows)
-      pending = take === pending ? [] : pending.slice(take.length)
+      // `pending`, `take` and `last` are each held once here: a slice is released when replaced.
+      const room = partRows - table.rows
+      let take: HistoryBatch = pending
+      if (pending.length <= room) pending = []
+      else {
+        const whole: HistoryBatch = pending
+        take = whole.slice(0, room)
+        pending = whole.slice(room)
+        release(whole)
+      }
       try {
         if (take instanceof HistorySlice && columnar && !inferred && sliceFits(take, schema!)) {
           await table.write(take)
@@ -190,6 +199,8 @@ export async function exportHistoryParts(
         inferred = true
         continue
       }
+      // The part holds a copy of what it wrote.
+      if (last !== take) release(last)
       last = take
       options.onRows?.(take.length)
       if (table.rows >= partRows) await finishPart()
@@ -206,6 +217,14 @@ export async function exportHistoryParts(
 /** A batch's rows as row objects. */
 function rowsOf(batch: HistoryBatch): Row[] {
   return batch instanceof HistorySlice ? batch.rows() : batch
+}
+
+/**
+ * Lets go of a slice (its decoded group may then be reused, `decoded_columns.ts`); rows need
+ * nothing. Error paths skip it: a slice never released only leaves its group to the collector.
+ */
+function release(batch: HistoryBatch | undefined): void {
+  if (batch instanceof HistorySlice) batch.release()
 }
 
 /** A non-empty batch's last row. */

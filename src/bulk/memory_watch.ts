@@ -6,13 +6,14 @@
  * resident memory, and 320 MB with the garbage collected as it came (`bench/README.md`, "A memory
  * watch"). So the watch reads the resident size every
  * `intervalMs` and runs a full collection (`runtime.ts` `collectGarbage`) once it is above
- * `limitBytes` and above the size the last collection left plus `stepBytes` (the Parquet writers'
- * pooled buffers, `buffer_pool.ts`, are let go first). The step keeps a
+ * `limitBytes` and above the size the last collection left plus `stepBytes` (the pooled buffers,
+ * `buffer_pool.ts`, are let go first). The step keeps a
  * process whose live memory is above the limit from collecting again and again for nothing.
  *
  * @module
  */
 import { emptyPool } from '../export/buffer_pool.ts'
+import { columnPool } from '../api/history/decoded_columns.ts'
 import { collectGarbage, residentBytes } from '../runtime.ts'
 
 /** Options of {@linkcode MemoryWatch}. */
@@ -73,8 +74,10 @@ export class MemoryWatch {
     this.stats.peakBytes = Math.max(this.stats.peakBytes, bytes)
     if (this.#unable || bytes < this.#next) return false
     const start = performance.now()
-    // The Parquet writers' pooled buffers are kept for reuse, not live: let them go too.
+    // The pools' buffers (the Parquet writer's, the decoder's) are kept for reuse, not live: let
+    // them go too.
     emptyPool()
+    columnPool.empty()
     if (!this.#collect()) {
       this.#unable = true // the runtime offers no collection: stop trying
       return false

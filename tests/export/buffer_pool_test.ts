@@ -1,6 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import {
+  BufferPool,
   emptyPool,
   giveBack,
   MIN_POOLED,
@@ -56,6 +57,25 @@ test('floats and zeroed bytes over pooled memory: the bytes start at zero howeve
   const nums = takeFloats(1 << 13)
   assert.equal(nums.buffer, dirty.buffer)
   assert.equal(nums.length, 1 << 13)
+})
+
+test('a pool with size classes rounds up to four classes per power of two, and perturbs on request', () => {
+  const pool = new BufferPool({ maxBytes: 1 << 20, sizeClasses: true })
+  assert.deepEqual(
+    [MIN_POOLED - 1, MIN_POOLED, 80_000, 81_920, 81_921, 1 << 17].map((n) => pool.sizeFor(n)),
+    [MIN_POOLED - 1, MIN_POOLED, 81_920, 81_920, 98_304, 1 << 17],
+  )
+  const exact = new BufferPool({ maxBytes: 1 << 20 })
+  assert.equal(exact.sizeFor(80_000), 80_000)
+  const buffer = pool.take(70_000)
+  assert.equal(buffer.byteLength, 81_920)
+  new Float64Array(buffer).fill(1.5)
+  pool.perturb = true
+  pool.giveBack(buffer)
+  assert.equal(pool.bytes, 81_920)
+  const again = new Float64Array(pool.take(81_000))
+  assert.equal(again.buffer, buffer)
+  assert.ok(again.every((x) => Number.isNaN(x)), 'every double a NaN after its give-back')
 })
 
 /** `n` rows of `_step` and two metrics, `loss` missing on every `gap`-th row when `gap` is set. */

@@ -26,6 +26,7 @@ import { decompressPage, readDataPage, readDataPageV2 } from 'hyparquet/src/data
 import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js'
 import { readPlain } from 'hyparquet/src/plain.js'
 import { allocUnsafeFloats } from '../../runtime.ts'
+import { columnPool, takeColumnFloats } from './decoded_columns.ts'
 
 /** What hyparquet's page readers take to decode one column (its type is not exported). */
 type ColumnDecoder = Parameters<typeof readDataPage>[2]
@@ -70,9 +71,10 @@ export function chunkRange(chunk: ColumnChunk): [number, number] {
 
 /**
  * Decodes a whole column chunk (`bytes`, its pages from the first) of a group of `rows` rows: a
- * Float64Array when every row has a value, else a holey array of `rows` cells (numbers where the
- * column has a value, holes where it has none). `noNulls` (the chunk's statistics count none) only
- * chooses where the values are assembled; the result is the same.
+ * Float64Array over the decoder's pool (`decoded_columns.ts`) when every row has a value, else a
+ * holey array of `rows` cells (numbers where the column has a value, holes where it has none).
+ * `noNulls` (the chunk's statistics count none) only chooses where the values are assembled; the
+ * result is the same.
  */
 export function readFlatDoubles(
   bytes: ArrayBuffer,
@@ -81,15 +83,15 @@ export function readFlatDoubles(
   noNulls = false,
 ): Float64Array | (number | undefined)[] {
   // Every row's value and flag is written before it is read, so a group of up to SCRATCH_ROWS
-  // rows is assembled in this thread's reused scratch and only the result is new memory; a chunk
-  // whose statistics say it has no nulls is decoded straight into its Float64Array.
+  // rows is assembled in this thread's reused scratch and only the result is taken from the pool; a
+  // chunk whose statistics say it has no nulls is decoded straight into its Float64Array.
   const small = rows <= SCRATCH_ROWS
   if (small && scratchFlags.length < rows) {
     const size = Math.min(SCRATCH_ROWS, Math.max(rows, scratchFlags.length * 2))
     scratchNums = allocUnsafeFloats(size)
     scratchFlags = new Uint8Array(size)
   }
-  const nums = small && !noNulls ? scratchNums : allocUnsafeFloats(rows)
+  const nums = small && !noNulls ? scratchNums : takeColumnFloats(rows)
   const flags = small ? scratchFlags : new Uint8Array(rows)
   const name = decoder.pathInSchema.join('.')
   const reader = { view: new DataView(bytes), offset: 0 }
@@ -186,12 +188,13 @@ export function readFlatDoubles(
   }
   if (nulls === 0) {
     if (nums !== scratchNums) return nums
-    const out = allocUnsafeFloats(rows)
+    const out = takeColumnFloats(rows)
     out.set(nums.subarray(0, rows))
     return out
   }
   const out: (number | undefined)[] = new Array(rows)
   for (let i = 0; i < rows; i++) if (flags[i] !== 0) out[i] = nums[i]
+  if (nums !== scratchNums) columnPool.giveBack(nums.buffer as ArrayBuffer) // only read here
   return out
 }
 

@@ -10,22 +10,52 @@
 import { ColumnBatch } from '../../export/column_batch.ts'
 import type { Row } from '../../row.ts'
 import { rowsFromColumns } from './history_row.ts'
+import type { GroupLease } from './decoded_columns.ts'
 
 /** Export rows as columns, with strictly increasing integer steps. */
 export class HistorySlice extends ColumnBatch {
   /** The `_step` column (numbers or bigints). */
   readonly steps: ArrayLike<unknown>
+  /** The decoded group's lease this slice holds once, until {@linkcode release}. */
+  #lease: GroupLease | undefined
+  #released = false
 
-  /** Wraps rows `[start, start + length)` of decoded columns whose `_step` column is `steps`. */
+  /**
+   * Wraps rows `[start, start + length)` of decoded columns whose `_step` column is `steps`; with
+   * `lease`, the slice holds the group once (the caller added the hold) until it is released.
+   */
   constructor(
     names: readonly string[],
     data: readonly ArrayLike<unknown>[],
     steps: ArrayLike<unknown>,
     start: number,
     length: number,
+    lease?: GroupLease,
   ) {
     super(names, data, start, length)
     this.steps = steps
+    this.#lease = lease
+  }
+
+  /**
+   * Lets go of the decoded group (once; later calls do nothing): its memory may then hold the next
+   * group, so neither this slice nor anything read from its columns without copying may be used.
+   */
+  release(): void {
+    const lease = this.#lease
+    this.#lease = undefined
+    this.#released = true
+    lease?.letGo()
+  }
+
+  /** Fails when the slice was released (its columns may hold another group's values by now). */
+  #check(action: string): void {
+    if (this.#released) {
+      throw new Error(
+        `Cannot ${action} a history slice after its release: its memory may hold another row ` +
+          'group now; copy the rows before releasing it',
+      )
+    }
   }
 
   /** The step of row `i` of the slice. */
@@ -43,19 +73,30 @@ export class HistorySlice extends ColumnBatch {
     return this.stepAt(this.length - 1)
   }
 
-  /** Rows `[from, to)` of the slice, as a slice. */
+  /** Rows `[from, to)` of the slice, as a slice holding the group too (release both). */
   slice(from: number, to = this.length): HistorySlice {
+    this.#check('slice')
     const end = Math.min(to, this.length)
-    return new HistorySlice(this.names, this.data, this.steps, this.start + from, end - from)
+    this.#lease?.hold()
+    return new HistorySlice(
+      this.names,
+      this.data,
+      this.steps,
+      this.start + from,
+      end - from,
+      this.#lease,
+    )
   }
 
   /** The slice's rows as row objects (as the export would have been read row by row). */
   rows(): Row[] {
+    this.#check('read the rows of')
     return rowsFromColumns(this.names, this.data, this.length, this.start)
   }
 
   /** Row `i` of the slice as a row object. */
   row(i: number): Row {
+    this.#check('read a row of')
     return rowsFromColumns(this.names, this.data, 1, this.start + i)[0]
   }
 }

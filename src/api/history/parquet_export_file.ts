@@ -25,6 +25,7 @@ import {
 } from './export_tail.ts'
 import { columnPath, rowsFromColumns, sortByStep } from './history_row.ts'
 import { columnSpan, ReadAheadBuffer } from './read_ahead.ts'
+import { GroupLease } from './decoded_columns.ts'
 import { rangeReadingFetch, redactSignedUrl, type SignedFetchOptions } from './signed_fetch.ts'
 
 /** One row group of an export, with the smallest and largest `_step` it holds. */
@@ -144,11 +145,13 @@ export class ParquetExportFile {
 
   /** Reads one row group's rows (sparse, step-sorted, only the chosen columns). */
   async readGroup(group: ExportGroup): Promise<Row[]> {
-    const { names, data, length } = await this.readGroupColumns(group)
-    return sortByStep(rowsFromColumns(names, data, length))
+    return rowsOfGroup(await this.readGroupColumns(group))
   }
 
-  /** Reads one row group's decoded columns (only the chosen ones, in schema order), not yet rows. */
+  /**
+   * Reads one row group's decoded columns (only the chosen ones, in schema order), not yet rows;
+   * the caller holds its lease and lets go when it reads the columns no more.
+   */
   async readGroupColumns(group: ExportGroup): Promise<DecodedGroup> {
     const span = this.#span(group)
     try {
@@ -177,8 +180,7 @@ export class ParquetExportFile {
 
   /** Reads rows `[rowStart, rowEnd)` of `columns` as sparse, step-sorted rows. */
   async #readRows(rowStart: number, rowEnd: number, columns?: string[]): Promise<Row[]> {
-    const { names, data, length } = await this.#readColumns(rowStart, rowEnd, columns)
-    return sortByStep(rowsFromColumns(names, data, length))
+    return rowsOfGroup(await this.#readColumns(rowStart, rowEnd, columns))
   }
 
   /** Decodes rows `[rowStart, rowEnd)` of `columns`, column by column. */
@@ -223,6 +225,15 @@ export interface DecodedGroup {
   data: ArrayLike<unknown>[]
   /** Rows. */
   length: number
+  /** The lease on the pooled memory of its dense columns, when it has any (`decoded_columns.ts`). */
+  lease?: GroupLease
+}
+
+/** A decoded group's rows as step-sorted row objects; lets go of the group. */
+function rowsOfGroup(group: DecodedGroup): Row[] {
+  const rows = sortByStep(rowsFromColumns(group.names, group.data, group.length))
+  group.lease?.letGo()
+  return rows
 }
 
 /** A Parquet file to decode columns from: its bytes, footer and top-level column names in schema order. */
@@ -270,7 +281,9 @@ export async function decodeColumns(
   const data = names.map((name) =>
     flat.get(name) ?? gatherColumn(chunks.get(name)!, rowStart, rowEnd)
   )
-  return { names, data, length: rowEnd - rowStart }
+  const pooled = [...flat.values()].flatMap((c) => c instanceof Float64Array ? [c.buffer] : [])
+  const lease = pooled.length > 0 ? new GroupLease(pooled as ArrayBuffer[]) : undefined
+  return { names, data, length: rowEnd - rowStart, lease }
 }
 
 /**

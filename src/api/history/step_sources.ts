@@ -40,7 +40,9 @@ interface HeldGroup {
  * then turned into row objects `EXPORT_SLICE_ROWS` at a time, one slice per read (a group whose
  * steps are out of order, which W&B does not write, is read whole): the rows of a 100,000-row
  * group never all exist at once, and each slice is garbage before the collector promotes it. A
- * slice can also be read as columns (`readSlice`), with no row objects at all.
+ * slice can also be read as columns (`readSlice`), with no row objects at all; each such slice
+ * holds the group's lease (`decoded_columns.ts`) until it is released, and the source lets go of
+ * its own hold when it has handed out the group's last row.
  */
 export class ExportFileSource implements StepSource {
   #file: ParquetExportFile
@@ -96,7 +98,7 @@ export class ExportFileSource implements StepSource {
     const count = Math.min(EXPORT_SLICE_ROWS, length - held.pos)
     const rows = rowsFromColumns(names, data, count, held.pos)
     held.pos += count
-    if (held.pos >= length) this.#held = undefined
+    if (held.pos >= length) this.#drop()
     return this.#inRange(rows)
   }
 
@@ -115,7 +117,7 @@ export class ExportFileSource implements StepSource {
       held.pos++
     }
     if (held.pos >= length) {
-      this.#held = undefined
+      this.#drop()
       return undefined
     }
     const count = Math.min(EXPORT_SLICE_ROWS, length - held.pos)
@@ -127,10 +129,18 @@ export class ExportFileSource implements StepSource {
       last = step
     }
     if (last >= this.#stop || last >= before) return undefined
-    const slice = new HistorySlice(names, data, steps, held.pos, count)
+    const lease = held.group.lease
+    lease?.hold()
+    const slice = new HistorySlice(names, data, steps, held.pos, count, lease)
     held.pos += count
-    if (held.pos >= length) this.#held = undefined
+    if (held.pos >= length) this.#drop()
     return slice
+  }
+
+  /** Done slicing the held group: lets go of it (slices handed out hold it on their own). */
+  #drop(): void {
+    this.#held?.group.lease?.letGo()
+    this.#held = undefined
   }
 
   /**
@@ -151,6 +161,7 @@ export class ExportFileSource implements StepSource {
       this.#sorted = this.#inRange(
         sortByStep(rowsFromColumns(decoded.names, decoded.data, decoded.length)),
       )
+      decoded.lease?.letGo()
     }
     return true
   }

@@ -9,6 +9,8 @@ import {
   LiveHistorySource,
 } from '../../../src/api/history/step_sources.ts'
 import type { Row } from '../../../src/row.ts'
+import { columnPool } from '../../../src/api/history/decoded_columns.ts'
+import type { HistorySlice } from '../../../src/api/history/history_slice.ts'
 import { startTestServer } from '../../server/test_server.ts'
 import { apiFor } from '../_setup.ts'
 import { withServedRun } from './_served_run.ts'
@@ -162,4 +164,31 @@ test('ExportFileSource.readSlice refuses a repeated step, or one not above after
       await server.stop()
     }
   }
+})
+
+test('ExportFileSource lets go of a decoded group once its last slice is handed out and every slice released', async () => {
+  const steps = 2 * EXPORT_SLICE_ROWS + 100
+  await withServedRun({ steps, parquetRowGroupRows: steps }, async ({ transport, run, rows }) => {
+    const { urls } = await fetchParquetExports(transport, run)
+    const file = await ParquetExportFile.open(urls[0], '1 of 1', {})
+    const source = new ExportFileSource(file, 0, steps)
+    columnPool.empty()
+    const slices: HistorySlice[] = []
+    for (let after = -Infinity;;) {
+      const slice = await source.readSlice(after, Infinity)
+      if (!slice) break
+      slices.push(slice)
+      after = slice.lastStep
+    }
+    assert.deepEqual(slices.map((s) => s.length), [EXPORT_SLICE_ROWS, EXPORT_SLICE_ROWS, 100])
+    assert.equal(source.nextStep, Infinity)
+    const dense = slices[0].data.filter((c) => c instanceof Float64Array).length
+    assert.ok(dense > 0, 'the generated run has dense DOUBLE columns')
+    slices[2].release()
+    slices[0].release()
+    assert.equal(columnPool.bytes, 0, 'a slice still reads the group')
+    assert.deepEqual(slices[1].rows(), rows.slice(EXPORT_SLICE_ROWS, 2 * EXPORT_SLICE_ROWS))
+    slices[1].release()
+    assert.equal(columnPool.bytes, dense * columnPool.sizeFor(steps * 8))
+  })
 })

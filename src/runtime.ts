@@ -354,6 +354,36 @@ export function collectGarbage(): boolean {
   return true
 }
 
+let mallocTrim: (() => void) | null | undefined
+
+/**
+ * Asks glibc to give the free memory in its arenas back to the system (`malloc_trim(0)`), and says
+ * whether it could: on Deno on Linux, through FFI, when `--allow-ffi` (or `-A`) is granted. The
+ * runtime's ArrayBuffers live in malloc's memory, and glibc keeps what they free inside its heaps
+ * (it returns only a free top); after a collection freed many of them, a trim gave back 95 of a
+ * 509 MB resident size (`bench/README.md`, "Decoded columns given back"). Bun allocates with
+ * mimalloc, and Node offers no FFI: there it does nothing.
+ */
+export function trimNativeHeap(): boolean {
+  if (mallocTrim === undefined) mallocTrim = openMallocTrim()
+  if (!mallocTrim) return false
+  mallocTrim()
+  return true
+}
+
+/** `malloc_trim(0)` of this process's glibc through Deno's FFI, or null where it is not to be had. */
+function openMallocTrim(): (() => void) | null {
+  const deno = g.Deno
+  if (!deno?.dlopen || deno.build?.os !== 'linux' || deno.build?.env !== 'gnu') return null
+  try {
+    if (deno.permissions.querySync({ name: 'ffi' }).state !== 'granted') return null
+    const lib = deno.dlopen('libc.so.6', { malloc_trim: { parameters: ['usize'], result: 'i32' } })
+    return () => void lib.symbols.malloc_trim(0)
+  } catch {
+    return null
+  }
+}
+
 /**
  * Whether this is a `bun build --compile` binary, whose bundle holds no worker module to start
  * (`startWorker` callers then stay on the main thread).

@@ -207,6 +207,7 @@ test(
     // The memory watch: the peak resident size it read, and the collections it ran.
     assert.ok(out.memory.peakResidentBytes > 10 * 1024 * 1024, String(out.memory.peakResidentBytes))
     assert.ok(out.memory.collections >= 1, 'past a 1 MB limit the export collects')
+    assert.ok(Number.isInteger(out.memory.trims), 'trims of the native heap are counted')
     assert.deepEqual(readdirSync(join(dir, 'history')).sort(), ['run_id=r001', 'run_id=r002'])
     const csv = readFileSync(join(dir, 'history/run_id=r001/part-00000.csv'), 'utf8').trim().split(
       '\n',

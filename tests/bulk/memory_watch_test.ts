@@ -6,11 +6,21 @@ import { collectGarbage } from '../../src/runtime.ts'
 
 const MiB = 1024 * 1024
 
-/** A watch over a resident size the test sets, recording its collections. */
-function watched(limitMiB: number, stepMiB: number, freedMiB: number) {
+/**
+ * A watch over a resident size the test sets, recording its collections; a trim gives back
+ * `trimmedMiB` (none: the runtime cannot trim).
+ */
+function watched(limitMiB: number, stepMiB: number, freedMiB: number, trimmedMiB?: number) {
   let resident = 0
   const calls: number[] = []
+  const trims: number[] = []
   const watch = new MemoryWatch({
+    trim: () => {
+      if (trimmedMiB === undefined) return false
+      trims.push(resident / MiB)
+      resident -= trimmedMiB * MiB
+      return true
+    },
     limitBytes: limitMiB * MiB,
     stepBytes: stepMiB * MiB,
     resident: () => resident,
@@ -20,8 +30,27 @@ function watched(limitMiB: number, stepMiB: number, freedMiB: number) {
       return true
     },
   })
-  return { watch, calls, set: (mib: number) => void (resident = mib * MiB) }
+  return { watch, calls, trims, set: (mib: number) => void (resident = mib * MiB) }
 }
+
+test('a trim that leaves the size less than a step above the bound spares the collection; one that does not is followed by it', () => {
+  const { watch, calls, trims, set } = watched(400, 32, 100, 60)
+  set(399)
+  assert.equal(watch.check(), false)
+  assert.deepEqual(trims, [], 'nothing to do below the limit')
+  set(450) // trimmed to 390: under the limit
+  assert.equal(watch.check(), false)
+  set(480) // trimmed to 420: above the limit, but less than a step (32) above it
+  assert.equal(watch.check(), false)
+  assert.deepEqual([trims, calls, watch.stats.trims], [[450, 480], [], 2])
+  set(430) // above the limit again: trimmed again (to 370), no collection
+  assert.equal(watch.check(), false)
+  assert.deepEqual(trims, [450, 480, 430])
+  set(500) // trimmed to 440, a step above: collected to 340
+  assert.equal(watch.check(), true)
+  assert.deepEqual([trims, calls], [[450, 480, 430, 500], [440]])
+  assert.deepEqual([watch.stats.trims, watch.stats.collections], [3, 1])
+})
 
 test('below the limit nothing is collected; past it, once, then again only after the step', () => {
   const { watch, calls, set } = watched(400, 32, 100)
@@ -68,6 +97,7 @@ test('a runtime that cannot collect is asked once; a bad limit is a RangeError n
     limitBytes: 1,
     resident: () => 2,
     collect: () => (asked++, false),
+    trim: () => false,
   })
   assert.equal(watch.check(), false)
   assert.equal(watch.check(), false)

@@ -331,6 +331,7 @@ function resultJson(result: BulkExportResult): Record<string, unknown> {
       highWaterBytes: result.budget.highWater,
       peakResidentBytes: result.memory.peakBytes,
       collections: result.memory.collections,
+      trims: result.memory.trims,
     },
     peakRuns: result.governor?.runs.peak ?? null,
     encoding: result.encoding,

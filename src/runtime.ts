@@ -360,9 +360,9 @@ let mallocTrim: (() => void) | null | undefined
  * Asks glibc to give the free memory in its arenas back to the system (`malloc_trim(0)`), and says
  * whether it could: on Deno on Linux, through FFI, when `--allow-ffi` (or `-A`) is granted. The
  * runtime's ArrayBuffers live in malloc's memory, and glibc keeps what they free inside its heaps
- * (it returns only a free top); after a collection freed many of them, a trim gave back 95 of a
- * 509 MB resident size (`bench/README.md`, "Decoded columns given back"). Bun allocates with
- * mimalloc, and Node offers no FFI: there it does nothing.
+ * (it returns only a free top); in the middle of a 5,000-run export, one trim took the process from
+ * 509 to 414 MB (`bench/README.md`, "Decoded columns given back"). Bun allocates with mimalloc, and
+ * Node offers no FFI: there it does nothing.
  */
 export function trimNativeHeap(): boolean {
   if (mallocTrim === undefined) mallocTrim = openMallocTrim()

@@ -150,7 +150,7 @@ test('the memory watch: an export reads its resident size, collects past residen
     assert.ok(tight.memory.collections >= 1, 'past a 1-byte limit the export collects')
     assert.ok(tight.memory.collectMs > 0)
     const off = await exportProject({ source, out: `${dir}-off`, workers: 0, residentBytes: 0 })
-    assert.deepEqual(off.memory, { peakBytes: 0, collections: 0, collectMs: 0 })
+    assert.deepEqual(off.memory, { peakBytes: 0, collections: 0, collectMs: 0, trims: 0 })
     const part = (folder: string) =>
       readFile(join(folder, 'history', 'run_id=m1', 'part-00000.parquet'))
     assert.deepEqual(await part(`${dir}-tight`), await part(dir), 'collecting changes no byte')

@@ -230,7 +230,7 @@ export interface DecodedGroup {
 }
 
 /** A decoded group's rows as step-sorted row objects; lets go of the group. */
-function rowsOfGroup(group: DecodedGroup): Row[] {
+export function rowsOfGroup(group: DecodedGroup): Row[] {
   const rows = sortByStep(rowsFromColumns(group.names, group.data, group.length))
   group.lease?.letGo()
   return rows

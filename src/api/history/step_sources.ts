@@ -17,7 +17,12 @@ import {
   HistoryShortfallError,
   type ShortfallMode,
 } from './history_shortfall.ts'
-import type { DecodedGroup, ExportGroup, ParquetExportFile } from './parquet_export_file.ts'
+import {
+  type DecodedGroup,
+  type ExportGroup,
+  type ParquetExportFile,
+  rowsOfGroup,
+} from './parquet_export_file.ts'
 import { HISTORY_PAGE_QUERY } from '../queries.ts'
 import { decodeHistoryPage } from './history_responses.ts'
 import { HistorySlice } from './history_slice.ts'
@@ -158,10 +163,7 @@ export class ExportFileSource implements StepSource {
     const steps = decoded.data[decoded.names.indexOf('_step')] ?? []
     if (stepsAscending(steps, decoded.length)) this.#held = { group: decoded, steps, pos: 0 }
     else {
-      this.#sorted = this.#inRange(
-        sortByStep(rowsFromColumns(decoded.names, decoded.data, decoded.length)),
-      )
-      decoded.lease?.letGo()
+      this.#sorted = this.#inRange(rowsOfGroup(decoded))
     }
     return true
   }

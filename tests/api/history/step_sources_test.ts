@@ -9,16 +9,25 @@ import {
   LiveHistorySource,
 } from '../../../src/api/history/step_sources.ts'
 import type { Row } from '../../../src/row.ts'
+import type { HistoryRunRef, HistoryTransport } from '../../../src/api/history/history_target.ts'
 import { columnPool } from '../../../src/api/history/decoded_columns.ts'
 import type { HistorySlice } from '../../../src/api/history/history_slice.ts'
 import { startTestServer } from '../../server/test_server.ts'
 import { apiFor } from '../_setup.ts'
 import { withServedRun } from './_served_run.ts'
 
+/** Opens the run's one history export file. */
+async function onlyExport(
+  transport: HistoryTransport,
+  run: HistoryRunRef,
+): Promise<ParquetExportFile> {
+  const { urls } = await fetchParquetExports(transport, run)
+  return await ParquetExportFile.open(urls[0], '1 of 1', {})
+}
+
 test('ExportFileSource reads only the row groups and rows inside its step window', async () => {
   await withServedRun({ steps: 20, parquetRowGroupRows: 4 }, async ({ transport, run, rows }) => {
-    const { urls } = await fetchParquetExports(transport, run)
-    const file = await ParquetExportFile.open(urls[0], '1 of 1', {})
+    const file = await onlyExport(transport, run)
     const source = new ExportFileSource(file, 6, 14)
     assert.equal(source.nextStep, 6)
     const batches: Row[][] = []
@@ -33,8 +42,7 @@ test('ExportFileSource reads only the row groups and rows inside its step window
 test('ExportFileSource hands a big row group out in slices, with nextStep following the slice', async () => {
   const steps = 2 * EXPORT_SLICE_ROWS + 100
   await withServedRun({ steps, parquetRowGroupRows: steps }, async ({ transport, run, rows }) => {
-    const { urls } = await fetchParquetExports(transport, run)
-    const file = await ParquetExportFile.open(urls[0], '1 of 1', {})
+    const file = await onlyExport(transport, run)
     const source = new ExportFileSource(file, 5, steps)
     const batches: Row[][] = []
     const bounds: number[] = []
@@ -118,8 +126,7 @@ test('malformed and conflicting rows: an error naming the run, or problems when 
 test('ExportFileSource.readSlice hands a clean slice over as columns, and leaves any other to read()', async () => {
   const steps = EXPORT_SLICE_ROWS + 50
   await withServedRun({ steps, parquetRowGroupRows: steps }, async ({ transport, run, rows }) => {
-    const { urls } = await fetchParquetExports(transport, run)
-    const file = await ParquetExportFile.open(urls[0], '1 of 1', {})
+    const file = await onlyExport(transport, run)
     const source = new ExportFileSource(file, 3, steps - 10)
     assert.equal(await source.readSlice(-Infinity, 100), undefined, 'a slice reaching past before')
     assert.equal(source.nextStep, 3, 'nothing was read (the rows before minStep are skipped)')
@@ -155,8 +162,7 @@ test('ExportFileSource.readSlice refuses a repeated step, or one not above after
       })
       const transport = apiFor(server).transport
       const run = { entity: 'e', project: 'p', id: 'r1' }
-      const { urls } = await fetchParquetExports(transport, run)
-      const file = await ParquetExportFile.open(urls[0], '1 of 1', {})
+      const file = await onlyExport(transport, run)
       const source = new ExportFileSource(file, 0, 10)
       assert.equal(await source.readSlice(after, Infinity), undefined, label)
       assert.ok((await source.read()).length > 0, `${label}: the rows are still there`)
@@ -169,8 +175,7 @@ test('ExportFileSource.readSlice refuses a repeated step, or one not above after
 test('ExportFileSource lets go of a decoded group once its last slice is handed out and every slice released', async () => {
   const steps = 2 * EXPORT_SLICE_ROWS + 100
   await withServedRun({ steps, parquetRowGroupRows: steps }, async ({ transport, run, rows }) => {
-    const { urls } = await fetchParquetExports(transport, run)
-    const file = await ParquetExportFile.open(urls[0], '1 of 1', {})
+    const file = await onlyExport(transport, run)
     const source = new ExportFileSource(file, 0, steps)
     columnPool.empty()
     const slices: HistorySlice[] = []

@@ -8,7 +8,8 @@
  * of the group has let go: the step source slicing it, and each slice it handed out
  * (`HistorySlice.release`). A holder that never lets go costs only the reuse: the collector frees
  * the group as before. Letting go too early is the one mistake to avoid, since the next group
- * would be decoded into memory a slice still reads; tests run with the pool's `perturb` on.
+ * would be decoded into memory a slice still reads; `tests/bulk/history_slices_test.ts` exports
+ * through parts that split slices with the pool's `perturb` on, and checks the values.
  *
  * @module
  */

@@ -103,7 +103,7 @@ export const exportCommand: Command = {
       type: 'string',
       valueName: 'SIZE',
       description:
-        'Collect garbage once the process is this big; 0: never (default: its size at start + --memory + 128MiB)',
+        'Collect garbage once the process is this big (Deno on Linux trims malloc first); 0: never (default: its size at start + --memory + 128MiB)',
     },
     workers: {
       type: 'string',

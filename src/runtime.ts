@@ -10,7 +10,7 @@ import { type ClientRequest, request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { Readable, Writable } from 'node:stream'
 import { isMainThread, parentPort, Worker } from 'node:worker_threads'
-import { setFlagsFromString } from 'node:v8'
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 
 /** The JavaScript runtime wbx is running on. */
@@ -371,6 +371,17 @@ export function trimNativeHeap(): boolean {
   return true
 }
 
+/**
+ * Whether the memory this process frees stays in its resident size until it is reused: on Node,
+ * and on Deno where it cannot trim ({@linkcode trimNativeHeap}), ArrayBuffers live in glibc's
+ * heaps, which keep what was freed; Bun's mimalloc gives it back by itself.
+ */
+export function keepsFreedMemory(): boolean {
+  if (g.Bun) return false
+  if (mallocTrim === undefined) mallocTrim = openMallocTrim()
+  return mallocTrim === null
+}
+
 /** `malloc_trim(0)` of this process's glibc through Deno's FFI, or null where it is not to be had. */
 function openMallocTrim(): (() => void) | null {
   const deno = g.Deno
@@ -382,6 +393,32 @@ function openMallocTrim(): (() => void) | null {
   } catch {
     return null
   }
+}
+
+/** The growth factor last set by {@linkcode capYoungGeneration} (V8's default is 2). */
+let youngGrowth = 2
+
+/**
+ * Keeps V8's young generation (its new space) within about `bytes` on Node, and says whether it
+ * could. Node 24 lets it grow to two 64 MiB semi-spaces on a 23 GiB machine, and a busy export
+ * keeps both resident (`bench/README.md`, "Node's young generation capped"). V8 reads
+ * `--max-semi-space-size` only when it makes a heap, but `--semi-space-growth-factor` at every
+ * growth: this sets that so the next growth lands within `bytes`, and to 1 (no growth) once
+ * there; call it again as the heap changes (the memory watch does, at every check). The flag is
+ * the process's, so the encoder workers' young generations stop growing too. Deno's V8 did not
+ * follow the flag (its young generation stayed at 64 MiB, half Node's), and Bun is not V8: both
+ * are left as they are.
+ */
+export function capYoungGeneration(bytes: number): boolean {
+  if (runtimeName !== 'node') return false
+  const size = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size
+  if (!size) return false
+  const growth = size >= bytes ? 1 : Math.max(1, Math.floor(bytes / size))
+  if (growth !== youngGrowth) {
+    setFlagsFromString(`--semi-space-growth-factor=${growth}`)
+    youngGrowth = growth
+  }
+  return true
 }
 
 /**

@@ -12,13 +12,21 @@
  * `trimNativeHeap`: Deno on Linux), the watch first asks malloc to give back what freed buffers
  * left in its heaps (glibc keeps what the engine frees), and collects only when the trimmed size
  * is still `stepBytes` above the bound: a collection is about 100 ms of the main thread, a trim a
- * fraction of that. Figures: `bench/README.md`, "Decoded columns given back".
+ * fraction of that. Figures: `bench/README.md`, "Decoded columns given back". At every check it
+ * also keeps the engine's young generation within {@linkcode YOUNG_GENERATION_BYTES} (Node).
  *
  * @module
  */
 import { emptyPool } from '../export/buffer_pool.ts'
 import { columnPool } from '../api/history/decoded_columns.ts'
-import { collectGarbage, residentBytes, trimNativeHeap } from '../runtime.ts'
+import { capYoungGeneration, collectGarbage, residentBytes, trimNativeHeap } from '../runtime.ts'
+
+/**
+ * Most bytes the engine's young generation may take (`runtime.ts` `capYoungGeneration`; Node's
+ * would reach 128 MiB): held there, a big export on Node peaks lower for no more CPU
+ * (`bench/README.md`, "Node's young generation capped").
+ */
+export const YOUNG_GENERATION_BYTES = 16 << 20
 
 /** Options of {@linkcode MemoryWatch}. */
 export interface MemoryWatchOptions {
@@ -34,6 +42,11 @@ export interface MemoryWatchOptions {
   collect?: () => boolean
   /** Gives malloc's free memory back to the system, saying whether it could. @default `trimNativeHeap` (runtime.ts) */
   trim?: () => boolean
+  /**
+   * Keeps the engine's young generation small, at the start and at every check.
+   * @default `capYoungGeneration(YOUNG_GENERATION_BYTES)` (runtime.ts)
+   */
+  capYoung?: () => void
 }
 
 /** What a watch did. */
@@ -63,6 +76,7 @@ export class MemoryWatch {
   #resident: () => number
   #collect: () => boolean
   #trim: () => boolean
+  #capYoung: () => void
   #next: number
   #timer: ReturnType<typeof setInterval> | undefined
   #unable = false
@@ -80,14 +94,16 @@ export class MemoryWatch {
     this.#resident = options.resident ?? residentBytes
     this.#collect = options.collect ?? collectGarbage
     this.#trim = options.trim ?? trimNativeHeap
+    this.#capYoung = options.capYoung ?? (() => capYoungGeneration(YOUNG_GENERATION_BYTES))
     this.#next = this.#limit
   }
 
   /**
-   * Reads the resident size once and, when it is due, trims malloc's heaps or else collects; says
-   * whether it collected.
+   * Caps the young generation, reads the resident size once and, when it is due, trims malloc's
+   * heaps or else collects; says whether it collected.
    */
   check(): boolean {
+    this.#capYoung()
     const bytes = this.#resident()
     this.stats.peakBytes = Math.max(this.stats.peakBytes, bytes)
     if (this.#unable || bytes < this.#next) return false
@@ -116,6 +132,7 @@ export class MemoryWatch {
 
   /** Starts checking every `intervalMs` without keeping the process alive. */
   start(): this {
+    if (this.#timer === undefined) this.#capYoung()
     this.#timer ??= setInterval(() => this.check(), this.#interval)
     ;(this.#timer as { unref?: () => void }).unref?.()
     return this

@@ -130,3 +130,25 @@ test('the watch started by an export reads the real resident size and stops clea
   await new Promise((resolve) => setTimeout(resolve, 20))
   assert.equal(watch.stats.collections, after, 'no checks after stop()')
 })
+
+test('the young generation is capped when the watch starts and at every check, even below the limit', () => {
+  let capped = 0
+  let resident = 10 * MiB
+  const watch = new MemoryWatch({
+    limitBytes: 400 * MiB,
+    resident: () => resident,
+    collect: () => true,
+    trim: () => false,
+    capYoung: () => void capped++,
+  })
+  assert.equal(capped, 0, 'not before it starts')
+  watch.start()
+  assert.equal(capped, 1, 'once as it starts')
+  watch.start()
+  assert.equal(capped, 1, 'a second start() changes nothing')
+  watch.stop()
+  watch.check()
+  resident = 500 * MiB
+  watch.check()
+  assert.equal(capped, 3, 'once per check, below the limit and above it')
+})

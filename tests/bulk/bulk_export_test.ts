@@ -12,6 +12,7 @@ import {
 } from '../../src/bulk/bulk_export.ts'
 import type { Manifest } from '../../src/bulk/manifest.ts'
 import type { Row } from '../../src/row.ts'
+import { keepsFreedMemory } from '../../src/runtime.ts'
 import { memoryRun, memorySource } from './_memory_run.ts'
 import { tempDir } from './_project.ts'
 
@@ -118,9 +119,11 @@ test('a bad workers count is a RangeError, and the folder can be exported right 
     assert.deepEqual(result.encoding, { workers: 1, groups: 1 })
     const inline = await exportProject({ source, out: `${dir}-inline`, workers: 0 })
     assert.deepEqual(inline.encoding, { workers: 0, groups: 0 })
-    // The default budget: 150 MiB with none or one encoder worker, 64 MiB more for each further one.
-    assert.equal(result.budget.total, 150 * MIB)
-    assert.equal(inline.budget.total, 150 * MIB)
+    // The default budget: 150 MiB (96 where freed memory stays resident) with none or one encoder
+    // worker, 64 MiB more for each further one.
+    const base = keepsFreedMemory() ? 96 * MIB : 150 * MIB
+    assert.equal(result.budget.total, base)
+    assert.equal(inline.budget.total, base)
     const part = (folder: string) =>
       readFile(join(folder, 'history', 'run_id=w1', 'part-00000.parquet'))
     assert.deepEqual(await part(dir), await part(`${dir}-inline`))
@@ -130,11 +133,15 @@ test('a bad workers count is a RangeError, and the folder can be exported right 
   }
 })
 
-test('the defaults: workers one fewer than the cores (at most 16), memory 150 MiB plus 64 MiB each beyond one', () => {
+test('the defaults: workers one fewer than the cores (at most 16), memory 150 MiB (96 where freed memory stays) plus 64 MiB each beyond one', () => {
   assert.equal(defaultWorkers(), Math.max(0, Math.min(16, availableParallelism() - 1)))
-  assert.equal(defaultMemoryBytes(0), 150 * MIB)
-  assert.equal(defaultMemoryBytes(1), 150 * MIB)
-  assert.equal(defaultMemoryBytes(3), 278 * MIB)
+  assert.equal(defaultMemoryBytes(0, false), 150 * MIB)
+  assert.equal(defaultMemoryBytes(1, false), 150 * MIB)
+  assert.equal(defaultMemoryBytes(3, false), 278 * MIB)
+  assert.equal(defaultMemoryBytes(1, true), 96 * MIB)
+  assert.equal(defaultMemoryBytes(3, true), 224 * MIB)
+  // This runtime's own default follows whether it keeps freed memory.
+  assert.equal(defaultMemoryBytes(1), keepsFreedMemory() ? 96 * MIB : 150 * MIB)
 })
 
 test('the memory watch: an export reads its resident size, collects past residentBytes, 0 turns it off', async () => {

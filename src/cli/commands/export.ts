@@ -97,7 +97,7 @@ export const exportCommand: Command = {
       type: 'string',
       valueName: 'SIZE',
       description:
-        'Memory budget of the runs in flight, e.g. 500MB, 2GiB (default 150MiB + 64MiB per worker past one)',
+        'Memory budget of the runs in flight, e.g. 500MB, 2GiB (default 150MiB, 96MiB on Node, + 64MiB per worker past one)',
     },
     'rss-limit': {
       type: 'string',

@@ -413,12 +413,20 @@ export function capYoungGeneration(bytes: number): boolean {
   if (runtimeName !== 'node') return false
   const size = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size
   if (!size) return false
-  const growth = size >= bytes ? 1 : Math.max(1, Math.floor(bytes / size))
-  if (growth !== youngGrowth) {
-    setFlagsFromString(`--semi-space-growth-factor=${growth}`)
-    youngGrowth = growth
-  }
+  setYoungGrowth(size >= bytes ? 1 : Math.max(1, Math.floor(bytes / size)))
   return true
+}
+
+/** Lets V8's young generation grow as it would have (V8's factor, 2) after {@linkcode capYoungGeneration}. */
+export function uncapYoungGeneration(): void {
+  if (runtimeName === 'node') setYoungGrowth(2)
+}
+
+/** Sets `--semi-space-growth-factor` when it changes. */
+function setYoungGrowth(growth: number): void {
+  if (growth === youngGrowth) return
+  setFlagsFromString(`--semi-space-growth-factor=${growth}`)
+  youngGrowth = growth
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   runtimeName,
   toWebWritable,
   trimNativeHeap,
+  uncapYoungGeneration,
   uploadFetch,
 } from '../src/runtime.ts'
 
@@ -199,22 +200,25 @@ test('collectGarbage gives freed memory back to the system: the resident size fa
 })
 
 test(
-  "capYoungGeneration holds Node's young generation within the cap; elsewhere it says it cannot",
+  "capYoungGeneration holds Node's young generation within the cap, uncapYoungGeneration lets it grow again; elsewhere they do nothing",
   { skip: skipOnNode },
   async () => {
     if (runtimeName !== 'node') {
       // Deno's V8 does not follow the flag, and Bun is not V8: nothing to cap.
       assert.equal(capYoungGeneration(8 << 20), false)
+      uncapYoungGeneration()
       return
     }
     // In children of their own (the flag is the process's): 4 million small objects, batches of
     // 200,000 kept alive long enough to survive scavenges, which is what makes V8 grow the space.
     // The size is read every 1,000 objects; a scavenge in progress can show it over its size for a
     // moment (more so on a busy machine), so the median of the readings is compared.
-    const source = (cap: boolean) =>
-      `import { capYoungGeneration } from '${runtimeUrl}'
+    // `uncap` caps for the first half, then lets go: the space grows again.
+    const source = (mode: 'cap' | 'free' | 'uncap') =>
+      `import { capYoungGeneration, uncapYoungGeneration } from '${runtimeUrl}'
       import { getHeapSpaceStatistics } from 'node:v8'
       const newSpace = () => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size
+      const mode = '${mode}'
       let said = null
       const sizes = []
       let keep = []
@@ -222,14 +226,18 @@ test(
         keep.push({ a: i, b: 'x' + i })
         if (keep.length > 200_000) keep = []
         if (i % 1000 === 0) {
-          if (${cap}) said = capYoungGeneration(8 << 20)
-          sizes.push(newSpace())
+          if (mode === 'cap' || (mode === 'uncap' && i < 2_000_000)) said = capYoungGeneration(8 << 20)
+          if (mode === 'uncap' && i === 2_000_000) uncapYoungGeneration()
+          if (mode !== 'uncap' || i >= 2_000_000) sizes.push(newSpace())
         }
       }
       sizes.sort((a, b) => a - b)
       console.log(JSON.stringify({ said, median: sizes[sizes.length >> 1], most: sizes.at(-1) }))`
-    const run = async (cap: boolean) => JSON.parse((await runScript(source(cap), '')).trim())
-    const [capped, free] = [await run(true), await run(false)]
+    const run = async (mode: 'cap' | 'free' | 'uncap') =>
+      JSON.parse((await runScript(source(mode), '')).trim())
+    const capped = await run('cap')
+    const free = await run('free')
+    const uncapped = await run('uncap')
     const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`
     assert.equal(capped.said, true)
     assert.ok(
@@ -239,6 +247,10 @@ test(
       })`,
     )
     assert.ok(free.median > 16 << 20, `uncapped it should outgrow the cap: ${mib(free.median)}`)
+    assert.ok(
+      uncapped.median > 16 << 20,
+      `after uncapYoungGeneration it grows: ${mib(uncapped.median)}`,
+    )
   },
 )
 

@@ -19,7 +19,13 @@
  */
 import { emptyPool } from '../export/buffer_pool.ts'
 import { columnPool } from '../api/history/decoded_columns.ts'
-import { capYoungGeneration, collectGarbage, residentBytes, trimNativeHeap } from '../runtime.ts'
+import {
+  capYoungGeneration,
+  collectGarbage,
+  residentBytes,
+  trimNativeHeap,
+  uncapYoungGeneration,
+} from '../runtime.ts'
 
 /**
  * Most bytes the engine's young generation may take (`runtime.ts` `capYoungGeneration`; Node's
@@ -43,10 +49,11 @@ export interface MemoryWatchOptions {
   /** Gives malloc's free memory back to the system, saying whether it could. @default `trimNativeHeap` (runtime.ts) */
   trim?: () => boolean
   /**
-   * Keeps the engine's young generation small, at the start and at every check.
-   * @default `capYoungGeneration(YOUNG_GENERATION_BYTES)` (runtime.ts)
+   * Keeps the engine's young generation small: `cap` at the start and at every check, `uncap`
+   * when the watch stops, so the program goes on as before.
+   * @default `capYoungGeneration(YOUNG_GENERATION_BYTES)` and `uncapYoungGeneration` (runtime.ts)
    */
-  capYoung?: () => void
+  young?: { cap: () => void; uncap: () => void }
 }
 
 /** What a watch did. */
@@ -76,7 +83,7 @@ export class MemoryWatch {
   #resident: () => number
   #collect: () => boolean
   #trim: () => boolean
-  #capYoung: () => void
+  #young: { cap: () => void; uncap: () => void }
   #next: number
   #timer: ReturnType<typeof setInterval> | undefined
   #unable = false
@@ -94,7 +101,10 @@ export class MemoryWatch {
     this.#resident = options.resident ?? residentBytes
     this.#collect = options.collect ?? collectGarbage
     this.#trim = options.trim ?? trimNativeHeap
-    this.#capYoung = options.capYoung ?? (() => capYoungGeneration(YOUNG_GENERATION_BYTES))
+    this.#young = options.young ?? {
+      cap: () => capYoungGeneration(YOUNG_GENERATION_BYTES),
+      uncap: uncapYoungGeneration,
+    }
     this.#next = this.#limit
   }
 
@@ -103,7 +113,7 @@ export class MemoryWatch {
    * heaps or else collects; says whether it collected.
    */
   check(): boolean {
-    this.#capYoung()
+    this.#young.cap()
     const bytes = this.#resident()
     this.stats.peakBytes = Math.max(this.stats.peakBytes, bytes)
     if (this.#unable || bytes < this.#next) return false
@@ -132,15 +142,17 @@ export class MemoryWatch {
 
   /** Starts checking every `intervalMs` without keeping the process alive. */
   start(): this {
-    if (this.#timer === undefined) this.#capYoung()
+    if (this.#timer === undefined) this.#young.cap()
     this.#timer ??= setInterval(() => this.check(), this.#interval)
     ;(this.#timer as { unref?: () => void }).unref?.()
     return this
   }
 
-  /** Stops checking. */
+  /** Stops checking, and lets the young generation grow again. */
   stop(): void {
-    if (this.#timer !== undefined) clearInterval(this.#timer)
+    if (this.#timer === undefined) return
+    clearInterval(this.#timer)
     this.#timer = undefined
+    this.#young.uncap()
   }
 }

@@ -131,24 +131,25 @@ test('the watch started by an export reads the real resident size and stops clea
   assert.equal(watch.stats.collections, after, 'no checks after stop()')
 })
 
-test('the young generation is capped when the watch starts and at every check, even below the limit', () => {
-  let capped = 0
+test('the young generation is capped when the watch starts and at every check, and uncapped when it stops', () => {
+  const calls: string[] = []
   let resident = 10 * MiB
   const watch = new MemoryWatch({
     limitBytes: 400 * MiB,
     resident: () => resident,
     collect: () => true,
     trim: () => false,
-    capYoung: () => void capped++,
+    young: { cap: () => void calls.push('cap'), uncap: () => void calls.push('uncap') },
   })
-  assert.equal(capped, 0, 'not before it starts')
+  assert.deepEqual(calls, [], 'nothing before it starts')
   watch.start()
-  assert.equal(capped, 1, 'once as it starts')
   watch.start()
-  assert.equal(capped, 1, 'a second start() changes nothing')
-  watch.stop()
+  assert.deepEqual(calls, ['cap'], 'once as it starts; a second start() changes nothing')
   watch.check()
   resident = 500 * MiB
   watch.check()
-  assert.equal(capped, 3, 'once per check, below the limit and above it')
+  assert.deepEqual(calls, ['cap', 'cap', 'cap'], 'once per check, below the limit and above it')
+  watch.stop()
+  watch.stop()
+  assert.deepEqual(calls, ['cap', 'cap', 'cap', 'uncap'], 'uncapped once when it stops')
 })

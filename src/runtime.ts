@@ -365,9 +365,9 @@ let mallocTrim: (() => void) | null | undefined
  * Node offers no FFI: there it does nothing.
  */
 export function trimNativeHeap(): boolean {
-  if (mallocTrim === undefined) mallocTrim = openMallocTrim()
-  if (!mallocTrim) return false
-  mallocTrim()
+  const trim = mallocTrimmer()
+  if (!trim) return false
+  trim()
   return true
 }
 
@@ -377,9 +377,13 @@ export function trimNativeHeap(): boolean {
  * heaps, which keep what was freed; Bun's mimalloc gives it back by itself.
  */
 export function keepsFreedMemory(): boolean {
-  if (g.Bun) return false
+  return !g.Bun && mallocTrimmer() === null
+}
+
+/** `malloc_trim(0)` of this process, opened on first use (null where it is not to be had). */
+function mallocTrimmer(): (() => void) | null {
   if (mallocTrim === undefined) mallocTrim = openMallocTrim()
-  return mallocTrim === null
+  return mallocTrim
 }
 
 /** `malloc_trim(0)` of this process's glibc through Deno's FFI, or null where it is not to be had. */

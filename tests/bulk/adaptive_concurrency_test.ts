@@ -86,15 +86,19 @@ test('under a binding limit the default export uses most of it, with fewer 429s 
   timeout: 180_000,
 }, async () => {
   // A low rate and tiny runs, so a client slowed by a busy machine can still reach the limit.
+  // 100 runs (about 210 requests, 18 s at the limit): learning the rate costs some six 429s,
+  // each held a whole second by Retry-After, and with 40 runs (about 90 requests since runs
+  // take fewer requests) that learning was most of the export: its best 2 s reached 67-79%.
   const limit = { rate: 12, burst: 6 }
-  const adaptive = await serve(40, { ...limit, latencyMs: 20 }, 'fixed:20')
-  const fixed = await serve(40, { ...limit, latencyMs: 20 }, 'fixed:20')
+  const adaptive = await serve(100, { ...limit, latencyMs: 20 }, 'fixed:20')
+  const fixed = await serve(100, { ...limit, latencyMs: 20 }, 'fixed:20')
   try {
     const result = await exportAll(adaptive, {})
     // The bounds, with margin for a busy machine (2 cores shared by several test runs, where
     // the client itself often cannot go faster): some 2-second window reaches 70% of the limit,
     // and the whole export (listing and the last runs included, where too little work is left
-    // to fill it) 40%. On a quiet machine the middle seconds run at 90–105% of the limit.
+    // to fill it) 40%. Measured: best 2 s 104–121% (the bucket's burst included), whole export
+    // 69–74%, on a quiet machine and with three busy loops beside it alike.
     const peak = peakUtilisation(adaptive, limit.rate, 2)
     const used = utilisation(adaptive, limit.rate, limit.burst)
     assert.ok(peak >= 0.7 && peak <= 1.3, `peak utilisation ${peak.toFixed(2)}`)

@@ -27,7 +27,6 @@ import { LoopLag } from './loop_lag.ts'
 import { ByteBudget } from './byte_budget.ts'
 import { BulkProgress, type BulkProgressEvent, type ProgressSnapshot } from './bulk_progress.ts'
 import type { BulkRun, BulkRunHandle, BulkSource } from './bulk_source.ts'
-import { datasetTarget } from './dataset_target.ts'
 import { planExport } from './dry_run.ts'
 import { exportRun } from './export_run.ts'
 import { ExportState } from './export_state.ts'
@@ -44,6 +43,8 @@ import { runsTableRow, writeRunsTable } from './runs_table.ts'
 import { formatShard } from './shard.ts'
 import { unifyHistory } from './unify_history.ts'
 import { runPool } from './work_pool.ts'
+import { listFirst, startFeed } from './run_listing.ts'
+import { linkedAbort } from '../linked_abort.ts'
 
 /** Options of {@linkcode exportProject}. */
 export interface BulkExportOptions {
@@ -316,44 +317,57 @@ async function exportWith(
   const selected = new Set<string>()
   let ended = false
   let workers: ParquetWorkers | undefined
+  // Ends a listing still running when the export stops early.
+  const listing = linkedAbort(signal)
   try {
     if (encoders > 0) setup.started.workers = workers = await startWorkers(encoders, note)
-    const handles = await source.list(query, signal)
-    progress.runsTotal = handles.length
-    // The remote runs whose planned action reads history, for the prefetch.
-    const readers = new Set<string>()
-    if (source.remote) {
-      // Remote runs come loaded with the listing: the plan (and the ETA's row total) is free.
-      for (const h of handles) {
-        const run = await h.open(signal)
-        const p = planRun(run, state.entry(run.id), include, { keys: options.keys, remote: true })
-        planned.set(run.id, p)
-        progress.plannedRows += p.rows
-        const reads = p.action !== 'skip' && p.action !== 'refresh' && run.lastHistoryStep >= 0
-        if (reads) readers.add(run.id)
-      }
-    }
-    // One schema for the whole history table, fixed before the first part is written.
+    // Runs opened while listing (a local folder's, for their keys), handed to their export.
     const opened = new Map<string, BulkRun>()
     // With --shard, the runs table's config/summary columns also come from every shard's runs.
     const others: Row[] = []
+    // The remote runs whose planned action reads history, for the prefetch.
+    const readers = new Set<string>()
+    // Remote runs come loaded with the listing: the plan (and the ETA's row total) is free.
+    const plan = (run: BulkRun): void => {
+      const p = planRun(run, state.entry(run.id), include, { keys: options.keys, remote: true })
+      planned.set(run.id, p)
+      progress.plannedRows += p.rows
+      const reads = p.action !== 'skip' && p.action !== 'refresh' && run.lastHistoryStep >= 0
+      if (reads) readers.add(run.id)
+    }
     const history = include.history && format !== 'ndjson'
-    const target = history || (query.shard && include.configSummary && format === 'parquet')
-      ? await datasetTarget(source, query, handles, opened, {
+    const listed = source.pages && !query.shard
+      ? startFeed(source.pages(query, listing.controller.signal), {
+        history,
+        previous: state.manifest.historySchema,
+        keys: options.keys,
+        selects: (run) => matchesQuery(query, run),
+        onRun: (run) => {
+          progress.runsTotal++
+          plan(run)
+        },
+      }, listing.controller.signal)
+      : await listFirst(source, query, opened, {
+        target: history || Boolean(query.shard && include.configSummary && format === 'parquet'),
+        plan: source.remote ? plan : undefined,
         previous: state.manifest.historySchema,
         keys: options.keys,
         concurrency,
         signal,
         others: include.configSummary ? others : undefined,
       })
-      : undefined
+    if (listed.total !== undefined) progress.runsTotal = listed.total
     // Remote runs that will read history get their one API request sent ahead of their turn.
     const prefetch = source.remote && include.history
-      ? new HistoryPrefetch(handles.filter((h) => readers.has(h.id)), PREFETCH_AHEAD)
+      ? new HistoryPrefetch(listed.handles, PREFETCH_AHEAD, {
+        growing: listed.feed !== undefined,
+        wanted: (h) => readers.has(h.id),
+      })
       : undefined
+    listed.feed?.onListed(() => prefetch?.listed(listed.feed!.ended))
     const prefetching = prefetch?.run(signal)
     try {
-      await runPool<BulkRunHandle>(handles, async (handle, runSignal) => {
+      await runPool<BulkRunHandle>(listed.feed ?? listed.handles, async (handle, runSignal) => {
         prefetch?.taken(handle.id)
         const memo = opened.get(handle.id)
         opened.delete(handle.id)
@@ -372,7 +386,7 @@ async function exportWith(
           codec,
           partRows,
           keys: options.keys,
-          schema: history ? target : undefined,
+          schema: history ? listed.schema() : undefined,
           filePattern: options.filePattern,
           budget,
           workers,
@@ -402,8 +416,11 @@ async function exportWith(
     } finally {
       prefetch?.stop()
       await prefetching
+      listing.controller.abort()
+      await listed.ended
     }
-    if (history && target) {
+    const target = history ? listed.finalSchema() : undefined
+    if (target) {
       await unifyHistory(state, target, {
         dir: out,
         format,
@@ -423,6 +440,7 @@ async function exportWith(
     await state.finish(true)
     ended = true
   } finally {
+    listing.unlink()
     if (!ended) await state.close().catch(() => {})
     await workers?.close()
     progress.finish()

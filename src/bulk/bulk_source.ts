@@ -104,6 +104,11 @@ export interface BulkSource {
   readonly remote: boolean
   /** The runs matching a query, in listing order, each id once. */
   list(query: RunQuery, signal: AbortSignal): Promise<BulkRunHandle[]>
+  /**
+   * The same runs a listing page at a time, as they arrive, so an export can start before the
+   * last page (a source whose listing costs requests). @default none: `list` only
+   */
+  pages?(query: RunQuery, signal: AbortSignal): AsyncIterable<BulkRunHandle[]>
 }
 
 /** Turns a SQL LIKE pattern (`%` any run, `_` one character, as W&B's file pattern) into a RegExp. */

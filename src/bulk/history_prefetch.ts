@@ -11,23 +11,42 @@
  */
 import type { BulkRunHandle } from './bulk_source.ts'
 
+/** Options of {@linkcode HistoryPrefetch}. */
+export interface HistoryPrefetchOptions {
+  /** Whether `handles` still grows: then the prefetch waits for {@linkcode HistoryPrefetch.listed}. @default false */
+  growing?: boolean
+  /** Whether a run's history is to be asked for at all (its export reads history). @default every run */
+  wanted?: (handle: BulkRunHandle) => boolean
+}
+
 /** Starts history requests ahead of the runs the pool starts, in the same order. */
 export class HistoryPrefetch {
   readonly #handles: readonly BulkRunHandle[]
   readonly #ahead: number
+  readonly #wanted: ((handle: BulkRunHandle) => boolean) | undefined
+  #listed: boolean
   readonly #waiting = new Set<string>()
   readonly #taken = new Set<string>()
   #next = 0
   #wake: (() => void) | undefined
   #stopped = false
 
-  /** Prefetches for `handles` (those whose opened run has `prefetchHistory`), at most `ahead` not yet taken. */
-  constructor(handles: readonly BulkRunHandle[], ahead: number) {
+  /**
+   * Prefetches for `handles` (those whose opened run has `prefetchHistory`), at most `ahead` not
+   * yet taken. A growing `handles` (a listing still arriving) is read on to its end.
+   */
+  constructor(
+    handles: readonly BulkRunHandle[],
+    ahead: number,
+    options: HistoryPrefetchOptions = {},
+  ) {
     if (!Number.isInteger(ahead) || ahead < 1) {
       throw new RangeError(`Cannot prefetch ${ahead} runs ahead: use a whole number >= 1`)
     }
     this.#handles = handles
     this.#ahead = ahead
+    this.#wanted = options.wanted
+    this.#listed = !options.growing
   }
 
   /** Runs asked for and not yet taken. */
@@ -37,13 +56,15 @@ export class HistoryPrefetch {
 
   /** Asks for the runs in order until all are asked for, taken, or {@linkcode stop} is called. */
   async run(signal: AbortSignal): Promise<void> {
-    while (!this.#stopped && !signal.aborted && this.#next < this.#handles.length) {
-      if (this.#waiting.size >= this.#ahead) {
+    while (!this.#stopped && !signal.aborted) {
+      const caughtUp = this.#next >= this.#handles.length
+      if (caughtUp && this.#listed) return
+      if (caughtUp || this.#waiting.size >= this.#ahead) {
         await new Promise<void>((resolve) => (this.#wake = resolve))
         continue
       }
       const handle = this.#handles[this.#next++]
-      if (this.#taken.has(handle.id)) continue
+      if (this.#taken.has(handle.id) || this.#wanted?.(handle) === false) continue
       const run = await handle.open(signal).catch(() => undefined) // the pool reports a failed open
       if (!run?.prefetchHistory || this.#taken.has(handle.id) || this.#stopped) continue
       run.prefetchHistory(signal)
@@ -55,6 +76,12 @@ export class HistoryPrefetch {
   taken(id: string): void {
     this.#taken.add(id)
     if (this.#waiting.delete(id)) this.#poke()
+  }
+
+  /** More runs were listed; with `ended`, the listing is complete. */
+  listed(ended = false): void {
+    if (ended) this.#listed = true
+    this.#poke()
   }
 
   /** Ends {@linkcode run}. */

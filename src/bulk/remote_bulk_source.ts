@@ -44,6 +44,13 @@ export class RemoteBulkSource implements BulkSource {
    * a `Run` holds for it, so a listing of thousands of runs stays small; opening parses it again.
    */
   async list(query: RunQuery, signal: AbortSignal): Promise<BulkRunHandle[]> {
+    const handles: BulkRunHandle[] = []
+    for await (const page of this.pages(query, signal)) handles.push(...page)
+    return handles
+  }
+
+  /** The runs of {@linkcode list}, a listing page at a time as each arrives. */
+  async *pages(query: RunQuery, signal: AbortSignal): AsyncGenerator<BulkRunHandle[]> {
     const stream = this.#api.runNodes(this.#path, {
       filters: serverFilters(query),
       order: query.order,
@@ -52,16 +59,16 @@ export class RemoteBulkSource implements BulkSource {
       signal,
     })
     const seen = new Set<string>()
-    const handles: BulkRunHandle[] = []
     for await (const page of stream) {
+      const handles: BulkRunHandle[] = []
       for (const { entity, project, node } of page) {
         if (seen.has(node.name)) continue // pages of a changing project can repeat a run
         seen.add(node.name)
         const handle = remoteHandle(this.#api, entity, project, node)
         if (matchesQuery(query, handle)) handles.push(handle)
       }
+      yield handles
     }
-    return handles
   }
 }
 

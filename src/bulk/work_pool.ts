@@ -69,11 +69,11 @@ export function isPermanent(error: unknown): boolean {
 
 /**
  * Runs `worker` over every item with at most `concurrency` in flight. A failing item is retried
- * up to `attempts` times, then quarantined. A fatal error or an abort rejects once the workers
- * in flight have stopped.
+ * up to `attempts` times, then quarantined. A fatal error (an async source of items that fails
+ * included) or an abort rejects once the workers in flight have stopped.
  */
 export async function runPool<T>(
-  items: Iterable<T>,
+  items: Iterable<T> | AsyncIterable<T>,
   worker: (item: T, signal: AbortSignal) => Promise<void>,
   options: PoolOptions<T> = {},
 ): Promise<PoolResult<T>> {
@@ -91,7 +91,9 @@ export async function runPool<T>(
   const outer = options.signal
   const { controller, unlink } = linkedAbort(outer)
   const signal = controller.signal
-  const iterator = items[Symbol.iterator]()
+  const iterator: Iterator<T> | AsyncIterator<T> = Symbol.asyncIterator in items
+    ? items[Symbol.asyncIterator]()
+    : items[Symbol.iterator]()
   const result: PoolResult<T> = { done: 0, quarantined: [], retries: 0 }
   let fatal: { error: unknown } | undefined
 
@@ -128,8 +130,15 @@ export async function runPool<T>(
 
   const lane = async (): Promise<void> => {
     while (!fatal && !signal.aborted) {
-      const next = iterator.next()
-      if (next.done) return
+      let next: IteratorResult<T>
+      try {
+        next = await iterator.next()
+      } catch (error) {
+        fatal ??= { error }
+        controller.abort(error)
+        return
+      }
+      if (next.done || fatal || signal.aborted) return
       let release: (() => void) | undefined
       try {
         release = await options.slots?.acquire(signal)

@@ -66,3 +66,26 @@ test('a run that fails to open is passed over; the pool reports it', async () =>
   await new HistoryPrefetch(handles, 4).run(new AbortController().signal)
   assert.deepEqual(asked, ['r0', 'r2'])
 })
+
+test('a growing listing is read as it grows, to its end; unwanted runs are not asked for', async () => {
+  const asked: string[] = []
+  const all = runs(5, asked)
+  const handles: BulkRunHandle[] = all.slice(0, 2)
+  const prefetch = new HistoryPrefetch(handles, 8, {
+    growing: true,
+    wanted: (h) => h.id !== 'r3',
+  })
+  let finished = false
+  const done = prefetch.run(new AbortController().signal).then(() => (finished = true))
+  await tick()
+  assert.deepEqual(asked, ['r0', 'r1'])
+  assert.equal(finished, false, 'the loop waits for more runs')
+  handles.push(all[2], all[3])
+  prefetch.listed()
+  await tick()
+  assert.deepEqual(asked, ['r0', 'r1', 'r2'])
+  handles.push(all[4])
+  prefetch.listed(true)
+  await done
+  assert.deepEqual(asked, ['r0', 'r1', 'r2', 'r4'])
+})

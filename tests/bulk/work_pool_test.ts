@@ -123,3 +123,29 @@ test('with slots, no more items run at once than the slots allow', async () => {
   assert.equal(peak, 2)
   assert.equal(slots.peak, 2, 'a lane that finds no item left takes no slot')
 })
+
+test('items from an async source start as they arrive; a source that fails stops the pool', async () => {
+  const started: number[] = []
+  async function* arriving(fail: boolean): AsyncGenerator<number> {
+    yield 1
+    await new Promise((r) => setTimeout(r, 20))
+    yield 2
+    if (fail) throw new Error('listing page 2 failed')
+    yield 3
+  }
+  const result = await runPool(arriving(false), async (n) => {
+    started.push(n)
+    await new Promise((r) => setTimeout(r, 1))
+  }, { concurrency: 4 })
+  assert.equal(result.done, 3)
+  assert.deepEqual(started, [1, 2, 3])
+  let finished = 0
+  await assert.rejects(
+    runPool(arriving(true), async () => {
+      await new Promise((r) => setTimeout(r, 1))
+      finished++
+    }, { concurrency: 4 }),
+    /listing page 2 failed/,
+  )
+  assert.equal(finished, 2, 'the items already taken finish before the pool rejects')
+})

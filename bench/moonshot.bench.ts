@@ -10,7 +10,8 @@ limit is swapped between settings). Reports wall, requests, 429s, utilisation of
  * [--rate 10,50] [--burst 20,100] [--latency-ms 100] [--storage-bandwidth 100MB] [--client deno|bun|node]
  * [--sdk-sample 0] [--sdk-threads 30] [--cold-exports] [--export-cache 1GiB] [--seed 1]
  * [--metrics 20] [--variants '@0 --workers 0;@0,1']`. Each `;`-separated variant runs wbx with
- * extra arguments, pinned to the CPUs after `@` (`taskset -c`). The server runs in this process (its CPU is not the client's, and is
+ * extra arguments, pinned to the CPUs after `@` (`taskset -c`), with another checkout's CLI after
+ * `cli=` (`'cli=/tmp/before/cli.ts;'` measures it and this one on the same server). The server runs in this process (its CPU is not the client's, and is
  * reported beside it); each client is a child process measured with GNU time. Before measuring
  * the server lays out every export and keeps the encoded row groups (up to `--export-cache`), so
  * it does no encoding while a client runs unless the cache is too small or `--cold-exports`. Prints a markdown table and writes `bench/out/moonshot.md`.
@@ -74,20 +75,26 @@ const SDK_SAMPLE = Number(values['sdk-sample'])
 const THREADS = Number(values['sdk-threads'])
 const PROJECT = 'bench/moonshot'
 
-/** A way to run wbx: extra arguments, and the CPUs to pin it to (`taskset -c`). */
+/** A way to run wbx: extra arguments, the CPUs to pin it to (`taskset -c`), another checkout's CLI. */
 interface Variant {
   label: string
   args: string[]
   cpus?: string
+  cli?: string
 }
 
-/** `--variants 'A;B'`: each is extra arguments, after `@CPUS ` to pin the client (`@0 --workers 0`). */
+/**
+ * `--variants 'A;B'`: each is extra arguments, after `@CPUS ` to pin the client (`@0 --workers 0`)
+ * and `cli=PATH ` to run another checkout's `cli.ts` (a before and after on one server).
+ */
 function parseVariants(text: string): Variant[] {
   return text.split(';').map((item) => {
     const words = item.trim().split(/\s+/).filter(Boolean)
     const cpus = words[0]?.startsWith('@') ? words.shift()!.slice(1) : undefined
-    const label = [cpus ? `CPUs ${cpus}` : '', words.join(' ')].filter(Boolean).join(', ')
-    return { label: label || 'defaults', args: words, cpus }
+    const cli = words[0]?.startsWith('cli=') ? words.shift()!.slice(4) : undefined
+    const label = [cpus ? `CPUs ${cpus}` : '', cli ? `cli ${cli}` : '', words.join(' ')]
+      .filter(Boolean).join(', ')
+    return { label: label || 'defaults', args: words, cpus, cli }
   })
 }
 const variants = parseVariants(values.variants!)
@@ -179,10 +186,8 @@ async function measure(
 try {
   const env = { ...process.env, WANDB_BASE_URL: server.baseUrl, WANDB_API_KEY: server.apiKey }
   const client = values.client!
-  const cli = join(ROOT, 'cli.ts')
-  const command = client === 'deno'
-    ? [executable('deno'), 'run', '-A', cli]
-    : [executable(client), cli]
+  const command = (cli = join(ROOT, 'cli.ts')) =>
+    client === 'deno' ? [executable('deno'), 'run', '-A', cli] : [executable(client), cli]
   const python = process.env.WBX_PYTHON
   if (SDK_SAMPLE > 0 && !python) {
     throw new Error('--sdk-sample needs WBX_PYTHON (a Python with wandb and pandas)')
@@ -194,7 +199,7 @@ try {
       rows.push(
         await measure(limit, `wbx export (${client}, ${variant.label})`, RUNS, [
           ...pin,
-          ...command,
+          ...command(variant.cli),
           ...['export', PROJECT, '-o', out, '-q', ...variant.args],
         ], env),
       )

@@ -336,16 +336,22 @@ async function exportWith(
       if (reads) readers.add(run.id)
     }
     const history = include.history && format !== 'ndjson'
-    const listed = source.pages && !query.shard
-      ? startFeed(source.pages(query, listing.controller.signal), {
+    // With --shard, every shard's runs are listed: all shape the schema, this shard's are exported.
+    const whole = { ...query, shard: undefined }
+    const listed = source.pages
+      ? startFeed(source.pages(whole, listing.controller.signal), {
         history,
         previous: state.manifest.historySchema,
         keys: options.keys,
-        selects: (run) => matchesQuery(query, run),
+        selects: (run) => matchesQuery(whole, run),
+        mine: query.shard ? (run) => matchesQuery(query, run) : undefined,
         onRun: (run) => {
           progress.runsTotal++
           plan(run)
         },
+        onOther: include.configSummary
+          ? (run) => others.push({ config: run.config, summary: run.summary })
+          : undefined,
       }, listing.controller.signal)
       : await listFirst(source, query, opened, {
         target: history || Boolean(query.shard && include.configSummary && format === 'parquet'),

@@ -11,7 +11,9 @@
  * byte-identical. To bound that rewrite, the feed holds back further runs once a page has grown
  * the schema after runs were handed out, until the listing ends: a project whose runs all log
  * the same keys overlaps its whole listing; one whose keys keep changing rewrites at most the
- * runs started before the first change. Columns every listed run only ever logged as null stay
+ * runs started before the first change. With `--shard`, every shard's runs shape the schema from
+ * the one listing (all shards write the same columns), and only this shard's go to the export.
+ * Columns every listed run only ever logged as null stay
  * out of a run's schema until the listing ends (written as DOUBLE, such a column would widen a
  * later string column to JSON text).
  *
@@ -32,8 +34,15 @@ export interface RunFeedOptions {
   keys?: string[]
   /** Whether an opened run is selected (a listed run's fields known only once open). @default every run */
   selects?: (run: BulkRun) => boolean
-  /** Told of each selected run as its page arrives, before any run of that page is handed out. */
+  /**
+   * Whether a selected run is this export's to write (`--shard`): the others only shape the
+   * schema, since every shard writes the same columns. @default every selected run
+   */
+  mine?: (run: BulkRun) => boolean
+  /** Told of each run of this export as its page arrives, before any run of that page is handed out. */
   onRun?: (run: BulkRun, handle: BulkRunHandle) => void
+  /** Told of each selected run that is not this export's (another shard's). */
+  onOther?: (run: BulkRun) => void
 }
 
 /** A listing turned into runs for the export pool, with the dataset schema growing page by page. */
@@ -100,6 +109,10 @@ export class RunFeed implements AsyncIterable<BulkRunHandle> {
           if (this.#options.selects && !this.#options.selects(run)) continue
           if (this.#options.history) {
             addHistoryKeys(this.#kinds, run.historyKeys, this.#options.keys)
+          }
+          if (this.#options.mine && !this.#options.mine(run)) {
+            this.#options.onOther?.(run)
+            continue
           }
           this.#options.onRun?.(run, handle)
           this.handles.push(handle)

@@ -1,8 +1,8 @@
 /**
  * How an export gets its runs and the dataset schema: from a remote project page by page while
- * the export runs (`run_feed.ts`), or, for a local folder (whose runs are opened for their keys)
- * and for `--shard` (whose schema needs every shard's runs), all listed first with the schema
- * fixed before the first part (`dataset_target.ts`).
+ * the export runs (`run_feed.ts`), or, from a local folder (whose runs are opened for their keys,
+ * a metadata pass over each log), all listed first with the schema fixed before the first part
+ * (`dataset_target.ts`).
  *
  * @module
  */

@@ -165,3 +165,22 @@ test('a listing page that fails fails the next take, after the runs already list
     /Cannot take the final schema of a listing that has not ended well/,
   )
 })
+
+test("with --shard, other shards' runs shape the schema but are not handed out", async () => {
+  const pages = gatedPages([[listed('a', { loss: 'number' }), listed('b', { late: 'string' })]])
+  const others: string[] = []
+  const feed = new RunFeed({
+    history: true,
+    previous: undefined,
+    mine: (run) => run.id === 'a',
+    onOther: (run) => others.push(run.id),
+  })
+  const listening = feed.listen(pages.iterate(), new AbortController().signal)
+  pages.next()
+  await listening
+  const ids: string[] = []
+  for await (const handle of feed) ids.push(handle.id)
+  assert.deepEqual(ids, ['a'])
+  assert.deepEqual(others, ['b'])
+  assert.deepEqual(feed.finalSchema()!.columns, ['_step', 'late', 'loss'])
+})

@@ -74,6 +74,37 @@ test('runs start before the last listing page, and the output equals a one-page 
   }
 })
 
+test('each shard lists the project once, and its parts equal those of the unsharded export', {
+  timeout: 120_000,
+}, async () => {
+  const whole = tempDir('listing-whole')
+  const sharded = tempDir('listing-sharded')
+  try {
+    await exportProject({ source: `${E}/${P}`, out: whole.dir, api: fastApi(server), perPage: 50 })
+    for (const index of [0, 1]) {
+      const from = server.requests.length
+      const result = await exportProject({
+        source: `${E}/${P}`,
+        out: sharded.dir,
+        api: fastApi(server),
+        perPage: 2,
+        query: { shard: { index, count: 2 } },
+      })
+      assert.equal(result.complete, true)
+      const listings = server.requests.slice(from).filter((r) => r.operation === 'Runs')
+      assert.equal(listings.length, 4, `shard ${index}: one listing of 4 pages`)
+    }
+    const a = await snapshot(whole.dir)
+    const b = await snapshot(sharded.dir)
+    const parts = [...a.keys()].filter((name) => name.startsWith('history/'))
+    assert.equal(parts.length, 8)
+    for (const name of parts) assert.deepEqual(b.get(name), a.get(name), name)
+  } finally {
+    whole.cleanup()
+    sharded.cleanup()
+  }
+})
+
 test('a listing that fails part way fails the export, naming the listing', {
   timeout: 60_000,
 }, async () => {

@@ -21,6 +21,8 @@ export interface RunsOptions {
   lazy?: boolean
   /** Fetch page N+1 while the consumer handles page N. @default true */
   prefetch?: boolean
+  /** Told the number of runs the filters match (`runCount`) as each page declares it. @default nobody */
+  onTotal?: (total: number) => void
   /** Cancels the listing. */
   signal?: AbortSignal
 }
@@ -107,7 +109,9 @@ export function listRunPages<T>(
     const items = edges.map((e) => make(e.node))
     const last = edges.length > 0 ? edges[edges.length - 1].cursor ?? undefined : undefined
     const next = data.project.runs?.pageInfo?.hasNextPage && last ? last : undefined
-    return { items, next, total: data.project.runCount ?? undefined }
+    const total = data.project.runCount ?? undefined
+    if (total !== undefined) options.onTotal?.(total)
+    return { items, next, total }
   }, {
     signal: options.signal,
     prefetch: options.prefetch,

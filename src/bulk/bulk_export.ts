@@ -43,7 +43,7 @@ import { runsTableRow, writeRunsTable } from './runs_table.ts'
 import { formatShard } from './shard.ts'
 import { unifyHistory } from './unify_history.ts'
 import { runPool } from './work_pool.ts'
-import { listFirst, startFeed } from './run_listing.ts'
+import { listFirst, ListingCount, startFeed } from './run_listing.ts'
 import { linkedAbort } from '../linked_abort.ts'
 
 /** Options of {@linkcode exportProject}. */
@@ -338,15 +338,16 @@ async function exportWith(
     const history = include.history && format !== 'ndjson'
     // With --shard, every shard's runs are listed: all shape the schema, this shard's are exported.
     const whole = { ...query, shard: undefined }
+    const counting = new ListingCount(progress, !query.shard && query.since?.field !== 'updated')
     const listed = source.pages
-      ? startFeed(source.pages(whole, listing.controller.signal), {
+      ? startFeed(source.pages(whole, listing.controller.signal, counting.declared), {
         history,
         previous: state.manifest.historySchema,
         keys: options.keys,
         selects: (run) => matchesQuery(whole, run),
         mine: query.shard ? (run) => matchesQuery(query, run) : undefined,
         onRun: (run) => {
-          progress.runsTotal++
+          counting.listed()
           plan(run)
         },
         onOther: include.configSummary
@@ -363,6 +364,7 @@ async function exportWith(
         others: include.configSummary ? others : undefined,
       })
     if (listed.total !== undefined) progress.runsTotal = listed.total
+    if (listed.feed) void listed.ended.then(() => counting.end())
     // Remote runs that will read history get their one API request sent ahead of their turn.
     const prefetch = source.remote && include.history
       ? new HistoryPrefetch(listed.handles, PREFETCH_AHEAD, {

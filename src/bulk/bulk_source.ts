@@ -106,9 +106,14 @@ export interface BulkSource {
   list(query: RunQuery, signal: AbortSignal): Promise<BulkRunHandle[]>
   /**
    * The same runs a listing page at a time, as they arrive, so an export can start before the
-   * last page (a source whose listing costs requests). @default none: `list` only
+   * last page (a source whose listing costs requests); `onTotal` is told how many runs the
+   * server says its filters match. @default none: `list` only
    */
-  pages?(query: RunQuery, signal: AbortSignal): AsyncIterable<BulkRunHandle[]>
+  pages?(
+    query: RunQuery,
+    signal: AbortSignal,
+    onTotal?: (total: number) => void,
+  ): AsyncIterable<BulkRunHandle[]>
 }
 
 /** Turns a SQL LIKE pattern (`%` any run, `_` one character, as W&B's file pattern) into a RegExp. */

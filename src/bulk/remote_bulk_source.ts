@@ -49,14 +49,22 @@ export class RemoteBulkSource implements BulkSource {
     return handles
   }
 
-  /** The runs of {@linkcode list}, a listing page at a time as each arrives. */
-  async *pages(query: RunQuery, signal: AbortSignal): AsyncGenerator<BulkRunHandle[]> {
+  /**
+   * The runs of {@linkcode list}, a listing page at a time as each arrives; `onTotal` gets the
+   * server's count of runs its filters match (before the client-side checks).
+   */
+  async *pages(
+    query: RunQuery,
+    signal: AbortSignal,
+    onTotal?: (total: number) => void,
+  ): AsyncGenerator<BulkRunHandle[]> {
     const stream = this.#api.runNodes(this.#path, {
       filters: serverFilters(query),
       order: query.order,
       perPage: this.#perPage,
       lazy: false,
       signal,
+      onTotal,
     })
     const seen = new Set<string>()
     for await (const page of stream) {

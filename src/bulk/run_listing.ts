@@ -7,6 +7,7 @@
  * @module
  */
 import type { Row } from '../row.ts'
+import type { BulkProgress } from './bulk_progress.ts'
 import type { BulkRun, BulkRunHandle, BulkSource } from './bulk_source.ts'
 import { datasetTarget } from './dataset_target.ts'
 import type { HistorySchema } from './history_schema.ts'
@@ -81,5 +82,46 @@ export async function listFirst(
     ended: Promise.resolve(),
     schema: () => target,
     finalSchema: () => target,
+  }
+}
+
+/**
+ * The runs total a progress line shows while the listing still arrives: the runs listed so far,
+ * or the server's count of runs the filters match (`runCount`) when that is larger and no
+ * client-side check (`--shard`, `--since updated:`) can leave runs out; the runs listed once the
+ * listing has ended.
+ */
+export class ListingCount {
+  #progress: BulkProgress
+  #trust: boolean
+  #listed = 0
+  #declared = 0
+
+  /** Counts for `progress`; `trust` says whether the server's count is this export's. */
+  constructor(progress: BulkProgress, trust: boolean) {
+    this.#progress = progress
+    this.#trust = trust
+  }
+
+  /** The server declared `total` runs. */
+  declared = (total: number): void => {
+    if (this.#trust) this.#declared = total
+    this.#show()
+  }
+
+  /** One more run of this export was listed. */
+  listed(): void {
+    this.#listed++
+    this.#show()
+  }
+
+  /** The listing has ended: the total is what it listed. */
+  end(): void {
+    this.#progress.runsTotal = this.#listed
+  }
+
+  /** Sets the progress total. */
+  #show(): void {
+    this.#progress.runsTotal = Math.max(this.#listed, this.#declared)
   }
 }

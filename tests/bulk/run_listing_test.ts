@@ -32,14 +32,18 @@ test('runs start before the last listing page, and the output equals a one-page 
   const onePage = tempDir('listing-one-page')
   try {
     const from = server.requests.length
+    const totals: number[] = []
     const result = await exportProject({
       source: `${E}/${P}`,
       out: paged.dir,
       api: fastApi(server),
       perPage: 2,
+      onProgress: (event) => totals.push(event.snapshot().runsTotal),
     })
     assert.equal(result.complete, true)
     assert.equal(result.progress.runsDone, 8)
+    // The first page's runCount gives the total before the other pages arrive.
+    assert.deepEqual([...new Set(totals)], [8])
     const ops = server.requests.slice(from).map((r) => r.operation)
     const lastPage = ops.lastIndexOf('Runs')
     const firstHistory = ops.indexOf('RunParquetHistory')
@@ -81,6 +85,7 @@ test('each shard lists the project once, and its parts equal those of the unshar
   const sharded = tempDir('listing-sharded')
   try {
     await exportProject({ source: `${E}/${P}`, out: whole.dir, api: fastApi(server), perPage: 50 })
+    let runs = 0
     for (const index of [0, 1]) {
       const from = server.requests.length
       const result = await exportProject({
@@ -91,9 +96,13 @@ test('each shard lists the project once, and its parts equal those of the unshar
         query: { shard: { index, count: 2 } },
       })
       assert.equal(result.complete, true)
+      // A shard's total is its own runs, not the project's runCount.
+      assert.equal(result.progress.runsTotal, result.progress.runsDone)
+      runs += result.progress.runsDone
       const listings = server.requests.slice(from).filter((r) => r.operation === 'Runs')
       assert.equal(listings.length, 4, `shard ${index}: one listing of 4 pages`)
     }
+    assert.equal(runs, 8)
     const a = await snapshot(whole.dir)
     const b = await snapshot(sharded.dir)
     const parts = [...a.keys()].filter((name) => name.startsWith('history/'))

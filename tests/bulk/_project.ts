@@ -1,4 +1,5 @@
 /** Helpers for the bulk-export tests: generated projects on the test server, folder snapshots, readers. */
+import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -92,6 +93,28 @@ export async function snapshot(dir: string): Promise<Map<string, Uint8Array>> {
   const out = new Map<string, Uint8Array>()
   for (const name of names.sort()) out.set(name, new Uint8Array(await readFile(join(dir, name))))
   return out
+}
+
+/**
+ * Asserts that the export folder `actual` holds exactly the files of `expected`, byte for byte,
+ * and the same manifest but for its timestamps (`actualManifest` may respell the actual one's
+ * text first, e.g. a proxy's URL); returns the actual manifest without timestamps.
+ */
+export async function assertSameExport(
+  expected: string,
+  actual: string,
+  actualManifest: (text: string) => string = (text) => text,
+): Promise<unknown> {
+  const a = await snapshot(expected)
+  const b = await snapshot(actual)
+  assert.deepEqual([...b.keys()], [...a.keys()])
+  for (const [name, bytes] of a) {
+    if (name !== 'wbx-manifest.json') assert.deepEqual(b.get(name), bytes, name)
+  }
+  const text = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes)
+  const manifest = withoutTimestamps(actualManifest(text(b.get('wbx-manifest.json'))))
+  assert.deepEqual(manifest, withoutTimestamps(text(a.get('wbx-manifest.json'))))
+  return manifest
 }
 
 /** A manifest's JSON with every timestamp field removed, for comparing two exports. */

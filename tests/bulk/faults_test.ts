@@ -4,7 +4,7 @@ import { exportProject } from '../../src/bulk/bulk_export.ts'
 import { Governor, type GovernorSample, isFailureStatus } from '../../src/bulk/governor.ts'
 import { verifyDataset } from '../../src/bulk/verify.ts'
 import { startTestServer, type TestServer } from '../server/test_server.ts'
-import { addRuns, fastApi, snapshot, tempDir, withoutTimestamps } from './_project.ts'
+import { addRuns, assertSameExport, fastApi, tempDir } from './_project.ts'
 
 let server: TestServer
 const folders: { dir: string; cleanup: () => void }[] = []
@@ -87,17 +87,7 @@ test(
     assert.equal(result.complete, true)
     assert.deepEqual(result.failures, [])
     assert.ok(throttle.fired() > 5 && unavailable.fired() > 5, 'faults were served')
-    const a = await snapshot(clean.dir)
-    const b = await snapshot(faulty.dir)
-    assert.deepEqual([...b.keys()], [...a.keys()])
-    for (const [name, bytes] of a) {
-      if (name !== 'wbx-manifest.json') assert.deepEqual(b.get(name), bytes, name)
-    }
-    const text = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes)
-    assert.deepEqual(
-      withoutTimestamps(text(b.get('wbx-manifest.json'))),
-      withoutTimestamps(text(a.get('wbx-manifest.json'))),
-    )
+    await assertSameExport(clean.dir, faulty.dir)
     assert.equal((await verifyDataset(faulty.dir)).ok, true)
 
     // The governor backed off while the faults lasted, and honoured Retry-After with pauses.

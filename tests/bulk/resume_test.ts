@@ -12,7 +12,7 @@ import { runCli } from '../cli/_run_cli.ts'
 import type { CliIo } from '../../src/cli/cli_io.ts'
 import { main } from '../../src/cli/main.ts'
 import { startTestServer, type TestServer } from '../server/test_server.ts'
-import { addRuns, fastEnv, snapshot, tempDir, useServerEnv, withoutTimestamps } from './_project.ts'
+import { addRuns, assertSameExport, fastEnv, tempDir, useServerEnv } from './_project.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const cliPath = join(root, 'cli.ts')
@@ -94,17 +94,7 @@ test('kill -9 in the middle of an export, then the same command: a byte-identica
     assert.equal(statSync(join(killed.dir, file)).mtimeMs, mtime, `${file} was rewritten`)
   }
 
-  const a = await snapshot(whole.dir)
-  const b = await snapshot(killed.dir)
-  assert.deepEqual([...b.keys()], [...a.keys()])
-  for (const [name, bytes] of a) {
-    if (name !== 'wbx-manifest.json') assert.deepEqual(b.get(name), bytes, name)
-  }
-  const text = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes)
-  assert.deepEqual(
-    withoutTimestamps(text(b.get('wbx-manifest.json'))),
-    withoutTimestamps(text(a.get('wbx-manifest.json'))),
-  )
+  await assertSameExport(whole.dir, killed.dir)
   assert.equal((await verifyDataset(killed.dir)).ok, true)
 })
 

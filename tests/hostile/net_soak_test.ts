@@ -15,7 +15,7 @@ import { runtimeName } from '../../src/runtime.ts'
 import { runCli } from '../cli/_run_cli.ts'
 import { seededRandom } from '../server/faults.ts'
 import { startTestServer, type TestServer } from '../server/test_server.ts'
-import { addRuns, fastEnv, snapshot, tempDir, withoutTimestamps } from '../bulk/_project.ts'
+import { addRuns, assertSameExport, fastEnv, tempDir } from '../bulk/_project.ts'
 import {
   dropAnswer,
   type HostileServer,
@@ -136,16 +136,10 @@ test('soak: 200 runs, random faults, three kill -9s, resumed: verified and byte-
     const verified = await runCli(['verify', soaked.dir])
     assert.equal(verified.code, 0, verified.stdout + verified.stderr)
 
-    const a = await snapshot(clean.dir)
-    const b = await snapshot(soaked.dir)
-    assert.deepEqual([...b.keys()], [...a.keys()])
-    for (const [name, bytes] of a) {
-      if (name !== 'wbx-manifest.json') assert.deepEqual(b.get(name), bytes, name)
-    }
-    const text = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes)
-    assert.deepEqual(
-      withoutTimestamps(text(b.get('wbx-manifest.json')).replaceAll(proxy.baseUrl, server.baseUrl)),
-      withoutTimestamps(text(a.get('wbx-manifest.json'))),
+    await assertSameExport(
+      clean.dir,
+      soaked.dir,
+      (text) => text.replaceAll(proxy.baseUrl, server.baseUrl),
     )
   } finally {
     for (const [k, v] of Object.entries(saved)) {

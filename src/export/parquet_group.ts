@@ -20,6 +20,7 @@ import { giveBack, takeFloats, takeZeroedBytes } from './buffer_pool.ts'
 import { jsonText } from './json_text.ts'
 import { type NumericData, numericValues } from './parquet_numeric.ts'
 import { type JsonColumns, physicalKind } from './parquet_schema.ts'
+import { type RowTransposer, transposerFor } from './row_transposer.ts'
 
 /** One column's data as hyparquet-writer takes it. */
 export interface GroupColumn {
@@ -43,6 +44,8 @@ export interface RowGroupLimits {
   declared: Readonly<Record<string, ColumnType>>
   /** Throw instead of widening past a declared type (for a schema already written). */
   strict: boolean
+  /** Append dense rows through code compiled for the columns (`row_transposer.ts`). @default true */
+  transpose?: boolean
 }
 
 /** The values of one column in the open group. */
@@ -71,6 +74,14 @@ export class RowGroupBuilder {
   #limit: number
   /** Rows every column's storage holds. */
   #capacity = 0
+  /** Compiled for the current columns (`row_transposer.ts`) once rows are found dense; null: cannot. */
+  #transposer: RowTransposer | null | undefined
+  /** Rows appended key by key, and their cells that held a value, since the last judgment. */
+  #seenRows = 0
+  #seenCells = 0
+  /** Stores a value the transposer's fast path did not take. */
+  readonly #slowSet = (column: unknown, pos: number, value: unknown, float: boolean): void =>
+    this.#set(column as ColumnBuffer, pos, value, float)
 
   /** Creates an empty builder. */
   constructor(limits: RowGroupLimits) {
@@ -93,6 +104,11 @@ export class RowGroupBuilder {
     return this.#columns.map((c) => physicalKind(c.kind))
   }
 
+  /** Whether rows now go through the compiled transposer rather than key by key. */
+  get transposing(): boolean {
+    return this.#transposer != null
+  }
+
   /** Rows that still fit in this group (0 means: flush before appending). */
   get room(): number {
     return Math.max(0, this.#limit - this.length)
@@ -113,22 +129,48 @@ export class RowGroupBuilder {
     })
     this.#byName = new Map(this.#columns.map((c) => [c.name, c]))
     this.#lastKeys.length = this.#lastColumns.length = 0
+    this.#transposer = undefined
+    this.#seenRows = this.#seenCells = 0
     // Only shrink the limit mid-group: buffers already allocated hold the old, larger one.
     this.#limit = Math.min(this.#limit, this.#computeLimit())
   }
 
   /**
-   * Appends rows[start..end); the caller keeps end - start within `room`. Row by row, key by key:
-   * rows of one source usually share their key order, so each key is matched against the previous
-   * row's key at the same position (interned strings: a pointer compare) before a map lookup.
+   * Appends rows[start..end); the caller keeps end - start within `room`. Dense rows go through
+   * code compiled for the columns (`row_transposer.ts`), others row by row, key by key: rows of one
+   * source usually share their key order, so each key is matched against the previous row's key at
+   * the same position (interned strings: a pointer compare) before a map lookup. Both store every
+   * cell the same way. Every {@linkcode PROBE_ROWS} rows or more, the rows are judged: walked rows
+   * that set at least half the columns switch to the transposer, transposed rows that set less
+   * than a quarter switch back.
    */
   append(rows: readonly Row[], start: number, end: number): void {
     const need = this.length + end - start
     if (need > this.#capacity) this.#grow(need)
+    const transposer = this.#transposer
+    const cells = transposer
+      ? transposer(rows, start, end, this.length, this.#columns, this.#slowSet)
+      : this.#appendByKey(rows, start, end)
+    this.length = need
+    if (transposer === null || this.#limits.transpose === false) return
+    this.#seenRows += end - start
+    this.#seenCells += cells
+    if (this.#seenRows < PROBE_ROWS) return
+    const width = this.#columns.length
+    if (transposer && this.#seenCells * 4 < this.#seenRows * width) this.#transposer = undefined
+    else if (!transposer && this.#seenCells * 2 >= this.#seenRows * width) {
+      this.#transposer = transposerFor(this.#columns.map((c) => c.name)) ?? null
+    }
+    this.#seenRows = this.#seenCells = 0
+  }
+
+  /** Appends rows key by key at `length` (see {@linkcode RowGroupBuilder.append}); returns the cells set. */
+  #appendByKey(rows: readonly Row[], start: number, end: number): number {
     const byName = this.#byName
     const lastKeys = this.#lastKeys
     const lastColumns = this.#lastColumns
     let pos = this.length
+    let cells = 0
     for (let i = start; i < end; i++, pos++) {
       const row = rows[i]
       let floats: readonly string[] | undefined | null = null
@@ -145,6 +187,7 @@ export class RowGroupBuilder {
         if (column === undefined) continue
         const value = row[key]
         if (value === undefined || value === null) continue
+        cells++
         let float = false
         if (typeof value === 'number') {
           const kind = column.kind
@@ -163,7 +206,7 @@ export class RowGroupBuilder {
         this.#set(column, pos, value, float)
       }
     }
-    this.length = pos
+    return cells
   }
 
   /**
@@ -376,3 +419,6 @@ export class RowGroupBuilder {
 
 /** Rows of storage a group starts with. */
 const INITIAL_ROWS = 1024
+
+/** Rows appended key by key before the builder judges whether they are dense. */
+export const PROBE_ROWS = 64

@@ -420,5 +420,5 @@ export class RowGroupBuilder {
 /** Rows of storage a group starts with. */
 const INITIAL_ROWS = 1024
 
-/** Rows appended key by key before the builder judges whether they are dense. */
+/** Fewest rows between two judgments of whether the rows are dense enough for the transposer. */
 export const PROBE_ROWS = 64

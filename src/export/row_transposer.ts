@@ -2,11 +2,11 @@
  * Row objects into a row group's columns by reading each column's key from every row, with code
  * compiled for the column list: `row["loss"]` with a constant key is a load V8 and JavaScriptCore
  * cache per row shape, where walking each row's keys (`for…in`) and matching them to columns costs
- * a lookup per cell. Per 100,000 rows × 21 columns (`bench/row_transposer.bench.ts`) that is 47 →
- * 11 ms on Node, 35 → 15 ms on Deno and 29 → 16 ms on Bun. It reads every column of every row,
- * so it only pays where rows hold most columns: {@linkcode RowGroupBuilder} (`parquet_group.ts`)
- * takes it for dense rows and keeps walking keys for sparse ones. A runtime that forbids compiling
- * code (a page's Content-Security-Policy) gets `undefined` and the builder walks keys.
+ * a lookup per cell (figures: `bench/README.md`, "Row objects into columns, compiled"). It reads
+ * every column of every row, so it only pays where rows hold most columns: the row group builder
+ * (`parquet_group.ts`) takes it for dense rows and keeps walking keys for sparse ones. A runtime
+ * that forbids compiling code (a page's Content-Security-Policy) gets `undefined` and the builder
+ * walks keys.
  *
  * @module
  */
@@ -77,8 +77,14 @@ export function transposerFor(names: readonly string[]): RowTransposer | undefin
   return made
 }
 
-/** Compiles a transposer for these column names, or `undefined` when the runtime cannot. */
-export function compileTransposer(names: readonly string[]): RowTransposer | undefined {
+/**
+ * Compiles a transposer for these column names with `compile` (the `Function` constructor), or
+ * `undefined` when it refuses.
+ */
+export function compileTransposer(
+  names: readonly string[],
+  compile: FunctionConstructor = Function,
+): RowTransposer | undefined {
   if (names.length > MAX_TRANSPOSED_COLUMNS) return undefined
   const lines = names.map((_, c) => `const c${c} = columns[${c}]`)
   lines.push(
@@ -109,7 +115,7 @@ export function compileTransposer(names: readonly string[]): RowTransposer | und
   })
   lines.push('}', 'return present')
   try {
-    const make = new Function(
+    const make = new compile(
       'floatKeysOf',
       'isInt',
       `return (rows, start, end, first, columns, set) => {\n${lines.join('\n')}\n}`,

@@ -168,3 +168,27 @@ test('sparse rows are walked key by key, and the builder switches as density cha
   assert.equal(group.transposing, false, 'sparse again: back to walking')
   assert.deepEqual(values(group), values(reference))
 })
+
+test('where compiling code is forbidden there is no transposer, and wide rows walk their keys', () => {
+  const forbidden = new Proxy(Function, {
+    construct() {
+      throw new EvalError('Refused to evaluate a string as JavaScript (Content-Security-Policy)')
+    },
+  })
+  assert.ok(compileTransposer(['_step', 'loss']))
+  assert.equal(compileTransposer(['_step', 'loss'], forbidden), undefined)
+  // A group the transposer cannot serve (here: too wide) keeps walking keys, and keeps every cell.
+  const names = Array.from({ length: MAX_TRANSPOSED_COLUMNS + 1 }, (_, i) => `m${i}`)
+  const group = builder(names, true)
+  const rows: Row[] = Array.from(
+    { length: 100 },
+    (_, i) => Object.fromEntries(names.map((name, k) => [name, i * k + 0.5])),
+  )
+  group.append(rows, 0, 100)
+  group.append(rows, 0, 100)
+  assert.equal(group.transposing, false)
+  assert.deepEqual(values(group).at(-1), {
+    name: names.at(-1),
+    data: [...rows, ...rows].map((row) => row[names.at(-1)!]),
+  })
+})

@@ -29,6 +29,7 @@ import { open } from 'node:fs/promises'
 import process from 'node:process'
 import { parquetMetadataAsync, parquetSchema } from 'hyparquet'
 import { HistorySlice } from '../src/api/history/history_slice.ts'
+import { givePieceBack } from '../src/byte_pieces.ts'
 import { decodeColumns } from '../src/api/history/parquet_export_file.ts'
 import { EXPORT_SLICE_ROWS } from '../src/api/history/step_sources.ts'
 import { sliceFits } from '../src/bulk/history_schema.ts'
@@ -96,6 +97,7 @@ async function write(
     for await (const chunk of exporter.readable as unknown as AsyncIterable<Uint8Array>) {
       bytes += chunk.byteLength
       await handle.write(chunk)
+      givePieceBack(chunk) // as wbx's own file writers do (`src/byte_pieces.ts`)
     }
   })()
   const writer = (exporter.writable as WritableStream<Row[] | HistorySlice>).getWriter()

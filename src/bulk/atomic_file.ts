@@ -49,6 +49,8 @@ export async function writeFileAtomic(
     advice: 'check that the export folder is writable',
     makeDirs: true,
     onChunk: (chunk) => hash.update(chunk),
+    // Every stream written here has this write as its only reader.
+    givePiecesBack: true,
     signal,
   })
   return { bytes: size, sha256: hash.digest('hex') }

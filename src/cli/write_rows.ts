@@ -14,8 +14,8 @@ import {
   type ExportFormat,
   formatFromPath,
   type JsonColumns,
-  writeToPath,
 } from '../export/mod.ts'
+import { writeOwnStreamToPath } from '../export/write_to_path.ts'
 import { writeWithSchema } from '../export/typed_export.ts'
 import type { CommandContext } from './command.ts'
 import { Progress, type ReadMeter } from './progress.ts'
@@ -149,7 +149,7 @@ export async function writeRows(
       progress.countBytes(),
     )
     try {
-      if (output) await writeToPath(bytes, output, { signal })
+      if (output) await writeOwnStreamToPath(bytes, output, { signal })
       else await bytes.pipeTo(io.stdout(), { signal })
     } catch (err) {
       progress.abandon()

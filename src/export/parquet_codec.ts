@@ -21,7 +21,8 @@ import { type ZstdCompress, zstdCompressor } from './zstd_wasm.ts'
 /** A codec name accepted by the Parquet exporter. */
 export type ParquetCodec = 'snappy' | 'zstd' | 'gzip' | 'uncompressed'
 
-type Compress = (input: Uint8Array) => Uint8Array
+/** A page compressor. */
+export type Compress = (input: Uint8Array) => Uint8Array
 type Decompress = (input: Uint8Array, outputLength: number) => Uint8Array
 
 /** What hyparquet-writer needs for one codec. */
@@ -86,11 +87,24 @@ export function zstdImplementation(): 'wasm' | 'native' | undefined {
   return zstdLoaded
 }
 
-/** Compresses a page with this thread's zstd: one context for every page, fresh frames' bytes. */
-const zstdCompress: Compress = (input) => {
+/**
+ * Compresses a page with this thread's zstd: one context for every page, fresh frames' bytes. Its
+ * `view` gives the WebAssembly build's frame without copying it out, valid until the next page
+ * (see {@linkcode compressView}).
+ */
+const zstdCompress: Compress & { view: Compress } = Object.assign((input: Uint8Array) => {
   if (wasmZstd) return wasmZstd(input)
-  if (zstdLoaded === 'native') return z.zstdCompressSync(input)
+  if (zstdLoaded === 'native') return z.zstdCompressSync(input) as Uint8Array
   throw new Error("parquet zstd compressor used before it loaded: await the codec setup's ready")
+}, { view: (input: Uint8Array) => wasmZstd ? wasmZstd.view(input) : zstdCompress(input) })
+
+/**
+ * The compressor's way to a page's bytes that are only read until the next page is compressed
+ * (copied into the file at once): a view of the zstd build's memory where it has one, so a page
+ * costs no array of its own, else the compressor itself.
+ */
+export function compressView(compress: Compress | undefined): Compress | undefined {
+  return (compress as { view?: Compress } | undefined)?.view ?? compress
 }
 
 /** zstd decompression through `node:zlib` (Deno, Bun and Node 24 all have it). */

@@ -16,6 +16,7 @@ import type { writeColumn } from 'hyparquet-writer/src/column.js'
 import { writePageHeader } from 'hyparquet-writer/src/datapage.js'
 import { writeRleBitPackedHybrid } from 'hyparquet-writer/src/encoding.js'
 import { allocUnsafeFloats } from '../runtime.ts'
+import { compressView } from './parquet_codec.ts'
 
 /** hyparquet-writer's column setup, as its `writeColumn` takes it. */
 export type ColumnEncoder = Parameters<typeof writeColumn>[0]['column']
@@ -223,7 +224,8 @@ export function writeNumericColumn(
   if (!sampleRejectsDictionary(data)) return undefined
   const { schemaPath, codec, compressors } = column
   const type = data.int ? 'INT64' : 'DOUBLE'
-  const compress = compressors[codec]
+  // Each page's compressed bytes are appended to the writer before the next page is compressed.
+  const compress = compressView(compressors[codec])
   const offsetStart = writer.offset
   const { stats, pages: boundaries } = scan(data)
   const offsetIndex: OffsetIndex | undefined = boundaries.length > 1 && column.offsetIndex

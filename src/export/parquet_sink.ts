@@ -6,12 +6,10 @@
  */
 import type { FileHandle } from 'node:fs/promises'
 import { ByteWriter } from 'hyparquet-writer'
-import { allocUnsafe } from '../runtime.ts'
+import { lendPiece, PIECE_BYTES } from '../byte_pieces.ts'
 import { giveBack, takeBuffer } from './buffer_pool.ts'
 import type { ByteOutput } from './export_stream.ts'
 import { readAt, writeAll } from './temp_file.ts'
-
-const PIECE = 1 << 20
 
 /** A ByteWriter that grows into memory it does not zero-fill first (from `buffer_pool.ts`). */
 export class GrowingWriter extends ByteWriter {
@@ -54,10 +52,11 @@ export class SinkWriter extends GrowingWriter {
     if (!this.#copy) {
       await this.#consume(new Uint8Array(this.buffer, 0, length))
     } else {
-      // Copies go out in pieces, so a slow consumer holds one piece, not a whole row group.
-      for (let offset = 0; offset < length; offset += PIECE) {
-        const size = Math.min(PIECE, length - offset)
-        const piece = allocUnsafe(size)
+      // Copies go out in pieces, so a slow consumer holds one piece, not a whole row group; a
+      // consumer that gives them back once written (`byte_pieces.ts`) saves an array a piece.
+      for (let offset = 0; offset < length; offset += PIECE_BYTES) {
+        const size = Math.min(PIECE_BYTES, length - offset)
+        const piece = lendPiece(size)
         piece.set(new Uint8Array(this.buffer, offset, size))
         await this.#consume(piece)
       }

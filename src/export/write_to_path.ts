@@ -55,10 +55,32 @@ export interface ExportResult {
 }
 
 /** Writes a byte stream to `path` atomically; resolves with the byte count once the file is in place. */
-export async function writeToPath(
+export function writeToPath(
   bytes: ReadableStream<Uint8Array>,
   path: string,
   options: WriteToPathOptions = {},
+): Promise<number> {
+  return writeBytes(bytes, path, options, false)
+}
+
+/**
+ * {@linkcode writeToPath} for a stream this write is the only reader of (an exporter's output piped
+ * straight here): the pieces a Parquet exporter lent go back once written (`byte_pieces.ts`).
+ */
+export function writeOwnStreamToPath(
+  bytes: ReadableStream<Uint8Array>,
+  path: string,
+  options: WriteToPathOptions = {},
+): Promise<number> {
+  return writeBytes(bytes, path, options, true)
+}
+
+/** Removes stale temporary files beside `path`, then writes the stream there atomically. */
+async function writeBytes(
+  bytes: ReadableStream<Uint8Array>,
+  path: string,
+  options: WriteToPathOptions,
+  givePiecesBack: boolean,
 ): Promise<number> {
   const folder = dirname(resolve(path))
   try {
@@ -73,6 +95,7 @@ export async function writeToPath(
     tempSuffix: '.tmp',
     advice: 'check that the folder exists and is writable',
     label: path,
+    givePiecesBack,
     signal: options.signal,
   })
 }
@@ -94,7 +117,7 @@ export async function exportToPath(
   const exporter = createExporter(format, { tempDir: dirname(resolve(path)), ...rest })
   const encoded = rows.pipeThrough(countRows(counter), { signal }).pipeThrough(exporter, { signal })
   try {
-    const bytes = await writeToPath(encoded, path, { signal })
+    const bytes = await writeOwnStreamToPath(encoded, path, { signal })
     return { rows: counter.rows, bytes }
   } catch (err) {
     // Return only once the exporter's own temporary files are gone too.

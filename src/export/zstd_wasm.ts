@@ -11,7 +11,15 @@ import { Buffer } from 'node:buffer'
 import { ZSTD_WASM_BASE64 } from './zstd_wasm_module.ts'
 
 /** Compresses one page into one zstd frame. */
-export type ZstdCompress = (input: Uint8Array) => Uint8Array
+export interface ZstdCompress {
+  /** The frame, in an array of its own. */
+  (input: Uint8Array): Uint8Array
+  /**
+   * The frame as a view of the compressor's WebAssembly memory, valid only until its next call:
+   * for a caller that copies it at once, so no array is made for every page.
+   */
+  view(input: Uint8Array): Uint8Array
+}
 
 interface ZstdExports {
   memory: WebAssembly.Memory
@@ -39,7 +47,7 @@ export function zstdCompressor(level: number): ZstdCompress {
   if (!wasm.wbx_zstd_init(level)) {
     throw new Error(`zstd could not make a level-${level} context in its WebAssembly memory`)
   }
-  return (input) => {
+  const view = (input: Uint8Array): Uint8Array => {
     const at = wasm.wbx_zstd_input(input.length)
     if (at === 0) {
       throw new Error(
@@ -53,6 +61,7 @@ export function zstdCompressor(level: number): ZstdCompress {
         `zstd failed on a page of ${input.length} bytes (libzstd error code ${-size}); write with codec "snappy" instead`,
       )
     }
-    return new Uint8Array(wasm.memory.buffer, wasm.wbx_zstd_output(), size).slice()
+    return new Uint8Array(wasm.memory.buffer, wasm.wbx_zstd_output(), size)
   }
+  return Object.assign((input: Uint8Array) => view(input).slice(), { view })
 }

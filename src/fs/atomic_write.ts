@@ -11,6 +11,7 @@
 import { type FileHandle, open, unlink } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { createExclusive, makeDirInside, renameInside, UnsafePathError } from './safe_write.ts'
+import { givePieceBack } from '../byte_pieces.ts'
 
 /** Options of {@linkcode writeAtomic}. */
 export interface AtomicWriteOptions {
@@ -26,6 +27,11 @@ export interface AtomicWriteOptions {
   label?: string
   /** Sees each chunk before it is written (to hash it, say). */
   onChunk?: (chunk: Uint8Array) => void
+  /**
+   * The stream has no other reader: chunks lent by `byte_pieces.ts` go back once written.
+   * @default false
+   */
+  givePiecesBack?: boolean
   /** Aborting stops the write, removes the temporary file and rejects with the signal's reason. */
   signal?: AbortSignal
 }
@@ -75,6 +81,7 @@ export async function writeAtomic(
       onChunk?.(value)
       await writeAll(handle, value)
       total += value.byteLength
+      if (options.givePiecesBack) givePieceBack(value)
     }
     await handle.sync()
     closed = true

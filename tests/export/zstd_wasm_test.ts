@@ -124,3 +124,16 @@ test('zstd frames are native libzstd 1.5.7 frames (python-zstandard)', {
     assert.equal(Buffer.from(compress(page)).toString('hex'), frames[i], name)
   }
 })
+
+test("a frame's view holds the frame's bytes, until the next page is compressed", () => {
+  const compress = zstdCompressor(3)
+  const first = randomWalkBytes(4096, 7, false)
+  const second = randomWalkBytes(4096, 8, true)
+  const copy = compress(first)
+  const view = compress.view(first)
+  assert.deepEqual(new Uint8Array(view), copy)
+  assert.notEqual(view.buffer, copy.buffer, 'the view is of the WebAssembly memory, not a copy')
+  const secondFrame = compress(second)
+  assert.notDeepEqual(new Uint8Array(view.slice()), copy, 'the next page overwrote the view')
+  assert.deepEqual(new Uint8Array(compress.view(second)), secondFrame)
+})

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import process from 'node:process'
 import { writeAtomic } from '../../src/fs/atomic_write.ts'
+import { givePieceBack, lendPiece, PIECE_BYTES } from '../../src/byte_pieces.ts'
 import { UnsafePathError } from '../../src/fs/safe_write.ts'
 
 const options = { tempPrefix: '.t.', tempSuffix: '.wbx-tmp', advice: 'check the folder' }
@@ -151,3 +152,34 @@ test('a missing folder without makeDirs is an Error naming the file and the advi
     s.cleanup()
   }
 })
+
+test('with givePiecesBack, lent pieces go back once written; without, the reader keeps them', async () => {
+  const { root, out, cleanup } = scratch()
+  try {
+    const write = async (givePiecesBack: boolean) => {
+      const piece = lendPiece(PIECE_BYTES)
+      piece.fill(0x61)
+      const path = join(out, `pieces-${givePiecesBack}.bin`)
+      await writeAtomic(root, path, oneChunk(piece), { ...options, givePiecesBack })
+      assert.equal(readFileSync(path).length, PIECE_BYTES)
+      const next = lendPiece(PIECE_BYTES)
+      const reused = next.buffer === piece.buffer
+      givePieceBack(next)
+      return reused
+    }
+    assert.equal(await write(false), false, 'a stream another reader may hold keeps its pieces')
+    assert.equal(await write(true), true)
+  } finally {
+    cleanup()
+  }
+})
+
+/** A stream of one chunk. */
+function oneChunk(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      controller.enqueue(bytes)
+      controller.close()
+    },
+  })
+}

@@ -14,6 +14,7 @@
 import process from 'node:process'
 import { parseArgs } from 'node:util'
 import { RowGroupBuilder } from '../src/export/parquet_group.ts'
+import { runtimeName } from '../src/runtime.ts'
 import type { Row } from '../src/row.ts'
 import { benchRows, COLUMNS, METRICS, TYPES } from './_parquet_vs_duckdb_rows.ts'
 
@@ -68,11 +69,8 @@ for (let round = -5; round < rounds; round++) {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const per = (ms: number) => (ms * 100_000 / count).toFixed(1)
-const runtime = 'Deno' in globalThis
-  ? `Deno ${(globalThis as unknown as { Deno: { version: { deno: string } } }).Deno.version.deno}`
-  : 'Bun' in globalThis
-  ? `Bun ${(globalThis as unknown as { Bun: { version: string } }).Bun.version}`
-  : `Node ${process.versions.node}`
+const versions = process.versions as Record<string, string | undefined>
+const runtime = `${runtimeName} ${versions[runtimeName] ?? versions.node}`
 console.log(
   `${runtime}, ${count} rows × ${COLUMNS.length} columns${
     keep ? ` (${keep} metrics a row)` : ''

@@ -17,7 +17,7 @@ import { parquetWriteBuffer } from 'hyparquet-writer'
 import { type FileMetaData, parquetMetadata, parquetRead } from 'hyparquet'
 import process from 'node:process'
 import { parseArgs } from 'node:util'
-import { decodeColumns } from '../src/api/history/parquet_export_file.ts'
+import { decodeColumns } from '../src/api/history/decode_group.ts'
 import { collectGarbage, runtimeName } from '../src/runtime.ts'
 
 const { values } = parseArgs({

@@ -7,6 +7,7 @@
  */
 import type { ExportFormat } from '../export/mod.ts'
 import type { ParquetWorkers } from '../export/parquet_workers.ts'
+import type { DecodeThreads } from '../api/history/group_decode_job.ts'
 import type { BulkRun } from './bulk_source.ts'
 import type { ByteBudget } from './byte_budget.ts'
 import type { ExportState } from './export_state.ts'
@@ -43,6 +44,8 @@ export interface RunExportContext {
   budget?: ByteBudget
   /** Encoder workers for Parquet history parts. @default the main thread */
   workers?: ParquetWorkers
+  /** Threads to decode remote history exports on (the encoder workers). @default the main thread */
+  decodeThreads?: DecodeThreads
   /** Cancels the export. */
   signal: AbortSignal
   /** Called with history rows written. */
@@ -146,6 +149,7 @@ async function exportOnce(
       keys: ctx.keys,
       schema: ctx.schema,
       workers: ctx.workers,
+      decodeThreads: ctx.decodeThreads,
       signal: ctx.signal,
       onPart: async (part) => {
         await state.addPart(run.id, part)

@@ -11,6 +11,7 @@
 import { join } from 'node:path'
 import type { ExportFormat } from '../export/mod.ts'
 import type { ParquetWorkers } from '../export/parquet_workers.ts'
+import type { DecodeThreads } from '../api/history/group_decode_job.ts'
 import { type HistoryBatch, HistorySlice } from '../api/history/history_slice.ts'
 import type { Row } from '../row.ts'
 import type { BulkRun } from './bulk_source.ts'
@@ -51,6 +52,8 @@ export interface HistoryPartsOptions {
   expectedRows?: number
   /** Encoder workers for Parquet parts. @default the main thread */
   workers?: ParquetWorkers
+  /** Threads to decode a remote run's export row groups on. @default the main thread */
+  decodeThreads?: DecodeThreads
   /** Cancels the export; the part in flight is not created. */
   signal: AbortSignal
   /** Called with each finished part, before the next one starts (journal it here). */
@@ -105,8 +108,12 @@ export async function exportHistoryParts(
   const id = schema ? schemaId(schema) : null
   // A Parquet part with the declared schema takes export columns as they were decoded.
   const open = (from: number, slices: boolean) =>
-    historyBatches(run, { minStep: from, maxStep: stop, keys: options.keys, signal }, slices)
-      .getReader()
+    historyBatches(
+      run,
+      { minStep: from, maxStep: stop, keys: options.keys, signal },
+      slices,
+      options.decodeThreads,
+    ).getReader()
   const columnar = format === 'parquet' && schema !== undefined
   let reader = open(watermark ? Math.min(watermark.step, fromStep) : fromStep, columnar)
   let pending: HistoryBatch = []

@@ -5,11 +5,15 @@
  *
  * @module
  */
+import type { DecodeThreads } from '../api/history/group_decode_job.ts'
 import type { HistoryBatch } from '../api/history/history_slice.ts'
 import type { BulkHistoryOptions, BulkRun } from './bulk_source.ts'
 
-/** Reads history as rows or slices. */
-type SliceReader = (options: BulkHistoryOptions) => ReadableStream<HistoryBatch>
+/** Reads history as rows or slices, decoding on `decodeThreads` where the source decodes. */
+type SliceReader = (
+  options: BulkHistoryOptions,
+  decodeThreads?: DecodeThreads,
+) => ReadableStream<HistoryBatch>
 
 const readers = new WeakMap<BulkRun, SliceReader>()
 
@@ -19,12 +23,16 @@ export function withHistorySlices(run: BulkRun, read: SliceReader): BulkRun {
   return run
 }
 
-/** The run's history, as slices where its source can make them (and `slices`), else as rows. */
+/**
+ * The run's history, as slices where its source can make them (and `slices`), else as rows; a
+ * slice reader decodes on `decodeThreads` when given.
+ */
 export function historyBatches(
   run: BulkRun,
   options: BulkHistoryOptions,
   slices: boolean,
+  decodeThreads?: DecodeThreads,
 ): ReadableStream<HistoryBatch> {
   const read = slices ? readers.get(run) : undefined
-  return read ? read(options) : run.history(options)
+  return read ? read(options, decodeThreads) : run.history(options)
 }

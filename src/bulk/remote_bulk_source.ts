@@ -131,9 +131,10 @@ function remoteRun(run: Run, prefetched: Prefetched): BulkRun {
       prefetched.ahead.catch(() => {}) // the scan that takes it sees the error
     },
   }
-  return withHistorySlices(remote, (o) =>
+  return withHistorySlices(remote, (o, decodeThreads) =>
     scanHistorySlices(run.transport, run, {
       exportFetch: run.client.exportFetch,
+      decodeThreads,
       ...scanOptions(o),
     }))
 }

@@ -1,6 +1,8 @@
 /**
  * A pool of worker threads that encode Parquet row groups, so a bulk export's encoding and
- * compression run on every core while the main thread reads, schedules and writes. Each file
+ * compression run on every core while the main thread reads, schedules and writes; a pool started
+ * from another entry module also runs that module's tasks ({@linkcode ParquetWorkers.call}: the
+ * bulk export decodes history exports there). Each file
  * sticks to one worker (its compressor lives there); a new file goes to the worker with the
  * fewest open files. A group's number columns are copied once into buffers that move to the
  * worker (`parquet_group_job.ts`), and its bytes come back the same way. A worker that stops
@@ -26,6 +28,11 @@ export interface ParquetWorkersOptions {
    * does is stopped (its files fail, later ones go elsewhere). @default 120000
    */
   stallTimeoutMs?: number
+  /**
+   * The workers' entry module: one that serves encoding (`serveParquetWorker`) and possibly tasks
+   * of its own. @default `parquet_group_worker.ts` (encoding only)
+   */
+  entry?: URL
 }
 
 /** What a worker answers for a job. */
@@ -39,12 +46,16 @@ type Answer = {
   offset?: number
   length?: number
   results?: ChunkResult[]
+  /** A task's answer. */
+  value?: unknown
   error?: { name: string; message: string }
 }
 
 /** A job waiting for its answer. */
 interface Pending {
-  resolve: (done: { bytes: Uint8Array; results: ChunkResult[] }) => void
+  /** What the job does, for its error message (`parquet encoder`, or the task's name). */
+  what: string
+  resolve: (answer: Answer) => void
   reject: (err: Error) => void
 }
 
@@ -56,6 +67,7 @@ class Lane {
   readonly collects = new Map<number, (collected: boolean) => void>()
   files = 0
   groups = 0
+  tasks = 0
   failed: Error | undefined
   /** When the worker last answered, or was given work while idle (ms, `performance.now()`). */
   lastProgress = 0
@@ -77,14 +89,10 @@ class Lane {
       this.pending.delete(answer.id!)
       this.release()
       if (answer.error) {
-        const err = new Error(`parquet encoder worker: ${answer.error.message}`)
+        const err = new Error(`${job.what} worker: ${answer.error.message}`)
         err.name = answer.error.name
         job.reject(err)
-      } else {
-        this.groups++
-        const bytes = new Uint8Array(answer.buffer!, answer.offset, answer.length)
-        job.resolve({ bytes, results: answer.results! })
-      }
+      } else job.resolve(answer)
     })
     thread.onExit((error) => this.stopped(error))
   }
@@ -141,7 +149,7 @@ export class ParquetWorkers implements GroupEncoder {
     if (!Number.isInteger(count) || count < 1) {
       throw new RangeError(`Cannot start ${count} encoder workers: use a whole number >= 1`)
     }
-    const url = new URL('./parquet_group_worker.ts', import.meta.url)
+    const url = options.entry ?? new URL('./parquet_group_worker.ts', import.meta.url)
     const threads: WorkerThread[] = []
     const timeout = options.startTimeoutMs ?? 20_000
     try {
@@ -186,9 +194,14 @@ export class ParquetWorkers implements GroupEncoder {
     return this.#lanes.length
   }
 
-  /** Row groups the workers have encoded so far. */
+  /** Row groups the workers have encoded so far (tasks of {@linkcode ParquetWorkers.call} not counted). */
   get groups(): number {
     return this.#lanes.reduce((sum, lane) => sum + lane.groups, 0)
+  }
+
+  /** Tasks the workers have answered so far ({@linkcode ParquetWorkers.call}). */
+  get tasks(): number {
+    return this.#lanes.reduce((sum, lane) => sum + lane.tasks, 0)
   }
 
   /** Encodes a row group of `file` on its worker. */
@@ -223,12 +236,42 @@ export class ParquetWorkers implements GroupEncoder {
       offset,
       columns: jobCols,
     }
-    const jobId = this.#nextJob++
+    return this.#post(lane, 'parquet encoder', { job }, transfer).then((answer) => {
+      lane.groups++
+      const bytes = new Uint8Array(answer.buffer!, answer.offset, answer.length)
+      return { bytes, results: answer.results! }
+    })
+  }
+
+  /**
+   * Runs `task` of the workers' entry module on the live worker with the fewest jobs waiting,
+   * moving the `transfer` buffers; resolves with the task's answer. Undefined when no worker is
+   * left (the caller does the work itself).
+   */
+  call(task: string, payload: unknown, transfer: ArrayBuffer[] = []): Promise<unknown> | undefined {
+    if (this.#closed) return undefined
+    const live = this.#lanes.filter((lane) => !lane.failed)
+    if (live.length === 0) return undefined
+    const lane = live.reduce((a, b) => (b.pending.size < a.pending.size ? b : a))
+    return this.#post(lane, task, { task, payload }, transfer).then((answer) => {
+      lane.tasks++
+      return answer.value
+    })
+  }
+
+  /** Posts a request to `lane` and waits for its answer. */
+  #post(
+    lane: Lane,
+    what: string,
+    request: Record<string, unknown>,
+    transfer: ArrayBuffer[],
+  ): Promise<Answer> {
+    const id = this.#nextJob++
     return new Promise((resolve, reject) => {
       if (lane.pending.size === 0) lane.lastProgress = performance.now()
-      lane.pending.set(jobId, { resolve, reject })
+      lane.pending.set(id, { what, resolve, reject })
       lane.thread.keepAlive(true)
-      lane.thread.post({ id: jobId, job }, transfer)
+      lane.thread.post({ id, ...request }, transfer)
     })
   }
 

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict'
 import { parquetMetadata } from 'hyparquet'
 import { parquetWriteBuffer } from 'hyparquet-writer'
 import { rowFromParquet, rowsFromColumns } from '../../src/api/history/history_row.ts'
-import { gatherColumn, ParquetExportFile } from '../../src/api/history/parquet_export_file.ts'
+import { gatherColumn } from '../../src/api/history/decode_group.ts'
+import { ParquetExportFile } from '../../src/api/history/parquet_export_file.ts'
 import type { Row } from '../../src/row.ts'
 
 /** The cells of one export, column by column, as hyparquet decodes them. */

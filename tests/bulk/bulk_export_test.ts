@@ -116,9 +116,9 @@ test('a bad workers count is a RangeError, and the folder can be exported right 
     )
     const result = await exportProject({ source, out: dir, workers: 1 })
     assert.equal(result.complete, true)
-    assert.deepEqual(result.encoding, { workers: 1, groups: 1 })
+    assert.deepEqual(result.encoding, { workers: 1, groups: 1, decoded: 0 })
     const inline = await exportProject({ source, out: `${dir}-inline`, workers: 0 })
-    assert.deepEqual(inline.encoding, { workers: 0, groups: 0 })
+    assert.deepEqual(inline.encoding, { workers: 0, groups: 0, decoded: 0 })
     // The default budget: 150 MiB (96 where freed memory stays resident) with none or one encoder
     // worker, 64 MiB more for each further one.
     const base = keepsFreedMemory() ? 96 * MIB : 150 * MIB

@@ -234,27 +234,43 @@ test(
   },
 )
 
-test('--workers encodes history parts on worker threads, byte for byte as the main thread does', {
-  timeout: 60_000,
-}, async () => {
-  const parts = async (workers: string): Promise<[Record<string, string>, unknown]> => {
-    const dir = folder(`workers-${workers}`)
-    const r = await runCli(['export', 'bulk/cli', '-o', dir, '--workers', workers, '--json'])
-    assert.equal(r.code, 0, r.stderr)
-    const m: Manifest = JSON.parse(readFileSync(join(dir, 'wbx-manifest.json'), 'utf8'))
-    const hashes: Record<string, string> = {}
-    for (const run of Object.values(m.runs)) {
-      for (const part of run.history!.parts) hashes[part.file] = part.sha256
+test(
+  '--workers decodes exports and encodes history parts on worker threads, byte for byte as the main thread does',
+  {
+    timeout: 60_000,
+  },
+  async () => {
+    type Encoding = { workers: number; groups: number; decoded: number }
+    const parts = async (workers: string): Promise<[Record<string, string>, Encoding]> => {
+      const dir = folder(`workers-${workers}`)
+      const r = await runCli([
+        'export',
+        'bulk/cli',
+        '-o',
+        dir,
+        '--workers',
+        workers,
+        '--decode-on-workers',
+        '--json',
+      ])
+      assert.equal(r.code, 0, r.stderr)
+      const m: Manifest = JSON.parse(readFileSync(join(dir, 'wbx-manifest.json'), 'utf8'))
+      const hashes: Record<string, string> = {}
+      for (const run of Object.values(m.runs)) {
+        for (const part of run.history!.parts) hashes[part.file] = part.sha256
+      }
+      return [hashes, JSON.parse(r.stdout).encoding]
     }
-    return [hashes, JSON.parse(r.stdout).encoding]
-  }
-  const [inline, noWorkers] = await parts('0')
-  const [threaded, encoding] = await parts('2')
-  assert.equal(Object.keys(inline).length, RUNS)
-  assert.deepEqual(threaded, inline)
-  assert.deepEqual(noWorkers, { workers: 0, groups: 0 })
-  assert.deepEqual(encoding, { workers: 2, groups: RUNS })
-})
+    const [inline, noWorkers] = await parts('0')
+    const [threaded, encoding] = await parts('2')
+    assert.equal(Object.keys(inline).length, RUNS)
+    assert.deepEqual(threaded, inline)
+    assert.deepEqual(noWorkers, { workers: 0, groups: 0, decoded: 0 })
+    assert.deepEqual({ ...encoding, decoded: 0 }, { workers: 2, groups: RUNS, decoded: 0 })
+    // Every run's history comes from its exports: at least one row group each, all decoded there.
+    assert.ok(encoding.decoded >= RUNS, `${encoding.decoded} export row groups decoded on workers`)
+  },
+)
 
 test('a run that fails every attempt is quarantined, the rest complete, and the exit code is 1', {
   timeout: 60_000,

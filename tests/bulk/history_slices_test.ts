@@ -16,6 +16,7 @@ import {
 import { historyBatches, withHistorySlices } from '../../src/bulk/history_slices.ts'
 import type { PartRecord } from '../../src/bulk/manifest.ts'
 import { RemoteBulkSource } from '../../src/bulk/remote_bulk_source.ts'
+import { ParquetWorkers } from '../../src/export/parquet_workers.ts'
 import type { Row } from '../../src/row.ts'
 import type { RunSeed } from '../server/run_seed.ts'
 import { startTestServer } from '../server/test_server.ts'
@@ -60,8 +61,8 @@ async function exportOnce(
     if (slices) {
       withHistorySlices(
         counted,
-        (o: BulkHistoryOptions) =>
-          historyBatches(run, o, true).pipeThrough(
+        (o: BulkHistoryOptions, threads) =>
+          historyBatches(run, o, true, threads).pipeThrough(
             new TransformStream({
               transform(batch, controller) {
                 if (batch instanceof HistorySlice) seen++
@@ -207,4 +208,29 @@ test('slices of groups the decoder pools give the same parts, with every given-b
       columnPool.empty()
     }
   })
+})
+
+test('slices decoded on a worker thread, one group ahead, give the parts rows decoded here give', async () => {
+  const workers = await ParquetWorkers.start(1, {
+    entry: new URL('../../src/bulk/export_worker.ts', import.meta.url),
+  })
+  try {
+    // Two files of 4,500 rows in groups of 2,000, 2,000 and 500; parts of 1,300 rows split slices.
+    const seed = { history: mixedRows(9_000), parquetFileRows: 4_500, parquetRowGroupRows: 2_000 }
+    await withRuns([seed], async ([run]) => {
+      const fromRows = await exportOnce(run, false, { partRows: 1_300 })
+      const threaded = await exportOnce(run, true, {
+        partRows: 1_300,
+        workers,
+        decodeThreads: workers,
+      })
+      assert.ok(threaded.slices > 0)
+      assert.deepEqual(threaded.parts, fromRows.parts, 'the same records, last-row hashes too')
+      assert.deepEqual(threaded.bytes, fromRows.bytes)
+      assert.equal(workers.tasks, 6, 'every export row group was decoded on the worker, once')
+      assert.equal(workers.groups, threaded.parts.length, 'and every part encoded there')
+    })
+  } finally {
+    await workers.close()
+  }
 })

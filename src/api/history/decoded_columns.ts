@@ -32,11 +32,22 @@ export function takeColumnFloats(rows: number): Float64Array {
 /** The holders of one decoded group's pooled buffers; the buffers go back when the last lets go. */
 export class GroupLease {
   #buffers: ArrayBuffer[]
+  #giveBack: (buffer: ArrayBuffer) => void
   #holders = 1
 
-  /** A lease on `buffers`, held once (by whoever decoded them). */
-  constructor(buffers: ArrayBuffer[]) {
+  /**
+   * A lease on `buffers`, held once (by whoever decoded them); the last let-go hands each to
+   * `giveBack` (a group decoded on a worker sends them back there, `group_decode_job.ts`).
+   * @default giveBack to this thread's pool
+   */
+  constructor(buffers: ArrayBuffer[], giveBack?: (buffer: ArrayBuffer) => void) {
     this.#buffers = buffers
+    this.#giveBack = giveBack ?? ((buffer) => columnPool.giveBack(buffer))
+  }
+
+  /** The buffers leased (none once given back). */
+  get buffers(): readonly ArrayBuffer[] {
+    return this.#buffers
   }
 
   /** Holders not yet let go. */
@@ -58,7 +69,7 @@ export class GroupLease {
       throw new Error('Cannot let go of a decoded row group more often than it was held')
     }
     if (--this.#holders > 0) return
-    for (const buffer of this.#buffers) columnPool.giveBack(buffer)
+    for (const buffer of this.#buffers) this.#giveBack(buffer)
     this.#buffers = []
   }
 }

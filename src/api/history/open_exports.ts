@@ -6,6 +6,7 @@
 import type { HistoryRunRef, HistoryTransport } from './history_target.ts'
 import { ParquetExportFile } from './parquet_export_file.ts'
 import { fetchParquetExports, type ParquetExports } from './parquet_exports.ts'
+import type { DecodeThreads } from './group_decode_job.ts'
 import type { SignedFetchOptions } from './signed_fetch.ts'
 import { ExportFileSource } from './step_sources.ts'
 
@@ -29,6 +30,8 @@ export interface OpenExportSourcesOptions {
   tailBytes?: number
   /** The answer of `RunParquetHistory`, already asked for. @default asked here */
   exports?: Promise<ParquetExports>
+  /** Threads to decode row groups on (`group_decode_job.ts`). @default this thread */
+  decodeThreads?: DecodeThreads
 }
 
 /** The opened exports of a run. */
@@ -58,6 +61,7 @@ export async function openExportSources(
     signal: options.signal,
     keys: options.keys,
     tailBytes: options.tailBytes,
+    decodeThreads: options.decodeThreads,
   }
   let next = 0
   const worker = async () => {

@@ -4,28 +4,19 @@
  *
  * @module
  */
-import {
-  type AsyncBuffer,
-  type Compressors,
-  type FileMetaData,
-  parquetMetadataAsync,
-  parquetRead,
-  parquetSchema,
-} from 'hyparquet'
-import { parseJson } from '../../json/parse_json.ts'
+import { type Compressors, type FileMetaData, parquetMetadataAsync, parquetSchema } from 'hyparquet'
 import type { Row } from '../../row.ts'
+import { decodeColumns, type DecodedGroup, rowsOfGroup } from './decode_group.ts'
 import { exportDecompressors } from './export_codecs.ts'
-import { chunkRange, flatDoubleDecoder, readFlatDoubles, wholeGroupIndex } from './flat_doubles.ts'
-import { parquetPlan, prefetchAsyncBuffer } from 'hyparquet/src/plan.js'
 import {
   checkTailBytes,
   DEFAULT_TAIL_BYTES,
   ExportTailBuffer,
   readExportTail,
 } from './export_tail.ts'
-import { columnPath, rowsFromColumns, sortByStep } from './history_row.ts'
+import { decodeOnThreads, type DecodeThreads } from './group_decode_job.ts'
+import { columnPath } from './history_row.ts'
 import { columnSpan, ReadAheadBuffer } from './read_ahead.ts'
-import { GroupLease } from './decoded_columns.ts'
 import { rangeReadingFetch, redactSignedUrl, type SignedFetchOptions } from './signed_fetch.ts'
 
 /** One row group of an export, with the smallest and largest `_step` it holds. */
@@ -51,15 +42,14 @@ export interface OpenExportOptions extends SignedFetchOptions {
    * file no bigger arrives whole in that one request. @default 1048576 (1 MiB)
    */
   tailBytes?: number
+  /**
+   * Threads to decode row groups on (a bulk export's workers): a group's bytes go there and its
+   * columns come back. @default this thread
+   */
+  decodeThreads?: DecodeThreads
 }
 
-const utf8 = new TextDecoder()
 let decompressors: Compressors | undefined
-
-/** Reads JSON-typed Parquet values with bare NaN/Infinity allowed, as W&B writes them. */
-function jsonFromBytes(bytes: Uint8Array | undefined): unknown {
-  return bytes && parseJson(utf8.decode(bytes))
-}
 
 /** A Parquet history export opened for reading; construct it with {@linkcode ParquetExportFile.open}. */
 export class ParquetExportFile {
@@ -74,6 +64,9 @@ export class ParquetExportFile {
   #file: ReadAheadBuffer
   #metadata: FileMetaData
   #schemaNames: string[]
+  #decodeThreads: DecodeThreads | undefined
+  /** The group decoding ahead on `decodeThreads` ({@linkcode ParquetExportFile.prefetch}). */
+  #ahead: { index: number; decoded: Promise<DecodedGroup> } | undefined
 
   private constructor(
     label: string,
@@ -82,8 +75,10 @@ export class ParquetExportFile {
     columns: string[] | undefined,
     hasRequestedColumns: boolean,
     groups: ExportGroup[],
+    decodeThreads?: DecodeThreads,
   ) {
     this.label = label
+    this.#decodeThreads = decodeThreads
     this.#file = file
     this.#metadata = metadata
     this.#schemaNames = parquetSchema(metadata).children.map((c) => c.element.name)
@@ -137,7 +132,15 @@ export class ParquetExportFile {
       checkCodecs(metadata, columns)
       const partial = new ParquetExportFile(label, file, metadata, columns, hasRequested, [])
       const groups = await partial.#planGroups()
-      return new ParquetExportFile(label, file, metadata, columns, hasRequested, groups)
+      return new ParquetExportFile(
+        label,
+        file,
+        metadata,
+        columns,
+        hasRequested,
+        groups,
+        options.decodeThreads,
+      )
     } catch (err) {
       throw exportError(`open ${label}`, err)
     }
@@ -150,11 +153,18 @@ export class ParquetExportFile {
 
   /**
    * Reads one row group's decoded columns (only the chosen ones, in schema order), not yet rows;
-   * the caller holds its lease and lets go when it reads the columns no more.
+   * the caller holds its lease and lets go when it reads the columns no more. With
+   * `decodeThreads`, a group whose chosen columns are one span is decoded there.
    */
   async readGroupColumns(group: ExportGroup): Promise<DecodedGroup> {
     const span = this.#span(group)
     try {
+      const ahead = this.#ahead
+      this.#ahead = undefined
+      if (ahead?.index === group.index) return await ahead.decoded
+      // Decoded ahead for a read that did not come: let go of it.
+      ahead?.decoded.then((skipped) => skipped.lease?.letGo(), () => {})
+      if (span && this.#decodeThreads) return await this.#decodeElsewhere(group, span)
       return await this.#readColumns(group.rowStart, group.rowEnd, this.columns)
     } catch (err) {
       throw exportError(`read row group ${group.index} of ${this.label}`, err)
@@ -166,10 +176,36 @@ export class ParquetExportFile {
   /**
    * Starts fetching a row group's bytes (its chunks of the chosen columns) so that a later
    * {@linkcode ParquetExportFile.readGroup} finds them in memory; at most two groups are held.
+   * With `decodeThreads` the group is also decoded there, one group ahead.
    */
   prefetch(group: ExportGroup): void {
     const span = this.#span(group)
-    if (span) this.#file.fetchAhead(span[0], span[1])
+    if (!span) return
+    this.#file.fetchAhead(span[0], span[1])
+    // On other threads the group is decoded ahead too: it costs this thread nothing.
+    if (this.#decodeThreads && this.#ahead === undefined) {
+      const decoded = this.#decodeElsewhere(group, span)
+      decoded.catch(() => {}) // the read that takes it sees the error
+      this.#ahead = { index: group.index, decoded }
+    }
+  }
+
+  /** Decodes a group whose chosen columns are one span on `decodeThreads`. */
+  async #decodeElsewhere(group: ExportGroup, span: [number, number]): Promise<DecodedGroup> {
+    const bytes = await this.#file.take(span[0], span[1])
+    const file = {
+      metadata: this.#metadata,
+      names: this.#schemaNames,
+      byteLength: this.#file.byteLength,
+    }
+    return await decodeOnThreads(
+      this.#decodeThreads!,
+      file,
+      group.index,
+      span[0],
+      bytes,
+      this.columns,
+    )
   }
 
   /** The byte span of a group's chosen columns, when worth reading in one piece. */
@@ -215,147 +251,6 @@ export class ParquetExportFile {
     }
     return groups.sort((a, b) => a.minStep - b.minStep)
   }
-}
-
-/** A row group decoded column by column: `data[c][r]` is the cell of column `names[c]` in row `r`. */
-export interface DecodedGroup {
-  /** Column names, in schema order. */
-  names: string[]
-  /** Each column's values. */
-  data: ArrayLike<unknown>[]
-  /** Rows. */
-  length: number
-  /** The lease on the pooled memory of its dense columns, when it has any (`decoded_columns.ts`). */
-  lease?: GroupLease
-}
-
-/** A decoded group's rows as step-sorted row objects; lets go of the group. */
-export function rowsOfGroup(group: DecodedGroup): Row[] {
-  const rows = sortByStep(rowsFromColumns(group.names, group.data, group.length))
-  group.lease?.letGo()
-  return rows
-}
-
-/** A Parquet file to decode columns from: its bytes, footer and top-level column names in schema order. */
-export interface ColumnSource {
-  /** The file's bytes. */
-  file: AsyncBuffer
-  /** Its decoded footer. */
-  metadata: FileMetaData
-  /** Its top-level column names, in schema order. */
-  names: readonly string[]
-}
-
-/**
- * Decodes rows `[rowStart, rowEnd)` of `columns` (all when undefined) column by column, with the
- * export decompressors and W&B's JSON (bare NaN and Infinity allowed), in schema order.
- */
-export async function decodeColumns(
-  source: ColumnSource,
-  rowStart: number,
-  rowEnd: number,
-  columns?: string[],
-): Promise<DecodedGroup> {
-  decompressors ??= exportDecompressors()
-  const { file, flat } = await decodeFlatDoubles(source, rowStart, rowEnd, columns)
-  const chunks = new Map<string, ColumnChunk[]>()
-  const rest = flat.size ? (columns ?? source.names).filter((name) => !flat.has(name)) : columns
-  if (!rest || rest.length > 0) {
-    await parquetRead({
-      file,
-      metadata: source.metadata,
-      columns: rest,
-      rowStart,
-      rowEnd,
-      compressors: decompressors,
-      parsers: { jsonFromBytes },
-      onChunk({ columnName, columnData, rowStart: start }) {
-        let list = chunks.get(columnName)
-        if (!list) chunks.set(columnName, list = [])
-        list.push({ start, data: columnData })
-      },
-    })
-  }
-  // Schema order, as the columns appear in the file (and as row objects would list them).
-  const names = source.names.filter((name) => chunks.has(name) || flat.has(name))
-  const data = names.map((name) =>
-    flat.get(name) ?? gatherColumn(chunks.get(name)!, rowStart, rowEnd)
-  )
-  const pooled = [...flat.values()].flatMap((c) => c instanceof Float64Array ? [c.buffer] : [])
-  const lease = pooled.length > 0 ? new GroupLease(pooled as ArrayBuffer[]) : undefined
-  return { names, data, length: rowEnd - rowStart, lease }
-}
-
-/**
- * Decodes the flat nullable DOUBLE and FLOAT columns among `columns` (all when undefined) when
- * `[rowStart, rowEnd)` is one whole row group, unboxed (`flat_doubles.ts`). The bytes of every
- * chosen column are fetched as hyparquet's reader would have (its plan: the same ranges, the same
- * requests), and the file to read the other columns from serves them from those fetches.
- */
-async function decodeFlatDoubles(
-  source: ColumnSource,
-  rowStart: number,
-  rowEnd: number,
-  columns: string[] | undefined,
-): Promise<{ file: AsyncBuffer; flat: Map<string, ArrayLike<unknown>> }> {
-  const flat = new Map<string, ArrayLike<unknown>>()
-  const index = wholeGroupIndex(source.metadata, rowStart, rowEnd)
-  if (index === undefined || rowEnd <= rowStart) return { file: source.file, flat }
-  const schema = parquetSchema(source.metadata)
-  const chosen = source.metadata.row_groups[index].columns.flatMap((chunk) => {
-    const name = chunk.meta_data?.path_in_schema[0]
-    if (name === undefined || (columns && !columns.includes(name))) return []
-    const decoder = flatDoubleDecoder(schema, chunk, decompressors)
-    return decoder ? [{ name, chunk, decoder }] : []
-  })
-  if (chosen.length === 0) return { file: source.file, flat }
-  const plan = parquetPlan({
-    file: source.file,
-    metadata: source.metadata,
-    rowStart,
-    rowEnd,
-    columns,
-  })
-  const file = prefetchAsyncBuffer(source.file, plan)
-  for (const { name, chunk, decoder } of chosen) {
-    const [start, end] = chunkRange(chunk)
-    const noNulls = Number(chunk.meta_data?.statistics?.null_count ?? -1) === 0
-    flat.set(
-      name,
-      readFlatDoubles(await file.slice(start, end), rowEnd - rowStart, decoder, noNulls),
-    )
-  }
-  return { file, flat }
-}
-
-/** Decoded values of one column as hyparquet hands them over, starting at row `start` of the file. */
-export interface ColumnChunk {
-  /** Row of the file the first value belongs to. */
-  start: number
-  /** The values. */
-  data: ArrayLike<unknown>
-}
-
-/**
- * The values of rows `[rowStart, rowEnd)` of one column from its decoded chunks: the chunk
- * itself when one chunk is exactly that range, else a copy (rows no chunk covers stay undefined).
- */
-export function gatherColumn(
-  chunks: ColumnChunk[],
-  rowStart: number,
-  rowEnd: number,
-): ArrayLike<unknown> {
-  const length = rowEnd - rowStart
-  if (chunks.length === 1 && chunks[0].start === rowStart && chunks[0].data.length === length) {
-    return chunks[0].data
-  }
-  const out: unknown[] = new Array(length)
-  for (const { start, data } of chunks) {
-    const from = Math.max(start, rowStart)
-    const to = Math.min(start + data.length, rowEnd)
-    for (let row = from; row < to; row++) out[row - rowStart] = data[row - start]
-  }
-  return out
 }
 
 /** Fails when a column to read uses a codec neither hyparquet nor this runtime's zlib decompresses. */

@@ -65,6 +65,18 @@ export class ReadAheadBuffer implements AsyncBuffer {
     return span.bytes.then((bytes) => bytes.slice(start - span.start, end - span.start), direct)
   }
 
+  /**
+   * The bytes `[start, end)` in a buffer nobody else holds (the caller may move it to another
+   * thread): a held span of exactly those bytes is handed over and forgotten, else they are sliced
+   * (a copy from a held span, or the file's slice, which `ExportTailBuffer` makes anew).
+   */
+  async take(start: number, end: number): Promise<ArrayBuffer> {
+    const at = this.#spans.findIndex((s) => s.start === start && s.end === end)
+    if (at < 0) return await this.slice(start, end)
+    const [span] = this.#spans.splice(at, 1)
+    return await span.bytes.catch(() => this.#file.slice(start, end))
+  }
+
   /** The held span covering `[start, end)`, if any. */
   #find(start: number, end: number): Span | undefined {
     return this.#spans.find((s) => s.start <= start && end <= s.end)

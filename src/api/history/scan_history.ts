@@ -11,6 +11,7 @@
  * @module
  */
 import type { ParquetExports } from './parquet_exports.ts'
+import type { DecodeThreads } from './group_decode_job.ts'
 import type { Row } from '../../row.ts'
 import { type HistoryBatch, HistorySlice } from './history_slice.ts'
 import { linkedAbort } from '../../linked_abort.ts'
@@ -83,6 +84,8 @@ export interface ScanHistoryOptions extends KeySelectionOptions {
 export interface ScanInternalOptions extends ScanHistoryOptions {
   /** The answer of this run's `RunParquetHistory`, already asked for. @default asked at the start */
   parquetExports?: Promise<ParquetExports>
+  /** Threads to decode export row groups on (a bulk export's workers). @default this thread */
+  decodeThreads?: DecodeThreads
 }
 
 /** Checks options up front so misuse fails at the call, not mid-stream. */
@@ -167,6 +170,7 @@ function historyBatches(
     exportTailBytes: options.exportTailBytes,
     lastHistoryStep: options.lastHistoryStep,
     parquetExports: (options as ScanInternalOptions).parquetExports,
+    decodeThreads: (options as ScanInternalOptions).decodeThreads,
   }
 
   // Key selection picks keys out of row objects, so a scan of some keys reads rows.

@@ -10,6 +10,7 @@ import type { Row } from '../../row.ts'
 import { runNotFound } from './history_request.ts'
 import { type HistoryRunRef, type HistoryTransport, runPathOf } from './history_target.ts'
 import { findLastHistoryStep } from './last_history_step.ts'
+import type { DecodeThreads } from './group_decode_job.ts'
 import { type ExportSources, openExportSources } from './open_exports.ts'
 import type { SignedFetchOptions } from './signed_fetch.ts'
 import { StepMerger, type StepSource } from './step_merge.ts'
@@ -75,6 +76,8 @@ export interface ScanPlanOptions {
   onShortfall?: ShortfallMode
   /** The answer of `RunParquetHistory`, already asked for. @default asked when the exports open */
   parquetExports?: Promise<ParquetExports>
+  /** Threads to decode export row groups on. @default this thread */
+  decodeThreads?: DecodeThreads
 }
 
 /** One merged sequence of sources and the live source at its end. */
@@ -143,6 +146,7 @@ export class ScanPlan {
           readAhead: this.#options.readAhead,
           tailBytes: this.#options.exportTailBytes,
           exports: this.#options.parquetExports,
+          decodeThreads: this.#options.decodeThreads,
         })
       } catch (err) {
         // 'auto' reads everything through GraphQL instead (e.g. a server without parquetHistory).

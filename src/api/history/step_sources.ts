@@ -17,12 +17,8 @@ import {
   HistoryShortfallError,
   type ShortfallMode,
 } from './history_shortfall.ts'
-import {
-  type DecodedGroup,
-  type ExportGroup,
-  type ParquetExportFile,
-  rowsOfGroup,
-} from './parquet_export_file.ts'
+import { type DecodedGroup, rowsOfGroup } from './decode_group.ts'
+import type { ExportGroup, ParquetExportFile } from './parquet_export_file.ts'
 import { HISTORY_PAGE_QUERY } from '../queries.ts'
 import { decodeHistoryPage } from './history_responses.ts'
 import { HistorySlice } from './history_slice.ts'
@@ -156,9 +152,11 @@ export class ExportFileSource implements StepSource {
     if (this.#held || this.#sorted) return true
     const group = this.#groups[this.#next]
     if (!group) return false
+    // The group's read starts (taking what was fetched or decoded ahead for it), then the next one's.
+    const reading = this.#file.readGroupColumns(group)
     const ahead = this.#groups[this.#next + 1]
     if (ahead && this.#readAhead) this.#file.prefetch(ahead)
-    const decoded = await this.#file.readGroupColumns(group)
+    const decoded = await reading
     this.#next++
     const steps = decoded.data[decoded.names.indexOf('_step')] ?? []
     if (stepsAscending(steps, decoded.length)) this.#held = { group: decoded, steps, pos: 0 }

@@ -111,6 +111,11 @@ export const exportCommand: Command = {
       description:
         'Threads encoding Parquet history beside the main one; 0: none (default: cores - 1)',
     },
+    'decode-on-workers': {
+      type: 'boolean',
+      description:
+        "Decode remote runs' history exports on the --workers threads too (off: on 2 cores it costs more CPU)",
+    },
     'max-rps': {
       type: 'string',
       valueName: 'N',
@@ -181,6 +186,7 @@ export const exportCommand: Command = {
         memoryBytes: byteOption(ctx, 'memory'),
         residentBytes: byteOption(ctx, 'rss-limit', true),
         workers: workersOption(ctx),
+        decodeOnWorkers: ctx.values['decode-on-workers'] === true,
         attempts: positive(ctx, 'attempts'),
         perPage: positive(ctx, 'per-page'),
         maxWaitMs: secondsOption(ctx, 'max-wait'),

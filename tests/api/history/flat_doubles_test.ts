@@ -13,7 +13,7 @@ import {
   readFlatDoubles,
   wholeGroupIndex,
 } from '../../../src/api/history/flat_doubles.ts'
-import { decodeColumns } from '../../../src/api/history/parquet_export_file.ts'
+import { decodeColumns } from '../../../src/api/history/decode_group.ts'
 import { skipWithout } from '../../interop/_project.ts'
 import { wandbPython } from '../../_python.ts'
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { fetchParquetExports } from '../../../src/api/history/parquet_exports.ts'
-import { gatherColumn, ParquetExportFile } from '../../../src/api/history/parquet_export_file.ts'
+import { ParquetExportFile } from '../../../src/api/history/parquet_export_file.ts'
 import type { Row } from '../../../src/row.ts'
 import { withServedRun } from './_served_run.ts'
 
@@ -68,20 +68,4 @@ test('a URL that is not a Parquet file fails with a message naming the export, n
         /history export 1 of 1/.test(err.message) && !/Signature=\w{8}/.test(err.message),
     )
   })
-})
-
-test('gatherColumn returns one exact chunk as is, else copies the covered rows', () => {
-  const chunk = { start: 10, data: [1, 2, 3] }
-  assert.equal(gatherColumn([chunk], 10, 13), chunk.data, 'no copy for an exact chunk')
-  assert.deepEqual(gatherColumn([chunk], 11, 13), [2, 3])
-  assert.deepEqual(
-    gatherColumn([{ start: 0, data: ['a', 'b'] }, { start: 2, data: ['c', 'd'] }], 1, 4),
-    ['b', 'c', 'd'],
-  )
-  const gap = gatherColumn([{ start: 5, data: [7] }], 4, 6)
-  assert.deepEqual(
-    [gap.length, gap[0], gap[1]],
-    [2, undefined, 7],
-    'an uncovered row stays undefined',
-  )
 })

@@ -101,8 +101,8 @@ export interface BulkExportOptions {
   /**
    * Whether the workers also decode remote runs' history exports, one row group ahead of the part
    * being written, so the main thread only schedules and writes. Off by default: on 2 cores it
-   * cost 14% more CPU and 4% more wall at 5,000 runs (`bench/README.md`, "Decoding on the
-   * workers"). @default false
+   * cost 4–14% more CPU at 5,000 runs and made no export faster (`bench/README.md`, "Decoding on
+   * the workers"). @default false
    */
   decodeOnWorkers?: boolean
   /** Tries of a whole run before it is set aside (not HTTP retries: those are `api.retries`). @default 3 */

@@ -2,9 +2,8 @@
  * A pool of worker threads that encode Parquet row groups, so a bulk export's encoding and
  * compression run on every core while the main thread reads, schedules and writes; a pool started
  * from another entry module also runs that module's tasks ({@linkcode ParquetWorkers.call}: the
- * bulk export decodes history exports there). Each file
- * sticks to one worker (its compressor lives there); a new file goes to the worker with the
- * fewest open files. A group's number columns are copied once into buffers that move to the
+ * bulk export can decode history exports there). Each file sticks to one worker (its compressor
+ * lives there); a new file goes to the worker with the fewest open files. A group's number columns are copied once into buffers that move to the
  * worker (`parquet_group_job.ts`), and its bytes come back the same way. A worker that stops
  * (crashes, or {@linkcode ParquetWorkers.stopWorker}) fails the files it was encoding; later files
  * go to the other workers or, with none left, are encoded on the calling thread. Workers do not
@@ -271,7 +270,14 @@ export class ParquetWorkers implements GroupEncoder {
       if (lane.pending.size === 0) lane.lastProgress = performance.now()
       lane.pending.set(id, { what, resolve, reject })
       lane.thread.keepAlive(true)
-      lane.thread.post({ id, ...request }, transfer)
+      try {
+        lane.thread.post({ id, ...request }, transfer)
+      } catch (err) {
+        // A message that cannot be sent (not cloneable) fails alone; the worker waits for nothing.
+        lane.pending.delete(id)
+        lane.release()
+        reject(err)
+      }
     })
   }
 

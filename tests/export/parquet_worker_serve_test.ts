@@ -21,6 +21,7 @@ test('a worker serves its entry’s tasks by name, moving buffers both ways, and
       { name: 'TypeError', message: 'fail worker: the task failed on purpose' },
     )
     await assert.rejects(workers.call('nope', null)!, /this worker has no task named 'nope'/)
+    await assert.rejects(workers.call('echo', { f: () => 1 })!, { name: 'DataCloneError' })
     assert.equal(workers.tasks, 1, 'answered tasks are counted, failed ones are not')
     // Encoding still runs on the same worker.
     const options: ParquetInternalOptions = { columns: ['_step'], types: { _step: 'int' }, workers }

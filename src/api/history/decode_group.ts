@@ -24,6 +24,11 @@ import { rowsFromColumns, sortByStep } from './history_row.ts'
 const utf8 = new TextDecoder()
 let decompressors: Compressors | undefined
 
+/** This thread's export decompressors (`export_codecs.ts`), made once: one hysnappy instance each. */
+export function exportCodecs(): Compressors {
+  return decompressors ??= exportDecompressors()
+}
+
 /** Reads JSON-typed Parquet values with bare NaN/Infinity allowed, as W&B writes them. */
 function jsonFromBytes(bytes: Uint8Array | undefined): unknown {
   return bytes && parseJson(utf8.decode(bytes))
@@ -68,7 +73,7 @@ export async function decodeColumns(
   rowEnd: number,
   columns?: string[],
 ): Promise<DecodedGroup> {
-  decompressors ??= exportDecompressors()
+  const compressors = exportCodecs()
   const { file, flat } = await decodeFlatDoubles(source, rowStart, rowEnd, columns)
   const chunks = new Map<string, ColumnChunk[]>()
   const rest = flat.size ? (columns ?? source.names).filter((name) => !flat.has(name)) : columns
@@ -79,7 +84,7 @@ export async function decodeColumns(
       columns: rest,
       rowStart,
       rowEnd,
-      compressors: decompressors,
+      compressors,
       parsers: { jsonFromBytes },
       onChunk({ columnName, columnData, rowStart: start }) {
         let list = chunks.get(columnName)
@@ -117,7 +122,7 @@ async function decodeFlatDoubles(
   const chosen = source.metadata.row_groups[index].columns.flatMap((chunk) => {
     const name = chunk.meta_data?.path_in_schema[0]
     if (name === undefined || (columns && !columns.includes(name))) return []
-    const decoder = flatDoubleDecoder(schema, chunk, decompressors)
+    const decoder = flatDoubleDecoder(schema, chunk, exportCodecs())
     return decoder ? [{ name, chunk, decoder }] : []
   })
   if (chosen.length === 0) return { file: source.file, flat }

@@ -4,10 +4,9 @@
  *
  * @module
  */
-import { type Compressors, type FileMetaData, parquetMetadataAsync, parquetSchema } from 'hyparquet'
+import { type FileMetaData, parquetMetadataAsync, parquetSchema } from 'hyparquet'
 import type { Row } from '../../row.ts'
-import { decodeColumns, type DecodedGroup, rowsOfGroup } from './decode_group.ts'
-import { exportDecompressors } from './export_codecs.ts'
+import { decodeColumns, type DecodedGroup, exportCodecs, rowsOfGroup } from './decode_group.ts'
 import {
   checkTailBytes,
   DEFAULT_TAIL_BYTES,
@@ -48,8 +47,6 @@ export interface OpenExportOptions extends SignedFetchOptions {
    */
   decodeThreads?: DecodeThreads
 }
-
-let decompressors: Compressors | undefined
 
 /** A Parquet history export opened for reading; construct it with {@linkcode ParquetExportFile.open}. */
 export class ParquetExportFile {
@@ -255,8 +252,7 @@ export class ParquetExportFile {
 
 /** Fails when a column to read uses a codec neither hyparquet nor this runtime's zlib decompresses. */
 function checkCodecs(metadata: FileMetaData, columns: string[]): void {
-  decompressors ??= exportDecompressors()
-  const readable = new Set<string>(['UNCOMPRESSED', 'SNAPPY', ...Object.keys(decompressors)])
+  const readable = new Set<string>(['UNCOMPRESSED', 'SNAPPY', ...Object.keys(exportCodecs())])
   for (const group of metadata.row_groups) {
     for (const chunk of group.columns) {
       const meta = chunk.meta_data

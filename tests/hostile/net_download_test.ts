@@ -63,8 +63,10 @@ test('a body longer than the listed size stops at it: error names file and sizes
     assert.deepEqual(readdirSync(dir), [], 'no partial file is left')
     const sent = proxy.requests.filter((r) => r.path.endsWith('small.txt') && r.origin === 'files')
     assert.ok(sent.length >= 1)
+    // Out of 50 MB: what the sockets and the runtime buffer before the client's stop reaches the
+    // server (Bun in CI once let 8,388,776 bytes through, 8 MiB and the headers) is not reading.
     for (const r of sent) {
-      assert.ok(r.bytesSent < 8e6, `the client stopped reading (${r.bytesSent})`)
+      assert.ok(r.bytesSent < 16e6, `the client stopped reading (${r.bytesSent})`)
     }
 
     // The stream form (bulk export, logs) stops the same way.

@@ -36,7 +36,7 @@ import {
 import { flattenRow } from './flatten.ts'
 import { type CodecSetup, codecSetup, type ParquetCodec } from './parquet_codec.ts'
 import { type GroupColumn, RowGroupBuilder } from './parquet_group.ts'
-import { writeRowGroup } from './parquet_row_group.ts'
+import { sendRowGroup, writeRowGroup } from './parquet_row_group.ts'
 import type { ParquetWorkers } from './parquet_workers.ts'
 import { arrowSchemaBase64, type ArrowType } from './arrow_schema.ts'
 import { buildSchema, type JsonColumns, markJsonColumns } from './parquet_schema.ts'
@@ -106,6 +106,8 @@ class ParquetEncoder implements RowEncoder {
   #done = false
   #groupPerWrite: boolean
   #workers: ParquetWorkers | undefined
+  /** The group a worker is encoding while the builder fills the next one, until it is in the file. */
+  #inFlight: Promise<void> | undefined
   #codecName: string
 
   /** Checks the options and picks direct streaming (every column declared) or spooling. */
@@ -203,6 +205,9 @@ class ParquetEncoder implements RowEncoder {
 
   /** Removes every temporary segment file, and gives the group's and output's buffers back to the pool. */
   async dispose(): Promise<void> {
+    // A group still with a worker writes into the open file when it comes back: wait for it.
+    await this.#inFlight?.catch(() => {})
+    this.#inFlight = undefined
     if (this.#open) this.#workers?.release(this.#open)
     this.#open?.sink.release()
     this.#builder.release()
@@ -242,22 +247,44 @@ class ParquetEncoder implements RowEncoder {
       : { names: ['_step'], kinds: ['int'] }
   }
 
-  /** Writes the builder's rows as one row group and empties the builder. */
+  /**
+   * Writes the builder's rows as one row group and empties the builder. With workers it returns
+   * once the group is handed over, after the group before it is in the file: the builder fills
+   * the next group while a worker encodes this one, and one group per file is in flight.
+   */
   async #writeGroup(open: OpenFile): Promise<void> {
     const builder = this.#builder
     const n = builder.length
     if (n === 0) return
     await this.#codec.ready
+    await this.#settle()
     let columnData: GroupColumn[] = builder.columnData(this.#jsonColumns)
     if (!columnData.length) columnData = [{ name: '_step', data: new Array(n).fill(null) }]
     const workers = this.#workers
-    await writeRowGroup(
-      open.writer,
-      columnData,
-      n,
-      workers ? { workers, file: open, codecName: this.#codecName } : undefined,
-    )
+    if (workers) {
+      const sent = sendRowGroup(open.writer, columnData, n, {
+        workers,
+        file: open,
+        codecName: this.#codecName,
+      })
+      // Its error surfaces at the next settle (next group, close or dispose), not as unhandled.
+      sent.catch(() => {})
+      this.#inFlight = sent
+      builder.reset()
+      // A followed file's group is out before its write returns.
+      if (this.#groupPerWrite) await this.#settle()
+      return
+    }
+    await writeRowGroup(open.writer, columnData, n)
     builder.reset()
+  }
+
+  /** Waits until the group in flight is in the file; throws its error. */
+  async #settle(): Promise<void> {
+    const inFlight = this.#inFlight
+    if (!inFlight) return
+    this.#inFlight = undefined
+    await inFlight
   }
 
   /** Starts a ParquetWriter for a schema. */
@@ -275,6 +302,7 @@ class ParquetEncoder implements RowEncoder {
 
   /** Writes the footer. */
   async #finish(open: OpenFile): Promise<void> {
+    await this.#settle()
     this.#workers?.release(open)
     markJsonColumns(open.writer.schema)
     await open.writer.finish()

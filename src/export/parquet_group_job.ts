@@ -101,3 +101,14 @@ export function groupColumns(job: GroupJob): GroupColumn[] {
     }
   })
 }
+
+/**
+ * The columns copied out of the builder's reused storage, for encoding later on this thread (no
+ * worker left): number storage sliced, other values in arrays of their own.
+ */
+export function ownColumns(columns: readonly GroupColumn[], rows: number): GroupColumn[] {
+  const own = jobColumns(columns, rows).columns.map((column): JobColumn =>
+    column.data ? { ...column, data: Array.prototype.slice.call(column.data, 0, rows) } : column
+  )
+  return groupColumns({ columns: own } as GroupJob)
+}

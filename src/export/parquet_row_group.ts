@@ -5,7 +5,8 @@
  * writer exactly as `ParquetWriter.write` records it (row group, page indexes, row count), so
  * `finish()` writes the usual footer. The columns are encoded here, or by a worker thread when
  * the caller passes a {@linkcode GroupEncoder} (`parquet_workers.ts`); either way the bytes are the
- * same and the caller may reuse its column storage once this returns.
+ * same. With a worker, {@linkcode sendRowGroup} returns as soon as the group is handed over, so the
+ * caller can fill its next group while this one is encoded.
  *
  * @module
  */
@@ -40,7 +41,10 @@ export interface GroupSetup {
 
 /** Encodes a row group somewhere else (a worker) into bytes starting at file offset `offset`. */
 export interface GroupEncoder {
-  /** Encodes `columns` (`rows` each) of the file `file`, whose setup is `setup`, placed at `offset`. */
+  /**
+   * Encodes `columns` (`rows` each) of the file `file`, whose setup is `setup`, placed at `offset`;
+   * the columns are read before it returns, so the caller may reuse their storage at once.
+   */
   encode(
     file: object,
     setup: GroupSetup,
@@ -51,31 +55,63 @@ export interface GroupEncoder {
   ): Promise<{ bytes: Uint8Array; results: ChunkResult[] }>
 }
 
-/** Writes `columns` (all of the schema's columns, in order, `rows` each) as one row group. */
+/**
+ * Writes `columns` (all of the schema's columns, in order, `rows` each) as one row group; the
+ * caller may reuse their storage once it resolves.
+ */
 export async function writeRowGroup(
   writer: ParquetWriter,
   columns: readonly GroupColumn[],
   rows: number,
   encoder?: { workers: GroupEncoder; file: object; codecName: string },
 ): Promise<void> {
+  if (encoder) return await sendRowGroup(writer, columns, rows, encoder)
   const out = writer.writer
   const groupStart = out.offset
-  let results: ChunkResult[]
-  if (encoder) {
-    const setup = setupOf(writer)
-    const done = await encoder.workers.encode(
-      encoder.file,
-      setup,
-      encoder.codecName,
-      columns,
-      rows,
-      groupStart,
-    )
+  recordGroup(writer, encodeColumns(out, setupOf(writer), columns, rows), rows, groupStart)
+  await out.flush?.()
+}
+
+/**
+ * Hands a row group to the encoder workers; once this returns the columns are read (their storage
+ * may be refilled), and the promise resolves when the encoded group is in the writer. Nothing
+ * else may write to `writer` until then.
+ */
+export function sendRowGroup(
+  writer: ParquetWriter,
+  columns: readonly GroupColumn[],
+  rows: number,
+  encoder: { workers: GroupEncoder; file: object; codecName: string },
+): Promise<void> {
+  const out = writer.writer
+  const groupStart = out.offset
+  const encoded = encoder.workers.encode(
+    encoder.file,
+    setupOf(writer),
+    encoder.codecName,
+    columns,
+    rows,
+    groupStart,
+  )
+  return encoded.then(async (done) => {
+    if (out.offset !== groupStart) {
+      throw new Error(
+        `parquet row group encoded for offset ${groupStart} but the file is at ${out.offset}: a write went in between`,
+      )
+    }
     out.appendBytes(done.bytes)
-    results = done.results
-  } else {
-    results = encodeColumns(out, setupOf(writer), columns, rows)
-  }
+    recordGroup(writer, done.results, rows, groupStart)
+    await out.flush?.()
+  })
+}
+
+/** Records an encoded group (its bytes already written from `groupStart`) as ParquetWriter.write does. */
+function recordGroup(
+  writer: ParquetWriter,
+  results: ChunkResult[],
+  rows: number,
+  groupStart: number,
+): void {
   const chunks: ColumnChunk[] = []
   for (const result of results) {
     chunks.push(result.chunk)
@@ -88,9 +124,8 @@ export async function writeRowGroup(
     columns: chunks,
     total_byte_size,
     num_rows: BigInt(rows),
-    total_compressed_size: BigInt(out.offset - groupStart),
+    total_compressed_size: BigInt(writer.writer.offset - groupStart),
   })
-  await out.flush?.()
 }
 
 /** The encoder setup of an open ParquetWriter. */

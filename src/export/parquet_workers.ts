@@ -14,7 +14,7 @@
 import { startWorker, type WorkerThread } from '../runtime.ts'
 import { type CodecSetup, codecSetup } from './parquet_codec.ts'
 import type { GroupColumn } from './parquet_group.ts'
-import { type GroupJob, jobColumns } from './parquet_group_job.ts'
+import { type GroupJob, jobColumns, ownColumns } from './parquet_group_job.ts'
 import type { ChunkResult } from './parquet_numeric.ts'
 import { encodeGroupBytes, type GroupEncoder, type GroupSetup } from './parquet_row_group.ts'
 
@@ -203,7 +203,10 @@ export class ParquetWorkers implements GroupEncoder {
     return this.#lanes.reduce((sum, lane) => sum + lane.tasks, 0)
   }
 
-  /** Encodes a row group of `file` on its worker. */
+  /**
+   * Encodes a row group of `file` on its worker (here, from a copy, when no worker is left); the
+   * columns are read before it returns.
+   */
   encode(
     file: object,
     setup: GroupSetup,
@@ -222,7 +225,7 @@ export class ParquetWorkers implements GroupEncoder {
       this.#files.set(file, entry)
     }
     const { lane, id, codec } = entry
-    if (!lane) return encodeHere(codec!, setup, columns, rows, offset)
+    if (!lane) return encodeHere(codec!, setup, ownColumns(columns, rows), rows, offset)
     if (lane.failed) return Promise.reject(lane.failed)
     const { columns: jobCols, transfer } = jobColumns(columns, rows)
     const job: GroupJob = {

@@ -1,7 +1,12 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { GroupColumn } from '../../src/export/parquet_group.ts'
-import { groupColumns, type GroupJob, jobColumns } from '../../src/export/parquet_group_job.ts'
+import {
+  groupColumns,
+  type GroupJob,
+  jobColumns,
+  ownColumns,
+} from '../../src/export/parquet_group_job.ts'
 
 /** A number column over storage longer than the group (as the builder reuses it). */
 function numberColumn(int: boolean): GroupColumn {
@@ -54,4 +59,17 @@ test('a number column whose length is not the group length goes as plain values'
   assert.equal(transfer.length, 0)
   assert.equal(columns[0].numeric, undefined)
   assert.deepEqual(columns[0].data, [7, 8])
+})
+
+test('columns kept for encoding on this thread are copies: refilling the storage leaves them', () => {
+  const texts: (string | null)[] = ['a', null, 'c', 'stale']
+  const column = numberColumn(false)
+  const own = ownColumns([column, { name: 's', data: texts }], 3)
+  column.numeric!.nums[0] = 42
+  column.numeric!.flags[1] = 1
+  texts[0] = 'z'
+  assert.deepEqual([...own[0].numeric!.nums], [1, 2, 3])
+  assert.deepEqual([...own[0].numeric!.flags], [1, 0, 1])
+  assert.deepEqual(Array.from(own[0].data), [1, null, 3])
+  assert.deepEqual(own[1].data, ['a', null, 'c'])
 })

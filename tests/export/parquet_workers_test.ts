@@ -203,3 +203,104 @@ test('each live worker collects its garbage when asked; stopped and closed ones 
   }
   assert.equal(await workers.collectGarbage(), 0)
 })
+
+/** A pool stand-in that passes groups to `pool` but hands each answer back only when let go. */
+function gatedPool(pool: ParquetWorkers, fail?: Error) {
+  const sent: number[] = []
+  const gates: (() => void)[] = []
+  const stand = {
+    encode(...args: Parameters<ParquetWorkers['encode']>) {
+      sent.push(args[4])
+      const encoded = pool.encode(...args)
+      encoded.catch(() => {}) // a failing stand never hands it on
+      const gate = new Promise<void>((resolve) => gates.push(resolve))
+      return gate.then(() => fail ? Promise.reject(fail) : encoded)
+    },
+    release: (file: object) => pool.release(file),
+  }
+  return { workers: stand as unknown as ParquetWorkers, sent, gates }
+}
+
+/** Lets pending promise callbacks and timers run. */
+const settleTicks = () => new Promise((resolve) => setTimeout(resolve, 20))
+
+/** Waits until `ready()` holds (a worker's answer takes a moment), for at most 10 s. */
+async function until(ready: () => boolean): Promise<void> {
+  for (let waited = 0; !ready(); waited += 10) {
+    if (waited > 10_000) throw new Error('gave up waiting after 10 s')
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
+test('the next group fills while a worker encodes this one; one group per file is in flight', async () => {
+  const pool = await ParquetWorkers.start(1)
+  try {
+    const rows = sampleRows(2500, 5)
+    const expected = await write(rows, 'zstd')
+    const { workers, sent, gates } = gatedPool(pool)
+    const stream = toParquet({
+      columns: Object.keys(TYPES),
+      types: { ...TYPES },
+      codec: 'zstd',
+      rowGroupSize: 1000,
+      flatten: false,
+      workers,
+    } as ParquetInternalOptions)
+    const chunks: Uint8Array[] = []
+    const reading = (async () => {
+      for await (const chunk of stream.readable) chunks.push(chunk)
+    })()
+    const writer = stream.writable.getWriter()
+    // The first group goes out and the write returns while its answer is held back.
+    await writer.write(rows.slice(0, 1000))
+    assert.deepEqual(sent, [1000])
+    assert.equal(chunks.length, 0, 'nothing is in the file before the answer')
+    // The second group is built, but not sent before the first is in the file.
+    const second = writer.write(rows.slice(1000, 2000))
+    await settleTicks()
+    assert.deepEqual(sent, [1000])
+    gates[0]()
+    await second
+    assert.deepEqual(sent, [1000, 1000])
+    await writer.write(rows.slice(2000))
+    const closing = writer.close()
+    await settleTicks()
+    assert.deepEqual(sent, [1000, 1000], 'the last group waits for the one before it')
+    gates[1]()
+    await until(() => gates.length === 3)
+    gates[2]()
+    await closing
+    await reading
+    assert.deepEqual(sent, [1000, 1000, 500])
+    assert.deepEqual(new Uint8Array(Buffer.concat(chunks)), expected)
+  } finally {
+    await pool.close()
+  }
+})
+
+test('a group that fails on its worker fails the next write of its file, not the process', async () => {
+  const pool = await ParquetWorkers.start(1)
+  try {
+    const { workers, gates } = gatedPool(pool, new Error('encoder gone'))
+    const stream = toParquet({
+      columns: Object.keys(TYPES),
+      types: { ...TYPES },
+      rowGroupSize: 1000,
+      flatten: false,
+      workers,
+    } as ParquetInternalOptions)
+    const reading = (async () => {
+      for await (const _ of stream.readable) { /* drain */ }
+    })()
+    reading.catch(() => {})
+    const writer = stream.writable.getWriter()
+    const rows = sampleRows(2000, 8)
+    await writer.write(rows.slice(0, 1000))
+    gates[0]()
+    await settleTicks()
+    await assert.rejects(writer.write(rows.slice(1000, 2000)), /encoder gone/)
+    await assert.rejects(reading, /encoder gone/)
+  } finally {
+    await pool.close()
+  }
+})

@@ -100,9 +100,8 @@ export interface BulkExportOptions {
   workers?: number
   /**
    * Whether the workers also decode remote runs' history exports, one row group ahead of the part
-   * being written, so the main thread only schedules and writes. Off by default: on 2 cores it
-   * cost 4–14% more CPU at 5,000 runs and made no export faster (`bench/README.md`, "Decoding on
-   * the workers"). @default false
+   * being written, so the main thread only schedules and writes. @default true with 3 or more
+   * workers (4 cores by the default count), else false: see {@linkcode decodesOnWorkers}
    */
   decodeOnWorkers?: boolean
   /** Tries of a whole run before it is set aside (not HTTP retries: those are `api.retries`). @default 3 */
@@ -408,7 +407,9 @@ async function exportWith(
           filePattern: options.filePattern,
           budget,
           workers,
-          decodeThreads: options.decodeOnWorkers ? workers : undefined,
+          decodeThreads: decodesOnWorkers(options.decodeOnWorkers, workers?.size ?? 0)
+            ? workers
+            : undefined,
           signal: runSignal,
           onRows: (n) => progress.addRows(n),
           onBytes: (n) => progress.addBytes(n),
@@ -543,6 +544,22 @@ const PREFETCH_AHEAD = 16
 export function defaultWorkers(): number {
   if (isCompiledBinary) return 0
   return Math.max(0, Math.min(16, availableParallelism() - 1))
+}
+
+/** Workers from which remote history exports are decoded on them by default. */
+export const DECODE_ON_WORKERS_FROM = 3
+
+/**
+ * Whether an export with `workers` encoder workers decodes remote history exports on them: as
+ * asked, else from {@linkcode DECODE_ON_WORKERS_FROM} workers up. On 2 cores (one worker) the
+ * worker, busy encoding, was the limit, and decoding there made big runs' exports 16–32% slower;
+ * the main thread was busy about half the time, so from 3 workers it is the limit and moving its
+ * decoding off raises the ceiling (`bench/README.md`, "A file's next row group fills while a
+ * worker encodes this one": a projection, since only 2 cores were at hand).
+ */
+export function decodesOnWorkers(asked: boolean | undefined, workers: number): boolean {
+  if (workers === 0) return false
+  return asked ?? workers >= DECODE_ON_WORKERS_FROM
 }
 
 /**

@@ -5,6 +5,8 @@ import { readdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { availableParallelism } from 'node:os'
 import {
+  DECODE_ON_WORKERS_FROM,
+  decodesOnWorkers,
   defaultMemoryBytes,
   defaultWorkers,
   exportProject,
@@ -183,4 +185,17 @@ test('a dry run plans the runs and writes nothing', async () => {
   } finally {
     cleanup()
   }
+})
+
+test('decodesOnWorkers: as asked where workers run, else from DECODE_ON_WORKERS_FROM workers up', () => {
+  assert.equal(DECODE_ON_WORKERS_FROM, 3)
+  assert.deepEqual([0, 1, 2, 3, 15].map((n) => decodesOnWorkers(undefined, n)), [
+    false,
+    false,
+    false,
+    true,
+    true,
+  ])
+  assert.deepEqual([0, 1, 3].map((n) => decodesOnWorkers(true, n)), [false, true, true])
+  assert.deepEqual([1, 3].map((n) => decodesOnWorkers(false, n)), [false, false])
 })

@@ -237,12 +237,15 @@ test(
 test(
   '--workers decodes exports and encodes history parts on worker threads, byte for byte as the main thread does',
   {
-    timeout: 60_000,
+    timeout: 90_000,
   },
   async () => {
     type Encoding = { workers: number; groups: number; decoded: number }
-    const parts = async (workers: string): Promise<[Record<string, string>, Encoding]> => {
-      const dir = folder(`workers-${workers}`)
+    const parts = async (
+      workers: string,
+      ...flags: string[]
+    ): Promise<[Record<string, string>, Encoding]> => {
+      const dir = folder(`workers-${workers}${flags.join('')}`)
       const r = await runCli([
         'export',
         'bulk/cli',
@@ -250,7 +253,7 @@ test(
         dir,
         '--workers',
         workers,
-        '--decode-on-workers',
+        ...flags,
         '--json',
       ])
       assert.equal(r.code, 0, r.stderr)
@@ -261,14 +264,32 @@ test(
       }
       return [hashes, JSON.parse(r.stdout).encoding]
     }
-    const [inline, noWorkers] = await parts('0')
-    const [threaded, encoding] = await parts('2')
+    const [inline, noWorkers] = await parts('0', '--decode-on-workers')
+    const [threaded, encoding] = await parts('2', '--decode-on-workers')
     assert.equal(Object.keys(inline).length, RUNS)
     assert.deepEqual(threaded, inline)
     assert.deepEqual(noWorkers, { workers: 0, groups: 0, decoded: 0 })
     assert.deepEqual({ ...encoding, decoded: 0 }, { workers: 2, groups: RUNS, decoded: 0 })
     // Every run's history comes from its exports: at least one row group each, all decoded there.
     assert.ok(encoding.decoded >= RUNS, `${encoding.decoded} export row groups decoded on workers`)
+    // By default the workers decode from 3 of them up; --decode-on-main keeps it on this thread.
+    const [two, twoEncoding] = await parts('2')
+    const [three, threeEncoding] = await parts('3')
+    const [onMain, onMainEncoding] = await parts('3', '--decode-on-main')
+    assert.deepEqual([two, three, onMain], [inline, inline, inline])
+    assert.equal(twoEncoding.decoded, 0)
+    assert.ok(threeEncoding.decoded >= RUNS, `${threeEncoding.decoded} decoded on 3 workers`)
+    assert.equal(onMainEncoding.decoded, 0)
+    const both = await runCli([
+      'export',
+      'bulk/cli',
+      '-o',
+      folder('both-decodes'),
+      '--decode-on-workers',
+      '--decode-on-main',
+    ])
+    assert.equal(both.code, 2)
+    assert.match(both.stderr, /give --decode-on-workers or --decode-on-main, not both/)
   },
 )
 

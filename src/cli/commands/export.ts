@@ -114,7 +114,11 @@ export const exportCommand: Command = {
     'decode-on-workers': {
       type: 'boolean',
       description:
-        "Decode remote runs' history exports on the --workers threads too (off: on 2 cores it costs more CPU)",
+        "Decode remote runs' history exports on the --workers threads too (default: with 3 or more workers)",
+    },
+    'decode-on-main': {
+      type: 'boolean',
+      description: "Decode remote runs' history exports on the main thread, whatever --workers is",
     },
     'max-rps': {
       type: 'string',
@@ -186,7 +190,7 @@ export const exportCommand: Command = {
         memoryBytes: byteOption(ctx, 'memory'),
         residentBytes: byteOption(ctx, 'rss-limit', true),
         workers: workersOption(ctx),
-        decodeOnWorkers: ctx.values['decode-on-workers'] === true,
+        decodeOnWorkers: decodeOn(ctx.values),
         attempts: positive(ctx, 'attempts'),
         perPage: positive(ctx, 'per-page'),
         maxWaitMs: secondsOption(ctx, 'max-wait'),
@@ -272,6 +276,19 @@ function positive(ctx: CommandContext, name: string): number | undefined {
     throw new UsageError(`--${name} must be at least 1, got ${n}`, 'export')
   }
   return n
+}
+
+/** `--decode-on-workers` or `--decode-on-main`: where to decode, or undefined for the default. */
+function decodeOn(values: Record<string, unknown>): boolean | undefined {
+  const onWorkers = values['decode-on-workers'] === true
+  const onMain = values['decode-on-main'] === true
+  if (onWorkers && onMain) {
+    throw new UsageError(
+      'Cannot decode both on the workers and on the main thread: give --decode-on-workers or --decode-on-main, not both',
+      'export',
+    )
+  }
+  return onWorkers ? true : onMain ? false : undefined
 }
 
 /** `--workers N`: a whole number, 0 allowed. */

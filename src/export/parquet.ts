@@ -262,10 +262,13 @@ class ParquetEncoder implements RowEncoder {
     if (!columnData.length) columnData = [{ name: '_step', data: new Array(n).fill(null) }]
     const workers = this.#workers
     if (workers) {
+      // The builder's number storage moves to the worker and comes back to the pool; reset
+      // takes new storage for what was moved.
       const sent = sendRowGroup(open.writer, columnData, n, {
         workers,
         file: open,
         codecName: this.#codecName,
+        move: true,
       })
       // Its error surfaces at the next settle (next group, close or dispose), not as unhandled.
       sent.catch(() => {})

@@ -311,14 +311,19 @@ export class RowGroupBuilder {
 
   /**
    * Empties the group: kinds and storage stay (the data handed out by `columnData` is no longer
-   * valid), null flags and texts are cleared.
+   * valid), null flags and texts are cleared. Number storage that was moved to another thread (its
+   * arrays detached) is taken anew from the pool at the same capacity.
    */
   reset(): void {
     const n = this.length
     this.length = 0
     this.#limit = Math.min(this.#limit, this.#computeLimit())
     for (const column of this.#columns) {
-      column.flags?.fill(0, 0, n)
+      const { nums, flags } = column
+      if (nums && nums.length === 0 && this.#capacity > 0) column.nums = takeFloats(this.#capacity)
+      if (flags && flags.length === 0 && this.#capacity > 0) {
+        column.flags = takeZeroedBytes(this.#capacity)
+      } else flags?.fill(0, 0, n)
       column.texts?.fill(null, 0, n)
     }
   }

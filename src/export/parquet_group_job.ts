@@ -57,25 +57,51 @@ export interface GroupJob {
   offset: number
   /** Columns, in schema order. */
   columns: JobColumn[]
+  /** The number buffers are the caller's own storage, moved: the worker sends them back. */
+  returns?: boolean
 }
 
-/** The job's columns and the buffers to transfer with it. */
+/**
+ * The job's columns and the buffers to transfer with it. With `move`, number storage that spans
+ * whole buffers goes as those buffers (the caller's arrays are detached, `moved` says so) instead
+ * of copies; other storage is copied.
+ */
 export function jobColumns(
   columns: readonly GroupColumn[],
   rows: number,
-): { columns: JobColumn[]; transfer: ArrayBuffer[] } {
+  move = false,
+): { columns: JobColumn[]; transfer: ArrayBuffer[]; moved: boolean } {
   const transfer: ArrayBuffer[] = []
+  let moved = false
   const out = columns.map((column): JobColumn => {
     const { name, statistics, numeric } = column
     if (numeric && numeric.length === rows) {
-      const nums = numeric.nums.slice(0, rows).buffer
-      const flags = numeric.flags.slice(0, rows).buffer
+      const whole = move && wholeBuffer(numeric.nums) && wholeBuffer(numeric.flags)
+      const nums = whole ? numeric.nums.buffer as ArrayBuffer : numeric.nums.slice(0, rows).buffer
+      const flags = whole
+        ? numeric.flags.buffer as ArrayBuffer
+        : numeric.flags.slice(0, rows).buffer
+      moved ||= whole
       transfer.push(nums, flags)
       return { name, statistics, numeric: { nums, flags, length: rows, int: numeric.int } }
     }
     return { name, statistics, data: column.data }
   })
-  return { columns: out, transfer }
+  return { columns: out, transfer, moved }
+}
+
+/** Whether a typed array views the whole of an ArrayBuffer (which can then be moved). */
+function wholeBuffer(view: ArrayBufferView): boolean {
+  return view.buffer instanceof ArrayBuffer && !view.buffer.resizable && view.byteOffset === 0 &&
+    view.byteLength === view.buffer.byteLength
+}
+
+/** The number buffers of a job, which a worker sends back when the job `returns` them. */
+export function jobBuffers(job: GroupJob): ArrayBuffer[] {
+  if (!job.returns) return []
+  return job.columns.flatMap((column) =>
+    column.numeric ? [column.numeric.nums, column.numeric.flags] : []
+  )
 }
 
 /** The GroupColumns a job describes (number columns build their plain values only if asked). */

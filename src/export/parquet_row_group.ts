@@ -52,6 +52,7 @@ export interface GroupEncoder {
     columns: readonly GroupColumn[],
     rows: number,
     offset: number,
+    move?: boolean,
   ): Promise<{ bytes: Uint8Array; results: ChunkResult[] }>
 }
 
@@ -74,14 +75,14 @@ export async function writeRowGroup(
 
 /**
  * Hands a row group to the encoder workers; once this returns the columns are read (their storage
- * may be refilled), and the promise resolves when the encoded group is in the writer. Nothing
- * else may write to `writer` until then.
+ * may be refilled, or with `move` is detached where it went to a worker), and the promise resolves
+ * when the encoded group is in the writer. Nothing else may write to `writer` until then.
  */
 export function sendRowGroup(
   writer: ParquetWriter,
   columns: readonly GroupColumn[],
   rows: number,
-  encoder: { workers: GroupEncoder; file: object; codecName: string },
+  encoder: { workers: GroupEncoder; file: object; codecName: string; move?: boolean },
 ): Promise<void> {
   const out = writer.writer
   const groupStart = out.offset
@@ -92,6 +93,7 @@ export function sendRowGroup(
     columns,
     rows,
     groupStart,
+    encoder.move,
   )
   return encoded.then(async (done) => {
     if (out.offset !== groupStart) {

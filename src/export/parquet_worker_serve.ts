@@ -9,7 +9,7 @@
  */
 import { collectGarbage, parentThread } from '../runtime.ts'
 import { type CodecSetup, codecSetup } from './parquet_codec.ts'
-import { groupColumns, type GroupJob } from './parquet_group_job.ts'
+import { groupColumns, type GroupJob, jobBuffers } from './parquet_group_job.ts'
 import { encodeGroupBytes } from './parquet_row_group.ts'
 
 /** A task a worker runs for `ParquetWorkers.call`: its answer and the buffers to move with it. */
@@ -68,11 +68,14 @@ export function serveParquetWorker(tasks: Record<string, WorkerTask>): void {
         job.rows,
         job.offset,
       )
-      // The bytes go as their bare buffer (see parquet_group_job.ts), which is theirs alone.
+      // The bytes go as their bare buffer (see parquet_group_job.ts), which is theirs alone; the
+      // main thread's own number storage, when it was moved here, goes back for its next group.
       const buffer = bytes.buffer as ArrayBuffer
-      port.post({ id, buffer, offset: bytes.byteOffset, length: bytes.byteLength, results }, [
-        buffer,
-      ])
+      const returned = jobBuffers(job)
+      port.post(
+        { id, buffer, offset: bytes.byteOffset, length: bytes.byteLength, results, returned },
+        [buffer, ...returned],
+      )
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err))
       port.post({ id, error: { name: error.name, message: error.message } })

@@ -15,6 +15,7 @@ import { startWorker, type WorkerThread } from '../runtime.ts'
 import { type CodecSetup, codecSetup } from './parquet_codec.ts'
 import type { GroupColumn } from './parquet_group.ts'
 import { type GroupJob, jobColumns, ownColumns } from './parquet_group_job.ts'
+import { giveBack } from './buffer_pool.ts'
 import type { ChunkResult } from './parquet_numeric.ts'
 import { encodeGroupBytes, type GroupEncoder, type GroupSetup } from './parquet_row_group.ts'
 
@@ -45,6 +46,8 @@ type Answer = {
   offset?: number
   length?: number
   results?: ChunkResult[]
+  /** The job's moved number storage, back for the writer's pool. */
+  returned?: ArrayBuffer[]
   /** A task's answer. */
   value?: unknown
   error?: { name: string; message: string }
@@ -205,7 +208,9 @@ export class ParquetWorkers implements GroupEncoder {
 
   /**
    * Encodes a row group of `file` on its worker (here, from a copy, when no worker is left); the
-   * columns are read before it returns.
+   * columns are read before it returns. With `move`, number storage that spans whole buffers goes
+   * to the worker as it is (the caller's arrays are left detached) and comes back with the answer
+   * into this thread's writer pool (`buffer_pool.ts`), instead of being copied.
    */
   encode(
     file: object,
@@ -214,6 +219,7 @@ export class ParquetWorkers implements GroupEncoder {
     columns: readonly GroupColumn[],
     rows: number,
     offset: number,
+    move = false,
   ): Promise<{ bytes: Uint8Array; results: ChunkResult[] }> {
     if (this.#closed) return Promise.reject(this.#closed)
     let entry = this.#files.get(file)
@@ -227,7 +233,7 @@ export class ParquetWorkers implements GroupEncoder {
     const { lane, id, codec } = entry
     if (!lane) return encodeHere(codec!, setup, ownColumns(columns, rows), rows, offset)
     if (lane.failed) return Promise.reject(lane.failed)
-    const { columns: jobCols, transfer } = jobColumns(columns, rows)
+    const { columns: jobCols, transfer, moved } = jobColumns(columns, rows, move)
     const job: GroupJob = {
       file: id,
       codecName,
@@ -237,9 +243,11 @@ export class ParquetWorkers implements GroupEncoder {
       rows,
       offset,
       columns: jobCols,
+      returns: moved,
     }
     return this.#post(lane, 'parquet encoder', { job }, transfer).then((answer) => {
       lane.groups++
+      for (const buffer of answer.returned ?? []) giveBack(buffer)
       const bytes = new Uint8Array(answer.buffer!, answer.offset, answer.length)
       return { bytes, results: answer.results! }
     })

@@ -4,6 +4,7 @@ import type { GroupColumn } from '../../src/export/parquet_group.ts'
 import {
   groupColumns,
   type GroupJob,
+  jobBuffers,
   jobColumns,
   ownColumns,
 } from '../../src/export/parquet_group_job.ts'
@@ -72,4 +73,35 @@ test('columns kept for encoding on this thread are copies: refilling the storage
   assert.deepEqual([...own[0].numeric!.flags], [1, 0, 1])
   assert.deepEqual(Array.from(own[0].data), [1, null, 3])
   assert.deepEqual(own[1].data, ['a', null, 'c'])
+})
+
+test('moved number storage goes as its own buffers, detached here; views over part of one are copied', () => {
+  const nums = new Float64Array([1, 2, 3])
+  const flags = new Uint8Array([1, 0, 1])
+  const whole: GroupColumn = {
+    name: 'x',
+    numeric: { nums, flags, length: 3, int: false },
+    data: [],
+  }
+  const moved = jobColumns([whole], 3, true)
+  assert.equal(moved.moved, true)
+  assert.equal(moved.columns[0].numeric!.nums, moved.transfer[0])
+  const job = { columns: moved.columns, returns: moved.moved } as GroupJob
+  assert.deepEqual(jobBuffers(job), moved.transfer)
+  assert.deepEqual([...groupColumns(job)[0].numeric!.nums], [1, 2, 3])
+  const backing = new Float64Array(8).fill(7)
+  const part: GroupColumn = {
+    name: 'y',
+    numeric: {
+      nums: backing.subarray(2, 5),
+      flags: new Uint8Array(3).fill(1),
+      length: 3,
+      int: false,
+    },
+    data: [],
+  }
+  const copied = jobColumns([part], 3, true) // a view over part of a buffer: copied, not moved
+  assert.equal(copied.moved, false)
+  assert.equal(backing.length, 8)
+  assert.deepEqual(jobBuffers({ columns: copied.columns, returns: copied.moved } as GroupJob), [])
 })

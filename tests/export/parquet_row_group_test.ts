@@ -143,3 +143,34 @@ test('the row group builder grows its storage with the rows it holds and keeps e
   assert.deepEqual(Array.from(again[0].data as ArrayLike<bigint>), [10n, 11n])
   assert.deepEqual(again[2].data, [null, null], 'texts from the previous group were cleared')
 })
+
+test('after its number storage moved to another thread, reset takes new storage and the builder goes on', () => {
+  const builder = new RowGroupBuilder({
+    rowGroupSize: 1000,
+    rowGroupCells: 1_000_000,
+    declared: { _step: 'int', x: 'double' },
+    strict: true,
+  })
+  builder.sync(['_step', 'x'])
+  const rows = (from: number): Row[] =>
+    Array.from({ length: 1000 }, (_, k) => ({ _step: from + k, x: k % 3 ? (from + k) / 2 : null }))
+  builder.append(rows(0), 0, 1000)
+  const first = builder.columnData('json')
+  const moved = first.map((column) =>
+    structuredClone(column.numeric!.nums.buffer, {
+      transfer: [
+        column.numeric!.nums.buffer as ArrayBuffer,
+        column.numeric!.flags.buffer as ArrayBuffer,
+      ],
+    })
+  )
+  assert.equal(first[1].numeric!.nums.length, 0, 'the storage is detached')
+  assert.equal(moved.length, 2)
+  builder.reset()
+  builder.append(rows(1000), 0, 1000)
+  const second = builder.columnData('json')
+  assert.equal(second[1].numeric!.length, 1000)
+  assert.equal(second[0].numeric!.nums[999], 1999)
+  assert.deepEqual([...second[1].numeric!.flags.subarray(0, 4)], [0, 1, 1, 0])
+  assert.equal(second[1].numeric!.nums[2], 1002 / 2)
+})

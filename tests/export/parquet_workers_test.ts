@@ -6,6 +6,7 @@ import { type ParquetInternalOptions, toParquet } from '../../src/export/parquet
 import type { GroupSetup } from '../../src/export/parquet_row_group.ts'
 import { ParquetWorkers } from '../../src/export/parquet_workers.ts'
 import { spoolDecompressors } from '../../src/export/parquet_codec.ts'
+import { emptyPool, pooledBytes } from '../../src/export/buffer_pool.ts'
 import type { Row } from '../../src/row.ts'
 
 /** Rows with ints, floats (with nulls, NaN and ±Infinity), strings, booleans and JSON. */
@@ -302,5 +303,28 @@ test('a group that fails on its worker fails the next write of its file, not the
     await assert.rejects(reading, /encoder gone/)
   } finally {
     await pool.close()
+  }
+})
+
+test("moved number storage is encoded on the worker and comes back to this thread's pool", async () => {
+  const workers = await ParquetWorkers.start(1)
+  try {
+    emptyPool()
+    const n = 16_384 // both buffers at least MIN_POOLED bytes
+    const nums = new Float64Array(n).map((_, i) => i / 3)
+    const flags = new Uint8Array(n).fill(1)
+    const column = { name: 'x', numeric: { nums, flags, length: n, int: false }, data: [] }
+    const setup = doubleColumnSetup('SNAPPY')
+    const copied = await workers.encode({}, setup, 'snappy', [column], n, 4)
+    assert.equal(nums.length, n, 'not moved unless asked')
+    assert.equal(pooledBytes(), 0)
+    const moving = workers.encode({}, setup, 'snappy', [column], n, 4, true)
+    assert.equal(nums.length, 0, 'moved: detached here')
+    const moved = await moving
+    assert.deepEqual(moved.bytes, copied.bytes)
+    assert.equal(pooledBytes(), n * 8 + n, 'both buffers are back in the pool')
+  } finally {
+    emptyPool()
+    await workers.close()
   }
 })

@@ -77,10 +77,10 @@ export function jobColumns(
     const { name, statistics, numeric } = column
     if (numeric && numeric.length === rows) {
       const whole = move && wholeBuffer(numeric.nums) && wholeBuffer(numeric.flags)
-      const nums = whole ? numeric.nums.buffer as ArrayBuffer : numeric.nums.slice(0, rows).buffer
-      const flags = whole
-        ? numeric.flags.buffer as ArrayBuffer
-        : numeric.flags.slice(0, rows).buffer
+      const own = (view: Float64Array | Uint8Array): ArrayBuffer =>
+        (whole ? view.buffer : view.slice(0, rows).buffer) as ArrayBuffer
+      const nums = own(numeric.nums)
+      const flags = own(numeric.flags)
       moved ||= whole
       transfer.push(nums, flags)
       return { name, statistics, numeric: { nums, flags, length: rows, int: numeric.int } }

@@ -3,10 +3,10 @@
  * row group builder holds in typed storage go through the fast path (`parquet_numeric.ts`), every
  * other column through hyparquet-writer's own `writeColumn`, and the group is recorded in the
  * writer exactly as `ParquetWriter.write` records it (row group, page indexes, row count), so
- * `finish()` writes the usual footer. The columns are encoded here, or by a worker thread when
- * the caller passes a {@linkcode GroupEncoder} (`parquet_workers.ts`); either way the bytes are the
- * same. With a worker, {@linkcode sendRowGroup} returns as soon as the group is handed over, so the
- * caller can fill its next group while this one is encoded.
+ * `finish()` writes the usual footer. The columns are encoded here ({@linkcode writeRowGroup}), or
+ * by a worker thread through a {@linkcode GroupEncoder} (`parquet_workers.ts`,
+ * {@linkcode sendRowGroup}, which returns as soon as the group is handed over, so the caller can
+ * fill its next group while this one is encoded); either way the bytes are the same.
  *
  * @module
  */
@@ -57,16 +57,14 @@ export interface GroupEncoder {
 }
 
 /**
- * Writes `columns` (all of the schema's columns, in order, `rows` each) as one row group; the
- * caller may reuse their storage once it resolves.
+ * Writes `columns` (all of the schema's columns, in order, `rows` each) as one row group on this
+ * thread; the caller may reuse their storage once it resolves.
  */
 export async function writeRowGroup(
   writer: ParquetWriter,
   columns: readonly GroupColumn[],
   rows: number,
-  encoder?: { workers: GroupEncoder; file: object; codecName: string },
 ): Promise<void> {
-  if (encoder) return await sendRowGroup(writer, columns, rows, encoder)
   const out = writer.writer
   const groupStart = out.offset
   recordGroup(writer, encodeColumns(out, setupOf(writer), columns, rows), rows, groupStart)
@@ -98,7 +96,7 @@ export function sendRowGroup(
   return encoded.then(async (done) => {
     if (out.offset !== groupStart) {
       throw new Error(
-        `parquet row group encoded for offset ${groupStart} but the file is at ${out.offset}: a write went in between`,
+        `parquet row group encoded for offset ${groupStart} but the file is at ${out.offset}: a write went in between (a wbx bug; export again with --workers 0 and report it)`,
       )
     }
     out.appendBytes(done.bytes)
